@@ -1,0 +1,299 @@
+/*
+ * pane.h — the one header a pane app includes.
+ *
+ * GUIDE
+ * =====
+ * A pane app is a C file that exports `void pn_app(pn_session *s)`. `pane serve app.c`
+ * compiles it into a shared object, loads it, and calls pn_app once for every new session
+ * (every page view; later, every browser tab). pn_app builds the page out of components:
+ *
+ *     #include <pane.h>
+ *
+ *     void pn_app(pn_session *s)
+ *     {
+ *         pn_template(s, .name = "material", .title = "Hello");
+ *         pn_servable(s, pn_card(s, .title = "Answer", .items = PN_ITEMS(
+ *             pn_number(s, .name = "The answer", .value = 42))));
+ *     }
+ *
+ * Components are made with option structs written as designated initialisers, where a field
+ * left out (zero) means its default. Containers take their children in
+ * `.items = PN_ITEMS(a, b, ...)`; pure layouts have a short form, `pn_row(s, a, b)`.
+ *
+ * BUILDERS NEVER FAIL. Every builder returns a usable node. Misuse — a NULL child, a node
+ * that already has a parent, an unknown template name, a malformed font size — is recorded on
+ * the session with the file and line of the call, logged, and the page is still served. App
+ * code has no error checks to write.
+ *
+ * MEMORY. Everything a builder is given is copied into the session's arena: strings from the
+ * app's stack buffers never dangle. Everything pane returns (pn_fmt, pn_session_arg, nodes)
+ * lives as long as the session and is freed with it. Never free() what pane returns.
+ *
+ * TEXT IS TEXT. Every string option is escaped when rendered: a title taken from a query
+ * argument (`?city=<script>`) shows as text. HTML reaches the page only through pn_html's
+ * `.html` field, and Markdown through md4c with raw HTML turned off.
+ *
+ * THREADS. Each declaration's comment ends with `Thread:` — `session` (only from pn_app and
+ * the session's callbacks), `loop` or `any`.
+ *
+ * SESSION KEYS. With `pane serve --reuse-sessions`, the first page a visitor gets comes from a
+ * cache keyed by a session key. By default the key is the app's path; an app whose page
+ * depends on the request (a title from `?city=`) exports pn_session_key to add those parts.
+ *
+ * The full example is examples/weather.c.
+ */
+#ifndef PANE_H
+#define PANE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PANE_VERSION_MAJOR 0
+#define PANE_VERSION_MINOR 1
+#define PANE_VERSION_PATCH 0
+#define PANE_VERSION_STRING "0.1.0"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PN_API __attribute__((visibility("default")))
+#define PN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PN_API
+#define PN_PRINTF(fmt, args)
+#endif
+
+/* ---- basic types -------------------------------------------------------------------------- */
+
+/* A session: one page view's component tree and state. Opaque. */
+typedef struct pn_session pn_session;
+/* A component in a session's tree. Opaque; lives in the session's arena. */
+typedef struct pn_node pn_node;
+/* The HTTP request a session or a key is made from. Opaque; valid during the call only. */
+typedef struct pn_request pn_request;
+/* A session key under construction (see pn_session_key). Opaque. */
+typedef struct pn_key pn_key;
+
+/* A string slice: a view into bytes owned by someone else, not NUL-terminated. */
+typedef struct pn_str {
+    const char *ptr;
+    size_t len;
+} pn_str;
+
+/* Where in the app a builder was called; filled by the builder macros. */
+typedef struct pn_here {
+    const char *file;
+    int line;
+} pn_here;
+#define PN_HERE ((pn_here){__FILE__, __LINE__})
+
+/* A NULL-terminated, type-checked list of children: `.items = PN_ITEMS(a, b, c)`. */
+#define PN_ITEMS(...) ((pn_node *const[]){__VA_ARGS__, NULL})
+
+/* ---- the app's entry points ----------------------------------------------------------------- */
+
+/*
+ * pn_app — builds a session's page. Exported by every app; called once per new session.
+ * Example: examples/weather.c
+ * Thread: session
+ */
+void pn_app(pn_session *s);
+
+/*
+ * pn_session_key — optional. Adds the parts of the request the page depends on to the key
+ * that `--reuse-sessions` caches pages under (the seed's session_key_func). Requests with equal
+ * keys get the same cached first page. Without it the key is the app's path (or the
+ * `--session-key` spec). Keep it cheap: it runs for every request.
+ *
+ *     void pn_session_key(const pn_request *r, pn_key *k)
+ *     {
+ *         pn_key_add(k, pn_request_arg(r, "city", "Berlin"));
+ *     }
+ *
+ * Example: examples/weather.c
+ * Thread: loop
+ */
+void pn_session_key(const pn_request *r, pn_key *k);
+
+/*
+ * pn_key_add — appends one part to a session key. Parts are length-delimited, so ("ab", "c")
+ * and ("a", "bc") are different keys. NULL adds an "absent" part distinct from "".
+ * Thread: loop
+ */
+PN_API void pn_key_add(pn_key *k, const char *part);
+
+/* ---- request and session helpers ------------------------------------------------------------ */
+
+/*
+ * pn_request_arg — the first value of query argument `name`, percent-decoded, or `def` when
+ * the request has none (or its value is not valid UTF-8). The result lives as long as the
+ * request.
+ *     const char *city = pn_request_arg(r, "city", "Berlin");
+ * Thread: loop
+ */
+PN_API const char *pn_request_arg(const pn_request *r, const char *name, const char *def);
+/* pn_request_header — the value of header `name` (case-insensitive), or `def`. Thread: loop */
+PN_API const char *pn_request_header(const pn_request *r, const char *name, const char *def);
+/* pn_request_cookie — the value of cookie `name`, or `def`. Thread: loop */
+PN_API const char *pn_request_cookie(const pn_request *r, const char *name, const char *def);
+/* pn_request_path — the request's path without the query, e.g. "/weather". Thread: loop */
+PN_API const char *pn_request_path(const pn_request *r);
+
+/*
+ * pn_session_arg — the first value of query argument `name` of the request that made this
+ * session (Panel's pn.state.session_args), percent-decoded, or `def`. The result is a copy in
+ * the session's arena. It is plain text: pane escapes it wherever it is rendered.
+ *     const char *city = pn_session_arg(s, "city", "Berlin");
+ * Example: examples/weather.c
+ * Thread: session
+ */
+PN_API const char *pn_session_arg(pn_session *s, const char *name, const char *def);
+
+/*
+ * pn_fmt — printf into the session's arena; the result lives as long as the session.
+ *     pn_fmt(s, "%s Weather", city)
+ * Thread: session
+ */
+PN_API const char *pn_fmt(pn_session *s, const char *fmt, ...) PN_PRINTF(2, 3);
+
+/* ---- page ------------------------------------------------------------------------------------ */
+
+typedef struct pn_template_opts {
+    const char *name;              /* "default" or "material". default: "default" */
+    const char *title;             /* <title> and the header bar. default: the app's name */
+    const char *header_background; /* CSS colour of the header bar (material). default: #0072b5 */
+    const char *header_color;      /* CSS colour of the header text. default: white */
+} pn_template_opts;
+
+/*
+ * pn_template — chooses the page template and its title. Call at most once per session
+ * (a later call replaces the earlier one).
+ *     pn_template(s, .name = "material", .title = pn_fmt(s, "%s Weather", city));
+ * Example: examples/weather.c
+ * Thread: session
+ */
+#define pn_template(s, ...) pn_template_set((s), &(const pn_template_opts){__VA_ARGS__}, PN_HERE)
+PN_API void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here here);
+
+/*
+ * pn_servable — adds a node to the page's main area (Panel's .servable()). Call as often as
+ * needed; nodes appear in order.
+ *     pn_servable(s, pn_row(s, a, b));
+ * Example: examples/weather.c
+ * Thread: session
+ */
+#define pn_servable(s, node) pn_servable_add((s), (node), PN_HERE)
+PN_API void pn_servable_add(pn_session *s, pn_node *node, pn_here here);
+
+/*
+ * pn_append — appends a child to a Row, Column or Card after it was made (for children built
+ * in a loop). A child can have one parent only.
+ * Thread: session
+ */
+#define pn_append(parent, child) pn_append_at((parent), (child), PN_HERE)
+PN_API void pn_append_at(pn_node *parent, pn_node *child, pn_here here);
+
+/* ---- layouts --------------------------------------------------------------------------------- */
+
+typedef struct pn_row_opts {
+    pn_node *const *items; /* children, PN_ITEMS(...). default: none */
+} pn_row_opts;
+
+/*
+ * pn_row / pn_column — lay children out side by side / one below the other.
+ *     pn_row(s, a, b)                         short form
+ *     pn_row_ex(s, .items = PN_ITEMS(a, b))   full form
+ * Example: examples/weather.c
+ * Thread: session
+ */
+#define pn_row(s, ...) pn_row_new((s), &(const pn_row_opts){.items = PN_ITEMS(__VA_ARGS__)}, PN_HERE)
+#define pn_row_ex(s, ...) pn_row_new((s), &(const pn_row_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_row_new(pn_session *s, const pn_row_opts *o, pn_here here);
+
+typedef pn_row_opts pn_column_opts;
+#define pn_column(s, ...)                                                                        \
+    pn_column_new((s), &(const pn_column_opts){.items = PN_ITEMS(__VA_ARGS__)}, PN_HERE)
+#define pn_column_ex(s, ...) pn_column_new((s), &(const pn_column_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_column_new(pn_session *s, const pn_column_opts *o, pn_here here);
+
+typedef struct pn_card_opts {
+    pn_node *const *items; /* children, PN_ITEMS(...). default: none */
+    const char *title;     /* text in the card's header. default: no title */
+    bool hide_header;      /* no header at all. default: false */
+    bool collapsed;        /* start collapsed (header stays, body hidden). default: false */
+} pn_card_opts;
+
+/*
+ * pn_card — a box with an optional header, holding its children in a column.
+ *     pn_card(s, .title = "Sensors", .items = PN_ITEMS(a, b))
+ *     pn_card(s, .hide_header = true, .items = PN_ITEMS(a))
+ * Example: examples/weather.c
+ * Thread: session
+ */
+#define pn_card(s, ...) pn_card_new((s), &(const pn_card_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_card_new(pn_session *s, const pn_card_opts *o, pn_here here);
+
+/* ---- indicators ------------------------------------------------------------------------------ */
+
+/* One colour stop of a Number: the colour used while value < below. */
+typedef struct pn_color_stop {
+    double below;
+    const char *color;
+} pn_color_stop;
+/* A colour-stop list: `.colors = PN_COLORS({0, "blue"}, {30, "green"}, {1e9, "red"})`. */
+#define PN_COLORS(...) ((const pn_color_stop[]){__VA_ARGS__, {0, NULL}})
+
+typedef struct pn_number_opts {
+    const char *name;     /* label above the value. default: none */
+    double value;         /* default: 0 */
+    const char *format;   /* "{value}" is replaced by the value; "{value:.1f}" gives 1 decimal.
+                             default: "{value}" (shortest form: 21, 3.5) */
+    const pn_color_stop *colors; /* colour by threshold, first stop with value < below wins.
+                                    default: none (default_color) */
+    const char *default_color;   /* CSS colour when no stop matches. default: inherited text */
+    const char *font_size;       /* CSS length of the value, e.g. "54pt". default: "54pt" */
+    const char *title_size;      /* CSS length of the name, e.g. "18pt". default: "18pt" */
+} pn_number_opts;
+
+/*
+ * pn_number — a large number with a label (Panel's pn.indicators.Number).
+ *     pn_number(s, .name = "Humidity", .value = 21, .format = "{value}%")
+ * Example: examples/weather.c
+ * Thread: session
+ */
+#define pn_number(s, ...) pn_number_new((s), &(const pn_number_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here);
+
+/* ---- panes ----------------------------------------------------------------------------------- */
+
+typedef struct pn_markdown_opts {
+    const char *text; /* Markdown (CommonMark + tables, strikethrough); raw HTML is shown as
+                         text. default: "" */
+} pn_markdown_opts;
+
+/*
+ * pn_markdown — Markdown rendered to HTML on the server by md4c, with raw HTML turned off.
+ *     pn_markdown(s, .text = "# Status\nAll **good**.")
+ * Thread: session
+ */
+#define pn_markdown(s, ...) pn_markdown_new((s), &(const pn_markdown_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_markdown_new(pn_session *s, const pn_markdown_opts *o, pn_here here);
+
+typedef struct pn_html_opts {
+    const char *html; /* raw HTML, inserted as is: never pass outside input here. default: "" */
+} pn_html_opts;
+
+/*
+ * pn_html — raw HTML, the one way to put markup on the page unescaped.
+ *     pn_html(s, .html = "<hr>")
+ * Thread: session
+ */
+#define pn_html(s, ...) pn_html_new((s), &(const pn_html_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PANE_H */

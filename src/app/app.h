@@ -1,0 +1,28 @@
+/*
+ * app: turns `app.c` into a loaded app. The source is compiled with $CC (else cc) into a
+ * shared object cached under $XDG_CACHE_HOME/pane by a hash of the source, the compiler, the
+ * flags and pane's own header, then dlopened; its pn_* calls resolve against the pane binary.
+ * A prebuilt .so is loaded as it is.
+ */
+#ifndef PN_APP_H
+#define PN_APP_H
+
+#include "base/base.h"
+
+struct pn_app {
+    char *name;    /* "weather": the file name without its extension */
+    char *source;  /* the path given */
+    char *so_path; /* the shared object loaded */
+    void *dl;
+    void (*build)(pn_session *s);                   /* pn_app */
+    void (*key)(const pn_request *r, pn_key *k);    /* pn_session_key, or NULL */
+};
+
+/* Compiles (or finds in the cache) and loads the app at path. On failure returns PN_ECOMPILE
+ * (the compiler's messages went to stderr) or PN_ELOAD, with a message in err. */
+int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen);
+void pn__app_unload(struct pn_app *a);
+/* The cache directory used for compiled apps: $XDG_CACHE_HOME/pane or ~/.cache/pane. */
+int pn__app_cache_dir(char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * base: the building blocks every other module uses — string slices, the error
+ * table, allocation that aborts on OOM, arenas, bounded growable buffers, the
+ * log, and hashing. base depends on nothing else in pane.
+ */
+#ifndef PN_BASE_H
+#define PN_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pane.h"
+
+/* ---- error codes ------------------------------------------------------------------------ */
+
+/* XX(name, value, text). 0 is success; PN_EAGAIN (positive) means "incomplete, read more". */
+#define PN_ERRNO_MAP(XX)                                                                       \
+    XX(EINVAL, -1, "invalid argument")                                                         \
+    XX(ENOMEM, -2, "out of memory")                                                            \
+    XX(ETOOBIG, -3, "limit exceeded")                                                          \
+    XX(EPARSE, -4, "malformed input")                                                          \
+    XX(ENOTFOUND, -5, "not found")                                                             \
+    XX(EIO, -6, "input/output error")                                                          \
+    XX(ECOMPILE, -7, "compile error")                                                          \
+    XX(ELOAD, -8, "cannot load")                                                               \
+    XX(ECLOSED, -9, "closed")                                                                  \
+    XX(ETIMEDOUT, -10, "timed out")                                                            \
+    XX(EMETHOD, -11, "method not allowed")                                                     \
+    XX(EURI, -12, "URI too long")                                                              \
+    XX(EHEADERS, -13, "header fields too large")                                               \
+    XX(EBODY, -14, "payload too large")                                                        \
+    XX(EVERSION, -15, "unsupported version")
+
+enum {
+    PN_OK = 0,
+    PN_EAGAIN = 1,
+#define XX(name, val, text) PN_##name = val,
+    PN_ERRNO_MAP(XX)
+#undef XX
+};
+
+const char *pn__strerror(int err);
+
+/* ---- string slices ---------------------------------------------------------------------- */
+
+/* pn_str is declared in pane.h: { const char *ptr; size_t len; } — a view, never owned. */
+#define PN_STRLIT(lit) ((pn_str){(lit), sizeof(lit) - 1})
+static inline pn_str pn__str(const char *z)
+{
+    return (pn_str){z, z ? strlen(z) : 0};
+}
+static inline bool pn__str_eq(pn_str a, pn_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+bool pn__str_ieq(pn_str a, pn_str b); /* ASCII case-insensitive */
+bool pn__str_has_prefix(pn_str s, pn_str prefix);
+/* Case-insensitive search for a comma-separated token (e.g. "gzip" in Accept-Encoding,
+ * "keep-alive" in Connection). A token with ";q=0" does not count. */
+bool pn__str_list_has(pn_str list, pn_str token);
+
+/* ---- allocation ------------------------------------------------------------------------- */
+
+/* Internal allocation never fails: on OOM the process logs and aborts (h2o, redis). */
+void *pn__xmalloc(size_t n);
+void *pn__xcalloc(size_t n, size_t size);
+void *pn__xrealloc(void *p, size_t n);
+char *pn__xstrdup(const char *s);
+char *pn__xstrndup(const char *s, size_t n);
+
+/* ---- arena ------------------------------------------------------------------------------ */
+
+/* A chain of blocks; everything allocated from it is freed together by pn__arena_fini or
+ * reset by pn__arena_reset (keeps the first block). Allocations are 16-byte aligned. */
+struct pn_arena_block;
+struct pn_arena {
+    struct pn_arena_block *head;
+    size_t block_size; /* default 4096 */
+    size_t total;      /* bytes handed out, for tests and accounting */
+};
+void pn__arena_init(struct pn_arena *a, size_t block_size);
+void pn__arena_fini(struct pn_arena *a);
+void pn__arena_reset(struct pn_arena *a);
+void *pn__arena_alloc(struct pn_arena *a, size_t n);  /* zeroed */
+char *pn__arena_strdup(struct pn_arena *a, const char *s); /* NULL stays NULL */
+char *pn__arena_strndup(struct pn_arena *a, const char *s, size_t n);
+char *pn__arena_vfmt(struct pn_arena *a, const char *fmt, va_list ap);
+char *pn__arena_fmt(struct pn_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- bounded buffer (curl's dynbuf) ----------------------------------------------------- */
+
+/* A growable byte buffer with a hard maximum set at init. Appends past the maximum fail with
+ * PN_ETOOBIG and leave the buffer as it was. The data is always NUL-terminated (not counted). */
+struct pn_buf {
+    char *data;
+    size_t len, cap, max;
+};
+void pn__buf_init(struct pn_buf *b, size_t max);
+void pn__buf_fini(struct pn_buf *b);
+void pn__buf_reset(struct pn_buf *b); /* len = 0, keeps the memory */
+int pn__buf_append(struct pn_buf *b, const void *p, size_t n);
+int pn__buf_puts(struct pn_buf *b, const char *s);
+int pn__buf_putc(struct pn_buf *b, char c);
+int pn__buf_printf(struct pn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Takes the bytes out: the caller owns the returned pointer (free()); the buffer is empty. */
+char *pn__buf_steal(struct pn_buf *b, size_t *len);
+
+/* ---- log -------------------------------------------------------------------------------- */
+
+enum pn_log_level { PN_LOG_DEBUG, PN_LOG_INFO, PN_LOG_WARN, PN_LOG_ERROR, PN_LOG_CRITICAL };
+extern enum pn_log_level pn__log_level;
+int pn__log_level_parse(const char *name, enum pn_log_level *out);
+void pn__log(enum pn_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define pn__debug(...) (pn__log_level <= PN_LOG_DEBUG ? pn__log(PN_LOG_DEBUG, __VA_ARGS__) : (void)0)
+#define pn__info(...) (pn__log_level <= PN_LOG_INFO ? pn__log(PN_LOG_INFO, __VA_ARGS__) : (void)0)
+#define pn__warn(...) pn__log(PN_LOG_WARN, __VA_ARGS__)
+#define pn__error(...) pn__log(PN_LOG_ERROR, __VA_ARGS__)
+
+/* ---- hashing and encoding --------------------------------------------------------------- */
+
+uint64_t pn__hash_fnv1a(const void *p, size_t n); /* not keyed: never for outside keys */
+/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+void pn__hex(const unsigned char *in, size_t n, char *out);
+/* SHA-256 of the bytes as 64 hex digits + NUL. */
+void pn__sha256_hex(const void *p, size_t n, char out[65]);
+
+/* gzip (RFC 1952) of in into a new heap buffer; returns 0 or PN_ENOMEM/PN_EIO. */
+int pn__gzip(const void *in, size_t n, int level, char **out, size_t *out_len);
+
+/* URL query helpers. Decoding turns %XX and '+' into bytes; a bad escape gives PN_EPARSE.
+ * Decoded bytes that are not valid UTF-8 or contain NUL give PN_EPARSE. */
+int pn__url_decode(const char *in, size_t n, struct pn_buf *out);
+/* Finds the first value of name in a query string ("a=1&b=2", no leading '?'), decoded into
+ * out. Returns 0, PN_ENOTFOUND, or PN_EPARSE for a bad escape. */
+int pn__query_get(pn_str query, const char *name, struct pn_buf *out);
+
+/* ---- embedded assets (generated by tools/embed.c into build/gen/assets.c) --------------- */
+
+/* One file of web/ (client JS/CSS, templates) or include/pane.h, compiled into the binary. */
+struct pn_asset {
+    const char *path; /* relative to web/ ("client/pane.js", "templates/material.html"), or
+                         "include/pane.h" */
+    const char *mime; /* "text/javascript; charset=utf-8" … */
+    const char *etag; /* first 16 hex digits of the SHA-256 of data */
+    const unsigned char *data;
+    size_t len;
+    const unsigned char *gz; /* gzip of data, made at build time */
+    size_t gz_len;
+};
+extern const struct pn_asset pn__assets[]; /* sorted by path */
+extern const size_t pn__assets_count;
+/* Binary search by path; NULL if absent. */
+const struct pn_asset *pn__asset_find(pn_str path);
+
+#endif

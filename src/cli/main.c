@@ -1,0 +1,252 @@
+/*
+ * cli: the `pane` command. `pane serve APP...` loads every app (compiling app.c files),
+ * compiles the templates, opens the port and runs the loop until SIGINT or SIGTERM. Flags
+ * follow `panel serve` where it has one for the same thing.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "render/render.h"
+#include "server/server.h"
+
+static const char usage[] =
+    "usage: pane serve APP... [options]\n"
+    "\n"
+    "Serves each APP (an app.c file, compiled and cached, or a prebuilt .so) at /<name>.\n"
+    "\n"
+    "options:\n"
+    "  --port N              port to listen on (default 5006; 0 picks a free port)\n"
+    "  --address ADDR        address to listen on (default: all interfaces)\n"
+    "  --prefix PATH         URL prefix for every route, e.g. /dash (default none)\n"
+    "  --index NAME          the app served at / (default: the only app, else a list)\n"
+    "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
+    "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
+    "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
+    "  --idle-timeout MS     keep-alive idle and write timeout (default 30000)\n"
+    "  --help                this text\n"
+    "  --version             pane's version\n"
+    "\n"
+    "environment: CC (the compiler for apps, default cc), XDG_CACHE_HOME (compiled apps)\n";
+
+static int die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "pane: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see pane serve --help)\n");
+    return 2;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return false;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+struct cli {
+    struct pn_server_opts o;
+    const char *app_paths[64];
+    int napps;
+};
+
+/* Parses `serve` arguments. Returns 0, or an exit status. */
+static int parse_serve(int argc, char **argv, struct cli *cli)
+{
+    cli->o.port = 5006;
+    for (int i = 0; i < argc; i++) {
+        char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0) {
+            if (cli->napps == 64)
+                return die_usage("too many apps (at most %s)", "64");
+            cli->app_paths[cli->napps++] = arg;
+            continue;
+        }
+        char *val = strchr(arg, '=');
+        char name[64];
+        size_t nlen = val ? (size_t)(val - arg) : strlen(arg);
+        if (nlen >= sizeof name)
+            return die_usage("unknown option %s", arg);
+        memcpy(name, arg, nlen);
+        name[nlen] = '\0';
+        if (val)
+            val++;
+        if (!strcmp(name, "--help")) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+#define NEED_VALUE()                                                                           \
+    do {                                                                                       \
+        if (!val) {                                                                            \
+            if (i + 1 >= argc)                                                                 \
+                return die_usage("%s needs a value", name);                                    \
+            val = argv[++i];                                                                   \
+        }                                                                                      \
+    } while (0)
+        unsigned long n;
+        if (!strcmp(name, "--port")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 65535, &n))
+                return die_usage("--port: not a port number: %s", val);
+            cli->o.port = (int)n;
+        } else if (!strcmp(name, "--address")) {
+            NEED_VALUE();
+            cli->o.address = val;
+        } else if (!strcmp(name, "--prefix")) {
+            NEED_VALUE();
+            while (*val == '/' && val[1] == '/')
+                val++;
+            size_t len = strlen(val);
+            while (len && val[len - 1] == '/')
+                val[--len] = '\0';
+            if (len && val[0] != '/')
+                return die_usage("--prefix must start with '/': %s", val);
+            cli->o.prefix = val;
+        } else if (!strcmp(name, "--index")) {
+            NEED_VALUE();
+            cli->o.index = val;
+        } else if (!strcmp(name, "--static-dirs")) {
+            NEED_VALUE();
+            char *eq = strchr(val, '=');
+            if (!eq || eq == val || !eq[1] || memchr(val, '/', (size_t)(eq - val)))
+                return die_usage("--static-dirs takes NAME=PATH: %s", val);
+            if (cli->o.nstatic == PN_MAX_STATIC_DIRS)
+                return die_usage("too many --static-dirs (at most %s)", "16");
+            *eq = '\0';
+            cli->o.static_dirs[cli->o.nstatic++] = (struct pn_static_dir){val, eq + 1};
+        } else if (!strcmp(name, "--log-level")) {
+            NEED_VALUE();
+            if (pn__log_level_parse(val, &pn__log_level) != 0)
+                return die_usage("--log-level: debug, info, warning, error or critical, not %s",
+                                 val);
+        } else if (!strcmp(name, "--header-timeout") || !strcmp(name, "--idle-timeout")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 24ul * 3600 * 1000, &n) || n == 0)
+                return die_usage("%s: a positive number of milliseconds", name);
+            if (!strcmp(name, "--header-timeout"))
+                cli->o.limits.header_timeout_ms = n;
+            else
+                cli->o.limits.idle_timeout_ms = n;
+        } else {
+            return die_usage("unknown option %s", name);
+        }
+#undef NEED_VALUE
+    }
+    if (cli->napps == 0)
+        return die_usage("%s", "no app given: pane serve app.c");
+    return 0;
+}
+
+static uv_signal_t sigint, sigterm;
+static struct pn_server *server;
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    (void)h;
+    pn__info("signal %d: shutting down", signum);
+    if (server) {
+        pn__server_stop(server);
+        server = NULL;
+    }
+    uv_close((uv_handle_t *)&sigint, NULL);
+    uv_close((uv_handle_t *)&sigterm, NULL);
+}
+
+static int serve(int argc, char **argv)
+{
+    struct cli cli = {0};
+    int rc = parse_serve(argc, argv, &cli);
+    if (rc)
+        return rc;
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[1024];
+    if (pn__render_init(err, sizeof err) != 0) {
+        fprintf(stderr, "pane: %s\n", err);
+        return 1;
+    }
+    struct pn_app apps[64];
+    for (int i = 0; i < cli.napps; i++) {
+        if (pn__app_load(cli.app_paths[i], &apps[i], err, sizeof err) != 0) {
+            fprintf(stderr, "pane: %s\n", err);
+            for (int j = 0; j < i; j++)
+                pn__app_unload(&apps[j]);
+            pn__render_fini();
+            return 1;
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(apps[j].name, apps[i].name)) {
+                fprintf(stderr, "pane: two apps are named %s (%s and %s)\n", apps[i].name,
+                        apps[j].source, apps[i].source);
+                for (int k = 0; k <= i; k++)
+                    pn__app_unload(&apps[k]);
+                pn__render_fini();
+                return 1;
+            }
+    }
+    cli.o.apps = apps;
+    cli.o.napps = cli.napps;
+    if (cli.o.index) {
+        bool found = false;
+        for (int i = 0; i < cli.napps; i++)
+            found |= !strcmp(apps[i].name, cli.o.index);
+        if (!found) {
+            fprintf(stderr, "pane: --index %s: no app of that name\n", cli.o.index);
+            return 2;
+        }
+    }
+
+    uv_loop_t *loop = uv_default_loop();
+    rc = pn__server_start(loop, &cli.o, &server, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "pane: %s\n", err);
+        for (int i = 0; i < cli.napps; i++)
+            pn__app_unload(&apps[i]);
+        pn__render_fini();
+        return 1;
+    }
+    const char *host = cli.o.address && strcmp(cli.o.address, "0.0.0.0") && strcmp(cli.o.address, "::")
+                           ? cli.o.address
+                           : "localhost";
+    bool v6 = strchr(host, ':') != NULL;
+    for (int i = 0; i < cli.napps; i++)
+        printf("pane: serving http://%s%s%s:%d%s/%s\n", v6 ? "[" : "", host, v6 ? "]" : "",
+               pn__server_port(server), cli.o.prefix ? cli.o.prefix : "", apps[i].name);
+    fflush(stdout);
+
+    uv_signal_init(loop, &sigint);
+    uv_signal_init(loop, &sigterm);
+    uv_signal_start(&sigint, on_signal, SIGINT);
+    uv_signal_start(&sigterm, on_signal, SIGTERM);
+    uv_run(loop, UV_RUN_DEFAULT);
+    uv_loop_close(loop);
+    for (int i = 0; i < cli.napps; i++)
+        pn__app_unload(&apps[i]);
+    pn__render_fini();
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+        printf("pane %s\n", PANE_VERSION_STRING);
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "serve"))
+        return serve(argc - 2, argv + 2);
+    fputs(usage, stderr);
+    return 2;
+}

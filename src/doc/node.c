@@ -1,0 +1,221 @@
+/*
+ * node: the component kinds' descriptor tables and the builders of pane.h. A builder copies
+ * its options into the session's arena (strings deep-copied, as lvgl's setters do), validates
+ * them — recording misuse with the app's file and line and falling back to the default — and
+ * links the children given in .items. Builders never fail.
+ */
+#include "doc/doc.h"
+
+#define PROP(T, field, type) {#field, type, offsetof(T, field)}
+
+static const struct pn_prop row_props[] = {
+    PROP(pn_row_opts, items, PN_PROP_ITEMS),
+};
+static const struct pn_prop card_props[] = {
+    PROP(pn_card_opts, items, PN_PROP_ITEMS),
+    PROP(pn_card_opts, title, PN_PROP_STR),
+    PROP(pn_card_opts, hide_header, PN_PROP_BOOL),
+    PROP(pn_card_opts, collapsed, PN_PROP_BOOL),
+};
+static const struct pn_prop number_props[] = {
+    PROP(pn_number_opts, name, PN_PROP_STR),
+    PROP(pn_number_opts, value, PN_PROP_DOUBLE),
+    PROP(pn_number_opts, format, PN_PROP_STR),
+    PROP(pn_number_opts, colors, PN_PROP_COLORS),
+    PROP(pn_number_opts, default_color, PN_PROP_STR),
+    PROP(pn_number_opts, font_size, PN_PROP_STR),
+    PROP(pn_number_opts, title_size, PN_PROP_STR),
+};
+static const struct pn_prop markdown_props[] = {
+    PROP(pn_markdown_opts, text, PN_PROP_STR),
+};
+static const struct pn_prop html_props[] = {
+    PROP(pn_html_opts, html, PN_PROP_RAW),
+};
+#define column_props row_props
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+const struct pn_kind_desc pn__kinds[PN_KIND_COUNT] = {
+#define XX(E, c, n, T, kids)                                                                   \
+    [PN_KIND_##E] = {PN_KIND_##E, n, "pn-" #c, sizeof(T), c##_props, COUNT(c##_props), kids},
+    PN_KIND_MAP(XX)
+#undef XX
+};
+
+const struct pn_kind_desc *pn__kind_find(pn_str name)
+{
+    for (size_t i = 0; i < PN_KIND_COUNT; i++)
+        if (pn__str_eq(pn__str(pn__kinds[i].name), name))
+            return &pn__kinds[i];
+    return NULL;
+}
+
+static bool is_ancestor(const pn_node *maybe, const pn_node *n)
+{
+    for (; n; n = n->parent)
+        if (n == maybe)
+            return true;
+    return false;
+}
+
+/* Links child under parent, or records why it cannot. */
+static void attach(pn_node *parent, pn_node *child, pn_here here)
+{
+    pn_session *s = parent->s;
+    if (!child) {
+        pn__session_misuse(s, here, "NULL child given to %s", parent->desc->name);
+        return;
+    }
+    if (child->s != s) {
+        pn__session_misuse(s, here, "%s made in another session cannot be added here",
+                           child->desc->name);
+        return;
+    }
+    if (child->parent || child == &s->root) {
+        pn__session_misuse(s, here, "%s (made at %s:%d) already has a parent", child->desc->name,
+                           child->here.file, child->here.line);
+        return;
+    }
+    if (is_ancestor(child, parent)) {
+        pn__session_misuse(s, here, "%s cannot contain itself", child->desc->name);
+        return;
+    }
+    child->parent = parent;
+    if (parent->last)
+        parent->last->next = child;
+    else
+        parent->first = child;
+    parent->last = child;
+}
+
+static const char *check_str(pn_session *s, pn_here here, const char *kind, const char *field,
+                             const char *val, bool (*ok)(const char *))
+{
+    if (!val || ok(val))
+        return val;
+    pn__session_misuse(s, here, "%s.%s: \"%.60s\" is not valid; using the default", kind, field,
+                       val);
+    return NULL;
+}
+
+/* Copies the options into the arena and validates them. */
+static void copy_opts(pn_node *n, const void *opts)
+{
+    pn_session *s = n->s;
+    const struct pn_kind_desc *d = n->desc;
+    if (opts)
+        memcpy(&n->o, opts, d->opts_size);
+    unsigned char *base = (unsigned char *)&n->o;
+    for (size_t i = 0; i < d->nprops; i++) {
+        const struct pn_prop *p = &d->props[i];
+        void *field = base + p->offset;
+        switch (p->type) {
+        case PN_PROP_STR:
+        case PN_PROP_RAW: {
+            const char **sp = field;
+            *sp = pn__arena_strdup(&s->arena, *sp);
+            break;
+        }
+        case PN_PROP_COLORS: {
+            const pn_color_stop **cp = field;
+            if (!*cp)
+                break;
+            size_t k = 0;
+            while ((*cp)[k].color)
+                k++;
+            pn_color_stop *copy = pn__arena_alloc(&s->arena, (k + 1) * sizeof *copy);
+            size_t m = 0;
+            for (size_t j = 0; j < k; j++) {
+                if (!pn__css_color_ok((*cp)[j].color)) {
+                    pn__session_misuse(s, n->here, "%s.colors: \"%.60s\" is not a CSS colour",
+                                       d->name, (*cp)[j].color);
+                    continue;
+                }
+                copy[m].below = (*cp)[j].below;
+                copy[m++].color = pn__arena_strdup(&s->arena, (*cp)[j].color);
+            }
+            *cp = copy;
+            break;
+        }
+        case PN_PROP_ITEMS: {
+            pn_node *const **ip = field;
+            pn_node *const *items = *ip;
+            *ip = NULL; /* the children list is the truth from now on */
+            for (size_t j = 0; items && items[j]; j++)
+                attach(n, items[j], n->here);
+            break;
+        }
+        case PN_PROP_BOOL:
+        case PN_PROP_DOUBLE:
+            break;
+        }
+    }
+}
+
+static pn_node *node_new(pn_session *s, enum pn_kind kind, const void *opts, pn_here here)
+{
+    pn_node *n = pn__arena_alloc(&s->arena, sizeof *n);
+    n->desc = &pn__kinds[kind];
+    n->id = ++s->next_id;
+    n->s = s;
+    n->here = here;
+    copy_opts(n, opts);
+    return n;
+}
+
+pn_node *pn_row_new(pn_session *s, const pn_row_opts *o, pn_here here)
+{
+    return node_new(s, PN_KIND_ROW, o, here);
+}
+
+pn_node *pn_column_new(pn_session *s, const pn_column_opts *o, pn_here here)
+{
+    return node_new(s, PN_KIND_COLUMN, o, here);
+}
+
+pn_node *pn_card_new(pn_session *s, const pn_card_opts *o, pn_here here)
+{
+    return node_new(s, PN_KIND_CARD, o, here);
+}
+
+pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_NUMBER, o, here);
+    pn_number_opts *no = &n->o.number;
+    no->default_color =
+        check_str(s, here, "Number", "default_color", no->default_color, pn__css_color_ok);
+    no->font_size = check_str(s, here, "Number", "font_size", no->font_size, pn__css_length_ok);
+    no->title_size = check_str(s, here, "Number", "title_size", no->title_size, pn__css_length_ok);
+    return n;
+}
+
+pn_node *pn_markdown_new(pn_session *s, const pn_markdown_opts *o, pn_here here)
+{
+    return node_new(s, PN_KIND_MARKDOWN, o, here);
+}
+
+pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here)
+{
+    return node_new(s, PN_KIND_HTML, o, here);
+}
+
+void pn_append_at(pn_node *parent, pn_node *child, pn_here here)
+{
+    if (!parent) {
+        if (child)
+            pn__session_misuse(child->s, here, "pn_append: NULL parent");
+        return;
+    }
+    if (!parent->desc->container) {
+        pn__session_misuse(parent->s, here, "pn_append: %s has no children",
+                           parent->desc->name);
+        return;
+    }
+    attach(parent, child, here);
+}
+
+void pn_servable_add(pn_session *s, pn_node *node, pn_here here)
+{
+    attach(&s->root, node, here);
+}

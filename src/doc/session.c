@@ -1,0 +1,90 @@
+/*
+ * session: a session's arena, its template choice and root, the misuse it recorded, and the
+ * app-facing helpers that read its request (pn_session_arg) or allocate from it (pn_fmt).
+ */
+#include <stdlib.h>
+
+#include "doc/doc.h"
+
+#define SESSION_BLOCK 2048 /* small first block: most weather-sized sessions fit in one */
+
+pn_session *pn__session_new(const struct pn_session_init *init)
+{
+    pn_session *s = pn__xcalloc(1, sizeof *s);
+    pn__arena_init(&s->arena, SESSION_BLOCK);
+    s->app_name = pn__arena_strdup(&s->arena, init->app_name ? init->app_name : "app");
+    s->query = pn__arena_strndup(&s->arena, init->query.ptr ? init->query.ptr : "",
+                                 init->query.len);
+    s->req = init->req;
+    s->root.desc = &pn__kinds[PN_KIND_COLUMN];
+    s->root.s = s;
+    s->root.here = (pn_here){"<root>", 0};
+    s->misuse_tail = &s->misuse;
+    return s;
+}
+
+void pn__session_free(pn_session *s)
+{
+    if (!s)
+        return;
+    pn__arena_fini(&s->arena);
+    free(s);
+}
+
+void pn__session_misuse(pn_session *s, pn_here here, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = pn__arena_vfmt(&s->arena, fmt, ap);
+    va_end(ap);
+    struct pn_misuse *m = pn__arena_alloc(&s->arena, sizeof *m);
+    m->here = here;
+    m->msg = msg;
+    *s->misuse_tail = m;
+    s->misuse_tail = &m->next;
+    s->nmisuse++;
+    pn__warn("%s:%d: %s (app %s)", here.file ? here.file : "?", here.line, msg, s->app_name);
+}
+
+const char *pn_session_arg(pn_session *s, const char *name, const char *def)
+{
+    if (!s || !name)
+        return def;
+    struct pn_buf v;
+    pn__buf_init(&v, 64 * 1024);
+    int rc = pn__query_get(pn__str(s->query), name, &v);
+    const char *out = rc == 0 ? pn__arena_strndup(&s->arena, v.data ? v.data : "", v.len)
+                              : pn__arena_strdup(&s->arena, def);
+    pn__buf_fini(&v);
+    return out;
+}
+
+const char *pn_fmt(pn_session *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = pn__arena_vfmt(&s->arena, fmt ? fmt : "", ap);
+    va_end(ap);
+    return p;
+}
+
+void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here here)
+{
+    pn_template_opts t = *o;
+    t.name = pn__arena_strdup(&s->arena, t.name);
+    t.title = pn__arena_strdup(&s->arena, t.title);
+    t.header_background = pn__arena_strdup(&s->arena, t.header_background);
+    t.header_color = pn__arena_strdup(&s->arena, t.header_color);
+    if (t.header_background && !pn__css_color_ok(t.header_background)) {
+        pn__session_misuse(s, here, "template.header_background: \"%.60s\" is not a CSS colour",
+                           t.header_background);
+        t.header_background = NULL;
+    }
+    if (t.header_color && !pn__css_color_ok(t.header_color)) {
+        pn__session_misuse(s, here, "template.header_color: \"%.60s\" is not a CSS colour",
+                           t.header_color);
+        t.header_color = NULL;
+    }
+    s->tmpl = t;
+    s->tmpl_here = here;
+}

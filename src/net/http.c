@@ -1,0 +1,538 @@
+/*
+ * http: the HTTP/1.1 server on a libuv loop. A connection reads into one bounded buffer,
+ * parses one request at a time (pipelined requests wait in the buffer), hands it to the
+ * handler and stops reading until the handler has responded — backpressure for free. A
+ * connection has one timer: the header timeout while a request head is arriving (slowloris),
+ * the idle timeout between requests and while a response is being written, and a short
+ * linger after an error response so the client reads it instead of a reset. Connections are
+ * closed by uv_close and freed in its callback, never inside their own read callback.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "net/internal.h"
+
+#define LINGER_MS 2000
+#define READ_CHUNK 4096
+#define GZIP_MIN 256
+
+enum timer_mode { T_NONE, T_IDLE, T_HEADER, T_WRITE, T_LINGER };
+
+struct pn_http_server {
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    struct pn_http_server_opts o;
+    struct pn_http_conn *conns; /* doubly linked */
+    int port;
+};
+
+struct pn_http_conn {
+    uv_tcp_t tcp;
+    uv_timer_t timer;
+    int open_handles;
+    struct pn_http_server *srv;
+    struct pn_http_conn *prev, *next;
+    struct pn_http_parse ps;
+    struct pn_buf in;
+    size_t parsed;
+    struct pn_arena arena; /* per request, reset between requests */
+    struct pn_http_req req;
+    enum timer_mode tmode;
+    bool reading, busy, writing, closing, lingering, peer_eof;
+    char peer[64];
+    uint64_t t_start;
+};
+
+struct write_req {
+    uv_write_t w;
+    struct pn_http_conn *c;
+    char *head;
+    char *owned; /* a body we compressed, freed after the write */
+    void (*release)(void *ud);
+    void *release_ud;
+    bool close;
+};
+
+static void process(struct pn_http_conn *c);
+static void conn_close(struct pn_http_conn *c);
+
+/* ---- Date header ---- */
+
+const char *pn__http_date(void)
+{
+    static _Thread_local char buf[40];
+    static _Thread_local time_t last;
+    time_t now = time(NULL);
+    if (now != last) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        last = now;
+    }
+    return buf;
+}
+
+/* ---- timers ---- */
+
+static void on_timer(uv_timer_t *t)
+{
+    struct pn_http_conn *c = t->data;
+    enum timer_mode m = c->tmode;
+    c->tmode = T_NONE;
+    if (m == T_HEADER && !c->busy && !c->writing) {
+        pn__info("%s: request head not complete within %llu ms, closing", c->peer,
+                 (unsigned long long)c->srv->o.limits.header_timeout_ms);
+        pn__http_respond_text(c, 408, NULL);
+        return;
+    }
+    if (m == T_WRITE)
+        pn__info("%s: response not read within %llu ms, closing", c->peer,
+                 (unsigned long long)c->srv->o.limits.idle_timeout_ms);
+    conn_close(c);
+}
+
+static void timer_set(struct pn_http_conn *c, enum timer_mode m, uint64_t ms)
+{
+    if (c->closing)
+        return;
+    if (m == c->tmode && m != T_WRITE)
+        return; /* the header timeout is not extended by trickled bytes */
+    c->tmode = m;
+    if (m == T_NONE)
+        uv_timer_stop(&c->timer);
+    else
+        uv_timer_start(&c->timer, on_timer, ms, 0);
+}
+
+/* ---- closing ---- */
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    struct pn_http_conn *c = h->data;
+    if (--c->open_handles > 0)
+        return;
+    pn__http_parse_fini(&c->ps);
+    pn__buf_fini(&c->in);
+    pn__arena_fini(&c->arena);
+    free(c);
+}
+
+static void conn_close(struct pn_http_conn *c)
+{
+    if (c->closing)
+        return;
+    c->closing = true;
+    struct pn_http_server *srv = c->srv;
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (srv && srv->conns == c)
+        srv->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+    uv_timer_stop(&c->timer);
+    uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+}
+
+static void on_linger_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    if (n < 0)
+        conn_close(s->data);
+}
+
+static void linger_alloc(uv_handle_t *h, size_t sz, uv_buf_t *buf)
+{
+    (void)sz;
+    static _Thread_local char sink[READ_CHUNK];
+    (void)h;
+    *buf = uv_buf_init(sink, sizeof sink);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    struct pn_http_conn *c = req->data;
+    free(req);
+    if (status < 0 || c->closing) {
+        conn_close(c);
+        return;
+    }
+    /* read and drop whatever the client still sends until it closes, at most LINGER_MS */
+    c->tmode = T_NONE;
+    timer_set(c, T_LINGER, LINGER_MS);
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    if (c->peer_eof || uv_read_start((uv_stream_t *)&c->tcp, linger_alloc, on_linger_read) != 0)
+        conn_close(c);
+}
+
+static void conn_finish(struct pn_http_conn *c)
+{
+    if (c->closing || c->lingering)
+        return;
+    c->lingering = true;
+    uv_shutdown_t *req = pn__xmalloc(sizeof *req);
+    req->data = c;
+    if (uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+        free(req);
+        conn_close(c);
+    }
+}
+
+/* ---- reading ---- */
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    struct pn_http_conn *c = h->data;
+    size_t room = c->in.max - c->in.len;
+    if (room > READ_CHUNK)
+        room = READ_CHUNK;
+    if (room == 0 || pn__buf_append(&c->in, NULL, 0) != 0) {
+        *buf = uv_buf_init(NULL, 0);
+        return;
+    }
+    /* grow the buffer, then hand out its free tail */
+    if (c->in.cap < c->in.len + room + 1) {
+        size_t cap = c->in.cap ? c->in.cap : READ_CHUNK;
+        while (cap < c->in.len + room + 1)
+            cap *= 2;
+        if (cap > c->in.max + 1)
+            cap = c->in.max + 1;
+        c->in.data = pn__xrealloc(c->in.data, cap);
+        c->in.cap = cap;
+    }
+    *buf = uv_buf_init(c->in.data + c->in.len, (unsigned)room);
+}
+
+static void read_stop(struct pn_http_conn *c)
+{
+    if (c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    struct pn_http_conn *c = s->data;
+    if (n == UV_ENOBUFS) {
+        /* the buffer is at its maximum and still no complete request */
+        read_stop(c);
+        pn__http_respond_text(c, c->ps.headers_done ? 413 : 431, NULL);
+        return;
+    }
+    if (n < 0) {
+        read_stop(c);
+        c->peer_eof = true;
+        if (!c->busy && !c->writing)
+            conn_close(c);
+        return;
+    }
+    c->in.len += (size_t)n;
+    c->in.data[c->in.len] = '\0';
+    process(c);
+}
+
+static void read_start(struct pn_http_conn *c)
+{
+    if (c->reading || c->closing || c->peer_eof)
+        return;
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+        c->reading = true;
+    else
+        conn_close(c);
+}
+
+/* Parses what is buffered; dispatches a complete request or waits for more bytes. */
+static void process(struct pn_http_conn *c)
+{
+    if (c->busy || c->writing || c->closing || c->lingering)
+        return;
+    if (c->parsed == c->in.len) {
+        if (c->peer_eof) {
+            conn_close(c);
+            return;
+        }
+        timer_set(c, c->in.len ? T_HEADER : T_IDLE,
+                  c->in.len ? c->srv->o.limits.header_timeout_ms : c->srv->o.limits.idle_timeout_ms);
+        read_start(c);
+        return;
+    }
+    int rc = pn__http_parse_feed(&c->ps, c->in.data, c->in.len, &c->parsed, &c->arena, &c->req);
+    if (rc == PN_EAGAIN) {
+        timer_set(c, T_HEADER, c->srv->o.limits.header_timeout_ms);
+        read_start(c);
+        return;
+    }
+    read_stop(c);
+    if (rc != 0) {
+        pn__info("%s: bad request (%s)", c->peer, pn__strerror(rc));
+        pn__http_respond_text(c, pn__http_error_status(rc), NULL);
+        return;
+    }
+    c->busy = true;
+    c->t_start = uv_now(c->srv->loop);
+    timer_set(c, T_NONE, 0);
+    c->srv->o.handler(c, &c->req, c->srv->o.ud);
+}
+
+/* ---- writing ---- */
+
+static void on_write(uv_write_t *w, int status)
+{
+    struct write_req *wr = (struct write_req *)w;
+    struct pn_http_conn *c = wr->c;
+    if (wr->release)
+        wr->release(wr->release_ud);
+    free(wr->head);
+    free(wr->owned);
+    bool close = wr->close;
+    free(wr);
+    c->writing = false;
+    if (c->closing)
+        return;
+    if (status < 0) {
+        conn_close(c);
+        return;
+    }
+    if (close) {
+        conn_finish(c);
+        return;
+    }
+    /* after a client's EOF, requests it pipelined before it are still answered (process) */
+    /* drop the request just answered, keep what was pipelined behind it */
+    memmove(c->in.data, c->in.data + c->parsed, c->in.len - c->parsed);
+    c->in.len -= c->parsed;
+    c->in.data[c->in.len] = '\0';
+    c->parsed = 0;
+    pn__arena_reset(&c->arena);
+    pn__http_parse_next(&c->ps);
+    timer_set(c, T_NONE, 0);
+    process(c);
+}
+
+static bool etag_matches(const struct pn_http_req *r, const char *etag)
+{
+    pn_str inm = pn__http_header(r, "if-none-match");
+    if (!inm.ptr)
+        return false;
+    pn_str tag = pn__str(etag);
+    for (size_t i = 0; i + tag.len <= inm.len; i++)
+        if (memcmp(inm.ptr + i, tag.ptr, tag.len) == 0)
+            return true;
+    return inm.len == 1 && inm.ptr[0] == '*';
+}
+
+void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
+{
+    const struct pn_http_req *req = c->busy ? &c->req : NULL;
+    c->busy = false;
+    if (c->closing) {
+        if (r->release)
+            r->release(r->release_ud);
+        return;
+    }
+    int status = r->status;
+    const void *body = r->body;
+    size_t body_len = r->body_len;
+    char *owned = NULL;
+    bool gz = false, vary = false;
+    if (r->etag && req && (status == 200) && etag_matches(req, r->etag)) {
+        status = 304;
+        body_len = 0;
+    } else if (req && status != 304 && (r->body_gz || r->compress)) {
+        vary = true;
+        if (req->accept_gzip && r->body_gz) {
+            body = r->body_gz;
+            body_len = r->body_gz_len;
+            gz = true;
+        } else if (req->accept_gzip && r->body_len >= GZIP_MIN &&
+                   pn__gzip(r->body, r->body_len, 6, &owned, &body_len) == 0) {
+            body = owned;
+            gz = true;
+        }
+    }
+    bool head_only = req && req->method == HTTP_HEAD;
+    bool close = r->close || !req || !req->keep_alive;
+
+    struct pn_buf h;
+    pn__buf_init(&h, 64 * 1024);
+    pn__buf_printf(&h, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n", status,
+                   pn__http_reason(status), pn__http_date());
+    if (status != 304 && status != 204)
+        pn__buf_printf(&h, "Content-Length: %zu\r\n", status == 304 ? (size_t)0 : body_len);
+    if (r->content_type && status != 304)
+        pn__buf_printf(&h, "Content-Type: %s\r\n", r->content_type);
+    if (gz)
+        pn__buf_puts(&h, "Content-Encoding: gzip\r\n");
+    if (vary)
+        pn__buf_puts(&h, "Vary: Accept-Encoding\r\n");
+    if (r->etag)
+        pn__buf_printf(&h, "ETag: %s\r\n", r->etag);
+    if (r->cache_control)
+        pn__buf_printf(&h, "Cache-Control: %s\r\n", r->cache_control);
+    if (close)
+        pn__buf_puts(&h, "Connection: close\r\n");
+    else if (req && req->http_minor == 0)
+        pn__buf_puts(&h, "Connection: keep-alive\r\n");
+    if (r->headers && status != 304)
+        pn__buf_puts(&h, r->headers);
+    pn__buf_puts(&h, "\r\n");
+
+    if (req)
+        pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
+                 req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
+                 req->url.ptr, status, body_len,
+                 (unsigned long long)(uv_now(c->srv->loop) - c->t_start));
+
+    struct write_req *wr = pn__xcalloc(1, sizeof *wr);
+    wr->c = c;
+    wr->head = pn__buf_steal(&h, NULL);
+    wr->owned = owned;
+    wr->release = r->release;
+    wr->release_ud = r->release_ud;
+    wr->close = close;
+    uv_buf_t bufs[2] = {uv_buf_init(wr->head, (unsigned)strlen(wr->head)),
+                        uv_buf_init((char *)(uintptr_t)body, (unsigned)body_len)};
+    unsigned nbufs = (head_only || status == 304 || body_len == 0) ? 1 : 2;
+    c->writing = true;
+    read_stop(c);
+    timer_set(c, T_WRITE, c->srv->o.limits.idle_timeout_ms);
+    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
+        c->writing = false;
+        if (wr->release)
+            wr->release(wr->release_ud);
+        free(wr->head);
+        free(wr->owned);
+        free(wr);
+        conn_close(c);
+    }
+}
+
+void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra_headers)
+{
+    char *body = pn__xmalloc(64); /* alive until written: freed by release */
+    int n = snprintf(body, 64, "%s\n", pn__http_reason(status));
+    pn__http_respond(c, &(struct pn_http_resp){.status = status,
+                                                .content_type = "text/plain; charset=utf-8",
+                                                .headers = extra_headers,
+                                                .body = body,
+                                                .body_len = (size_t)n,
+                                                .close = status >= 400 && status != 404 &&
+                                                         status != 405,
+                                                .release = free,
+                                                .release_ud = body});
+}
+
+const char *pn__http_conn_peer(const struct pn_http_conn *c)
+{
+    return c->peer;
+}
+
+/* ---- accepting ---- */
+
+static void on_connection(uv_stream_t *l, int status)
+{
+    struct pn_http_server *srv = l->data;
+    if (status < 0) {
+        pn__warn("accept: %s", uv_strerror(status));
+        return;
+    }
+    struct pn_http_conn *c = pn__xcalloc(1, sizeof *c);
+    c->srv = srv;
+    uv_tcp_init(srv->loop, &c->tcp);
+    uv_timer_init(srv->loop, &c->timer);
+    c->tcp.data = c->timer.data = c;
+    c->open_handles = 2;
+    if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
+        c->closing = true;
+        uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+        uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+        return;
+    }
+    uv_tcp_nodelay(&c->tcp, 1);
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    snprintf(c->peer, sizeof c->peer, "?");
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+        char ip[48] = "?";
+        int port = 0;
+        if (ss.ss_family == AF_INET6) {
+            uv_ip6_name((struct sockaddr_in6 *)&ss, ip, sizeof ip);
+            port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+        } else {
+            uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof ip);
+            port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        }
+        snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
+    }
+    pn__http_parse_init(&c->ps, &srv->o.limits);
+    pn__buf_init(&c->in, srv->o.limits.max_header_bytes + srv->o.limits.max_body + READ_CHUNK);
+    pn__arena_init(&c->arena, 2048);
+    c->next = srv->conns;
+    if (srv->conns)
+        srv->conns->prev = c;
+    srv->conns = c;
+    process(c);
+}
+
+int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
+                          struct pn_http_server **out, char *err, size_t errlen)
+{
+    struct pn_http_server *srv = pn__xcalloc(1, sizeof *srv);
+    srv->loop = loop;
+    srv->o = *o;
+    pn__http_limits_default(&srv->o.limits);
+    const char *addr = o->address ? o->address : "127.0.0.1";
+    struct sockaddr_storage ss;
+    int rc = strchr(addr, ':') ? uv_ip6_addr(addr, o->port, (struct sockaddr_in6 *)&ss)
+                               : uv_ip4_addr(addr, o->port, (struct sockaddr_in *)&ss);
+    if (rc != 0) {
+        snprintf(err, errlen, "invalid address %s", addr);
+        free(srv);
+        return PN_EINVAL;
+    }
+    uv_tcp_init_ex(loop, &srv->listener, ss.ss_family);
+    srv->listener.data = srv;
+    if (o->reuseport) {
+        uv_os_fd_t fd;
+        int one = 1;
+        if (uv_fileno((uv_handle_t *)&srv->listener, &fd) == 0)
+            setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    }
+    rc = uv_tcp_bind(&srv->listener, (struct sockaddr *)&ss, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&srv->listener, 1024, on_connection);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, o->port, uv_strerror(rc));
+        uv_close((uv_handle_t *)&srv->listener, NULL);
+        uv_run(loop, UV_RUN_NOWAIT);
+        free(srv);
+        return PN_EIO;
+    }
+    int len = sizeof ss;
+    uv_tcp_getsockname(&srv->listener, (struct sockaddr *)&ss, &len);
+    srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                               : ((struct sockaddr_in *)&ss)->sin_port);
+    *out = srv;
+    return 0;
+}
+
+int pn__http_server_port(const struct pn_http_server *srv)
+{
+    return srv->port;
+}
+
+static void on_listener_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void pn__http_server_stop(struct pn_http_server *srv)
+{
+    while (srv->conns)
+        conn_close(srv->conns);
+    uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
+}

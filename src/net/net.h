@@ -1,0 +1,107 @@
+/*
+ * net: HTTP/1.1 over libuv, requests parsed by libhttp-parser. net knows nothing of sessions,
+ * documents or pages: it hands each complete request to a handler and writes the response the
+ * handler gives back (now or later). Every size a peer chooses is bounded, slow and idle peers
+ * time out, and malformed input gets an explicit status before the connection is closed.
+ */
+#ifndef PN_NET_H
+#define PN_NET_H
+
+#include <http_parser.h>
+#include <uv.h>
+
+#include "base/base.h"
+
+struct pn_http_limits {
+    size_t max_header_bytes;    /* request line + headers; over it: 431. default 16 KiB */
+    size_t max_url;             /* over it: 414. default 8 KiB */
+    size_t max_body;            /* over it: 413. default 1 MiB */
+    unsigned max_headers;       /* over it: 431. default 100 */
+    uint64_t header_timeout_ms; /* a request head must arrive within this. default 10 s */
+    uint64_t idle_timeout_ms;   /* keep-alive idle and write timeout. default 30 s */
+};
+void pn__http_limits_default(struct pn_http_limits *l);
+
+struct pn_http_header {
+    pn_str name, value;
+};
+
+/* A parsed request. Slices point into the connection's read buffer and stay valid until the
+ * response to this request has been given (pn__http_respond). */
+struct pn_http_req {
+    int method;         /* enum http_method of http_parser.h */
+    pn_str method_name; /* "GET" */
+    pn_str url;         /* as sent: "/weather?city=Paris" */
+    pn_str path;        /* "/weather" (not decoded) */
+    pn_str query;       /* "city=Paris" (no '?'), empty if none */
+    unsigned short http_major, http_minor;
+    struct pn_http_header *headers;
+    size_t nheaders;
+    pn_str body;
+    bool keep_alive;
+    bool upgrade;
+    bool accept_gzip; /* Accept-Encoding lists gzip with q > 0 */
+};
+/* The value of a header (case-insensitive name); {NULL, 0} if absent. */
+pn_str pn__http_header(const struct pn_http_req *r, const char *name);
+
+/*
+ * Parses one request from buf (a pure function, for tests and fuzzing). Returns 0 with *out
+ * filled and *consumed set, PN_EAGAIN if more bytes are needed, or an error that maps to a
+ * status with pn__http_error_status: PN_EPARSE (400), PN_EURI (414), PN_EHEADERS (431),
+ * PN_EBODY (413), PN_EVERSION (505). headers/body storage comes from arena.
+ */
+int pn__http_parse(const char *buf, size_t len, const struct pn_http_limits *limits,
+                   struct pn_arena *arena, struct pn_http_req *out, size_t *consumed);
+int pn__http_error_status(int err);
+const char *pn__http_reason(int status);
+
+struct pn_http_resp {
+    int status;
+    const char *content_type; /* NULL: no Content-Type */
+    const char *headers;      /* extra header lines, each ending in \r\n; may be NULL */
+    const void *body;
+    size_t body_len;
+    const void *body_gz; /* optional gzip of body, sent when the client accepts gzip */
+    size_t body_gz_len;
+    bool compress;        /* gzip body on the fly when the client accepts gzip */
+    const char *etag;     /* quoted; a matching If-None-Match gets 304 */
+    const char *cache_control;
+    bool close; /* Connection: close after this response */
+    /* Called once the body bytes are no longer needed (written, or the connection died). */
+    void (*release)(void *ud);
+    void *release_ud;
+};
+
+struct pn_http_conn;
+struct pn_http_server;
+
+/* Called for every complete request. The handler must call pn__http_respond exactly once,
+ * now or later (the connection reads nothing more until then). */
+typedef void (*pn_http_handler)(struct pn_http_conn *c, const struct pn_http_req *r, void *ud);
+
+struct pn_http_server_opts {
+    const char *address; /* default "127.0.0.1" */
+    int port;            /* 0: any free port */
+    struct pn_http_limits limits;
+    pn_http_handler handler;
+    void *ud;
+    bool reuseport; /* SO_REUSEPORT, for several loops on one port */
+};
+
+int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
+                          struct pn_http_server **out, char *err, size_t errlen);
+int pn__http_server_port(const struct pn_http_server *srv);
+/* Stops listening and closes every connection; the server is freed once all are closed. */
+void pn__http_server_stop(struct pn_http_server *srv);
+
+void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r);
+/* Convenience: a short text/plain response ("Not Found\n"). */
+void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra_headers);
+/* The connection's peer address as text, for logs. */
+const char *pn__http_conn_peer(const struct pn_http_conn *c);
+
+/* The current IMF-fixdate for the Date header, refreshed at most once a second. */
+const char *pn__http_date(void);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * parse: one HTTP/1.x request out of a byte buffer, with Debian's libhttp-parser doing the
+ * lexing. The parser is incremental; we feed it bytes as they arrive and record where the URL
+ * and headers sit as offsets into the connection's read buffer, so a buffer that grows (and
+ * moves) between reads never leaves a dangling pointer. Limits (URL, header bytes, header
+ * count, body) are checked as bytes arrive, before anything is allocated for them.
+ */
+#include <http_parser.h>
+
+#include "net/internal.h"
+
+static struct pn_http_parse *state_of(http_parser *p)
+{
+    return p->data;
+}
+
+static size_t off(struct pn_http_parse *st, const char *at)
+{
+    return (size_t)(at - st->base);
+}
+
+static int on_message_begin(http_parser *p)
+{
+    struct pn_http_parse *st = state_of(p);
+    st->url_off = st->url_len = 0;
+    st->nhdr = 0;
+    st->in_value = false;
+    st->headers_done = st->complete = false;
+    pn__buf_reset(&st->body);
+    return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t len)
+{
+    struct pn_http_parse *st = state_of(p);
+    if (st->url_len == 0)
+        st->url_off = off(st, at);
+    st->url_len += len;
+    if (st->url_len > st->lim->max_url) {
+        st->err = PN_EURI;
+        return 1;
+    }
+    return 0;
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t len)
+{
+    struct pn_http_parse *st = state_of(p);
+    if (st->nhdr == 0 || st->in_value) {
+        if (st->nhdr >= st->lim->max_headers) {
+            st->err = PN_EHEADERS;
+            return 1;
+        }
+        struct pn_http_hdr_off *h = &st->hdr[st->nhdr++];
+        h->name_off = off(st, at);
+        h->name_len = 0;
+        h->val_off = h->val_len = 0;
+        st->in_value = false;
+    }
+    st->hdr[st->nhdr - 1].name_len += len;
+    return 0;
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len)
+{
+    struct pn_http_parse *st = state_of(p);
+    struct pn_http_hdr_off *h = &st->hdr[st->nhdr - 1];
+    if (!st->in_value) {
+        h->val_off = off(st, at);
+        h->val_len = 0;
+        st->in_value = true;
+    }
+    h->val_len += len;
+    return 0;
+}
+
+static bool value_ok(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false; /* NUL, CR, LF (obs-fold) and other controls */
+    }
+    return true;
+}
+
+static int on_headers_complete(http_parser *p)
+{
+    struct pn_http_parse *st = state_of(p);
+    st->headers_done = true;
+    if (p->http_major != 1) {
+        st->err = PN_EVERSION;
+        return -1;
+    }
+    bool host = false;
+    for (size_t i = 0; i < st->nhdr; i++) {
+        const struct pn_http_hdr_off *h = &st->hdr[i];
+        if (!value_ok(st->base + h->val_off, h->val_len)) {
+            st->err = PN_EPARSE;
+            return -1;
+        }
+        if (pn__str_ieq((pn_str){st->base + h->name_off, h->name_len}, PN_STRLIT("host")))
+            host = true;
+    }
+    if (p->http_minor >= 1 && !host) { /* RFC 9112 §3.2: a 1.1 request without Host is 400 */
+        st->err = PN_EPARSE;
+        return -1;
+    }
+    if ((p->flags & F_CONTENTLENGTH) && p->content_length > st->lim->max_body) {
+        st->err = PN_EBODY;
+        return -1;
+    }
+    return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t len)
+{
+    struct pn_http_parse *st = state_of(p);
+    if (pn__buf_append(&st->body, at, len) != 0) {
+        st->err = PN_EBODY;
+        return 1;
+    }
+    return 0;
+}
+
+static int on_message_complete(http_parser *p)
+{
+    struct pn_http_parse *st = state_of(p);
+    st->complete = true;
+    http_parser_pause(p, 1); /* one request at a time: the rest waits in the buffer */
+    return 0;
+}
+
+static const http_parser_settings settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+void pn__http_limits_default(struct pn_http_limits *l)
+{
+    if (!l->max_header_bytes)
+        l->max_header_bytes = 16 * 1024;
+    if (!l->max_url)
+        l->max_url = 8 * 1024;
+    if (!l->max_body)
+        l->max_body = 1024 * 1024;
+    if (!l->max_headers)
+        l->max_headers = 100;
+    if (!l->header_timeout_ms)
+        l->header_timeout_ms = 10 * 1000;
+    if (!l->idle_timeout_ms)
+        l->idle_timeout_ms = 30 * 1000;
+}
+
+void pn__http_parse_init(struct pn_http_parse *st, const struct pn_http_limits *lim)
+{
+    memset(st, 0, sizeof *st);
+    st->lim = lim;
+    st->hdr = pn__xcalloc(lim->max_headers + 1, sizeof *st->hdr);
+    pn__buf_init(&st->body, lim->max_body);
+    http_parser_init(&st->p, HTTP_REQUEST);
+    st->p.data = st;
+}
+
+void pn__http_parse_fini(struct pn_http_parse *st)
+{
+    free(st->hdr);
+    pn__buf_fini(&st->body);
+}
+
+void pn__http_parse_next(struct pn_http_parse *st)
+{
+    if (HTTP_PARSER_ERRNO(&st->p) == HPE_PAUSED)
+        http_parser_pause(&st->p, 0);
+    st->complete = false;
+    st->msg_start = 0;
+}
+
+/* Splits the request target into path and query (origin-form, or absolute-form whose
+ * authority is ignored). Returns false for anything else but "*". */
+static bool split_target(pn_str url, pn_str *path, pn_str *query)
+{
+    *query = (pn_str){url.ptr + url.len, 0};
+    if (url.len && url.ptr[0] != '/') {
+        struct http_parser_url u;
+        http_parser_url_init(&u);
+        if (url.len == 1 && url.ptr[0] == '*') {
+            *path = url;
+            return true;
+        }
+        if (http_parser_parse_url(url.ptr, url.len, 0, &u) != 0 || !(u.field_set & (1 << UF_SCHEMA)))
+            return false;
+        if (u.field_set & (1 << UF_PATH)) {
+            url.ptr += u.field_data[UF_PATH].off;
+            url.len -= u.field_data[UF_PATH].off;
+        } else {
+            *path = PN_STRLIT("/");
+            if (u.field_set & (1 << UF_QUERY))
+                *query = (pn_str){url.ptr + u.field_data[UF_QUERY].off, u.field_data[UF_QUERY].len};
+            return true;
+        }
+    }
+    size_t i = 0;
+    while (i < url.len && url.ptr[i] != '?' && url.ptr[i] != '#')
+        i++;
+    *path = (pn_str){url.ptr, i};
+    if (i < url.len && url.ptr[i] == '?') {
+        size_t j = i + 1;
+        while (j < url.len && url.ptr[j] != '#')
+            j++;
+        *query = (pn_str){url.ptr + i + 1, j - i - 1};
+    }
+    return path->len > 0;
+}
+
+int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, size_t *parsed,
+                        struct pn_arena *arena, struct pn_http_req *out)
+{
+    st->base = base;
+    size_t n = http_parser_execute(&st->p, &settings, base + *parsed, len - *parsed);
+    *parsed += n;
+    enum http_errno e = HTTP_PARSER_ERRNO(&st->p);
+    if (st->err)
+        return st->err;
+    if (e == HPE_HEADER_OVERFLOW)
+        return PN_EHEADERS;
+    if (e != HPE_OK && e != HPE_PAUSED)
+        return PN_EPARSE;
+    if (!st->complete) {
+        if (!st->headers_done && *parsed - st->msg_start > st->lim->max_header_bytes)
+            return PN_EHEADERS;
+        return PN_EAGAIN;
+    }
+    http_parser *p = &st->p;
+    struct pn_http_req r = {0};
+    r.method = (int)p->method;
+    r.method_name = pn__str(http_method_str((enum http_method)p->method));
+    r.url = (pn_str){base + st->url_off, st->url_len};
+    if (!split_target(r.url, &r.path, &r.query))
+        return PN_EPARSE;
+    r.http_major = p->http_major;
+    r.http_minor = p->http_minor;
+    r.nheaders = st->nhdr;
+    r.headers = pn__arena_alloc(arena, (st->nhdr + 1) * sizeof *r.headers);
+    for (size_t i = 0; i < st->nhdr; i++) {
+        r.headers[i].name = (pn_str){base + st->hdr[i].name_off, st->hdr[i].name_len};
+        r.headers[i].value = (pn_str){base + st->hdr[i].val_off, st->hdr[i].val_len};
+        /* trim trailing whitespace of values (http-parser keeps it) */
+        while (r.headers[i].value.len &&
+               (r.headers[i].value.ptr[r.headers[i].value.len - 1] == ' ' ||
+                r.headers[i].value.ptr[r.headers[i].value.len - 1] == '\t'))
+            r.headers[i].value.len--;
+    }
+    r.body = (pn_str){st->body.data ? st->body.data : "", st->body.len};
+    r.keep_alive = http_should_keep_alive(p) != 0;
+    r.upgrade = p->upgrade != 0;
+    pn_str ae = pn__http_header(&r, "accept-encoding");
+    r.accept_gzip = ae.ptr && pn__str_list_has(ae, PN_STRLIT("gzip"));
+    *out = r;
+    return 0;
+}
+
+pn_str pn__http_header(const struct pn_http_req *r, const char *name)
+{
+    pn_str n = pn__str(name);
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (pn__str_ieq(r->headers[i].name, n))
+            return r->headers[i].value;
+    return (pn_str){NULL, 0};
+}
+
+int pn__http_parse(const char *buf, size_t len, const struct pn_http_limits *limits,
+                   struct pn_arena *arena, struct pn_http_req *out, size_t *consumed)
+{
+    struct pn_http_limits lim = *limits;
+    pn__http_limits_default(&lim);
+    struct pn_http_parse st;
+    pn__http_parse_init(&st, &lim);
+    size_t parsed = 0;
+    int rc = pn__http_parse_feed(&st, buf, len, &parsed, arena, out);
+    if (rc == 0) {
+        /* the body lives in the parse state: copy it to the arena before fini */
+        out->body = (pn_str){pn__arena_strndup(arena, out->body.ptr, out->body.len), out->body.len};
+        *consumed = parsed;
+    }
+    pn__http_parse_fini(&st);
+    return rc;
+}
+
+int pn__http_error_status(int err)
+{
+    switch (err) {
+    case PN_EURI:
+        return 414;
+    case PN_EHEADERS:
+        return 431;
+    case PN_EBODY:
+        return 413;
+    case PN_EVERSION:
+        return 505;
+    default:
+        return 400;
+    }
+}
+
+const char *pn__http_reason(int status)
+{
+    switch (status) {
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}

@@ -1,0 +1,151 @@
+/*
+ * escape: the two ways render puts outside text into a page. pn__html_escape makes text safe
+ * for element content and for double- or single-quoted attribute values (& < > " ' become
+ * entities; every other byte is copied). pn__json_escape_script makes a JSON string body that
+ * is safe inside <script>: besides JSON's own escapes, < > & become \u003c \u003e \u0026 (so
+ * neither "</script>" nor "<!--" can appear), U+2028/U+2029 become \u2028/\u2029 (they end
+ * lines in older JavaScript), and bytes that are not valid UTF-8 become \ufffd, so the result
+ * is always valid JSON text. Both scan for runs of safe bytes and append them in one go. On
+ * PN_ETOOBIG the buffer is left as it was before the call.
+ */
+#include "render/render.h"
+
+#include <stdio.h>
+
+/* Undo a partial append: back to len bytes, still NUL-terminated. */
+static int fail_at(struct pn_buf *out, size_t len, int rc)
+{
+    out->len = len;
+    if (out->data)
+        out->data[len] = '\0';
+    return rc;
+}
+
+int pn__html_escape(struct pn_buf *out, const char *s, size_t n)
+{
+    size_t start = out->len, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *ent;
+        switch (s[i]) {
+        case '&':
+            ent = "&amp;";
+            break;
+        case '<':
+            ent = "&lt;";
+            break;
+        case '>':
+            ent = "&gt;";
+            break;
+        case '"':
+            ent = "&quot;";
+            break;
+        case '\'':
+            ent = "&#39;";
+            break;
+        default:
+            continue;
+        }
+        if (pn__buf_append(out, s + run, i - run) != 0 || pn__buf_puts(out, ent) != 0)
+            return fail_at(out, start, PN_ETOOBIG);
+        run = i + 1;
+    }
+    if (pn__buf_append(out, s + run, n - run) != 0)
+        return fail_at(out, start, PN_ETOOBIG);
+    return 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (1–4), or 0 if the bytes there are not one. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x3f >> (len - 1));
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+int pn__json_escape_script(struct pn_buf *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t start = out->len, run = 0, i = 0;
+    while (i < n) {
+        char esc[8];
+        const char *rep = NULL;
+        size_t adv = 1;
+        unsigned c = u[i];
+        switch (c) {
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        case '\b':
+            rep = "\\b";
+            break;
+        case '\f':
+            rep = "\\f";
+            break;
+        case '<':
+            rep = "\\u003c";
+            break;
+        case '>':
+            rep = "\\u003e";
+            break;
+        case '&':
+            rep = "\\u0026";
+            break;
+        default:
+            if (c < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                rep = esc;
+            } else if (c >= 0x80) {
+                adv = utf8_len(u + i, n - i);
+                if (adv == 0) {
+                    rep = "\\ufffd";
+                    adv = 1;
+                } else if (adv == 3 && c == 0xe2 && u[i + 1] == 0x80 &&
+                           (u[i + 2] == 0xa8 || u[i + 2] == 0xa9)) {
+                    rep = u[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+                }
+            }
+        }
+        if (rep) {
+            if (pn__buf_append(out, s + run, i - run) != 0 || pn__buf_puts(out, rep) != 0)
+                return fail_at(out, start, PN_ETOOBIG);
+            run = i + adv;
+        }
+        i += adv;
+    }
+    if (pn__buf_append(out, s + run, n - run) != 0)
+        return fail_at(out, start, PN_ETOOBIG);
+    return 0;
+}

@@ -1,0 +1,184 @@
+/*
+ * page: whole pages. pn__render_init compiles every embedded web/templates/<name>.html once
+ * at start (a broken template is a start-up error, and a unit test compiles them all); after
+ * that the table is read-only, so every loop thread can render pages without locks.
+ *
+ * A page is its template with these slots filled (docs/internals/render.md):
+ *   {{ title }} {{ css_url }} {{ app_path }} {{ prefix }}        text, escaped
+ *   {{ header_background }} {{ header_color }}                     checked CSS colours, escaped
+ *   {{{ script }}}  the whole <script src=... defer> tag, or nothing
+ *   {{{ body }}}    the server-side rendered servables
+ * Defaults: template "default", title the app's name, header #0072b5 on white. An unknown
+ * template name (already reported as misuse when the app set it) renders with "default".
+ * The index page (several apps) is the default template around a list of links.
+ */
+#include "render/render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_TEMPLATES 16
+#define DEFAULT_HEADER_BG "#0072b5"
+#define DEFAULT_HEADER_FG "white"
+
+struct named_template {
+    char name[32];
+    struct pn_template t;
+};
+static struct named_template templates[MAX_TEMPLATES];
+static size_t ntemplates;
+
+static const struct pn_template *find_template(const char *name)
+{
+    for (size_t i = 0; name && i < ntemplates; i++)
+        if (strcmp(templates[i].name, name) == 0)
+            return &templates[i].t;
+    return NULL;
+}
+
+bool pn__render_has_template(const char *name)
+{
+    return find_template(name) != NULL;
+}
+
+void pn__render_fini(void)
+{
+    for (size_t i = 0; i < ntemplates; i++)
+        pn__template_fini(&templates[i].t);
+    ntemplates = 0;
+}
+
+int pn__render_init(char *err, size_t errlen)
+{
+    static const pn_str dir = PN_STRLIT("templates/"), ext = PN_STRLIT(".html");
+    pn__render_fini();
+    if (err && errlen)
+        err[0] = '\0';
+    for (size_t i = 0; i < pn__assets_count; i++) {
+        const struct pn_asset *a = &pn__assets[i];
+        pn_str path = pn__str(a->path);
+        if (!pn__str_has_prefix(path, dir) || path.len <= dir.len + ext.len ||
+            memcmp(path.ptr + path.len - ext.len, ext.ptr, ext.len) != 0)
+            continue;
+        size_t nlen = path.len - dir.len - ext.len;
+        if (ntemplates == MAX_TEMPLATES || nlen >= sizeof templates[0].name) {
+            snprintf(err, errlen, "%s: too many templates or name too long", a->path);
+            pn__render_fini();
+            return PN_ETOOBIG;
+        }
+        struct named_template *nt = &templates[ntemplates];
+        char msg[200];
+        int rc =
+            pn__template_compile((pn_str){(const char *)a->data, a->len}, &nt->t, msg, sizeof msg);
+        if (rc) {
+            snprintf(err, errlen, "web/%s: %s", a->path, msg);
+            pn__render_fini();
+            return rc;
+        }
+        memcpy(nt->name, path.ptr + dir.len, nlen);
+        nt->name[nlen] = '\0';
+        ntemplates++;
+    }
+    if (!find_template("default")) {
+        snprintf(err, errlen, "web/templates/default.html is not embedded");
+        pn__render_fini();
+        return PN_ENOTFOUND;
+    }
+    return 0;
+}
+
+static pn_str text_or(const char *s, const char *def)
+{
+    return pn__str(s && *s ? s : def);
+}
+
+static pn_str color_or(const char *s, const char *def)
+{
+    return pn__str(s && *s && pn__css_color_ok(s) ? s : def);
+}
+
+/* The <script> tag for js_url into tag, or nothing. */
+static int script_tag(struct pn_buf *tag, const char *js_url)
+{
+    int rc;
+    if (!js_url || !*js_url)
+        return 0;
+    if ((rc = pn__buf_puts(tag, "<script src=\"")) ||
+        (rc = pn__html_escape(tag, js_url, strlen(js_url))))
+        return rc;
+    return pn__buf_puts(tag, "\" defer></script>");
+}
+
+static pn_str buf_str(const struct pn_buf *b)
+{
+    return (pn_str){b->data ? b->data : "", b->len};
+}
+
+int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_page_ctx *ctx)
+{
+    const pn_template_opts *o = &s->tmpl;
+    const struct pn_template *t = find_template(o->name ? o->name : "default");
+    if (!t)
+        t = find_template("default");
+    if (!t)
+        return PN_ENOTFOUND; /* pn__render_init was not called */
+
+    struct pn_buf body, script;
+    pn__buf_init(&body, out->max);
+    pn__buf_init(&script, 4096);
+    int rc = script_tag(&script, ctx->js_url);
+    for (const pn_node *n = s->root.first; rc == 0 && n; n = n->next)
+        rc = pn__render_node(&body, n);
+    if (rc == 0) {
+        const struct pn_tpl_var vars[] = {
+            {"title", text_or(o->title, s->app_name ? s->app_name : "pane")},
+            {"css_url", text_or(ctx->css_url, "")},
+            {"app_path", text_or(ctx->app_path, "")},
+            {"prefix", text_or(ctx->prefix, "")},
+            {"header_background", color_or(o->header_background, DEFAULT_HEADER_BG)},
+            {"header_color", color_or(o->header_color, DEFAULT_HEADER_FG)},
+            {"script", buf_str(&script)},
+            {"body", buf_str(&body)},
+        };
+        rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);
+    }
+    pn__buf_fini(&body);
+    pn__buf_fini(&script);
+    return rc;
+}
+
+int pn__render_index(struct pn_buf *out, const char *const *app_names, size_t n, const char *prefix,
+                     const char *css_url)
+{
+    const struct pn_template *t = find_template("default");
+    if (!t)
+        return PN_ENOTFOUND;
+    if (!prefix)
+        prefix = "";
+    struct pn_buf body;
+    pn__buf_init(&body, out->max);
+    int rc = pn__buf_puts(&body, "<h1 class=\"pn-index-title\">pane</h1><ul class=\"pn-index\">");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *name = app_names[i] ? app_names[i] : "";
+        if ((rc = pn__buf_puts(&body, "<li><a href=\"")) ||
+            (rc = pn__html_escape(&body, prefix, strlen(prefix))) ||
+            (rc = pn__buf_putc(&body, '/')) || (rc = pn__html_escape(&body, name, strlen(name))) ||
+            (rc = pn__buf_puts(&body, "\">")) ||
+            (rc = pn__html_escape(&body, name, strlen(name))) ||
+            (rc = pn__buf_puts(&body, "</a></li>")))
+            break;
+    }
+    if (rc == 0)
+        rc = pn__buf_puts(&body, "</ul>");
+    if (rc == 0) {
+        const struct pn_tpl_var vars[] = {
+            {"title", PN_STRLIT("pane")},
+            {"css_url", text_or(css_url, "")},
+            {"prefix", pn__str(prefix)},
+            {"body", buf_str(&body)},
+        };
+        rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);
+    }
+    pn__buf_fini(&body);
+    return rc;
+}

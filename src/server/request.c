@@ -1,0 +1,82 @@
+/*
+ * request: the app-facing accessors of pn_request (query arguments, headers, cookies, path)
+ * and pn_key. Values are decoded into the request's arena and live as long as the request.
+ */
+#include "server/server.h"
+
+#define MAX_VALUE (64 * 1024)
+
+static const char *copy(const pn_request *r, pn_str v)
+{
+    return pn__arena_strndup(r->arena, v.ptr ? v.ptr : "", v.len);
+}
+
+const char *pn_request_arg(const pn_request *r, const char *name, const char *def)
+{
+    if (!r || !name)
+        return def;
+    struct pn_buf v;
+    pn__buf_init(&v, MAX_VALUE);
+    const char *out = def;
+    if (pn__query_get(r->http->query, name, &v) == 0)
+        out = copy(r, (pn_str){v.data, v.len});
+    pn__buf_fini(&v);
+    return out;
+}
+
+const char *pn_request_header(const pn_request *r, const char *name, const char *def)
+{
+    if (!r || !name)
+        return def;
+    pn_str v = pn__http_header(r->http, name);
+    return v.ptr ? copy(r, v) : def;
+}
+
+const char *pn_request_cookie(const pn_request *r, const char *name, const char *def)
+{
+    if (!r || !name)
+        return def;
+    pn_str want = pn__str(name);
+    for (size_t h = 0; h < r->http->nheaders; h++) {
+        if (!pn__str_ieq(r->http->headers[h].name, PN_STRLIT("cookie")))
+            continue;
+        pn_str c = r->http->headers[h].value;
+        size_t i = 0;
+        while (i < c.len) {
+            while (i < c.len && (c.ptr[i] == ' ' || c.ptr[i] == ';'))
+                i++;
+            size_t j = i;
+            while (j < c.len && c.ptr[j] != ';')
+                j++;
+            const char *eq = memchr(c.ptr + i, '=', j - i);
+            if (eq && pn__str_eq((pn_str){c.ptr + i, (size_t)(eq - c.ptr) - i}, want)) {
+                pn_str v = {eq + 1, (size_t)(c.ptr + j - (eq + 1))};
+                if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+                    v.ptr++, v.len -= 2;
+                return copy(r, v);
+            }
+            i = j;
+        }
+    }
+    return def;
+}
+
+const char *pn_request_path(const pn_request *r)
+{
+    return r ? copy(r, r->http->path) : "";
+}
+
+void pn_key_add(pn_key *k, const char *part)
+{
+    if (!k)
+        return;
+    if (!part) {
+        pn__buf_append(&k->buf, "\xff", 1); /* "absent": distinct from any length prefix */
+        return;
+    }
+    size_t n = strlen(part);
+    char len[24];
+    int m = snprintf(len, sizeof len, "%zu:", n);
+    if (pn__buf_append(&k->buf, len, (size_t)m) == 0)
+        pn__buf_append(&k->buf, part, n);
+}

@@ -1,0 +1,401 @@
+/*
+ * server: the router and the page path.
+ *
+ *   PREFIX/                      the index app (redirect), or a list of apps
+ *   PREFIX/<app>, PREFIX/<app>/  a page: a fresh session runs pn_app and is rendered
+ *   PREFIX/static/<etag>/<file>  an embedded client asset, immutable (the etag is in the URL)
+ *   PREFIX/<name>/<path>         a --static-dirs directory
+ *
+ * Pages and assets answer GET and HEAD; other methods get 405 with Allow. Anything else is
+ * 404. The page path is the non-reuse path of DESIGN.md §1 step 3.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "doc/doc.h"
+#include "render/render.h"
+#include "server/server.h"
+
+#define MAX_PAGE (64u << 20)
+#define MAX_STATIC_FILE (64u << 20)
+
+static const char page_headers[] = "X-Content-Type-Options: nosniff\r\n"
+                                   "Referrer-Policy: strict-origin-when-cross-origin\r\n";
+
+struct pn_server {
+    struct pn_server_opts o;
+    struct pn_http_server *http;
+    char *css_url;
+    char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
+};
+
+static bool is_get_or_head(const struct pn_http_req *r)
+{
+    return r->method == HTTP_GET || r->method == HTTP_HEAD;
+}
+
+static void respond_405(struct pn_http_conn *c)
+{
+    pn__http_respond_text(c, 405, "Allow: GET, HEAD\r\n");
+}
+
+/* ---- pages ---- */
+
+static void free_body(void *p)
+{
+    free(p);
+}
+
+static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                       struct pn_app *app)
+{
+    struct pn_arena arena;
+    pn__arena_init(&arena, 1024);
+    pn_request req = {.http = r, .arena = &arena};
+    pn_session *s = pn__session_new(&(struct pn_session_init){
+        .app_name = app->name, .query = r->query, .req = &req});
+    app->build(s);
+    s->req = NULL;
+    if (s->tmpl.name && !pn__render_has_template(s->tmpl.name)) {
+        pn__session_misuse(s, s->tmpl_here, "unknown template \"%.40s\" (default, material)",
+                           s->tmpl.name);
+        s->tmpl.name = NULL;
+    }
+    char app_path[512];
+    snprintf(app_path, sizeof app_path, "%s/%s", srv->o.prefix, app->name);
+    struct pn_page_ctx ctx = {
+        .css_url = srv->css_url, .js_url = NULL, .app_path = app_path, .prefix = srv->o.prefix};
+    struct pn_buf page;
+    pn__buf_init(&page, MAX_PAGE);
+    int rc = pn__render_page(&page, s, &ctx);
+    pn__session_free(s);
+    pn__arena_fini(&arena);
+    if (rc != 0) {
+        pn__error("%s: rendering the page failed: %s", app->name, pn__strerror(rc));
+        pn__buf_fini(&page);
+        pn__http_respond_text(c, 500, NULL);
+        return;
+    }
+    size_t len;
+    char *body = pn__buf_steal(&page, &len);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = "text/html; charset=utf-8",
+                                                .headers = page_headers,
+                                                .body = body,
+                                                .body_len = len,
+                                                .compress = true,
+                                                .cache_control = "no-store",
+                                                .release = free_body,
+                                                .release_ud = body});
+}
+
+static void serve_index(struct pn_server *srv, struct pn_http_conn *c)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (int i = 0; i < srv->o.napps && n < 64; i++)
+        names[n++] = srv->o.apps[i].name;
+    struct pn_buf page;
+    pn__buf_init(&page, MAX_PAGE);
+    if (pn__render_index(&page, names, n, srv->o.prefix, srv->css_url) != 0) {
+        pn__buf_fini(&page);
+        pn__http_respond_text(c, 500, NULL);
+        return;
+    }
+    size_t len;
+    char *body = pn__buf_steal(&page, &len);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = "text/html; charset=utf-8",
+                                                .headers = page_headers,
+                                                .body = body,
+                                                .body_len = len,
+                                                .compress = true,
+                                                .cache_control = "no-cache",
+                                                .release = free_body,
+                                                .release_ud = body});
+}
+
+/* ---- embedded assets: PREFIX/static/<etag>/<file> ---- */
+
+static void serve_asset(struct pn_http_conn *c, pn_str rest)
+{
+    /* rest = "<etag>/<file>" */
+    const char *slash = memchr(rest.ptr, '/', rest.len);
+    if (!slash) {
+        pn__http_respond_text(c, 404, NULL);
+        return;
+    }
+    pn_str etag = {rest.ptr, (size_t)(slash - rest.ptr)};
+    pn_str file = {slash + 1, rest.len - etag.len - 1};
+    char path[256];
+    if (file.len == 0 || file.len > 200 || memchr(file.ptr, '/', file.len)) {
+        pn__http_respond_text(c, 404, NULL);
+        return;
+    }
+    int n = snprintf(path, sizeof path, "client/%.*s", (int)file.len, file.ptr);
+    const struct pn_asset *a = pn__asset_find((pn_str){path, (size_t)n});
+    if (!a || !pn__str_eq(etag, pn__str(a->etag))) {
+        pn__http_respond_text(c, 404, NULL);
+        return;
+    }
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "\"%s\"", a->etag);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = a->mime,
+                                                .headers = "X-Content-Type-Options: nosniff\r\n",
+                                                .body = a->data,
+                                                .body_len = a->len,
+                                                .body_gz = a->gz,
+                                                .body_gz_len = a->gz_len,
+                                                .etag = quoted,
+                                                .cache_control =
+                                                    "public, max-age=31536000, immutable"});
+}
+
+/* ---- --static-dirs ---- */
+
+static const char *mime_of(const char *path)
+{
+    static const struct {
+        const char *ext, *mime;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
+        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"}, {".svg", "image/svg+xml"}, {".ico", "image/x-icon"},
+        {".txt", "text/plain; charset=utf-8"}, {".csv", "text/csv; charset=utf-8"},
+        {".wasm", "application/wasm"}, {".woff2", "font/woff2"}, {".pdf", "application/pdf"},
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].mime;
+    return "application/octet-stream";
+}
+
+/* Decodes rel and rejects anything that could leave the directory: "..", ".", empty or
+ * backslash segments, NUL. */
+static int safe_rel_path(pn_str rel, struct pn_buf *out)
+{
+    if (pn__url_decode(rel.ptr, rel.len, out) != 0)
+        return PN_EPARSE;
+    const char *p = out->data ? out->data : "";
+    if (out->len == 0 || strchr(p, '\\') || p[0] == '/')
+        return PN_EPARSE;
+    const char *seg = p;
+    for (;;) {
+        const char *end = strchr(seg, '/');
+        size_t n = end ? (size_t)(end - seg) : strlen(seg);
+        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+            return PN_EPARSE;
+        if (!end)
+            break;
+        seg = end + 1;
+    }
+    return 0;
+}
+
+static void serve_static_file(struct pn_server *srv, struct pn_http_conn *c, int dir, pn_str rel)
+{
+    struct pn_buf relbuf, path;
+    pn__buf_init(&relbuf, 4096);
+    pn__buf_init(&path, 8192);
+    int status = 404;
+    char *real = NULL;
+    if (safe_rel_path(rel, &relbuf) != 0 ||
+        pn__buf_printf(&path, "%s/%s", srv->static_real[dir], relbuf.data) != 0)
+        goto fail;
+    real = realpath(path.data, NULL);
+    size_t rootlen = strlen(srv->static_real[dir]);
+    if (!real || strncmp(real, srv->static_real[dir], rootlen) != 0 || real[rootlen] != '/')
+        goto fail; /* missing, or a symlink out of the directory */
+    int fd = open(real, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (size_t)st.st_size > MAX_STATIC_FILE) {
+        if (fd >= 0)
+            close(fd);
+        goto fail;
+    }
+    char *body = pn__xmalloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, body + got, (size_t)st.st_size - got);
+        if (n <= 0 && errno != EINTR)
+            break;
+        if (n > 0)
+            got += (size_t)n;
+    }
+    close(fd);
+    if (got != (size_t)st.st_size) {
+        free(body);
+        status = 500;
+        goto fail;
+    }
+    char etag[64];
+    snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtime);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = mime_of(real),
+                                                .headers = "X-Content-Type-Options: nosniff\r\n",
+                                                .body = body,
+                                                .body_len = got,
+                                                .compress = strncmp(mime_of(real), "text/", 5) == 0,
+                                                .etag = etag,
+                                                .cache_control = "no-cache",
+                                                .release = free_body,
+                                                .release_ud = body});
+    free(real);
+    pn__buf_fini(&relbuf);
+    pn__buf_fini(&path);
+    return;
+fail:
+    free(real);
+    pn__buf_fini(&relbuf);
+    pn__buf_fini(&path);
+    pn__http_respond_text(c, status, NULL);
+}
+
+/* ---- routing ---- */
+
+/* If path is "/<seg>" or "/<seg>/..." returns true with seg and the rest after "/<seg>/". */
+static bool first_segment(pn_str path, pn_str *seg, pn_str *rest, bool *has_rest)
+{
+    if (path.len < 2 || path.ptr[0] != '/')
+        return false;
+    const char *slash = memchr(path.ptr + 1, '/', path.len - 1);
+    *seg = (pn_str){path.ptr + 1, slash ? (size_t)(slash - path.ptr - 1) : path.len - 1};
+    *has_rest = slash != NULL;
+    *rest = slash ? (pn_str){slash + 1, (size_t)(path.ptr + path.len - slash - 1)}
+                  : (pn_str){path.ptr + path.len, 0};
+    return seg->len > 0;
+}
+
+static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud)
+{
+    struct pn_server *srv = ud;
+    pn_str path = r->path;
+    pn_str prefix = pn__str(srv->o.prefix);
+    if (prefix.len) {
+        if (!pn__str_has_prefix(path, prefix) ||
+            (path.len > prefix.len && path.ptr[prefix.len] != '/')) {
+            pn__http_respond_text(c, 404, NULL);
+            return;
+        }
+        path.ptr += prefix.len;
+        path.len -= prefix.len;
+    }
+    if (path.len == 0 || (path.len == 1 && path.ptr[0] == '/')) {
+        if (!is_get_or_head(r)) {
+            respond_405(c);
+            return;
+        }
+        const char *index = srv->o.index ? srv->o.index
+                            : srv->o.napps == 1 ? srv->o.apps[0].name
+                                                : NULL;
+        if (!index) {
+            serve_index(srv, c);
+            return;
+        }
+        char loc[600];
+        snprintf(loc, sizeof loc, "Location: %s/%s\r\n", srv->o.prefix, index);
+        pn__http_respond_text(c, 302, loc);
+        return;
+    }
+    pn_str seg, rest;
+    bool has_rest;
+    if (!first_segment(path, &seg, &rest, &has_rest)) {
+        pn__http_respond_text(c, 404, NULL);
+        return;
+    }
+    for (int i = 0; i < srv->o.napps; i++) {
+        if (!pn__str_eq(seg, pn__str(srv->o.apps[i].name)))
+            continue;
+        if (has_rest && rest.len) {
+            break; /* /weather/x: nothing there (yet) */
+        }
+        if (!is_get_or_head(r)) {
+            respond_405(c);
+            return;
+        }
+        serve_page(srv, c, r, &srv->o.apps[i]);
+        return;
+    }
+    if (pn__str_eq(seg, PN_STRLIT("static")) && has_rest) {
+        if (!is_get_or_head(r))
+            respond_405(c);
+        else
+            serve_asset(c, rest);
+        return;
+    }
+    for (int i = 0; i < srv->o.nstatic; i++) {
+        if (!pn__str_eq(seg, pn__str(srv->o.static_dirs[i].name)) || !has_rest)
+            continue;
+        if (!is_get_or_head(r))
+            respond_405(c);
+        else
+            serve_static_file(srv, c, i, rest);
+        return;
+    }
+    pn__http_respond_text(c, 404, NULL);
+}
+
+int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_server **out,
+                     char *err, size_t errlen)
+{
+    struct pn_server *srv = pn__xcalloc(1, sizeof *srv);
+    srv->o = *o;
+    if (!srv->o.prefix)
+        srv->o.prefix = "";
+    const struct pn_asset *css = pn__asset_find(PN_STRLIT("client/pane.css"));
+    if (!css) {
+        snprintf(err, errlen, "client/pane.css is not embedded");
+        free(srv);
+        return PN_ENOTFOUND;
+    }
+    size_t n = strlen(srv->o.prefix) + 64;
+    srv->css_url = pn__xmalloc(n);
+    snprintf(srv->css_url, n, "%s/static/%s/pane.css", srv->o.prefix, css->etag);
+    for (int i = 0; i < o->nstatic; i++) {
+        srv->static_real[i] = realpath(o->static_dirs[i].path, NULL);
+        if (!srv->static_real[i]) {
+            snprintf(err, errlen, "--static-dirs %s=%s: %s", o->static_dirs[i].name,
+                     o->static_dirs[i].path, strerror(errno));
+            pn__server_stop(srv);
+            return PN_ENOTFOUND;
+        }
+    }
+    struct pn_http_server_opts ho = {
+        .address = o->address ? o->address : "0.0.0.0",
+        .port = o->port,
+        .limits = o->limits,
+        .handler = handle,
+        .ud = srv,
+    };
+    int rc = pn__http_server_start(loop, &ho, &srv->http, err, errlen);
+    if (rc) {
+        pn__server_stop(srv);
+        return rc;
+    }
+    *out = srv;
+    return 0;
+}
+
+int pn__server_port(const struct pn_server *srv)
+{
+    return pn__http_server_port(srv->http);
+}
+
+void pn__server_stop(struct pn_server *srv)
+{
+    if (srv->http)
+        pn__http_server_stop(srv->http);
+    for (int i = 0; i < PN_MAX_STATIC_DIRS; i++)
+        free(srv->static_real[i]);
+    free(srv->css_url);
+    free(srv);
+}

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Tree checks that a compiler does not make: the module edges of DESIGN.md §2 and a list of
+# banned functions (curl's checksrc idea). Prints every violation, fails if there is one.
+set -u
+cd "$1" || exit 2
+fail=0
+edge() { # edge DIR PATTERN WHY
+    hits=$(grep -nE "$2" "$1"/*.c "$1"/*.h 2>/dev/null)
+    if [ -n "$hits" ]; then echo "layering: $3"; echo "$hits"; fail=1; fi
+}
+edge src/base '#include "(net|server|doc|render|app|cli)/' "base depends on nothing else in pane"
+edge src/net '#include "(server|doc|render|app|cli)/' "net knows nothing of sessions, docs or pages"
+edge src/doc '#include "(net|server|render|app|cli)/' "doc knows nothing of sockets or rendering"
+edge src/render '#include "(net|server|app|cli)/' "render reads a doc and writes bytes"
+banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|gets|atoi|atol|atof|strtok|tmpnam|mktemp)[[:space:]]*\('
+hits=$(grep -rnE "$banned" src include tools tests/unit tests/e2e fuzz --include='*.c' --include='*.h' |
+       grep -v 'check_tree.sh')
+if [ -n "$hits" ]; then echo "banned functions (use snprintf, pn__buf_*, strtol …):"; echo "$hits"; fail=1; fi
+[ $fail = 0 ] && echo "ok: module edges and banned functions"
+exit $fail

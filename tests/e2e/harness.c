@@ -1,0 +1,1850 @@
+/*
+ * e2e harness: runs the real `pane serve` and talks raw HTTP/1.1 to it over TCP.
+ *
+ *     pane_e2e PANE_BIN SOURCE_DIR [CASE_FILTER]
+ *
+ * It starts `PANE_BIN serve --port 0 --address 127.0.0.1 --header-timeout 1000
+ * SOURCE_DIR/examples/weather.c` with stdout on a pipe, waits (up to 60 s: the first run
+ * compiles the app) for the line `pane: serving http://127.0.0.1:PORT/weather`, and then:
+ *
+ *   (a) runs every data-file case SOURCE_DIR/tests/e2e/cases/NNN-name.txt, in sorted order,
+ *       each on a fresh connection, and after EACH case checks that a plain GET of the app on
+ *       a new connection still answers 200 (a case that kills the server is reported, and the
+ *       server is started again so that later cases still run);
+ *   (b) runs the built-in checks written in C below (keep-alive, pipelining, HEAD, gzip,
+ *       static asset caching, 404, 405, query arguments, escaping, slowloris);
+ *   (c) sends SIGTERM and expects exit status 0.
+ *
+ * Every read has a timeout (READ_TIMEOUT_MS), the whole run has one (GLOBAL_TIMEOUT_S), and the
+ * server is always killed on the way out. Output: one line per case or check, `ok NAME` or
+ * `FAIL NAME: why`, then `e2e: N passed, N failed`; the exit status is 1 if anything failed.
+ * A third argument runs only the cases and checks whose name contains it.
+ * XDG_CACHE_HOME is left as given (ctest sets it to the build dir); when unset, a temp dir is
+ * used so that the app's compiled .so never lands in the user's cache.
+ *
+ * CASE FILE FORMAT (also in tests/e2e/cases/README.md)
+ * ---------------------------------------------------
+ * A case is a text file `NNN-name.txt`. Above a line that is exactly `---` are directives, one
+ * per line; below it is the raw request.
+ *
+ *   # text                   a comment (also blank lines)
+ *   expect: 400              the status the response must have; several allowed: `expect: 400 505`.
+ *                            `expect: none` means the server must close without any response.
+ *                            Required.
+ *   expect-contains: TEXT    the response (header block + decoded body) contains TEXT (repeatable)
+ *   expect-absent: TEXT      the response does not contain TEXT (repeatable)
+ *   expect-header: NAME      the response has header NAME (name case-insensitive)
+ *   expect-header: NAME: V   ... and its value contains V (case-insensitive)
+ *   expect-close: yes|no     yes: the server closes the connection after the response (within
+ *                            CLOSE_TIMEOUT_MS); no: it is still open and answers a further GET
+ *
+ * The request below `---` is decoded as follows, so that hostile bytes are exact:
+ *   - literal line breaks in the file are ignored (write `\r\n` where the request has one);
+ *   - escapes: `\r` `\n` `\t` `\0` `\\` `\xHH` (two hex digits), `\}` (a literal `}`);
+ *   - repetition: `\{N*TEXT}` is TEXT (itself decoded, escapes and nested repeats allowed)
+ *     repeated N times, so `GET /\{9000*a} HTTP/1.1` is a 9 KB URL in a one-line file;
+ *   - any other backslash escape is a format error, which fails the case.
+ * TEXT in expect-contains/expect-absent/expect-header uses the same escapes.
+ * A request starting with `HEAD ` is read as a response without a body.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <zlib.h>
+
+#include "base/base.h"
+
+enum {
+    START_TIMEOUT_MS = 60000, /* first start compiles the app */
+    READ_TIMEOUT_MS = 5000,   /* one response */
+    CLOSE_TIMEOUT_MS = 3000,  /* waiting for the server to close */
+    STOP_TIMEOUT_MS = 10000,  /* SIGTERM to exit */
+    GLOBAL_TIMEOUT_S = 280,   /* below ctest's 300 */
+    HEADER_TIMEOUT_MS = 1000, /* passed as --header-timeout */
+    MAX_CASE_FILE = 1 << 20,
+    MAX_REQUEST = 8 << 20,
+    MAX_RESPONSE = 16 << 20,
+    MAX_LIST = 32,
+};
+
+/* ---- small utilities ----------------------------------------------------------------------- */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* memmem with a NUL-terminated needle */
+static const char *find(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    if (m == 0)
+        return hay;
+    return memmem(hay, n, needle, m);
+}
+
+static const char *find_ci(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    if (m == 0)
+        return hay;
+    for (size_t i = 0; i + m <= n; i++)
+        if (strncasecmp(hay + i, needle, m) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* Shows up to 60 bytes of s, with non-printables as \xHH, for failure messages. */
+static const char *shown(const char *s, size_t n)
+{
+    static char out[4][256];
+    static int k;
+    char *o = out[k++ & 3];
+    size_t j = 0;
+    for (size_t i = 0; i < n && i < 60 && j + 5 < sizeof out[0]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 32 && c < 127 && c != '\\')
+            o[j++] = (char)c;
+        else
+            j += (size_t)snprintf(o + j, sizeof out[0] - j, "\\x%02x", c);
+    }
+    if (n > 60 && j + 4 < sizeof out[0]) {
+        memcpy(o + j, "...", 3);
+        j += 3;
+    }
+    o[j] = 0;
+    return o;
+}
+
+/* ---- the server ---------------------------------------------------------------------------- */
+
+static const char *pane_bin, *source_dir;
+static char app_path[PATH_MAX];
+static volatile pid_t server_pid = -1;
+static int server_port;
+static char app_url_path[64]; /* "/weather" */
+
+static void *drain_stdout(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char b[4096];
+    for (;;) {
+        ssize_t n = read(fd, b, sizeof b);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        ssize_t w = write(2, b, (size_t)n); /* the server's stdout goes to our stderr */
+        (void)w;
+    }
+    close(fd);
+    return NULL;
+}
+
+static void on_global_timeout(int sig)
+{
+    (void)sig;
+    static const char msg[] = "FAIL harness: global timeout, killing the server\n";
+    ssize_t w = write(1, msg, sizeof msg - 1);
+    (void)w;
+    if (server_pid > 0)
+        kill(server_pid, SIGKILL);
+    _exit(1);
+}
+
+/* Starts the server and reads its URL line. Returns 0, or -1 with why filled. */
+static int server_start(char *why, size_t whylen)
+{
+    int p[2];
+    if (pipe(p) != 0) {
+        snprintf(why, whylen, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    char hdr_timeout[16];
+    snprintf(hdr_timeout, sizeof hdr_timeout, "%d", HEADER_TIMEOUT_MS);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(why, whylen, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        signal(SIGPIPE, SIG_DFL);
+        execl(pane_bin, pane_bin, "serve", "--port", "0", "--address", "127.0.0.1",
+              "--header-timeout", hdr_timeout, app_path, (char *)NULL);
+        fprintf(stderr, "exec %s: %s\n", pane_bin, strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    server_pid = pid;
+
+    char line[1024];
+    size_t len = 0;
+    long long deadline = now_ms() + START_TIMEOUT_MS;
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            snprintf(why, whylen, "no URL line on stdout within %d ms", START_TIMEOUT_MS);
+            goto fail;
+        }
+        struct pollfd pfd = {p[0], POLLIN, 0};
+        int r = poll(&pfd, 1, (int)(left > 500 ? 500 : left));
+        if (r < 0 && errno != EINTR) {
+            snprintf(why, whylen, "poll: %s", strerror(errno));
+            goto fail;
+        }
+        if (r <= 0)
+            continue;
+        ssize_t n = read(p[0], line + len, 1); /* byte by byte: leave the rest to drain */
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int st = 0;
+            waitpid(pid, &st, 0);
+            server_pid = -1;
+            snprintf(why, whylen, "server exited before printing its URL (status %d%s)",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+                     WIFEXITED(st) ? "" : ", signal");
+            close(p[0]);
+            return -1;
+        }
+        if (line[len] != '\n' && len + 2 < sizeof line) {
+            len++;
+            continue;
+        }
+        line[len] = 0;
+        fprintf(stderr, "[pane stdout] %s\n", line);
+        const char *u = strstr(line, "serving http://");
+        len = 0;
+        if (!u)
+            continue;
+        u += strlen("serving http://");
+        const char *colon = strchr(u, ':');
+        const char *slash = colon ? strchr(colon, '/') : NULL;
+        if (!colon || !slash || strncmp(u, "127.0.0.1:", 10) != 0) {
+            snprintf(why, whylen, "cannot parse URL line '%.200s'", line);
+            goto fail;
+        }
+        server_port = atoi(colon + 1); /* digits checked below */
+        snprintf(app_url_path, sizeof app_url_path, "%s", slash);
+        if (server_port <= 0 || server_port > 65535 || strcmp(app_url_path, "/weather") != 0) {
+            snprintf(why, whylen, "unexpected URL line '%.200s' (want http://127.0.0.1:PORT/weather)",
+                     line);
+            goto fail;
+        }
+        break;
+    }
+    pthread_t t;
+    if (pthread_create(&t, NULL, drain_stdout, (void *)(intptr_t)p[0]) != 0) {
+        snprintf(why, whylen, "pthread_create failed");
+        goto fail;
+    }
+    pthread_detach(t);
+    return 0;
+fail:
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    server_pid = -1;
+    close(p[0]);
+    return -1;
+}
+
+/* Returns true while the server runs; when it has exited, fills why with how. */
+static bool server_alive(char *why, size_t whylen)
+{
+    if (server_pid <= 0) {
+        snprintf(why, whylen, "server not running");
+        return false;
+    }
+    int st;
+    pid_t r = waitpid(server_pid, &st, WNOHANG);
+    if (r == 0)
+        return true;
+    if (WIFSIGNALED(st))
+        snprintf(why, whylen, "server died with signal %d (%s)", WTERMSIG(st),
+                 strsignal(WTERMSIG(st)));
+    else
+        snprintf(why, whylen, "server exited with status %d", WEXITSTATUS(st));
+    server_pid = -1;
+    return false;
+}
+
+/* SIGTERM and wait. Returns the exit status (0..255), 256+sig if signalled, -1 if it had to be
+ * killed after STOP_TIMEOUT_MS. */
+static int server_stop(int sig)
+{
+    if (server_pid <= 0)
+        return -2;
+    kill(server_pid, sig);
+    long long deadline = now_ms() + STOP_TIMEOUT_MS;
+    int st;
+    for (;;) {
+        pid_t r = waitpid(server_pid, &st, WNOHANG);
+        if (r == server_pid)
+            break;
+        if (now_ms() > deadline) {
+            kill(server_pid, SIGKILL);
+            waitpid(server_pid, &st, 0);
+            server_pid = -1;
+            return -1;
+        }
+        sleep_ms(20);
+    }
+    server_pid = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + WTERMSIG(st);
+}
+
+/* ---- connections --------------------------------------------------------------------------- */
+
+struct conn {
+    int fd;
+    struct pn_buf in; /* bytes received and not yet consumed start at off */
+    size_t off;
+    bool eof;     /* the peer closed (FIN or RST) */
+    bool reset;   /* ... with RST */
+    bool send_failed;
+};
+
+static int conn_open(struct conn *c)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c->fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {READ_TIMEOUT_MS / 1000, 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv); /* bounds blocking sends */
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c->fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(c->fd);
+        c->fd = -1;
+        return -1;
+    }
+    pn__buf_init(&c->in, MAX_RESPONSE);
+    return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    pn__buf_fini(&c->in);
+}
+
+/* Sends all bytes, or as many as the server takes before it closes or stops reading. */
+static int conn_send(struct conn *c, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n > 0) {
+        ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            c->send_failed = true;
+            return -1;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int conn_send_str(struct conn *c, const char *s)
+{
+    return conn_send(c, s, strlen(s));
+}
+
+/* Waits until deadline for more bytes. 1: got some; 0: EOF; -1: timeout; -2: buffer full. */
+static int conn_fill(struct conn *c, long long deadline)
+{
+    if (c->eof)
+        return 0;
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left < 0)
+            left = 0;
+        struct pollfd pfd = {c->fd, POLLIN, 0};
+        int r = poll(&pfd, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 0)
+            return -1;
+        char b[65536];
+        ssize_t n = recv(c->fd, b, sizeof b, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        if (n <= 0) {
+            c->eof = true;
+            c->reset = n < 0;
+            return 0;
+        }
+        if (pn__buf_append(&c->in, b, (size_t)n) != 0)
+            return -2;
+        return 1;
+    }
+}
+
+/* ---- responses ----------------------------------------------------------------------------- */
+
+struct resp {
+    int status;          /* 0: none */
+    struct pn_buf head;  /* status line + headers, up to and including the blank line */
+    struct pn_buf body;  /* decoded from chunked if it was; not inflated */
+    struct pn_buf all;   /* head + body, for substring checks */
+    bool has_body_framing;
+};
+
+static void resp_init(struct resp *r)
+{
+    memset(r, 0, sizeof *r);
+    pn__buf_init(&r->head, MAX_RESPONSE);
+    pn__buf_init(&r->body, MAX_RESPONSE);
+    pn__buf_init(&r->all, 2 * (size_t)MAX_RESPONSE);
+}
+
+static void resp_fini(struct resp *r)
+{
+    pn__buf_fini(&r->head);
+    pn__buf_fini(&r->body);
+    pn__buf_fini(&r->all);
+}
+
+/* The value of the first header called name (case-insensitive), or NULL; *len is its length
+ * with surrounding spaces trimmed. */
+static const char *resp_header(const struct resp *r, const char *name, size_t *len)
+{
+    const char *p = r->head.data, *end = r->head.data + r->head.len;
+    const char *eol = find(p, r->head.len, "\r\n"); /* skip the status line */
+    if (!eol)
+        return NULL;
+    p = eol + 2;
+    size_t nl = strlen(name);
+    while (p < end) {
+        eol = find(p, (size_t)(end - p), "\r\n");
+        if (!eol || eol == p)
+            break;
+        if ((size_t)(eol - p) > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
+            const char *v = p + nl + 1;
+            while (v < eol && (*v == ' ' || *v == '\t'))
+                v++;
+            const char *e = eol;
+            while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            if (len)
+                *len = (size_t)(e - v);
+            return v;
+        }
+        p = eol + 2;
+    }
+    return NULL;
+}
+
+static bool header_has(const struct resp *r, const char *name, const char *value_part)
+{
+    size_t n;
+    const char *v = resp_header(r, name, &n);
+    return v && (!value_part || find_ci(v, n, value_part));
+}
+
+/* Reads one response. Returns 0 (r->status set; 0 means the connection closed before any
+ * byte), or -1 with why filled. */
+static int read_response(struct conn *c, bool is_head, struct resp *r, int timeout_ms, char *why,
+                         size_t whylen)
+{
+    long long deadline = now_ms() + timeout_ms;
+    const char *hend;
+    for (;;) {
+        hend = find(c->in.data + c->off, c->in.len - c->off, "\r\n\r\n");
+        if (hend)
+            break;
+        int f = conn_fill(c, deadline);
+        if (f == 0) {
+            if (c->in.len == c->off) {
+                r->status = 0;
+                return 0;
+            }
+            snprintf(why, whylen, "connection closed in the middle of the headers: '%s'",
+                     shown(c->in.data + c->off, c->in.len - c->off));
+            return -1;
+        }
+        if (f < 0) {
+            snprintf(why, whylen, "%s waiting for response headers (have %zu bytes: '%s')",
+                     f == -1 ? "timeout" : "buffer full", c->in.len - c->off,
+                     shown(c->in.data + c->off, c->in.len - c->off));
+            return -1;
+        }
+    }
+    const char *start = c->in.data + c->off;
+    size_t hlen = (size_t)(hend + 4 - start);
+    pn__buf_append(&r->head, start, hlen);
+    c->off += hlen;
+    if (hlen < 12 || strncmp(start, "HTTP/1.", 7) != 0 || start[8] != ' ' ||
+        !isdigit((unsigned char)start[9]) || !isdigit((unsigned char)start[10]) ||
+        !isdigit((unsigned char)start[11])) {
+        snprintf(why, whylen, "bad status line '%s'", shown(start, hlen));
+        return -1;
+    }
+    r->status = (start[9] - '0') * 100 + (start[10] - '0') * 10 + (start[11] - '0');
+
+    size_t n;
+    const char *te = resp_header(r, "transfer-encoding", &n);
+    const char *cl = resp_header(r, "content-length", NULL);
+    bool no_body = is_head || r->status / 100 == 1 || r->status == 204 || r->status == 304;
+    if (no_body) {
+        /* nothing */
+    } else if (te && find_ci(te, n, "chunked")) {
+        r->has_body_framing = true;
+        for (;;) { /* chunk-size [ext] CRLF data CRLF ... 0 CRLF [trailers] CRLF */
+            const char *eol;
+            while (!(eol = find(c->in.data + c->off, c->in.len - c->off, "\r\n"))) {
+                if (conn_fill(c, deadline) <= 0) {
+                    snprintf(why, whylen, "truncated chunked body");
+                    return -1;
+                }
+            }
+            char *e;
+            unsigned long long sz = strtoull(c->in.data + c->off, &e, 16);
+            if (e == c->in.data + c->off || sz > MAX_RESPONSE) {
+                snprintf(why, whylen, "bad chunk size line");
+                return -1;
+            }
+            c->off = (size_t)(eol + 2 - c->in.data);
+            if (sz == 0) { /* trailers until an empty line */
+                for (;;) {
+                    while (!(eol = find(c->in.data + c->off, c->in.len - c->off, "\r\n")))
+                        if (conn_fill(c, deadline) <= 0) {
+                            snprintf(why, whylen, "truncated chunked trailer");
+                            return -1;
+                        }
+                    bool empty = eol == c->in.data + c->off;
+                    c->off = (size_t)(eol + 2 - c->in.data);
+                    if (empty)
+                        break;
+                }
+                break;
+            }
+            while (c->in.len - c->off < sz + 2)
+                if (conn_fill(c, deadline) <= 0) {
+                    snprintf(why, whylen, "truncated chunk");
+                    return -1;
+                }
+            pn__buf_append(&r->body, c->in.data + c->off, (size_t)sz);
+            c->off += (size_t)sz + 2;
+        }
+    } else if (cl) {
+        r->has_body_framing = true;
+        char *e;
+        unsigned long long want = strtoull(cl, &e, 10);
+        if (e == cl || want > MAX_RESPONSE) {
+            snprintf(why, whylen, "bad Content-Length '%s'", shown(cl, strcspn(cl, "\r")));
+            return -1;
+        }
+        while (c->in.len - c->off < want) {
+            int f = conn_fill(c, deadline);
+            if (f <= 0) {
+                snprintf(why, whylen, "%s after %zu of %llu body bytes",
+                         f == 0 ? "connection closed" : "timeout", c->in.len - c->off, want);
+                return -1;
+            }
+        }
+        pn__buf_append(&r->body, c->in.data + c->off, (size_t)want);
+        c->off += (size_t)want;
+    } else { /* until close */
+        for (;;) {
+            int f = conn_fill(c, deadline);
+            if (f == 0)
+                break;
+            if (f < 0) {
+                snprintf(why, whylen, "response without length and the connection was not "
+                                      "closed within the timeout");
+                return -1;
+            }
+        }
+        pn__buf_append(&r->body, c->in.data + c->off, c->in.len - c->off);
+        c->off = c->in.len;
+    }
+    pn__buf_append(&r->all, r->head.data, r->head.len);
+    pn__buf_append(&r->all, r->body.data, r->body.len);
+    return 0;
+}
+
+/* After a response: does the server close the connection within timeout_ms? 1 yes, 0 no
+ * (still open), -1 it sent more bytes instead (why filled). */
+static int wait_closed(struct conn *c, int timeout_ms, char *why, size_t whylen)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        if (c->in.len > c->off) {
+            snprintf(why, whylen, "unexpected bytes after the response: '%s'",
+                     shown(c->in.data + c->off, c->in.len - c->off));
+            return -1;
+        }
+        int f = conn_fill(c, deadline);
+        if (f == 0)
+            return 1;
+        if (f == -1)
+            return 0;
+        if (f == -2)
+            return -1;
+    }
+}
+
+/* One request on a new connection, one response. Returns 0 or -1 (why). */
+static int fetch(const char *req, struct resp *r, char *why, size_t whylen)
+{
+    struct conn c;
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect: %s", strerror(errno));
+        return -1;
+    }
+    int rc = conn_send_str(&c, req);
+    if (rc != 0)
+        snprintf(why, whylen, "send: %s", strerror(errno));
+    else
+        rc = read_response(&c, strncmp(req, "HEAD ", 5) == 0, r, READ_TIMEOUT_MS, why, whylen);
+    if (rc == 0 && r->status == 0) {
+        snprintf(why, whylen, "connection closed without a response");
+        rc = -1;
+    }
+    conn_close(&c);
+    return rc;
+}
+
+static int fetch_get(const char *target, const char *extra_headers, struct resp *r, char *why,
+                     size_t whylen)
+{
+    char req[4096];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n", target,
+             server_port, extra_headers ? extra_headers : "");
+    return fetch(req, r, why, whylen);
+}
+
+/* ---- results ------------------------------------------------------------------------------- */
+
+static int n_pass, n_fail;
+static const char *filter;
+
+static void report(const char *name, bool ok, const char *why)
+{
+    if (ok) {
+        printf("ok %s\n", name);
+        n_pass++;
+    } else {
+        printf("FAIL %s: %s\n", name, why);
+        n_fail++;
+    }
+    fflush(stdout);
+}
+
+/* After a case or check: the server still serves the app. Restarts it if it died. */
+static void health_check(const char *after)
+{
+    char why[512], name[300];
+    snprintf(name, sizeof name, "%s/server-still-serves", after);
+    struct resp r;
+    resp_init(&r);
+    int rc = fetch_get(app_url_path, NULL, &r, why, sizeof why);
+    if (rc == 0 && r.status != 200) {
+        snprintf(why, sizeof why, "GET %s gave %d", app_url_path, r.status);
+        rc = -1;
+    }
+    resp_fini(&r);
+    if (rc == 0)
+        return; /* a passing health check is not printed: it would double the output */
+    char dead[256];
+    if (!server_alive(dead, sizeof dead)) {
+        char msg[900];
+        snprintf(msg, sizeof msg, "%s; %s; restarting it", why, dead);
+        report(name, false, msg);
+        if (server_start(why, sizeof why) != 0) {
+            printf("FAIL restart: %s\n", why);
+            printf("e2e: %d passed, %d failed\n", n_pass, n_fail + 1);
+            exit(1);
+        }
+        return;
+    }
+    report(name, false, why);
+}
+
+/* ---- case files ---------------------------------------------------------------------------- */
+
+struct kase {
+    int expect[8];
+    int n_expect;
+    bool expect_none;
+    struct pn_buf contains[MAX_LIST], absent[MAX_LIST], header[MAX_LIST];
+    int n_contains, n_absent, n_header;
+    int close; /* -1 unspecified, 0 no, 1 yes */
+    struct pn_buf req;
+};
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Decodes [*pp, end) into out. In a repeat (depth > 0) it stops after the closing '}'.
+ * Returns 0 or -1 with why. */
+static int decode(const char **pp, const char *end, struct pn_buf *out, int depth, char *why,
+                  size_t whylen)
+{
+    const char *p = *pp;
+    while (p < end) {
+        char ch = *p++;
+        if (ch == '\n' || ch == '\r')
+            continue; /* literal line breaks are layout only */
+        if (ch == '}' && depth > 0) {
+            *pp = p;
+            return 0;
+        }
+        if (ch != '\\') {
+            if (pn__buf_putc(out, ch) != 0)
+                goto toobig;
+            continue;
+        }
+        if (p >= end) {
+            snprintf(why, whylen, "backslash at end of input");
+            return -1;
+        }
+        char e = *p++;
+        char v;
+        switch (e) {
+        case 'r': v = '\r'; break;
+        case 'n': v = '\n'; break;
+        case 't': v = '\t'; break;
+        case '0': v = '\0'; break;
+        case '\\': v = '\\'; break;
+        case '}': v = '}'; break;
+        case 'x': {
+            int h = p < end ? hexval((unsigned char)p[0]) : -1;
+            int l = p + 1 < end ? hexval((unsigned char)p[1]) : -1;
+            if (h < 0 || l < 0) {
+                snprintf(why, whylen, "bad \\x escape (need two hex digits)");
+                return -1;
+            }
+            v = (char)(h * 16 + l);
+            p += 2;
+            break;
+        }
+        case '{': {
+            char *e2;
+            long cnt = strtol(p, &e2, 10);
+            if (e2 == p || cnt < 0 || cnt > MAX_REQUEST || e2 >= end || *e2 != '*') {
+                snprintf(why, whylen, "bad repeat: want \\{N*TEXT}");
+                return -1;
+            }
+            p = e2 + 1;
+            if (depth > 8) {
+                snprintf(why, whylen, "repeats nested too deep");
+                return -1;
+            }
+            struct pn_buf unit;
+            pn__buf_init(&unit, MAX_REQUEST);
+            if (decode(&p, end, &unit, depth + 1, why, whylen) != 0) {
+                pn__buf_fini(&unit);
+                return -1;
+            }
+            if (p > end || p[-1] != '}') {
+                pn__buf_fini(&unit);
+                snprintf(why, whylen, "unterminated repeat \\{N*...}");
+                return -1;
+            }
+            for (long i = 0; i < cnt; i++)
+                if (pn__buf_append(out, unit.data, unit.len) != 0) {
+                    pn__buf_fini(&unit);
+                    goto toobig;
+                }
+            pn__buf_fini(&unit);
+            continue;
+        }
+        default:
+            snprintf(why, whylen, "unknown escape \\%c", e);
+            return -1;
+        }
+        if (pn__buf_putc(out, v) != 0)
+            goto toobig;
+    }
+    if (depth > 0) {
+        snprintf(why, whylen, "unterminated repeat \\{N*...}");
+        return -1;
+    }
+    *pp = p;
+    return 0;
+toobig:
+    snprintf(why, whylen, "decoded request larger than %d bytes", MAX_REQUEST);
+    return -1;
+}
+
+static int decode_value(const char *s, size_t n, struct pn_buf *out, char *why, size_t whylen)
+{
+    pn__buf_init(out, 64 * 1024);
+    const char *p = s;
+    return decode(&p, s + n, out, 0, why, whylen);
+}
+
+static void kase_fini(struct kase *k)
+{
+    for (int i = 0; i < k->n_contains; i++)
+        pn__buf_fini(&k->contains[i]);
+    for (int i = 0; i < k->n_absent; i++)
+        pn__buf_fini(&k->absent[i]);
+    for (int i = 0; i < k->n_header; i++)
+        pn__buf_fini(&k->header[i]);
+    pn__buf_fini(&k->req);
+}
+
+/* Parses a case file's text. Returns 0 or -1 (why). */
+static int kase_parse(const char *text, size_t len, struct kase *k, char *why, size_t whylen)
+{
+    memset(k, 0, sizeof *k);
+    k->close = -1;
+    pn__buf_init(&k->req, MAX_REQUEST);
+    const char *p = text, *end = text + len;
+    bool sep = false;
+    int lineno = 0;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *next = eol ? eol + 1 : end;
+        if (!eol)
+            eol = end;
+        lineno++;
+        const char *le = eol;
+        if (le > p && le[-1] == '\r')
+            le--;
+        size_t n = (size_t)(le - p);
+        if (n == 3 && memcmp(p, "---", 3) == 0) {
+            p = next;
+            sep = true;
+            break;
+        }
+        if (n == 0 || *p == '#') {
+            p = next;
+            continue;
+        }
+        const char *colon = memchr(p, ':', n);
+        if (!colon) {
+            snprintf(why, whylen, "line %d: want 'directive: value' or '---'", lineno);
+            return -1;
+        }
+        size_t klen = (size_t)(colon - p);
+        const char *v = colon + 1;
+        while (v < le && (*v == ' ' || *v == '\t'))
+            v++;
+        size_t vlen = (size_t)(le - v);
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+            vlen--;
+#define KEY(s) (klen == sizeof(s) - 1 && memcmp(p, s, klen) == 0)
+        if (KEY("expect")) {
+            char tmp[128];
+            snprintf(tmp, sizeof tmp, "%.*s", (int)(vlen < 127 ? vlen : 127), v);
+            if (strcmp(tmp, "none") == 0) {
+                k->expect_none = true;
+            } else {
+                char *save = NULL;
+                for (char *t = strtok_r(tmp, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) {
+                    char *e;
+                    long st = strtol(t, &e, 10);
+                    if (*e || st < 100 || st > 599 || k->n_expect == 8) {
+                        snprintf(why, whylen, "line %d: bad status '%s'", lineno, t);
+                        return -1;
+                    }
+                    k->expect[k->n_expect++] = (int)st;
+                }
+            }
+        } else if (KEY("expect-contains") || KEY("expect-absent") || KEY("expect-header")) {
+            struct pn_buf *list = KEY("expect-contains") ? k->contains
+                                  : KEY("expect-absent") ? k->absent
+                                                         : k->header;
+            int *cnt = KEY("expect-contains") ? &k->n_contains
+                       : KEY("expect-absent") ? &k->n_absent
+                                              : &k->n_header;
+            if (*cnt == MAX_LIST || vlen == 0) {
+                snprintf(why, whylen, "line %d: too many or empty", lineno);
+                return -1;
+            }
+            if (decode_value(v, vlen, &list[*cnt], why, whylen) != 0) {
+                pn__buf_fini(&list[*cnt]);
+                return -1;
+            }
+            (*cnt)++;
+        } else if (KEY("expect-close")) {
+            if (vlen == 3 && memcmp(v, "yes", 3) == 0)
+                k->close = 1;
+            else if (vlen == 2 && memcmp(v, "no", 2) == 0)
+                k->close = 0;
+            else {
+                snprintf(why, whylen, "line %d: expect-close: yes|no", lineno);
+                return -1;
+            }
+        } else {
+            snprintf(why, whylen, "line %d: unknown directive '%.*s'", lineno, (int)klen, p);
+            return -1;
+        }
+#undef KEY
+        p = next;
+    }
+    if (!sep) {
+        snprintf(why, whylen, "no '---' line before the request");
+        return -1;
+    }
+    if (k->n_expect == 0 && !k->expect_none) {
+        snprintf(why, whylen, "no 'expect:' directive");
+        return -1;
+    }
+    if (decode(&p, end, &k->req, 0, why, whylen) != 0)
+        return -1;
+    if (k->req.len == 0) {
+        snprintf(why, whylen, "empty request");
+        return -1;
+    }
+    return 0;
+}
+
+static bool run_kase(const struct kase *k, char *why, size_t whylen)
+{
+    struct conn c;
+    struct resp r;
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect: %s", strerror(errno));
+        return false;
+    }
+    resp_init(&r);
+    bool ok = false;
+    conn_send(&c, k->req.data, k->req.len); /* a server may answer before taking it all */
+    bool is_head = k->req.len >= 5 && memcmp(k->req.data, "HEAD ", 5) == 0;
+    if (read_response(&c, is_head, &r, READ_TIMEOUT_MS, why, whylen) != 0)
+        goto out;
+    if (k->expect_none) {
+        if (r.status != 0) {
+            snprintf(why, whylen, "expected no response, got %d", r.status);
+            goto out;
+        }
+        ok = true;
+        goto out;
+    }
+    if (r.status == 0) {
+        snprintf(why, whylen, "connection closed without a response%s",
+                 c.reset ? " (reset)" : "");
+        goto out;
+    }
+    bool st_ok = false;
+    for (int i = 0; i < k->n_expect; i++)
+        st_ok |= r.status == k->expect[i];
+    if (!st_ok) {
+        size_t l = strcspn(r.head.data, "\r");
+        snprintf(why, whylen, "status %d ('%s'), expected %d%s", r.status, shown(r.head.data, l),
+                 k->expect[0], k->n_expect > 1 ? " or another listed" : "");
+        goto out;
+    }
+    for (int i = 0; i < k->n_contains; i++)
+        if (!find(r.all.data, r.all.len, k->contains[i].data)) {
+            snprintf(why, whylen, "response lacks '%s'",
+                     shown(k->contains[i].data, k->contains[i].len));
+            goto out;
+        }
+    for (int i = 0; i < k->n_absent; i++)
+        if (find(r.all.data, r.all.len, k->absent[i].data)) {
+            snprintf(why, whylen, "response contains '%s'",
+                     shown(k->absent[i].data, k->absent[i].len));
+            goto out;
+        }
+    for (int i = 0; i < k->n_header; i++) {
+        char name[256];
+        const char *spec = k->header[i].data;
+        const char *colon = strchr(spec, ':');
+        size_t nl = colon ? (size_t)(colon - spec) : strlen(spec);
+        snprintf(name, sizeof name, "%.*s", (int)nl, spec);
+        const char *want = NULL;
+        if (colon) {
+            want = colon + 1;
+            while (*want == ' ')
+                want++;
+        }
+        if (!header_has(&r, name, want)) {
+            snprintf(why, whylen, "no header '%s' in '%s'", shown(spec, strlen(spec)),
+                     shown(r.head.data, r.head.len));
+            goto out;
+        }
+    }
+    if (k->close == 1) {
+        int w = wait_closed(&c, CLOSE_TIMEOUT_MS, why, whylen);
+        if (w < 0)
+            goto out;
+        if (w == 0) {
+            snprintf(why, whylen, "connection still open %d ms after the response",
+                     CLOSE_TIMEOUT_MS);
+            goto out;
+        }
+    } else if (k->close == 0) {
+        if (c.eof || c.in.len > c.off) {
+            snprintf(why, whylen, c.eof ? "connection closed after the response"
+                                        : "unexpected bytes after the response");
+            goto out;
+        }
+        char req[512];
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
+        struct resp r2;
+        resp_init(&r2);
+        int rc = conn_send_str(&c, req);
+        if (rc == 0)
+            rc = read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen);
+        int st = r2.status;
+        resp_fini(&r2);
+        if (rc != 0 || st != 200) {
+            if (rc == 0)
+                snprintf(why, whylen, "connection not reusable: second request got %s%d",
+                         st ? "" : "no response ", st);
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    resp_fini(&r);
+    conn_close(&c);
+    return ok;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void run_case_files(void)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/tests/e2e/cases", source_dir);
+    DIR *d = opendir(dir);
+    if (!d) {
+        char why[PATH_MAX + 64];
+        snprintf(why, sizeof why, "cannot open %s: %s", dir, strerror(errno));
+        report("cases", false, why);
+        return;
+    }
+    char *names[1024];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 1024) {
+        size_t l = strlen(e->d_name);
+        if (l > 8 && isdigit((unsigned char)e->d_name[0]) && strcmp(e->d_name + l - 4, ".txt") == 0)
+            names[n++] = pn__xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, name_cmp);
+    if (n == 0)
+        report("cases", false, "no case files found");
+    for (size_t i = 0; i < n; i++) {
+        char name[256], path[PATH_MAX + 300], why[1024] = "";
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+        free(names[i]);
+        if (filter && !strstr(name, filter))
+            continue;
+        snprintf(path, sizeof path, "%s/%s.txt", dir, name);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            snprintf(why, sizeof why, "cannot open: %s", strerror(errno));
+            report(name, false, why);
+            continue;
+        }
+        char *text = pn__xmalloc(MAX_CASE_FILE);
+        size_t len = fread(text, 1, MAX_CASE_FILE, f);
+        fclose(f);
+        struct kase k;
+        if (kase_parse(text, len, &k, why, sizeof why) != 0) {
+            char msg[1100];
+            snprintf(msg, sizeof msg, "case file format: %s", why);
+            report(name, false, msg);
+        } else {
+            report(name, run_kase(&k, why, sizeof why), why);
+        }
+        kase_fini(&k);
+        free(text);
+        health_check(name);
+    }
+}
+
+/* ---- built-in checks ----------------------------------------------------------------------- */
+
+#define FAILF(...)                                                                             \
+    do {                                                                                       \
+        snprintf(why, whylen, __VA_ARGS__);                                                    \
+        goto out;                                                                              \
+    } while (0)
+
+/* Does the class attribute starting at p (just after `class="`) have the token cls? */
+static bool class_has(const char *p, const char *end, const char *cls)
+{
+    const char *q = memchr(p, '"', (size_t)(end - p));
+    if (!q)
+        return false;
+    size_t cl = strlen(cls);
+    while (p < q) {
+        while (p < q && *p == ' ')
+            p++;
+        const char *t = p;
+        while (p < q && *p != ' ')
+            p++;
+        if ((size_t)(p - t) == cl && memcmp(t, cls, cl) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Position just after the `>` of the nth (from 0) element whose class has cls, from start.
+ * NULL if none. */
+static const char *nth_class(const char *s, size_t n, const char *cls, int nth)
+{
+    const char *p = s, *end = s + n;
+    for (;;) {
+        const char *c = find(p, (size_t)(end - p), "class=\"");
+        if (!c)
+            return NULL;
+        c += 7;
+        if (class_has(c, end, cls) && nth-- == 0) {
+            const char *gt = memchr(c, '>', (size_t)(end - c));
+            return gt ? gt + 1 : NULL;
+        }
+        p = c;
+    }
+}
+
+static int count_class(const char *s, size_t n, const char *cls)
+{
+    int k = 0;
+    while (nth_class(s, n, cls, k))
+        k++;
+    return k;
+}
+
+/* The text from p to the next '<', copied into out (NUL-terminated). */
+static void text_at(const char *p, const char *end, char *out, size_t outlen)
+{
+    const char *lt = memchr(p, '<', (size_t)(end - p));
+    size_t l = lt ? (size_t)(lt - p) : 0;
+    if (l >= outlen)
+        l = outlen - 1;
+    memcpy(out, p, l);
+    out[l] = 0;
+}
+
+/* "N<suffix>" with lo <= N <= hi */
+static bool number_with_unit(const char *text, const char *suffix, long lo, long hi)
+{
+    char *e;
+    errno = 0;
+    long v = strtol(text, &e, 10);
+    return e != text && errno == 0 && v >= lo && v <= hi && strcmp(e, suffix) == 0 &&
+           (isdigit((unsigned char)text[0]) || text[0] == '-');
+}
+
+/* Checks the weather page for the given city (already HTML-escaped as it should appear). */
+static bool check_page(const struct resp *r, const char *city_html, char *why, size_t whylen)
+{
+    const char *b = r->body.data;
+    size_t n = r->body.len;
+    const char *end = b + n;
+    char want[1024], text[256];
+    if (r->status != 200)
+        FAILF("status %d", r->status);
+    if (!header_has(r, "content-type", "text/html"))
+        FAILF("Content-Type is not text/html");
+    if (!header_has(r, "date", NULL))
+        FAILF("no Date header");
+    if (!header_has(r, "server", "pane"))
+        FAILF("no 'Server: pane' header");
+    snprintf(want, sizeof want, "<title>%s Weather</title>", city_html);
+    if (!find(b, n, want))
+        FAILF("no %s", want);
+    snprintf(want, sizeof want,
+             "<header class=\"pn-header\"><h1 class=\"pn-header-title\">%s Weather</h1></header>",
+             city_html);
+    if (!find(b, n, want))
+        FAILF("no %s", want);
+    const char *main_at = find(b, n, "<main class=\"pn-main\" id=\"pn-main\">");
+    const char *main_end = find(b, n, "</main>");
+    if (!main_at || !main_end || main_end < main_at)
+        FAILF("no <main class=\"pn-main\" id=\"pn-main\">...</main>");
+    size_t mlen = (size_t)(main_end - main_at);
+    if (count_class(main_at, mlen, "pn-row") < 1)
+        FAILF("no .pn-row in main");
+    if (count_class(main_at, mlen, "pn-card") != 2)
+        FAILF("%d .pn-card in main, want 2", count_class(main_at, mlen, "pn-card"));
+    const char *row = nth_class(main_at, mlen, "pn-row", 0);
+    const char *card1 = nth_class(main_at, mlen, "pn-card", 0);
+    const char *card2 = nth_class(main_at, mlen, "pn-card", 1);
+    static const char *const names[2] = {"Temperature", "Humidity"};
+    const char *at[2];
+    for (int i = 0; i < 2; i++) {
+        const char *nm = nth_class(main_at, mlen, "pn-number-name", i);
+        const char *val = nth_class(main_at, mlen, "pn-number-value", i);
+        if (!nm || !val)
+            FAILF("number %d lacks .pn-number-name or .pn-number-value", i + 1);
+        text_at(nm, end, text, sizeof text);
+        if (strcmp(text, names[i]) != 0)
+            FAILF("number %d is named '%s', want '%s'", i + 1, text, names[i]);
+        text_at(val, end, text, sizeof text);
+        bool ok = i == 0 ? number_with_unit(text, " \xc2\xb0" "C", -20, 45)
+                         : number_with_unit(text, "%", 0, 100);
+        if (!ok)
+            FAILF("%s value '%s' is not %s", names[i], shown(text, strlen(text)),
+                  i == 0 ? "an integer in -20..45 then ' \xc2\xb0" "C'"
+                         : "an integer in 0..100 then '%'");
+        at[i] = nm;
+    }
+    if (count_class(main_at, mlen, "pn-number") != 2)
+        FAILF("%d .pn-number in main, want 2", count_class(main_at, mlen, "pn-number"));
+    if (!(row < card1 && card1 < at[0] && at[0] < card2 && card2 < at[1]))
+        FAILF("order is not row > card(Temperature), card(Humidity)");
+    return true;
+out:
+    return false;
+}
+
+/* Finds /static/<16 hex>/pane.css in the page. */
+static bool css_path(const struct resp *r, char *out, size_t outlen)
+{
+    const char *p = r->body.data, *end = p + r->body.len;
+    while ((p = find(p, (size_t)(end - p), "/static/"))) {
+        const char *h = p + 8;
+        int k = 0;
+        while (h + k < end && k < 17 && isxdigit((unsigned char)h[k]))
+            k++;
+        if (k == 16 && end - h > 25 && memcmp(h + 16, "/pane.css", 9) == 0) {
+            snprintf(out, outlen, "%.*s", (int)(h + 25 - p), p);
+            return true;
+        }
+        p = h;
+    }
+    return false;
+}
+
+static int gunzip(const char *in, size_t n, struct pn_buf *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return -1;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)n;
+    int rc;
+    do {
+        char b[16384];
+        z.next_out = (Bytef *)b;
+        z.avail_out = sizeof b;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END)
+            break;
+        if (pn__buf_append(out, b, sizeof b - z.avail_out) != 0) {
+            rc = Z_MEM_ERROR;
+            break;
+        }
+    } while (rc != Z_STREAM_END);
+    bool ok = rc == Z_STREAM_END && z.avail_in == 0;
+    inflateEnd(&z);
+    return ok ? 0 : -1;
+}
+
+/* Copies s with every word that contains a digit replaced by '#': two renders of the page
+ * differ in their random numbers and maybe a session token, not in anything else. */
+static void mask_numbers(const char *s, size_t n, struct pn_buf *out)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_') {
+            size_t j = i;
+            bool digit = false;
+            while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '_'))
+                digit |= isdigit((unsigned char)s[j++]) != 0;
+            if (digit)
+                pn__buf_putc(out, '#');
+            else
+                pn__buf_append(out, s + i, j - i);
+            i = j;
+        } else {
+            pn__buf_putc(out, s[i++]);
+        }
+    }
+}
+
+static bool chk_page(char *why, size_t whylen)
+{
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    if (fetch_get(app_url_path, NULL, &r, why, whylen) != 0)
+        goto out;
+    ok = check_page(&r, "Berlin", why, whylen);
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+static bool chk_city_paris(char *why, size_t whylen)
+{
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    char t[300];
+    snprintf(t, sizeof t, "%s?city=Paris", app_url_path);
+    if (fetch_get(t, NULL, &r, why, whylen) != 0)
+        goto out;
+    ok = check_page(&r, "Paris", why, whylen);
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+static bool xss_one(const char *payload_enc, const char *escaped_part, char *why, size_t whylen)
+{
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    char t[600];
+    snprintf(t, sizeof t, "%s?city=%s", app_url_path, payload_enc);
+    if (fetch_get(t, NULL, &r, why, whylen) != 0)
+        goto out;
+    if (r.status != 200)
+        FAILF("%s: status %d", payload_enc, r.status);
+    const char *b = r.body.data;
+    size_t n = r.body.len;
+    static const char *const bad[] = {"<script>alert", "<img", "<svg", "onerror=alert(1)>",
+                                      "</title><script"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (find(b, n, bad[i]))
+            FAILF("%s: body contains '%s'", payload_enc, bad[i]);
+    const char *title = find(b, n, "<title>");
+    const char *title_end = title ? find(title, (size_t)(b + n - title), "</title>") : NULL;
+    if (!title || !title_end || !find(title, (size_t)(title_end - title), escaped_part))
+        FAILF("%s: title does not show the payload as text (want '%s' in it)", payload_enc,
+              escaped_part);
+    const char *h1 = find(b, n, "class=\"pn-header-title\">");
+    const char *h1_end = h1 ? find(h1, (size_t)(b + n - h1), "</h1>") : NULL;
+    if (!h1 || !h1_end || !find(h1, (size_t)(h1_end - h1), escaped_part))
+        FAILF("%s: header does not show the payload as text", payload_enc);
+    ok = true;
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+static bool chk_xss(char *why, size_t whylen)
+{
+    return xss_one("%3Cscript%3Ealert(1)%3C%2Fscript%3E", "&lt;script&gt;alert(1)&lt;", why,
+                   whylen) &&
+           xss_one("%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "&lt;img src=x", why,
+                   whylen) &&
+           xss_one("%3C%2Ftitle%3E%3Cscript%3Ealert(2)%3C%2Fscript%3E", "&lt;/title&gt;", why,
+                   whylen) &&
+           xss_one("%27%22%3E%3Csvg%20onload%3Dalert(3)%3E", "&gt;&lt;svg", why, whylen);
+}
+
+static bool chk_keepalive(char *why, size_t whylen)
+{
+    struct conn c;
+    struct resp r1, r2;
+    resp_init(&r1);
+    resp_init(&r2);
+    bool ok = false;
+    char req[512];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect failed");
+        goto out0;
+    }
+    if (conn_send_str(&c, req) || read_response(&c, false, &r1, READ_TIMEOUT_MS, why, whylen))
+        goto out;
+    if (r1.status != 200)
+        FAILF("first: %d", r1.status);
+    if (header_has(&r1, "connection", "close"))
+        FAILF("first response says Connection: close");
+    if (!r1.has_body_framing)
+        FAILF("first response has neither Content-Length nor chunked");
+    if (conn_send_str(&c, req))
+        FAILF("second send failed: %s", strerror(errno));
+    if (read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
+        goto out;
+    if (r2.status != 200)
+        FAILF("second: %s", r2.status ? "not 200" : "connection was closed");
+    ok = check_page(&r2, "Berlin", why, whylen);
+out:
+    conn_close(&c);
+out0:
+    resp_fini(&r1);
+    resp_fini(&r2);
+    return ok;
+}
+
+static bool chk_http10_keepalive(char *why, size_t whylen)
+{
+    struct conn c;
+    struct resp r1, r2;
+    resp_init(&r1);
+    resp_init(&r2);
+    bool ok = false;
+    char req[512];
+    snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", app_url_path);
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect failed");
+        goto out0;
+    }
+    if (conn_send_str(&c, req) || read_response(&c, false, &r1, READ_TIMEOUT_MS, why, whylen))
+        goto out;
+    if (r1.status != 200)
+        FAILF("first: %d", r1.status);
+    if (!header_has(&r1, "content-length", NULL))
+        FAILF("no Content-Length in a kept-alive HTTP/1.0 response");
+    if (conn_send_str(&c, req) || read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
+        goto out;
+    if (r2.status != 200)
+        FAILF("second request: %s", r2.status ? "not 200" : "connection was closed");
+    ok = true;
+out:
+    conn_close(&c);
+out0:
+    resp_fini(&r1);
+    resp_fini(&r2);
+    return ok;
+}
+
+static bool chk_pipelining(char *why, size_t whylen)
+{
+    struct conn c;
+    struct resp r[3];
+    for (int i = 0; i < 3; i++)
+        resp_init(&r[i]);
+    bool ok = false;
+    char req[1024];
+    snprintf(req, sizeof req,
+             "GET %s?city=Oslo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+             "GET /no-such-page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+             "GET %s?city=Paris HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+             app_url_path, app_url_path);
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect failed");
+        goto out0;
+    }
+    if (conn_send_str(&c, req)) /* one write: three requests */
+        FAILF("send failed");
+    for (int i = 0; i < 3; i++) {
+        char w2[512] = "";
+        if (read_response(&c, false, &r[i], READ_TIMEOUT_MS, w2, sizeof w2))
+            FAILF("response %d: %s", i + 1, w2);
+        if (r[i].status == 0)
+            FAILF("connection closed after %d of 3 responses", i);
+    }
+    if (r[0].status != 200 || r[1].status != 404 || r[2].status != 200)
+        FAILF("statuses %d %d %d, want 200 404 200", r[0].status, r[1].status, r[2].status);
+    if (!check_page(&r[0], "Oslo", why, whylen))
+        goto out;
+    if (!check_page(&r[2], "Paris", why, whylen))
+        goto out;
+    ok = true;
+out:
+    conn_close(&c);
+out0:
+    for (int i = 0; i < 3; i++)
+        resp_fini(&r[i]);
+    return ok;
+}
+
+static bool chk_head(char *why, size_t whylen)
+{
+    struct conn c;
+    struct resp r1, r2;
+    resp_init(&r1);
+    resp_init(&r2);
+    bool ok = false;
+    char req[512];
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect failed");
+        goto out0;
+    }
+    snprintf(req, sizeof req, "HEAD %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
+    if (conn_send_str(&c, req) || read_response(&c, true, &r1, READ_TIMEOUT_MS, why, whylen))
+        goto out;
+    if (r1.status != 200)
+        FAILF("HEAD: %d", r1.status);
+    size_t n;
+    const char *cl = resp_header(&r1, "content-length", &n);
+    if (!cl || atol(cl) <= 0)
+        FAILF("HEAD: no positive Content-Length");
+    if (!header_has(&r1, "content-type", "text/html"))
+        FAILF("HEAD: Content-Type is not text/html");
+    /* no body may follow: nothing arrives, and the next response starts right away */
+    int f = conn_fill(&c, now_ms() + 300);
+    if (f == 1 || c.in.len > c.off)
+        FAILF("HEAD: body bytes followed: '%s'", shown(c.in.data + c.off, c.in.len - c.off));
+    if (f == 0)
+        FAILF("HEAD: connection closed after the response");
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
+    if (conn_send_str(&c, req) || read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
+        goto out;
+    ok = check_page(&r2, "Berlin", why, whylen);
+out:
+    conn_close(&c);
+out0:
+    resp_fini(&r1);
+    resp_fini(&r2);
+    return ok;
+}
+
+static bool chk_gzip_page(char *why, size_t whylen)
+{
+    struct resp plain, gz;
+    struct pn_buf html, m1, m2;
+    resp_init(&plain);
+    resp_init(&gz);
+    pn__buf_init(&html, MAX_RESPONSE);
+    pn__buf_init(&m1, MAX_RESPONSE);
+    pn__buf_init(&m2, MAX_RESPONSE);
+    bool ok = false;
+    if (fetch_get(app_url_path, NULL, &plain, why, whylen))
+        goto out;
+    if (header_has(&plain, "content-encoding", NULL))
+        FAILF("Content-Encoding sent to a client that did not ask for gzip");
+    if (fetch_get(app_url_path, "Accept-Encoding: gzip, deflate, br\r\n", &gz, why, whylen))
+        goto out;
+    if (gz.status != 200)
+        FAILF("status %d", gz.status);
+    if (!header_has(&gz, "content-encoding", "gzip"))
+        FAILF("no Content-Encoding: gzip");
+    if (gunzip(gz.body.data, gz.body.len, &html) != 0)
+        FAILF("body does not inflate as gzip");
+    mask_numbers(plain.body.data, plain.body.len, &m1);
+    mask_numbers(html.data, html.len, &m2);
+    if (!pn__str_eq((pn_str){m1.data, m1.len}, (pn_str){m2.data, m2.len})) {
+        size_t i = 0;
+        while (i < m1.len && i < m2.len && m1.data[i] == m2.data[i])
+            i++;
+        FAILF("inflated page differs from the identity page (beyond numbers) at byte %zu: '%s' "
+              "vs '%s'",
+              i, shown(m1.data + i, m1.len - i), shown(m2.data + i, m2.len - i));
+    }
+    /* also a real page */
+    struct resp fake = gz;
+    fake.body = html;
+    ok = check_page(&fake, "Berlin", why, whylen);
+out:
+    resp_fini(&plain);
+    resp_fini(&gz);
+    pn__buf_fini(&html);
+    pn__buf_fini(&m1);
+    pn__buf_fini(&m2);
+    return ok;
+}
+
+static char css_url[128];
+
+static bool get_css_url(char *why, size_t whylen)
+{
+    if (css_url[0])
+        return true;
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    if (fetch_get(app_url_path, NULL, &r, why, whylen))
+        goto out;
+    if (!css_path(&r, css_url, sizeof css_url))
+        FAILF("page has no /static/<16 hex>/pane.css");
+    ok = true;
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+static bool chk_static_css(char *why, size_t whylen)
+{
+    struct resp r, r304, gz;
+    struct pn_buf css;
+    resp_init(&r);
+    resp_init(&r304);
+    resp_init(&gz);
+    pn__buf_init(&css, MAX_RESPONSE);
+    bool ok = false;
+    if (!get_css_url(why, whylen))
+        goto out;
+    if (fetch_get(css_url, NULL, &r, why, whylen))
+        goto out;
+    if (r.status != 200)
+        FAILF("GET %s: %d", css_url, r.status);
+    if (!header_has(&r, "content-type", "text/css"))
+        FAILF("Content-Type is not text/css");
+    if (r.body.len == 0)
+        FAILF("empty stylesheet");
+    if (!header_has(&r, "cache-control", "immutable") ||
+        !header_has(&r, "cache-control", "max-age=31536000"))
+        FAILF("Cache-Control lacks 'max-age=31536000' and 'immutable'");
+    size_t n;
+    const char *etag = resp_header(&r, "etag", &n);
+    if (!etag || n == 0 || n > 100)
+        FAILF("no ETag");
+    char hdr[256];
+    snprintf(hdr, sizeof hdr, "If-None-Match: %.*s\r\n", (int)n, etag);
+    if (fetch_get(css_url, hdr, &r304, why, whylen))
+        goto out;
+    if (r304.status != 304)
+        FAILF("If-None-Match with its ETag gave %d, want 304", r304.status);
+    if (!header_has(&r304, "etag", NULL))
+        FAILF("304 without ETag");
+    /* gzip variant: exactly the same bytes once inflated */
+    if (fetch_get(css_url, "Accept-Encoding: gzip\r\n", &gz, why, whylen))
+        goto out;
+    if (gz.status != 200 || !header_has(&gz, "content-encoding", "gzip"))
+        FAILF("Accept-Encoding: gzip gave %d without Content-Encoding: gzip", gz.status);
+    if (gunzip(gz.body.data, gz.body.len, &css) != 0)
+        FAILF("gzip body does not inflate");
+    if (css.len != r.body.len || memcmp(css.data, r.body.data, css.len) != 0)
+        FAILF("inflated CSS (%zu bytes) differs from identity CSS (%zu bytes)", css.len,
+              r.body.len);
+    ok = true;
+out:
+    resp_fini(&r);
+    resp_fini(&r304);
+    resp_fini(&gz);
+    pn__buf_fini(&css);
+    return ok;
+}
+
+/* RFC 9110 §12.5.5: a response that depends on Accept-Encoding carries Vary: Accept-Encoding,
+ * or shared caches hand gzip to clients that did not ask for it. */
+static bool chk_vary(char *why, size_t whylen)
+{
+    struct resp r, p;
+    resp_init(&r);
+    resp_init(&p);
+    bool ok = false;
+    if (!get_css_url(why, whylen))
+        goto out;
+    if (fetch_get(css_url, "Accept-Encoding: gzip\r\n", &r, why, whylen))
+        goto out;
+    if (!header_has(&r, "vary", "accept-encoding"))
+        FAILF("%s with gzip: no 'Vary: Accept-Encoding'", css_url);
+    if (fetch_get(app_url_path, "Accept-Encoding: gzip\r\n", &p, why, whylen))
+        goto out;
+    if (header_has(&p, "content-encoding", "gzip") && !header_has(&p, "vary", "accept-encoding"))
+        FAILF("%s with gzip: no 'Vary: Accept-Encoding'", app_url_path);
+    ok = true;
+out:
+    resp_fini(&r);
+    resp_fini(&p);
+    return ok;
+}
+
+static bool chk_404(char *why, size_t whylen)
+{
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    if (fetch_get("/definitely/not/here", NULL, &r, why, whylen))
+        goto out;
+    if (r.status != 404)
+        FAILF("status %d, want 404", r.status);
+    ok = true;
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+static bool chk_405(char *why, size_t whylen)
+{
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    char req[512];
+    snprintf(req, sizeof req,
+             "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\na=1", app_url_path);
+    if (fetch(req, &r, why, whylen))
+        goto out;
+    if (r.status != 405)
+        FAILF("POST: status %d, want 405", r.status);
+    size_t n;
+    const char *allow = resp_header(&r, "allow", &n);
+    if (!allow || n != 9 || memcmp(allow, "GET, HEAD", 9) != 0)
+        FAILF("Allow is '%s', want 'GET, HEAD'", allow ? shown(allow, n) : "(none)");
+    ok = true;
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+/* A client that trickles its headers more slowly than --header-timeout is cut off, and the
+ * server keeps serving others meanwhile. */
+static bool chk_slowloris(char *why, size_t whylen)
+{
+    struct conn c;
+    bool ok = false;
+    if (conn_open(&c) != 0) {
+        snprintf(why, whylen, "connect failed");
+        return false;
+    }
+    long long t0 = now_ms();
+    char first[300];
+    snprintf(first, sizeof first, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", app_url_path);
+    conn_send_str(&c, first);
+    const char drip[] = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+    bool closed = false, served_other = false;
+    long long limit = t0 + HEADER_TIMEOUT_MS + 3000;
+    for (size_t i = 0; now_ms() < limit; i++) {
+        if (send(c.fd, &drip[i % (sizeof drip - 1)], 1, MSG_NOSIGNAL) != 1) {
+            closed = true; /* reset by the server */
+            break;
+        }
+        int f = conn_fill(&c, now_ms() + 200);
+        if (f == 0) {
+            closed = true;
+            break;
+        }
+        if (!served_other && now_ms() - t0 > HEADER_TIMEOUT_MS / 2) {
+            struct resp r;
+            resp_init(&r);
+            char w2[512];
+            if (fetch_get(app_url_path, NULL, &r, w2, sizeof w2) == 0 && r.status == 200)
+                served_other = true;
+            resp_fini(&r);
+            if (!served_other)
+                FAILF("a normal request failed while a slow client was connected: %s", w2);
+        }
+    }
+    long long took = now_ms() - t0;
+    if (!closed)
+        FAILF("slow client still connected after %lld ms (--header-timeout %d)", took,
+              HEADER_TIMEOUT_MS);
+    if (!served_other)
+        FAILF("closed before the other request was tried (after %lld ms)", took);
+    if (took < HEADER_TIMEOUT_MS / 2)
+        FAILF("closed after only %lld ms", took);
+    if (c.in.len > c.off && strncmp(c.in.data + c.off, "HTTP/1.1 408", 12) != 0)
+        FAILF("sent '%s' rather than nothing or 408", shown(c.in.data + c.off, c.in.len - c.off));
+    ok = true;
+out:
+    conn_close(&c);
+    return ok;
+}
+
+/* ---- main ---------------------------------------------------------------------------------- */
+
+struct check {
+    const char *name;
+    bool (*fn)(char *why, size_t whylen);
+};
+
+static const struct check checks[] = {
+    {"page-content", chk_page},
+    {"keep-alive", chk_keepalive},
+    {"http10-keep-alive", chk_http10_keepalive},
+    {"pipelining", chk_pipelining},
+    {"head", chk_head},
+    {"gzip-page", chk_gzip_page},
+    {"static-css-etag-304-gzip", chk_static_css},
+    {"gzip-vary", chk_vary},
+    {"not-found-404", chk_404},
+    {"post-405-allow", chk_405},
+    {"query-city-paris", chk_city_paris},
+    {"xss-city-escaped", chk_xss},
+    {"slowloris", chk_slowloris},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s PANE_BIN SOURCE_DIR [FILTER]\n", argv[0]);
+        return 2;
+    }
+    pane_bin = argv[1];
+    source_dir = argv[2];
+    filter = argc > 3 ? argv[3] : NULL;
+    snprintf(app_path, sizeof app_path, "%s/examples/weather.c", source_dir);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGALRM, on_global_timeout);
+    alarm(GLOBAL_TIMEOUT_S);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    char tmpcache[] = "/tmp/pane-e2e-XXXXXX";
+    bool own_cache = false;
+    if (!getenv("XDG_CACHE_HOME")) {
+        if (!mkdtemp(tmpcache)) {
+            perror("mkdtemp");
+            return 2;
+        }
+        setenv("XDG_CACHE_HOME", tmpcache, 1);
+        own_cache = true;
+    }
+
+    char why[1024];
+    long long t0 = now_ms();
+    if (server_start(why, sizeof why) != 0) {
+        printf("FAIL start: %s\n", why);
+        printf("e2e: 0 passed, 1 failed\n");
+        return 1;
+    }
+    printf("# pane listening on 127.0.0.1:%d%s after %lld ms\n", server_port, app_url_path,
+           now_ms() - t0);
+
+    run_case_files();
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
+        if (filter && !strstr(checks[i].name, filter))
+            continue;
+        why[0] = 0;
+        report(checks[i].name, checks[i].fn(why, sizeof why), why);
+        health_check(checks[i].name);
+    }
+
+    int st = server_stop(SIGTERM);
+    if (st == 0)
+        report("sigterm-exit-0", true, "");
+    else if (st == -1)
+        report("sigterm-exit-0", false, "still running 10 s after SIGTERM (killed)");
+    else {
+        snprintf(why, sizeof why, st >= 256 ? "died of signal %d" : "exit status %d",
+                 st >= 256 ? st - 256 : st);
+        report("sigterm-exit-0", false, why);
+    }
+    if (own_cache) {
+        char cmd[PATH_MAX + 16];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpcache);
+        int rc = system(cmd);
+        (void)rc;
+    }
+    printf("e2e: %d passed, %d failed\n", n_pass, n_fail);
+    return n_fail ? 1 : 0;
+}
