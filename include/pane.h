@@ -293,6 +293,189 @@ typedef struct pn_html_opts {
 #define pn_html(s, ...) pn_html_new((s), &(const pn_html_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here);
 
+
+/* ---- widgets ----------------------------------------------------------------------------------
+ *
+ * Widgets send what the visitor does to the app's callbacks. A callback runs on the session's
+ * loop, one at a time per session, after the widget's value has been updated; what it changes
+ * through setters reaches the page as a patch within the same loop turn. `arg` is passed back
+ * as given. Read a widget's current value with its getter (pn_int_slider_value …).
+ */
+
+/* A callback of a widget: s is its session, n the widget, arg the opts' .arg. */
+typedef void (*pn_callback)(pn_session *s, pn_node *n, void *arg);
+
+typedef struct pn_button_opts {
+    const char *label;       /* default: "Button" */
+    const char *button_type; /* "default", "primary", "success", "warning", "danger".
+                                default: "default" */
+    bool disabled;           /* default: false */
+    pn_callback on_click;    /* default: none */
+    void *arg;
+} pn_button_opts;
+
+/*
+ * pn_button — a push button; on_click runs on every click.
+ *     pn_button(s, .label = "Add one", .button_type = "primary", .on_click = add, .arg = count)
+ * Example: examples/widgets.c
+ * Thread: session
+ */
+#define pn_button(s, ...) pn_button_new((s), &(const pn_button_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_button_new(pn_session *s, const pn_button_opts *o, pn_here here);
+/* pn_button_clicks — how often the button was clicked in this session. Thread: session */
+PN_API long pn_button_clicks(const pn_node *button);
+
+typedef struct pn_toggle_opts {
+    const char *label;       /* default: "Toggle" */
+    bool value;              /* pressed. default: false */
+    const char *button_type; /* as pn_button. default: "default" */
+    bool disabled;
+    pn_callback on_change;
+    void *arg;
+} pn_toggle_opts;
+
+/* pn_toggle — a button that stays pressed. Example: examples/widgets.c. Thread: session */
+#define pn_toggle(s, ...) pn_toggle_new((s), &(const pn_toggle_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_toggle_new(pn_session *s, const pn_toggle_opts *o, pn_here here);
+
+typedef struct pn_checkbox_opts {
+    const char *label; /* default: none */
+    bool value;        /* checked. default: false */
+    bool disabled;
+    pn_callback on_change;
+    void *arg;
+} pn_checkbox_opts;
+
+/* pn_checkbox — a labelled checkbox. Thread: session */
+#define pn_checkbox(s, ...) pn_checkbox_new((s), &(const pn_checkbox_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_checkbox_new(pn_session *s, const pn_checkbox_opts *o, pn_here here);
+/* The state of a Toggle or Checkbox. Thread: session */
+PN_API bool pn_toggle_value(const pn_node *toggle_or_checkbox);
+#define pn_checkbox_value pn_toggle_value
+/* Sets a Toggle or Checkbox (no on_change: the app made the change). Thread: session */
+PN_API void pn_toggle_set_value(pn_node *toggle_or_checkbox, bool value);
+#define pn_checkbox_set_value pn_toggle_set_value
+
+typedef struct pn_text_input_opts {
+    const char *name;        /* label above the field. default: none */
+    const char *value;       /* default: "" */
+    const char *placeholder; /* default: none */
+    int max_length;          /* characters. default: 1000 (at most 100000) */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (Enter or leaving the field) */
+    void *arg;
+} pn_text_input_opts;
+
+/* pn_text_input — a one-line text field. Thread: session */
+#define pn_text_input(s, ...)                                                                    \
+    pn_text_input_new((s), &(const pn_text_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_text_input_new(pn_session *s, const pn_text_input_opts *o, pn_here here);
+/* The current text (owned by the node; valid until the next change). Thread: session */
+PN_API const char *pn_text_input_value(const pn_node *text_input);
+PN_API void pn_text_input_set_value(pn_node *text_input, const char *value);
+
+typedef struct pn_int_slider_opts {
+    const char *name; /* label, shown with the value. default: none */
+    long value;       /* default: start */
+    long start, end;  /* inclusive range. default: 0 and 100 (when both are 0) */
+    long step;        /* default: 1 */
+    bool disabled;
+    pn_callback on_change; /* runs as the slider moves (throttled by the client) */
+    void *arg;
+} pn_int_slider_opts;
+
+/* pn_int_slider — a slider over whole numbers. Example: examples/widgets.c. Thread: session */
+#define pn_int_slider(s, ...)                                                                    \
+    pn_int_slider_new((s), &(const pn_int_slider_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_int_slider_new(pn_session *s, const pn_int_slider_opts *o, pn_here here);
+PN_API long pn_int_slider_value(const pn_node *slider);
+PN_API void pn_int_slider_set_value(pn_node *slider, long value); /* clamped to the range */
+
+typedef struct pn_float_slider_opts {
+    const char *name;
+    double value;       /* default: start */
+    double start, end;  /* default: 0 and 1 (when both are 0) */
+    double step;        /* default: (end - start) / 100 */
+    const char *format; /* how the value is shown, as pn_number's. default: "{value}" */
+    bool disabled;
+    pn_callback on_change;
+    void *arg;
+} pn_float_slider_opts;
+
+/* pn_float_slider — a slider over real numbers. Thread: session */
+#define pn_float_slider(s, ...)                                                                  \
+    pn_float_slider_new((s), &(const pn_float_slider_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_here here);
+PN_API double pn_float_slider_value(const pn_node *slider);
+PN_API void pn_float_slider_set_value(pn_node *slider, double value); /* clamped */
+
+/* A NULL-terminated list of strings: `.options = PN_OPTIONS("Berlin", "Paris")`. */
+#define PN_OPTIONS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+typedef struct pn_select_opts {
+    const char *name;            /* label. default: none */
+    const char *const *options;  /* PN_OPTIONS(...). default: none */
+    const char *value;           /* one of options. default: the first option */
+    bool disabled;
+    pn_callback on_change;
+    void *arg;
+} pn_select_opts;
+
+/* pn_select — a drop-down of strings. Thread: session */
+#define pn_select(s, ...) pn_select_new((s), &(const pn_select_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_select_new(pn_session *s, const pn_select_opts *o, pn_here here);
+/* The selected option (one of the node's own copies). Thread: session */
+PN_API const char *pn_select_value(const pn_node *select);
+/* Selects value if it is one of the options; otherwise records misuse. Thread: session */
+PN_API void pn_select_set_value(pn_node *select, const char *value);
+
+/* ---- changing the page: setters ---------------------------------------------------------------
+ *
+ * Setters change a property of a node; the change reaches the browser as a patch. Strings are
+ * copied (the node owns the copy on the heap and frees the previous one), so a session that
+ * updates a value every 100 ms does not grow.
+ */
+
+/* Thread: session. Example: examples/weather.c */
+PN_API void pn_number_set_value(pn_node *number, double value);
+PN_API void pn_number_set_name(pn_node *number, const char *name);
+PN_API void pn_number_set_format(pn_node *number, const char *format);
+PN_API void pn_markdown_set_text(pn_node *markdown, const char *text);
+PN_API void pn_html_set_html(pn_node *node, const char *html);
+PN_API void pn_card_set_title(pn_node *card, const char *title);
+PN_API void pn_card_set_collapsed(pn_node *card, bool collapsed);
+PN_API void pn_button_set_label(pn_node *button_or_toggle, const char *label);
+/* Enables or disables any widget. */
+PN_API void pn_widget_set_disabled(pn_node *widget, bool disabled);
+/* The page title (<title> and the header bar). */
+PN_API void pn_title_set(pn_session *s, const char *title);
+
+/* ---- time and lifetime -------------------------------------------------------------------------- */
+
+/* A timer made by pn_every or pn_timeout; owned by the session. */
+typedef struct pn_timer pn_timer;
+typedef void (*pn_timer_fn)(pn_session *s, void *arg);
+
+/*
+ * pn_every — runs fn(s, arg) every ms milliseconds on the session's loop, while the session
+ * lives. The first run is ms from now.
+ *     pn_every(s, 2000, tick, temp);
+ * Example: examples/weather.c
+ * Thread: session
+ */
+PN_API pn_timer *pn_every(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
+/* pn_timeout — runs fn(s, arg) once, ms milliseconds from now. Thread: session */
+PN_API pn_timer *pn_timeout(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
+/* pn_timer_cancel — stops a timer; it is freed with the session. Thread: session */
+PN_API void pn_timer_cancel(pn_timer *t);
+
+/*
+ * pn_on_session_destroyed — runs fn(s, arg) when the session ends (its visitor left and the
+ * unused-session lifetime passed, or the server stops): release what the app holds for it.
+ * Thread: session
+ */
+PN_API void pn_on_session_destroyed(pn_session *s, pn_timer_fn fn, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

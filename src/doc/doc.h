@@ -16,7 +16,14 @@
     XX(CARD, card, "Card", pn_card_opts, true)                                                 \
     XX(NUMBER, number, "Number", pn_number_opts, false)                                        \
     XX(MARKDOWN, markdown, "Markdown", pn_markdown_opts, false)                                \
-    XX(HTML, html, "HTML", pn_html_opts, false)
+    XX(HTML, html, "HTML", pn_html_opts, false)                                                \
+    XX(BUTTON, button, "Button", pn_button_opts, false)                                        \
+    XX(TOGGLE, toggle, "Toggle", pn_toggle_opts, false)                                        \
+    XX(CHECKBOX, checkbox, "Checkbox", pn_checkbox_opts, false)                                \
+    XX(TEXT_INPUT, text_input, "TextInput", pn_text_input_opts, false)                         \
+    XX(INT_SLIDER, int_slider, "IntSlider", pn_int_slider_opts, false)                         \
+    XX(FLOAT_SLIDER, float_slider, "FloatSlider", pn_float_slider_opts, false)                 \
+    XX(SELECT, select, "Select", pn_select_opts, false)
 
 enum pn_kind {
 #define XX(E, c, n, t, kids) PN_KIND_##E,
@@ -32,12 +39,24 @@ enum pn_prop_type {
     PN_PROP_DOUBLE, /* double */
     PN_PROP_COLORS, /* const pn_color_stop *, {0, NULL}-terminated */
     PN_PROP_ITEMS,  /* pn_node *const *, NULL-terminated: becomes the node's children */
+    PN_PROP_LONG,   /* long */
+    PN_PROP_INT,    /* int */
+    PN_PROP_STRS,   /* const char *const *, NULL-terminated (Select options) */
+    PN_PROP_FN,     /* a callback: never encoded, never set from outside */
+    PN_PROP_ARG,    /* the callback's void *arg: never encoded */
+};
+
+/* Property flags. */
+enum {
+    PN_PF_EVENT = 1 << 0, /* the client may send it in an "event" message */
+    PN_PF_HIDDEN = 1 << 1 /* not sent to the client (callbacks, args) */
 };
 
 struct pn_prop {
     const char *name; /* as in the opts struct and in JSON */
     enum pn_prop_type type;
     size_t offset; /* offsetof(opts, field) */
+    unsigned flags;
 };
 
 struct pn_kind_desc {
@@ -64,7 +83,19 @@ struct pn_node {
         pn_number_opts number;
         pn_markdown_opts markdown;
         pn_html_opts html;
-    } o; /* the options, deep-copied into the arena; .items is cleared (use the children) */
+        pn_button_opts button;
+        pn_toggle_opts toggle;
+        pn_checkbox_opts checkbox;
+        pn_text_input_opts text_input;
+        pn_int_slider_opts int_slider;
+        pn_float_slider_opts float_slider;
+        pn_select_opts select;
+    } o; /* the current options: copied into the arena at build time; .items is cleared (use
+            the children); a string a setter changed is on the heap (heap_mask) */
+    uint32_t heap_mask;  /* bit i: string prop i is heap-owned by this node */
+    uint32_t dirty_mask; /* bit i: prop i changed since the last patch */
+    pn_node *dirty_next; /* in the session's dirty list while dirty_mask != 0 */
+    long clicks;         /* Button */
 };
 
 /* Misuse recorded while building: shown in logs (and, later, as an error card in --dev). */
@@ -92,6 +123,15 @@ struct pn_session {
     uint32_t next_id;
     struct pn_misuse *misuse, **misuse_tail;
     unsigned nmisuse;
+    pn_node *dirty;      /* nodes changed since the last patch, most recent first */
+    bool title_dirty;    /* pn_title_set since the last patch */
+    char *title_heap;    /* the title a setter gave (heap) */
+    /* Set by the server for a live session: called when a node first becomes dirty, so the
+     * server can schedule a patch. NULL while building or for a page-only session. */
+    void (*on_dirty)(pn_session *s);
+    void *live; /* the server's per-session state (timers, socket); doc never looks inside */
+    pn_node **by_id; /* heap array, index = id */
+    size_t by_id_cap;
 };
 
 /* Creates an empty session (no pn_app run yet). Never fails. */
@@ -100,6 +140,46 @@ void pn__session_free(pn_session *s);
 /* Records misuse on the session and logs it at warn level with file:line. */
 void pn__session_misuse(pn_session *s, pn_here here, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The property of n's kind named name; NULL if none. */
+const struct pn_prop *pn__prop_find(const struct pn_kind_desc *d, pn_str name);
+/* Index of a prop in its kind's table (for the masks). */
+static inline unsigned pn__prop_index(const struct pn_kind_desc *d, const struct pn_prop *p)
+{
+    return (unsigned)(p - d->props);
+}
+/* Address of a prop's value in a node. */
+static inline void *pn__prop_ptr(pn_node *n, const struct pn_prop *p)
+{
+    return (unsigned char *)&n->o + p->offset;
+}
+static inline const void *pn__prop_cptr(const pn_node *n, const struct pn_prop *p)
+{
+    return (const unsigned char *)&n->o + p->offset;
+}
+
+/* A value from outside (an event) or a setter, before validation. */
+struct pn_value {
+    enum { PN_V_NONE, PN_V_BOOL, PN_V_NUM, PN_V_STR } type;
+    bool b;
+    double num;
+    const char *str; /* NUL-terminated; copied by pn__node_set */
+};
+/* Validates v for prop and, if it is acceptable, sets it (strings copied to the heap), marks
+ * the prop dirty and notifies the session. Returns 0, or PN_EINVAL with a reason in *why.
+ * Sliders clamp to their range; Select requires one of its options. */
+int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *v,
+                 const char **why);
+/* Takes the session's dirty list (linked by dirty_next) and empties it. The caller encodes
+ * each node's dirty_mask and then clears it. */
+pn_node *pn__session_take_dirty(pn_session *s);
+
+/* Every node of the session: calls fn on each, depth first, root's children first. */
+void pn__session_walk(pn_session *s, void (*fn)(pn_node *n, void *ud), void *ud);
+/* Finds a node by id; NULL if none (ids come from outside: never trust them). */
+pn_node *pn__session_find(pn_session *s, uint32_t id);
+/* The page title in effect (setter, template, app name). */
+const char *pn__session_title(const pn_session *s);
 
 /* Looks a kind up by its Panel name ("Number"); NULL if unknown. */
 const struct pn_kind_desc *pn__kind_find(pn_str name);

@@ -6,7 +6,10 @@
  */
 #include "doc/doc.h"
 
-#define PROP(T, field, type) {#field, type, offsetof(T, field)}
+#define PROP(T, field, type) {#field, type, offsetof(T, field), 0}
+#define EVENT(T, field, type) {#field, type, offsetof(T, field), PN_PF_EVENT}
+#define HIDDEN(T, field, type) {#field, type, offsetof(T, field), PN_PF_HIDDEN}
+#define CALLBACK(T, fn) HIDDEN(T, fn, PN_PROP_FN), HIDDEN(T, arg, PN_PROP_ARG)
 
 static const struct pn_prop row_props[] = {
     PROP(pn_row_opts, items, PN_PROP_ITEMS),
@@ -31,6 +34,59 @@ static const struct pn_prop markdown_props[] = {
 };
 static const struct pn_prop html_props[] = {
     PROP(pn_html_opts, html, PN_PROP_RAW),
+};
+static const struct pn_prop button_props[] = {
+    PROP(pn_button_opts, label, PN_PROP_STR),
+    PROP(pn_button_opts, button_type, PN_PROP_STR),
+    PROP(pn_button_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_button_opts, on_click),
+};
+static const struct pn_prop toggle_props[] = {
+    PROP(pn_toggle_opts, label, PN_PROP_STR),
+    EVENT(pn_toggle_opts, value, PN_PROP_BOOL),
+    PROP(pn_toggle_opts, button_type, PN_PROP_STR),
+    PROP(pn_toggle_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_toggle_opts, on_change),
+};
+static const struct pn_prop checkbox_props[] = {
+    PROP(pn_checkbox_opts, label, PN_PROP_STR),
+    EVENT(pn_checkbox_opts, value, PN_PROP_BOOL),
+    PROP(pn_checkbox_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_checkbox_opts, on_change),
+};
+static const struct pn_prop text_input_props[] = {
+    PROP(pn_text_input_opts, name, PN_PROP_STR),
+    EVENT(pn_text_input_opts, value, PN_PROP_STR),
+    PROP(pn_text_input_opts, placeholder, PN_PROP_STR),
+    PROP(pn_text_input_opts, max_length, PN_PROP_INT),
+    PROP(pn_text_input_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_text_input_opts, on_change),
+};
+static const struct pn_prop int_slider_props[] = {
+    PROP(pn_int_slider_opts, name, PN_PROP_STR),
+    EVENT(pn_int_slider_opts, value, PN_PROP_LONG),
+    PROP(pn_int_slider_opts, start, PN_PROP_LONG),
+    PROP(pn_int_slider_opts, end, PN_PROP_LONG),
+    PROP(pn_int_slider_opts, step, PN_PROP_LONG),
+    PROP(pn_int_slider_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_int_slider_opts, on_change),
+};
+static const struct pn_prop float_slider_props[] = {
+    PROP(pn_float_slider_opts, name, PN_PROP_STR),
+    EVENT(pn_float_slider_opts, value, PN_PROP_DOUBLE),
+    PROP(pn_float_slider_opts, start, PN_PROP_DOUBLE),
+    PROP(pn_float_slider_opts, end, PN_PROP_DOUBLE),
+    PROP(pn_float_slider_opts, step, PN_PROP_DOUBLE),
+    PROP(pn_float_slider_opts, format, PN_PROP_STR),
+    PROP(pn_float_slider_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_float_slider_opts, on_change),
+};
+static const struct pn_prop select_props[] = {
+    PROP(pn_select_opts, name, PN_PROP_STR),
+    PROP(pn_select_opts, options, PN_PROP_STRS),
+    EVENT(pn_select_opts, value, PN_PROP_STR),
+    PROP(pn_select_opts, disabled, PN_PROP_BOOL),
+    CALLBACK(pn_select_opts, on_change),
 };
 #define column_props row_props
 
@@ -146,8 +202,25 @@ static void copy_opts(pn_node *n, const void *opts)
                 attach(n, items[j], n->here);
             break;
         }
+        case PN_PROP_STRS: {
+            const char *const **lp = field;
+            if (!*lp)
+                break;
+            size_t k = 0;
+            while ((*lp)[k])
+                k++;
+            const char **copy = pn__arena_alloc(&s->arena, (k + 1) * sizeof *copy);
+            for (size_t j = 0; j < k; j++)
+                copy[j] = pn__arena_strdup(&s->arena, (*lp)[j]);
+            *lp = copy;
+            break;
+        }
         case PN_PROP_BOOL:
         case PN_PROP_DOUBLE:
+        case PN_PROP_LONG:
+        case PN_PROP_INT:
+        case PN_PROP_FN:
+        case PN_PROP_ARG:
             break;
         }
     }
@@ -159,6 +232,11 @@ static pn_node *node_new(pn_session *s, enum pn_kind kind, const void *opts, pn_
     n->desc = &pn__kinds[kind];
     n->id = ++s->next_id;
     n->s = s;
+    if (n->id >= s->by_id_cap) {
+        s->by_id_cap = s->by_id_cap ? s->by_id_cap * 2 : 16;
+        s->by_id = pn__xrealloc(s->by_id, s->by_id_cap * sizeof *s->by_id);
+    }
+    s->by_id[n->id] = n;
     n->here = here;
     copy_opts(n, opts);
     return n;
@@ -187,6 +265,125 @@ pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here)
         check_str(s, here, "Number", "default_color", no->default_color, pn__css_color_ok);
     no->font_size = check_str(s, here, "Number", "font_size", no->font_size, pn__css_length_ok);
     no->title_size = check_str(s, here, "Number", "title_size", no->title_size, pn__css_length_ok);
+    return n;
+}
+
+static const char *button_type_ok(pn_session *s, pn_here here, const char *t)
+{
+    static const char *const types[] = {"default", "primary", "success", "warning", "danger",
+                                        "light"};
+    if (!t)
+        return "default";
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (strcmp(t, types[i]) == 0)
+            return t;
+    pn__session_misuse(s, here, "button_type \"%.40s\" is not one of default, primary, success, "
+                       "warning, danger, light", t);
+    return "default";
+}
+
+pn_node *pn_button_new(pn_session *s, const pn_button_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_BUTTON, o, here);
+    if (!n->o.button.label)
+        n->o.button.label = "Button";
+    n->o.button.button_type = button_type_ok(s, here, n->o.button.button_type);
+    return n;
+}
+
+pn_node *pn_toggle_new(pn_session *s, const pn_toggle_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_TOGGLE, o, here);
+    if (!n->o.toggle.label)
+        n->o.toggle.label = "Toggle";
+    n->o.toggle.button_type = button_type_ok(s, here, n->o.toggle.button_type);
+    return n;
+}
+
+pn_node *pn_checkbox_new(pn_session *s, const pn_checkbox_opts *o, pn_here here)
+{
+    return node_new(s, PN_KIND_CHECKBOX, o, here);
+}
+
+#define TEXT_MAX 100000
+
+pn_node *pn_text_input_new(pn_session *s, const pn_text_input_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_TEXT_INPUT, o, here);
+    pn_text_input_opts *t = &n->o.text_input;
+    if (t->max_length <= 0 || t->max_length > TEXT_MAX) {
+        if (t->max_length)
+            pn__session_misuse(s, here, "TextInput.max_length %d is not in 1..%d", t->max_length,
+                               TEXT_MAX);
+        t->max_length = 1000;
+    }
+    if (!t->value)
+        t->value = "";
+    return n;
+}
+
+pn_node *pn_int_slider_new(pn_session *s, const pn_int_slider_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_INT_SLIDER, o, here);
+    pn_int_slider_opts *t = &n->o.int_slider;
+    if (t->start == 0 && t->end == 0)
+        t->end = 100;
+    if (t->end < t->start) {
+        pn__session_misuse(s, here, "IntSlider: end %ld is below start %ld", t->end, t->start);
+        t->end = t->start;
+    }
+    if (t->step <= 0)
+        t->step = 1;
+    if (t->value < t->start || t->value > t->end) {
+        if (o->value)
+            pn__session_misuse(s, here, "IntSlider: value %ld is outside %ld..%ld", t->value,
+                               t->start, t->end);
+        t->value = t->value < t->start ? t->start : t->end;
+    }
+    return n;
+}
+
+pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_FLOAT_SLIDER, o, here);
+    pn_float_slider_opts *t = &n->o.float_slider;
+    if (!(t->start == t->start) || !(t->end == t->end) || !(t->value == t->value)) {
+        pn__session_misuse(s, here, "FloatSlider: NaN in start, end or value");
+        t->start = 0, t->end = 1, t->value = 0;
+    }
+    if (t->start == 0 && t->end == 0)
+        t->end = 1;
+    if (t->end < t->start) {
+        pn__session_misuse(s, here, "FloatSlider: end %g is below start %g", t->end, t->start);
+        t->end = t->start;
+    }
+    if (!(t->step > 0))
+        t->step = t->end > t->start ? (t->end - t->start) / 100 : 1;
+    if (t->value < t->start || t->value > t->end) {
+        if (o->value != 0)
+            pn__session_misuse(s, here, "FloatSlider: value %g is outside %g..%g", t->value,
+                               t->start, t->end);
+        t->value = t->value < t->start ? t->start : t->end;
+    }
+    return n;
+}
+
+pn_node *pn_select_new(pn_session *s, const pn_select_opts *o, pn_here here)
+{
+    pn_node *n = node_new(s, PN_KIND_SELECT, o, here);
+    pn_select_opts *t = &n->o.select;
+    if (!t->options) {
+        pn__session_misuse(s, here, "Select without options");
+        static const char *const none[] = {NULL};
+        t->options = none;
+    }
+    const char *match = NULL;
+    for (size_t i = 0; t->options[i]; i++)
+        if (t->value && strcmp(t->options[i], t->value) == 0)
+            match = t->options[i];
+    if (t->value && !match)
+        pn__session_misuse(s, here, "Select: value \"%.40s\" is not one of the options", t->value);
+    t->value = match ? match : t->options[0];
     return n;
 }
 

@@ -23,10 +23,24 @@ pn_session *pn__session_new(const struct pn_session_init *init)
     return s;
 }
 
+static void free_heap_values(pn_node *n, void *ud)
+{
+    (void)ud;
+    for (size_t i = 0; n->heap_mask && i < n->desc->nprops; i++)
+        if (n->heap_mask & (1u << i))
+            free(*(char **)pn__prop_ptr(n, &n->desc->props[i]));
+    n->heap_mask = 0;
+}
+
 void pn__session_free(pn_session *s)
 {
     if (!s)
         return;
+    /* nodes not attached to the page can hold heap values too: walk by id */
+    for (uint32_t id = 1; id <= s->next_id; id++)
+        free_heap_values(s->by_id[id], NULL);
+    free(s->by_id);
+    free(s->title_heap);
     pn__arena_fini(&s->arena);
     free(s);
 }

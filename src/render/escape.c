@@ -8,7 +8,7 @@
  * is always valid JSON text. Both scan for runs of safe bytes and append them in one go. On
  * PN_ETOOBIG the buffer is left as it was before the call.
  */
-#include "render/render.h"
+#include "render/internal.h"
 
 #include <stdio.h>
 
@@ -54,8 +54,7 @@ int pn__html_escape(struct pn_buf *out, const char *s, size_t n)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (1–4), or 0 if the bytes there are not one. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t pn__utf8_seq_len(const unsigned char *p, size_t n)
 {
     unsigned c = p[0];
     size_t len;
@@ -128,7 +127,7 @@ int pn__json_escape_script(struct pn_buf *out, const char *s, size_t n)
                 snprintf(esc, sizeof esc, "\\u%04x", c);
                 rep = esc;
             } else if (c >= 0x80) {
-                adv = utf8_len(u + i, n - i);
+                adv = pn__utf8_seq_len(u + i, n - i);
                 if (adv == 0) {
                     rep = "\\ufffd";
                     adv = 1;

@@ -144,6 +144,15 @@ int pn__render_node(struct pn_buf *out, const pn_node *n)
     case PN_KIND_HTML:
         rc = render_html(out, n);
         break;
+    case PN_KIND_BUTTON:
+    case PN_KIND_TOGGLE:
+    case PN_KIND_CHECKBOX:
+    case PN_KIND_TEXT_INPUT:
+    case PN_KIND_INT_SLIDER:
+    case PN_KIND_FLOAT_SLIDER:
+    case PN_KIND_SELECT:
+        rc = pn__render_widget(out, n);
+        break;
     case PN_KIND_COUNT:
         break;
     }

@@ -57,6 +57,9 @@ int pn__template_render(const struct pn_template *t, const struct pn_tpl_var *va
  * id="pn-<id>" and data-pn-kind="<Kind>" so the client can find it. Returns 0 or PN_ETOOBIG. */
 int pn__render_node(struct pn_buf *out, const pn_node *n);
 
+/* Server-side HTML of a widget (Button … Select); called by pn__render_node. */
+int pn__render_widget(struct pn_buf *out, const pn_node *n);
+
 /* What a page needs besides the session. */
 struct pn_page_ctx {
     const char *css_url;  /* versioned URL of pane.css, e.g. "/static/<etag>/pane.css" */

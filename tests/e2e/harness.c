@@ -973,8 +973,11 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
         st_ok |= r.status == k->expect[i];
     if (!st_ok) {
         size_t l = strcspn(r.head.data, "\r");
-        snprintf(why, whylen, "status %d ('%s'), expected %d%s", r.status, shown(r.head.data, l),
-                 k->expect[0], k->n_expect > 1 ? " or another listed" : "");
+        char list[64] = "";
+        for (int i = 0, o = 0; i < k->n_expect && o < 50; i++)
+            o += snprintf(list + o, sizeof list - (size_t)o, "%s%d", i ? " or " : "", k->expect[i]);
+        snprintf(why, whylen, "status %d ('%s'), expected %s", r.status, shown(r.head.data, l),
+                 list);
         goto out;
     }
     for (int i = 0; i < k->n_contains; i++)
