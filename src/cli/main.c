@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "render/render.h"
@@ -24,13 +26,24 @@ static const char usage[] =
     "  --prefix PATH         URL prefix for every route, e.g. /dash (default none)\n"
     "  --index NAME          the app served at / (default: the only app, else a list)\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
+    "  --allow-websocket-origin HOST[:PORT]\n"
+    "                        an origin allowed to open the live socket (repeatable; '*' for\n"
+    "                        any). default: the host and port the page was requested from\n"
+    "  --secret-key KEY      signs session tokens (>= 32 chars; or PANE_SECRET_KEY). default:\n"
+    "                        random per process (tokens from other processes are not trusted)\n"
+    "  --session-token-expiration S   seconds a page's token is accepted (default 300)\n"
+    "  --unused-session-lifetime MS   a session without a socket lives this long (default 15000)\n"
+    "  --check-unused-sessions MS     how often unused sessions are swept (default 17000)\n"
+    "  --websocket-max-message-size B largest message a client may send (default 20971520)\n"
+    "  --keep-alive MS       ping idle sockets this often (default 37000)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
     "  --idle-timeout MS     keep-alive idle and write timeout (default 30000)\n"
     "  --help                this text\n"
     "  --version             pane's version\n"
     "\n"
-    "environment: CC (the compiler for apps, default cc), XDG_CACHE_HOME (compiled apps)\n";
+    "environment: CC (the compiler for apps, default cc), XDG_CACHE_HOME (compiled apps),\n"
+    "             PANE_SECRET_KEY (as --secret-key)\n";
 
 static int die_usage(const char *fmt, const char *arg)
 {
@@ -55,6 +68,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 struct cli {
     struct pn_server_opts o;
+    const char *origins[64];
     const char *app_paths[64];
     int napps;
 };
@@ -128,6 +142,37 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (pn__log_level_parse(val, &pn__log_level) != 0)
                 return die_usage("--log-level: debug, info, warning, error or critical, not %s",
                                  val);
+        } else if (!strcmp(name, "--allow-websocket-origin")) {
+            NEED_VALUE();
+            if (cli->o.norigins == 64)
+                return die_usage("too many --allow-websocket-origin (at most %s)", "64");
+            cli->origins[cli->o.norigins++] = val;
+            cli->o.allowed_origins = cli->origins;
+        } else if (!strcmp(name, "--secret-key")) {
+            NEED_VALUE();
+            cli->o.secret_key = val;
+        } else if (!strcmp(name, "--session-token-expiration")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 10ul * 365 * 24 * 3600, &n) || n == 0)
+                return die_usage("--session-token-expiration: a positive number of seconds, not %s",
+                                 val);
+            cli->o.token_expiration_s = n;
+        } else if (!strcmp(name, "--unused-session-lifetime") ||
+                   !strcmp(name, "--check-unused-sessions") || !strcmp(name, "--keep-alive")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 24ul * 3600 * 1000, &n) || n == 0)
+                return die_usage("%s: a positive number of milliseconds", name);
+            if (!strcmp(name, "--unused-session-lifetime"))
+                cli->o.unused_session_lifetime_ms = n;
+            else if (!strcmp(name, "--check-unused-sessions"))
+                cli->o.check_unused_sessions_ms = n;
+            else
+                cli->o.keep_alive_ms = n;
+        } else if (!strcmp(name, "--websocket-max-message-size")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 1ul << 31, &n) || n < 1024)
+                return die_usage("--websocket-max-message-size: bytes, at least 1024, not %s", val);
+            cli->o.websocket_max_message_size = n;
         } else if (!strcmp(name, "--header-timeout") || !strcmp(name, "--idle-timeout")) {
             NEED_VALUE();
             if (!parse_uint(val, 24ul * 3600 * 1000, &n) || n == 0)
@@ -143,6 +188,11 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
     }
     if (cli->napps == 0)
         return die_usage("%s", "no app given: pane serve app.c");
+    if (!cli->o.secret_key) {
+        const char *env = getenv("PANE_SECRET_KEY");
+        if (env && *env)
+            cli->o.secret_key = env;
+    }
     return 0;
 }
 
@@ -168,6 +218,7 @@ static int serve(int argc, char **argv)
     if (rc)
         return rc;
     signal(SIGPIPE, SIG_IGN);
+    srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* apps' rand() varies per run, as Python's */
 
     char err[1024];
     if (pn__render_init(err, sizeof err) != 0) {

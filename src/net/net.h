@@ -101,6 +101,62 @@ void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra
 /* The connection's peer address as text, for logs. */
 const char *pn__http_conn_peer(const struct pn_http_conn *c);
 
+/* ---- WebSocket (RFC 6455; the handshake is ours, framing is wslay's) --------------------- */
+
+struct pn_ws;
+
+struct pn_ws_opts {
+    size_t max_message;        /* a bigger frame or message: close 1009. default 20 MiB */
+    uint64_t ping_interval_ms; /* ping an idle peer this often. default 10 s */
+    uint64_t pong_timeout_ms;  /* no pong (or any frame) for this long after a ping: closed.
+                                  default 2 × ping_interval_ms */
+    size_t max_outbuf;         /* bytes queued for a peer that does not read: over it the
+                                  socket is closed (1008). default 16 MiB */
+};
+
+struct pn_ws_handler {
+    /* A complete text message (valid UTF-8; invalid UTF-8 closes 1007 before this). data is
+     * NUL-terminated and valid during the call only. Binary messages are refused (1003). */
+    void (*on_message)(struct pn_ws *ws, const char *data, size_t len, void *ud);
+    /* The socket is gone (closed by either side, an error or a timeout); ws is freed right
+     * after this returns. Called exactly once. */
+    void (*on_close)(struct pn_ws *ws, uint16_t code, void *ud);
+};
+
+/*
+ * Answers the upgrade request r on c. If r is a valid RFC 6455 handshake (GET, HTTP/1.1,
+ * Upgrade: websocket, Connection: upgrade, Sec-WebSocket-Version: 13, a Sec-WebSocket-Key of
+ * 16 base64 bytes), writes 101, turns c into a WebSocket and returns 0 with *out set; bytes the
+ * client sent after the request are handled as frames. Otherwise responds itself (400, or 426
+ * with Sec-WebSocket-Version: 13 for a wrong version) and returns PN_EPARSE. The origin check
+ * is the caller's, before this call.
+ */
+int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r,
+                   const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
+                   struct pn_ws **out);
+/* Queues a text message. PN_ECLOSED if the socket is closing; PN_ETOOBIG if the outgoing
+ * bound was exceeded (the socket is then closed with 1008). */
+int pn__ws_send(struct pn_ws *ws, const char *data, size_t len);
+/* Sends a close frame with code and reason, then closes; on_close follows. */
+void pn__ws_close(struct pn_ws *ws, uint16_t code, const char *reason);
+void pn__ws_set_ud(struct pn_ws *ws, void *ud);
+const char *pn__ws_peer(const struct pn_ws *ws);
+/* Bytes queued for sending and not yet written (for tests and metrics). */
+size_t pn__ws_outbuf(const struct pn_ws *ws);
+
+/* The Sec-WebSocket-Accept value for a key: base64(SHA-1(key + GUID)); out has 29 bytes. */
+void pn__ws_accept_key(pn_str key, char out[29]);
+
+/* ---- moving a connection to another loop (--num-threads) --------------------------------- */
+
+/*
+ * Takes c off its loop before it was answered: returns a dup of its socket and the bytes of
+ * the current request plus anything read after it (heap; the caller frees), and closes c here.
+ * pn__http_server_adopt on the other loop's server then processes them as if just read.
+ */
+int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *len);
+int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len);
+
 /* The current IMF-fixdate for the Date header, refreshed at most once a second. */
 const char *pn__http_date(void);
 

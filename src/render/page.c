@@ -97,12 +97,29 @@ static pn_str color_or(const char *s, const char *def)
     return pn__str(s && *s && pn__css_color_ok(s) ? s : def);
 }
 
-/* The <script> tag for js_url into tag, or nothing. */
-static int script_tag(struct pn_buf *tag, const char *js_url)
+/* A JSON string literal safe inside <script>: "…" with </script> and <!-- escaped away. */
+static int json_str(struct pn_buf *out, const char *s)
+{
+    int rc;
+    if (!s)
+        return pn__buf_puts(out, "null");
+    if ((rc = pn__buf_putc(out, '"')) || (rc = pn__json_escape_script(out, s, strlen(s))))
+        return rc;
+    return pn__buf_putc(out, '"');
+}
+
+/* The page's bootstrap data for the client (docs/internals/protocol.md), then the <script>
+ * tag for js_url; nothing without a script. */
+static int script_tag(struct pn_buf *tag, const char *js_url, const struct pn_page_ctx *ctx)
 {
     int rc;
     if (!js_url || !*js_url)
         return 0;
+    if (ctx->ws_path &&
+        ((rc = pn__buf_puts(tag, "<script type=\"application/json\" id=\"pn-data\">{\"v\":1,\"ws\":")) ||
+         (rc = json_str(tag, ctx->ws_path)) || (rc = pn__buf_puts(tag, ",\"token\":")) ||
+         (rc = json_str(tag, ctx->token)) || (rc = pn__buf_puts(tag, "}</script>\n"))))
+        return rc;
     if ((rc = pn__buf_puts(tag, "<script src=\"")) ||
         (rc = pn__html_escape(tag, js_url, strlen(js_url))))
         return rc;
@@ -126,7 +143,7 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
     struct pn_buf body, script;
     pn__buf_init(&body, out->max);
     pn__buf_init(&script, 4096);
-    int rc = script_tag(&script, ctx->js_url);
+    int rc = script_tag(&script, ctx->js_url, ctx);
     for (const pn_node *n = s->root.first; rc == 0 && n; n = n->next)
         rc = pn__render_node(&body, n);
     if (rc == 0) {

@@ -66,6 +66,8 @@ struct pn_page_ctx {
     const char *js_url;   /* versioned URL of pane.js (may be NULL: no script tag) */
     const char *app_path; /* "/weather" */
     const char *prefix;   /* --prefix, "" by default */
+    const char *ws_path;  /* "/weather/ws": the live session's socket (NULL: no live data) */
+    const char *token;    /* the session's token; NULL for a page that is cached for many */
 };
 
 /* Loads and compiles every embedded template (web/templates/NAME.html). Call once at start;

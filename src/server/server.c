@@ -18,6 +18,7 @@
 
 #include "doc/doc.h"
 #include "render/render.h"
+#include "server/live.h"
 #include "server/server.h"
 
 #define MAX_PAGE (64u << 20)
@@ -29,7 +30,8 @@ static const char page_headers[] = "X-Content-Type-Options: nosniff\r\n"
 struct pn_server {
     struct pn_server_opts o;
     struct pn_http_server *http;
-    char *css_url;
+    struct pn_live_table *live;
+    char *css_url, *js_url;
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
 };
 
@@ -56,27 +58,30 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     struct pn_arena arena;
     pn__arena_init(&arena, 1024);
     pn_request req = {.http = r, .arena = &arena};
-    pn_session *s = pn__session_new(&(struct pn_session_init){
-        .app_name = app->name, .query = r->query, .req = &req});
-    app->build(s);
-    s->req = NULL;
+    struct pn_live *live = pn__live_create(srv->live, app, r->query, &req);
+    pn_session *s = live->s;
     if (s->tmpl.name && !pn__render_has_template(s->tmpl.name)) {
         pn__session_misuse(s, s->tmpl_here, "unknown template \"%.40s\" (default, material)",
                            s->tmpl.name);
         s->tmpl.name = NULL;
     }
-    char app_path[512];
+    char app_path[512], ws_path[520];
     snprintf(app_path, sizeof app_path, "%s/%s", srv->o.prefix, app->name);
-    struct pn_page_ctx ctx = {
-        .css_url = srv->css_url, .js_url = NULL, .app_path = app_path, .prefix = srv->o.prefix};
+    snprintf(ws_path, sizeof ws_path, "%s/ws", app_path);
+    struct pn_page_ctx ctx = {.css_url = srv->css_url,
+                              .js_url = srv->js_url,
+                              .app_path = app_path,
+                              .prefix = srv->o.prefix,
+                              .ws_path = ws_path,
+                              .token = live->token};
     struct pn_buf page;
     pn__buf_init(&page, MAX_PAGE);
     int rc = pn__render_page(&page, s, &ctx);
-    pn__session_free(s);
     pn__arena_fini(&arena);
     if (rc != 0) {
         pn__error("%s: rendering the page failed: %s", app->name, pn__strerror(rc));
         pn__buf_fini(&page);
+        pn__live_destroy(live);
         pn__http_respond_text(c, 500, NULL);
         return;
     }
@@ -91,6 +96,80 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
                                                 .cache_control = "no-store",
                                                 .release = free_body,
                                                 .release_ud = body});
+}
+
+/* The host[:port] of an Origin ("https://example.com:8443" → "example.com:8443"), with the
+ * scheme's default port added when absent so it compares with a Host header. */
+static bool origin_host(pn_str origin, char *out, size_t outlen)
+{
+    const char *sep = origin.ptr ? memmem(origin.ptr, origin.len, "://", 3) : NULL;
+    if (!sep)
+        return false;
+    pn_str scheme = {origin.ptr, (size_t)(sep - origin.ptr)};
+    pn_str host = {sep + 3, origin.len - scheme.len - 3};
+    if (host.len == 0 || memchr(host.ptr, '/', host.len))
+        return false;
+    bool has_port = host.ptr[host.len - 1] != ']' && memchr(host.ptr, ':', host.len) &&
+                    (host.ptr[0] != '[' || memmem(host.ptr, host.len, "]:", 2));
+    const char *port = has_port                                      ? ""
+                       : pn__str_ieq(scheme, PN_STRLIT("https"))    ? ":443"
+                                                                    : ":80";
+    int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, port);
+    return n > 0 && (size_t)n < outlen;
+}
+
+/* Host header with its default port made explicit. */
+static bool host_with_port(pn_str host, char *out, size_t outlen)
+{
+    if (!host.ptr || host.len == 0)
+        return false;
+    bool has_port = host.ptr[host.len - 1] != ']' && memchr(host.ptr, ':', host.len) &&
+                    (host.ptr[0] != '[' || memmem(host.ptr, host.len, "]:", 2));
+    int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, has_port ? "" : ":80");
+    return n > 0 && (size_t)n < outlen;
+}
+
+static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
+{
+    pn_str origin = pn__http_header(r, "origin");
+    if (!origin.ptr)
+        return true; /* not a browser: Origin is a browser's CSRF defence, nothing to check */
+    char have[300], want[300];
+    if (!origin_host(origin, have, sizeof have))
+        return false;
+    if (srv->o.norigins == 0)
+        return host_with_port(pn__http_header(r, "host"), want, sizeof want) &&
+               pn__str_ieq(pn__str(have), pn__str(want));
+    for (int i = 0; i < srv->o.norigins; i++) {
+        const char *a = srv->o.allowed_origins[i];
+        if (!strcmp(a, "*"))
+            return true;
+        if (host_with_port(pn__str(a), want, sizeof want) &&
+            pn__str_ieq(pn__str(have), pn__str(want)))
+            return true;
+    }
+    return false;
+}
+
+static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                     struct pn_app *app)
+{
+    if (r->method != HTTP_GET) {
+        respond_405(c);
+        return;
+    }
+    if (!r->upgrade) {
+        pn__http_respond_text(c, 426, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
+        return;
+    }
+    if (!origin_allowed(srv, r)) {
+        pn_str o = pn__http_header(r, "origin");
+        pn__warn("%s: WebSocket from origin %.*s refused (see --allow-websocket-origin)",
+                 pn__http_conn_peer(c), (int)(o.len > 100 ? 100 : o.len), o.ptr);
+        pn__http_respond_text(c, 403, NULL);
+        return;
+    }
+    pn__live_accept(srv->live, app, c, r);
 }
 
 static void serve_index(struct pn_server *srv, struct pn_http_conn *c)
@@ -315,9 +394,12 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
     for (int i = 0; i < srv->o.napps; i++) {
         if (!pn__str_eq(seg, pn__str(srv->o.apps[i].name)))
             continue;
-        if (has_rest && rest.len) {
-            break; /* /weather/x: nothing there (yet) */
+        if (has_rest && pn__str_eq(rest, PN_STRLIT("ws"))) {
+            serve_ws(srv, c, r, &srv->o.apps[i]);
+            return;
         }
+        if (has_rest && rest.len)
+            break; /* /weather/x: nothing there */
         if (!is_get_or_head(r)) {
             respond_405(c);
             return;
@@ -357,9 +439,27 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         free(srv);
         return PN_ENOTFOUND;
     }
+    const struct pn_asset *js = pn__asset_find(PN_STRLIT("client/pane.js"));
     size_t n = strlen(srv->o.prefix) + 64;
     srv->css_url = pn__xmalloc(n);
     snprintf(srv->css_url, n, "%s/static/%s/pane.css", srv->o.prefix, css->etag);
+    if (js) {
+        srv->js_url = pn__xmalloc(n);
+        snprintf(srv->js_url, n, "%s/static/%s/pane.js", srv->o.prefix, js->etag);
+    }
+    struct pn_live_opts lo = {
+        .unused_session_lifetime_ms = o->unused_session_lifetime_ms,
+        .check_unused_sessions_ms = o->check_unused_sessions_ms,
+        .token_expiration_s = o->token_expiration_s,
+        .ws = {.max_message = o->websocket_max_message_size, .ping_interval_ms = o->keep_alive_ms},
+    };
+    pn__live_opts_default(&lo);
+    int krc = pn__token_key_init(&lo.key, o->secret_key, err, errlen);
+    if (krc) {
+        pn__server_stop(srv);
+        return krc;
+    }
+    srv->live = pn__live_table_new(loop, &lo);
     for (int i = 0; i < o->nstatic; i++) {
         srv->static_real[i] = realpath(o->static_dirs[i].path, NULL);
         if (!srv->static_real[i]) {
@@ -394,8 +494,11 @@ void pn__server_stop(struct pn_server *srv)
 {
     if (srv->http)
         pn__http_server_stop(srv->http);
+    if (srv->live)
+        pn__live_table_free(srv->live);
     for (int i = 0; i < PN_MAX_STATIC_DIRS; i++)
         free(srv->static_real[i]);
     free(srv->css_url);
+    free(srv->js_url);
     free(srv);
 }

@@ -29,6 +29,16 @@ struct pn_server_opts {
     struct pn_http_limits limits;
     struct pn_app *apps;
     int napps;
+    /* --allow-websocket-origin: host[:port] entries ("*" allows any); none: the Host the
+     * request was sent to */
+    const char *const *allowed_origins;
+    int norigins;
+    const char *secret_key;             /* --secret-key / PANE_SECRET_KEY; NULL: random */
+    uint64_t unused_session_lifetime_ms; /* 0: defaults (see live.h) */
+    uint64_t check_unused_sessions_ms;
+    uint64_t token_expiration_s;
+    size_t websocket_max_message_size;
+    uint64_t keep_alive_ms;
 };
 
 struct pn_server;
@@ -44,6 +54,51 @@ struct pn_request {
     const struct pn_http_req *http;
     struct pn_arena *arena; /* decoded values live here, as long as the request */
 };
+
+/* ---- tokens (token.c) ---- */
+
+struct pn_token_key {
+    unsigned char key[32];
+};
+/* 22 chars of base64url body, '.', 43 chars of base64url HMAC-SHA256 */
+#define PN_TOKEN_LEN 66
+/* From --secret-key / PANE_SECRET_KEY (at least 32 characters), or random when secret is NULL. */
+int pn__token_key_init(struct pn_token_key *k, const char *secret, char *err, size_t errlen);
+void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
+                    char out[PN_TOKEN_LEN + 1]);
+/* 0 with *sid set; PN_EPARSE for a malformed or forged token; PN_ETIMEDOUT when expired
+ * (expiry <= now, Unix seconds). */
+int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid);
+uint64_t pn__random_u64(void);
+
+/* ---- protocol messages (protocol.c) ---- */
+
+#include "doc/doc.h"
+
+enum pn_msg_type { PN_MSG_HELLO = 1, PN_MSG_EVENT, PN_MSG_PING };
+struct pn_msg {
+    enum pn_msg_type type;
+    long long version; /* hello */
+    pn_str token;      /* hello; {NULL,0} for null or absent */
+    pn_str query;      /* hello */
+    uint32_t id;       /* event */
+    pn_str prop;       /* event */
+    struct pn_value value; /* event */
+    const struct json_t *ping; /* ping's "n", borrowed from json */
+    struct json_t *json; /* owns every slice above */
+};
+/* Parses and type-checks one client message (pure; fuzzed). On error *why says what is wrong.
+ * Always call pn__msg_free afterwards. */
+int pn__msg_parse(const char *data, size_t len, struct pn_msg *m, const char **why);
+void pn__msg_free(struct pn_msg *m);
+/* Encoders: each returns a heap string (free()) and its length. */
+char *pn__msg_doc(pn_session *s, const char *token, size_t *len);
+/* The patch for everything dirty (then clean), or NULL when nothing is. */
+char *pn__msg_patch(pn_session *s, size_t *len);
+char *pn__msg_error(const char *code, const char *msg, uint32_t id, size_t *len);
+char *pn__msg_pong(const struct json_t *n, size_t *len);
+/* Forgets every pending change (after a build, or with no socket to send to). */
+void pn__session_clear_dirty(pn_session *s);
 
 /* A session key under construction (pn_key in pane.h). */
 struct pn_key {

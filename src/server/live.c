@@ -1,0 +1,529 @@
+/*
+ * live: live sessions. Each loop has a table of the sessions it runs (keyed by a random
+ * 64-bit id that the page's signed token names). A session is created for a page request or,
+ * for a page that carried no usable token, for a socket's hello; a socket attaches to it,
+ * events go to the app's callbacks and what they change goes back as patches. A session with
+ * no socket is destroyed by the sweep once --unused-session-lifetime has passed, so a reload
+ * within it resumes the same session.
+ *
+ * Everything here runs on the session's loop; app callbacks run one at a time per session
+ * (a loop runs one callback at a time), and a patch is flushed right after each one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "server/live.h"
+
+#define HELLO_TIMEOUT_MS 10000
+#define RATE_WINDOW_MS 1000
+#define RATE_MAX 100
+
+struct pn_timer {
+    uv_timer_t t;
+    struct pn_live *live;
+    pn_timer_fn fn;
+    void *arg;
+    bool repeat, closed;
+    struct pn_timer *next;
+};
+
+struct hook {
+    struct hook *next;
+    pn_timer_fn fn;
+    void *arg;
+};
+
+/* One WebSocket: before hello it has no session. */
+struct wsconn {
+    struct pn_ws *ws;
+    struct pn_live_table *tab;
+    struct pn_app *app;
+    struct pn_live *live;
+    uv_timer_t hello_timer;
+    uint64_t rate_start;
+    unsigned rate_count;
+};
+
+/* ---- the table ---- */
+
+static size_t bucket_of(const struct pn_live_table *t, uint64_t sid)
+{
+    return (size_t)((sid * 0x9e3779b97f4a7c15ull) >> 32) & (t->nbuckets - 1);
+}
+
+static void table_grow(struct pn_live_table *t)
+{
+    size_t n = t->nbuckets ? t->nbuckets * 2 : 64;
+    struct pn_live **b = pn__xcalloc(n, sizeof *b);
+    for (size_t i = 0; i < t->nbuckets; i++)
+        for (struct pn_live *l = t->buckets[i], *next; l; l = next) {
+            next = l->hnext;
+            size_t k = (size_t)((l->sid * 0x9e3779b97f4a7c15ull) >> 32) & (n - 1);
+            l->hnext = b[k];
+            b[k] = l;
+        }
+    free(t->buckets);
+    t->buckets = b;
+    t->nbuckets = n;
+}
+
+struct pn_live *pn__live_find(struct pn_live_table *t, uint64_t sid)
+{
+    if (!t->nbuckets)
+        return NULL;
+    for (struct pn_live *l = t->buckets[bucket_of(t, sid)]; l; l = l->hnext)
+        if (l->sid == sid)
+            return l;
+    return NULL;
+}
+
+static void table_remove(struct pn_live_table *t, struct pn_live *live)
+{
+    struct pn_live **pp = &t->buckets[bucket_of(t, live->sid)];
+    while (*pp && *pp != live)
+        pp = &(*pp)->hnext;
+    if (*pp) {
+        *pp = live->hnext;
+        t->count--;
+    }
+}
+
+/* ---- sending ---- */
+
+static void send_owned(struct pn_ws *ws, char *msg, size_t len)
+{
+    if (ws && msg)
+        pn__ws_send(ws, msg, len);
+    free(msg);
+}
+
+static void send_error(struct pn_ws *ws, const char *code, const char *msg, uint32_t id)
+{
+    size_t len;
+    char *m = pn__msg_error(code, msg, id, &len);
+    send_owned(ws, m, len);
+}
+
+/* Sends what the last callback changed (or forgets it when no socket listens). */
+static void flush(struct pn_live *live)
+{
+    if (!live->ws) {
+        pn__session_clear_dirty(live->s);
+        return;
+    }
+    size_t len;
+    char *m = pn__msg_patch(live->s, &len);
+    send_owned(live->ws, m, len);
+}
+
+/* ---- sessions ---- */
+
+struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                                const pn_request *req)
+{
+    struct pn_live *live = pn__xcalloc(1, sizeof *live);
+    do
+        live->sid = pn__random_u64();
+    while (live->sid == 0 || pn__live_find(t, live->sid));
+    live->tab = t;
+    live->app = app;
+    live->idle_since = uv_now(t->loop);
+    pn__token_make(&t->o->key, live->sid, (uint64_t)time(NULL) + t->o->token_expiration_s,
+                   live->token);
+    live->s = pn__session_new(
+        &(struct pn_session_init){.app_name = app->name, .query = query, .req = req});
+    live->s->live = live;
+    if (t->count + 1 > t->nbuckets)
+        table_grow(t);
+    size_t b = bucket_of(t, live->sid);
+    live->hnext = t->buckets[b];
+    t->buckets[b] = live;
+    t->count++;
+    t->created++;
+    app->build(live->s);
+    live->s->req = NULL;
+    pn__session_clear_dirty(live->s); /* the first render shows everything */
+    return live;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void pn__live_destroy(struct pn_live *live)
+{
+    if (live->destroying)
+        return;
+    live->destroying = true;
+    for (struct hook *h = live->hooks; h; h = h->next)
+        h->fn(live->s, h->arg);
+    for (struct hook *h = live->hooks, *next; h; h = next) {
+        next = h->next;
+        free(h);
+    }
+    for (struct pn_timer *tm = live->timers, *next; tm; tm = next) {
+        next = tm->next;
+        if (!tm->closed) {
+            tm->closed = true;
+            uv_close((uv_handle_t *)&tm->t, on_timer_closed);
+        } else {
+            free(tm);
+        }
+    }
+    if (live->wc) { /* the server is stopping: let the socket go */
+        live->wc->live = NULL;
+        pn__ws_close(live->ws, 1001, "server stopping");
+    }
+    table_remove(live->tab, live);
+    live->tab->destroyed++;
+    pn__session_free(live->s);
+    free(live);
+}
+
+/* Attaches a socket; the session stops counting as unused. */
+static void attach(struct pn_live *live, struct wsconn *wc)
+{
+    live->ws = wc->ws;
+    live->wc = wc;
+    wc->live = live;
+    size_t len;
+    char *doc = pn__msg_doc(live->s, live->token, &len);
+    send_owned(wc->ws, doc, len);
+}
+
+/* ---- timers (pane.h) ---- */
+
+static void on_app_timer(uv_timer_t *t)
+{
+    struct pn_timer *tm = t->data;
+    struct pn_live *live = tm->live;
+    tm->fn(live->s, tm->arg);
+    flush(live);
+    if (!tm->repeat && !tm->closed) {
+        tm->closed = true; /* stays in the list (freed at destroy) so a late cancel is safe */
+        uv_timer_stop(&tm->t);
+    }
+}
+
+static pn_timer *timer_new(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg, bool repeat)
+{
+    struct pn_live *live = s ? s->live : NULL;
+    if (!live || !fn)
+        return NULL; /* a page-only session (the reuse cache) runs no timers */
+    struct pn_timer *tm = pn__xcalloc(1, sizeof *tm);
+    tm->live = live;
+    tm->fn = fn;
+    tm->arg = arg;
+    tm->repeat = repeat;
+    uv_timer_init(live->tab->loop, &tm->t);
+    tm->t.data = tm;
+    if (ms == 0)
+        ms = 1;
+    uv_timer_start(&tm->t, on_app_timer, ms, repeat ? ms : 0);
+    tm->next = live->timers;
+    live->timers = tm;
+    return tm;
+}
+
+pn_timer *pn_every(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg)
+{
+    return timer_new(s, ms, fn, arg, true);
+}
+
+pn_timer *pn_timeout(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg)
+{
+    return timer_new(s, ms, fn, arg, false);
+}
+
+void pn_timer_cancel(pn_timer *t)
+{
+    if (t && !t->closed) {
+        t->closed = true;
+        uv_timer_stop(&t->t);
+    }
+}
+
+void pn_on_session_destroyed(pn_session *s, pn_timer_fn fn, void *arg)
+{
+    struct pn_live *live = s ? s->live : NULL;
+    if (!live || !fn)
+        return;
+    struct hook *h = pn__xmalloc(sizeof *h);
+    h->fn = fn;
+    h->arg = arg;
+    h->next = live->hooks;
+    live->hooks = h;
+}
+
+/* ---- the WebSocket side ---- */
+
+static void on_hello_timeout(uv_timer_t *t)
+{
+    struct wsconn *wc = t->data;
+    if (!wc->live) {
+        send_error(wc->ws, "bad-message", "no hello within 10 s", 0);
+        pn__ws_close(wc->ws, 1008, "no hello");
+    }
+}
+
+static void handle_hello(struct wsconn *wc, const struct pn_msg *m)
+{
+    struct pn_live_table *t = wc->tab;
+    if (wc->live) {
+        send_error(wc->ws, "bad-message", "hello was already sent", 0);
+        return;
+    }
+    if (m->version != 1) {
+        send_error(wc->ws, "version", "this server speaks protocol version 1", 0);
+        pn__ws_close(wc->ws, 1008, "protocol version");
+        return;
+    }
+    uv_timer_stop(&wc->hello_timer);
+    if (m->token.ptr) {
+        uint64_t sid = 0;
+        int rc = pn__token_check(&t->o->key, m->token, (uint64_t)time(NULL), &sid);
+        if (rc == PN_ETIMEDOUT) {
+            send_error(wc->ws, "expired-token", "the session token has expired; reload", 0);
+            pn__ws_close(wc->ws, 1008, "expired token");
+            return;
+        }
+        if (rc != 0) {
+            pn__info("%s: forged or malformed session token", pn__ws_peer(wc->ws));
+            send_error(wc->ws, "bad-token", "invalid session token", 0);
+            pn__ws_close(wc->ws, 1008, "bad token");
+            return;
+        }
+        struct pn_live *live = pn__live_find(t, sid);
+        /* resume only a session of this app that no other socket holds: a copied token (a
+         * duplicated tab, a replay) gets a session of its own instead */
+        if (live && !live->ws && live->app == wc->app && !live->destroying) {
+            t->resumed++;
+            attach(live, wc);
+            return;
+        }
+    }
+    struct pn_live *live = pn__live_create(t, wc->app, m->query, NULL);
+    attach(live, wc);
+}
+
+/* Widgets are the kinds with a callback. */
+static bool is_widget(const struct pn_kind_desc *d)
+{
+    for (size_t i = 0; i < d->nprops; i++)
+        if (d->props[i].type == PN_PROP_FN)
+            return true;
+    return false;
+}
+
+static void handle_event(struct wsconn *wc, const struct pn_msg *m)
+{
+    struct pn_live *live = wc->live;
+    if (!live) {
+        send_error(wc->ws, "no-session", "send hello first", m->id);
+        return;
+    }
+    pn_node *n = pn__session_find(live->s, m->id);
+    if (!n) {
+        send_error(wc->ws, "unknown-id", "no component with this id", m->id);
+        return;
+    }
+    enum pn_kind k = n->desc->kind;
+    if (!is_widget(n->desc)) {
+        send_error(wc->ws, "not-a-widget", "this component takes no events", m->id);
+        return;
+    }
+    pn_callback cb = NULL;
+    void *arg = NULL;
+    if (k == PN_KIND_BUTTON) {
+        if (!pn__str_eq(m->prop, PN_STRLIT("clicks"))) {
+            send_error(wc->ws, "bad-prop", "a Button sends \"clicks\"", m->id);
+            return;
+        }
+        if (n->o.button.disabled)
+            return;
+        n->clicks++;
+        cb = n->o.button.on_click;
+        arg = n->o.button.arg;
+    } else {
+        const struct pn_prop *p = pn__prop_find(n->desc, m->prop);
+        if (!p || !(p->flags & PN_PF_EVENT)) {
+            send_error(wc->ws, "bad-prop", "this property cannot be set by the client", m->id);
+            return;
+        }
+        const char *why = NULL;
+        uint32_t was_dirty = n->dirty_mask;
+        if (pn__node_set(n, p, &m->value, &why) != 0) {
+            send_error(wc->ws, "bad-value", why, m->id);
+            return;
+        }
+        /* the client already shows its own change: do not echo it back */
+        unsigned bit = 1u << pn__prop_index(n->desc, p);
+        if (!(was_dirty & bit))
+            n->dirty_mask &= ~bit;
+        /* every widget's opts end with { on_change/on_click, arg }, found by descriptor */
+        for (size_t i = 0; i < n->desc->nprops; i++) {
+            const struct pn_prop *q = &n->desc->props[i];
+            if (q->type == PN_PROP_FN)
+                cb = *(pn_callback *)pn__prop_ptr(n, q);
+            else if (q->type == PN_PROP_ARG)
+                arg = *(void **)pn__prop_ptr(n, q);
+        }
+        bool disabled = false;
+        const struct pn_prop *dp = pn__prop_find(n->desc, PN_STRLIT("disabled"));
+        if (dp)
+            disabled = *(bool *)pn__prop_ptr(n, dp);
+        if (disabled)
+            cb = NULL;
+    }
+    if (cb)
+        cb(live->s, n, arg);
+    flush(live);
+}
+
+static void on_ws_message(struct pn_ws *ws, const char *data, size_t len, void *ud)
+{
+    struct wsconn *wc = ud;
+    uint64_t now = uv_now(wc->tab->loop);
+    if (now - wc->rate_start >= RATE_WINDOW_MS) {
+        wc->rate_start = now;
+        wc->rate_count = 0;
+    }
+    if (++wc->rate_count > RATE_MAX) {
+        pn__info("%s: more than %d messages a second, closing", pn__ws_peer(ws), RATE_MAX);
+        send_error(ws, "rate", "too many messages", 0);
+        pn__ws_close(ws, 1008, "message rate");
+        return;
+    }
+    struct pn_msg m;
+    const char *why = NULL;
+    if (pn__msg_parse(data, len, &m, &why) != 0) {
+        send_error(ws, "bad-message", why, 0);
+        pn__msg_free(&m);
+        return;
+    }
+    switch (m.type) {
+    case PN_MSG_HELLO:
+        handle_hello(wc, &m);
+        break;
+    case PN_MSG_EVENT:
+        handle_event(wc, &m);
+        break;
+    case PN_MSG_PING: {
+        size_t n;
+        char *pong = pn__msg_pong(m.ping, &n);
+        send_owned(ws, pong, n);
+        break;
+    }
+    }
+    pn__msg_free(&m);
+}
+
+static void on_wsconn_timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void table_release(struct pn_live_table *t);
+
+static void on_ws_close(struct pn_ws *ws, uint16_t code, void *ud)
+{
+    (void)ws;
+    (void)code;
+    struct wsconn *wc = ud;
+    if (wc->live) {
+        wc->live->ws = NULL;
+        wc->live->wc = NULL;
+        wc->live->idle_since = uv_now(wc->tab->loop);
+    }
+    struct pn_live_table *t = wc->tab;
+    t->sockets--;
+    uv_close((uv_handle_t *)&wc->hello_timer, on_wsconn_timer_closed);
+    table_release(t);
+}
+
+static const struct pn_ws_handler ws_handler = {on_ws_message, on_ws_close};
+
+int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,
+                    const struct pn_http_req *r)
+{
+    struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
+    wc->tab = t;
+    wc->app = app;
+    int rc = pn__ws_upgrade(c, r, &t->o->ws, &ws_handler, wc, &wc->ws);
+    if (rc != 0) {
+        free(wc);
+        return rc;
+    }
+    t->sockets++;
+    uv_timer_init(t->loop, &wc->hello_timer);
+    wc->hello_timer.data = wc;
+    uv_timer_start(&wc->hello_timer, on_hello_timeout, HELLO_TIMEOUT_MS, 0);
+    return 0;
+}
+
+/* ---- the table's life ---- */
+
+static void on_sweep(uv_timer_t *timer)
+{
+    struct pn_live_table *t = timer->data;
+    uint64_t now = uv_now(t->loop);
+    for (size_t b = 0; b < t->nbuckets; b++)
+        for (struct pn_live *l = t->buckets[b], *next; l; l = next) {
+            next = l->hnext;
+            if (!l->ws && now - l->idle_since >= t->o->unused_session_lifetime_ms)
+                pn__live_destroy(l);
+        }
+}
+
+struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_opts *o)
+{
+    struct pn_live_table *t = pn__xcalloc(1, sizeof *t);
+    t->loop = loop;
+    t->opts = *o;
+    t->o = &t->opts;
+    table_grow(t);
+    uv_timer_init(loop, &t->sweep);
+    t->sweep.data = t;
+    uv_timer_start(&t->sweep, on_sweep, o->check_unused_sessions_ms, o->check_unused_sessions_ms);
+    return t;
+}
+
+static void table_release(struct pn_live_table *t)
+{
+    if (t->closing && t->sweep_closed && t->sockets == 0) {
+        free(t->buckets);
+        free(t);
+    }
+}
+
+static void on_sweep_closed(uv_handle_t *h)
+{
+    struct pn_live_table *t = h->data;
+    t->sweep_closed = true;
+    table_release(t);
+}
+
+void pn__live_table_free(struct pn_live_table *t)
+{
+    t->closing = true;
+    for (size_t b = 0; b < t->nbuckets; b++)
+        while (t->buckets[b])
+            pn__live_destroy(t->buckets[b]);
+    uv_close((uv_handle_t *)&t->sweep, on_sweep_closed);
+}
+
+void pn__live_opts_default(struct pn_live_opts *o)
+{
+    if (!o->unused_session_lifetime_ms)
+        o->unused_session_lifetime_ms = 15000; /* panel's defaults */
+    if (!o->check_unused_sessions_ms)
+        o->check_unused_sessions_ms = 17000;
+    if (!o->token_expiration_s)
+        o->token_expiration_s = 300;
+    if (!o->ws.max_message)
+        o->ws.max_message = 20u << 20;
+    if (!o->ws.ping_interval_ms)
+        o->ws.ping_interval_ms = 37000;
+}

@@ -1,0 +1,57 @@
+/* live sessions: the per-loop table, and the WebSocket endpoint that attaches to it. */
+#ifndef PN_LIVE_H
+#define PN_LIVE_H
+
+#include "server/server.h"
+
+struct pn_live_opts {
+    uint64_t unused_session_lifetime_ms; /* default 15000 (panel) */
+    uint64_t check_unused_sessions_ms;   /* sweep period. default 17000 (panel) */
+    uint64_t token_expiration_s;         /* default 300 (panel) */
+    struct pn_token_key key;
+    struct pn_ws_opts ws; /* max_message default 20 MiB, ping every 37 s (panel's keep-alive) */
+};
+void pn__live_opts_default(struct pn_live_opts *o);
+
+struct pn_live {
+    pn_session *s;
+    uint64_t sid;
+    struct pn_app *app;
+    struct pn_live_table *tab;
+    struct pn_ws *ws;         /* the attached socket, or NULL */
+    struct wsconn *wc;        /* its connection state */
+    uint64_t idle_since;      /* uv_now when it last had no socket */
+    bool destroying;
+    struct pn_live *hnext;
+    struct pn_timer *timers;
+    struct hook *hooks;
+    char token[PN_TOKEN_LEN + 1];
+};
+
+struct pn_live_table {
+    uv_loop_t *loop;
+    struct pn_live_opts opts;
+    const struct pn_live_opts *o; /* &opts */
+    bool closing, sweep_closed; /* freed once both closed and no socket is left */
+    struct pn_live **buckets;
+    size_t nbuckets, count;
+    uv_timer_t sweep;
+    size_t sockets;                       /* open WebSockets */
+    uint64_t created, destroyed, resumed; /* counters */
+};
+
+struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_opts *o);
+/* Destroys every session (closing their sockets) and stops the sweep; the table frees itself
+ * once its last socket has closed. */
+void pn__live_table_free(struct pn_live_table *t);
+/* Creates a session, runs the app's pn_app on it and registers it. */
+struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                                const pn_request *req);
+struct pn_live *pn__live_find(struct pn_live_table *t, uint64_t sid);
+void pn__live_destroy(struct pn_live *live);
+/* Upgrades r on c to a WebSocket of app's sessions (the origin was checked by the caller).
+ * On a bad handshake net has already responded; returns its error. */
+int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,
+                    const struct pn_http_req *r);
+
+#endif
