@@ -205,7 +205,7 @@ char *pn__msg_doc(pn_session *s, const char *token, size_t *len)
     json_t *kids = json_array();
     for (const pn_node *c = s->root.first; c; c = c->next)
         json_array_append_new(kids, node_json(c));
-    json_t *doc = json_pack("{sssisossssss#so}", "t", "doc", "v", 1, "token",
+    json_t *doc = json_pack("{sssisossssss%so}", "t", "doc", "v", 1, "token",
                             token ? json_string(token) : json_null(), "title",
                             pn__session_title(s), "template",
                             s->tmpl.name ? s->tmpl.name : "default", "html",

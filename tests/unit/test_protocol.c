@@ -1,0 +1,347 @@
+/*
+ * Unit tests of the live-session protocol: signed tokens, client message parsing and
+ * validation, and doc/patch encoding (src/server/token.c, protocol.c, doc/setters.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "doc/doc.h"
+#include "server/server.h"
+
+static struct pn_token_key key(const char *secret)
+{
+    struct pn_token_key k;
+    char err[200];
+    assert_int_equal(pn__token_key_init(&k, secret, err, sizeof err), 0);
+    return k;
+}
+
+#define SECRET "0123456789abcdef0123456789abcdef"
+
+static void test_token_round_trips_session_id(void **state)
+{
+    (void)state;
+    struct pn_token_key k = key(SECRET);
+    char tok[PN_TOKEN_LEN + 1];
+    pn__token_make(&k, 0x1122334455667788ull, 2000, tok);
+    assert_int_equal(strlen(tok), PN_TOKEN_LEN);
+    uint64_t sid = 0;
+    assert_int_equal(pn__token_check(&k, pn__str(tok), 1999, &sid), 0);
+    assert_true(sid == 0x1122334455667788ull);
+}
+
+static void test_token_past_expiry_is_refused(void **state)
+{
+    (void)state;
+    struct pn_token_key k = key(SECRET);
+    char tok[PN_TOKEN_LEN + 1];
+    pn__token_make(&k, 42, 1000, tok);
+    uint64_t sid = 0;
+    assert_int_equal(pn__token_check(&k, pn__str(tok), 1000, &sid), PN_ETIMEDOUT);
+    assert_int_equal(pn__token_check(&k, pn__str(tok), 5000, &sid), PN_ETIMEDOUT);
+    assert_true(sid == 0);
+}
+
+static void test_token_with_any_flipped_character_is_refused(void **state)
+{
+    (void)state;
+    struct pn_token_key k = key(SECRET);
+    char tok[PN_TOKEN_LEN + 1];
+    pn__token_make(&k, 7, 4000000000ull, tok);
+    for (size_t i = 0; i < PN_TOKEN_LEN; i++) {
+        char forged[PN_TOKEN_LEN + 1];
+        memcpy(forged, tok, sizeof forged);
+        forged[i] = forged[i] == 'A' ? 'B' : 'A';
+        uint64_t sid = 0;
+        assert_int_not_equal(pn__token_check(&k, pn__str(forged), 1, &sid), 0);
+    }
+}
+
+static void test_token_signed_with_another_key_is_refused(void **state)
+{
+    (void)state;
+    struct pn_token_key a = key(SECRET), b = key("another secret of at least 32 chars!");
+    char tok[PN_TOKEN_LEN + 1];
+    pn__token_make(&a, 7, 4000000000ull, tok);
+    uint64_t sid;
+    assert_int_equal(pn__token_check(&b, pn__str(tok), 1, &sid), PN_EPARSE);
+    /* the same secret in another process accepts it (scale-out) */
+    struct pn_token_key a2 = key(SECRET);
+    assert_int_equal(pn__token_check(&a2, pn__str(tok), 1, &sid), 0);
+}
+
+static void test_token_malformed_inputs_are_refused(void **state)
+{
+    (void)state;
+    struct pn_token_key k = key(SECRET);
+    const char *bad[] = {"", ".", "abc", "abc.def",
+                         "AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        uint64_t sid;
+        assert_int_equal(pn__token_check(&k, pn__str(bad[i]), 1, &sid), PN_EPARSE);
+    }
+    uint64_t sid;
+    assert_int_equal(pn__token_check(&k, (pn_str){NULL, 0}, 1, &sid), PN_EPARSE);
+}
+
+static void test_token_key_shorter_than_32_is_an_error(void **state)
+{
+    (void)state;
+    struct pn_token_key k;
+    char err[200] = "";
+    assert_int_equal(pn__token_key_init(&k, "short", err, sizeof err), PN_EINVAL);
+    assert_non_null(strstr(err, "32"));
+}
+
+/* ---- messages ---- */
+
+static int parse(const char *s, struct pn_msg *m, const char **why)
+{
+    return pn__msg_parse(s, strlen(s), m, why);
+}
+
+static void test_hello_is_parsed_with_token_and_query(void **state)
+{
+    (void)state;
+    struct pn_msg m;
+    const char *why = NULL;
+    assert_int_equal(parse("{\"t\":\"hello\",\"v\":1,\"token\":\"abc\",\"query\":\"city=Paris\"}",
+                           &m, &why),
+                     0);
+    assert_int_equal(m.type, PN_MSG_HELLO);
+    assert_int_equal(m.version, 1);
+    assert_true(pn__str_eq(m.token, PN_STRLIT("abc")));
+    assert_true(pn__str_eq(m.query, PN_STRLIT("city=Paris")));
+    pn__msg_free(&m);
+    assert_int_equal(parse("{\"t\":\"hello\",\"v\":1,\"token\":null}", &m, &why), 0);
+    assert_null(m.token.ptr);
+    pn__msg_free(&m);
+}
+
+static void test_event_values_keep_their_json_types(void **state)
+{
+    (void)state;
+    struct pn_msg m;
+    const char *why;
+    assert_int_equal(parse("{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":true}", &m, &why), 0);
+    assert_int_equal(m.value.type, PN_V_BOOL);
+    assert_true(m.value.b);
+    pn__msg_free(&m);
+    assert_int_equal(parse("{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":2.5}", &m, &why), 0);
+    assert_int_equal(m.value.type, PN_V_NUM);
+    assert_true(m.value.num == 2.5);
+    pn__msg_free(&m);
+    assert_int_equal(parse("{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":\"x\"}", &m, &why), 0);
+    assert_int_equal(m.value.type, PN_V_STR);
+    assert_string_equal(m.value.str, "x");
+    pn__msg_free(&m);
+    assert_int_equal(parse("{\"t\":\"event\",\"id\":3,\"prop\":\"clicks\"}", &m, &why), 0);
+    assert_int_equal(m.value.type, PN_V_NONE);
+    pn__msg_free(&m);
+}
+
+static void test_bad_messages_are_refused_with_a_reason(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "", "not json", "[1,2]", "42", "{}", "{\"t\":1}", "{\"t\":\"nope\"}",
+        "{\"t\":\"hello\"}", "{\"t\":\"hello\",\"v\":\"1\"}", "{\"t\":\"hello\",\"v\":1,\"token\":5}",
+        "{\"t\":\"event\",\"prop\":\"value\"}", "{\"t\":\"event\",\"id\":0,\"prop\":\"value\"}",
+        "{\"t\":\"event\",\"id\":-4,\"prop\":\"value\"}",
+        "{\"t\":\"event\",\"id\":99999999999,\"prop\":\"value\"}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":7}", "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[1]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":{}}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":\"a\\u0000b\"}",
+        "{\"t\":\"ping\",\"t\":\"ping\"}", /* duplicate keys */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct pn_msg m;
+        const char *why = NULL;
+        int rc = parse(bad[i], &m, &why);
+        if (rc == 0)
+            fail_msg("accepted: %s", bad[i]);
+        assert_non_null(why);
+        pn__msg_free(&m);
+    }
+}
+
+static void test_deep_nesting_is_refused_before_parsing(void **state)
+{
+    (void)state;
+    char deep[200];
+    size_t n = 0;
+    n += (size_t)snprintf(deep, sizeof deep, "{\"t\":\"ping\",\"n\":");
+    for (int i = 0; i < 40; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 40; i++)
+        deep[n++] = ']';
+    deep[n++] = '}';
+    deep[n] = '\0';
+    struct pn_msg m;
+    const char *why = NULL;
+    assert_int_equal(pn__msg_parse(deep, n, &m, &why), PN_EPARSE);
+    assert_string_equal(why, "nested too deep");
+    pn__msg_free(&m);
+}
+
+/* ---- patches ---- */
+
+static pn_node *num, *slider, *md;
+static void build(pn_session *s)
+{
+    num = pn_number(s, .name = "T", .value = 1, .format = "{value} °C");
+    slider = pn_int_slider(s, .name = "n", .start = 0, .end = 10, .value = 3);
+    md = pn_markdown(s, .text = "# hi");
+    pn_servable(s, pn_column(s, num, slider, md));
+}
+
+static json_t *load(char *s)
+{
+    json_error_t e;
+    json_t *j = json_loads(s, 0, &e);
+    free(s);
+    assert_non_null(j);
+    return j;
+}
+
+static void test_patch_carries_changed_props_and_leaf_html(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    build(s);
+    size_t len;
+    assert_null(pn__msg_patch(s, &len)); /* nothing changed yet */
+    pn_number_set_value(num, 21);
+    pn_markdown_set_text(md, "*new*");
+    json_t *p = load(pn__msg_patch(s, &len));
+    assert_string_equal(json_string_value(json_object_get(p, "t")), "patch");
+    json_t *ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 2);
+    json_t *op0 = json_array_get(ops, 0);
+    assert_int_equal(json_integer_value(json_object_get(op0, "id")), num->id);
+    assert_true(json_real_value(json_object_get(json_object_get(op0, "props"), "value")) == 21);
+    assert_non_null(strstr(json_string_value(json_object_get(op0, "html")), "21 °C"));
+    json_t *op1 = json_array_get(ops, 1);
+    assert_non_null(strstr(json_string_value(json_object_get(op1, "html")), "<em>new</em>"));
+    json_decref(p);
+    assert_null(pn__msg_patch(s, &len)); /* clean again */
+    pn__session_free(s);
+}
+
+static void test_setting_the_same_value_sends_nothing(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    build(s);
+    size_t len;
+    pn_number_set_value(num, 1);
+    pn_int_slider_set_value(slider, 3);
+    assert_null(pn__msg_patch(s, &len));
+    pn__session_free(s);
+}
+
+static void test_slider_values_are_clamped_and_typed(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    build(s);
+    pn_int_slider_set_value(slider, 99);
+    assert_int_equal(pn_int_slider_value(slider), 10);
+    const struct pn_prop *p = pn__prop_find(slider->desc, PN_STRLIT("value"));
+    const char *why = NULL;
+    struct pn_value v = {.type = PN_V_NUM, .num = 2.5};
+    assert_int_equal(pn__node_set(slider, p, &v, &why), PN_EINVAL);
+    assert_non_null(why);
+    v = (struct pn_value){.type = PN_V_STR, .str = "4"};
+    assert_int_equal(pn__node_set(slider, p, &v, &why), PN_EINVAL);
+    v = (struct pn_value){.type = PN_V_NUM, .num = 4};
+    assert_int_equal(pn__node_set(slider, p, &v, &why), 0);
+    assert_int_equal(pn_int_slider_value(slider), 4);
+    pn__session_free(s);
+}
+
+static void test_doc_has_title_tree_and_html(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_template(s, .name = "material", .title = "<b>T</b>");
+    build(s);
+    size_t len;
+    json_t *d = load(pn__msg_doc(s, "tok", &len));
+    assert_string_equal(json_string_value(json_object_get(d, "t")), "doc");
+    assert_string_equal(json_string_value(json_object_get(d, "title")), "<b>T</b>");
+    assert_string_equal(json_string_value(json_object_get(d, "token")), "tok");
+    assert_non_null(strstr(json_string_value(json_object_get(d, "html")), "1 °C"));
+    json_t *col = json_array_get(json_object_get(d, "root"), 0);
+    assert_string_equal(json_string_value(json_object_get(col, "kind")), "Column");
+    assert_int_equal(json_array_size(json_object_get(col, "children")), 3);
+    json_t *sl = json_array_get(json_object_get(col, "children"), 1);
+    assert_null(json_object_get(json_object_get(sl, "props"), "on_change")); /* hidden */
+    json_decref(d);
+    pn__session_free(s);
+}
+
+static void test_title_set_makes_a_title_op(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    build(s);
+    pn_title_set(s, "Live");
+    size_t len;
+    json_t *p = load(pn__msg_patch(s, &len));
+    json_t *op = json_array_get(json_object_get(p, "ops"), 0);
+    assert_string_equal(json_string_value(json_object_get(op, "op")), "title");
+    assert_string_equal(json_string_value(json_object_get(op, "title")), "Live");
+    json_decref(p);
+    pn__session_free(s);
+}
+
+static void test_ten_thousand_updates_do_not_grow_the_session(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    build(s);
+    size_t len;
+    char text[64];
+    pn_markdown_set_text(md, "warm up");
+    free(pn__msg_patch(s, &len));
+    size_t arena = s->arena.total;
+    for (int i = 0; i < 10000; i++) {
+        snprintf(text, sizeof text, "tick %d", i);
+        pn_markdown_set_text(md, text);
+        pn_number_set_value(num, i);
+        free(pn__msg_patch(s, &len));
+    }
+    assert_int_equal(s->arena.total, arena); /* setters own their values on the heap */
+    assert_string_equal(md->o.markdown.text, "tick 9999");
+    pn__session_free(s); /* LeakSanitizer (asan preset) checks the heap copies are freed */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_round_trips_session_id),
+        cmocka_unit_test(test_token_past_expiry_is_refused),
+        cmocka_unit_test(test_token_with_any_flipped_character_is_refused),
+        cmocka_unit_test(test_token_signed_with_another_key_is_refused),
+        cmocka_unit_test(test_token_malformed_inputs_are_refused),
+        cmocka_unit_test(test_token_key_shorter_than_32_is_an_error),
+        cmocka_unit_test(test_hello_is_parsed_with_token_and_query),
+        cmocka_unit_test(test_event_values_keep_their_json_types),
+        cmocka_unit_test(test_bad_messages_are_refused_with_a_reason),
+        cmocka_unit_test(test_deep_nesting_is_refused_before_parsing),
+        cmocka_unit_test(test_patch_carries_changed_props_and_leaf_html),
+        cmocka_unit_test(test_setting_the_same_value_sends_nothing),
+        cmocka_unit_test(test_slider_values_are_clamped_and_typed),
+        cmocka_unit_test(test_doc_has_title_tree_and_html),
+        cmocka_unit_test(test_title_set_makes_a_title_op),
+        cmocka_unit_test(test_ten_thousand_updates_do_not_grow_the_session),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
