@@ -173,7 +173,7 @@ static json_t *node_json(const pn_node *n)
             json_object_set_new(props, n->desc->props[i].name, prop_json(n, &n->desc->props[i]));
     if (n->desc->kind == PN_KIND_BUTTON)
         json_object_set_new(props, "clicks", json_integer(n->clicks));
-    json_t *o = json_pack("{sIsso}", "id", (json_int_t)n->id, "kind", n->desc->name, "props", props);
+    json_t *o = json_pack("{sIssso}", "id", (json_int_t)n->id, "kind", n->desc->name, "props", props);
     if (n->desc->container) {
         json_t *kids = json_array();
         for (const pn_node *c = n->first; c; c = c->next)
@@ -205,11 +205,11 @@ char *pn__msg_doc(pn_session *s, const char *token, size_t *len)
     json_t *kids = json_array();
     for (const pn_node *c = s->root.first; c; c = c->next)
         json_array_append_new(kids, node_json(c));
-    json_t *doc = json_pack("{sssisossssss%so}", "t", "doc", "v", 1, "token",
+    json_t *doc = json_pack("{sssisosssssoso}", "t", "doc", "v", 1, "token",
                             token ? json_string(token) : json_null(), "title",
                             pn__session_title(s), "template",
                             s->tmpl.name ? s->tmpl.name : "default", "html",
-                            html.data ? html.data : "", html.len, "root", kids);
+                            json_stringn(html.data ? html.data : "", html.len), "root", kids);
     pn__buf_fini(&html);
     return dump(doc, len);
 }
