@@ -116,7 +116,8 @@ static int script_tag(struct pn_buf *tag, const char *js_url, const struct pn_pa
     if (!js_url || !*js_url)
         return 0;
     if (ctx->ws_path &&
-        ((rc = pn__buf_puts(tag, "<script type=\"application/json\" id=\"pn-data\">{\"v\":1,\"ws\":")) ||
+        ((rc = pn__buf_puts(tag,
+                            "<script type=\"application/json\" id=\"pn-data\">{\"v\":1,\"ws\":")) ||
          (rc = json_str(tag, ctx->ws_path)) || (rc = pn__buf_puts(tag, ",\"token\":")) ||
          (rc = json_str(tag, ctx->token)) || (rc = pn__buf_puts(tag, "}</script>\n"))))
         return rc;

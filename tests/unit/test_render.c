@@ -77,8 +77,8 @@ static void check_golden(const char *name, const char *got, size_t got_len)
                 "  want: ...%.*s\n"
                 "  got:  ...%.*s\n"
                 "  (PANE_UPDATE_GOLDEN=1 rewrites the file; review the diff)\n",
-                path, i, line, (int)((want_len - from) < 140 ? want_len - from : 140),
-                want + from, (int)((got_len - from) < 140 ? got_len - from : 140), got + from);
+                path, i, line, (int)((want_len - from) < 140 ? want_len - from : 140), want + from,
+                (int)((got_len - from) < 140 ? got_len - from : 140), got + from);
     fail();
 }
 
@@ -159,7 +159,11 @@ static void test_json_escape_script_escapes_quotes_controls_and_line_separators(
     json_escaped(&b, "\0", 1);
     assert_string_equal(b.data, "\\u0000");
     /* U+2028 and U+2029 end a line in older JavaScript */
-    assert_string_equal(json_escaped(&b, "a\xe2\x80\xa8" "b\xe2\x80\xa9", 8), "a\\u2028b\\u2029");
+    assert_string_equal(json_escaped(&b,
+                                     "a\xe2\x80\xa8"
+                                     "b\xe2\x80\xa9",
+                                     8),
+                        "a\\u2028b\\u2029");
     /* other UTF-8 passes through as is */
     assert_string_equal(json_escaped(&b, "21 °C €", strlen("21 °C €")), "21 °C €");
     pn__buf_fini(&b);
@@ -170,8 +174,12 @@ static void test_json_escape_script_replaces_invalid_utf8(void **state)
     (void)state;
     struct pn_buf b;
     pn__buf_init(&b, 1024);
-    assert_string_equal(json_escaped(&b, "a\xff" "b", 3), "a\\ufffdb");
-    assert_string_equal(json_escaped(&b, "\xc0\xaf", 2), "\\ufffd\\ufffd");      /* overlong */
+    assert_string_equal(json_escaped(&b,
+                                     "a\xff"
+                                     "b",
+                                     3),
+                        "a\\ufffdb");
+    assert_string_equal(json_escaped(&b, "\xc0\xaf", 2), "\\ufffd\\ufffd"); /* overlong */
     assert_string_equal(json_escaped(&b, "\xed\xa0\x80", 3), "\\ufffd\\ufffd\\ufffd"); /* UTF-16 */
     assert_string_equal(json_escaped(&b, "x\xe2\x82", 3), "x\\ufffd\\ufffd"); /* truncated */
     pn__buf_fini(&b);
@@ -247,9 +255,8 @@ static void test_template_render_leaves_missing_vars_empty(void **state)
     (void)state;
     struct pn_template t;
     char err[200];
-    assert_int_equal(pn__template_compile(PN_STRLIT("[{{ a }}|{{{ b }}}|{{ c }}]"), &t, err,
-                                          sizeof err),
-                     0);
+    assert_int_equal(
+        pn__template_compile(PN_STRLIT("[{{ a }}|{{{ b }}}|{{ c }}]"), &t, err, sizeof err), 0);
     const struct pn_tpl_var vars[] = {{"c", PN_STRLIT("C")}};
     struct pn_buf b;
     pn__buf_init(&b, 1024);
@@ -287,8 +294,7 @@ static void test_template_render_restores_buffer_when_too_big(void **state)
     (void)state;
     struct pn_template t;
     char err[200];
-    assert_int_equal(pn__template_compile(PN_STRLIT("0123456789{{ a }}"), &t, err, sizeof err),
-                     0);
+    assert_int_equal(pn__template_compile(PN_STRLIT("0123456789{{ a }}"), &t, err, sizeof err), 0);
     const struct pn_tpl_var vars[] = {{"a", PN_STRLIT("<<<<<<<<")}};
     struct pn_buf b;
     pn__buf_init(&b, 20);
@@ -345,7 +351,8 @@ static void test_number_renders_name_value_and_default_sizes(void **state)
 {
     (void)state;
     pn_session *s = new_session();
-    check_node_golden("number", pn_number(s, .name = "Humidity", .value = 21, .format = "{value}%"));
+    check_node_golden("number",
+                      pn_number(s, .name = "Humidity", .value = 21, .format = "{value}%"));
     pn__session_free(s);
 }
 
@@ -392,9 +399,9 @@ static void test_card_with_hidden_header_is_a_plain_box(void **state)
 {
     (void)state;
     pn_session *s = new_session();
-    pn_node *c = pn_card(s, .hide_header = true, .title = "ignored",
-                         .items = PN_ITEMS(pn_number(s, .name = "Temperature", .value = 3,
-                                                     .format = "{value} °C")));
+    pn_node *c = pn_card(
+        s, .hide_header = true, .title = "ignored",
+        .items = PN_ITEMS(pn_number(s, .name = "Temperature", .value = 3, .format = "{value} °C")));
     check_node_golden("card_noheader", c);
     pn__session_free(s);
 }
@@ -464,11 +471,34 @@ static void test_markdown_neutralises_script_urls_in_links_and_images(void **sta
     assert_null(strstr(md(&b, "![i](data:text/html,x)"), "data:"));
     assert_null(strstr(md(&b, "[x](vbscript:msgbox)"), "vbscript:"));
     /* ordinary links stay */
-    assert_non_null(strstr(md(&b, "[x](https://example.com/a?b=1)"), "href=\"https://example.com/a?b=1\""));
+    assert_non_null(
+        strstr(md(&b, "[x](https://example.com/a?b=1)"), "href=\"https://example.com/a?b=1\""));
     assert_non_null(strstr(md(&b, "[x](/weather?city=Rome)"), "href=\"/weather?city=Rome\""));
     assert_non_null(strstr(md(&b, "[x](mailto:a@b.c)"), "href=\"mailto:a@b.c\""));
     assert_non_null(strstr(md(&b, "[x](docs/a:b)"), "href=\"docs/a:b\""));
     pn__buf_fini(&b);
+}
+
+static void test_markdown_never_reads_past_its_input(void **state)
+{
+    (void)state;
+    /* md4c 0.4.8 reads past the end of a link destination or of a truncated UTF-8 sequence at
+     * the end of its input; what follows the input here would crash it or leak into the page */
+    static const char *const inputs[] = {")[]([", ")[](\xe1", "[x](", "a\xe2\x82"};
+    char *mem = malloc(4096);
+    struct pn_buf b;
+    pn__buf_init(&b, MAX_OUT);
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        size_t n = strlen(inputs[i]);
+        memset(mem, ')', 4096);
+        memcpy(mem, inputs[i], n);
+        pn__buf_reset(&b);
+        assert_int_equal(pn__render_markdown(&b, mem, n), 0);
+        assert_true(b.len < 64);
+        assert_null(strstr(b.data, "))"));
+    }
+    pn__buf_fini(&b);
+    free(mem);
 }
 
 /* ---- pages ------------------------------------------------------------------------------- */
@@ -586,8 +616,7 @@ static void test_render_page_fails_cleanly_when_over_the_limit(void **state)
 
 static void check_no_payload(const char *page, const char *where)
 {
-    if (strstr(page, "<script>alert(1)") || strstr(page, "<img src=x") ||
-        strstr(page, "\"><img"))
+    if (strstr(page, "<script>alert(1)") || strstr(page, "<img src=x") || strstr(page, "\"><img"))
         fail_msg("payload survived in %s:\n%s", where, page);
 }
 
@@ -685,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_html_is_inserted_raw),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),
         cmocka_unit_test(test_markdown_neutralises_script_urls_in_links_and_images),
+        cmocka_unit_test(test_markdown_never_reads_past_its_input),
         cmocka_unit_test(test_material_page_has_header_title_and_versioned_assets),
         cmocka_unit_test(test_default_page_has_no_header_and_title_defaults_to_app_name),
         cmocka_unit_test(test_page_has_script_tag_only_with_js_url),
