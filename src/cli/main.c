@@ -36,6 +36,7 @@ static const char usage[] =
     "  --check-unused-sessions MS     how often unused sessions are swept (default 17000)\n"
     "  --websocket-max-message-size B largest message a client may send (default 20971520)\n"
     "  --keep-alive MS       ping idle sockets this often (default 37000)\n"
+    "  --num-threads N       event loops, each with its own listener on the port (default 1)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
     "  --idle-timeout MS     keep-alive idle and write timeout (default 30000)\n"
@@ -68,6 +69,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 struct cli {
     struct pn_server_opts o;
+    int nthreads;
     const char *origins[64];
     const char *app_paths[64];
     int napps;
@@ -148,6 +150,11 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
                 return die_usage("too many --allow-websocket-origin (at most %s)", "64");
             cli->origins[cli->o.norigins++] = val;
             cli->o.allowed_origins = cli->origins;
+        } else if (!strcmp(name, "--num-threads")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 64, &n) || n == 0)
+                return die_usage("--num-threads: 1 to 64, not %s", val);
+            cli->nthreads = (int)n;
         } else if (!strcmp(name, "--secret-key")) {
             NEED_VALUE();
             cli->o.secret_key = val;
@@ -197,23 +204,38 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
 }
 
 static uv_signal_t sigint, sigterm;
-static struct pn_server *server;
+static struct pn_server *servers[64];
+static int nservers;
 
 static void on_signal(uv_signal_t *h, int signum)
 {
     (void)h;
     pn__info("signal %d: shutting down", signum);
-    if (server) {
-        pn__server_stop(server);
-        server = NULL;
+    for (int i = 1; i < nservers; i++)
+        pn__server_request_stop(servers[i]);
+    if (servers[0]) {
+        pn__server_stop(servers[0]);
+        servers[0] = NULL;
     }
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
 }
 
+static void run_loop(void *loop)
+{
+    uv_run(loop, UV_RUN_DEFAULT);
+}
+
+static void unload_all(struct pn_app *apps, int n)
+{
+    for (int i = 0; i < n; i++)
+        pn__app_unload(&apps[i]);
+    pn__render_fini();
+}
+
 static int serve(int argc, char **argv)
 {
-    struct cli cli = {0};
+    struct cli cli = {.nthreads = 1};
     int rc = parse_serve(argc, argv, &cli);
     if (rc)
         return rc;
@@ -229,18 +251,14 @@ static int serve(int argc, char **argv)
     for (int i = 0; i < cli.napps; i++) {
         if (pn__app_load(cli.app_paths[i], &apps[i], err, sizeof err) != 0) {
             fprintf(stderr, "pane: %s\n", err);
-            for (int j = 0; j < i; j++)
-                pn__app_unload(&apps[j]);
-            pn__render_fini();
+            unload_all(apps, i);
             return 1;
         }
         for (int j = 0; j < i; j++)
             if (!strcmp(apps[j].name, apps[i].name)) {
                 fprintf(stderr, "pane: two apps are named %s (%s and %s)\n", apps[i].name,
                         apps[j].source, apps[i].source);
-                for (int k = 0; k <= i; k++)
-                    pn__app_unload(&apps[k]);
-                pn__render_fini();
+                unload_all(apps, i + 1);
                 return 1;
             }
     }
@@ -252,37 +270,63 @@ static int serve(int argc, char **argv)
             found |= !strcmp(apps[i].name, cli.o.index);
         if (!found) {
             fprintf(stderr, "pane: --index %s: no app of that name\n", cli.o.index);
+            unload_all(apps, cli.napps);
             return 2;
         }
     }
-
-    uv_loop_t *loop = uv_default_loop();
-    rc = pn__server_start(loop, &cli.o, &server, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "pane: %s\n", err);
-        for (int i = 0; i < cli.napps; i++)
-            pn__app_unload(&apps[i]);
-        pn__render_fini();
-        return 1;
+    if (!cli.o.secret_key && cli.nthreads > 1) {
+        /* every loop must accept every other loop's tokens: one random key for all of them */
+        static char key[65];
+        unsigned char raw[32];
+        for (size_t i = 0; i < sizeof raw; i += 8) {
+            uint64_t v = pn__random_u64();
+            memcpy(raw + i, &v, 8);
+        }
+        pn__hex(raw, sizeof raw, key);
+        cli.o.secret_key = key;
     }
+
+    /* every loop gets its own server on the same port; loop 0 is this thread's */
+    uv_loop_t *loops[64];
+    cli.o.reuseport = cli.nthreads > 1;
+    for (int i = 0; i < cli.nthreads; i++) {
+        loops[i] = i == 0 ? uv_default_loop() : pn__xmalloc(sizeof(uv_loop_t));
+        if (i > 0)
+            uv_loop_init(loops[i]);
+        rc = pn__server_start(loops[i], &cli.o, &servers[i], err, sizeof err);
+        if (rc != 0) {
+            fprintf(stderr, "pane: %s\n", err);
+            return 1; /* exiting: the started servers go with the process */
+        }
+        nservers = i + 1;
+        cli.o.port = pn__server_port(servers[0]); /* --port 0: the others join the first */
+    }
+    pn__server_link(servers, nservers);
+
     const char *host = cli.o.address && strcmp(cli.o.address, "0.0.0.0") && strcmp(cli.o.address, "::")
                            ? cli.o.address
                            : "localhost";
     bool v6 = strchr(host, ':') != NULL;
     for (int i = 0; i < cli.napps; i++)
         printf("pane: serving http://%s%s%s:%d%s/%s\n", v6 ? "[" : "", host, v6 ? "]" : "",
-               pn__server_port(server), cli.o.prefix ? cli.o.prefix : "", apps[i].name);
+               pn__server_port(servers[0]), cli.o.prefix ? cli.o.prefix : "", apps[i].name);
     fflush(stdout);
 
-    uv_signal_init(loop, &sigint);
-    uv_signal_init(loop, &sigterm);
+    uv_thread_t threads[64];
+    for (int i = 1; i < nservers; i++)
+        uv_thread_create(&threads[i], run_loop, loops[i]);
+    uv_signal_init(loops[0], &sigint);
+    uv_signal_init(loops[0], &sigterm);
     uv_signal_start(&sigint, on_signal, SIGINT);
     uv_signal_start(&sigterm, on_signal, SIGTERM);
-    uv_run(loop, UV_RUN_DEFAULT);
-    uv_loop_close(loop);
-    for (int i = 0; i < cli.napps; i++)
-        pn__app_unload(&apps[i]);
-    pn__render_fini();
+    uv_run(loops[0], UV_RUN_DEFAULT);
+    for (int i = 1; i < nservers; i++) {
+        uv_thread_join(&threads[i]);
+        uv_loop_close(loops[i]);
+        free(loops[i]);
+    }
+    uv_loop_close(loops[0]);
+    unload_all(apps, cli.napps);
     return 0;
 }
 

@@ -124,8 +124,8 @@ struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_
 {
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
     do
-        live->sid = pn__random_u64();
-    while (live->sid == 0 || pn__live_find(t, live->sid));
+        live->sid = (pn__random_u64() & ~(uint64_t)0xff) | t->loop_index;
+    while ((live->sid >> 8) == 0 || pn__live_find(t, live->sid));
     live->tab = t;
     live->app = app;
     live->idle_since = uv_now(t->loop);

@@ -30,6 +30,7 @@ struct pn_live {
 
 struct pn_live_table {
     uv_loop_t *loop;
+    unsigned loop_index; /* the low byte of every sid made here (--num-threads routing) */
     struct pn_live_opts opts;
     const struct pn_live_opts *o; /* &opts */
     bool closing, sweep_closed; /* freed once both closed and no socket is left */
@@ -48,6 +49,11 @@ void pn__live_table_free(struct pn_live_table *t);
 struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
                                 const pn_request *req);
 struct pn_live *pn__live_find(struct pn_live_table *t, uint64_t sid);
+/* The loop a session id was made on. */
+static inline unsigned pn__sid_loop(uint64_t sid)
+{
+    return (unsigned)(sid & 0xff);
+}
 void pn__live_destroy(struct pn_live *live);
 /* Upgrades r on c to a WebSocket of app's sessions (the origin was checked by the caller).
  * On a bad handshake net has already responded; returns its error. */

@@ -27,9 +27,24 @@
 static const char page_headers[] = "X-Content-Type-Options: nosniff\r\n"
                                    "Referrer-Policy: strict-origin-when-cross-origin\r\n";
 
+/* A connection moving to this server's loop (--num-threads). */
+struct handoff {
+    struct handoff *next;
+    int fd;
+    char *bytes;
+    size_t len;
+};
+
 struct pn_server {
     struct pn_server_opts o;
     struct pn_http_server *http;
+    /* --num-threads: the servers of all loops, this one's index, and its inbox */
+    struct pn_server *const *peers;
+    int npeers, index;
+    uv_async_t wake;
+    uv_mutex_t mu;
+    struct handoff *inbox;
+    bool stop_requested, stopped;
     struct pn_live_table *live;
     char *css_url, *js_url;
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
@@ -52,6 +67,8 @@ static void free_body(void *p)
     free(p);
 }
 
+static void on_wake(uv_async_t *a);
+
 static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
                        struct pn_app *app)
 {
@@ -67,7 +84,10 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     }
     char app_path[512], ws_path[520];
     snprintf(app_path, sizeof app_path, "%s/%s", srv->o.prefix, app->name);
-    snprintf(ws_path, sizeof ws_path, "%s/ws", app_path);
+    if (srv->npeers > 1) /* the socket names its session's loop, so it can be routed there */
+        snprintf(ws_path, sizeof ws_path, "%s/ws/%d", app_path, srv->index);
+    else
+        snprintf(ws_path, sizeof ws_path, "%s/ws", app_path);
     struct pn_page_ctx ctx = {.css_url = srv->css_url,
                               .js_url = srv->js_url,
                               .app_path = app_path,
@@ -151,9 +171,39 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
     return false;
 }
 
-static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
-                     struct pn_app *app)
+/* Moves c to loop `to` (its session lives there). */
+static void hand_over(struct pn_server *srv, struct pn_http_conn *c, int to)
 {
+    struct handoff *h = pn__xcalloc(1, sizeof *h);
+    const char *peer = pn__http_conn_peer(c);
+    pn__debug("%s: WebSocket handed from loop %d to loop %d", peer, srv->index, to);
+    if (pn__http_conn_detach(c, &h->fd, &h->bytes, &h->len) != 0) {
+        free(h);
+        pn__http_respond_text(c, 503, NULL);
+        return;
+    }
+    struct pn_server *dst = srv->peers[to];
+    uv_mutex_lock(&dst->mu);
+    h->next = dst->inbox;
+    dst->inbox = h;
+    uv_mutex_unlock(&dst->mu);
+    uv_async_send(&dst->wake);
+}
+
+static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                     struct pn_app *app, pn_str loop_hint)
+{
+    if (loop_hint.len && srv->npeers > 1) {
+        int to = 0;
+        for (size_t i = 0; i < loop_hint.len && i < 4; i++)
+            to = loop_hint.ptr[i] >= '0' && loop_hint.ptr[i] <= '9'
+                     ? to * 10 + (loop_hint.ptr[i] - '0')
+                     : -1000;
+        if (to >= 0 && to < srv->npeers && to != srv->index && r->upgrade) {
+            hand_over(srv, c, to);
+            return;
+        }
+    }
     if (r->method != HTTP_GET) {
         respond_405(c);
         return;
@@ -395,7 +445,12 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         if (!pn__str_eq(seg, pn__str(srv->o.apps[i].name)))
             continue;
         if (has_rest && pn__str_eq(rest, PN_STRLIT("ws"))) {
-            serve_ws(srv, c, r, &srv->o.apps[i]);
+            serve_ws(srv, c, r, &srv->o.apps[i], (pn_str){"", 0});
+            return;
+        }
+        if (has_rest && pn__str_has_prefix(rest, PN_STRLIT("ws/")) && rest.len > 3 &&
+            rest.len <= 6) { /* ws/<loop> */
+            serve_ws(srv, c, r, &srv->o.apps[i], (pn_str){rest.ptr + 3, rest.len - 3});
             return;
         }
         if (has_rest && rest.len)
@@ -460,6 +515,9 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         return krc;
     }
     srv->live = pn__live_table_new(loop, &lo);
+    uv_mutex_init(&srv->mu);
+    uv_async_init(loop, &srv->wake, on_wake);
+    srv->wake.data = srv;
     for (int i = 0; i < o->nstatic; i++) {
         srv->static_real[i] = realpath(o->static_dirs[i].path, NULL);
         if (!srv->static_real[i]) {
@@ -475,6 +533,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .limits = o->limits,
         .handler = handle,
         .ud = srv,
+        .reuseport = o->reuseport,
     };
     int rc = pn__http_server_start(loop, &ho, &srv->http, err, errlen);
     if (rc) {
@@ -490,15 +549,82 @@ int pn__server_port(const struct pn_server *srv)
     return pn__http_server_port(srv->http);
 }
 
-void pn__server_stop(struct pn_server *srv)
+static void on_wake_closed(uv_handle_t *h)
 {
-    if (srv->http)
-        pn__http_server_stop(srv->http);
-    if (srv->live)
-        pn__live_table_free(srv->live);
+    struct pn_server *srv = h->data;
+    uv_mutex_destroy(&srv->mu);
+    free(srv);
+}
+
+static void free_server(struct pn_server *srv)
+{
     for (int i = 0; i < PN_MAX_STATIC_DIRS; i++)
         free(srv->static_real[i]);
     free(srv->css_url);
     free(srv->js_url);
-    free(srv);
+    if (srv->live)
+        uv_close((uv_handle_t *)&srv->wake, on_wake_closed);
+    else
+        free(srv);
+}
+
+void pn__server_stop(struct pn_server *srv)
+{
+    if (srv->stopped)
+        return;
+    srv->stopped = true;
+    if (srv->http)
+        pn__http_server_stop(srv->http);
+    if (srv->live) {
+        pn__live_table_free(srv->live);
+        uv_mutex_lock(&srv->mu);
+        for (struct handoff *h = srv->inbox, *next; h; h = next) {
+            next = h->next;
+            close(h->fd);
+            free(h->bytes);
+            free(h);
+        }
+        srv->inbox = NULL;
+        uv_mutex_unlock(&srv->mu);
+    }
+    free_server(srv);
+}
+
+static void on_wake(uv_async_t *a)
+{
+    struct pn_server *srv = a->data;
+    uv_mutex_lock(&srv->mu);
+    struct handoff *list = srv->inbox;
+    srv->inbox = NULL;
+    bool stop = srv->stop_requested;
+    uv_mutex_unlock(&srv->mu);
+    for (struct handoff *h = list, *next; h; h = next) {
+        next = h->next;
+        if (!srv->stopped)
+            pn__http_server_adopt(srv->http, h->fd, h->bytes, h->len);
+        else
+            close(h->fd);
+        free(h->bytes);
+        free(h);
+    }
+    if (stop)
+        pn__server_stop(srv);
+}
+
+void pn__server_request_stop(struct pn_server *srv)
+{
+    uv_mutex_lock(&srv->mu);
+    srv->stop_requested = true;
+    uv_mutex_unlock(&srv->mu);
+    uv_async_send(&srv->wake);
+}
+
+void pn__server_link(struct pn_server *const *all, int n)
+{
+    for (int i = 0; i < n; i++) {
+        all[i]->peers = all;
+        all[i]->npeers = n;
+        all[i]->index = i;
+        all[i]->live->loop_index = (unsigned)i;
+    }
 }

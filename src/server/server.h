@@ -39,6 +39,7 @@ struct pn_server_opts {
     uint64_t token_expiration_s;
     size_t websocket_max_message_size;
     uint64_t keep_alive_ms;
+    bool reuseport; /* several loops share the port */
 };
 
 struct pn_server;
@@ -47,7 +48,18 @@ struct pn_server;
 int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_server **out,
                      char *err, size_t errlen);
 int pn__server_port(const struct pn_server *srv);
+/* Stops serving: closes the listener, every connection and session; freed when all closed.
+ * Thread: the server's loop. */
 void pn__server_stop(struct pn_server *srv);
+
+/*
+ * --num-threads: one server per loop, all listening on one port (SO_REUSEPORT). Link them once
+ * all are started, before their loops run: a WebSocket for a session of loop i that lands on
+ * loop j is handed over to loop i. Thread: before the loops run.
+ */
+void pn__server_link(struct pn_server *const *all, int n);
+/* Asks the server to stop from any thread (it stops on its own loop). Thread: any */
+void pn__server_request_stop(struct pn_server *srv);
 
 /* The app-facing view of an HTTP request (pn_request in pane.h). */
 struct pn_request {
