@@ -158,6 +158,20 @@ PN_API const char *pn_session_arg(pn_session *s, const char *name, const char *d
  */
 PN_API const char *pn_fmt(pn_session *s, const char *fmt, ...) PN_PRINTF(2, 3);
 
+/*
+ * pn_set_cookie — adds a Set-Cookie header to the page being built (call from pn_app only:
+ * once the page is sent, the headers are gone). `attributes` is appended as is, e.g.
+ * "Path=/; Max-Age=3600; SameSite=Lax". A page that sets a cookie is private to its visitor:
+ * `--reuse-sessions` serves it but never caches it. A name or value with characters RFC 6265
+ * does not allow is recorded as misuse and not sent.
+ *     pn_set_cookie(s, "lang", "de", "Path=/; SameSite=Lax");
+ * Thread: session
+ */
+#define pn_set_cookie(s, name, value, attributes)                                               \
+    pn_set_cookie_at((s), (name), (value), (attributes), PN_HERE)
+PN_API void pn_set_cookie_at(pn_session *s, const char *name, const char *value,
+                             const char *attributes, pn_here here);
+
 /* ---- page ------------------------------------------------------------------------------------ */
 
 typedef struct pn_template_opts {

@@ -36,6 +36,15 @@ static const char usage[] =
     "  --check-unused-sessions MS     how often unused sessions are swept (default 17000)\n"
     "  --websocket-max-message-size B largest message a client may send (default 20971520)\n"
     "  --keep-alive MS       ping idle sockets this often (default 37000)\n"
+    "  --reuse-sessions      serve first pages from a cache of rendered pages, keyed by the\n"
+    "                        session key (the app's pn_session_key, --session-key, or its path)\n"
+    "  --global-loading-spinner  a full-page spinner until the live session has rendered\n"
+    "  --warm                render every app's default page into the cache before serving\n"
+    "  --warm-url URL        also warm this page, e.g. /weather?city=Paris (repeatable)\n"
+    "  --session-key SPEC    key without code: arg:NAME,cookie:NAME,header:NAME,path\n"
+    "  --reuse-sessions-max N        cached pages per loop (default 1000)\n"
+    "  --reuse-sessions-max-bytes B  bytes of cached pages per loop (default 67108864)\n"
+    "  --admin               counters at PREFIX/_pane/stats (JSON)\n"
     "  --num-threads N       event loops, each with its own listener on the port (default 1)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
@@ -70,6 +79,10 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 struct cli {
     struct pn_server_opts o;
     int nthreads;
+    bool warm;
+    const char *warm_urls[64];
+    int nwarm;
+    struct pn_key_spec key_spec;
     const char *origins[64];
     const char *app_paths[64];
     int napps;
@@ -150,6 +163,42 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
                 return die_usage("too many --allow-websocket-origin (at most %s)", "64");
             cli->origins[cli->o.norigins++] = val;
             cli->o.allowed_origins = cli->origins;
+        } else if (!strcmp(name, "--reuse-sessions") || !strcmp(name, "--global-loading-spinner") ||
+                   !strcmp(name, "--warm") || !strcmp(name, "--admin")) {
+            if (val)
+                return die_usage("%s takes no value", name);
+            if (!strcmp(name, "--reuse-sessions"))
+                cli->o.reuse_sessions = true;
+            else if (!strcmp(name, "--global-loading-spinner"))
+                cli->o.global_loading_spinner = true;
+            else if (!strcmp(name, "--warm"))
+                cli->warm = true;
+            else
+                cli->o.admin = true;
+        } else if (!strcmp(name, "--warm-url")) {
+            NEED_VALUE();
+            if (cli->nwarm == 64)
+                return die_usage("too many --warm-url (at most %s)", "64");
+            if (val[0] != '/')
+                return die_usage("--warm-url takes a path such as /weather?city=Paris, not %s", val);
+            cli->warm_urls[cli->nwarm++] = val;
+        } else if (!strcmp(name, "--session-key")) {
+            NEED_VALUE();
+            char err[256];
+            if (pn__key_spec_parse(val, strlen(val), &cli->key_spec, err, sizeof err) != 0) {
+                fprintf(stderr, "pane: %s\n", err);
+                return 2;
+            }
+            cli->o.session_key = &cli->key_spec;
+        } else if (!strcmp(name, "--reuse-sessions-max") ||
+                   !strcmp(name, "--reuse-sessions-max-bytes")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 1ul << 40, &n) || n == 0)
+                return die_usage("%s: a positive number", name);
+            if (!strcmp(name, "--reuse-sessions-max"))
+                cli->o.reuse_sessions_max = n;
+            else
+                cli->o.reuse_sessions_max_bytes = n;
         } else if (!strcmp(name, "--num-threads")) {
             NEED_VALUE();
             if (!parse_uint(val, 64, &n) || n == 0)
@@ -195,6 +244,8 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
     }
     if (cli->napps == 0)
         return die_usage("%s", "no app given: pane serve app.c");
+    if ((cli->warm || cli->nwarm) && !cli->o.reuse_sessions)
+        return die_usage("%s", "--warm and --warm-url need --reuse-sessions");
     if (!cli->o.secret_key) {
         const char *env = getenv("PANE_SECRET_KEY");
         if (env && *env)
@@ -302,6 +353,20 @@ static int serve(int argc, char **argv)
         cli.o.port = pn__server_port(servers[0]); /* --port 0: the others join the first */
     }
     pn__server_link(servers, nservers);
+    /* --warm: fill every loop's cache before the loops run, so a first request is a hit */
+    for (int i = 0; i < nservers && (cli.warm || cli.nwarm); i++) {
+        for (int a = 0; cli.warm && a < cli.napps; a++) {
+            char url[600];
+            snprintf(url, sizeof url, "%s/%s", cli.o.prefix ? cli.o.prefix : "", apps[a].name);
+            if (pn__server_warm(servers[i], url, err, sizeof err) != 0)
+                pn__warn("%s", err);
+        }
+        for (int w = 0; w < cli.nwarm; w++)
+            if (pn__server_warm(servers[i], cli.warm_urls[w], err, sizeof err) != 0) {
+                fprintf(stderr, "pane: %s\n", err);
+                return 1;
+            }
+    }
 
     const char *host = cli.o.address && strcmp(cli.o.address, "0.0.0.0") && strcmp(cli.o.address, "::")
                            ? cli.o.address

@@ -130,6 +130,7 @@ struct pn_session {
      * server can schedule a patch. NULL while building or for a page-only session. */
     void (*on_dirty)(pn_session *s);
     void *live; /* the server's per-session state (timers, socket); doc never looks inside */
+    const char *cookies; /* "Set-Cookie: …\r\n" lines from pn_set_cookie (arena), or NULL */
     pn_node **by_id; /* heap array, index = id */
     size_t by_id_cap;
 };

@@ -102,3 +102,53 @@ void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here here)
     s->tmpl = t;
     s->tmpl_here = here;
 }
+
+/* RFC 6265 §4.1.1: cookie-name is a token, cookie-value is cookie-octets. */
+static bool cookie_name_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s <= 0x20 || *s >= 0x7f || strchr("()<>@,;:\\\"/[]?={}", *s))
+            return false;
+    return true;
+}
+
+static bool cookie_value_ok(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
+static bool attributes_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return false; /* no CR/LF: nothing can start a new header */
+    return true;
+}
+
+void pn_set_cookie_at(pn_session *s, const char *name, const char *value,
+                      const char *attributes, pn_here here)
+{
+    if (!s)
+        return;
+    if (s->live && !s->req) {
+        pn__session_misuse(s, here, "pn_set_cookie after the page was sent: ignored");
+        return;
+    }
+    if (!name || !value || !cookie_name_ok(name) || !cookie_value_ok(value) ||
+        (attributes && !attributes_ok(attributes))) {
+        pn__session_misuse(s, here, "pn_set_cookie: name, value or attributes not allowed by "
+                                    "RFC 6265: not sent");
+        return;
+    }
+    s->cookies = pn__arena_fmt(&s->arena, "%sSet-Cookie: %s=%s%s%s\r\n",
+                               s->cookies ? s->cookies : "", name, value,
+                               attributes && *attributes ? "; " : "",
+                               attributes ? attributes : "");
+}

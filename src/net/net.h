@@ -96,6 +96,16 @@ int pn__http_server_port(const struct pn_http_server *srv);
 void pn__http_server_stop(struct pn_http_server *srv);
 
 void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r);
+/*
+ * Writes a response prepared ahead of time (the reuse cache): the status line, Server, Date
+ * and Connection as this request needs, then `prepared` as is — header lines ending with the
+ * blank line at hdr_len, then the body up to len. HEAD gets prepared[0, hdr_len) only. If etag
+ * matches If-None-Match, a 304 with that ETag and no body instead. No copy, no allocation but
+ * the write request. release(ud) runs once the bytes are no longer needed.
+ */
+void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *prepared,
+                               size_t hdr_len, size_t len, const char *etag,
+                               void (*release)(void *ud), void *ud);
 /* Convenience: a short text/plain response ("Not Found\n"). */
 void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra_headers);
 /* The connection's peer address as text, for logs. */
@@ -119,7 +129,10 @@ struct pn_ws_handler {
      * NUL-terminated and valid during the call only. Binary messages are refused (1003). */
     void (*on_message)(struct pn_ws *ws, const char *data, size_t len, void *ud);
     /* The socket is gone (closed by either side, an error or a timeout); ws is freed right
-     * after this returns. Called exactly once. */
+     * after this returns. Called exactly once, from a uv_close callback (never from inside
+     * another pn__ws_* call). code: the peer's close code if it closed first (1005: none in
+     * its frame), else the code we closed with (1002/1003/1007/1009 for the peer's errors,
+     * 1008 over max_outbuf, pn__ws_close's), else 1006 (EOF, reset, keep-alive timeout). */
     void (*on_close)(struct pn_ws *ws, uint16_t code, void *ud);
 };
 
@@ -134,10 +147,15 @@ struct pn_ws_handler {
 int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r,
                    const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
                    struct pn_ws **out);
-/* Queues a text message. PN_ECLOSED if the socket is closing; PN_ETOOBIG if the outgoing
- * bound was exceeded (the socket is then closed with 1008). */
+/* Queues a text message (data is copied; it goes out in the order of the calls). PN_ECLOSED if
+ * the socket is closing; PN_ETOOBIG if the outgoing bound was exceeded (the socket is then
+ * dropped at once, without a close frame since the peer reads nothing, and on_close gets
+ * 1008). Safe to call from on_message. */
 int pn__ws_send(struct pn_ws *ws, const char *data, size_t len);
-/* Sends a close frame with code and reason, then closes; on_close follows. */
+/* Sends a close frame with code and reason (at most 123 bytes, cut at a character boundary;
+ * a code that may not be sent, such as 1005, becomes 1000) after whatever was queued, then
+ * waits up to 2 s for the peer's close and closes; on_close follows. No message is delivered
+ * after it. */
 void pn__ws_close(struct pn_ws *ws, uint16_t code, const char *reason);
 void pn__ws_set_ud(struct pn_ws *ws, void *ud);
 const char *pn__ws_peer(const struct pn_ws *ws);
@@ -150,9 +168,12 @@ void pn__ws_accept_key(pn_str key, char out[29]);
 /* ---- moving a connection to another loop (--num-threads) --------------------------------- */
 
 /*
- * Takes c off its loop before it was answered: returns a dup of its socket and the bytes of
- * the current request plus anything read after it (heap; the caller frees), and closes c here.
- * pn__http_server_adopt on the other loop's server then processes them as if just read.
+ * Takes c off its loop before it was answered (from the handler, or later, but before any
+ * pn__http_respond; PN_EINVAL otherwise): returns a dup of its socket (close-on-exec) and the
+ * bytes of the current request plus anything read after it (heap, NUL-terminated; the caller
+ * frees), and closes c here without writing anything. pn__http_server_adopt on the other
+ * loop's server (called on that loop's thread) then processes them as if just read and reads
+ * on; it owns fd from then on, also when it fails (PN_EIO, PN_ETOOBIG: the fd is closed).
  */
 int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *len);
 int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len);

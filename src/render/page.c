@@ -87,6 +87,15 @@ int pn__render_init(char *err, size_t errlen)
     return 0;
 }
 
+/* --global-loading-spinner: an overlay drawn by CSS alone (so it shows before any script
+ * runs), removed by pane.js once the live document is on the page. Without JavaScript it would
+ * never go away, so <noscript> hides it and the server-rendered page stays usable. */
+#define SPINNER                                                                                \
+    "<div class=\"pn-loading\" id=\"pn-loading\" role=\"status\" aria-busy=\"true\" "          \
+    "aria-live=\"polite\"><span class=\"pn-spinner\" aria-hidden=\"true\"></span>"              \
+    "<span class=\"pn-visually-hidden\">Loading…</span></div>"
+#define SPINNER_HEAD "<noscript><style>.pn-loading{display:none}</style></noscript>"
+
 static pn_str text_or(const char *s, const char *def)
 {
     return pn__str(s && *s ? s : def);
@@ -156,6 +165,8 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
             {"header_background", color_or(o->header_background, DEFAULT_HEADER_BG)},
             {"header_color", color_or(o->header_color, DEFAULT_HEADER_FG)},
             {"script", buf_str(&script)},
+            {"spinner_head", ctx->spinner ? PN_STRLIT(SPINNER_HEAD) : PN_STRLIT("")},
+            {"spinner", ctx->spinner ? PN_STRLIT(SPINNER) : PN_STRLIT("")},
             {"body", buf_str(&body)},
         };
         rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);

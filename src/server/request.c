@@ -71,12 +71,13 @@ void pn_key_add(pn_key *k, const char *part)
     if (!k)
         return;
     if (!part) {
-        pn__buf_append(&k->buf, "\xff", 1); /* "absent": distinct from any length prefix */
+        /* "absent": distinct from any length prefix */
+        k->overflow |= pn__buf_append(&k->buf, "\xff", 1) != 0;
         return;
     }
     size_t n = strlen(part);
     char len[24];
     int m = snprintf(len, sizeof len, "%zu:", n);
-    if (pn__buf_append(&k->buf, len, (size_t)m) == 0)
-        pn__buf_append(&k->buf, part, n);
+    k->overflow |= pn__buf_append(&k->buf, len, (size_t)m) != 0 ||
+                   pn__buf_append(&k->buf, part, n) != 0;
 }

@@ -18,6 +18,7 @@
 
 #include "doc/doc.h"
 #include "render/render.h"
+#include "server/cache.h"
 #include "server/live.h"
 #include "server/server.h"
 
@@ -45,6 +46,12 @@ struct pn_server {
     uv_mutex_t mu;
     struct handoff *inbox;
     bool stop_requested, stopped;
+    /* --reuse-sessions */
+    struct pn_cache *cache;
+    const struct pn_key_spec *key_spec;
+    struct pn_key key;          /* reused for every request */
+    struct pn_arena req_arena;  /* values pn_request_* return, reset per request */
+    pn_request req;
     struct pn_live_table *live;
     char *css_url, *js_url;
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
@@ -69,14 +76,33 @@ static void free_body(void *p)
 
 static void on_wake(uv_async_t *a);
 
-static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
-                       struct pn_app *app)
+/* The pn_request of r, in the loop's request arena (reset for every request: no malloc once
+ * warm). Valid until the next call. */
+static pn_request *request_begin(struct pn_server *srv, const struct pn_http_req *r)
 {
-    struct pn_arena arena;
-    pn__arena_init(&arena, 1024);
-    pn_request req = {.http = r, .arena = &arena};
-    struct pn_live *live = pn__live_create(srv->live, app, r->query, &req);
-    pn_session *s = live->s;
+    pn__arena_reset(&srv->req_arena);
+    srv->req = (pn_request){.http = r, .arena = &srv->req_arena};
+    return &srv->req;
+}
+
+/* Builds app's page for request r into page (HTML). A live session (its token embedded) when
+ * live is given, else a page-only session for the reuse cache (no token, no timers). Returns
+ * the session's misuse count and its Set-Cookie lines (copied to *cookies, heap) or -1. */
+static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct pn_app *app,
+                      bool live_session, struct pn_buf *page, char **cookies)
+{
+    pn_request *req = request_begin(srv, r);
+    struct pn_live *live = NULL;
+    pn_session *s;
+    if (live_session) {
+        live = pn__live_create(srv->live, app, r->query, req);
+        s = live->s;
+    } else {
+        s = pn__session_new(&(struct pn_session_init){
+            .app_name = app->name, .query = r->query, .req = req});
+        app->build(s);
+        s->req = NULL;
+    }
     if (s->tmpl.name && !pn__render_has_template(s->tmpl.name)) {
         pn__session_misuse(s, s->tmpl_here, "unknown template \"%.40s\" (default, material)",
                            s->tmpl.name);
@@ -84,7 +110,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     }
     char app_path[512], ws_path[520];
     snprintf(app_path, sizeof app_path, "%s/%s", srv->o.prefix, app->name);
-    if (srv->npeers > 1) /* the socket names its session's loop, so it can be routed there */
+    if (live && srv->npeers > 1) /* the socket names its session's loop, to be routed there */
         snprintf(ws_path, sizeof ws_path, "%s/ws/%d", app_path, srv->index);
     else
         snprintf(ws_path, sizeof ws_path, "%s/ws", app_path);
@@ -93,29 +119,159 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
                               .app_path = app_path,
                               .prefix = srv->o.prefix,
                               .ws_path = ws_path,
-                              .token = live->token};
-    struct pn_buf page;
-    pn__buf_init(&page, MAX_PAGE);
-    int rc = pn__render_page(&page, s, &ctx);
-    pn__arena_fini(&arena);
+                              .token = live ? live->token : NULL,
+                              .spinner = srv->o.global_loading_spinner};
+    int rc = pn__render_page(page, s, &ctx);
+    int misuse = (int)s->nmisuse;
+    *cookies = s->cookies ? pn__xstrdup(s->cookies) : NULL;
     if (rc != 0) {
         pn__error("%s: rendering the page failed: %s", app->name, pn__strerror(rc));
-        pn__buf_fini(&page);
-        pn__live_destroy(live);
-        pn__http_respond_text(c, 500, NULL);
-        return;
+        misuse = -1;
     }
+    if (live && rc != 0)
+        pn__live_destroy(live);
+    if (!live)
+        pn__session_free(s);
+    return misuse;
+}
+
+/* The non-reuse path (and the reuse path's bypass): a page rendered for this request alone. */
+static void serve_built(struct pn_http_conn *c, struct pn_buf *page, char *cookies,
+                        const char *cache_header)
+{
     size_t len;
-    char *body = pn__buf_steal(&page, &len);
+    char *body = pn__buf_steal(page, &len);
+    char headers[4096];
+    snprintf(headers, sizeof headers, "%s%s%s", page_headers, cache_header ? cache_header : "",
+             cookies ? cookies : "");
+    free(cookies);
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
                                                 .content_type = "text/html; charset=utf-8",
-                                                .headers = page_headers,
+                                                .headers = headers,
                                                 .body = body,
                                                 .body_len = len,
                                                 .compress = true,
                                                 .cache_control = "no-store",
                                                 .release = free_body,
                                                 .release_ud = body});
+}
+
+static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                       struct pn_app *app)
+{
+    struct pn_buf page;
+    pn__buf_init(&page, MAX_PAGE);
+    char *cookies = NULL;
+    if (!srv->cache) {
+        if (build_page(srv, r, app, true, &page, &cookies) < 0) {
+            pn__buf_fini(&page);
+            free(cookies);
+            pn__http_respond_text(c, 500, NULL);
+            return;
+        }
+        serve_built(c, &page, cookies, NULL);
+        return;
+    }
+
+    /* --reuse-sessions: the cached page for this request's key */
+    pn__key_compute(app, srv->key_spec, request_begin(srv, r), &srv->key);
+    pn_str key = {srv->key.buf.data, srv->key.buf.len};
+    uint64_t hash = srv->key.overflow ? 0 : pn__cache_hash(srv->cache, key);
+    struct pn_cache_entry *e = srv->key.overflow ? NULL : pn__cache_get(srv->cache, key, hash);
+    if (e) {
+        pn__cache_ref(e);
+        bool gz = r->accept_gzip && e->gz;
+        pn__http_respond_prepared(c, 200, gz ? e->gz : e->plain, gz ? e->gz_hdr : e->plain_hdr,
+                                  gz ? e->gz_len : e->plain_len, e->etag, pn__cache_unref, e);
+        return;
+    }
+    int misuse = build_page(srv, r, app, false, &page, &cookies);
+    if (misuse < 0) {
+        pn__buf_fini(&page);
+        free(cookies);
+        pn__http_respond_text(c, 500, NULL);
+        return;
+    }
+    if (misuse > 0 || cookies || srv->key.overflow) {
+        /* private to this visitor (a cookie) or not right (misuse): serve, never store */
+        srv->cache->bypasses++;
+        serve_built(c, &page, cookies, "X-Pane-Cache: bypass\r\n");
+        return;
+    }
+    srv->cache->misses++;
+    e = pn__cache_put(srv->cache, key, hash,
+                      &(struct pn_cache_page){page.data, page.len, page_headers});
+    pn__buf_fini(&page);
+    char headers[512];
+    snprintf(headers, sizeof headers, "%sX-Pane-Cache: miss\r\n", page_headers);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = "text/html; charset=utf-8",
+                                                .headers = headers,
+                                                .body = e->plain + e->plain_hdr,
+                                                .body_len = e->plain_len - e->plain_hdr,
+                                                .body_gz = e->gz ? e->gz + e->gz_hdr : NULL,
+                                                .body_gz_len = e->gz ? e->gz_len - e->gz_hdr : 0,
+                                                .etag = e->etag,
+                                                .cache_control = "no-cache",
+                                                .release = pn__cache_unref,
+                                                .release_ud = e});
+}
+
+/* Renders and stores the page of url ("/weather?city=Paris") before the port opens (--warm).
+ * Returns 0, or PN_ENOTFOUND when url is not an app's page. */
+int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t errlen)
+{
+    char raw[9000];
+    int n = snprintf(raw, sizeof raw, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", url);
+    struct pn_arena arena;
+    pn__arena_init(&arena, 1024);
+    struct pn_http_req r;
+    size_t used;
+    struct pn_http_limits lim = {0};
+    if (n < 0 || (size_t)n >= sizeof raw ||
+        pn__http_parse(raw, (size_t)n, &lim, &arena, &r, &used) != 0) {
+        snprintf(err, errlen, "--warm-url %s: not a valid URL path", url);
+        pn__arena_fini(&arena);
+        return PN_EINVAL;
+    }
+    pn_str path = r.path;
+    pn_str prefix = pn__str(srv->o.prefix);
+    struct pn_app *app = NULL;
+    if (pn__str_has_prefix(path, prefix) && path.len > prefix.len + 1 &&
+        path.ptr[prefix.len] == '/') {
+        pn_str name = {path.ptr + prefix.len + 1, path.len - prefix.len - 1};
+        if (name.len && name.ptr[name.len - 1] == '/')
+            name.len--;
+        for (int i = 0; i < srv->o.napps; i++)
+            if (pn__str_eq(name, pn__str(srv->o.apps[i].name)))
+                app = &srv->o.apps[i];
+    }
+    if (!app) {
+        snprintf(err, errlen, "--warm-url %s: no app is served there", url);
+        pn__arena_fini(&arena);
+        return PN_ENOTFOUND;
+    }
+    pn__key_compute(app, srv->key_spec, request_begin(srv, &r), &srv->key);
+    pn_str key = {srv->key.buf.data, srv->key.buf.len};
+    struct pn_buf page;
+    pn__buf_init(&page, MAX_PAGE);
+    char *cookies = NULL;
+    int misuse = build_page(srv, &r, app, false, &page, &cookies);
+    int rc = 0;
+    if (misuse != 0 || cookies || srv->key.overflow) {
+        snprintf(err, errlen, "--warm %s: the page %s, so it is not cached", url,
+                 cookies ? "sets a cookie" : "recorded errors");
+        rc = PN_EINVAL;
+    } else {
+        uint64_t hash = pn__cache_hash(srv->cache, key);
+        pn__cache_unref(pn__cache_put(srv->cache, key, hash,
+                                      &(struct pn_cache_page){page.data, page.len, page_headers}));
+        pn__info("warmed %s", url);
+    }
+    free(cookies);
+    pn__buf_fini(&page);
+    pn__arena_fini(&arena);
+    return rc;
 }
 
 /* The host[:port] of an Origin ("https://example.com:8443" → "example.com:8443"), with the
@@ -389,6 +545,39 @@ fail:
     pn__http_respond_text(c, status, NULL);
 }
 
+/* ---- --admin: counters (the later /metrics exports the same) ---- */
+
+static void serve_stats(struct pn_server *srv, struct pn_http_conn *c)
+{
+    const struct pn_cache *k = srv->cache;
+    const struct pn_live_table *t = srv->live;
+    struct pn_buf b;
+    pn__buf_init(&b, 4096);
+    pn__buf_printf(&b,
+                   "{\"loop\":%d,\"cache\":{\"enabled\":%s,\"hits\":%llu,\"misses\":%llu,"
+                   "\"bypasses\":%llu,\"inserts\":%llu,\"evictions\":%llu,\"too_big\":%llu,"
+                   "\"entries\":%zu,\"bytes\":%zu,\"max_entries\":%zu,\"max_bytes\":%zu},"
+                   "\"sessions\":{\"live\":%zu,\"sockets\":%zu,\"created\":%llu,"
+                   "\"destroyed\":%llu,\"resumed\":%llu}}\n",
+                   srv->index, k ? "true" : "false", k ? (unsigned long long)k->hits : 0,
+                   k ? (unsigned long long)k->misses : 0, k ? (unsigned long long)k->bypasses : 0,
+                   k ? (unsigned long long)k->inserts : 0,
+                   k ? (unsigned long long)k->evictions : 0,
+                   k ? (unsigned long long)k->too_big : 0, k ? k->entries : 0, k ? k->bytes : 0,
+                   k ? k->max_entries : 0, k ? k->max_bytes : 0, t->count, t->sockets,
+                   (unsigned long long)t->created, (unsigned long long)t->destroyed,
+                   (unsigned long long)t->resumed);
+    size_t len;
+    char *body = pn__buf_steal(&b, &len);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = "application/json",
+                                                .body = body,
+                                                .body_len = len,
+                                                .cache_control = "no-store",
+                                                .release = free_body,
+                                                .release_ud = body});
+}
+
 /* ---- routing ---- */
 
 /* If path is "/<seg>" or "/<seg>/..." returns true with seg and the rest after "/<seg>/". */
@@ -433,6 +622,10 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         char loc[600];
         snprintf(loc, sizeof loc, "Location: %s/%s\r\n", srv->o.prefix, index);
         pn__http_respond_text(c, 302, loc);
+        return;
+    }
+    if (srv->o.admin && pn__str_eq(path, PN_STRLIT("/_pane/stats"))) {
+        serve_stats(srv, c);
         return;
     }
     pn_str seg, rest;
@@ -515,6 +708,11 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         return krc;
     }
     srv->live = pn__live_table_new(loop, &lo);
+    pn__arena_init(&srv->req_arena, 2048);
+    pn__buf_init(&srv->key.buf, 16 * 1024);
+    srv->key_spec = o->session_key;
+    if (o->reuse_sessions)
+        srv->cache = pn__cache_new(o->reuse_sessions_max, o->reuse_sessions_max_bytes);
     uv_mutex_init(&srv->mu);
     uv_async_init(loop, &srv->wake, on_wake);
     srv->wake.data = srv;
@@ -558,6 +756,9 @@ static void on_wake_closed(uv_handle_t *h)
 
 static void free_server(struct pn_server *srv)
 {
+    pn__cache_free(srv->cache); /* entries still being written go when their writes end */
+    pn__arena_fini(&srv->req_arena);
+    pn__buf_fini(&srv->key.buf);
     for (int i = 0; i < PN_MAX_STATIC_DIRS; i++)
         free(srv->static_real[i]);
     free(srv->css_url);

@@ -40,6 +40,13 @@ struct pn_server_opts {
     size_t websocket_max_message_size;
     uint64_t keep_alive_ms;
     bool reuseport; /* several loops share the port */
+    /* --reuse-sessions: serve first pages from the page cache */
+    bool reuse_sessions;
+    size_t reuse_sessions_max;       /* entries. default 1000 */
+    size_t reuse_sessions_max_bytes; /* default 64 MiB */
+    const struct pn_key_spec *session_key; /* --session-key, or NULL */
+    bool global_loading_spinner;
+    bool admin; /* --admin: GET PREFIX/_pane/stats */
 };
 
 struct pn_server;
@@ -58,6 +65,8 @@ void pn__server_stop(struct pn_server *srv);
  * loop j is handed over to loop i. Thread: before the loops run.
  */
 void pn__server_link(struct pn_server *const *all, int n);
+/* --warm / --warm-url: renders url's page into the cache before the port opens. */
+int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t errlen);
 /* Asks the server to stop from any thread (it stops on its own loop). Thread: any */
 void pn__server_request_stop(struct pn_server *srv);
 
@@ -115,6 +124,28 @@ void pn__session_clear_dirty(pn_session *s);
 /* A session key under construction (pn_key in pane.h). */
 struct pn_key {
     struct pn_buf buf;
+    bool overflow; /* a part did not fit: the key is unusable (the request bypasses the cache) */
 };
+
+/* ---- session keys (key.c) ---- */
+
+#define PN_KEY_MAX_PARTS 16
+enum pn_key_part_kind { PN_KEY_ARG, PN_KEY_COOKIE, PN_KEY_HEADER, PN_KEY_PATH };
+struct pn_key_part {
+    enum pn_key_part_kind kind;
+    char name[64];
+};
+/* --session-key SPEC: "arg:city,cookie:lang,header:Accept-Language,path" */
+struct pn_key_spec {
+    struct pn_key_part parts[PN_KEY_MAX_PARTS];
+    int n;
+};
+/* Parses a spec (pure; fuzzed). PN_EPARSE with a message naming the bad part. */
+int pn__key_spec_parse(const char *spec, size_t len, struct pn_key_spec *out, char *err,
+                       size_t errlen);
+/* The key of request r for app: the app's name, then pn_session_key's parts if the app has
+ * one, else the spec's parts (spec may be NULL: the app's path alone). k->buf is reset. */
+void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec,
+                     const pn_request *r, pn_key *k);
 
 #endif

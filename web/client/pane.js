@@ -160,6 +160,8 @@
     docs++;
     hydration = kept ? 'kept' : 'replaced';
     indicator(false);
+    const spinner = document.getElementById('pn-loading'); // --global-loading-spinner
+    if (spinner) spinner.remove();
     const q = queue;
     queue = [];
     if (kept) q.forEach(send); // else they were made on a page the server no longer shows
