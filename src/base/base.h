@@ -62,6 +62,10 @@ bool pn__str_has_prefix(pn_str s, pn_str prefix);
  * "keep-alive" in Connection). A token with ";q=0" does not count. */
 bool pn__str_list_has(pn_str list, pn_str token);
 
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates (U+D800–DFFF), nothing above
+ * U+10FFFF, no truncated sequence. U+0000 is valid UTF-8 and is accepted. */
+bool pn__utf8_valid(const void *p, size_t n);
+
 /* ---- allocation ------------------------------------------------------------------------- */
 
 /* Internal allocation never fails: on OOM the process logs and aborts (h2o, redis). */

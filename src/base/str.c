@@ -95,14 +95,12 @@ static int hexval(int c)
     return -1;
 }
 
-/* Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing above U+10FFFF, no NUL. */
-static bool utf8_ok(const unsigned char *s, size_t n)
+bool pn__utf8_valid(const void *p, size_t n)
 {
+    const unsigned char *s = p;
     size_t i = 0;
     while (i < n) {
         unsigned c = s[i];
-        if (c == 0)
-            return false;
         if (c < 0x80) {
             i++;
             continue;
@@ -157,7 +155,8 @@ int pn__url_decode(const char *in, size_t n, struct pn_buf *out)
             return rc;
         }
     }
-    if (!utf8_ok((const unsigned char *)out->data + start, out->len - start)) {
+    size_t got = out->len - start; /* no NUL either: decoded values become C strings */
+    if (got && (memchr(out->data + start, 0, got) || !pn__utf8_valid(out->data + start, got))) {
         out->len = start;
         if (out->data)
             out->data[start] = '\0';

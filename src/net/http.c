@@ -6,42 +6,21 @@
  * the idle timeout between requests and while a response is being written, and a short
  * linger after an error response so the client reads it instead of a reset. Connections are
  * closed by uv_close and freed in its callback, never inside their own read callback.
+ * A connection can also leave: upgraded to a WebSocket (ws.c takes over its reading, writing
+ * and timer), or detached before it was answered and adopted by another loop's server (its
+ * socket dup'ed, its unparsed bytes carried along).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "net/internal.h"
 
 #define LINGER_MS 2000
 #define READ_CHUNK 4096
 #define GZIP_MIN 256
-
-enum timer_mode { T_NONE, T_IDLE, T_HEADER, T_WRITE, T_LINGER };
-
-struct pn_http_server {
-    uv_loop_t *loop;
-    uv_tcp_t listener;
-    struct pn_http_server_opts o;
-    struct pn_http_conn *conns; /* doubly linked */
-    int port;
-};
-
-struct pn_http_conn {
-    uv_tcp_t tcp;
-    uv_timer_t timer;
-    int open_handles;
-    struct pn_http_server *srv;
-    struct pn_http_conn *prev, *next;
-    struct pn_http_parse ps;
-    struct pn_buf in;
-    size_t parsed;
-    struct pn_arena arena; /* per request, reset between requests */
-    struct pn_http_req req;
-    enum timer_mode tmode;
-    bool reading, busy, writing, closing, lingering, peer_eof;
-    char peer[64];
-    uint64_t t_start;
-};
 
 struct write_req {
     uv_write_t w;
@@ -51,6 +30,7 @@ struct write_req {
     void (*release)(void *ud);
     void *release_ud;
     bool close;
+    char line[160]; /* status line, Server, Date, Connection of a prepared response */
 };
 
 static void process(struct pn_http_conn *c);
@@ -77,28 +57,28 @@ const char *pn__http_date(void)
 static void on_timer(uv_timer_t *t)
 {
     struct pn_http_conn *c = t->data;
-    enum timer_mode m = c->tmode;
-    c->tmode = T_NONE;
-    if (m == T_HEADER && !c->busy && !c->writing) {
+    enum pn_http_timer_mode m = c->tmode;
+    c->tmode = PN_T_NONE;
+    if (m == PN_T_HEADER && !c->busy && !c->writing) {
         pn__info("%s: request head not complete within %llu ms, closing", c->peer,
                  (unsigned long long)c->srv->o.limits.header_timeout_ms);
         pn__http_respond_text(c, 408, NULL);
         return;
     }
-    if (m == T_WRITE)
+    if (m == PN_T_WRITE)
         pn__info("%s: response not read within %llu ms, closing", c->peer,
                  (unsigned long long)c->srv->o.limits.idle_timeout_ms);
     conn_close(c);
 }
 
-static void timer_set(struct pn_http_conn *c, enum timer_mode m, uint64_t ms)
+static void timer_set(struct pn_http_conn *c, enum pn_http_timer_mode m, uint64_t ms)
 {
     if (c->closing)
         return;
-    if (m == c->tmode && m != T_WRITE)
+    if (m == c->tmode && m != PN_T_WRITE)
         return; /* the header timeout is not extended by trickled bytes */
     c->tmode = m;
-    if (m == T_NONE)
+    if (m == PN_T_NONE)
         uv_timer_stop(&c->timer);
     else
         uv_timer_start(&c->timer, on_timer, ms, 0);
@@ -111,6 +91,8 @@ static void on_handle_closed(uv_handle_t *h)
     struct pn_http_conn *c = h->data;
     if (--c->open_handles > 0)
         return;
+    if (c->ws)
+        pn__ws_conn_gone(c->ws); /* on_close, then ws is freed; c stays valid until here */
     pn__http_parse_fini(&c->ps);
     pn__buf_fini(&c->in);
     pn__arena_fini(&c->arena);
@@ -133,6 +115,11 @@ static void conn_close(struct pn_http_conn *c)
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+}
+
+void pn__http_conn_close(struct pn_http_conn *c)
+{
+    conn_close(c);
 }
 
 static void on_linger_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
@@ -159,8 +146,8 @@ static void on_shutdown(uv_shutdown_t *req, int status)
         return;
     }
     /* read and drop whatever the client still sends until it closes, at most LINGER_MS */
-    c->tmode = T_NONE;
-    timer_set(c, T_LINGER, LINGER_MS);
+    c->tmode = PN_T_NONE;
+    timer_set(c, PN_T_LINGER, LINGER_MS);
     uv_read_stop((uv_stream_t *)&c->tcp);
     if (c->peer_eof || uv_read_start((uv_stream_t *)&c->tcp, linger_alloc, on_linger_read) != 0)
         conn_close(c);
@@ -177,6 +164,11 @@ static void conn_finish(struct pn_http_conn *c)
         free(req);
         conn_close(c);
     }
+}
+
+void pn__http_conn_finish(struct pn_http_conn *c)
+{
+    conn_finish(c);
 }
 
 /* ---- reading ---- */
@@ -255,14 +247,14 @@ static void process(struct pn_http_conn *c)
             conn_close(c);
             return;
         }
-        timer_set(c, c->in.len ? T_HEADER : T_IDLE,
+        timer_set(c, c->in.len ? PN_T_HEADER : PN_T_IDLE,
                   c->in.len ? c->srv->o.limits.header_timeout_ms : c->srv->o.limits.idle_timeout_ms);
         read_start(c);
         return;
     }
     int rc = pn__http_parse_feed(&c->ps, c->in.data, c->in.len, &c->parsed, &c->arena, &c->req);
     if (rc == PN_EAGAIN) {
-        timer_set(c, T_HEADER, c->srv->o.limits.header_timeout_ms);
+        timer_set(c, PN_T_HEADER, c->srv->o.limits.header_timeout_ms);
         read_start(c);
         return;
     }
@@ -274,7 +266,7 @@ static void process(struct pn_http_conn *c)
     }
     c->busy = true;
     c->t_start = uv_now(c->srv->loop);
-    timer_set(c, T_NONE, 0);
+    timer_set(c, PN_T_NONE, 0);
     c->srv->o.handler(c, &c->req, c->srv->o.ud);
 }
 
@@ -309,7 +301,7 @@ static void on_write(uv_write_t *w, int status)
     c->parsed = 0;
     pn__arena_reset(&c->arena);
     pn__http_parse_next(&c->ps);
-    timer_set(c, T_NONE, 0);
+    timer_set(c, PN_T_NONE, 0);
     process(c);
 }
 
@@ -399,7 +391,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     unsigned nbufs = (head_only || status == 304 || body_len == 0) ? 1 : 2;
     c->writing = true;
     read_stop(c);
-    timer_set(c, T_WRITE, c->srv->o.limits.idle_timeout_ms);
+    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
         c->writing = false;
         if (wr->release)
@@ -433,26 +425,8 @@ const char *pn__http_conn_peer(const struct pn_http_conn *c)
 
 /* ---- accepting ---- */
 
-static void on_connection(uv_stream_t *l, int status)
+static void set_peer(struct pn_http_conn *c)
 {
-    struct pn_http_server *srv = l->data;
-    if (status < 0) {
-        pn__warn("accept: %s", uv_strerror(status));
-        return;
-    }
-    struct pn_http_conn *c = pn__xcalloc(1, sizeof *c);
-    c->srv = srv;
-    uv_tcp_init(srv->loop, &c->tcp);
-    uv_timer_init(srv->loop, &c->timer);
-    c->tcp.data = c->timer.data = c;
-    c->open_handles = 2;
-    if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
-        c->closing = true;
-        uv_close((uv_handle_t *)&c->timer, on_handle_closed);
-        uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
-        return;
-    }
-    uv_tcp_nodelay(&c->tcp, 1);
     struct sockaddr_storage ss;
     int len = sizeof ss;
     snprintf(c->peer, sizeof c->peer, "?");
@@ -468,6 +442,34 @@ static void on_connection(uv_stream_t *l, int status)
         }
         snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
     }
+}
+
+/* A connection with both handles initialised but not yet open nor linked. */
+static struct pn_http_conn *conn_new(struct pn_http_server *srv)
+{
+    struct pn_http_conn *c = pn__xcalloc(1, sizeof *c);
+    c->srv = srv;
+    uv_tcp_init(srv->loop, &c->tcp);
+    uv_timer_init(srv->loop, &c->timer);
+    c->tcp.data = c->timer.data = c;
+    c->open_handles = 2;
+    return c;
+}
+
+/* Discards a connection from conn_new that never became live. */
+static void conn_discard(struct pn_http_conn *c)
+{
+    c->closing = true;
+    uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+}
+
+/* Readies an open connection for requests and links it into its server. */
+static void conn_start(struct pn_http_conn *c)
+{
+    struct pn_http_server *srv = c->srv;
+    uv_tcp_nodelay(&c->tcp, 1);
+    set_peer(c);
     pn__http_parse_init(&c->ps, &srv->o.limits);
     pn__buf_init(&c->in, srv->o.limits.max_header_bytes + srv->o.limits.max_body + READ_CHUNK);
     pn__arena_init(&c->arena, 2048);
@@ -475,7 +477,92 @@ static void on_connection(uv_stream_t *l, int status)
     if (srv->conns)
         srv->conns->prev = c;
     srv->conns = c;
+}
+
+static void on_connection(uv_stream_t *l, int status)
+{
+    struct pn_http_server *srv = l->data;
+    if (status < 0) {
+        pn__warn("accept: %s", uv_strerror(status));
+        return;
+    }
+    struct pn_http_conn *c = conn_new(srv);
+    if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
+        conn_discard(c);
+        return;
+    }
+    conn_start(c);
     process(c);
+}
+
+/* ---- upgrading, detaching, adopting ---- */
+
+void pn__http_conn_upgrade(struct pn_http_conn *c, struct pn_ws *ws, char **rest, size_t *rest_len)
+{
+    read_stop(c);
+    uv_timer_stop(&c->timer);
+    c->tmode = PN_T_NONE;
+    c->busy = false;
+    c->ws = ws;
+    *rest = NULL;
+    *rest_len = 0;
+    if (c->in.len > c->parsed) {
+        *rest_len = c->in.len - c->parsed;
+        *rest = pn__xmalloc(*rest_len);
+        memcpy(*rest, c->in.data + c->parsed, *rest_len);
+    }
+    /* nothing of HTTP is needed any more: an idle WebSocket keeps none of it */
+    memset(&c->req, 0, sizeof c->req);
+    pn__http_parse_fini(&c->ps);
+    c->ps.hdr = NULL; /* on_handle_closed finalises it again */
+    pn__buf_fini(&c->in);
+    c->parsed = 0;
+    pn__arena_fini(&c->arena);
+}
+
+int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *len)
+{
+    if (!c->busy || c->closing || c->lingering || c->writing || c->ws)
+        return PN_EINVAL;
+    uv_os_fd_t ofd;
+    if (uv_fileno((uv_handle_t *)&c->tcp, &ofd) != 0)
+        return PN_EIO;
+    int nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);
+    if (nfd < 0) {
+        pn__warn("%s: cannot dup the socket to move it: %s", c->peer, uv_strerror(-errno));
+        return PN_EIO;
+    }
+    read_stop(c);
+    /* the current request starts the buffer (answered ones were compacted away) */
+    *bytes = pn__xmalloc(c->in.len + 1);
+    if (c->in.len)
+        memcpy(*bytes, c->in.data, c->in.len);
+    (*bytes)[c->in.len] = '\0';
+    *len = c->in.len;
+    *fd = nfd;
+    c->busy = false;
+    conn_close(c); /* closes our descriptor only: the socket lives on in the dup */
+    return 0;
+}
+
+int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len)
+{
+    struct pn_http_conn *c = conn_new(srv);
+    int rc = uv_tcp_open(&c->tcp, fd);
+    if (rc != 0) {
+        pn__warn("adopt: %s", uv_strerror(rc));
+        close(fd);
+        conn_discard(c);
+        return PN_EIO;
+    }
+    conn_start(c);
+    if (len > c->in.max || pn__buf_append(&c->in, bytes, len) != 0) {
+        pn__warn("%s: %zu adopted bytes are over the request limits, closing", c->peer, len);
+        conn_close(c);
+        return PN_ETOOBIG;
+    }
+    process(c);
+    return 0;
 }
 
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
@@ -535,4 +622,57 @@ void pn__http_server_stop(struct pn_http_server *srv)
     while (srv->conns)
         conn_close(srv->conns);
     uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
+}
+
+void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *prepared,
+                               size_t hdr_len, size_t len, const char *etag,
+                               void (*release)(void *ud), void *ud)
+{
+    const struct pn_http_req *req = c->busy ? &c->req : NULL;
+    c->busy = false;
+    if (c->closing || !req) {
+        if (release)
+            release(ud);
+        if (!c->closing)
+            conn_close(c);
+        return;
+    }
+    bool not_modified = etag && etag_matches(req, etag);
+    bool close = !req->keep_alive;
+    struct write_req *wr = pn__xmalloc(sizeof *wr);
+    wr->c = c;
+    wr->head = NULL;
+    wr->owned = NULL;
+    wr->release = release;
+    wr->release_ud = ud;
+    wr->close = close;
+    int n;
+    if (not_modified)
+        n = snprintf(wr->line, sizeof wr->line,
+                     "HTTP/1.1 304 Not Modified\r\nServer: pane\r\nDate: %s\r\nETag: %s\r\n%s\r\n",
+                     pn__http_date(), etag,
+                     close ? "Connection: close\r\n" : req->http_minor == 0 ? "Connection: keep-alive\r\n" : "");
+    else
+        n = snprintf(wr->line, sizeof wr->line, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n%s",
+                     status, pn__http_reason(status), pn__http_date(),
+                     close ? "Connection: close\r\n" : req->http_minor == 0 ? "Connection: keep-alive\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof wr->line)
+        n = 0;
+    size_t body = not_modified ? 0 : req->method == HTTP_HEAD ? hdr_len : len;
+    uv_buf_t bufs[2] = {uv_buf_init(wr->line, (unsigned)n),
+                        uv_buf_init((char *)(uintptr_t)prepared, (unsigned)body)};
+    if (pn__log_level <= PN_LOG_INFO)
+        pn__info("%s \"%.*s %.*s\" %d %zu cached", c->peer, (int)req->method_name.len,
+                 req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
+                 req->url.ptr, not_modified ? 304 : status, body > hdr_len ? body - hdr_len : 0);
+    c->writing = true;
+    read_stop(c);
+    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
+    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, body ? 2 : 1, on_write) != 0) {
+        c->writing = false;
+        if (release)
+            release(ud);
+        free(wr);
+        conn_close(c);
+    }
 }

@@ -1,4 +1,4 @@
-/* net's private declarations, shared by parse.c and http.c. */
+/* net's private declarations, shared by parse.c, http.c and ws.c (and net's tests and fuzzers). */
 #ifndef PN_NET_INTERNAL_H
 #define PN_NET_INTERNAL_H
 
@@ -33,5 +33,73 @@ int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, 
                         struct pn_arena *arena, struct pn_http_req *out);
 /* Readies the state for the next pipelined request (after the buffer was compacted). */
 void pn__http_parse_next(struct pn_http_parse *st);
+
+/* ---- connections (http.c), shared with ws.c ---------------------------------------------- */
+
+enum pn_http_timer_mode { PN_T_NONE, PN_T_IDLE, PN_T_HEADER, PN_T_WRITE, PN_T_LINGER };
+
+struct pn_http_server {
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    struct pn_http_server_opts o;
+    struct pn_http_conn *conns; /* doubly linked */
+    int port;
+};
+
+struct pn_http_conn {
+    uv_tcp_t tcp; /* tcp.data and timer.data point back to the connection */
+    uv_timer_t timer;
+    int open_handles;
+    struct pn_http_server *srv;
+    struct pn_http_conn *prev, *next;
+    struct pn_http_parse ps;
+    struct pn_buf in;
+    size_t parsed;
+    struct pn_arena arena; /* per request, reset between requests */
+    struct pn_http_req req;
+    enum pn_http_timer_mode tmode;
+    bool reading, busy, writing, closing, lingering, peer_eof;
+    char peer[64];
+    uint64_t t_start;
+    /* Set once the connection was upgraded: ws.c owns reading, writing and the timer from
+     * then on (until pn__http_conn_finish lingers), and is freed with the connection. */
+    struct pn_ws *ws;
+};
+
+/* Closes c now: uv_close of both handles, freed (and c->ws with it) in the close callback.
+ * Safe to call more than once and from inside any callback of c. */
+void pn__http_conn_close(struct pn_http_conn *c);
+/* Closes c gracefully once everything is written: FIN, then read and drop what the peer still
+ * sends until it closes, at most a short linger, then pn__http_conn_close. */
+void pn__http_conn_finish(struct pn_http_conn *c);
+/* Hands c to ws (c->busy must be set: r is its current request): stops the HTTP reader and
+ * timer, frees the parse state, read buffer and arena, and returns a heap copy of the bytes
+ * the client sent after the request (*rest NULL and *rest_len 0 if none). */
+void pn__http_conn_upgrade(struct pn_http_conn *c, struct pn_ws *ws, char **rest, size_t *rest_len);
+
+/* ---- WebSocket internals (ws.c) ---------------------------------------------------------- */
+
+/* Called by http.c once both handles of an upgraded connection are closed: calls on_close
+ * (exactly once) and frees ws. */
+void pn__ws_conn_gone(struct pn_ws *ws);
+
+/* The RFC 6455 §4.2.1 checks of an upgrade request (a pure function, for tests): returns 0
+ * with *key set to the Sec-WebSocket-Key, or the status to answer with: 400 (not GET, not
+ * HTTP/1.1, no "Upgrade: websocket", no "Connection: upgrade", a body, a key that is not the
+ * base64 of 16 bytes, a key or version header given twice) or 426 (Sec-WebSocket-Version
+ * absent or not 13; the response carries "Sec-WebSocket-Version: 13"). */
+int pn__ws_check_handshake(const struct pn_http_req *r, pn_str *key);
+
+/*
+ * Feeds a client's bytes to a server-side WebSocket with no socket (tests and fuzzing; the
+ * lwan-style pure entry point): the same wslay context, callbacks, limits and UTF-8 check as
+ * a live connection, in reads of at most chunk bytes (0: all at once). h->on_message is called
+ * for each message (it may call pn__ws_send / pn__ws_close), h->on_close once at the end.
+ * Everything the server would have written (101 excluded) is appended to out if not NULL
+ * (bounded by out's own maximum). Returns the close code the connection ended with, or 0 if
+ * it is still open after the last byte. Keep-alive timers do not run.
+ */
+uint16_t pn__ws_feed_for_fuzz(const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
+                              const uint8_t *data, size_t len, size_t chunk, struct pn_buf *out);
 
 #endif
