@@ -89,8 +89,12 @@ typedef struct pn_here {
 } pn_here;
 #define PN_HERE ((pn_here){__FILE__, __LINE__})
 
-/* A NULL-terminated, type-checked list of children: `.items = PN_ITEMS(a, b, c)`. */
-#define PN_ITEMS(...) ((pn_node *const[]){__VA_ARGS__, NULL})
+/* A type-checked list of children: `.items = PN_ITEMS(a, b, c)`. It ends with PN_ITEMS_END,
+ * not NULL, so that a child that is NULL is recorded as misuse instead of silently ending the
+ * list. (C++ callers building the array by hand end it with PN_ITEMS_END.) */
+PN_API extern const char pn_items_end;
+#define PN_ITEMS_END ((pn_node *)(void *)&pn_items_end)
+#define PN_ITEMS(...) ((pn_node *const[]){__VA_ARGS__, PN_ITEMS_END})
 
 /* ---- the app's entry points ----------------------------------------------------------------- */
 

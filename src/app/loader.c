@@ -147,11 +147,19 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    free(ccdup);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(err, errlen, "%s: compile error (the compiler's messages are above)", src);
+        if (WIFEXITED(status))
+            snprintf(err, errlen,
+                     "%s: compile error: '%s' exited with status %d (its messages, if any, are "
+                     "above; set CC to use another compiler)",
+                     src, argv[0], WEXITSTATUS(status));
+        else
+            snprintf(err, errlen, "%s: compile error: '%s' was killed by signal %d", src,
+                     argv[0], WTERMSIG(status));
+        free(ccdup);
         return PN_ECOMPILE;
     }
+    free(ccdup);
     return 0;
 }
 

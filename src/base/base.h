@@ -32,7 +32,8 @@
     XX(EURI, -12, "URI too long")                                                              \
     XX(EHEADERS, -13, "header fields too large")                                               \
     XX(EBODY, -14, "payload too large")                                                        \
-    XX(EVERSION, -15, "unsupported version")
+    XX(EVERSION, -15, "unsupported version")                                                   \
+    XX(EEXPECT, -16, "expectation failed")
 
 enum {
     PN_OK = 0,

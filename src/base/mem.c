@@ -199,8 +199,8 @@ static int buf_reserve(struct pn_buf *b, size_t n)
         return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
-        cap *= 2;
-    if (cap > b->max + 1)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    if (cap - 1 > b->max) /* cap >= 1: cannot wrap, unlike max + 1 when max = SIZE_MAX */
         cap = b->max + 1;
     b->data = pn__xrealloc(b->data, cap);
     b->cap = cap;

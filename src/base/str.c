@@ -129,6 +129,15 @@ bool pn__utf8_valid(const void *p, size_t n)
     return true;
 }
 
+/* Puts the buffer back as it was before a failed decode: same length, NUL-terminated. */
+static int decode_fail(struct pn_buf *out, size_t start, int rc)
+{
+    out->len = start;
+    if (out->data)
+        out->data[start] = '\0';
+    return rc;
+}
+
 int pn__url_decode(const char *in, size_t n, struct pn_buf *out)
 {
     size_t start = out->len;
@@ -136,24 +145,18 @@ int pn__url_decode(const char *in, size_t n, struct pn_buf *out)
         char c = in[i];
         int rc;
         if (c == '%') {
-            if (i + 2 >= n) {
-                out->len = start;
-                return PN_EPARSE;
-            }
+            if (i + 2 >= n)
+                return decode_fail(out, start, PN_EPARSE);
             int h = hexval((unsigned char)in[i + 1]), l = hexval((unsigned char)in[i + 2]);
-            if (h < 0 || l < 0) {
-                out->len = start;
-                return PN_EPARSE;
-            }
+            if (h < 0 || l < 0)
+                return decode_fail(out, start, PN_EPARSE);
             rc = pn__buf_putc(out, (char)(h * 16 + l));
             i += 2;
         } else {
             rc = pn__buf_putc(out, c == '+' ? ' ' : c);
         }
-        if (rc) {
-            out->len = start;
-            return rc;
-        }
+        if (rc)
+            return decode_fail(out, start, rc);
     }
     size_t got = out->len - start; /* no NUL either: decoded values become C strings */
     if (got && (memchr(out->data + start, 0, got) || !pn__utf8_valid(out->data + start, got))) {

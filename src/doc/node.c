@@ -99,6 +99,8 @@ const struct pn_kind_desc pn__kinds[PN_KIND_COUNT] = {
 #undef XX
 };
 
+const char pn_items_end; /* its address ends PN_ITEMS lists (pane.h) */
+
 const struct pn_kind_desc *pn__kind_find(pn_str name)
 {
     for (size_t i = 0; i < PN_KIND_COUNT; i++)
@@ -198,8 +200,8 @@ static void copy_opts(pn_node *n, const void *opts)
             pn_node *const **ip = field;
             pn_node *const *items = *ip;
             *ip = NULL; /* the children list is the truth from now on */
-            for (size_t j = 0; items && items[j]; j++)
-                attach(n, items[j], n->here);
+            for (size_t j = 0; items && items[j] != PN_ITEMS_END; j++)
+                attach(n, items[j], n->here); /* attach records a NULL child */
             break;
         }
         case PN_PROP_STRS: {

@@ -28,7 +28,22 @@ static int format_shortest(struct pn_buf *out, double v)
     return pn__buf_puts(out, tmp);
 }
 
+static int format_into(const pn_number_opts *o, double value, struct pn_buf *out);
+
+/* STYLE §3.5: on failure out is left as it was (no half-formatted value). */
 int pn__number_format(const pn_number_opts *o, double value, struct pn_buf *out)
+{
+    size_t start = out->len;
+    int rc = format_into(o, value, out);
+    if (rc) {
+        out->len = start;
+        if (out->data)
+            out->data[start] = '\0';
+    }
+    return rc;
+}
+
+static int format_into(const pn_number_opts *o, double value, struct pn_buf *out)
 {
     const char *f = o->format ? o->format : "{value}";
     static const char tag[] = "{value";

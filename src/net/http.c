@@ -253,6 +253,16 @@ static void process(struct pn_http_conn *c)
         return;
     }
     int rc = pn__http_parse_feed(&c->ps, c->in.data, c->in.len, &c->parsed, &c->arena, &c->req);
+    if (rc == PN_EAGAIN && c->ps.expect_continue && !c->ps.sent_continue) {
+        /* RFC 9110 §10.1.1: the client waits for this before it sends the body */
+        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        uv_buf_t b = uv_buf_init((char *)cont, sizeof cont - 1);
+        c->ps.sent_continue = true;
+        if (uv_try_write((uv_stream_t *)&c->tcp, &b, 1) != (int)b.len) {
+            pn__http_conn_close(c);
+            return;
+        }
+    }
     if (rc == PN_EAGAIN) {
         timer_set(c, PN_T_HEADER, c->srv->o.limits.header_timeout_ms);
         read_start(c);

@@ -21,6 +21,8 @@ struct pn_http_parse {
     struct pn_http_hdr_off *hdr; /* max_headers + 1 entries */
     size_t nhdr;
     bool in_value, headers_done, complete;
+    bool expect_continue; /* Expect: 100-continue and a body still to come */
+    bool sent_continue;   /* the interim 100 was written */
     int err; /* a limit we enforced (PN_EURI …), or 0 */
     struct pn_buf body;
 };

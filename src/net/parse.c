@@ -26,6 +26,7 @@ static int on_message_begin(http_parser *p)
     st->nhdr = 0;
     st->in_value = false;
     st->headers_done = st->complete = false;
+    st->expect_continue = st->sent_continue = false;
     pn__buf_reset(&st->body);
     return 0;
 }
@@ -46,6 +47,8 @@ static int on_url(http_parser *p, const char *at, size_t len)
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
     struct pn_http_parse *st = state_of(p);
+    if (st->headers_done)
+        return 0; /* a trailer field: dropped, never merged into the headers (RFC 9110 §6.5.1) */
     if (st->nhdr == 0 || st->in_value) {
         if (st->nhdr >= st->lim->max_headers) {
             st->err = PN_EHEADERS;
@@ -64,6 +67,8 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
     struct pn_http_parse *st = state_of(p);
+    if (st->headers_done)
+        return 0; /* trailer */
     struct pn_http_hdr_off *h = &st->hdr[st->nhdr - 1];
     if (!st->in_value) {
         h->val_off = off(st, at);
@@ -84,6 +89,33 @@ static bool value_ok(const char *v, size_t n)
     return true;
 }
 
+/* RFC 9110 §5.1: a field name is a token; whitespace in or after it is a 400 (RFC 9112 §5.1). */
+static bool name_ok(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c && strchr("!#$%&'*+-.^_`|~", c))))
+            return false;
+    }
+    return true;
+}
+
+/* http-parser 2.9 is lenient about the protocol name ("HTXP/1.1" passes): the request line
+ * must end in exactly "HTTP/1.0" or "HTTP/1.1". */
+static bool request_line_ok(const struct pn_http_parse *st)
+{
+    const char *line = st->base + st->msg_start;
+    const char *nl = memchr(line, '\n', st->url_off + st->url_len + 11 - st->msg_start);
+    if (!nl)
+        return false;
+    const char *end = nl > line && nl[-1] == '\r' ? nl - 1 : nl;
+    return end - line >= 8 && (memcmp(end - 8, "HTTP/1.1", 8) == 0 ||
+                               memcmp(end - 8, "HTTP/1.0", 8) == 0);
+}
+
 static int on_headers_complete(http_parser *p)
 {
     struct pn_http_parse *st = state_of(p);
@@ -92,21 +124,50 @@ static int on_headers_complete(http_parser *p)
         st->err = PN_EVERSION;
         return -1;
     }
-    bool host = false;
+    if (!request_line_ok(st)) {
+        st->err = PN_EPARSE;
+        return -1;
+    }
+    int hosts = 0;
     for (size_t i = 0; i < st->nhdr; i++) {
         const struct pn_http_hdr_off *h = &st->hdr[i];
-        if (!value_ok(st->base + h->val_off, h->val_len)) {
+        if (!name_ok(st->base + h->name_off, h->name_len) ||
+            !value_ok(st->base + h->val_off, h->val_len)) {
             st->err = PN_EPARSE;
             return -1;
         }
         if (pn__str_ieq((pn_str){st->base + h->name_off, h->name_len}, PN_STRLIT("host")))
-            host = true;
+            hosts++;
     }
-    if (p->http_minor >= 1 && !host) { /* RFC 9112 §3.2: a 1.1 request without Host is 400 */
+    /* RFC 9112 §3.2: a 1.1 request without Host, or any request with two, is 400 */
+    if ((p->http_minor >= 1 && hosts == 0) || hosts > 1) {
         st->err = PN_EPARSE;
         return -1;
     }
     if ((p->flags & F_CONTENTLENGTH) && p->content_length > st->lim->max_body) {
+        st->err = PN_EBODY;
+        return -1;
+    }
+    for (size_t i = 0; i < st->nhdr; i++) {
+        const struct pn_http_hdr_off *h = &st->hdr[i];
+        if (!pn__str_ieq((pn_str){st->base + h->name_off, h->name_len}, PN_STRLIT("expect")))
+            continue;
+        if (!pn__str_ieq((pn_str){st->base + h->val_off, h->val_len}, PN_STRLIT("100-continue"))) {
+            st->err = PN_EEXPECT; /* 417: the only expectation is 100-continue */
+            return -1;
+        }
+        st->expect_continue = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENTLENGTH) &&
+                                                          p->content_length > 0);
+    }
+    return 0;
+}
+
+/* A chunk that would take the body over its limit is refused when announced, not after
+ * waiting for its bytes. */
+static int on_chunk_header(http_parser *p)
+{
+    struct pn_http_parse *st = state_of(p);
+    if (p->content_length > st->lim->max_body - st->body.len) {
         st->err = PN_EBODY;
         return -1;
     }
@@ -139,6 +200,7 @@ static const http_parser_settings settings = {
     .on_headers_complete = on_headers_complete,
     .on_body = on_body,
     .on_message_complete = on_message_complete,
+    .on_chunk_header = on_chunk_header,
 };
 
 void pn__http_limits_default(struct pn_http_limits *l)
@@ -178,6 +240,8 @@ void pn__http_parse_next(struct pn_http_parse *st)
     if (HTTP_PARSER_ERRNO(&st->p) == HPE_PAUSED)
         http_parser_pause(&st->p, 0);
     st->complete = false;
+    st->headers_done = false;
+    st->expect_continue = st->sent_continue = false;
     st->msg_start = 0;
 }
 
@@ -222,8 +286,19 @@ int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, 
                         struct pn_arena *arena, struct pn_http_req *out)
 {
     st->base = base;
-    size_t n = http_parser_execute(&st->p, &settings, base + *parsed, len - *parsed);
+    /* The parser never sees more than max_header_bytes of a head: a head not complete within
+     * them is 431 however its bytes arrive (one read or many). The body, if any, is fed
+     * once the head is complete. */
+    size_t end = len;
+    if (!st->headers_done && end - st->msg_start > st->lim->max_header_bytes)
+        end = st->msg_start + st->lim->max_header_bytes;
+    size_t n = http_parser_execute(&st->p, &settings, base + *parsed, end - *parsed);
     *parsed += n;
+    if (end < len && !st->err && HTTP_PARSER_ERRNO(&st->p) == HPE_OK && st->headers_done &&
+        !st->complete) {
+        n = http_parser_execute(&st->p, &settings, base + *parsed, len - *parsed);
+        *parsed += n;
+    }
     enum http_errno e = HTTP_PARSER_ERRNO(&st->p);
     if (st->err)
         return st->err;
@@ -232,7 +307,7 @@ int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, 
     if (e != HPE_OK && e != HPE_PAUSED)
         return PN_EPARSE;
     if (!st->complete) {
-        if (!st->headers_done && *parsed - st->msg_start > st->lim->max_header_bytes)
+        if (!st->headers_done && *parsed - st->msg_start >= st->lim->max_header_bytes)
             return PN_EHEADERS;
         return PN_EAGAIN;
     }
@@ -303,6 +378,8 @@ int pn__http_error_status(int err)
         return 413;
     case PN_EVERSION:
         return 505;
+    case PN_EEXPECT:
+        return 417;
     default:
         return 400;
     }
@@ -324,6 +401,7 @@ const char *pn__http_reason(int status)
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 413: return "Content Too Large";
+    case 417: return "Expectation Failed";
     case 414: return "URI Too Long";
     case 426: return "Upgrade Required";
     case 429: return "Too Many Requests";

@@ -15,7 +15,7 @@
 static bool name_char(char c)
 {
     /* header and cookie names are RFC 9110 tokens; arg names as browsers send them */
-    return isalnum((unsigned char)c) || strchr("!#$%&'*+-.^_`|~[]", c);
+    return isalnum((unsigned char)c) || (c && strchr("!#$%&'*+-.^_`|~[]", c));
 }
 
 int pn__key_spec_parse(const char *spec, size_t len, struct pn_key_spec *out, char *err,

@@ -32,6 +32,15 @@ const char *pn_request_header(const pn_request *r, const char *name, const char 
     return v.ptr ? copy(r, v) : def;
 }
 
+static pn_str blank_trim(pn_str s)
+{
+    while (s.len && (s.ptr[0] == ' ' || s.ptr[0] == '\t'))
+        s.ptr++, s.len--;
+    while (s.len && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t'))
+        s.len--;
+    return s;
+}
+
 const char *pn_request_cookie(const pn_request *r, const char *name, const char *def)
 {
     if (!r || !name)
@@ -49,8 +58,8 @@ const char *pn_request_cookie(const pn_request *r, const char *name, const char 
             while (j < c.len && c.ptr[j] != ';')
                 j++;
             const char *eq = memchr(c.ptr + i, '=', j - i);
-            if (eq && pn__str_eq((pn_str){c.ptr + i, (size_t)(eq - c.ptr) - i}, want)) {
-                pn_str v = {eq + 1, (size_t)(c.ptr + j - (eq + 1))};
+            if (eq && pn__str_eq(blank_trim((pn_str){c.ptr + i, (size_t)(eq - c.ptr) - i}), want)) {
+                pn_str v = blank_trim((pn_str){eq + 1, (size_t)(c.ptr + j - (eq + 1))});
                 if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
                     v.ptr++, v.len -= 2;
                 return copy(r, v);

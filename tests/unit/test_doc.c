@@ -1,0 +1,789 @@
+/*
+ * test_doc: sessions and the builders of pane.h — strings copied into the arena, children
+ * linked in order, misuse recorded with the app's file and line (never a failure), the page
+ * template, Number formatting ("{value}", "{value:.Nf}"), colour stops, and the CSS colour and
+ * length checks that keep app-given values from breaking out of a style attribute.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "doc/doc.h"
+
+static int setup(void **state)
+{
+    *state = pn__session_new(&(struct pn_session_init){
+        .app_name = "weather", .query = PN_STRLIT("city=New+York&bad=%FF&empty=")});
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    pn__session_free(*state);
+    return 0;
+}
+
+/* The n-th (0-based) misuse message, or NULL. */
+static const struct pn_misuse *misuse_at(pn_session *s, unsigned n)
+{
+    const struct pn_misuse *m = s->misuse;
+    while (m && n--)
+        m = m->next;
+    return m;
+}
+
+static void assert_misuse(pn_session *s, unsigned idx, int line, const char *contains)
+{
+    const struct pn_misuse *m = misuse_at(s, idx);
+    if (!m)
+        fail_msg("no misuse #%u recorded (want one containing \"%s\")", idx, contains);
+    if (!strstr(m->msg, contains))
+        fail_msg("misuse #%u is \"%s\", want it to contain \"%s\"", idx, m->msg, contains);
+    assert_non_null(m->here.file);
+    assert_non_null(strstr(m->here.file, "test_doc.c"));
+    assert_int_equal(m->here.line, line);
+}
+
+static int nchildren(const pn_node *n)
+{
+    int k = 0;
+    for (const pn_node *c = n->first; c; c = c->next)
+        k++;
+    return k;
+}
+
+/* ---- session ---- */
+
+static void test_session_new_copies_its_inputs(void **state)
+{
+    (void)state;
+    char name[] = "weather";
+    char query[] = "a=1";
+    pn_session *s = pn__session_new(
+        &(struct pn_session_init){.app_name = name, .query = {query, strlen(query)}});
+    name[0] = 'X';
+    query[0] = 'X';
+    assert_string_equal(s->app_name, "weather");
+    assert_string_equal(s->query, "a=1");
+    assert_int_equal(s->nmisuse, 0);
+    assert_null(s->root.first);
+    assert_ptr_equal(s->root.desc, &pn__kinds[PN_KIND_COLUMN]);
+    pn__session_free(s);
+    pn_session *d = pn__session_new(&(struct pn_session_init){0});
+    assert_string_equal(d->app_name, "app");
+    assert_string_equal(d->query, "");
+    pn__session_free(d);
+    pn__session_free(NULL);
+}
+
+static void test_session_arg_decodes_and_falls_back_to_default(void **state)
+{
+    pn_session *s = *state;
+    assert_string_equal(pn_session_arg(s, "city", "Berlin"), "New York");
+    assert_string_equal(pn_session_arg(s, "missing", "Berlin"), "Berlin");
+    assert_string_equal(pn_session_arg(s, "bad", "Berlin"), "Berlin"); /* not UTF-8 */
+    assert_string_equal(pn_session_arg(s, "empty", "Berlin"), "");
+    assert_null(pn_session_arg(s, "missing", NULL));
+    assert_string_equal(pn_session_arg(NULL, "city", "d"), "d");
+    assert_string_equal(pn_session_arg(s, NULL, "d"), "d");
+}
+
+static void test_session_arg_result_lives_in_the_arena(void **state)
+{
+    pn_session *s = *state;
+    char def[] = "Berlin";
+    const char *v = pn_session_arg(s, "missing", def);
+    def[0] = 'X';
+    assert_string_equal(v, "Berlin"); /* a copy, not the caller's buffer */
+}
+
+static void test_fmt_formats_into_the_arena(void **state)
+{
+    pn_session *s = *state;
+    assert_string_equal(pn_fmt(s, "%s Weather", "Rome"), "Rome Weather");
+    assert_string_equal(pn_fmt(s, "%d%%", 21), "21%");
+    size_t before = s->arena.total;
+    const char *big = pn_fmt(s, "%05000d", 1);
+    assert_int_equal(strlen(big), 5000);
+    assert_true(s->arena.total >= before + 5001);
+}
+
+/* ---- builders ---- */
+
+static void test_builders_copy_strings_into_the_arena(void **state)
+{
+    pn_session *s = *state;
+    char name[] = "Temperature", fmt[] = "{value} C", title[] = "Sensors";
+    pn_node *n = pn_number(s, .name = name, .format = fmt, .value = 21);
+    pn_node *c = pn_card(s, .title = title, .items = PN_ITEMS(n));
+    memset(name, 'X', sizeof name - 1);
+    memset(fmt, 'X', sizeof fmt - 1);
+    memset(title, 'X', sizeof title - 1);
+    assert_string_equal(n->o.number.name, "Temperature");
+    assert_string_equal(n->o.number.format, "{value} C");
+    assert_string_equal(c->o.card.title, "Sensors");
+    assert_true(n->o.number.value == 21);
+    assert_int_equal(s->nmisuse, 0);
+}
+
+static void test_builders_give_ids_in_creation_order(void **state)
+{
+    pn_session *s = *state;
+    pn_node *a = pn_html(s, .html = "<hr>");
+    pn_node *b = pn_markdown(s, .text = "# x");
+    pn_node *c = pn_row(s, a, b);
+    assert_int_equal(a->id, 1);
+    assert_int_equal(b->id, 2);
+    assert_int_equal(c->id, 3);
+    assert_ptr_equal(a->desc, &pn__kinds[PN_KIND_HTML]);
+    assert_ptr_equal(b->desc, &pn__kinds[PN_KIND_MARKDOWN]);
+    assert_ptr_equal(c->desc, &pn__kinds[PN_KIND_ROW]);
+    assert_ptr_equal(a->s, s);
+}
+
+static void test_builders_record_where_the_app_called_them(void **state)
+{
+    pn_session *s = *state;
+    int line = __LINE__ + 1;
+    pn_node *n = pn_number(s, .value = 1);
+    assert_non_null(strstr(n->here.file, "test_doc.c"));
+    assert_int_equal(n->here.line, line);
+}
+
+static void test_items_become_children_in_order(void **state)
+{
+    pn_session *s = *state;
+    pn_node *a = pn_number(s, .value = 1);
+    pn_node *b = pn_number(s, .value = 2);
+    pn_node *c = pn_number(s, .value = 3);
+    pn_node *card = pn_card(s, .title = "t", .items = PN_ITEMS(a, b, c));
+    assert_int_equal(nchildren(card), 3);
+    assert_ptr_equal(card->first, a);
+    assert_ptr_equal(a->next, b);
+    assert_ptr_equal(b->next, c);
+    assert_ptr_equal(card->last, c);
+    assert_null(c->next);
+    assert_ptr_equal(a->parent, card);
+    assert_ptr_equal(c->parent, card);
+    assert_null(card->o.card.items); /* the children list is the truth */
+    assert_int_equal(s->nmisuse, 0);
+}
+
+static void test_row_and_column_short_and_full_forms_agree(void **state)
+{
+    pn_session *s = *state;
+    pn_node *a = pn_html(s, .html = "a"), *b = pn_html(s, .html = "b");
+    pn_node *c = pn_html(s, .html = "c"), *d = pn_html(s, .html = "d");
+    pn_node *r1 = pn_row(s, a, b);
+    pn_node *r2 = pn_row_ex(s, .items = PN_ITEMS(c, d));
+    pn_node *col = pn_column(s, r1, r2);
+    pn_node *empty = pn_column_ex(s);
+    assert_int_equal(nchildren(r1), 2);
+    assert_int_equal(nchildren(r2), 2);
+    assert_int_equal(nchildren(col), 2);
+    assert_int_equal(nchildren(empty), 0);
+    assert_ptr_equal(col->desc, &pn__kinds[PN_KIND_COLUMN]);
+}
+
+static void test_append_adds_children_after_construction(void **state)
+{
+    pn_session *s = *state;
+    pn_node *col = pn_column_ex(s);
+    pn_node *kids[5];
+    for (int i = 0; i < 5; i++) {
+        kids[i] = pn_number(s, .value = i);
+        pn_append(col, kids[i]);
+    }
+    assert_int_equal(nchildren(col), 5);
+    int i = 0;
+    for (pn_node *c = col->first; c; c = c->next)
+        assert_ptr_equal(c, kids[i++]);
+    assert_int_equal(s->nmisuse, 0);
+}
+
+static void test_servable_adds_to_the_root_in_order(void **state)
+{
+    pn_session *s = *state;
+    pn_node *a = pn_html(s, .html = "1"), *b = pn_html(s, .html = "2");
+    pn_servable(s, a);
+    pn_servable(s, b);
+    assert_ptr_equal(s->root.first, a);
+    assert_ptr_equal(s->root.last, b);
+    assert_ptr_equal(a->parent, &s->root);
+}
+
+/* ---- misuse ---- */
+
+static void test_append_null_child_is_recorded_with_file_and_line(void **state)
+{
+    pn_session *s = *state;
+    pn_node *col = pn_column_ex(s);
+    int line = __LINE__ + 1;
+    pn_append(col, NULL);
+    assert_int_equal(s->nmisuse, 1);
+    assert_misuse(s, 0, line, "NULL child");
+    assert_int_equal(nchildren(col), 0);
+}
+
+static void test_servable_null_is_recorded(void **state)
+{
+    pn_session *s = *state;
+    int line = __LINE__ + 1;
+    pn_servable(s, NULL);
+    assert_int_equal(s->nmisuse, 1);
+    assert_misuse(s, 0, line, "NULL child");
+    assert_null(s->root.first);
+}
+
+/* pane.h: "Misuse — a NULL child … — is recorded on the session". A child expression that
+ * yields NULL inside PN_ITEMS must be recorded too, and must not silently drop the children
+ * after it. */
+static void test_items_with_null_child_is_recorded_and_keeps_later_children(void **state)
+{
+    pn_session *s = *state;
+    pn_node *a = pn_html(s, .html = "a"), *missing = NULL, *b = pn_html(s, .html = "b");
+    pn_node *row = pn_row(s, a, missing, b);
+    assert_int_equal(s->nmisuse, 1);
+    assert_ptr_equal(row->first, a);
+    assert_ptr_equal(row->last, b);
+}
+
+static void test_items_with_only_a_null_child_is_recorded(void **state)
+{
+    pn_session *s = *state;
+    pn_node *missing = NULL;
+    pn_card(s, .title = "x", .items = PN_ITEMS(missing));
+    assert_int_equal(s->nmisuse, 1);
+}
+
+static void test_child_with_a_parent_cannot_be_added_again(void **state)
+{
+    pn_session *s = *state;
+    pn_node *n = pn_number(s, .value = 1);
+    pn_node *c1 = pn_card(s, .items = PN_ITEMS(n));
+    int line = __LINE__ + 1;
+    pn_node *c2 = pn_card(s, .items = PN_ITEMS(n));
+    assert_int_equal(s->nmisuse, 1);
+    assert_misuse(s, 0, line, "already has a parent");
+    assert_ptr_equal(n->parent, c1);
+    assert_int_equal(nchildren(c2), 0);
+    pn_servable(s, c1);
+    pn_servable(s, c1);
+    assert_int_equal(s->nmisuse, 2);
+    assert_int_equal(nchildren(&s->root), 1);
+}
+
+static void test_node_cannot_contain_itself(void **state)
+{
+    pn_session *s = *state;
+    pn_node *outer = pn_column_ex(s);
+    pn_node *inner = pn_column_ex(s);
+    pn_append(outer, inner);
+    int line = __LINE__ + 1;
+    pn_append(inner, outer);
+    assert_int_equal(s->nmisuse, 1);
+    assert_misuse(s, 0, line, "cannot contain itself");
+    assert_null(outer->parent);
+    pn_append(outer, outer);
+    assert_int_equal(s->nmisuse, 2);
+    assert_int_equal(nchildren(outer), 1);
+}
+
+static void test_root_cannot_be_a_child(void **state)
+{
+    pn_session *s = *state;
+    pn_node *col = pn_column_ex(s);
+    pn_append(col, &s->root);
+    assert_int_equal(s->nmisuse, 1);
+    assert_null(s->root.parent);
+}
+
+static void test_node_from_another_session_is_refused(void **state)
+{
+    pn_session *s = *state;
+    pn_session *other = pn__session_new(&(struct pn_session_init){.app_name = "other"});
+    pn_node *foreign = pn_number(other, .value = 1);
+    pn_node *col = pn_column_ex(s);
+    int line = __LINE__ + 1;
+    pn_append(col, foreign);
+    unsigned mine = s->nmisuse, theirs = other->nmisuse;
+    bool attached = foreign->parent != NULL;
+    pn__session_free(other);
+    assert_int_equal(mine, 1);
+    assert_int_equal(theirs, 0);
+    assert_false(attached);
+    assert_misuse(s, 0, line, "another session");
+}
+
+static void test_append_to_a_leaf_is_refused(void **state)
+{
+    pn_session *s = *state;
+    pn_node *num = pn_number(s, .value = 1);
+    pn_node *html = pn_html(s, .html = "x");
+    int line = __LINE__ + 1;
+    pn_append(num, html);
+    assert_int_equal(s->nmisuse, 1);
+    assert_misuse(s, 0, line, "has no children");
+    assert_null(html->parent);
+    assert_null(num->first);
+}
+
+static void test_append_with_null_parent_is_recorded_on_the_child(void **state)
+{
+    pn_session *s = *state;
+    pn_node *html = pn_html(s, .html = "x");
+    pn_append(NULL, html);
+    assert_int_equal(s->nmisuse, 1);
+    pn_append(NULL, NULL); /* nothing to record it on: must not crash */
+    assert_int_equal(s->nmisuse, 1);
+}
+
+static void test_misuse_is_kept_in_order_and_counted(void **state)
+{
+    pn_session *s = *state;
+    pn_node *leaf = pn_html(s, .html = "x");
+    pn_append(leaf, NULL);
+    pn_servable(s, NULL);
+    pn_number(s, .font_size = "huge");
+    assert_int_equal(s->nmisuse, 3);
+    assert_non_null(strstr(misuse_at(s, 0)->msg, "has no children"));
+    assert_non_null(strstr(misuse_at(s, 1)->msg, "NULL child"));
+    assert_non_null(strstr(misuse_at(s, 2)->msg, "font_size"));
+    assert_null(misuse_at(s, 3));
+}
+
+/* ---- template ---- */
+
+static void test_template_copies_and_validates_colours(void **state)
+{
+    pn_session *s = *state;
+    char title[] = "Rome Weather";
+    pn_template(s, .name = "material", .title = title, .header_background = "#0072b5",
+                .header_color = "white");
+    title[0] = 'X';
+    assert_string_equal(s->tmpl.name, "material");
+    assert_string_equal(s->tmpl.title, "Rome Weather");
+    assert_string_equal(s->tmpl.header_background, "#0072b5");
+    assert_string_equal(s->tmpl.header_color, "white");
+    assert_int_equal(s->nmisuse, 0);
+    int line = __LINE__ + 1;
+    pn_template(s, .header_background = "red;background:url(x)", .header_color = "\"><script>");
+    assert_int_equal(s->nmisuse, 2);
+    assert_misuse(s, 0, line, "header_background");
+    assert_misuse(s, 1, line, "header_color");
+    assert_null(s->tmpl.header_background);
+    assert_null(s->tmpl.header_color);
+    assert_null(s->tmpl.name); /* a later call replaces the earlier one */
+    assert_int_equal(s->tmpl_here.line, line);
+}
+
+/* ---- Number ---- */
+
+static void test_number_invalid_sizes_and_colour_are_recorded_and_defaulted(void **state)
+{
+    pn_session *s = *state;
+    int line = __LINE__ + 1;
+    pn_node *n = pn_number(s, .font_size = "54pt;color:red", .title_size = "big",
+                           .default_color = "url(javascript:x)");
+    assert_int_equal(s->nmisuse, 3);
+    assert_misuse(s, 0, line, "default_color");
+    assert_misuse(s, 1, line, "font_size");
+    assert_misuse(s, 2, line, "title_size");
+    assert_null(n->o.number.font_size);
+    assert_null(n->o.number.title_size);
+    assert_null(n->o.number.default_color);
+    pn_node *ok = pn_number(s, .font_size = "54pt", .title_size = "1.5em", .default_color = "#abc");
+    assert_string_equal(ok->o.number.font_size, "54pt");
+    assert_string_equal(ok->o.number.title_size, "1.5em");
+    assert_string_equal(ok->o.number.default_color, "#abc");
+    assert_int_equal(s->nmisuse, 3);
+}
+
+static void test_number_colour_stops_are_copied_and_bad_ones_dropped(void **state)
+{
+    pn_session *s = *state;
+    pn_color_stop stops[] = {{0, "blue"}, {30, "bad;colour"}, {1e9, "red"}, {0, NULL}};
+    int line = __LINE__ + 1;
+    pn_node *n = pn_number(s, .value = 10, .colors = stops);
+    stops[0].color = "green";
+    stops[0].below = 99;
+    assert_int_equal(s->nmisuse, 1);
+    assert_misuse(s, 0, line, "colors");
+    const pn_color_stop *c = n->o.number.colors;
+    assert_string_equal(c[0].color, "blue");
+    assert_true(c[0].below == 0);
+    assert_string_equal(c[1].color, "red");
+    assert_null(c[2].color);
+}
+
+static void test_number_color_picks_first_stop_below_then_default(void **state)
+{
+    (void)state;
+    pn_number_opts o = {
+        .colors = PN_COLORS({0, "blue"}, {30, "green"}, {1e9, "red"}),
+        .default_color = "black",
+    };
+    o.value = -5;
+    assert_string_equal(pn__number_color(&o), "blue");
+    o.value = 0; /* not below 0 */
+    assert_string_equal(pn__number_color(&o), "green");
+    o.value = 29.9;
+    assert_string_equal(pn__number_color(&o), "green");
+    o.value = 30;
+    assert_string_equal(pn__number_color(&o), "red");
+    o.value = 2e9;
+    assert_string_equal(pn__number_color(&o), "black");
+    o.value = NAN;
+    assert_string_equal(pn__number_color(&o), "black");
+    o.default_color = NULL;
+    assert_null(pn__number_color(&o));
+    pn_number_opts none = {.value = 1};
+    assert_null(pn__number_color(&none));
+}
+
+static const char *fmt_value(struct pn_buf *b, const char *format, double v)
+{
+    pn__buf_reset(b);
+    pn_number_opts o = {.format = format};
+    int rc = pn__number_format(&o, v, b);
+    if (rc != 0)
+        fail_msg("format \"%s\" of %g: %s", format ? format : "(default)", v, pn__strerror(rc));
+    return b->data ? b->data : "";
+}
+
+static void test_number_format_default_is_shortest_round_trip(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1024);
+    assert_string_equal(fmt_value(&b, NULL, 21), "21");
+    assert_string_equal(fmt_value(&b, NULL, 3.5), "3.5");
+    assert_string_equal(fmt_value(&b, NULL, -20), "-20");
+    assert_string_equal(fmt_value(&b, NULL, 0.1), "0.1");
+    assert_string_equal(fmt_value(&b, NULL, 1.0 / 3), "0.3333333333333333");
+    assert_string_equal(fmt_value(&b, NULL, -0.0), "0");
+    assert_string_equal(fmt_value(&b, NULL, 123456789012.0), "123456789012");
+    double third = strtod(fmt_value(&b, NULL, 2.0 / 3), NULL);
+    assert_true(third == 2.0 / 3);
+    assert_string_equal(fmt_value(&b, "{value}", 1e20), "1e+20");
+    assert_string_equal(fmt_value(&b, NULL, 1e-7), "1e-07");
+    pn__buf_fini(&b);
+}
+
+static void test_number_format_fixed_decimals(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1024);
+    assert_string_equal(fmt_value(&b, "{value:.1f}", 3.14159), "3.1");
+    assert_string_equal(fmt_value(&b, "{value:.0f} °C", 21.7), "22 °C");
+    assert_string_equal(fmt_value(&b, "{value:.3f}", 2), "2.000");
+    assert_string_equal(fmt_value(&b, "{value:.2f}", -0.0), "0.00");
+    assert_string_equal(fmt_value(&b, "{value:.2f}", -0.001), "-0.00");
+    assert_string_equal(fmt_value(&b, "{value:.20f}", 0.5), "0.50000000000000000000");
+    const char *huge = fmt_value(&b, "{value:.20f}", 1.7976931348623157e308);
+    assert_int_equal(strlen(huge), 309 + 1 + 20);
+    pn__buf_fini(&b);
+}
+
+static void test_number_format_keeps_surrounding_text(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1024);
+    assert_string_equal(fmt_value(&b, "{value}%", 42), "42%");
+    assert_string_equal(fmt_value(&b, "T = {value} C, {value:.1f}!", 1.25), "T = 1.25 C, 1.2!");
+    assert_string_equal(fmt_value(&b, "no placeholder", 1), "no placeholder");
+    assert_string_equal(fmt_value(&b, "", 1), "");
+    assert_string_equal(fmt_value(&b, "%s%d%n", 1), "%s%d%n"); /* not a printf format */
+    assert_string_equal(fmt_value(&b, "{{value}}", 7), "{7}");
+    pn__buf_fini(&b);
+}
+
+static void test_number_format_unknown_placeholders_are_text(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1024);
+    assert_string_equal(fmt_value(&b, "{value", 1), "{value");
+    assert_string_equal(fmt_value(&b, "{valuex}", 1), "{valuex}");
+    assert_string_equal(fmt_value(&b, "{value:.21f}", 1), "{value:.21f}");
+    assert_string_equal(fmt_value(&b, "{value:.99999999999999999999f}", 1),
+                        "{value:.99999999999999999999f}");
+    assert_string_equal(fmt_value(&b, "{value:.2e}", 1), "{value:.2e}");
+    assert_string_equal(fmt_value(&b, "{value:.f}", 1), "{value:.f}");
+    assert_string_equal(fmt_value(&b, "{value:.2f", 1), "{value:.2f");
+    assert_string_equal(fmt_value(&b, "{value:.-2f}", 1), "{value:.-2f}");
+    assert_string_equal(fmt_value(&b, "{VALUE}", 1), "{VALUE}");
+    assert_string_equal(fmt_value(&b, "{value:.2f}{value", 1), "1.00{value");
+    pn__buf_fini(&b);
+}
+
+static void test_number_format_non_finite_values(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1024);
+    assert_non_null(strstr(fmt_value(&b, NULL, INFINITY), "inf"));
+    assert_non_null(strstr(fmt_value(&b, NULL, -INFINITY), "-inf"));
+    assert_non_null(strstr(fmt_value(&b, NULL, NAN), "nan"));
+    assert_non_null(strstr(fmt_value(&b, "{value:.2f}", INFINITY), "inf"));
+    pn__buf_fini(&b);
+}
+
+static void test_number_format_past_max_is_too_big(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 5);
+    pn_number_opts o = {.format = "{value:.10f}"};
+    assert_int_equal(pn__number_format(&o, 1, &b), PN_ETOOBIG);
+    pn__buf_fini(&b);
+}
+
+/* STYLE §3.5: out-params are untouched on failure. A format that fails half-way must not
+ * leave half a value behind for the renderer to emit. */
+static void test_number_format_failure_leaves_out_untouched(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 8);
+    pn__buf_puts(&b, "<");
+    pn_number_opts o = {.format = "abc{value:.10f}"};
+    int rc = pn__number_format(&o, 1, &b);
+    char got[16];
+    snprintf(got, sizeof got, "%s", b.data);
+    size_t len = b.len;
+    pn__buf_fini(&b);
+    assert_int_equal(rc, PN_ETOOBIG);
+    assert_int_equal(len, 1);
+    assert_string_equal(got, "<");
+}
+
+/* ---- CSS checks ---- */
+
+static void test_css_color_accepts_hex_named_and_functions(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "#fff",
+        "#FFFF",
+        "#0072b5",
+        "#0072b5cc",
+        "red",
+        "rebeccapurple",
+        "transparent",
+        "rgb(0, 114, 181)",
+        "rgba(0,0,0,0.5)",
+        "rgb(0 0 0 / 50%)",
+        "hsl(120deg 50% 50%)",
+        "hsla(120, 50%, 50%, .3)",
+        "hsl(1rad,2%,3%)",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (!pn__css_color_ok(good[i]))
+            fail_msg("\"%s\" rejected", good[i]);
+}
+
+static void test_css_color_rejects_anything_that_could_escape_a_style(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "",
+        "#",
+        "#ff",
+        "#fffff",
+        "#fffffff",
+        "#ggg",
+        "#fff;",
+        "red;",
+        "red blue",
+        " red",
+        "red ",
+        "rgb(1,2,3);x:y",
+        "rgb(1,2,3)x",
+        "url(x)",
+        "expression(alert(1))",
+        "rgb(\"1\")",
+        "rgb(1,2,3",
+        "rgb1,2,3)",
+        "(1,2,3)",
+        "rgb(1;2)",
+        "rgb((1))",
+        "\"red\"",
+        "red}",
+        "red<",
+        "var(--x)",
+        "calc(1+2)",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 65 letters */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (pn__css_color_ok(bad[i]))
+            fail_msg("\"%s\" accepted", bad[i]);
+}
+
+static void test_css_length_accepts_number_with_unit_or_bare_zero(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"12px", "1.5em", "54pt", "80%", "2rem", "0",    "0.0",
+                                       ".5em", "10vw",  "10vh", "1ex", "2ch",  "18pt", "00"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (!pn__css_length_ok(good[i]))
+            fail_msg("\"%s\" rejected", good[i]);
+}
+
+static void test_css_length_rejects_everything_else(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "",          "px",    "5",     "1.5",   "-1px",           "+1px",
+        "12 px",     " 12px", "12px ", "12px;", "12px;color:red", "1e3px",
+        ".px",       ".",     "12pxx", "12cm;", "12\"",           "1234567890123px",
+        "calc(1px)", "12p",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (pn__css_length_ok(bad[i]))
+            fail_msg("\"%s\" accepted", bad[i]);
+}
+
+/* ---- kind table ---- */
+
+static bool has_prop(const struct pn_kind_desc *d, const char *name, enum pn_prop_type type,
+                     size_t offset)
+{
+    for (size_t i = 0; i < d->nprops; i++)
+        if (strcmp(d->props[i].name, name) == 0)
+            return d->props[i].type == type && d->props[i].offset == offset;
+    return false;
+}
+
+#define ASSERT_PROP(kind, T, field, type)                                                          \
+    do {                                                                                           \
+        if (!has_prop(&pn__kinds[kind], #field, type, offsetof(T, field)))                         \
+            fail_msg("%s: no property " #field " of the right type and offset",                    \
+                     pn__kinds[kind].name);                                                        \
+    } while (0)
+
+static void test_kind_table_describes_every_option_field(void **state)
+{
+    (void)state;
+    ASSERT_PROP(PN_KIND_ROW, pn_row_opts, items, PN_PROP_ITEMS);
+    ASSERT_PROP(PN_KIND_COLUMN, pn_column_opts, items, PN_PROP_ITEMS);
+    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, items, PN_PROP_ITEMS);
+    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, title, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, hide_header, PN_PROP_BOOL);
+    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, collapsed, PN_PROP_BOOL);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, name, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, value, PN_PROP_DOUBLE);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, format, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, colors, PN_PROP_COLORS);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, default_color, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, font_size, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, title_size, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_MARKDOWN, pn_markdown_opts, text, PN_PROP_STR);
+    ASSERT_PROP(PN_KIND_HTML, pn_html_opts, html, PN_PROP_RAW);
+    assert_int_equal(pn__kinds[PN_KIND_CARD].nprops, 4);
+    assert_int_equal(pn__kinds[PN_KIND_NUMBER].nprops, 7);
+}
+
+static void test_kind_table_is_consistent(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < PN_KIND_COUNT; k++) {
+        const struct pn_kind_desc *d = &pn__kinds[k];
+        assert_int_equal(d->kind, k);
+        assert_non_null(d->name);
+        assert_true(strncmp(d->css_class, "pn-", 3) == 0);
+        assert_true(d->opts_size > 0);
+        assert_true(d->nprops > 0);
+        for (size_t i = 0; i < d->nprops; i++) {
+            assert_true(d->props[i].offset < d->opts_size);
+            for (size_t j = 0; j < i; j++) {
+                assert_string_not_equal(d->props[i].name, d->props[j].name);
+                assert_int_not_equal(d->props[i].offset, d->props[j].offset);
+            }
+            if (d->props[i].type == PN_PROP_ITEMS)
+                assert_true(d->container);
+        }
+        assert_ptr_equal(pn__kind_find(pn__str(d->name)), d);
+    }
+    assert_true(pn__kinds[PN_KIND_ROW].container);
+    assert_false(pn__kinds[PN_KIND_NUMBER].container);
+    assert_null(pn__kind_find(PN_STRLIT("number"))); /* Panel's names are case-sensitive */
+    assert_null(pn__kind_find(PN_STRLIT("Num")));
+    assert_null(pn__kind_find(PN_STRLIT("")));
+    assert_ptr_equal(pn__kind_find((pn_str){"NumberX", 6}), &pn__kinds[PN_KIND_NUMBER]);
+}
+
+/* A session with many nodes frees everything it owns (LeakSanitizer checks in the asan
+ * build), and its arena stays proportional to what was built. */
+static void test_session_free_releases_a_large_tree(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "big"});
+    pn_node *col = pn_column_ex(s);
+    for (int i = 0; i < 2000; i++)
+        pn_append(col, pn_card(s, .title = pn_fmt(s, "card %d", i),
+                               .items = PN_ITEMS(pn_number(s, .value = i, .name = "n"))));
+    pn_servable(s, col);
+    assert_int_equal(nchildren(col), 2000);
+    assert_int_equal(s->nmisuse, 0);
+    assert_true(s->arena.total < 2000 * 1024);
+    pn__session_free(s);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    pn__log_level = PN_LOG_ERROR; /* misuse is logged at warn: keep the test output readable */
+    const struct CMUnitTest tests[] = {
+        T(test_session_new_copies_its_inputs),
+        T(test_session_arg_decodes_and_falls_back_to_default),
+        T(test_session_arg_result_lives_in_the_arena),
+        T(test_fmt_formats_into_the_arena),
+        T(test_builders_copy_strings_into_the_arena),
+        T(test_builders_give_ids_in_creation_order),
+        T(test_builders_record_where_the_app_called_them),
+        T(test_items_become_children_in_order),
+        T(test_row_and_column_short_and_full_forms_agree),
+        T(test_append_adds_children_after_construction),
+        T(test_servable_adds_to_the_root_in_order),
+        T(test_append_null_child_is_recorded_with_file_and_line),
+        T(test_servable_null_is_recorded),
+        T(test_items_with_null_child_is_recorded_and_keeps_later_children),
+        T(test_items_with_only_a_null_child_is_recorded),
+        T(test_child_with_a_parent_cannot_be_added_again),
+        T(test_node_cannot_contain_itself),
+        T(test_root_cannot_be_a_child),
+        T(test_node_from_another_session_is_refused),
+        T(test_append_to_a_leaf_is_refused),
+        T(test_append_with_null_parent_is_recorded_on_the_child),
+        T(test_misuse_is_kept_in_order_and_counted),
+        T(test_template_copies_and_validates_colours),
+        T(test_number_invalid_sizes_and_colour_are_recorded_and_defaulted),
+        T(test_number_colour_stops_are_copied_and_bad_ones_dropped),
+        T(test_number_color_picks_first_stop_below_then_default),
+        T(test_number_format_default_is_shortest_round_trip),
+        T(test_number_format_fixed_decimals),
+        T(test_number_format_keeps_surrounding_text),
+        T(test_number_format_unknown_placeholders_are_text),
+        T(test_number_format_non_finite_values),
+        T(test_number_format_past_max_is_too_big),
+        T(test_number_format_failure_leaves_out_untouched),
+        T(test_css_color_accepts_hex_named_and_functions),
+        T(test_css_color_rejects_anything_that_could_escape_a_style),
+        T(test_css_length_accepts_number_with_unit_or_bare_zero),
+        T(test_css_length_rejects_everything_else),
+        T(test_kind_table_describes_every_option_field),
+        T(test_kind_table_is_consistent),
+        T(test_session_free_releases_a_large_tree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
