@@ -68,13 +68,15 @@ trap 'exit 130' INT TERM
 
 # ---- pane --------------------------------------------------------------------------------------
 mkdir -p "$tmp/cache" "$tmp/www" "$tmp/nginx"
+: >"$tmp/pane.out"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck disable=SC2086 # PANE_ARGS is a list of flags
 XDG_CACHE_HOME=$tmp/cache taskset -c 0 "$PANE_BIN" serve --port 0 --address 127.0.0.1 \
     --log-level warn $PANE_ARGS "$APP" >"$tmp/pane.out" 2>"$tmp/pane.err" &
 pane_pid=$!
 pane_url=
 for ((i = 0; i < 600; i++)); do # 60 s: the first start compiles the app
-    pane_url=$(sed -n 's/^pane: serving \(http:[^ ]*\).*/\1/p' "$tmp/pane.out" | head -n 1)
+    pane_url=$(sed -n 's/^pane: serving \(http:[^ ]*\).*/\1/p' "$tmp/pane.out" | head -n 1 || true)
     [[ -n $pane_url ]] && break
     if ! kill -0 "$pane_pid" 2>/dev/null; then
         echo "bench: pane exited:" >&2
@@ -177,8 +179,9 @@ header="| server | $(for ((i = 1; i <= RUNS; i++)); do printf 'run %d | ' "$i"; 
 sep="|---|$(for ((i = 1; i <= RUNS; i++)); do printf -- '---|'; done)---|"
 table=$(
     echo "Latest run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(nproc) cores ($cpu)."
-    echo "Command: \`$cmd\`; pane: \`$(basename "$PANE_BIN") serve $PANE_ARGS $APP\`; page: $bytes bytes of \`$ctype\`."
+    echo "Command: \`$cmd\`; pane: \`$(basename "$PANE_BIN") serve${PANE_ARGS:+ $PANE_ARGS} $APP\`; page: $bytes bytes of \`$ctype\`."
     echo "wrk: 1 thread on core 1, $CONNS connections, ${DURATION} s per run, runs alternating; servers on core 0."
+    echo "Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews both servers)."
     echo
     echo "$header"
     echo "$sep"

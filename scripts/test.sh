@@ -10,6 +10,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# the browser tests need playwright-core (package-lock.json pins it)
+if [[ ! -d node_modules/playwright-core || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "=== npm ci"
+    npm ci --no-audit --no-fund
+fi
+
 presets=("$@")
 ((${#presets[@]})) || presets=(dev asan)
 jobs=${PANE_TEST_JOBS:-2}

@@ -49,6 +49,12 @@ export async function startPane({ app = 'examples/weather.c', args = [] } = {}) 
   const exited = new Promise((res) => {
     child.on('exit', (code, signal) => res(signal ? `signal ${signal}` : code));
   });
+  // never leave a server behind, even when a test throws before stop()
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  exited.then(() => process.off('exit', killOnExit));
   const urls = [];
   let out = '';
   await new Promise((res, rej) => {

@@ -62,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -109,6 +110,8 @@ static const char *find(const char *hay, size_t n, const char *needle)
     size_t m = strlen(needle);
     if (m == 0)
         return hay;
+    if (!hay || n < m)
+        return NULL;
     return memmem(hay, n, needle, m);
 }
 
@@ -117,6 +120,8 @@ static const char *find_ci(const char *hay, size_t n, const char *needle)
     size_t m = strlen(needle);
     if (m == 0)
         return hay;
+    if (!hay)
+        return NULL;
     for (size_t i = 0; i + m <= n; i++)
         if (strncasecmp(hay + i, needle, m) == 0)
             return hay + i;
@@ -197,6 +202,9 @@ static int server_start(char *why, size_t whylen)
         return -1;
     }
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the harness, even if it crashes */
+        if (getppid() == 1)
+            _exit(127);
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
@@ -256,7 +264,7 @@ static int server_start(char *why, size_t whylen)
             snprintf(why, whylen, "cannot parse URL line '%.200s'", line);
             goto fail;
         }
-        server_port = atoi(colon + 1); /* digits checked below */
+        server_port = (int)strtol(colon + 1, NULL, 10); /* range checked below */
         snprintf(app_url_path, sizeof app_url_path, "%s", slash);
         if (server_port <= 0 || server_port > 65535 || strcmp(app_url_path, "/weather") != 0) {
             snprintf(why, whylen, "unexpected URL line '%.200s' (want http://127.0.0.1:PORT/weather)",
@@ -688,7 +696,10 @@ static void health_check(const char *after)
     if (rc == 0)
         return; /* a passing health check is not printed: it would double the output */
     char dead[256];
-    if (!server_alive(dead, sizeof dead)) {
+    bool alive = true;
+    for (int i = 0; i < 20 && (alive = server_alive(dead, sizeof dead)); i++)
+        sleep_ms(50); /* a dying process may not be reapable yet */
+    if (!alive) {
         char msg[900];
         snprintf(msg, sizeof msg, "%s; %s; restarting it", why, dead);
         report(name, false, msg);
@@ -790,7 +801,7 @@ static int decode(const char **pp, const char *end, struct pn_buf *out, int dept
                 snprintf(why, whylen, "unterminated repeat \\{N*...}");
                 return -1;
             }
-            for (long i = 0; i < cnt; i++)
+            for (long i = 0; i < cnt && unit.len > 0; i++)
                 if (pn__buf_append(out, unit.data, unit.len) != 0) {
                     pn__buf_fini(&unit);
                     goto toobig;
@@ -1198,11 +1209,18 @@ static bool check_page(const struct resp *r, const char *city_html, char *why, s
     snprintf(want, sizeof want, "<title>%s Weather</title>", city_html);
     if (!find(b, n, want))
         FAILF("no %s", want);
-    snprintf(want, sizeof want,
-             "<header class=\"pn-header\"><h1 class=\"pn-header-title\">%s Weather</h1></header>",
+    /* <header class="pn-header" ...> (other attributes allowed) holding exactly the h1 */
+    const char *hdr = find(b, n, "<header");
+    const char *hdr_gt = hdr ? memchr(hdr, '>', (size_t)(end - hdr)) : NULL;
+    const char *hdr_cls = hdr_gt ? find(hdr, (size_t)(hdr_gt - hdr), "class=\"") : NULL;
+    if (!hdr_gt || !hdr_cls || !class_has(hdr_cls + 7, hdr_gt, "pn-header"))
+        FAILF("no <header class=\"pn-header\">");
+    snprintf(want, sizeof want, "<h1 class=\"pn-header-title\">%s Weather</h1></header>",
              city_html);
-    if (!find(b, n, want))
-        FAILF("no %s", want);
+    if ((size_t)(end - hdr_gt - 1) < strlen(want) ||
+        memcmp(hdr_gt + 1, want, strlen(want)) != 0)
+        FAILF("<header class=\"pn-header\"> does not hold exactly %s: '%s'", want,
+              shown(hdr_gt + 1, (size_t)(end - hdr_gt - 1)));
     const char *main_at = find(b, n, "<main class=\"pn-main\" id=\"pn-main\">");
     const char *main_end = find(b, n, "</main>");
     if (!main_at || !main_end || main_end < main_at)
@@ -1287,8 +1305,9 @@ static int gunzip(const char *in, size_t n, struct pn_buf *out)
     return ok ? 0 : -1;
 }
 
-/* Copies s with every word that contains a digit replaced by '#': two renders of the page
- * differ in their random numbers and maybe a session token, not in anything else. */
+/* Copies s with every word ([A-Za-z0-9_-]+) that contains a digit or is 16 bytes or longer
+ * replaced by '#': two renders of the page differ in their random numbers and their session
+ * tokens (base64url), not in anything else. */
 static void mask_numbers(const char *s, size_t n, struct pn_buf *out)
 {
     size_t i = 0;
@@ -1298,7 +1317,7 @@ static void mask_numbers(const char *s, size_t n, struct pn_buf *out)
             bool digit = false;
             while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '_'))
                 digit |= isdigit((unsigned char)s[j++]) != 0;
-            if (digit)
+            if (digit || j - i >= 16)
                 pn__buf_putc(out, '#');
             else
                 pn__buf_append(out, s + i, j - i);
@@ -1509,7 +1528,7 @@ static bool chk_head(char *why, size_t whylen)
         FAILF("HEAD: %d", r1.status);
     size_t n;
     const char *cl = resp_header(&r1, "content-length", &n);
-    if (!cl || atol(cl) <= 0)
+    if (!cl || strtol(cl, NULL, 10) <= 0)
         FAILF("HEAD: no positive Content-Length");
     if (!header_has(&r1, "content-type", "text/html"))
         FAILF("HEAD: Content-Type is not text/html");
