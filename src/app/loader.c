@@ -75,7 +75,7 @@ static int write_if_changed(const char *path, const void *data, size_t len)
     pn__buf_fini(&cur);
     if (same)
         return 0;
-    char tmp[4096];
+    char tmp[4400];
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f)
@@ -130,7 +130,7 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
         snprintf(err, errlen, "CC is empty");
         return PN_ECOMPILE;
     }
-    char inc[4200];
+    char inc[4300];
     snprintf(inc, sizeof inc, "-I%s", incdir);
     const char *rest[] = {CFLAGS, inc, "-o", out, src, "-lm", NULL};
     for (int i = 0; rest[i]; i++)
