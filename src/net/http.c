@@ -210,8 +210,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     (void)buf;
     struct pn_http_conn *c = s->data;
     if (n == UV_ENOBUFS) {
-        /* the buffer is at its maximum and still no complete request */
         read_stop(c);
+        if (c->busy || c->writing)
+            return; /* pipelined bytes fill the buffer: wait until this response is written */
+        /* the buffer is at its maximum and still no complete request */
         pn__http_respond_text(c, c->ps.headers_done ? 413 : 431, NULL);
         return;
     }
@@ -268,8 +270,11 @@ static void process(struct pn_http_conn *c)
         read_start(c);
         return;
     }
-    read_stop(c);
+    /* reading goes on while the request is answered: what arrives meanwhile waits in the
+     * buffer (bounded; a full buffer pauses reading until the response is written), which
+     * saves two epoll_ctl calls per request on keep-alive connections */
     if (rc != 0) {
+        read_stop(c);
         pn__info("%s: bad request (%s)", c->peer, pn__strerror(rc));
         pn__http_respond_text(c, pn__http_error_status(rc), NULL);
         return;
@@ -400,7 +405,8 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
                         uv_buf_init((char *)(uintptr_t)body, (unsigned)body_len)};
     unsigned nbufs = (head_only || status == 304 || body_len == 0) ? 1 : 2;
     c->writing = true;
-    read_stop(c);
+    if (close)
+        read_stop(c);
     timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
         c->writing = false;
@@ -676,7 +682,8 @@ void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *p
                  req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
                  req->url.ptr, not_modified ? 304 : status, body > hdr_len ? body - hdr_len : 0);
     c->writing = true;
-    read_stop(c);
+    if (close)
+        read_stop(c);
     timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, body ? 2 : 1, on_write) != 0) {
         c->writing = false;
