@@ -176,6 +176,16 @@ void pn__buf_init(struct pn_buf *b, size_t max)
     b->max = max;
 }
 
+void pn__buf_init_fixed(struct pn_buf *b, char *mem, size_t cap)
+{
+    b->data = mem;
+    b->len = 0;
+    b->cap = cap;
+    b->max = cap ? cap - 1 : 0;
+    if (cap)
+        mem[0] = '\0';
+}
+
 void pn__buf_fini(struct pn_buf *b)
 {
     free(b->data);

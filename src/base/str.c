@@ -168,7 +168,30 @@ int pn__url_decode(const char *in, size_t n, struct pn_buf *out)
     return 0;
 }
 
-int pn__query_get(pn_str query, const char *name, struct pn_buf *out)
+/* Does the raw (still encoded) key decode to name? Decodes as it compares: no allocation. */
+static bool key_equals(const char *raw, size_t n, const char *name, size_t nlen)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++, k++) {
+        int c = (unsigned char)raw[i];
+        if (c == '%') {
+            if (i + 2 >= n)
+                return false;
+            int h = hexval((unsigned char)raw[i + 1]), l = hexval((unsigned char)raw[i + 2]);
+            if (h < 0 || l < 0)
+                return false;
+            c = h * 16 + l;
+            i += 2;
+        } else if (c == '+') {
+            c = ' ';
+        }
+        if (k >= nlen || (unsigned char)name[k] != c)
+            return false;
+    }
+    return k == nlen;
+}
+
+int pn__query_find(pn_str query, const char *name, pn_str *raw_value)
 {
     size_t nlen = strlen(name);
     size_t i = 0;
@@ -178,22 +201,21 @@ int pn__query_get(pn_str query, const char *name, struct pn_buf *out)
             j++;
         const char *eq = memchr(query.ptr + i, '=', j - i);
         size_t klen = eq ? (size_t)(eq - (query.ptr + i)) : j - i;
-        /* compare the decoded key with name: keys are short, decode into a small buffer */
-        struct pn_buf key;
-        pn__buf_init(&key, 1024);
-        int rc = pn__url_decode(query.ptr + i, klen, &key);
-        bool match = rc == 0 && key.len == nlen && memcmp(key.data ? key.data : "", name, nlen) == 0;
-        pn__buf_fini(&key);
-        if (match) {
-            size_t start = out->len;
-            if (!eq)
-                return pn__buf_append(out, "", 0);
-            rc = pn__url_decode(eq + 1, (size_t)(query.ptr + j - (eq + 1)), out);
-            if (rc)
-                out->len = start;
-            return rc;
+        if (key_equals(query.ptr + i, klen, name, nlen)) {
+            *raw_value = eq ? (pn_str){eq + 1, (size_t)(query.ptr + j - (eq + 1))}
+                            : (pn_str){query.ptr + j, 0};
+            return 0;
         }
         i = j + 1;
     }
     return PN_ENOTFOUND;
+}
+
+int pn__query_get(pn_str query, const char *name, struct pn_buf *out)
+{
+    pn_str raw;
+    int rc = pn__query_find(query, name, &raw);
+    if (rc)
+        return rc;
+    return raw.len ? pn__url_decode(raw.ptr, raw.len, out) : pn__buf_append(out, "", 0);
 }
