@@ -30,7 +30,7 @@ struct write_req {
     void (*release)(void *ud);
     void *release_ud;
     bool close;
-    char line[160]; /* status line, Server, Date, Connection of a prepared response */
+    char line[256]; /* status line, Server, Date, Connection of a prepared response */
 };
 
 static void process(struct pn_http_conn *c);
@@ -349,6 +349,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     if (r->etag && req && (status == 200) && etag_matches(req, r->etag)) {
         status = 304;
         body_len = 0;
+        vary = r->body_gz || r->compress; /* a 304 repeats the 200's Vary (RFC 9110 15.4.5) */
     } else if (req && status != 304 && (r->body_gz || r->compress)) {
         vary = true;
         if (req->accept_gzip && r->body_gz) {
@@ -640,6 +641,28 @@ void pn__http_server_stop(struct pn_http_server *srv)
     uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
 }
 
+/* The Vary and Cache-Control lines of a prepared header block, which a 304 must repeat
+ * (RFC 9110 15.4.5; the ETag line is written from etag). */
+static void lines_for_304(const char *p, size_t n, char *out, size_t outlen)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        const char *eol = memmem(p + i, n - i, "\r\n", 2);
+        if (!eol || eol == p + i)
+            break;
+        size_t len = (size_t)(eol - (p + i)) + 2;
+        pn_str name = {p + i, len > 14 ? 14 : len};
+        if ((pn__str_ieq((pn_str){p + i, len > 5 ? 5 : len}, PN_STRLIT("vary:")) ||
+             pn__str_ieq(name, PN_STRLIT("cache-control:"))) &&
+            o + len < outlen) {
+            memcpy(out + o, p + i, len);
+            o += len;
+        }
+        i += len;
+    }
+    out[o] = '\0';
+}
+
 void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *prepared,
                                size_t hdr_len, size_t len, const char *etag,
                                void (*release)(void *ud), void *ud)
@@ -663,12 +686,14 @@ void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *p
     wr->release_ud = ud;
     wr->close = close;
     int n;
-    if (not_modified)
+    if (not_modified) {
+        char keep[96];
+        lines_for_304(prepared, hdr_len, keep, sizeof keep);
         n = snprintf(wr->line, sizeof wr->line,
-                     "HTTP/1.1 304 Not Modified\r\nServer: pane\r\nDate: %s\r\nETag: %s\r\n%s\r\n",
-                     pn__http_date(), etag,
+                     "HTTP/1.1 304 Not Modified\r\nServer: pane\r\nDate: %s\r\nETag: %s\r\n%s%s\r\n",
+                     pn__http_date(), etag, keep,
                      close ? "Connection: close\r\n" : req->http_minor == 0 ? "Connection: keep-alive\r\n" : "");
-    else
+    } else
         n = snprintf(wr->line, sizeof wr->line, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n%s",
                      status, pn__http_reason(status), pn__http_date(),
                      close ? "Connection: close\r\n" : req->http_minor == 0 ? "Connection: keep-alive\r\n" : "");

@@ -179,7 +179,8 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
     e->key_len = key.len;
     char sha[65];
     pn__sha256_hex(page->html, page->html_len, sha);
-    snprintf(e->etag, sizeof e->etag, "\"%.16s\"", sha);
+    /* weak: the plain and the gzip bytes are one page (RFC 9110 §8.8.1) */
+    snprintf(e->etag, sizeof e->etag, "W/\"%.16s\"", sha);
     e->plain = prepare(page, e->etag, page->html, page->html_len, false, &e->plain_hdr,
                        &e->plain_len);
     char *gz = NULL;
@@ -191,7 +192,7 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
     e->bytes = sizeof *e + e->key_len + e->plain_len + e->gz_len;
     if (e->bytes > c->max_bytes) { /* bigger than the whole cache: serve it, never store it */
         c->too_big++;
-        return e;               /* the caller's reference is the only one */
+        return e;               /* the caller's reference is the only one; stored is false */
     }
     while (c->entries + 1 > c->max_entries || c->bytes + e->bytes > c->max_bytes) {
         c->evictions++;
@@ -206,6 +207,7 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
     c->entries++;
     c->bytes += e->bytes;
     c->inserts++;
+    e->stored = true;
     e->refs++; /* and the caller's */
     return e;
 }

@@ -15,7 +15,8 @@ struct pn_cache_entry {
     uint64_t hash;
     char *key;
     size_t key_len;
-    char etag[24]; /* quoted */
+    char etag[24]; /* weak and quoted: W/"…" */
+    bool stored;   /* false for a page too big to keep (served once, then freed) */
     /* wire form: header lines after Date/Connection, the blank line, then the body */
     char *plain, *gz;
     size_t plain_len, plain_hdr, gz_len, gz_hdr;

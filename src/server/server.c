@@ -209,8 +209,9 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     e = pn__cache_put(srv->cache, key, hash,
                       &(struct pn_cache_page){page.data, page.len, page_headers});
     pn__buf_fini(&page);
-    char headers[512];
-    snprintf(headers, sizeof headers, "%sX-Pane-Cache: miss\r\n", page_headers);
+    char headers[1024];
+    snprintf(headers, sizeof headers, "%sX-Pane-Cache: %s\r\n", page_headers,
+             e->stored ? "miss" : "bypass");
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
                                                 .content_type = "text/html; charset=utf-8",
                                                 .headers = headers,

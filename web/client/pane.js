@@ -139,6 +139,22 @@
       if (n && typeof n === 'object') props.set(n.id, Object.assign({}, n.props)), walk(n.children);
   }
 
+  // Makes `to`'s children those of `from`, keeping every element whose tag and attributes
+  // already match (recursively): only the nodes that differ are replaced.
+  function morph(to, from) {
+    const a = [...to.childNodes], b = [...from.childNodes];
+    if (a.length !== b.length) return void to.replaceChildren(...b);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i], y = b[i];
+      if (x.nodeType === 1 && y.nodeType === 1 && x.localName === y.localName &&
+          x.attributes.length === y.attributes.length &&
+          [...x.attributes].every((at) => y.getAttribute(at.name) === at.value) &&
+          x.localName !== 'template') morph(x, y);
+      else if (x.nodeType === 3 && y.nodeType === 3) { if (x.data !== y.data) x.data = y.data; }
+      else if (x.nodeType !== y.nodeType || x.nodeType === 1 || x.nodeType === 3) x.replaceWith(y);
+    }
+  }
+
   function doc(d) {
     if (typeof d.token === 'string') token = d.token;
     title(d.title);
@@ -152,7 +168,7 @@
         kept = false;
         sliders.forEach((s) => clearTimeout(s.timer));
         sliders.clear();
-        main.replaceChildren(t.content);
+        morph(main, t.content);
       }
     }
     connected = true;
