@@ -45,6 +45,9 @@ static const char usage[] =
     "  --reuse-sessions-max N        cached pages per loop (default 1000)\n"
     "  --reuse-sessions-max-bytes B  bytes of cached pages per loop (default 67108864)\n"
     "  --admin               counters at PREFIX/_pane/stats (JSON)\n"
+    "  --max-connections N   more open connections than this get 503 (default: no limit)\n"
+    "  --frame-ancestors SRC who may frame the pages (CSP), e.g. \"'none'\" or\n"
+    "                        \"https://intranet.example\" (default 'self')\n"
     "  --num-threads N       event loops, each with its own listener on the port (default 1)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
@@ -199,6 +202,20 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
                 cli->o.reuse_sessions_max = n;
             else
                 cli->o.reuse_sessions_max_bytes = n;
+        } else if (!strcmp(name, "--max-connections")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 10000000, &n) || n == 0)
+                return die_usage("--max-connections: a positive number, not %s", val);
+            cli->o.max_connections = n;
+        } else if (!strcmp(name, "--frame-ancestors")) {
+            NEED_VALUE();
+            for (const char *p = val; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == ';' || *p == ',' || *p == 0x7f)
+                    return die_usage("--frame-ancestors: CSP sources separated by spaces, not %s",
+                                     val);
+            if (!*val)
+                return die_usage("%s", "--frame-ancestors: empty (use 'none' to forbid framing)");
+            cli->o.frame_ancestors = val;
         } else if (!strcmp(name, "--num-threads")) {
             NEED_VALUE();
             if (!parse_uint(val, 64, &n) || n == 0)

@@ -105,6 +105,10 @@ static void conn_close(struct pn_http_conn *c)
         return;
     c->closing = true;
     struct pn_http_server *srv = c->srv;
+    if (c->counted) {
+        srv->nconns--;
+        c->counted = false;
+    }
     if (c->prev)
         c->prev->next = c->next;
     else if (srv && srv->conns == c)
@@ -494,6 +498,8 @@ static void conn_start(struct pn_http_conn *c)
     if (srv->conns)
         srv->conns->prev = c;
     srv->conns = c;
+    srv->nconns++;
+    c->counted = true;
 }
 
 static void on_connection(uv_stream_t *l, int status)
@@ -509,6 +515,12 @@ static void on_connection(uv_stream_t *l, int status)
         return;
     }
     conn_start(c);
+    if (srv->o.max_connections && srv->nconns > srv->o.max_connections) {
+        /* over --max-connections: a clear answer, then the connection goes */
+        pn__info("%s: over --max-connections (%zu), 503", c->peer, srv->o.max_connections);
+        pn__http_respond_text(c, 503, "Retry-After: 1\r\n");
+        return;
+    }
     process(c);
 }
 

@@ -45,6 +45,7 @@ struct pn_http_server {
     uv_tcp_t listener;
     struct pn_http_server_opts o;
     struct pn_http_conn *conns; /* doubly linked */
+    size_t nconns;              /* open connections, HTTP and WebSocket */
     int port;
 };
 
@@ -61,6 +62,7 @@ struct pn_http_conn {
     struct pn_http_req req;
     enum pn_http_timer_mode tmode;
     bool reading, busy, writing, closing, lingering, peer_eof;
+    bool counted; /* in srv->nconns */
     char peer[64];
     uint64_t t_start;
     /* Set once the connection was upgraded: ws.c owns reading, writing and the timer from

@@ -87,6 +87,7 @@ struct pn_http_server_opts {
     pn_http_handler handler;
     void *ud;
     bool reuseport; /* SO_REUSEPORT, for several loops on one port */
+    size_t max_connections; /* more open at once get 503 and are closed. default 0: no limit */
 };
 
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,

@@ -28,12 +28,12 @@
 /* Every page: scripts only from this origin (pane.js; the page's data is a JSON block, which
  * is never executed), styles from this origin plus the style attributes components use, the
  * socket back to this origin, and no framing by other sites. */
-static const char page_headers[] =
-    "X-Content-Type-Options: nosniff\r\n"
-    "Referrer-Policy: strict-origin-when-cross-origin\r\n"
-    "Content-Security-Policy: default-src 'self'; script-src 'self'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'\r\n";
+#define PAGE_HEADERS                                                                           \
+    "X-Content-Type-Options: nosniff\r\n"                                                      \
+    "Referrer-Policy: strict-origin-when-cross-origin\r\n"                                     \
+    "Content-Security-Policy: default-src 'self'; script-src 'self'; "                         \
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; "      \
+    "base-uri 'self'; form-action 'self'; frame-ancestors %s\r\n"
 
 /* A connection moving to this server's loop (--num-threads). */
 struct handoff {
@@ -61,6 +61,7 @@ struct pn_server {
     pn_request req;
     struct pn_live_table *live;
     char *css_url, *js_url;
+    char *page_headers; /* security headers of every page (frame-ancestors from the options) */
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
 };
 
@@ -143,14 +144,16 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
 }
 
 /* The non-reuse path (and the reuse path's bypass): a page rendered for this request alone. */
-static void serve_built(struct pn_http_conn *c, struct pn_buf *page, char *cookies,
-                        const char *cache_header)
+static void serve_built(struct pn_server *srv, struct pn_http_conn *c, struct pn_buf *page,
+                        char *cookies, const char *cache_header)
 {
     size_t len;
     char *body = pn__buf_steal(page, &len);
-    char headers[4096];
-    snprintf(headers, sizeof headers, "%s%s%s", page_headers, cache_header ? cache_header : "",
-             cookies ? cookies : "");
+    struct pn_buf h;
+    pn__buf_init(&h, SIZE_MAX / 2);
+    pn__buf_printf(&h, "%s%s%s", srv->page_headers, cache_header ? cache_header : "",
+                   cookies ? cookies : "");
+    char *headers = pn__buf_steal(&h, NULL);
     free(cookies);
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
                                                 .content_type = "text/html; charset=utf-8",
@@ -161,6 +164,7 @@ static void serve_built(struct pn_http_conn *c, struct pn_buf *page, char *cooki
                                                 .cache_control = "no-store",
                                                 .release = free_body,
                                                 .release_ud = body});
+    free(headers); /* the response copied it */
 }
 
 static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
@@ -176,7 +180,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
             pn__http_respond_text(c, 500, NULL);
             return;
         }
-        serve_built(c, &page, cookies, NULL);
+        serve_built(srv, c, &page, cookies, NULL);
         return;
     }
 
@@ -202,15 +206,15 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     if (misuse > 0 || cookies || srv->key.overflow) {
         /* private to this visitor (a cookie) or not right (misuse): serve, never store */
         srv->cache->bypasses++;
-        serve_built(c, &page, cookies, "X-Pane-Cache: bypass\r\n");
+        serve_built(srv, c, &page, cookies, "X-Pane-Cache: bypass\r\n");
         return;
     }
     srv->cache->misses++;
     e = pn__cache_put(srv->cache, key, hash,
-                      &(struct pn_cache_page){page.data, page.len, page_headers});
+                      &(struct pn_cache_page){page.data, page.len, srv->page_headers});
     pn__buf_fini(&page);
     char headers[1024];
-    snprintf(headers, sizeof headers, "%sX-Pane-Cache: %s\r\n", page_headers,
+    snprintf(headers, sizeof headers, "%sX-Pane-Cache: %s\r\n", srv->page_headers,
              e->stored ? "miss" : "bypass");
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
                                                 .content_type = "text/html; charset=utf-8",
@@ -273,7 +277,7 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
     } else {
         uint64_t hash = pn__cache_hash(srv->cache, key);
         pn__cache_unref(pn__cache_put(srv->cache, key, hash,
-                                      &(struct pn_cache_page){page.data, page.len, page_headers}));
+                                      &(struct pn_cache_page){page.data, page.len, srv->page_headers}));
         pn__info("warmed %s", url);
     }
     free(cookies);
@@ -403,7 +407,7 @@ static void serve_index(struct pn_server *srv, struct pn_http_conn *c)
     char *body = pn__buf_steal(&page, &len);
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
                                                 .content_type = "text/html; charset=utf-8",
-                                                .headers = page_headers,
+                                                .headers = srv->page_headers,
                                                 .body = body,
                                                 .body_len = len,
                                                 .compress = true,
@@ -697,6 +701,10 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     }
     const struct pn_asset *js = pn__asset_find(PN_STRLIT("client/pane.js"));
     size_t n = strlen(srv->o.prefix) + 64;
+    struct pn_buf hb;
+    pn__buf_init(&hb, 4096);
+    pn__buf_printf(&hb, PAGE_HEADERS, o->frame_ancestors ? o->frame_ancestors : "'self'");
+    srv->page_headers = pn__buf_steal(&hb, NULL);
     srv->css_url = pn__xmalloc(n);
     snprintf(srv->css_url, n, "%s/static/%s/pane.css", srv->o.prefix, css->etag);
     if (js) {
@@ -740,6 +748,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .handler = handle,
         .ud = srv,
         .reuseport = o->reuseport,
+        .max_connections = o->max_connections,
     };
     int rc = pn__http_server_start(loop, &ho, &srv->http, err, errlen);
     if (rc) {
@@ -771,6 +780,7 @@ static void free_server(struct pn_server *srv)
         free(srv->static_real[i]);
     free(srv->css_url);
     free(srv->js_url);
+    free(srv->page_headers);
     if (srv->live)
         uv_close((uv_handle_t *)&srv->wake, on_wake_closed);
     else

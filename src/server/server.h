@@ -47,6 +47,8 @@ struct pn_server_opts {
     const struct pn_key_spec *session_key; /* --session-key, or NULL */
     bool global_loading_spinner;
     bool admin; /* --admin: GET PREFIX/_pane/stats */
+    size_t max_connections;      /* --max-connections: more get 503. default 0: no limit */
+    const char *frame_ancestors; /* CSP frame-ancestors of pages. default 'self' */
 };
 
 struct pn_server;
