@@ -482,7 +482,9 @@ typedef void (*pn_timer_fn)(pn_session *s, void *arg);
  * Thread: session
  */
 PN_API pn_timer *pn_every(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
-/* pn_timeout — runs fn(s, arg) once, ms milliseconds from now. Thread: session */
+/* pn_timeout — runs fn(s, arg) once, ms milliseconds from now. The timer's small record stays
+ * with the session until it ends (so a late pn_timer_cancel is always safe): for periodic work
+ * use pn_every rather than re-arming pn_timeout forever. Thread: session */
 PN_API pn_timer *pn_timeout(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
 /* pn_timer_cancel — stops a timer; it is freed with the session. Thread: session */
 PN_API void pn_timer_cancel(pn_timer *t);

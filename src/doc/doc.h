@@ -95,6 +95,7 @@ struct pn_node {
     uint32_t heap_mask;  /* bit i: string prop i is heap-owned by this node */
     uint32_t dirty_mask; /* bit i: prop i changed since the last patch */
     pn_node *dirty_next; /* in the session's dirty list while dirty_mask != 0 */
+    bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
     long clicks;         /* Button */
 };
 

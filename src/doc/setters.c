@@ -29,7 +29,8 @@ static size_t utf8_chars(const char *s)
 static void mark(pn_node *n, unsigned idx)
 {
     pn_session *s = n->s;
-    if (n->dirty_mask == 0) {
+    if (!n->dirty_listed) {
+        n->dirty_listed = true;
         bool first = s->dirty == NULL && !s->title_dirty;
         n->dirty_next = s->dirty;
         s->dirty = n;

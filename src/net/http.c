@@ -648,6 +648,26 @@ static void on_listener_closed(uv_handle_t *h)
 
 void pn__http_server_stop(struct pn_http_server *srv)
 {
+    /* WebSockets get a proper 1001 close: they leave the server's list (it is freed below) and
+     * end on their own after the close handshake (ws.c bounds it to a couple of seconds) */
+    for (struct pn_http_conn *c = srv->conns, *next; c; c = next) {
+        next = c->next;
+        if (!c->ws || c->closing)
+            continue;
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            srv->conns = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        c->prev = c->next = NULL;
+        if (c->counted) {
+            srv->nconns--;
+            c->counted = false;
+        }
+        c->srv = NULL;
+        pn__ws_close(c->ws, 1001, "server stopping");
+    }
     while (srv->conns)
         conn_close(srv->conns);
     uv_close((uv_handle_t *)&srv->listener, on_listener_closed);

@@ -259,6 +259,7 @@ char *pn__msg_patch(pn_session *s, size_t *len)
     for (pn_node *n = rev, *next; n; n = next) {
         next = n->dirty_next;
         n->dirty_next = NULL;
+        n->dirty_listed = false;
     }
     if (json_array_size(ops) == 0) {
         json_decref(ops);
@@ -289,6 +290,7 @@ void pn__session_clear_dirty(pn_session *s)
         next = n->dirty_next;
         n->dirty_mask = 0;
         n->dirty_next = NULL;
+        n->dirty_listed = false;
     }
     s->title_dirty = false;
 }

@@ -299,9 +299,7 @@ static bool origin_host(pn_str origin, char *out, size_t outlen)
         return false;
     bool has_port = host.ptr[host.len - 1] != ']' && memchr(host.ptr, ':', host.len) &&
                     (host.ptr[0] != '[' || memmem(host.ptr, host.len, "]:", 2));
-    const char *port = has_port                                      ? ""
-                       : pn__str_ieq(scheme, PN_STRLIT("https"))    ? ":443"
-                                                                    : ":80";
+    const char *port = has_port ? "" : ":80"; /* as Bokeh: no port is :80 on both sides */
     int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, port);
     return n > 0 && (size_t)n < outlen;
 }

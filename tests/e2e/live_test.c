@@ -1,0 +1,2541 @@
+/*
+ * live_test: end-to-end checks of live sessions (docs/internals/protocol.md, sessions.md)
+ * against the real `pane serve`, with the wsclient library.
+ *
+ *     live_test PANE_BIN SOURCE_DIR [FILTER]      run the cases (those whose name contains FILTER)
+ *     LIVE_TEST_VERBOSE=1 live_test ...           also log every message sent and received
+ *
+ * Four servers run side by side, each `pane serve --port 0 --address 127.0.0.1` with small
+ * limits so that the run is fast:
+ *   main  examples/widgets.c, examples/weather.c; --admin, secret K1,
+ *         --unused-session-lifetime 1500 --check-unused-sessions 300 --keep-alive 500
+ *         --websocket-max-message-size 4096
+ *   exp   examples/widgets.c; secret K2, --session-token-expiration 1, two allowed origins
+ *   mt    examples/weather.c, examples/widgets.c; secret K1, --num-threads 2, --admin
+ *   form  tests/apps/live_form.c, examples/widgets.c; the small lifetimes of main. A server of
+ *         its own, so that a case that hangs it does not take the other cases with it.
+ * Every case prints `ok NAME` or `FAIL NAME: why`, and is followed by a fresh handshake and
+ * hello on its server that must still get a doc (reported as `NAME (after: ...)`). At the
+ * end every server gets SIGTERM with sockets open: the sockets must see close 1001 and the
+ * server must exit 0 (under ASan, LeakSanitizer makes that fail on a leak).
+ *
+ * While a case waits on one socket, every other open socket is read too (so that the 500 ms
+ * keep-alive pings are answered and nothing is dropped for silence), except the one the
+ * keep-alive case keeps silent on purpose; the socket that never says hello (opened first,
+ * checked near the end) is read by a thread of its own. Every read has a timeout, every loop a
+ * bound, and the whole run one alarm (GLOBAL_TIMEOUT_S) that kills the servers.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wsclient.h"
+
+#define GLOBAL_TIMEOUT_S 280
+#define T 3000    /* ms: one expected message */
+#define QUIET 300 /* ms: how long "nothing came" is watched */
+#define LIFETIME_MS 1500
+#define SWEEP_MS 300
+#define KEEPALIVE_MS 500
+#define MAX_MESSAGE 4096
+#define K1 "live-test-secret-key-one-0123456789abcdef"
+#define K2 "live-test-secret-key-two-0123456789abcdef"
+
+static const char *pane_bin, *source_dir, *filter;
+static bool verbose; /* LIVE_TEST_VERBOSE=1: every message sent and received on stderr */
+static char why[2048];
+static int n_pass, n_fail;
+
+static bool failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static bool failf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Prefixes the current why with a formatted context. Returns false. */
+static bool failw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static bool failw(const char *fmt, ...)
+{
+    char ctx[512], old[sizeof why];
+    snprintf(old, sizeof old, "%s", why);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof ctx, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(ctx), m = strlen(old);
+    if (n > sizeof why - 3)
+        n = sizeof why - 3;
+    memcpy(why, ctx, n);
+    why[n++] = ':';
+    why[n++] = ' ';
+    if (m > sizeof why - 1 - n)
+        m = sizeof why - 1 - n;
+    memcpy(why + n, old, m);
+    why[n + m] = '\0';
+    return false;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static void report(const char *name, bool ok)
+{
+    if (ok) {
+        printf("ok %s\n", name);
+        n_pass++;
+    } else {
+        printf("FAIL %s: %s\n", name, why);
+        n_fail++;
+    }
+    fflush(stdout);
+    why[0] = '\0';
+}
+
+/* ---- the servers ---- */
+
+struct srv {
+    const char *name;
+    pid_t pid;
+    int port;
+    const char *origin; /* the Origin header line its sockets send by default ("" for none) */
+    char origin_buf[128];
+};
+static struct srv S_MAIN = {.name = "main"}, S_EXP = {.name = "exp"}, S_MT = {.name = "mt"},
+                  S_FORM = {.name = "form"};
+static struct srv *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM};
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    for (size_t i = 0; i < sizeof all_servers / sizeof *all_servers; i++)
+        if (all_servers[i]->pid > 0)
+            kill(all_servers[i]->pid, SIGKILL);
+    static const char msg[] = "FAIL live: global timeout, servers killed\n";
+    (void)!write(1, msg, sizeof msg - 1);
+    _exit(1);
+}
+
+static void *drain_stdout(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char b[4096];
+    for (int i = 0; i < 10000000; i++) {
+        ssize_t n = read(fd, b, sizeof b);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        (void)!write(2, b, (size_t)n); /* the server's stdout goes to our stderr */
+    }
+    close(fd);
+    return NULL;
+}
+
+/* Starts `pane serve --port 0 --address 127.0.0.1 ARGS...` and reads its first URL line. */
+static bool srv_start(struct srv *s, const char *const *args)
+{
+    const char *argv[48] = {pane_bin, "serve", "--port", "0", "--address", "127.0.0.1"};
+    int n = 6;
+    for (int i = 0; args[i] && n < 47; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int p[2];
+    if (pipe(p) != 0)
+        return failf("pipe: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0)
+        return failf("fork: %s", strerror(errno));
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
+        if (getppid() == 1)
+            _exit(127);
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        signal(SIGPIPE, SIG_DFL);
+        execv(pane_bin, (char *const *)argv);
+        _exit(127);
+    }
+    close(p[1]);
+    s->pid = pid;
+    char line[1024];
+    size_t len = 0;
+    long long deadline = now_ms() + 60000; /* the first start compiles the apps */
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            failf("%s: no URL line within 60 s", s->name);
+            goto fail;
+        }
+        struct pollfd pfd = {p[0], POLLIN, 0};
+        int r = poll(&pfd, 1, (int)(left > 500 ? 500 : left));
+        if (r <= 0)
+            continue;
+        ssize_t k = read(p[0], line + len, 1);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            failf("%s: exited before printing its URL", s->name);
+            goto fail;
+        }
+        if (line[len] != '\n' && len + 2 < sizeof line) {
+            len++;
+            continue;
+        }
+        line[len] = '\0';
+        fprintf(stderr, "[%s stdout] %s\n", s->name, line);
+        len = 0;
+        const char *u = strstr(line, "serving http://127.0.0.1:");
+        if (!u)
+            continue;
+        s->port = (int)strtol(u + strlen("serving http://127.0.0.1:"), NULL, 10);
+        if (s->port <= 0 || s->port > 65535) {
+            failf("%s: bad URL line %s", s->name, line);
+            goto fail;
+        }
+        break;
+    }
+    pthread_t t;
+    if (pthread_create(&t, NULL, drain_stdout, (void *)(intptr_t)p[0]) != 0) {
+        failf("pthread_create failed");
+        goto fail;
+    }
+    pthread_detach(t);
+    if (!s->origin) {
+        snprintf(s->origin_buf, sizeof s->origin_buf, "Origin: http://127.0.0.1:%d\r\n", s->port);
+        s->origin = s->origin_buf;
+    }
+    return true;
+fail:
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    s->pid = -1;
+    close(p[0]);
+    return false;
+}
+
+/* SIGTERM (if sig) and the exit status within 10 s: 0..255, 256+signal, -1 if it had to be
+ * killed. */
+static int srv_wait(struct srv *s, int sig, int timeout_ms)
+{
+    if (s->pid <= 0)
+        return -2;
+    if (sig)
+        kill(s->pid, sig);
+    long long deadline = now_ms() + timeout_ms;
+    int st = 0;
+    for (;;) {
+        pid_t r = waitpid(s->pid, &st, WNOHANG);
+        if (r == s->pid)
+            break;
+        if (now_ms() > deadline) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &st, 0);
+            s->pid = -1;
+            return -1;
+        }
+        sleep_ms(10);
+    }
+    s->pid = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + WTERMSIG(st);
+}
+
+static bool srv_alive(struct srv *s)
+{
+    if (s->pid <= 0)
+        return failf("%s is not running", s->name);
+    int st;
+    if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+        s->pid = -1;
+        return failf("%s died (%s %d)", s->name, WIFEXITED(st) ? "exit" : "signal",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+    }
+    return true;
+}
+
+/* ---- HTTP ---- */
+
+struct resp {
+    int status;
+    char head[8192];
+    char *body; /* NUL-terminated */
+    size_t body_len;
+};
+
+static void resp_fini(struct resp *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+/* GET path with Connection: close; reads to EOF (5 s at most, 4 MiB at most). */
+static bool http_get(const struct srv *s, const char *path, const char *headers, struct resp *r)
+{
+    memset(r, 0, sizeof *r);
+    int fd = wsc_tcp_connect("127.0.0.1", s->port, 5000);
+    if (fd < 0)
+        return failf("GET %s: cannot connect to %s", path, s->name);
+    char req[4096];
+    int n = snprintf(req, sizeof req,
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n", path,
+                     s->port, headers ? headers : "");
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+        close(fd);
+        return failf("GET %s: send failed", path);
+    }
+    size_t cap = 4u << 20, len = 0;
+    char *buf = malloc(cap + 1);
+    long long deadline = now_ms() + 5000;
+    bool eof = false;
+    while (buf && len < cap && now_ms() < deadline) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int pr = poll(&p, 1, (int)(deadline - now_ms()));
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            break;
+        ssize_t k = recv(fd, buf + len, cap - len, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            eof = true;
+            break;
+        }
+        len += (size_t)k;
+    }
+    close(fd);
+    if (!buf)
+        return failf("out of memory");
+    buf[len] = '\0';
+    char *end = strstr(buf, "\r\n\r\n");
+    if (!eof || !end || sscanf(buf, "HTTP/1.%*d %d", &r->status) != 1) {
+        free(buf);
+        return failf("GET %s: no complete response (%zu bytes, eof %d)", path, len, eof);
+    }
+    size_t hl = (size_t)(end + 4 - buf);
+    snprintf(r->head, sizeof r->head, "%.*s", (int)hl, buf);
+    r->body_len = len - hl;
+    r->body = malloc(r->body_len + 1);
+    memcpy(r->body, buf + hl, r->body_len);
+    r->body[r->body_len] = '\0';
+    free(buf);
+    if (strcasestr(r->head, "transfer-encoding: chunked")) { /* decode in place */
+        char *in = r->body, *out = r->body;
+        for (int i = 0; i < 100000; i++) {
+            char *e;
+            unsigned long sz = strtoul(in, &e, 16);
+            char *crlf = strstr(e, "\r\n");
+            if (!crlf || sz == 0)
+                break;
+            memmove(out, crlf + 2, sz);
+            out += sz;
+            in = crlf + 2 + sz + 2;
+        }
+        *out = '\0';
+        r->body_len = (size_t)(out - r->body);
+    }
+    return true;
+}
+
+/* A page's bootstrap data and main area. */
+struct page {
+    char token[160]; /* "" when null */
+    char ws[160];
+    char title[256];
+    char *main; /* inner HTML of #pn-main */
+};
+
+static void page_fini(struct page *p)
+{
+    free(p->main);
+    p->main = NULL;
+}
+
+static bool get_page(const struct srv *s, const char *path, struct page *p)
+{
+    memset(p, 0, sizeof *p);
+    struct resp r;
+    if (!http_get(s, path, NULL, &r))
+        return false;
+    bool ok = false;
+    if (r.status != 200) {
+        failf("GET %s: status %d", path, r.status);
+        goto out;
+    }
+    const char *d = strstr(r.body, "id=\"pn-data\">");
+    const char *de = d ? strstr(d, "</script>") : NULL;
+    if (!d || !de) {
+        failf("GET %s: no #pn-data", path);
+        goto out;
+    }
+    d += strlen("id=\"pn-data\">");
+    json_error_t je;
+    json_t *j = json_loadb(d, (size_t)(de - d), 0, &je);
+    if (!j) {
+        failf("GET %s: #pn-data is not JSON: %s", path, je.text);
+        goto out;
+    }
+    const char *tok = json_string_value(json_object_get(j, "token"));
+    const char *ws = json_string_value(json_object_get(j, "ws"));
+    snprintf(p->token, sizeof p->token, "%s", tok ? tok : "");
+    snprintf(p->ws, sizeof p->ws, "%s", ws ? ws : "");
+    json_decref(j);
+    const char *t = strstr(r.body, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
+    if (t && te)
+        snprintf(p->title, sizeof p->title, "%.*s", (int)(te - t - 7), t + 7);
+    const char *m = strstr(r.body, "id=\"pn-main\">");
+    const char *me = m ? strstr(m, "</main>") : NULL;
+    if (!m || !me) {
+        failf("GET %s: no #pn-main", path);
+        goto out;
+    }
+    m += strlen("id=\"pn-main\">");
+    p->main = strndup(m, (size_t)(me - m));
+    ok = true;
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+struct stats {
+    long live, sockets, created, destroyed, resumed;
+};
+
+static bool get_stats(const struct srv *s, struct stats *st)
+{
+    struct resp r;
+    if (!http_get(s, "/_pane/stats", NULL, &r))
+        return false;
+    json_t *j = r.status == 200 ? json_loads(r.body, 0, NULL) : NULL;
+    json_t *ss = json_object_get(j, "sessions");
+    bool ok = ss != NULL;
+    if (ok) {
+        st->live = (long)json_integer_value(json_object_get(ss, "live"));
+        st->sockets = (long)json_integer_value(json_object_get(ss, "sockets"));
+        st->created = (long)json_integer_value(json_object_get(ss, "created"));
+        st->destroyed = (long)json_integer_value(json_object_get(ss, "destroyed"));
+        st->resumed = (long)json_integer_value(json_object_get(ss, "resumed"));
+    } else {
+        failf("GET /_pane/stats: status %d, body %.200s", r.status, r.body ? r.body : "");
+    }
+    json_decref(j);
+    resp_fini(&r);
+    return ok;
+}
+
+/* Status of a raw upgrade request (Host and Origin as given; origin NULL: no Origin). */
+static int upgrade_status(const struct srv *s, const char *path, const char *host,
+                          const char *origin)
+{
+    char req[2048], hostbuf[64];
+    if (!host) {
+        snprintf(hostbuf, sizeof hostbuf, "127.0.0.1:%d", s->port);
+        host = hostbuf;
+    }
+    char ol[512] = "";
+    if (origin)
+        snprintf(ol, sizeof ol, "Origin: %s\r\n", origin);
+    int n = snprintf(
+        req, sizeof req,
+        "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n",
+        path, host, ol);
+    return wsc_http("127.0.0.1", s->port, req, (size_t)n, 5000, NULL, 0);
+}
+
+/* ---- WebSocket clients ---- */
+
+#define QCAP 1024
+struct cl {
+    struct wsc *w;
+    const struct srv *srv;
+    struct wsc_msg q[QCAP]; /* received, not yet looked at */
+    size_t qh, qn;
+    bool ended;         /* the connection is over (after a close frame, EOF or an error) */
+    long long close_at; /* when the close frame arrived (now_ms), 0 before */
+    bool silent;        /* not read while other sockets are waited on (keep-alive case) */
+};
+#define MAX_CL 128
+static struct cl *reg[MAX_CL];
+
+static void cl_free(struct cl *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < MAX_CL; i++)
+        if (reg[i] == c)
+            reg[i] = NULL;
+    for (; c->qn; c->qn--, c->qh = (c->qh + 1) % QCAP)
+        wsc_msg_free(&c->q[c->qh]);
+    wsc_free(c->w);
+    free(c);
+}
+
+/* Opens a socket on path (headers NULL: the server's default Origin line). NULL with why set
+ * and *status (if given) the HTTP status. */
+static struct cl *cl_open_ex(const struct srv *s, const char *path, const char *headers,
+                             const void *early, size_t early_len, int *status)
+{
+    char err[256];
+    int st = -1;
+    struct wsc *w = wsc_connect(&(struct wsc_opts){.port = s->port,
+                                                   .path = path,
+                                                   .headers = headers ? headers : s->origin,
+                                                   .early = early,
+                                                   .early_len = early_len,
+                                                   .timeout_ms = 5000},
+                                &st, err, sizeof err);
+    if (status)
+        *status = st;
+    if (!w) {
+        failf("connect %s%s: %s", s->name, path, err);
+        return NULL;
+    }
+    struct cl *c = calloc(1, sizeof *c);
+    c->w = w;
+    c->srv = s;
+    for (int i = 0; i < MAX_CL; i++)
+        if (!reg[i]) {
+            reg[i] = c;
+            break;
+        }
+    return c;
+}
+
+static struct cl *cl_open(const struct srv *s, const char *path)
+{
+    return cl_open_ex(s, path, NULL, NULL, 0, NULL);
+}
+
+/* Reads one message into c's queue within timeout_ms. 1, 0 (timeout) or -1 (over). */
+static int pump_one(struct cl *c, int timeout_ms)
+{
+    if (c->ended)
+        return -1;
+    if (c->qn == QCAP)
+        return 0;
+    struct wsc_msg m;
+    int rc = wsc_recv(c->w, timeout_ms, &m);
+    if (rc == 1) {
+        if (verbose)
+            fprintf(stderr, "  [%s %p] <- %s%.300s\n", c->srv->name, (void *)c,
+                    m.opcode == WSC_CLOSE ? "close " : "", m.data);
+        c->q[(c->qh + c->qn++) % QCAP] = m;
+        if (m.opcode == WSC_CLOSE) {
+            c->ended = true;
+            c->close_at = now_ms();
+        }
+    } else if (rc < 0) {
+        c->ended = true;
+    }
+    return rc;
+}
+
+static void pump_others(const struct cl *self)
+{
+    for (int i = 0; i < MAX_CL; i++)
+        if (reg[i] && reg[i] != self && !reg[i]->silent)
+            for (int k = 0; k < 64 && pump_one(reg[i], 0) == 1; k++) {
+            }
+}
+
+/* Waits ms while every open socket is read (pings answered, messages queued). */
+static void idle(int ms)
+{
+    long long deadline = now_ms() + ms;
+    for (int i = 0; i < 100000 && now_ms() < deadline; i++) {
+        pump_others(NULL);
+        long long left = deadline - now_ms();
+        sleep_ms(left > 20 ? 20 : (int)(left > 0 ? left : 0));
+    }
+}
+
+/* The next message within timeout_ms: 1 (*m filled; free it), 0 timeout, -1 over. */
+static int cl_next(struct cl *c, int timeout_ms, struct wsc_msg *m)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (int i = 0; i < 1000000; i++) {
+        if (c->qn) {
+            *m = c->q[c->qh];
+            c->qh = (c->qh + 1) % QCAP;
+            c->qn--;
+            return 1;
+        }
+        if (c->ended)
+            return -1;
+        long long left = deadline - now_ms();
+        if (left <= 0)
+            return 0;
+        pump_others(c);
+        pump_one(c, left > 50 ? 50 : (int)left);
+    }
+    return 0;
+}
+
+static bool sendf(struct cl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool sendf(struct cl *c, const char *fmt, ...)
+{
+    char buf[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return failf("message too long for sendf");
+    if (verbose)
+        fprintf(stderr, "  [%s %p] -> %.300s\n", c->srv->name, (void *)c, buf);
+    if (wsc_send_text(c->w, buf, (size_t)n) != 0)
+        return failf("send failed: %.100s", buf);
+    return true;
+}
+
+static const char *msg_type(json_t *j)
+{
+    const char *t = json_string_value(json_object_get(j, "t"));
+    return t ? t : "?";
+}
+
+/* Next text message of type `type` as JSON, skipping those whose type is in skip (a list like
+ * "patch,pong"; NULL: none). NULL with why set on anything else, a close or the timeout. */
+static json_t *expect_msg(struct cl *c, const char *type, const char *skip, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (int i = 0; i < 10000; i++) {
+        struct wsc_msg m;
+        long long left = deadline - now_ms();
+        int rc = cl_next(c, left > 0 ? (int)left : 0, &m);
+        if (rc == 0)
+            return failf("no \"%s\" within %d ms", type, timeout_ms), NULL;
+        if (rc < 0)
+            return failf("connection over, waiting for \"%s\"", type), NULL;
+        if (m.opcode == WSC_CLOSE) {
+            failf("close %u (%s) instead of \"%s\"", m.code, m.data, type);
+            wsc_msg_free(&m);
+            return NULL;
+        }
+        json_error_t je;
+        json_t *j = json_loadb(m.data, m.len, 0, &je);
+        if (!j) {
+            failf("not JSON from the server: %.200s", m.data);
+            wsc_msg_free(&m);
+            return NULL;
+        }
+        const char *t = msg_type(j);
+        if (!strcmp(t, type)) {
+            wsc_msg_free(&m);
+            return j;
+        }
+        bool skipped = false;
+        if (skip) {
+            const char *p = strstr(skip, t);
+            size_t tl = strlen(t);
+            skipped = p && (p == skip || p[-1] == ',') && (p[tl] == ',' || p[tl] == '\0');
+        }
+        if (!skipped) {
+            failf("got %.300s instead of \"%s\"", m.data, type);
+            wsc_msg_free(&m);
+            json_decref(j);
+            return NULL;
+        }
+        wsc_msg_free(&m);
+        json_decref(j);
+    }
+    return failf("too many messages skipped"), NULL;
+}
+
+/* An error with this code (and id, unless id < 0). */
+static bool expect_error(struct cl *c, const char *code, long id, const char *skip)
+{
+    json_t *e = expect_msg(c, "error", skip, T);
+    if (!e)
+        return false;
+    const char *got = json_string_value(json_object_get(e, "code"));
+    json_t *jid = json_object_get(e, "id");
+    bool ok = got && !strcmp(got, code) && (id < 0 || (jid && json_integer_value(jid) == id));
+    if (!ok) {
+        char *s = json_dumps(e, JSON_COMPACT);
+        failf("want error %s (id %ld), got %s", code, id, s);
+        free(s);
+    }
+    json_decref(e);
+    return ok;
+}
+
+/* The close frame, with code want (skipping the message types in skip). */
+static bool expect_close(struct cl *c, int want, const char *skip, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (int i = 0; i < 10000; i++) {
+        struct wsc_msg m;
+        long long left = deadline - now_ms();
+        int rc = cl_next(c, left > 0 ? (int)left : 0, &m);
+        if (rc == 0)
+            return failf("no close %d within %d ms", want, timeout_ms);
+        if (rc < 0)
+            return failf("connection ended without a close frame (want %d)", want);
+        if (m.opcode == WSC_CLOSE) {
+            bool ok = m.code == want;
+            if (!ok)
+                failf("close %u (%s), want %d", m.code, m.data, want);
+            wsc_msg_free(&m);
+            return ok;
+        }
+        json_t *j = json_loadb(m.data, m.len, 0, NULL);
+        const char *t = msg_type(j);
+        bool skipped = skip && j && strstr(skip, t);
+        if (!skipped)
+            failf("got %.300s, want close %d", m.data, want);
+        json_decref(j);
+        wsc_msg_free(&m);
+        if (!skipped)
+            return false;
+    }
+    return failf("too many messages before the close");
+}
+
+/* Nothing arrives for ms (other than the types in skip). */
+static bool expect_quiet(struct cl *c, int ms, const char *skip)
+{
+    long long deadline = now_ms() + ms;
+    for (int i = 0; i < 10000; i++) {
+        struct wsc_msg m;
+        long long left = deadline - now_ms();
+        if (left <= 0)
+            return true;
+        int rc = cl_next(c, (int)left, &m);
+        if (rc == 0)
+            return true;
+        if (rc < 0)
+            return failf("connection ended while it should be quiet");
+        json_t *j = json_loadb(m.data, m.len, 0, NULL);
+        bool skipped = skip && j && strstr(skip, msg_type(j));
+        if (!skipped)
+            failf("expected nothing, got %.300s", m.data);
+        json_decref(j);
+        wsc_msg_free(&m);
+        if (!skipped)
+            return false;
+    }
+    return true;
+}
+
+static bool send_hello(struct cl *c, const char *token, const char *query)
+{
+    char tok[200];
+    if (token)
+        snprintf(tok, sizeof tok, "\"%s\"", token);
+    else
+        snprintf(tok, sizeof tok, "null");
+    return sendf(c, "{\"t\":\"hello\",\"v\":1,\"token\":%s,\"query\":\"%s\"}", tok,
+                 query ? query : "");
+}
+
+static json_t *hello_doc(struct cl *c, const char *token, const char *query)
+{
+    if (!send_hello(c, token, query))
+        return NULL;
+    return expect_msg(c, "doc", NULL, T);
+}
+
+static const char *jstr(json_t *j, const char *key)
+{
+    const char *s = json_string_value(json_object_get(j, key));
+    return s ? s : "";
+}
+
+/* ---- the component tree and patches ---- */
+
+/* The first node of kind (and props.name or props.label, unless name is NULL), depth first. */
+static json_t *tree_find(json_t *nodes, const char *kind, const char *name)
+{
+    size_t i;
+    json_t *n;
+    json_array_foreach(nodes, i, n)
+    {
+        json_t *props = json_object_get(n, "props");
+        const char *nm = json_string_value(json_object_get(props, "name"));
+        const char *lb = json_string_value(json_object_get(props, "label"));
+        if (!strcmp(jstr(n, "kind"), kind) &&
+            (!name || (nm && !strcmp(nm, name)) || (lb && !strcmp(lb, name))))
+            return n;
+        json_t *f = tree_find(json_object_get(n, "children"), kind, name);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+static long doc_id(json_t *doc, const char *kind, const char *name)
+{
+    json_t *n = tree_find(json_object_get(doc, "root"), kind, name);
+    return n ? (long)json_integer_value(json_object_get(n, "id")) : -1;
+}
+
+static json_t *doc_prop(json_t *doc, const char *kind, const char *name, const char *prop)
+{
+    json_t *n = tree_find(json_object_get(doc, "root"), kind, name);
+    return json_object_get(json_object_get(n, "props"), prop);
+}
+
+/* The "set" op for id in a patch, or NULL. */
+static json_t *patch_set(json_t *patch, long id)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(json_object_get(patch, "ops"), i, op)
+    {
+        if (!strcmp(jstr(op, "op"), "set") && json_integer_value(json_object_get(op, "id")) == id)
+            return op;
+    }
+    return NULL;
+}
+
+static size_t patch_nops(json_t *patch)
+{
+    return json_array_size(json_object_get(patch, "ops"));
+}
+
+static char *dumps(json_t *j)
+{
+    static char buf[4][600];
+    static int k;
+    char *o = buf[k++ & 3];
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    snprintf(o, sizeof buf[0], "%s", s ? s : "(null)");
+    free(s);
+    return o;
+}
+
+/* The next patch must hold exactly one op: set id with props.value == value and (if html_has)
+ * html containing html_has. */
+static bool expect_number_patch(struct cl *c, long id, double value, const char *html_has)
+{
+    json_t *p = expect_msg(c, "patch", NULL, T);
+    if (!p)
+        return false;
+    json_t *op = patch_set(p, id);
+    json_t *v = json_object_get(json_object_get(op, "props"), "value");
+    bool ok = op && patch_nops(p) == 1 && json_is_number(v) && json_number_value(v) == value &&
+              (!html_has || strstr(jstr(op, "html"), html_has));
+    if (!ok)
+        failf("want one op setting #%ld to %g (html with %s), got %s", id, value,
+              html_has ? html_has : "-", dumps(p));
+    json_decref(p);
+    return ok;
+}
+
+/* ---- small helpers ---- */
+
+static int b64url_val(char ch)
+{
+    const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *p = ch ? strchr(a, ch) : NULL;
+    return p ? (int)(p - a) : -1;
+}
+
+static char b64url_chr(int v)
+{
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[v & 63];
+}
+
+/* The expiry (Unix seconds) in a token's body: bytes 8..15 of the 22-character base64url. */
+static long long token_expiry(const char *tok)
+{
+    unsigned char raw[17] = {0};
+    unsigned acc = 0;
+    int bits = 0, o = 0;
+    for (int i = 0; i < 22 && o < 16; i++) {
+        int v = b64url_val(tok[i]);
+        if (v < 0)
+            return -1;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            raw[o++] = (unsigned char)(acc >> bits);
+        }
+    }
+    long long e = 0;
+    for (int i = 8; i < 16; i++)
+        e = (e << 8) | raw[i];
+    return e;
+}
+
+/* A socket with a session of app (path "/widgets/ws") after hello without a token. */
+static struct cl *open_session(const struct srv *s, const char *path, const char *query,
+                               json_t **doc)
+{
+    struct cl *c = cl_open(s, path);
+    if (!c)
+        return NULL;
+    *doc = hello_doc(c, NULL, query);
+    if (!*doc) {
+        cl_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Closes a socket as a browser does (close 1000, the server's answer, EOF). */
+static void close_nicely(struct cl *c)
+{
+    if (!c)
+        return;
+    if (!c->ended && wsc_send_close(c->w, 1000, "bye") == 0)
+        expect_close(c, 1000, "patch,pong,error", 2000);
+    cl_free(c);
+}
+
+/* Polls the stats until sockets == want (3 s at most). */
+static bool wait_sockets(const struct srv *s, long want)
+{
+    struct stats st = {0};
+    for (int i = 0; i < 60; i++) {
+        if (!get_stats(s, &st))
+            return false;
+        if (st.sockets == want)
+            return true;
+        idle(50);
+    }
+    return failf("%s: %ld sockets, want %ld", s->name, st.sockets, want);
+}
+
+/* ---- the cases ---- */
+
+static bool case_page_hello(void)
+{
+    struct page p;
+    if (!get_page(&S_MAIN, "/widgets", &p))
+        return false;
+    bool ok = false;
+    json_t *doc = NULL;
+    struct cl *c = NULL;
+    if (strcmp(p.ws, "/widgets/ws") || strlen(p.token) != 66) {
+        failf("#pn-data: ws %s, token %s", p.ws, p.token);
+        goto out;
+    }
+    if (!(c = cl_open(&S_MAIN, p.ws)) || !(doc = hello_doc(c, p.token, "")))
+        goto out;
+    if (strcmp(jstr(doc, "token"), p.token) || json_integer_value(json_object_get(doc, "v")) != 1 ||
+        strcmp(jstr(doc, "title"), "Widgets") || strcmp(jstr(doc, "template"), "material")) {
+        failf("doc: token %s (page %s), v, title %s, template %s", jstr(doc, "token"), p.token,
+              jstr(doc, "title"), jstr(doc, "template"));
+        goto out;
+    }
+    if (strcmp(jstr(doc, "html"), p.main)) {
+        failf("doc.html differs from the page's #pn-main:\n  doc  %.300s\n  page %.300s",
+              jstr(doc, "html"), p.main);
+        goto out;
+    }
+    json_decref(doc);
+    doc = NULL;
+    cl_free(c);
+    c = NULL;
+    page_fini(&p);
+
+    /* weather: the page's random numbers come back in the doc of the same session */
+    if (!get_page(&S_MAIN, "/weather?city=Paris", &p))
+        goto out;
+    if (!(c = cl_open(&S_MAIN, p.ws)) || !(doc = hello_doc(c, p.token, "city=Paris")))
+        goto out;
+    json_t *temp = doc_prop(doc, "Number", "Temperature", "value");
+    json_t *hum = doc_prop(doc, "Number", "Humidity", "value");
+    char t_html[64], h_html[64];
+    snprintf(t_html, sizeof t_html, ">%g °C<", json_number_value(temp));
+    snprintf(h_html, sizeof h_html, ">%g%%<", json_number_value(hum));
+    if (strcmp(jstr(doc, "token"), p.token) || strcmp(jstr(doc, "title"), "Paris Weather") ||
+        strcmp(p.title, "Paris Weather") || !json_is_number(temp) || !json_is_number(hum) ||
+        !strstr(p.main, t_html) || !strstr(p.main, h_html)) {
+        failf("weather doc: token %s (page %s), title %s / %s, temperature %s, humidity %s vs page "
+              "%.400s",
+              jstr(doc, "token"), p.token, jstr(doc, "title"), p.title, dumps(temp), dumps(hum),
+              p.main);
+        goto out;
+    }
+    if (strcmp(jstr(doc, "html"), p.main)) {
+        failf("weather doc.html differs from the page (a timer tick in between?)");
+        goto out;
+    }
+    ok = true;
+out:
+    json_decref(doc);
+    cl_free(c);
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_origin(void)
+{
+    char same[64], wrong_port[64];
+    snprintf(same, sizeof same, "http://127.0.0.1:%d", S_MAIN.port);
+    snprintf(wrong_port, sizeof wrong_port, "http://127.0.0.1:%d", S_MAIN.port == 1 ? 2 : 1);
+    struct {
+        const char *origin;
+        int want;
+    } v[] = {{same, 101},       {NULL, 101},   {"http://evil.example", 403},
+             {wrong_port, 403}, {"null", 403}, {"https://127.0.0.1", 403}};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        int st = upgrade_status(&S_MAIN, "/widgets/ws", NULL, v[i].origin);
+        if (st != v[i].want)
+            return failf("Origin %s: status %d, want %d", v[i].origin ? v[i].origin : "(none)", st,
+                         v[i].want);
+    }
+    /* a refused origin gets no socket; the allowed one gets a working session */
+    int st = 0;
+    struct cl *c =
+        cl_open_ex(&S_MAIN, "/widgets/ws", "Origin: http://evil.example\r\n", NULL, 0, &st);
+    if (c || st != 403) {
+        cl_free(c);
+        return failf("wsc with a bad origin: status %d", st);
+    }
+    json_t *doc;
+    if (!(c = open_session(&S_MAIN, "/widgets/ws", "", &doc)))
+        return false;
+    json_decref(doc);
+    cl_free(c);
+    return true;
+}
+
+/* A page served over HTTPS through a proxy: Host has no port, Origin is https. Same origin. */
+static bool case_origin_https_same_host(void)
+{
+    int st = upgrade_status(&S_MAIN, "/widgets/ws", "app.example.com", "https://app.example.com");
+    if (st != 101)
+        return failf("Host: app.example.com, Origin: https://app.example.com (the same origin, "
+                     "served over https): status %d, want 101",
+                     st);
+    return true;
+}
+
+static bool case_origin_allowed(void)
+{
+    char host_origin[64];
+    snprintf(host_origin, sizeof host_origin, "http://127.0.0.1:%d", S_EXP.port);
+    struct {
+        const char *origin;
+        int want;
+    } v[] = {{"https://app.example.com:8443", 101},
+             {"http://plain.example.com", 101},
+             {"http://PLAIN.example.com:80", 101},
+             {host_origin, 403}, /* the list replaces the default */
+             {"https://app.example.com", 403},
+             {"https://evil.example.com:8443", 403},
+             {NULL, 101}};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        int st = upgrade_status(&S_EXP, "/widgets/ws", NULL, v[i].origin);
+        if (st != v[i].want)
+            return failf(
+                "--allow-websocket-origin app.example.com:8443 plain.example.com: Origin %s "
+                "status %d, want %d",
+                v[i].origin ? v[i].origin : "(none)", st, v[i].want);
+    }
+    json_t *doc;
+    struct cl *c = open_session(&S_EXP, "/widgets/ws", "", &doc);
+    if (!c)
+        return false;
+    json_decref(doc);
+    cl_free(c);
+    return true;
+}
+
+/* --allow-websocket-origin HOST without a port, page on https://HOST (as Bokeh/Panel match it:
+ * a host without a port is HOST:80 on both sides). */
+static bool case_origin_allowed_https(void)
+{
+    int st = upgrade_status(&S_EXP, "/widgets/ws", NULL, "https://plain.example.com");
+    if (st != 101)
+        return failf(
+            "--allow-websocket-origin plain.example.com, Origin https://plain.example.com: "
+            "status %d, want 101 (Panel accepts it)",
+            st);
+    return true;
+}
+
+static bool bad_token_one(const char *tok, const char *desc)
+{
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    if (!c)
+        return false;
+    bool ok = send_hello(c, tok, "") && expect_error(c, "bad-token", -1, NULL) &&
+              expect_close(c, 1008, NULL, T);
+    cl_free(c);
+    if (!ok)
+        failw("%s", desc);
+    return ok;
+}
+
+static bool case_token_forged(void)
+{
+    struct page p;
+    if (!get_page(&S_MAIN, "/widgets", &p))
+        return false;
+    bool ok = false;
+    char t[160];
+    /* a flipped character in the signature, in the body, and in the unused low bits of the
+     * signature's last character (one canonical encoding) */
+    snprintf(t, sizeof t, "%s", p.token);
+    t[40] = t[40] == 'A' ? 'B' : 'A';
+    if (!bad_token_one(t, "flipped signature char"))
+        goto out;
+    snprintf(t, sizeof t, "%s", p.token);
+    t[3] = t[3] == 'A' ? 'B' : 'A';
+    if (!bad_token_one(t, "flipped body char"))
+        goto out;
+    snprintf(t, sizeof t, "%s", p.token);
+    t[65] = b64url_chr(b64url_val(t[65]) ^ 1);
+    if (!bad_token_one(t, "non-canonical last char"))
+        goto out;
+    snprintf(t, sizeof t, "%s", p.token);
+    t[22] = 'A'; /* no dot */
+    if (!bad_token_one(t, "no dot"))
+        goto out;
+    if (!bad_token_one("x", "short") || !bad_token_one("", "empty"))
+        goto out;
+    snprintf(t, sizeof t, "%.65s", p.token);
+    if (!bad_token_one(t, "one char short"))
+        goto out;
+    /* the real token still works after all that */
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    ok = doc && !strcmp(jstr(doc, "token"), p.token);
+    if (doc && !ok)
+        failf("the real token got doc token %s", jstr(doc, "token"));
+    json_decref(doc);
+    cl_free(c);
+out:
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_token_expired(void)
+{
+    struct page p;
+    if (!get_page(&S_EXP, "/widgets", &p))
+        return false;
+    long long exp = token_expiry(p.token);
+    bool ok = false;
+    struct cl *c = NULL;
+    if (exp <= 0 || exp > (long long)time(NULL) + 2) {
+        failf("token expiry %lld, now %lld (--session-token-expiration 1)", exp,
+              (long long)time(NULL));
+        goto out;
+    }
+    for (int i = 0; i < 300 && (long long)time(NULL) < exp; i++)
+        idle(20);
+    if (!(c = cl_open(&S_EXP, "/widgets/ws")))
+        goto out;
+    ok = send_hello(c, p.token, "") && expect_error(c, "expired-token", -1, NULL) &&
+         expect_close(c, 1008, NULL, T);
+out:
+    cl_free(c);
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_token_unexpired_control(void)
+{
+    /* the same server's fresh token, used at once, resumes (3 tries: the second may tick) */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        struct page p;
+        if (!get_page(&S_EXP, "/widgets", &p))
+            return false;
+        if ((long long)time(NULL) >= token_expiry(p.token)) {
+            page_fini(&p);
+            continue;
+        }
+        struct cl *c = cl_open(&S_EXP, "/widgets/ws");
+        json_t *m = NULL;
+        if (c && send_hello(c, p.token, ""))
+            m = expect_msg(c, "doc", NULL, T);
+        bool ok = m && !strcmp(jstr(m, "token"), p.token);
+        bool expired_meanwhile = !m && strstr(why, "expired-token");
+        json_decref(m);
+        cl_free(c);
+        page_fini(&p);
+        if (ok)
+            return true;
+        if (!expired_meanwhile)
+            return false;
+    }
+    return failf("no attempt within the token's second");
+}
+
+static bool case_token_other_key(void)
+{
+    struct page p;
+    if (!get_page(&S_EXP, "/widgets", &p)) /* signed with K2 */
+        return false;
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws"); /* checks with K1 */
+    bool ok = c && send_hello(c, p.token, "") && expect_error(c, "bad-token", -1, NULL) &&
+              expect_close(c, 1008, NULL, T);
+    cl_free(c);
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_token_same_key_other_process(void)
+{
+    struct page p;
+    struct stats a, b;
+    if (!get_page(&S_MT, "/widgets", &p) || !get_stats(&S_MAIN, &a))
+        return false;
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    bool ok = doc && get_stats(&S_MAIN, &b);
+    if (ok && (!strcmp(jstr(doc, "token"), p.token) || strlen(jstr(doc, "token")) != 66 ||
+               b.created != a.created + 1 || b.resumed != a.resumed))
+        ok = failf("valid token of another process: doc token %s (page's %s), created %ld→%ld, "
+                   "resumed %ld→%ld",
+                   jstr(doc, "token"), p.token, a.created, b.created, a.resumed, b.resumed);
+    json_decref(doc);
+    cl_free(c);
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_token_none(void)
+{
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
+    bool ok = doc != NULL;
+    if (ok && (strlen(jstr(doc, "token")) != 66 ||
+               json_number_value(doc_prop(doc, "Number", "Clicks", "value")) != 0))
+        ok = failf("fresh doc: token %s, clicks %s", jstr(doc, "token"),
+                   dumps(doc_prop(doc, "Number", "Clicks", "value")));
+    json_decref(doc);
+    cl_free(c);
+    if (!ok)
+        return false;
+    /* no token field and no query at all */
+    c = cl_open(&S_MAIN, "/widgets/ws");
+    doc = c && sendf(c, "{\"t\":\"hello\",\"v\":1}") ? expect_msg(c, "doc", NULL, T) : NULL;
+    ok = doc != NULL;
+    json_decref(doc);
+    cl_free(c);
+    if (!ok)
+        return false;
+    /* the hello's query makes the fresh session (percent-decoded) */
+    c = cl_open(&S_MAIN, "/weather/ws");
+    doc = c ? hello_doc(c, NULL, "city=S%C3%A3o+Paulo") : NULL;
+    ok = doc && !strcmp(jstr(doc, "title"), "São Paulo Weather");
+    if (doc && !ok)
+        failf("title %s, want São Paulo Weather", jstr(doc, "title"));
+    json_decref(doc);
+    cl_free(c);
+    return ok;
+}
+
+static bool case_token_other_app(void)
+{
+    struct page p;
+    if (!get_page(&S_MAIN, "/widgets", &p))
+        return false;
+    struct cl *c = cl_open(&S_MAIN, "/weather/ws");
+    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    bool ok = doc != NULL;
+    if (ok &&
+        (!strcmp(jstr(doc, "token"), p.token) || strcmp(jstr(doc, "title"), "Berlin Weather")))
+        ok = failf("widgets token on /weather/ws: doc token %s title %s", jstr(doc, "token"),
+                   jstr(doc, "title"));
+    json_decref(doc);
+    cl_free(c);
+    if (ok) { /* the widgets session was not touched: its token still resumes it */
+        c = cl_open(&S_MAIN, "/widgets/ws");
+        doc = c ? hello_doc(c, p.token, "") : NULL;
+        ok = doc && !strcmp(jstr(doc, "token"), p.token);
+        if (doc && !ok)
+            failf("widgets token on /widgets/ws afterwards: doc token %s", jstr(doc, "token"));
+        json_decref(doc);
+        cl_free(c);
+    }
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_hello_version(void)
+{
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    bool ok = c && sendf(c, "{\"t\":\"hello\",\"v\":2,\"token\":null,\"query\":\"\"}") &&
+              expect_error(c, "version", -1, NULL) && expect_close(c, 1008, NULL, T);
+    cl_free(c);
+    if (!ok)
+        return false;
+    c = cl_open(&S_MAIN, "/widgets/ws");
+    ok = c && sendf(c, "{\"t\":\"hello\",\"v\":\"1\",\"token\":null}") &&
+         expect_error(c, "bad-message", -1, NULL);
+    cl_free(c);
+    return ok;
+}
+
+/* A widgets session and its ids. */
+struct widgets {
+    struct cl *c;
+    json_t *doc;
+    long button, clicks, slider, level;
+};
+
+static bool widgets_open(const struct srv *s, struct widgets *w)
+{
+    memset(w, 0, sizeof *w);
+    if (!(w->c = open_session(s, "/widgets/ws", "", &w->doc)))
+        return false;
+    w->button = doc_id(w->doc, "Button", "Add one");
+    w->clicks = doc_id(w->doc, "Number", "Clicks");
+    w->slider = doc_id(w->doc, "IntSlider", "Level");
+    w->level = doc_id(w->doc, "Number", "Level");
+    if (w->button < 0 || w->clicks < 0 || w->slider < 0 || w->level < 0)
+        return failf("widgets doc without the expected nodes: %s",
+                     dumps(json_object_get(w->doc, "root")));
+    return true;
+}
+
+static void widgets_close(struct widgets *w)
+{
+    json_decref(w->doc);
+    cl_free(w->c);
+    memset(w, 0, sizeof *w);
+}
+
+static bool click(struct widgets *w)
+{
+    return sendf(w->c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", w->button);
+}
+
+static bool click_expect(struct widgets *w, int count)
+{
+    char html[32];
+    snprintf(html, sizeof html, ">%d<", count);
+    return click(w) && expect_number_patch(w->c, w->clicks, count, html);
+}
+
+static bool case_hello_twice(void)
+{
+    struct widgets w;
+    bool ok = widgets_open(&S_MAIN, &w) && send_hello(w.c, NULL, "") &&
+              expect_error(w.c, "bad-message", -1, NULL) && click_expect(&w, 1);
+    widgets_close(&w);
+    return ok;
+}
+
+static bool case_event_click(void)
+{
+    struct widgets w;
+    bool ok = widgets_open(&S_MAIN, &w) && click_expect(&w, 1) && click_expect(&w, 2) &&
+              click_expect(&w, 3);
+    widgets_close(&w);
+    return ok;
+}
+
+static bool case_event_slider(void)
+{
+    struct widgets w;
+    bool ok = widgets_open(&S_MAIN, &w);
+    /* the slider's own value is not echoed: the one op is the driven number's */
+    ok = ok &&
+         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":73}", w.slider) &&
+         expect_number_patch(w.c, w.level, 73, ">73%<");
+    ok = ok &&
+         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":0}", w.slider) &&
+         expect_number_patch(w.c, w.level, 0, ">0%<");
+    /* out of range: clamped to the end */
+    ok = ok &&
+         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":1000}", w.slider);
+    json_t *p = ok ? expect_msg(w.c, "patch", NULL, T) : NULL;
+    json_t *op = p ? patch_set(p, w.level) : NULL;
+    if (ok &&
+        (!op || json_number_value(json_object_get(json_object_get(op, "props"), "value")) != 100))
+        ok = failf("slider 1000 (range 0..100): want Level 100, got %s", dumps(p));
+    json_decref(p);
+    widgets_close(&w);
+    return ok;
+}
+
+static bool case_event_unknown_id(void)
+{
+    struct widgets w;
+    bool ok = widgets_open(&S_MAIN, &w) &&
+              sendf(w.c, "{\"t\":\"event\",\"id\":999,\"prop\":\"clicks\"}") &&
+              expect_error(w.c, "unknown-id", 999, NULL) && click_expect(&w, 1) &&
+              sendf(w.c, "{\"t\":\"event\",\"id\":4294967295,\"prop\":\"value\",\"value\":1}") &&
+              expect_error(w.c, "unknown-id", 4294967295L, NULL) && click_expect(&w, 2);
+    widgets_close(&w);
+    return ok;
+}
+
+static bool case_event_not_widget_bad_prop(void)
+{
+    struct widgets w;
+    bool ok =
+        widgets_open(&S_MAIN, &w) &&
+        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":5}", w.clicks) &&
+        expect_error(w.c, "not-a-widget", w.clicks, NULL) &&
+        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":5}", w.button) &&
+        expect_error(w.c, "bad-prop", w.button, NULL) &&
+        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"name\",\"value\":\"x\"}", w.slider) &&
+        expect_error(w.c, "bad-prop", w.slider, NULL) &&
+        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", w.slider) &&
+        expect_error(w.c, "bad-prop", w.slider, NULL) && click_expect(&w, 1);
+    widgets_close(&w);
+    return ok;
+}
+
+static bool case_event_bad_value(void)
+{
+    struct widgets w;
+    if (!widgets_open(&S_MAIN, &w))
+        return false;
+    const char *bad[] = {"\"abc\"", "50.5", "true", "null", "\"50\""};
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof bad / sizeof *bad; i++) {
+        ok = sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", w.slider,
+                   bad[i]) &&
+             expect_error(w.c, "bad-value", w.slider, NULL);
+        if (!ok)
+            failw("slider value %s", bad[i]);
+    }
+    /* nothing was applied: the session carries on from 50 */
+    ok = ok &&
+         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":10}", w.slider) &&
+         expect_number_patch(w.c, w.level, 10, ">10%<");
+    widgets_close(&w);
+    return ok;
+}
+
+static bool case_event_before_hello(void)
+{
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    bool ok = c && sendf(c, "{\"t\":\"event\",\"id\":3,\"prop\":\"clicks\"}") &&
+              expect_error(c, "no-session", -1, NULL);
+    json_t *doc = ok ? hello_doc(c, NULL, "") : NULL;
+    ok = ok && doc;
+    if (ok) {
+        struct widgets w = {.c = c, .doc = doc};
+        w.button = doc_id(doc, "Button", "Add one");
+        w.clicks = doc_id(doc, "Number", "Clicks");
+        ok = click_expect(&w, 1);
+    }
+    json_decref(doc);
+    cl_free(c);
+    return ok;
+}
+
+static bool case_message_bad(void)
+{
+    struct widgets w;
+    if (!widgets_open(&S_MAIN, &w))
+        return false;
+    const char *bad[] = {
+        "hello there",
+        "[1,2]",
+        "{}",
+        "\"str\"",
+        "{\"t\":\"nope\"}",
+        "{\"t\":5}",
+        "{\"t\":\"event\",\"id\":3}",
+        "{\"t\":\"event\",\"id\":0,\"prop\":\"clicks\"}",
+        "{\"t\":\"event\",\"id\":-3,\"prop\":\"clicks\"}",
+        "{\"t\":\"event\",\"id\":3.5,\"prop\":\"clicks\"}",
+        "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":{\"a\":1}}",
+        "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[1]}",
+        "{\"t\":\"ping\",\"t\":\"ping\"}",
+        "{\"t\":\"ping\"} trailing",
+        "{\"t\":\"ping\",\"n\":1e999}",
+    };
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof bad / sizeof *bad; i++) {
+        ok = wsc_send_text(w.c->w, bad[i], strlen(bad[i])) == 0 &&
+             expect_error(w.c, "bad-message", -1, NULL);
+        if (!ok)
+            failw("message %s", bad[i]);
+    }
+    ok = ok && click_expect(&w, 1);
+    widgets_close(&w);
+    return ok;
+}
+
+static bool ping_depth(struct cl *c, int depth, bool want_pong)
+{
+    /* depth levels in all: the message object and depth - 1 arrays */
+    char msg[512];
+    int n = snprintf(msg, sizeof msg, "{\"t\":\"ping\",\"n\":");
+    for (int i = 0; i < depth - 1; i++)
+        msg[n++] = '[';
+    for (int i = 0; i < depth - 1; i++)
+        msg[n++] = ']';
+    msg[n++] = '}';
+    msg[n] = '\0';
+    if (wsc_send_text(c->w, msg, (size_t)n) != 0)
+        return failf("send");
+    if (!want_pong)
+        return expect_error(c, "bad-message", -1, NULL) || failw("depth %d", depth);
+    json_t *p = expect_msg(c, "pong", NULL, T);
+    if (!p)
+        return failw("depth %d", depth);
+    json_t *sent = json_loads(msg, 0, NULL);
+    bool ok = json_equal(json_object_get(p, "n"), json_object_get(sent, "n"));
+    if (!ok)
+        failf("depth %d: pong n %s", depth, dumps(json_object_get(p, "n")));
+    json_decref(sent);
+    json_decref(p);
+    return ok;
+}
+
+static bool case_message_nested(void)
+{
+    struct widgets w;
+    if (!widgets_open(&S_MAIN, &w))
+        return false;
+    bool ok = ping_depth(w.c, 40, false) && ping_depth(w.c, 33, false) && ping_depth(w.c, 32, true);
+    /* brackets inside strings do not count */
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "{\"t\":\"ping\",\"n\":\"\\\"%s\"}",
+                     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+    json_t *p = NULL;
+    ok = ok && wsc_send_text(w.c->w, msg, (size_t)n) == 0 && (p = expect_msg(w.c, "pong", NULL, T));
+    json_decref(p);
+    ok = ok && click_expect(&w, 1);
+    widgets_close(&w);
+    return ok;
+}
+
+/* {"t":"ping","n":"xxx…"} of exactly len bytes */
+static char *ping_of_size(size_t len)
+{
+    char *m = malloc(len + 1);
+    const char *head = "{\"t\":\"ping\",\"n\":\"";
+    size_t hl = strlen(head);
+    memcpy(m, head, hl);
+    memset(m + hl, 'x', len - hl - 2);
+    memcpy(m + len - 2, "\"}", 2);
+    m[len] = '\0';
+    return m;
+}
+
+static bool case_message_too_big(void)
+{
+    struct widgets w;
+    if (!widgets_open(&S_MAIN, &w))
+        return false;
+    char *at = ping_of_size(MAX_MESSAGE), *over = ping_of_size(MAX_MESSAGE + 1);
+    json_t *p = NULL;
+    bool ok = wsc_send_text(w.c->w, at, MAX_MESSAGE) == 0 && (p = expect_msg(w.c, "pong", NULL, T));
+    if (!ok)
+        failw("a message of exactly --websocket-max-message-size");
+    ok =
+        ok && wsc_send_text(w.c->w, over, MAX_MESSAGE + 1) == 0 && expect_close(w.c, 1009, NULL, T);
+    json_decref(p);
+    widgets_close(&w);
+    /* in fragments whose sum is over the limit */
+    if (ok && widgets_open(&S_MAIN, &w)) {
+        uint8_t *f = malloc(2 * (MAX_MESSAGE + 14));
+        size_t half = (MAX_MESSAGE + 1) / 2 + 1;
+        size_t n = wsc_frame(f, false, 0, WSC_TEXT, true, over, half);
+        n += wsc_frame(f + n, true, 0, WSC_CONT, true, over + half, MAX_MESSAGE + 1 - half);
+        ok = wsc_send_raw(w.c->w, f, n) == 0 && expect_close(w.c, 1009, NULL, T);
+        free(f);
+        widgets_close(&w);
+    } else {
+        ok = false;
+    }
+    free(at);
+    free(over);
+    return ok;
+}
+
+static bool case_message_rate(void)
+{
+    struct widgets other, w;
+    if (!widgets_open(&S_MAIN, &other))
+        return false;
+    if (!widgets_open(&S_MAIN, &w)) {
+        widgets_close(&other);
+        return false;
+    }
+    /* 200 pings in one write */
+    size_t cap = 200 * 64, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (int i = 0; i < 200; i++) {
+        char m[48];
+        int k = snprintf(m, sizeof m, "{\"t\":\"ping\",\"n\":%d}", i);
+        n += wsc_frame(buf + n, true, 0, WSC_TEXT, true, m, (size_t)k);
+    }
+    long long t0 = now_ms();
+    bool ok = wsc_send_raw(w.c->w, buf, n) == 0;
+    free(buf);
+    int pongs = 0;
+    for (int i = 0; ok && i < 200; i++) {
+        struct wsc_msg m;
+        if (cl_next(w.c, T, &m) != 1) {
+            ok = failf("after %d pongs: no error/close", pongs);
+            break;
+        }
+        json_t *j = m.opcode == WSC_TEXT ? json_loadb(m.data, m.len, 0, NULL) : NULL;
+        if (j && !strcmp(msg_type(j), "pong") &&
+            json_integer_value(json_object_get(j, "n")) == pongs) {
+            pongs++;
+        } else if (j && !strcmp(msg_type(j), "error") && !strcmp(jstr(j, "code"), "rate")) {
+            json_decref(j);
+            wsc_msg_free(&m);
+            break;
+        } else {
+            ok = failf("after %d pongs: %s", pongs, m.opcode == WSC_CLOSE ? "a close" : m.data);
+        }
+        json_decref(j);
+        wsc_msg_free(&m);
+    }
+    /* the hello counts too: 99 or 100 pongs fit in the first second */
+    if (ok && (pongs < 98 || pongs > 100))
+        ok = failf("%d pongs before the rate error, want 99 (100 messages a second, hello "
+                   "included)",
+                   pongs);
+    ok = ok && expect_close(w.c, 1008, NULL, T);
+    long long took = now_ms() - t0;
+    if (ok && took > 1000)
+        ok = failf("the flood took %lld ms to be refused", took);
+    /* the other session is not affected */
+    ok = ok && click_expect(&other, 1);
+    json_t *p = NULL;
+    ok = ok && sendf(other.c, "{\"t\":\"ping\",\"n\":7}") &&
+         (p = expect_msg(other.c, "pong", NULL, T));
+    json_decref(p);
+    widgets_close(&w);
+    widgets_close(&other);
+    return ok;
+}
+
+static bool pong_of(struct cl *c, const char *n_json)
+{
+    bool ok = n_json ? sendf(c, "{\"t\":\"ping\",\"n\":%s}", n_json) : sendf(c, "{\"t\":\"ping\"}");
+    json_t *p = ok ? expect_msg(c, "pong", NULL, T) : NULL;
+    if (!p)
+        return false;
+    json_t *want = n_json ? json_loads(n_json, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *got = json_object_get(p, "n");
+    ok = n_json ? json_equal(got, want) || (json_is_null(want) && !got) : got == NULL;
+    if (!ok)
+        failf("ping n %s: pong %s", n_json ? n_json : "(none)", dumps(p));
+    json_decref(want);
+    json_decref(p);
+    return ok;
+}
+
+static bool case_ping(void)
+{
+    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    bool ok = c && pong_of(c, "1"); /* before hello too */
+    json_t *doc = ok ? hello_doc(c, NULL, "") : NULL;
+    ok = ok && doc && pong_of(c, "42") && pong_of(c, "\"abc\"") && pong_of(c, "1.5") &&
+         pong_of(c, "{\"a\":[1,2,{\"b\":null}]}") && pong_of(c, "null") && pong_of(c, NULL) &&
+         pong_of(c, "[]");
+    json_decref(doc);
+    cl_free(c);
+    return ok;
+}
+
+static bool case_weather_periodic(void)
+{
+    json_t *doc;
+    struct cl *c = open_session(&S_MAIN, "/weather/ws", "", &doc);
+    if (!c)
+        return false;
+    long t = doc_id(doc, "Number", "Temperature"), h = doc_id(doc, "Number", "Humidity");
+    long long t0 = now_ms();
+    bool ok = true;
+    for (int i = 0; ok && i < 2; i++) { /* two ticks, 2 s apart */
+        json_t *p = expect_msg(c, "patch", NULL, 3000);
+        json_t *op = p ? patch_set(p, t) : NULL;
+        json_t *v = json_object_get(json_object_get(op, "props"), "value");
+        char html[64];
+        snprintf(html, sizeof html, ">%g °C<", json_number_value(v));
+        if (!p)
+            ok = false;
+        else if (!op || !json_is_number(v) || !strstr(jstr(op, "html"), html) || patch_set(p, h) ||
+                 patch_nops(p) != 1)
+            ok = failf("tick %d: want one op setting Temperature #%ld, got %s", i, t, dumps(p));
+        json_decref(p);
+    }
+    long long took = now_ms() - t0;
+    if (ok && (took < 2500 || took > 4500))
+        ok = failf("two ticks took %lld ms (pn_every 2000)", took);
+    json_decref(doc);
+    cl_free(c);
+    return ok;
+}
+
+static char resumed_token[160];
+
+static bool case_resume(void)
+{
+    struct stats a, b;
+    struct page p;
+    if (!get_stats(&S_MAIN, &a) || !get_page(&S_MAIN, "/widgets", &p))
+        return false;
+    struct widgets w = {0};
+    bool ok = (w.c = cl_open(&S_MAIN, p.ws)) && (w.doc = hello_doc(w.c, p.token, ""));
+    if (ok) {
+        w.button = doc_id(w.doc, "Button", "Add one");
+        w.clicks = doc_id(w.doc, "Number", "Clicks");
+        ok = click_expect(&w, 1) && click_expect(&w, 2) && click_expect(&w, 3);
+    }
+    json_decref(w.doc);
+    w.doc = NULL;
+    close_nicely(w.c);
+    w.c = NULL;
+    ok = ok && wait_sockets(&S_MAIN, a.sockets);
+    if (ok)
+        idle(300); /* well within the lifetime */
+    ok = ok && (w.c = cl_open(&S_MAIN, p.ws)) && (w.doc = hello_doc(w.c, p.token, ""));
+    if (ok) {
+        json_t *v = doc_prop(w.doc, "Number", "Clicks", "value");
+        json_t *cl = doc_prop(w.doc, "Button", "Add one", "clicks");
+        if (strcmp(jstr(w.doc, "token"), p.token) || json_number_value(v) != 3 ||
+            json_integer_value(cl) != 3 || !strstr(jstr(w.doc, "html"), ">3<"))
+            ok = failf("resumed doc: token %s (want %s), Clicks %s, button clicks %s",
+                       jstr(w.doc, "token"), p.token, dumps(v), dumps(cl));
+    }
+    ok = ok && get_stats(&S_MAIN, &b);
+    /* "resumed" counts every attach to a session that exists (protocol.md calls the first
+     * attach of a page's session a resume too): the page's socket and the reconnect */
+    if (ok && (b.resumed != a.resumed + 2 || b.created != a.created + 1))
+        ok = failf("stats: resumed %ld→%ld, created %ld→%ld (want +2: first attach and reconnect; "
+                   "+1: the page's session)",
+                   a.resumed, b.resumed, a.created, b.created);
+    ok = ok && click_expect(&w, 4);
+    json_decref(w.doc);
+    close_nicely(w.c);
+    if (ok)
+        snprintf(resumed_token, sizeof resumed_token, "%s", p.token);
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_resume_after_sweep(void)
+{
+    if (!resumed_token[0])
+        return failf("needs the resume case");
+    struct stats a, b, c0;
+    if (!get_stats(&S_MAIN, &a) || !wait_sockets(&S_MAIN, 0))
+        return false;
+    /* lifetime + sweep period + margin */
+    idle(LIFETIME_MS + SWEEP_MS + 700);
+    if (!get_stats(&S_MAIN, &b))
+        return false;
+    if (b.live != 0 || b.destroyed <= a.destroyed || b.destroyed - a.destroyed < a.live)
+        return failf("after lifetime + sweep with no socket open: live %ld (want 0), destroyed "
+                     "%ld→%ld (%ld were live)",
+                     b.live, a.destroyed, b.destroyed, a.live);
+    struct widgets w = {0};
+    bool ok =
+        (w.c = cl_open(&S_MAIN, "/widgets/ws")) && (w.doc = hello_doc(w.c, resumed_token, ""));
+    if (ok) {
+        json_t *v = doc_prop(w.doc, "Number", "Clicks", "value");
+        if (!strcmp(jstr(w.doc, "token"), resumed_token) || json_number_value(v) != 0)
+            ok = failf(
+                "after the sweep the old token got token %s, Clicks %s (want a fresh session)",
+                jstr(w.doc, "token"), dumps(v));
+    }
+    ok = ok && get_stats(&S_MAIN, &c0);
+    if (ok &&
+        (c0.created != b.created + 1 || c0.resumed != b.resumed || c0.live != 1 || c0.sockets != 1))
+        ok = failf("stats after: created %ld→%ld, resumed %ld→%ld, live %ld, sockets %ld",
+                   b.created, c0.created, b.resumed, c0.resumed, c0.live, c0.sockets);
+    json_decref(w.doc);
+    cl_free(w.c);
+    return ok;
+}
+
+static bool case_resume_replay(void)
+{
+    struct stats a, b;
+    struct page p;
+    if (!get_stats(&S_MAIN, &a) || !get_page(&S_MAIN, "/widgets", &p))
+        return false;
+    struct widgets w = {0}, r = {0};
+    bool ok = (w.c = cl_open(&S_MAIN, p.ws)) && (w.doc = hello_doc(w.c, p.token, ""));
+    if (ok) {
+        w.button = doc_id(w.doc, "Button", "Add one");
+        w.clicks = doc_id(w.doc, "Number", "Clicks");
+        ok = click_expect(&w, 1);
+    }
+    /* the same token on a second socket while the first is attached */
+    ok = ok && (r.c = cl_open(&S_MAIN, p.ws)) && (r.doc = hello_doc(r.c, p.token, ""));
+    if (ok) {
+        r.button = doc_id(r.doc, "Button", "Add one");
+        r.clicks = doc_id(r.doc, "Number", "Clicks");
+        if (!strcmp(jstr(r.doc, "token"), p.token) ||
+            json_number_value(doc_prop(r.doc, "Number", "Clicks", "value")) != 0)
+            ok = failf("replayed token: doc token %s (the attached one is %s), Clicks %s",
+                       jstr(r.doc, "token"), p.token,
+                       dumps(doc_prop(r.doc, "Number", "Clicks", "value")));
+    }
+    ok = ok && click_expect(&w, 2) && click_expect(&r, 1) && click_expect(&w, 3) &&
+         expect_quiet(r.c, QUIET, NULL);
+    ok = ok && get_stats(&S_MAIN, &b);
+    if (ok && (b.resumed != a.resumed + 1 || b.created != a.created + 2))
+        ok = failf("stats: resumed %ld→%ld (want +1: the first socket only), created %ld→%ld "
+                   "(want +2: the page's and the replay's)",
+                   a.resumed, b.resumed, a.created, b.created);
+    json_decref(w.doc);
+    json_decref(r.doc);
+    cl_free(w.c);
+    cl_free(r.c);
+    page_fini(&p);
+    return ok;
+}
+
+static bool case_keepalive(void)
+{
+    /* a socket that answers pings stays; one that does not is dropped after 2 × --keep-alive,
+     * and its session can be resumed */
+    json_t *doc1 = NULL, *doc2 = NULL, *doc3 = NULL;
+    struct cl *live = open_session(&S_MAIN, "/widgets/ws", "", &doc1);
+    struct cl *mute = live ? open_session(&S_MAIN, "/widgets/ws", "", &doc2) : NULL;
+    bool ok = live && mute;
+    char tok[160] = "";
+    if (ok) {
+        snprintf(tok, sizeof tok, "%s", jstr(doc2, "token"));
+        mute->silent = true;
+        long long t0 = now_ms();
+        idle(3 * KEEPALIVE_MS + 300);
+        size_t got = 0;
+        int rc = wsc_drain(mute->w, 2000, &got); /* 0: the server closed it */
+        long long took = now_ms() - t0;
+        if (rc != 0)
+            ok = failf("a socket that never answers pings is still open after %lld ms", took);
+        else if (wsc_pings(live->w) == 0)
+            ok = failf("no ping reached the answering socket in %lld ms (--keep-alive %d)", took,
+                       KEEPALIVE_MS);
+        else if (!pong_of(live, "5"))
+            ok = false;
+    }
+    cl_free(mute);
+    if (ok) { /* the dropped socket's session resumes */
+        struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+        doc3 = c ? hello_doc(c, tok, "") : NULL;
+        ok = doc3 && !strcmp(jstr(doc3, "token"), tok);
+        if (doc3 && !ok)
+            failf("after a keep-alive drop the token got %s, want a resume", jstr(doc3, "token"));
+        cl_free(c);
+    }
+    json_decref(doc1);
+    json_decref(doc2);
+    json_decref(doc3);
+    cl_free(live);
+    return ok;
+}
+
+/* ---- the form app (tests/apps/live_form.c) ---- */
+
+struct form {
+    struct cl *c;
+    json_t *doc;
+    long name, hello, shout, city, ratio, percent, tens, lock, count, count_n, later, later_n,
+        submit, submitted, check, check_n;
+};
+
+static bool form_open(struct form *f)
+{
+    memset(f, 0, sizeof *f);
+    if (!(f->c = open_session(&S_FORM, "/live_form/ws", "", &f->doc)))
+        return false;
+    f->name = doc_id(f->doc, "TextInput", "Name");
+    f->hello = doc_id(f->doc, "Markdown", NULL);
+    f->shout = doc_id(f->doc, "TextInput", "Shout");
+    f->city = doc_id(f->doc, "Select", "City");
+    f->ratio = doc_id(f->doc, "FloatSlider", "Ratio");
+    f->percent = doc_id(f->doc, "Number", "Percent");
+    f->tens = doc_id(f->doc, "IntSlider", "Tens");
+    f->lock = doc_id(f->doc, "Toggle", "Lock");
+    f->count = doc_id(f->doc, "Button", "Count");
+    f->count_n = doc_id(f->doc, "Number", "Count");
+    f->later = doc_id(f->doc, "Button", "Later");
+    f->later_n = doc_id(f->doc, "Number", "Later");
+    f->submit = doc_id(f->doc, "Button", "Submit");
+    f->check = doc_id(f->doc, "Checkbox", "Check");
+    f->check_n = doc_id(f->doc, "Number", "Checked");
+    /* the second Markdown: "Nothing yet" */
+    json_t *root = json_object_get(f->doc, "root");
+    json_t *col = json_array_get(root, 0);
+    size_t i;
+    json_t *n;
+    f->submitted = -1;
+    json_array_foreach(json_object_get(col, "children"), i, n)
+    {
+        if (!strcmp(jstr(n, "kind"), "Markdown") &&
+            json_integer_value(json_object_get(n, "id")) != f->hello)
+            f->submitted = (long)json_integer_value(json_object_get(n, "id"));
+    }
+    long *ids[] = {&f->name,   &f->hello,     &f->shout, &f->city,    &f->ratio, &f->percent,
+                   &f->tens,   &f->lock,      &f->count, &f->count_n, &f->later, &f->later_n,
+                   &f->submit, &f->submitted, &f->check, &f->check_n};
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+        if (*ids[k] < 0)
+            return failf("live_form doc without node %zu: %s", k, dumps(root));
+    return true;
+}
+
+static void form_close(struct form *f)
+{
+    json_decref(f->doc);
+    cl_free(f->c);
+}
+
+static json_t *event_patch(struct cl *c, long id, const char *prop, const char *value_json)
+{
+    if (!sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"%s\"%s%s}", id, prop,
+               value_json ? ",\"value\":" : "", value_json ? value_json : ""))
+        return NULL;
+    return expect_msg(c, "patch", NULL, T);
+}
+
+static bool bad_value(struct cl *c, long id, const char *value_json)
+{
+    bool ok =
+        sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id, value_json) &&
+        expect_error(c, "bad-value", id, NULL);
+    if (!ok)
+        failw("value %s for #%ld", value_json, id);
+    return ok;
+}
+
+/* An event whose callback sets Number number_id to value: exactly that one op comes back. */
+static bool expect_number_patch_ev(struct cl *c, long id, const char *value_json, long number_id,
+                                   double value)
+{
+    bool ok =
+        sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id, value_json) &&
+        expect_number_patch(c, number_id, value, NULL);
+    return ok || failw("value %s for #%ld", value_json, id);
+}
+
+static bool expect_number_patch_ev_click(struct cl *c, long id, long number_id, double value)
+{
+    bool ok = sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", id) &&
+              expect_number_patch(c, number_id, value, NULL);
+    return ok || failw("click on #%ld", id);
+}
+
+/* Runs last on the form server: a callback that changes the widget whose event it handles
+ * puts that node on the session's dirty list a second time (handle_event cleared the node's
+ * dirty bit but left it listed), the list becomes a cycle and pn__msg_patch never returns. */
+static bool case_form_echo(void)
+{
+    struct form f;
+    if (!form_open(&f))
+        return false;
+    /* a callback that leaves the value as the event set it: no echo, no patch at all */
+    bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":40}", f.tens) &&
+              expect_quiet(f.c, QUIET, NULL);
+    /* one that moves it: 47 snaps to 40, and that change is echoed */
+    json_t *p = NULL, *op = NULL;
+    if (ok) {
+        p = event_patch(f.c, f.tens, "value", "47");
+        op = p ? patch_set(p, f.tens) : NULL;
+        ok = op && patch_nops(p) == 1 &&
+             json_integer_value(json_object_get(json_object_get(op, "props"), "value")) == 40;
+        if (p && !ok)
+            failf("tens 47 (the callback snaps it to 40): want one op #%ld value 40, got %s",
+                  f.tens, dumps(p));
+        json_decref(p);
+    }
+    /* a text field whose callback uppercases it */
+    if (ok) {
+        p = event_patch(f.c, f.shout, "value", "\"bob\"");
+        op = p ? patch_set(p, f.shout) : NULL;
+        ok = op && !strcmp(jstr(json_object_get(op, "props"), "value"), "BOB");
+        if (p && !ok)
+            failf("shout \"bob\" (the callback uppercases it): want #%ld = BOB, got %s", f.shout,
+                  dumps(p));
+        json_decref(p);
+    }
+    if (!ok && strstr(why, "no \"patch\"")) {
+        char saved[sizeof why];
+        snprintf(saved, sizeof saved, "%s", why);
+        struct resp r;
+        bool answers = http_get(&S_FORM, "/widgets", NULL, &r) && r.status == 200;
+        resp_fini(&r);
+        snprintf(why, sizeof why, "%s%s", saved,
+                 answers ? "" : "; and the server no longer answers HTTP: it is hung");
+    }
+    form_close(&f);
+    return ok;
+}
+
+static bool case_form_values(void)
+{
+    struct form f;
+    if (!form_open(&f))
+        return false;
+    bool ok = true;
+    json_t *p = NULL;
+    /* Select: the title op; an unknown option is refused */
+    p = event_patch(f.c, f.city, "value", "\"Paris\"");
+    json_t *op0 = json_array_get(json_object_get(p, "ops"), 0);
+    if (!p || patch_nops(p) != 1 || strcmp(jstr(op0, "op"), "title") ||
+        strcmp(jstr(op0, "title"), "Paris form"))
+        ok = p ? failf("city Paris: want one title op \"Paris form\", got %s", dumps(p)) : false;
+    json_decref(p);
+    ok = ok && bad_value(f.c, f.city, "\"Nowhere\"") && bad_value(f.c, f.city, "1");
+    /* FloatSlider: a number (an integer too), clamped; not a string */
+    ok = ok && expect_number_patch_ev(f.c, f.ratio, "0.25", f.percent, 25) &&
+         expect_number_patch_ev(f.c, f.ratio, "1", f.percent, 100) &&
+         expect_number_patch_ev(f.c, f.ratio, "0", f.percent, 0) &&
+         expect_number_patch_ev(f.c, f.ratio, "5", f.percent, 100) &&
+         bad_value(f.c, f.ratio, "\"0.3\"") && bad_value(f.c, f.ratio, "false");
+    /* TextInput: max_length 8 characters; its own value is not echoed */
+    ok = ok && bad_value(f.c, f.name, "\"abcdefghi\"") && bad_value(f.c, f.name, "12");
+    if (ok) {
+        p = event_patch(f.c, f.name, "value", "\"abcdefgh\"");
+        json_t *hop = p ? patch_set(p, f.hello) : NULL;
+        ok = hop && patch_nops(p) == 1 && strstr(jstr(hop, "html"), "Hello, abcdefgh");
+        if (p && !ok)
+            failf("name of 8 characters: want one op for the greeting #%ld, got %s", f.hello,
+                  dumps(p));
+        json_decref(p);
+    }
+    /* Checkbox: a boolean */
+    ok = ok && expect_number_patch_ev(f.c, f.check, "true", f.check_n, 1) &&
+         bad_value(f.c, f.check, "1") && bad_value(f.c, f.check, "\"yes\"");
+    form_close(&f);
+    return ok;
+}
+
+static bool case_form_utf8_length(void)
+{
+    struct form f;
+    if (!form_open(&f))
+        return false;
+    /* max_length counts characters: 8 two-byte characters fit */
+    json_t *p = NULL;
+    bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"éééééééé\"}",
+                    f.name) &&
+              (p = expect_msg(f.c, "patch", NULL, T)) != NULL;
+    if (!ok)
+        failw("8 characters (16 bytes) for a TextInput of max_length 8");
+    json_decref(p);
+    form_close(&f);
+    return ok;
+}
+
+static bool case_form_disabled(void)
+{
+    struct form f;
+    if (!form_open(&f))
+        return false;
+    /* Lock disables Count and Name; the toggle's own value is not echoed */
+    json_t *p = event_patch(f.c, f.lock, "value", "true");
+    json_t *cop = p ? patch_set(p, f.count) : NULL, *nop = p ? patch_set(p, f.name) : NULL;
+    bool ok = p && cop && nop && !patch_set(p, f.lock) &&
+              json_is_true(json_object_get(json_object_get(cop, "props"), "disabled")) &&
+              json_is_true(json_object_get(json_object_get(nop, "props"), "disabled"));
+    if (p && !ok)
+        failf("lock: want disabled ops for #%ld and #%ld only, got %s", f.count, f.name, dumps(p));
+    json_decref(p);
+    /* a click on the disabled button does nothing */
+    ok = ok && sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.count) &&
+         expect_quiet(f.c, QUIET, NULL);
+    if (ok) { /* unlock: the click before did not count */
+        p = event_patch(f.c, f.lock, "value", "false");
+        json_decref(p);
+        ok = p && expect_number_patch_ev_click(f.c, f.count, f.count_n, 1);
+    }
+    form_close(&f);
+    return ok;
+}
+
+static bool case_form_disabled_value(void)
+{
+    struct form f;
+    if (!form_open(&f))
+        return false;
+    json_t *p = event_patch(f.c, f.lock, "value", "true");
+    bool ok = p != NULL;
+    json_decref(p);
+    /* a value sent for the disabled field must not change what the app reads */
+    if (ok)
+        ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"}",
+                   f.name);
+    json_t *e = NULL;
+    if (ok) { /* an error or nothing: both are fine */
+        struct wsc_msg m;
+        if (cl_next(f.c, QUIET, &m) == 1) {
+            e = json_loadb(m.data, m.len, 0, NULL);
+            wsc_msg_free(&m);
+        }
+    }
+    if (ok) {
+        p = event_patch(f.c, f.submit, "clicks", NULL);
+        json_t *op = p ? patch_set(p, f.submitted) : NULL;
+        if (!op)
+            ok = failf("submit: %s", p ? dumps(p) : why);
+        else if (strstr(jstr(op, "html"), "evil"))
+            ok = failf("the disabled TextInput took the client's value: after Lock (disabled) "
+                       "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"} "
+                       "(answer: %s), Submit reads \"evil\": %s",
+                       f.name, e ? dumps(e) : "none", jstr(op, "html"));
+        json_decref(p);
+    }
+    json_decref(e);
+    form_close(&f);
+    return ok;
+}
+
+static bool case_form_timeout(void)
+{
+    struct form f;
+    if (!form_open(&f))
+        return false;
+    long long t0 = now_ms();
+    bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.later) &&
+              expect_number_patch(f.c, f.later_n, 1, ">1<");
+    long long took = now_ms() - t0;
+    if (ok && (took < 150 || took > 1500))
+        ok = failf("pn_timeout(200) from a callback fired after %lld ms", took);
+    ok = ok && expect_quiet(f.c, 400, NULL); /* once */
+    form_close(&f);
+    return ok;
+}
+
+/* ---- --num-threads 2 ---- */
+
+static bool case_threads(void)
+{
+    enum { N = 20, NW = 4 };
+    struct page pages[N + NW];
+    struct cl *cs[N + NW] = {0};
+    json_t *docs[N + NW] = {0};
+    int on_loop[2] = {0, 0};
+    bool ok = true;
+    int got = 0;
+    for (int i = 0; i < N + NW; i++)
+        memset(&pages[i], 0, sizeof pages[i]);
+    for (int i = 0; ok && i < N + NW; i++) {
+        ok = get_page(&S_MT, i < N ? "/weather" : "/widgets", &pages[i]);
+        const char *hint = ok ? strrchr(pages[i].ws, '/') : NULL;
+        if (ok && (!hint || (strcmp(hint, "/0") && strcmp(hint, "/1"))))
+            ok = failf("page %d: ws %s (want /APP/ws/LOOP)", i, pages[i].ws);
+        if (ok)
+            on_loop[hint[1] - '0']++;
+    }
+    /* all sockets open at once; every other one sends its hello with the upgrade request */
+    for (int i = 0; ok && i < N + NW; i++) {
+        if (i % 2) {
+            char hello[256];
+            int n = snprintf(hello, sizeof hello,
+                             "{\"t\":\"hello\",\"v\":1,\"token\":\"%s\",\"query\":\"\"}",
+                             pages[i].token);
+            uint8_t frame[300];
+            size_t fl = wsc_frame(frame, true, 0, WSC_TEXT, true, hello, (size_t)n);
+            cs[i] = cl_open_ex(&S_MT, pages[i].ws, "", frame, fl, NULL);
+            ok = cs[i] != NULL;
+        } else {
+            cs[i] = cl_open_ex(&S_MT, pages[i].ws, "", NULL, 0, NULL);
+            ok = cs[i] && send_hello(cs[i], pages[i].token, "");
+        }
+    }
+    for (int i = 0; ok && i < N + NW; i++) {
+        docs[i] = expect_msg(cs[i], "doc", "patch", T);
+        if (!docs[i]) {
+            ok = failw("socket %d (%s)", i, pages[i].ws);
+            break;
+        }
+        if (strcmp(jstr(docs[i], "token"), pages[i].token) ||
+            strcmp(jstr(docs[i], "html"), pages[i].main)) {
+            /* a weather tick between page and hello changes the html: only the token counts then */
+            bool tick = i < N && !strcmp(jstr(docs[i], "token"), pages[i].token);
+            if (!tick) {
+                ok = failf("socket %d (%s): doc of another session: token %s, page's %s", i,
+                           pages[i].ws, jstr(docs[i], "token"), pages[i].token);
+                break;
+            }
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(jstr(docs[i], "token"), jstr(docs[j], "token")))
+                ok = failf("sockets %d and %d got the same session", i, j);
+        got++;
+    }
+    /* the widgets sessions take events on their own loop */
+    for (int i = N; ok && i < N + NW; i++) {
+        struct widgets w = {.c = cs[i], .doc = docs[i]};
+        w.button = doc_id(docs[i], "Button", "Add one");
+        w.clicks = doc_id(docs[i], "Number", "Clicks");
+        ok = click_expect(&w, 1) && click_expect(&w, 2);
+    }
+    fprintf(stderr, "threads: pages on loop 0: %d, loop 1: %d; %d docs\n", on_loop[0], on_loop[1],
+            got);
+    if (ok && (on_loop[0] == 0 || on_loop[1] == 0))
+        ok = failf("every page came from one loop (%d, %d): the hand-over was not exercised",
+                   on_loop[0], on_loop[1]);
+    for (int i = 0; i < N + NW; i++) {
+        json_decref(docs[i]);
+        cl_free(cs[i]);
+        page_fini(&pages[i]);
+    }
+    return ok;
+}
+
+static bool case_threads_bad_hint(void)
+{
+    const char *paths[] = {"/weather/ws/9", "/weather/ws/x1", "/weather/ws/00", "/weather/ws/-1"};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        struct cl *c = cl_open_ex(&S_MT, paths[i], "", NULL, 0, NULL);
+        json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
+        bool ok = doc != NULL;
+        json_decref(doc);
+        cl_free(c);
+        if (!ok)
+            return failw("%s", paths[i]);
+    }
+    return true;
+}
+
+/* ---- the hello timeout and shutdown ---- */
+
+/* A socket that never says hello, opened at the start and read by a thread of its own (the
+ * main thread blocks in connects and GETs, which would skew the timing). */
+static struct {
+    struct wsc *w;
+    pthread_t thread;
+    bool started;
+    long long opened, error_at, close_at;
+    int close_code;
+    char error[64], close_reason[64];
+} nh;
+
+static void *no_hello_reader(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 60; i++) { /* 30 s at most */
+        struct wsc_msg m;
+        int rc = wsc_recv(nh.w, 500, &m);
+        if (rc < 0)
+            break;
+        if (rc == 0)
+            continue;
+        if (m.opcode == WSC_TEXT && !nh.error_at) {
+            json_t *j = json_loadb(m.data, m.len, 0, NULL);
+            snprintf(nh.error, sizeof nh.error, "%s %s", msg_type(j), jstr(j, "code"));
+            nh.error_at = now_ms();
+            json_decref(j);
+        } else if (m.opcode == WSC_CLOSE) {
+            nh.close_at = now_ms();
+            nh.close_code = m.code;
+            snprintf(nh.close_reason, sizeof nh.close_reason, "%s", m.data);
+            wsc_msg_free(&m);
+            break;
+        }
+        wsc_msg_free(&m);
+    }
+    return NULL;
+}
+
+static void no_hello_start(void)
+{
+    char err[256];
+    nh.w = wsc_connect(
+        &(struct wsc_opts){
+            .port = S_EXP.port, .path = "/widgets/ws", .headers = S_EXP.origin, .timeout_ms = 5000},
+        NULL, err, sizeof err);
+    nh.opened = now_ms();
+    if (nh.w && pthread_create(&nh.thread, NULL, no_hello_reader, NULL) == 0)
+        nh.started = true;
+}
+
+static void no_hello_stop(void)
+{
+    if (nh.started)
+        pthread_join(nh.thread, NULL);
+    nh.started = false;
+    wsc_free(nh.w);
+    nh.w = NULL;
+}
+
+static bool case_hello_timeout(void)
+{
+    if (!nh.started)
+        return failf("the socket opened at the start is missing");
+    no_hello_stop(); /* the reader ends at the close, or after 30 s */
+    if (!nh.error_at || strcmp(nh.error, "error bad-message"))
+        return failf("no error bad-message before the close (got \"%s\")", nh.error);
+    if (!nh.close_at || nh.close_code != 1008)
+        return failf("no close 1008 (got %d \"%s\")", nh.close_code, nh.close_reason);
+    long long at = nh.close_at - nh.opened;
+    if (at < 9500 || at > 11500)
+        return failf("closed %lld ms after the upgrade, want 10 s", at);
+    return true;
+}
+
+static bool sigterm_with(struct srv *s, struct cl **cs, int n, const char *what)
+{
+    int st = srv_wait(s, SIGTERM, 10000);
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        if (!cs[i])
+            continue;
+        if (ok && !expect_close(cs[i], 1001, "patch", 3000))
+            ok = failw("%s socket %d", what, i);
+        cl_free(cs[i]);
+    }
+    if (st != 0 && ok)
+        ok = failf("%s: exit status %d after SIGTERM (256+N: signal N, -1: killed after 10 s)",
+                   s->name, st);
+    else if (st != 0)
+        ok = failw("%s: exit status %d after SIGTERM; and", s->name, st);
+    return ok;
+}
+
+static bool case_sigterm_main(void)
+{
+    json_t *d1 = NULL, *d2 = NULL;
+    struct cl *cs[2] = {open_session(&S_MAIN, "/widgets/ws", "", &d1),
+                        open_session(&S_MAIN, "/weather/ws", "", &d2)};
+    json_decref(d1);
+    json_decref(d2);
+    if (!cs[0] || !cs[1]) {
+        cl_free(cs[0]);
+        cl_free(cs[1]);
+        return false;
+    }
+    return sigterm_with(&S_MAIN, cs, 2, "attached");
+}
+
+static bool case_sigterm_prehello(void)
+{
+    /* a socket that has not said hello yet, on the exp server */
+    struct cl *c = cl_open(&S_EXP, "/widgets/ws");
+    if (!c)
+        return false;
+    idle(100);
+    return sigterm_with(&S_EXP, &c, 1, "pre-hello");
+}
+
+static bool case_sigterm_threads(void)
+{
+    struct cl *cs[6] = {0};
+    bool ok = true;
+    for (int i = 0; ok && i < 6; i++) {
+        struct page p;
+        ok = get_page(&S_MT, "/widgets", &p);
+        json_t *doc = NULL;
+        if (ok)
+            ok = (cs[i] = cl_open_ex(&S_MT, p.ws, "", NULL, 0, NULL)) &&
+                 (doc = hello_doc(cs[i], p.token, ""));
+        json_decref(doc);
+        page_fini(&p);
+    }
+    if (!ok) {
+        for (int i = 0; i < 6; i++)
+            cl_free(cs[i]);
+        srv_wait(&S_MT, SIGTERM, 10000);
+        return false;
+    }
+    return sigterm_with(&S_MT, cs, 6, "--num-threads 2");
+}
+
+static bool case_sigterm_form(void)
+{
+    json_t *doc = NULL;
+    struct cl *c = S_FORM.pid > 0 ? open_session(&S_FORM, "/widgets/ws", "", &doc) : NULL;
+    json_decref(doc);
+    if (!c) {
+        int st = srv_wait(&S_FORM, SIGTERM, 10000);
+        return failw("form server (exit status %d after SIGTERM)", st);
+    }
+    return sigterm_with(&S_FORM, &c, 1, "form");
+}
+
+/* ---- main ---- */
+
+struct kase {
+    const char *name;
+    bool (*fn)(void);
+    struct srv *srv; /* where the health check runs afterwards (NULL: none) */
+};
+
+static const struct kase cases[] = {
+    {"page.hello", case_page_hello, &S_MAIN},
+    {"origin", case_origin, &S_MAIN},
+    {"origin.https-same-host", case_origin_https_same_host, &S_MAIN},
+    {"origin.allowed", case_origin_allowed, &S_EXP},
+    {"origin.allowed-https-default-port", case_origin_allowed_https, &S_EXP},
+    {"token.forged", case_token_forged, &S_MAIN},
+    {"token.expired", case_token_expired, &S_EXP},
+    {"token.unexpired", case_token_unexpired_control, &S_EXP},
+    {"token.other-key", case_token_other_key, &S_MAIN},
+    {"token.same-key-other-process", case_token_same_key_other_process, &S_MAIN},
+    {"token.none", case_token_none, &S_MAIN},
+    {"token.other-app", case_token_other_app, &S_MAIN},
+    {"hello.version", case_hello_version, &S_MAIN},
+    {"hello.twice", case_hello_twice, &S_MAIN},
+    {"event.click", case_event_click, &S_MAIN},
+    {"event.slider", case_event_slider, &S_MAIN},
+    {"event.unknown-id", case_event_unknown_id, &S_MAIN},
+    {"event.not-a-widget-bad-prop", case_event_not_widget_bad_prop, &S_MAIN},
+    {"event.bad-value", case_event_bad_value, &S_MAIN},
+    {"event.before-hello", case_event_before_hello, &S_MAIN},
+    {"message.bad", case_message_bad, &S_MAIN},
+    {"message.nested", case_message_nested, &S_MAIN},
+    {"message.too-big", case_message_too_big, &S_MAIN},
+    {"message.rate", case_message_rate, &S_MAIN},
+    {"ping", case_ping, &S_MAIN},
+    {"weather.periodic", case_weather_periodic, &S_MAIN},
+    {"form.values", case_form_values, &S_FORM},
+    {"form.utf8-length", case_form_utf8_length, &S_FORM},
+    {"form.disabled", case_form_disabled, &S_FORM},
+    {"form.disabled-value", case_form_disabled_value, &S_FORM},
+    {"form.timeout", case_form_timeout, &S_FORM},
+    {"form.echo", case_form_echo, &S_FORM}, /* last: see the note at case_form_echo */
+    {"resume.replay", case_resume_replay, &S_MAIN},
+    {"keepalive", case_keepalive, &S_MAIN},
+    {"resume", case_resume, NULL},
+    {"resume.after-sweep", case_resume_after_sweep, &S_MAIN},
+    {"threads", case_threads, &S_MT},
+    {"threads.bad-hint", case_threads_bad_hint, &S_MT},
+    {"hello.timeout", case_hello_timeout, &S_EXP},
+    {"sigterm.main", case_sigterm_main, NULL},
+    {"sigterm.prehello", case_sigterm_prehello, NULL},
+    {"sigterm.threads", case_sigterm_threads, NULL},
+    {"sigterm.form", case_sigterm_form, NULL},
+};
+
+static bool health(struct srv *s)
+{
+    if (!srv_alive(s))
+        return false;
+    struct cl *c = cl_open(s, "/widgets/ws");
+    json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
+    bool ok = doc && !strcmp(jstr(doc, "title"), "Widgets");
+    if (doc && !ok)
+        failf("doc title %s", jstr(doc, "title"));
+    json_decref(doc);
+    cl_free(c);
+    return ok;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s PANE_BIN SOURCE_DIR [FILTER]\n", argv[0]);
+        return 2;
+    }
+    pane_bin = argv[1];
+    source_dir = argv[2];
+    filter = argc > 3 ? argv[3] : NULL;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    verbose = getenv("LIVE_TEST_VERBOSE") && *getenv("LIVE_TEST_VERBOSE") == '1';
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGALRM, on_alarm);
+    alarm(GLOBAL_TIMEOUT_S);
+    char tmp[] = "/tmp/pane-live.XXXXXX";
+    bool own_cache = !getenv("XDG_CACHE_HOME");
+    if (own_cache) { /* the apps' compiled .so never lands in the user's cache */
+        if (!mkdtemp(tmp)) {
+            perror("mkdtemp");
+            return 2;
+        }
+        setenv("XDG_CACHE_HOME", tmp, 1);
+    }
+    char widgets[4096], weather[4096], form[4096];
+    snprintf(widgets, sizeof widgets, "%s/examples/widgets.c", source_dir);
+    snprintf(weather, sizeof weather, "%s/examples/weather.c", source_dir);
+    snprintf(form, sizeof form, "%s/tests/apps/live_form.c", source_dir);
+    char lifetime[16], sweep[16], keepalive[16], maxmsg[16];
+    snprintf(lifetime, sizeof lifetime, "%d", LIFETIME_MS);
+    snprintf(sweep, sizeof sweep, "%d", SWEEP_MS);
+    snprintf(keepalive, sizeof keepalive, "%d", KEEPALIVE_MS);
+    snprintf(maxmsg, sizeof maxmsg, "%d", MAX_MESSAGE);
+    const char *main_args[] = {"--admin", "--secret-key",
+                               K1,        "--unused-session-lifetime",
+                               lifetime,  "--check-unused-sessions",
+                               sweep,     "--keep-alive",
+                               keepalive, "--websocket-max-message-size",
+                               maxmsg,    widgets,
+                               weather,   NULL};
+    const char *exp_args[] = {"--secret-key",
+                              K2,
+                              "--session-token-expiration",
+                              "1",
+                              "--allow-websocket-origin",
+                              "app.example.com:8443",
+                              "--allow-websocket-origin",
+                              "plain.example.com",
+                              widgets,
+                              NULL};
+    const char *mt_args[] = {"--secret-key", K1,      "--num-threads", "2",
+                             "--admin",      weather, widgets,         NULL};
+    const char *form_args[] = {"--unused-session-lifetime",
+                               lifetime,
+                               "--check-unused-sessions",
+                               sweep,
+                               "--keep-alive",
+                               keepalive,
+                               form,
+                               widgets,
+                               NULL};
+    S_EXP.origin = "Origin: https://app.example.com:8443\r\n";
+    int rc = 0;
+    if (!srv_start(&S_MAIN, main_args) || !srv_start(&S_EXP, exp_args) ||
+        !srv_start(&S_MT, mt_args) || !srv_start(&S_FORM, form_args)) {
+        printf("FAIL start: %s\n", why);
+        rc = 1;
+        goto out;
+    }
+    if (!filter || strstr("hello.timeout", filter))
+        no_hello_start();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (filter && !strstr(cases[i].name, filter) &&
+            !(strstr(filter, "resume") && !strcmp(cases[i].name, "resume")))
+            continue;
+        report(cases[i].name, cases[i].fn());
+        if (cases[i].srv) {
+            char name[128];
+            snprintf(name, sizeof name, "%s (after: a fresh handshake + hello on %s)",
+                     cases[i].name, cases[i].srv->name);
+            report(name, health(cases[i].srv));
+        }
+    }
+    printf("live: %d passed, %d failed\n", n_pass, n_fail);
+    rc = n_fail ? 1 : 0;
+out:
+    no_hello_stop();
+    for (size_t i = 0; i < sizeof all_servers / sizeof *all_servers; i++)
+        if (all_servers[i]->pid > 0)
+            srv_wait(all_servers[i], SIGTERM, 10000);
+    if (own_cache)
+        nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    return rc;
+}
