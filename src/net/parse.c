@@ -132,7 +132,11 @@ static int on_headers_complete(http_parser *p)
     for (size_t i = 0; i < st->nhdr; i++) {
         const struct pn_http_hdr_off *h = &st->hdr[i];
         if (!name_ok(st->base + h->name_off, h->name_len) ||
-            !value_ok(st->base + h->val_off, h->val_len)) {
+            !value_ok(st->base + h->val_off, h->val_len) ||
+            (h->val_len && !value_ok(st->base + h->name_off + h->name_len,
+                                     h->val_off - (h->name_off + h->name_len)))) {
+            /* the last test: a value that begins on a continuation line ("Content-Length:\r\n
+             * 5") is obs-fold too, hidden from the value itself */
             st->err = PN_EPARSE;
             return -1;
         }
@@ -282,6 +286,22 @@ static bool split_target(pn_str url, pn_str *path, pn_str *query)
     return path->len > 0;
 }
 
+/* An HTTP/0.9 request line ("GET /weather\r\n": no version) makes http-parser wait for a
+ * header block that will not come: once the first line is complete, it must end in
+ * "HTTP/d.d" (the version itself is checked at the end of the head). */
+static bool http09_line(const char *p, size_t n)
+{
+    const char *nl = memchr(p, '\n', n);
+    if (!nl)
+        return false;
+    const char *end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+    size_t len = (size_t)(end - p);
+    if (len == 0)
+        return false; /* a leading empty line is tolerated (RFC 9112 §2.2) */
+    return len < 9 || memcmp(end - 8, "HTTP/", 5) != 0 || end[-2] != '.' ||
+           end[-3] < '0' || end[-3] > '9' || end[-1] < '0' || end[-1] > '9' || end[-9] != ' ';
+}
+
 int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, size_t *parsed,
                         struct pn_arena *arena, struct pn_http_req *out)
 {
@@ -309,6 +329,8 @@ int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, 
     if (!st->complete) {
         if (!st->headers_done && *parsed - st->msg_start >= st->lim->max_header_bytes)
             return PN_EHEADERS;
+        if (!st->headers_done && http09_line(base + st->msg_start, *parsed - st->msg_start))
+            return PN_EPARSE;
         return PN_EAGAIN;
     }
     http_parser *p = &st->p;

@@ -1,16 +1,18 @@
 /*
- * e2e harness: runs the real `pane serve` and talks raw HTTP/1.1 to it over TCP.
+ * e2e harness: runs the real `pane serve` and talks raw HTTP/1.1 and WebSocket to it over TCP.
  *
  *     pane_e2e PANE_BIN SOURCE_DIR [CASE_FILTER]
  *
  * It starts `PANE_BIN serve --port 0 --address 127.0.0.1 --header-timeout 1000
+ * --websocket-max-message-size 65536 --static-dirs files=SOURCE_DIR/tests/e2e/static
  * SOURCE_DIR/examples/weather.c` with stdout on a pipe, waits (up to 60 s: the first run
  * compiles the app) for the line `pane: serving http://127.0.0.1:PORT/weather`, and then:
  *
  *   (a) runs every data-file case SOURCE_DIR/tests/e2e/cases/NNN-name.txt, in sorted order,
  *       each on a fresh connection, and after EACH case checks that a plain GET of the app on
  *       a new connection still answers 200 (a case that kills the server is reported, and the
- *       server is started again so that later cases still run);
+ *       server is started again so that later cases still run); after a WebSocket case, a new
+ *       socket's hello must also still get its `doc`;
  *   (b) runs the built-in checks written in C below (keep-alive, pipelining, HEAD, gzip,
  *       static asset caching, 404, 405, query arguments, escaping, slowloris);
  *   (c) sends SIGTERM and expects exit status 0.
@@ -22,6 +24,10 @@
  * XDG_CACHE_HOME is left as given (ctest sets it to the build dir); when unset, a temp dir is
  * used so that the app's compiled .so never lands in the user's cache.
  *
+ * Environment: PANE_WRAPPER (e.g. "valgrind --tool=memcheck --error-exitcode=1") is split on
+ * spaces and put in front of the pane command (tests/valgrind.sh uses it); PANE_TIMEOUT_SCALE
+ * (1..100; 10 by default when PANE_WRAPPER is set, else 1) multiplies every timeout.
+ *
  * CASE FILE FORMAT (also in tests/e2e/cases/README.md)
  * ---------------------------------------------------
  * A case is a text file `NNN-name.txt`. Above a line that is exactly `---` are directives, one
@@ -29,12 +35,13 @@
  *
  *   # text                   a comment (also blank lines)
  *   expect: 400              the status the response must have; several allowed: `expect: 400 505`.
- *                            `expect: none` means the server must close without any response.
- *                            Required.
+ *                            `none` means the server closes without any response (it may be
+ *                            listed with statuses: `expect: 400 none`). Required for HTTP cases.
  *   expect-contains: TEXT    the response (header block + decoded body) contains TEXT (repeatable)
  *   expect-absent: TEXT      the response does not contain TEXT (repeatable)
  *   expect-header: NAME      the response has header NAME (name case-insensitive)
  *   expect-header: NAME: V   ... and its value contains V (case-insensitive)
+ *   expect-no-header: NAME   the response has no header NAME (repeatable)
  *   expect-close: yes|no     yes: the server closes the connection after the response (within
  *                            CLOSE_TIMEOUT_MS); no: it is still open and answers a further GET
  *
@@ -44,8 +51,42 @@
  *   - repetition: `\{N*TEXT}` is TEXT (itself decoded, escapes and nested repeats allowed)
  *     repeated N times, so `GET /\{9000*a} HTTP/1.1` is a 9 KB URL in a one-line file;
  *   - any other backslash escape is a format error, which fails the case.
- * TEXT in expect-contains/expect-absent/expect-header uses the same escapes.
+ * TEXT in expect-contains/-absent/-header/-no-header uses the same escapes.
  * A request starting with `HEAD ` is read as a response without a body.
+ *
+ * WEBSOCKET CASES. The directive `websocket: PATH` (e.g. `/weather/ws`) makes a WebSocket case:
+ * the harness sends the upgrade request itself (GET PATH, Host 127.0.0.1:PORT, a valid key,
+ * version 13, `Origin: http://127.0.0.1:PORT` as a browser on the page would send, and any
+ * ws-header lines), checks the 101 and its Sec-WebSocket-Accept, then sends the steps in file
+ * order and finally the decoded bytes below `---` (may be empty), exactly as they are:
+ *
+ *   websocket: PATH          the socket's path (query allowed)
+ *   ws-origin: ORIGIN        the Origin header instead of the page's own; `none` sends none
+ *   ws-header: NAME: VALUE   one more header line in the upgrade request (repeatable)
+ *   ws-send: TEXT            a step: TEXT as one well-formed masked text frame (repeatable)
+ *   ws-raw: BYTES            a step: BYTES written as they are (hostile frames; repeatable)
+ *   expect: 101              the default; any other status (`expect: 403`) means the upgrade
+ *                            must be refused, and the case is then checked as an HTTP case
+ *                            (expect-contains/-absent/-header/-no-header, expect-close yes|no)
+ *   expect-close: 1002       the server's close frame carries one of these codes (`1002 1007`
+ *                            for several), and the TCP connection then ends
+ *   expect-close: yes        the server closes (any code, or no close frame)
+ *   expect-close: no         the socket stays open: it still answers a protocol ping
+ *   expect-message-contains: TEXT   some text message from the server contains TEXT (repeatable;
+ *                            each TEXT may be matched by a different message)
+ *   expect-message-absent: TEXT     no text message from the server contains TEXT (repeatable)
+ *
+ * Messages are collected until the close (expect-close: CODES or yes), or, otherwise, until
+ * the answer to `{"t":"ping","n":"pane-e2e-sync-N"}`, sent after the steps: everything the
+ * steps provoked has arrived by then. In ws-send, ws-origin, ws-header and expect-message-*,
+ * after decoding, `$PORT` is the server's port and `$TOKEN` the token of a page just fetched
+ * (GET /weather, its `#pn-data` block); `$TOKEN_FORGED` is such a token with one character of
+ * its signature changed; `$TOKEN_HELD` is a page's token whose session another socket of the
+ * harness holds (hello done) during the case, and that socket must still answer a ping after
+ * it (a replayed token must not take the session over). Raw frames are easy to write with the
+ * all-zero masking key: `\x81\x85\0\0\0\0hello` is a masked text frame "hello". An expired
+ * token is not reachable from a data file (--session-token-expiration is global): see
+ * tests/e2e/live_test.c.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -74,18 +115,24 @@
 #include <zlib.h>
 
 #include "base/base.h"
+#include "wsclient.h"
+
+/* Timeouts, multiplied by tscale (PANE_TIMEOUT_SCALE) for slow runs such as valgrind. */
+static int tscale = 1;
+#define START_TIMEOUT_MS (60000 * tscale) /* first start compiles the app */
+#define READ_TIMEOUT_MS (5000 * tscale)   /* one response */
+#define CLOSE_TIMEOUT_MS (3000 * tscale)  /* waiting for the server to close */
+#define STOP_TIMEOUT_MS (10000 * tscale)  /* SIGTERM to exit */
+#define GLOBAL_TIMEOUT_S (280 * tscale)   /* below ctest's 300 */
+#define HEADER_TIMEOUT_MS (1000 * tscale) /* passed as --header-timeout */
 
 enum {
-    START_TIMEOUT_MS = 60000, /* first start compiles the app */
-    READ_TIMEOUT_MS = 5000,   /* one response */
-    CLOSE_TIMEOUT_MS = 3000,  /* waiting for the server to close */
-    STOP_TIMEOUT_MS = 10000,  /* SIGTERM to exit */
-    GLOBAL_TIMEOUT_S = 280,   /* below ctest's 300 */
-    HEADER_TIMEOUT_MS = 1000, /* passed as --header-timeout */
     MAX_CASE_FILE = 1 << 20,
     MAX_REQUEST = 8 << 20,
     MAX_RESPONSE = 16 << 20,
     MAX_LIST = 32,
+    MAX_STEPS = 64,
+    MAX_WS_MESSAGE = 65536, /* passed as --websocket-max-message-size */
 };
 
 /* ---- small utilities ----------------------------------------------------------------------- */
@@ -209,9 +256,24 @@ static int server_start(char *why, size_t whylen)
         close(p[0]);
         close(p[1]);
         signal(SIGPIPE, SIG_DFL);
-        execl(pane_bin, pane_bin, "serve", "--port", "0", "--address", "127.0.0.1",
-              "--header-timeout", hdr_timeout, app_path, (char *)NULL);
-        fprintf(stderr, "exec %s: %s\n", pane_bin, strerror(errno));
+        char maxmsg[16], statics[PATH_MAX + 32];
+        snprintf(maxmsg, sizeof maxmsg, "%d", MAX_WS_MESSAGE);
+        snprintf(statics, sizeof statics, "files=%s/tests/e2e/static", source_dir);
+        const char *argv[64];
+        int n = 0;
+        const char *wrapper = getenv("PANE_WRAPPER");
+        char *wrap = pn__xstrdup(wrapper ? wrapper : ""), *save = NULL;
+        for (char *t = strtok_r(wrap, " \t", &save); t && n < 40; t = strtok_r(NULL, " \t", &save))
+            argv[n++] = t;
+        const char *const args[] = {pane_bin, "serve", "--port", "0", "--address", "127.0.0.1",
+                                    "--header-timeout", hdr_timeout,
+                                    "--websocket-max-message-size", maxmsg, "--static-dirs",
+                                    statics, app_path};
+        for (size_t i = 0; i < sizeof args / sizeof *args; i++)
+            argv[n++] = args[i];
+        argv[n] = NULL;
+        execvp(argv[0], (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     close(p[1]);
@@ -719,10 +781,23 @@ struct kase {
     int expect[8];
     int n_expect;
     bool expect_none;
-    struct pn_buf contains[MAX_LIST], absent[MAX_LIST], header[MAX_LIST];
-    int n_contains, n_absent, n_header;
+    struct pn_buf contains[MAX_LIST], absent[MAX_LIST], header[MAX_LIST], noheader[MAX_LIST];
+    int n_contains, n_absent, n_header, n_noheader;
     int close; /* -1 unspecified, 0 no, 1 yes */
     struct pn_buf req;
+    /* WebSocket cases */
+    bool ws;
+    struct pn_buf ws_path, ws_origin, ws_headers; /* ws_headers: "Name: value\r\n" lines */
+    bool ws_origin_set;
+    struct {
+        bool raw; /* ws-raw: written as is; ws-send: one text frame */
+        struct pn_buf data;
+    } steps[MAX_STEPS];
+    int n_steps;
+    struct pn_buf msg_contains[MAX_LIST], msg_absent[MAX_LIST];
+    int n_msg_contains, n_msg_absent;
+    int close_codes[8]; /* expect-close: CODES */
+    int n_close_codes;
 };
 
 static int hexval(int c)
@@ -842,7 +917,18 @@ static void kase_fini(struct kase *k)
         pn__buf_fini(&k->absent[i]);
     for (int i = 0; i < k->n_header; i++)
         pn__buf_fini(&k->header[i]);
+    for (int i = 0; i < k->n_noheader; i++)
+        pn__buf_fini(&k->noheader[i]);
     pn__buf_fini(&k->req);
+    pn__buf_fini(&k->ws_path);
+    pn__buf_fini(&k->ws_origin);
+    pn__buf_fini(&k->ws_headers);
+    for (int i = 0; i < k->n_steps; i++)
+        pn__buf_fini(&k->steps[i].data);
+    for (int i = 0; i < k->n_msg_contains; i++)
+        pn__buf_fini(&k->msg_contains[i]);
+    for (int i = 0; i < k->n_msg_absent; i++)
+        pn__buf_fini(&k->msg_absent[i]);
 }
 
 /* Parses a case file's text. Returns 0 or -1 (why). */
@@ -889,27 +975,30 @@ static int kase_parse(const char *text, size_t len, struct kase *k, char *why, s
         if (KEY("expect")) {
             char tmp[128];
             snprintf(tmp, sizeof tmp, "%.*s", (int)(vlen < 127 ? vlen : 127), v);
-            if (strcmp(tmp, "none") == 0) {
-                k->expect_none = true;
-            } else {
-                char *save = NULL;
-                for (char *t = strtok_r(tmp, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) {
-                    char *e;
-                    long st = strtol(t, &e, 10);
-                    if (*e || st < 100 || st > 599 || k->n_expect == 8) {
-                        snprintf(why, whylen, "line %d: bad status '%s'", lineno, t);
-                        return -1;
-                    }
-                    k->expect[k->n_expect++] = (int)st;
+            char *save = NULL;
+            for (char *t = strtok_r(tmp, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) {
+                if (strcmp(t, "none") == 0) {
+                    k->expect_none = true;
+                    continue;
                 }
+                char *e;
+                long st = strtol(t, &e, 10);
+                if (*e || st < 100 || st > 599 || k->n_expect == 8) {
+                    snprintf(why, whylen, "line %d: bad status '%s'", lineno, t);
+                    return -1;
+                }
+                k->expect[k->n_expect++] = (int)st;
             }
-        } else if (KEY("expect-contains") || KEY("expect-absent") || KEY("expect-header")) {
+        } else if (KEY("expect-contains") || KEY("expect-absent") || KEY("expect-header") ||
+                   KEY("expect-no-header")) {
             struct pn_buf *list = KEY("expect-contains") ? k->contains
                                   : KEY("expect-absent") ? k->absent
-                                                         : k->header;
+                                  : KEY("expect-header") ? k->header
+                                                         : k->noheader;
             int *cnt = KEY("expect-contains") ? &k->n_contains
                        : KEY("expect-absent") ? &k->n_absent
-                                              : &k->n_header;
+                       : KEY("expect-header") ? &k->n_header
+                                              : &k->n_noheader;
             if (*cnt == MAX_LIST || vlen == 0) {
                 snprintf(why, whylen, "line %d: too many or empty", lineno);
                 return -1;
@@ -924,10 +1013,81 @@ static int kase_parse(const char *text, size_t len, struct kase *k, char *why, s
                 k->close = 1;
             else if (vlen == 2 && memcmp(v, "no", 2) == 0)
                 k->close = 0;
-            else {
-                snprintf(why, whylen, "line %d: expect-close: yes|no", lineno);
+            else if (vlen > 0 && isdigit((unsigned char)v[0])) {
+                char tmp[128];
+                snprintf(tmp, sizeof tmp, "%.*s", (int)(vlen < 127 ? vlen : 127), v);
+                char *save = NULL;
+                for (char *t = strtok_r(tmp, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) {
+                    char *e;
+                    long code = strtol(t, &e, 10);
+                    if (*e || code < 0 || code > 65535 || k->n_close_codes == 8) {
+                        snprintf(why, whylen, "line %d: bad close code '%s'", lineno, t);
+                        return -1;
+                    }
+                    k->close_codes[k->n_close_codes++] = (int)code;
+                }
+                k->close = 1;
+            } else {
+                snprintf(why, whylen, "line %d: expect-close: yes|no|CLOSE-CODES", lineno);
                 return -1;
             }
+        } else if (KEY("websocket") || KEY("ws-origin")) {
+            struct pn_buf *b = KEY("websocket") ? &k->ws_path : &k->ws_origin;
+            if (vlen == 0 || b->len) {
+                snprintf(why, whylen, "line %d: empty or repeated", lineno);
+                return -1;
+            }
+            pn__buf_fini(b);
+            if (decode_value(v, vlen, b, why, whylen) != 0)
+                return -1;
+            if (KEY("websocket"))
+                k->ws = true;
+            else
+                k->ws_origin_set = true;
+        } else if (KEY("ws-header")) {
+            struct pn_buf h;
+            pn__buf_init(&h, 0);
+            if (vlen == 0 || decode_value(v, vlen, &h, why, whylen) != 0) {
+                if (vlen == 0)
+                    snprintf(why, whylen, "line %d: empty ws-header", lineno);
+                pn__buf_fini(&h);
+                return -1;
+            }
+            if (!k->ws_headers.max)
+                pn__buf_init(&k->ws_headers, 64 * 1024);
+            int rc = pn__buf_append(&k->ws_headers, h.data, h.len) |
+                     pn__buf_puts(&k->ws_headers, "\r\n");
+            pn__buf_fini(&h);
+            if (rc != 0) {
+                snprintf(why, whylen, "line %d: ws-header lines too long", lineno);
+                return -1;
+            }
+        } else if (KEY("ws-send") || KEY("ws-raw")) {
+            if (k->n_steps == MAX_STEPS || vlen == 0) {
+                snprintf(why, whylen, "line %d: too many steps or empty", lineno);
+                return -1;
+            }
+            k->steps[k->n_steps].raw = KEY("ws-raw");
+            pn__buf_init(&k->steps[k->n_steps].data, MAX_REQUEST);
+            if (decode(&(const char *){v}, v + vlen, &k->steps[k->n_steps].data, 0, why,
+                       whylen) != 0) {
+                pn__buf_fini(&k->steps[k->n_steps].data);
+                return -1;
+            }
+            k->n_steps++;
+        } else if (KEY("expect-message-contains") || KEY("expect-message-absent")) {
+            bool c = KEY("expect-message-contains");
+            struct pn_buf *list = c ? k->msg_contains : k->msg_absent;
+            int *cnt = c ? &k->n_msg_contains : &k->n_msg_absent;
+            if (*cnt == MAX_LIST || vlen == 0) {
+                snprintf(why, whylen, "line %d: too many or empty", lineno);
+                return -1;
+            }
+            if (decode_value(v, vlen, &list[*cnt], why, whylen) != 0) {
+                pn__buf_fini(&list[*cnt]);
+                return -1;
+            }
+            (*cnt)++;
         } else {
             snprintf(why, whylen, "line %d: unknown directive '%.*s'", lineno, (int)klen, p);
             return -1;
@@ -939,14 +1099,40 @@ static int kase_parse(const char *text, size_t len, struct kase *k, char *why, s
         snprintf(why, whylen, "no '---' line before the request");
         return -1;
     }
+    if (k->ws && k->n_expect == 0 && !k->expect_none)
+        k->expect[k->n_expect++] = 101;
     if (k->n_expect == 0 && !k->expect_none) {
         snprintf(why, whylen, "no 'expect:' directive");
         return -1;
     }
     if (decode(&p, end, &k->req, 0, why, whylen) != 0)
         return -1;
-    if (k->req.len == 0) {
+    if (k->req.len == 0 && !k->ws) {
         snprintf(why, whylen, "empty request");
+        return -1;
+    }
+    bool ws_only =
+        k->n_steps || k->n_msg_contains || k->n_msg_absent || k->ws_headers.len || k->ws_origin_set;
+    if (!k->ws && (ws_only || k->n_close_codes)) {
+        snprintf(why, whylen, "ws-*, expect-message-* and close codes need 'websocket:'");
+        return -1;
+    }
+    bool upgrade = false;
+    for (int i = 0; i < k->n_expect; i++)
+        upgrade |= k->expect[i] == 101;
+    if (k->ws && upgrade && (k->n_expect > 1 || k->expect_none)) {
+        snprintf(why, whylen, "a WebSocket case expects 101 or a refusal, not both");
+        return -1;
+    }
+    if (k->ws && upgrade && (k->n_contains || k->n_absent || k->n_header || k->n_noheader)) {
+        snprintf(why, whylen, "expect-contains/-absent/-header apply to HTTP responses: use "
+                              "expect-message-contains/-absent");
+        return -1;
+    }
+    if (k->ws && !upgrade &&
+        (k->n_steps || k->n_msg_contains || k->n_msg_absent || k->n_close_codes)) {
+        snprintf(why, whylen, "a refused upgrade sends no frames: ws-send/ws-raw, "
+                              "expect-message-* and close codes need expect: 101");
         return -1;
     }
     return 0;
@@ -966,7 +1152,7 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
     bool is_head = k->req.len >= 5 && memcmp(k->req.data, "HEAD ", 5) == 0;
     if (read_response(&c, is_head, &r, READ_TIMEOUT_MS, why, whylen) != 0)
         goto out;
-    if (k->expect_none) {
+    if (k->expect_none && (r.status == 0 || k->n_expect == 0)) {
         if (r.status != 0) {
             snprintf(why, whylen, "expected no response, got %d", r.status);
             goto out;
@@ -985,8 +1171,11 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
     if (!st_ok) {
         size_t l = strcspn(r.head.data, "\r");
         char list[64] = "";
-        for (int i = 0, o = 0; i < k->n_expect && o < 50; i++)
+        int o = 0;
+        for (int i = 0; i < k->n_expect && o < 50; i++)
             o += snprintf(list + o, sizeof list - (size_t)o, "%s%d", i ? " or " : "", k->expect[i]);
+        if (k->expect_none && o < 50)
+            snprintf(list + o, sizeof list - (size_t)o, " or no response");
         snprintf(why, whylen, "status %d ('%s'), expected %s", r.status, shown(r.head.data, l),
                  list);
         goto out;
@@ -1021,6 +1210,11 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
             goto out;
         }
     }
+    for (int i = 0; i < k->n_noheader; i++)
+        if (header_has(&r, k->noheader[i].data, NULL)) {
+            snprintf(why, whylen, "the response has a header '%s'", k->noheader[i].data);
+            goto out;
+        }
     if (k->close == 1) {
         int w = wait_closed(&c, CLOSE_TIMEOUT_MS, why, whylen);
         if (w < 0)
@@ -1056,6 +1250,385 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
 out:
     resp_fini(&r);
     conn_close(&c);
+    return ok;
+}
+
+#define FAILF(...)                                                                             \
+    do {                                                                                       \
+        snprintf(why, whylen, __VA_ARGS__);                                                    \
+        goto out;                                                                              \
+    } while (0)
+
+/* ---- WebSocket cases ----------------------------------------------------------------------- */
+
+struct tokens {
+    char page[160];   /* $TOKEN */
+    char forged[160]; /* $TOKEN_FORGED */
+    char held[160];   /* $TOKEN_HELD */
+    struct wsc *holder;
+};
+
+static bool buf_has(const struct pn_buf *b, const char *needle)
+{
+    return b->data && find(b->data, b->len, needle);
+}
+
+/* Copies b into out with $PORT and the $TOKEN* names replaced. */
+static void subst(const struct pn_buf *in, const struct tokens *t, struct pn_buf *out)
+{
+    pn__buf_init(out, MAX_REQUEST + 4096);
+    char port[16];
+    snprintf(port, sizeof port, "%d", server_port);
+    static const char *const names[] = {"$TOKEN_FORGED", "$TOKEN_HELD", "$TOKEN", "$PORT"};
+    const char *vals[] = {t->forged, t->held, t->page, port};
+    for (size_t i = 0; i < in->len;) {
+        size_t j = 0, n = 0;
+        if (in->data[i] == '$')
+            for (j = 0; j < 4; j++) {
+                n = strlen(names[j]);
+                if (i + n <= in->len && memcmp(in->data + i, names[j], n) == 0)
+                    break;
+            }
+        if (in->data[i] == '$' && j < 4) {
+            pn__buf_puts(out, vals[j]);
+            i += n;
+        } else {
+            pn__buf_putc(out, in->data[i++]);
+        }
+    }
+}
+
+/* The session token in a freshly fetched page's #pn-data block. */
+static bool page_token(char *out, size_t outlen, char *why, size_t whylen)
+{
+    struct resp r;
+    resp_init(&r);
+    bool ok = false;
+    if (fetch_get(app_url_path, NULL, &r, why, whylen) != 0)
+        goto out;
+    const char *data = find(r.body.data, r.body.len, "id=\"pn-data\">");
+    const char *tok =
+        data ? find(data, (size_t)(r.body.data + r.body.len - data), "\"token\":\"") : NULL;
+    const char *q = tok ? memchr(tok + 9, '"', (size_t)(r.body.data + r.body.len - tok - 9)) : NULL;
+    if (r.status != 200 || !q || (size_t)(q - tok - 9) >= outlen || q == tok + 9)
+        FAILF("no \"token\":\"...\" in the page's #pn-data block (status %d)", r.status);
+    snprintf(out, outlen, "%.*s", (int)(q - tok - 9), tok + 9);
+    ok = true;
+out:
+    resp_fini(&r);
+    return ok;
+}
+
+/* Opens a socket on path with the page's Origin (origin NULL) or the given header lines. */
+static struct wsc *ws_open(const char *path, const char *headers, int *status, char *why,
+                           size_t whylen)
+{
+    char origin[128], err[256];
+    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d\r\n", server_port);
+    struct wsc *w = wsc_connect(&(struct wsc_opts){.port = server_port,
+                                                   .path = path,
+                                                   .headers = headers ? headers : origin,
+                                                   .timeout_ms = READ_TIMEOUT_MS},
+                                status, err, sizeof err);
+    if (!w)
+        snprintf(why, whylen, "upgrade of %s failed: %s", path, err);
+    return w;
+}
+
+/* Reads text messages until one contains needle; other messages are skipped. 1: found;
+ * 0: the socket closed first (*code: the close code, -1 without a close frame); -1: timeout. */
+static int ws_wait_for(struct wsc *w, const char *needle, int timeout_ms, int *code)
+{
+    long long deadline = now_ms() + timeout_ms;
+    *code = -1;
+    for (int i = 0; i < 100000; i++) {
+        long long left = deadline - now_ms();
+        struct wsc_msg m;
+        int rc = left > 0 ? wsc_recv(w, (int)left, &m) : 0;
+        if (rc == 0)
+            return -1;
+        if (rc < 0)
+            return 0;
+        bool hit = m.opcode == WSC_TEXT && find(m.data, m.len, needle);
+        bool closed = m.opcode == WSC_CLOSE;
+        if (closed)
+            *code = m.code;
+        wsc_msg_free(&m);
+        if (hit)
+            return 1;
+        if (closed)
+            return 0;
+    }
+    return -1;
+}
+
+/* A socket whose hello (with token, or none) got its doc. */
+static struct wsc *ws_hello(const char *token, char *why, size_t whylen)
+{
+    char path[128], hello[300];
+    snprintf(path, sizeof path, "%s/ws", app_url_path);
+    struct wsc *w = ws_open(path, NULL, NULL, why, whylen);
+    if (!w)
+        return NULL;
+    int n = token ? snprintf(hello, sizeof hello,
+                             "{\"t\":\"hello\",\"v\":1,\"token\":\"%s\",\"query\":\"\"}", token)
+                  : snprintf(hello, sizeof hello, "{\"t\":\"hello\",\"v\":1,\"token\":null}");
+    int code;
+    int rc = wsc_send_text(w, hello, (size_t)n) == 0
+                 ? ws_wait_for(w, "\"t\":\"doc\"", READ_TIMEOUT_MS, &code)
+                 : -2;
+    if (rc != 1) {
+        snprintf(why, whylen, "hello on %s: %s", path,
+                 rc == -2  ? "send failed"
+                 : rc == 0 ? "closed before the doc"
+                           : "no doc within the timeout");
+        wsc_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Does w still answer a protocol ping? */
+static bool ws_alive(struct wsc *w, char *why, size_t whylen)
+{
+    static unsigned seq;
+    char ping[96], marker[64];
+    snprintf(marker, sizeof marker, "\"pane-e2e-alive-%u\"", ++seq);
+    int n = snprintf(ping, sizeof ping, "{\"t\":\"ping\",\"n\":%s}", marker);
+    int code;
+    int rc = wsc_send_text(w, ping, (size_t)n) == 0 ? ws_wait_for(w, marker, READ_TIMEOUT_MS, &code)
+                                                    : -2;
+    if (rc == 1)
+        return true;
+    snprintf(why, whylen, "%s", rc == -2 ? "send failed" : rc == 0 ? "closed" : "no pong");
+    return false;
+}
+
+/* After a WebSocket case: a new socket still gets its doc. */
+static void ws_health_check(const char *after)
+{
+    char why[512], name[300];
+    struct wsc *w = ws_hello(NULL, why, sizeof why);
+    if (w) {
+        wsc_free(w);
+        return;
+    }
+    snprintf(name, sizeof name, "%s/websocket-still-serves", after);
+    report(name, false, why);
+}
+
+/* The refused-upgrade form: the upgrade request as raw bytes, checked as an HTTP case. */
+static bool run_ws_refused(const struct kase *k, const struct tokens *t, char *why, size_t whylen)
+{
+    struct pn_buf path, origin, headers;
+    subst(&k->ws_path, t, &path);
+    subst(&k->ws_origin, t, &origin);
+    subst(&k->ws_headers, t, &headers);
+    struct kase k2 = *k;
+    pn__buf_init(&k2.req, MAX_REQUEST + 65536);
+    pn__buf_printf(&k2.req,
+                   "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                   "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   "Sec-WebSocket-Version: 13\r\n",
+                   path.data, server_port);
+    if (!k->ws_origin_set)
+        pn__buf_printf(&k2.req, "Origin: http://127.0.0.1:%d\r\n", server_port);
+    else if (strcmp(origin.data, "none") != 0)
+        pn__buf_printf(&k2.req, "Origin: %s\r\n", origin.data);
+    pn__buf_append(&k2.req, headers.data, headers.len);
+    pn__buf_puts(&k2.req, "\r\n");
+    pn__buf_append(&k2.req, k->req.data, k->req.len);
+    bool ok = run_kase(&k2, why, whylen);
+    pn__buf_fini(&k2.req);
+    pn__buf_fini(&path);
+    pn__buf_fini(&origin);
+    pn__buf_fini(&headers);
+    return ok;
+}
+
+/* Does any text that gets $-replacements hold needle? */
+static bool kase_uses(const struct kase *k, const char *needle)
+{
+    bool hit = buf_has(&k->ws_path, needle) || buf_has(&k->ws_origin, needle) ||
+               buf_has(&k->ws_headers, needle);
+    for (int i = 0; i < k->n_steps; i++)
+        hit |= !k->steps[i].raw && buf_has(&k->steps[i].data, needle);
+    for (int i = 0; i < k->n_msg_contains; i++)
+        hit |= buf_has(&k->msg_contains[i], needle);
+    for (int i = 0; i < k->n_msg_absent; i++)
+        hit |= buf_has(&k->msg_absent[i], needle);
+    return hit;
+}
+
+static bool run_ws_kase(const struct kase *k, char *why, size_t whylen)
+{
+    struct tokens t;
+    memset(&t, 0, sizeof t);
+    bool need = kase_uses(k, "$TOKEN"), held = kase_uses(k, "$TOKEN_HELD");
+    if (need && !page_token(t.page, sizeof t.page, why, whylen))
+        return false;
+    if (need) { /* one character of the signature (after the '.') changed */
+        snprintf(t.forged, sizeof t.forged, "%s", t.page);
+        char *dot = strchr(t.forged, '.');
+        if (!dot || strlen(dot) < 22) {
+            snprintf(why, whylen, "token '%s' has no signature part", t.page);
+            return false;
+        }
+        dot[20] = dot[20] == 'A' ? 'B' : 'A';
+    }
+    if (held) {
+        if (!page_token(t.held, sizeof t.held, why, whylen))
+            return false;
+        char w2[512];
+        if (!(t.holder = ws_hello(t.held, w2, sizeof w2))) {
+            snprintf(why, whylen, "holding $TOKEN_HELD's session: %s", w2);
+            return false;
+        }
+    }
+    if (k->expect[0] != 101 || k->expect_none) {
+        bool ok = run_ws_refused(k, &t, why, whylen);
+        wsc_free(t.holder);
+        return ok;
+    }
+
+    bool ok = false;
+    struct wsc *w = NULL;
+    struct pn_buf path, origin, headers, sendbuf;
+    subst(&k->ws_path, &t, &path);
+    subst(&k->ws_origin, &t, &origin);
+    subst(&k->ws_headers, &t, &headers);
+    pn__buf_init(&sendbuf, MAX_REQUEST + 4096);
+    struct pn_buf hl;
+    pn__buf_init(&hl, 128 * 1024);
+    if (!k->ws_origin_set)
+        pn__buf_printf(&hl, "Origin: http://127.0.0.1:%d\r\n", server_port);
+    else if (strcmp(origin.data, "none") != 0)
+        pn__buf_printf(&hl, "Origin: %s\r\n", origin.data);
+    pn__buf_append(&hl, headers.data, headers.len);
+    int status = -1;
+    w = ws_open(path.data, hl.data ? hl.data : "", &status, why, whylen);
+    if (!w)
+        goto out;
+
+    bool send_failed = false; /* the server may close before taking every step */
+    for (int i = 0; i < k->n_steps && !send_failed; i++) {
+        if (k->steps[i].raw) {
+            send_failed = wsc_send_raw(w, k->steps[i].data.data, k->steps[i].data.len) != 0;
+        } else {
+            pn__buf_fini(&sendbuf);
+            subst(&k->steps[i].data, &t, &sendbuf);
+            send_failed = wsc_send_text(w, sendbuf.data ? sendbuf.data : "", sendbuf.len) != 0;
+        }
+    }
+    if (!send_failed && k->req.len)
+        send_failed = wsc_send_raw(w, k->req.data, k->req.len) != 0;
+
+    /* collect messages until the close, or until the answer to our sync ping */
+    static unsigned sync_seq;
+    char marker[64];
+    snprintf(marker, sizeof marker, "\"pane-e2e-sync-%u\"", ++sync_seq);
+    bool wait_close = k->close == 1;
+    if (!wait_close && !send_failed) {
+        char ping[96];
+        int n = snprintf(ping, sizeof ping, "{\"t\":\"ping\",\"n\":%s}", marker);
+        wsc_send_text(w, ping, (size_t)n); /* a failure shows up as the close below */
+    }
+    bool sat[MAX_LIST] = {false};
+    char summary[600] = "", absent_hit[300] = "";
+    size_t slen = 0;
+    int nmsg = 0, close_code = -2; /* -2: open; -1: ended without a close frame */
+    bool synced = false;
+    long long deadline = now_ms() + READ_TIMEOUT_MS;
+    while (close_code == -2 && !synced) {
+        long long left = deadline - now_ms();
+        struct wsc_msg m;
+        int rc = left > 0 ? wsc_recv(w, (int)left, &m) : 0;
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            close_code = -1;
+            break;
+        }
+        if (m.opcode == WSC_CLOSE) {
+            close_code = m.code;
+        } else if (m.opcode == WSC_TEXT) {
+            nmsg++;
+            if (!wait_close && find(m.data, m.len, marker)) {
+                synced = true;
+            } else {
+                if (slen + 80 < sizeof summary)
+                    slen += (size_t)snprintf(summary + slen, sizeof summary - slen, "%s'%s'",
+                                             slen ? ", " : "", shown(m.data, m.len));
+                for (int i = 0; i < k->n_msg_contains; i++) {
+                    struct pn_buf s;
+                    subst(&k->msg_contains[i], &t, &s);
+                    sat[i] |= find(m.data, m.len, s.data) != NULL;
+                    pn__buf_fini(&s);
+                }
+                for (int i = 0; i < k->n_msg_absent && !absent_hit[0]; i++) {
+                    struct pn_buf s;
+                    subst(&k->msg_absent[i], &t, &s);
+                    if (find(m.data, m.len, s.data))
+                        snprintf(absent_hit, sizeof absent_hit, "a message contains '%s': '%s'",
+                                 shown(s.data, s.len), shown(m.data, m.len));
+                    pn__buf_fini(&s);
+                }
+            }
+        }
+        wsc_msg_free(&m);
+    }
+    if (!summary[0])
+        snprintf(summary, sizeof summary, "none");
+
+    if (wait_close) {
+        if (close_code == -2)
+            FAILF("no close within %d ms (messages: %s)", READ_TIMEOUT_MS, summary);
+        bool code_ok = k->n_close_codes == 0;
+        for (int i = 0; i < k->n_close_codes; i++)
+            code_ok |= close_code == k->close_codes[i];
+        if (!code_ok) {
+            char list[64] = "";
+            for (int i = 0, o = 0; i < k->n_close_codes && o < 50; i++)
+                o += snprintf(list + o, sizeof list - (size_t)o, "%s%d", i ? " or " : "",
+                              k->close_codes[i]);
+            if (close_code == -1)
+                FAILF("connection ended without a close frame, want close %s (messages: %s)", list,
+                      summary);
+            FAILF("close code %d, want %s (messages: %s)", close_code, list, summary);
+        }
+        if (close_code >= 0 && wsc_drain(w, CLOSE_TIMEOUT_MS, NULL) != 0)
+            FAILF("TCP connection still open %d ms after the close frame %d", CLOSE_TIMEOUT_MS,
+                  close_code);
+    } else {
+        if (close_code != -2 && k->close == 0)
+            FAILF("socket closed (%s%d), want it open (messages: %s)",
+                  close_code == -1 ? "no close frame" : "code ", close_code == -1 ? 0 : close_code,
+                  summary);
+        if (close_code == -2 && !synced)
+            FAILF("no answer to the sync ping within %d ms (messages: %s)", READ_TIMEOUT_MS,
+                  summary);
+    }
+    for (int i = 0; i < k->n_msg_contains; i++)
+        if (!sat[i])
+            FAILF("no message contains '%s' (%d messages: %s%s)",
+                  shown(k->msg_contains[i].data, k->msg_contains[i].len), nmsg, summary,
+                  close_code >= 0 ? "; then closed" : "");
+    if (absent_hit[0])
+        FAILF("%s", absent_hit);
+    if (t.holder) {
+        char w2[512];
+        if (!ws_alive(t.holder, w2, sizeof w2))
+            FAILF("the socket holding $TOKEN_HELD's session lost it: %s", w2);
+    }
+    ok = true;
+out:
+    wsc_free(w);
+    wsc_free(t.holder);
+    pn__buf_fini(&path);
+    pn__buf_fini(&origin);
+    pn__buf_fini(&headers);
+    pn__buf_fini(&sendbuf);
+    pn__buf_fini(&hl);
     return ok;
 }
 
@@ -1109,21 +1682,19 @@ static void run_case_files(void)
             snprintf(msg, sizeof msg, "case file format: %s", why);
             report(name, false, msg);
         } else {
-            report(name, run_kase(&k, why, sizeof why), why);
+            report(name, k.ws ? run_ws_kase(&k, why, sizeof why) : run_kase(&k, why, sizeof why),
+                   why);
         }
+        bool ws = k.ws;
         kase_fini(&k);
         free(text);
         health_check(name);
+        if (ws)
+            ws_health_check(name);
     }
 }
 
 /* ---- built-in checks ----------------------------------------------------------------------- */
-
-#define FAILF(...)                                                                             \
-    do {                                                                                       \
-        snprintf(why, whylen, __VA_ARGS__);                                                    \
-        goto out;                                                                              \
-    } while (0)
 
 /* Does the class attribute starting at p (just after `class="`) have the token cls? */
 static bool class_has(const char *p, const char *end, const char *cls)
@@ -1745,7 +2316,7 @@ static bool chk_slowloris(char *why, size_t whylen)
     conn_send_str(&c, first);
     const char drip[] = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
     bool closed = false, served_other = false;
-    long long limit = t0 + HEADER_TIMEOUT_MS + 3000;
+    long long limit = t0 + HEADER_TIMEOUT_MS + CLOSE_TIMEOUT_MS;
     for (size_t i = 0; now_ms() < limit; i++) {
         if (send(c.fd, &drip[i % (sizeof drip - 1)], 1, MSG_NOSIGNAL) != 1) {
             closed = true; /* reset by the server */
@@ -1816,6 +2387,17 @@ int main(int argc, char **argv)
     source_dir = argv[2];
     filter = argc > 3 ? argv[3] : NULL;
     snprintf(app_path, sizeof app_path, "%s/examples/weather.c", source_dir);
+    const char *wrapper = getenv("PANE_WRAPPER"), *scale = getenv("PANE_TIMEOUT_SCALE");
+    tscale = wrapper && *wrapper ? 10 : 1;
+    if (scale) {
+        char *e;
+        long v = strtol(scale, &e, 10);
+        if (*e || v < 1 || v > 100) {
+            fprintf(stderr, "PANE_TIMEOUT_SCALE must be 1..100\n");
+            return 2;
+        }
+        tscale = (int)v;
+    }
     signal(SIGPIPE, SIG_IGN);
     signal(SIGALRM, on_global_timeout);
     alarm(GLOBAL_TIMEOUT_S);
