@@ -40,24 +40,47 @@ void pn__sha256_hex(const void *p, size_t n, char out[65])
     pn__hex(md, 32, out);
 }
 
+/* One deflate state per thread, reset between calls: deflateInit allocates and deflateReset
+ * clears its tables, which for zlib's defaults (32 KiB window, 64 KiB hash) costs more than
+ * compressing a page. An 8 KiB window and a 4K-entry hash compress pages (a few KiB of HTML)
+ * about as well, and make the reset cheap. Freed by pn__gzip_thread_fini. */
+static _Thread_local z_stream zs;
+static _Thread_local int zs_level = -1;
+
+void pn__gzip_thread_fini(void)
+{
+    if (zs_level >= 0)
+        deflateEnd(&zs);
+    zs_level = -1;
+}
+
 int pn__gzip(const void *in, size_t n, int level, char **out, size_t *out_len)
 {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    /* windowBits 15 + 16: a gzip header and trailer instead of zlib's */
-    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return PN_ENOMEM;
-    size_t cap = deflateBound(&z, (uLong)n) + 32;
+    if (level < 0 || level > 9)
+        return PN_EINVAL;
+    if (zs_level < 0) {
+        memset(&zs, 0, sizeof zs);
+        /* windowBits 13 + 16: an 8 KiB window, with a gzip header and trailer */
+        if (deflateInit2(&zs, level, Z_DEFLATED, 13 + 16, 5, Z_DEFAULT_STRATEGY) != Z_OK)
+            return PN_ENOMEM;
+        zs_level = level;
+    } else if (deflateReset(&zs) != Z_OK ||
+               (zs_level != level && deflateParams(&zs, level, Z_DEFAULT_STRATEGY) != Z_OK)) {
+        pn__gzip_thread_fini();
+        return PN_EIO;
+    }
+    zs_level = level;
+    size_t cap = deflateBound(&zs, (uLong)n) + 32;
     unsigned char *buf = pn__xmalloc(cap);
-    z.next_in = (unsigned char *)(uintptr_t)in;
-    z.avail_in = (uInt)n;
-    z.next_out = buf;
-    z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_FINISH);
-    size_t len = cap - z.avail_out;
-    deflateEnd(&z);
+    zs.next_in = (unsigned char *)(uintptr_t)in;
+    zs.avail_in = (uInt)n;
+    zs.next_out = buf;
+    zs.avail_out = (uInt)cap;
+    int rc = deflate(&zs, Z_FINISH);
+    size_t len = cap - zs.avail_out;
     if (rc != Z_STREAM_END) {
         free(buf);
+        pn__gzip_thread_fini();
         return PN_EIO;
     }
     *out = (char *)buf;

@@ -292,6 +292,7 @@ static void on_signal(uv_signal_t *h, int signum)
 static void run_loop(void *loop)
 {
     uv_run(loop, UV_RUN_DEFAULT);
+    pn__gzip_thread_fini();
 }
 
 static void unload_all(struct pn_app *apps, int n)
@@ -409,6 +410,7 @@ static int serve(int argc, char **argv)
     }
     uv_loop_close(loops[0]);
     unload_all(apps, cli.napps);
+    pn__gzip_thread_fini();
     return 0;
 }
 
