@@ -2,9 +2,14 @@
 # bench/http.sh — requests/s of `GET /weather` from pane against nginx serving the same bytes.
 #
 # Starts the release pane (`serve --port 0 examples/weather.c`) and nginx (Debian's nginx-light,
-# a generated config in a temp dir: one process, access_log off, keep-alive) on 127.0.0.1, both
-# pinned to core 0; fetches pane's page once and has nginx serve exactly those bytes with the
-# same Content-Type. Then wrk (pinned to core 1, 1 thread, CONNS connections, DURATION s) runs
+# a generated config in a temp dir: one process, access_log off, keep-alive, open_file_cache,
+# sendfile off) on 127.0.0.1, both pinned to core 0; fetches pane's page (the second answer, so
+# a --reuse-sessions cache is warm) and has nginx serve exactly those bytes with a response head
+# of the same size: pane's headers are added with add_header (etag off, Last-Modified and
+# Accept-Ranges removed, server_tokens off), and the longest added value is cut by what nginx
+# sends that pane does not ("Connection: keep-alive"). Both sizes are checked and printed.
+# bench/reuse.sh is the full headline comparison (16/64/256 connections, gzip, no reuse).
+# Then wrk (pinned to core 1, 1 thread, CONNS connections, DURATION s) runs
 # pane, nginx, pane, nginx, ... RUNS times each, and the medians and the ratio pane/nginx are
 # printed and written into the results section of bench/README.md. Both servers are stopped by
 # PID on the way out, whatever happens.
@@ -87,6 +92,7 @@ for ((i = 0; i < 600; i++)); do # 60 s: the first start compiles the app
 done
 [[ -n $pane_url ]] || { echo "bench: pane printed no URL in 60 s" >&2; exit 1; }
 
+curl -sS --max-time 10 -o /dev/null "$pane_url" # a --reuse-sessions cache: the next one is a hit
 curl -sS --max-time 10 -D "$tmp/pane.headers" -o "$tmp/www/weather" "$pane_url"
 status=$(awk 'NR == 1 {print $2}' "$tmp/pane.headers")
 ctype=$(awk -F': *' 'tolower($1) == "content-type" {sub(/\r$/, "", $2); print $2}' "$tmp/pane.headers")
@@ -103,39 +109,78 @@ for ((i = 0; i < 50; i++)); do
     fi
 done
 [[ -n $port ]] || { echo "bench: no free port for nginx" >&2; exit 1; }
-cat >"$tmp/nginx/nginx.conf" <<EOF
+# pane's headers that nginx does not send by itself, in pane's order: "Name<TAB>value"
+awk 'NR > 1 && /: / {sub(/\r$/, ""); n = $0; sub(/:.*/, "", n); v = $0; sub(/^[^:]*: /, "", v);
+    if (tolower(n) !~ /^(server|date|content-type|content-length|content-encoding|connection)$/)
+        print n "\t" v}' "$tmp/pane.headers" >"$tmp/added.tsv"
+longest=$(awk -F'\t' 'length($2) > max {max = length($2); n = NR} END {print n + 0}' "$tmp/added.tsv")
+write_nginx_conf() { # CUT: bytes cut from (< 0: padded onto) the longest added value
+    {
+        cat <<EOF
 daemon off;
 master_process off;
 worker_processes 1;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 2048; }
 http {
     access_log off;
-    sendfile on;
-    tcp_nopush on;
+    server_tokens off;
+    sendfile off;
+    open_file_cache max=16 inactive=600s;
+    open_file_cache_valid 3600s;
+    etag off;
+    max_ranges 0;
     keepalive_timeout 65;
-    keepalive_requests 1000000;
+    keepalive_requests 10000000;
     client_body_temp_path $tmp/nginx/body;
     proxy_temp_path $tmp/nginx/proxy;
     types { }
     default_type "$ctype";
     server {
         listen 127.0.0.1:$port;
-        location = /weather { alias $tmp/www/weather; }
-    }
-}
+        location = /weather {
+            alias $tmp/www/weather;
+            add_header Last-Modified "";
 EOF
-taskset -c 0 nginx -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
-nginx_pid=$!
+        awk -F'\t' -v cut="$1" -v longest="$longest" '{
+            v = $2
+            if (NR == longest) {
+                if (cut > 0) v = substr(v, 1, length(v) - cut)
+                else for (i = 0; i < -cut; i++) v = v ";"
+            }
+            gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
+            printf "            add_header %s \"%s\" always;\n", $1, v
+        }' "$tmp/added.tsv"
+        printf '        }\n    }\n}\n'
+    } >"$tmp/nginx/nginx.conf"
+}
 nginx_url=http://127.0.0.1:$port/weather
-for ((i = 0; i < 100; i++)); do
-    curl -sS --max-time 2 -o "$tmp/nginx.body" -D "$tmp/nginx.headers" "$nginx_url" 2>/dev/null && break
-    kill -0 "$nginx_pid" 2>/dev/null || { echo "bench: nginx exited:" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
-    sleep 0.1
-done
+start_nginx() {
+    taskset -c 0 nginx -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+    nginx_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        curl -sS --max-time 2 -o "$tmp/nginx.body" -D "$tmp/nginx.headers" "$nginx_url" 2>/dev/null && return 0
+        kill -0 "$nginx_pid" 2>/dev/null || { echo "bench: nginx exited:" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "bench: nginx does not answer" >&2
+    exit 1
+}
+write_nginx_conf 0
+start_nginx
+cut=$(($(wc -c <"$tmp/nginx.headers") - $(wc -c <"$tmp/pane.headers")))
+if ((cut != 0 && longest > 0)); then # nginx's own "Connection: keep-alive": cut off a value
+    stop_pid "$nginx_pid"
+    nginx_pid=
+    write_nginx_conf "$cut"
+    start_nginx
+fi
 cmp -s "$tmp/www/weather" "$tmp/nginx.body" || { echo "bench: nginx does not serve pane's bytes" >&2; exit 1; }
 grep -qiF "content-type: $ctype" "$tmp/nginx.headers" || { echo "bench: nginx Content-Type differs" >&2; exit 1; }
+pane_head=$(wc -c <"$tmp/pane.headers")
+nginx_head=$(wc -c <"$tmp/nginx.headers")
+echo "bench: response heads: pane $pane_head bytes, nginx $nginx_head bytes; bodies $bytes bytes"
 
 # ---- runs --------------------------------------------------------------------------------------
 declare -A rps notes
@@ -180,6 +225,7 @@ sep="|---|$(for ((i = 1; i <= RUNS; i++)); do printf -- '---|'; done)---|"
 table=$(
     echo "Latest run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(nproc) cores ($cpu)."
     echo "Command: \`$cmd\`; pane: \`$(basename "$PANE_BIN") serve${PANE_ARGS:+ $PANE_ARGS} $APP\`; page: $bytes bytes of \`$ctype\`."
+    echo "Response heads: pane $pane_head bytes, nginx $nginx_head bytes (nginx: pane's headers via add_header, open_file_cache, sendfile off)."
     echo "wrk: 1 thread on core 1, $CONNS connections, ${DURATION} s per run, runs alternating; servers on core 0."
     echo "Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews both servers)."
     echo
