@@ -361,7 +361,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
             body_len = r->body_gz_len;
             gz = true;
         } else if (req->accept_gzip && r->body_len >= GZIP_MIN &&
-                   pn__gzip(r->body, r->body_len, 4, &owned, &body_len) == 0) {
+                   pn__gzip(r->body, r->body_len, 1, &owned, &body_len) == 0) {
             body = owned;
             gz = true;
         }
