@@ -59,6 +59,10 @@ struct pn_ws {
     bool failed;    /* we failed the connection (close queued, reading shut) */
     bool broken;    /* wslay must not be called again; a raw close frame may follow */
     bool gone;      /* the connection is closed (or, without a socket, over) */
+    /* frame headers followed by us (see track_frames) */
+    uint64_t fr_left;          /* payload bytes of the current frame still to come */
+    unsigned char fr_hdr[14];  /* the frame header being gathered */
+    unsigned char fr_have;
 };
 
 static void flush(struct pn_ws *ws);
@@ -451,6 +455,43 @@ static void flush(struct pn_ws *ws)
 }
 
 /* Runs bytes from the peer through wslay; every byte is consumed before this returns. */
+/* wslay calls on_frame_recv_start only once a payload byte has arrived, so a data frame that
+ * announces an oversized length and sends nothing more would just sit there. Follow the frame
+ * headers in the bytes wslay consumed and refuse such a frame (1009) at its header. */
+static void track_frames(struct pn_ws *ws, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (ws->fr_left) {
+            uint64_t k = n - i < ws->fr_left ? n - i : ws->fr_left;
+            ws->fr_left -= k;
+            i += (size_t)k;
+            continue;
+        }
+        ws->fr_hdr[ws->fr_have++] = p[i++];
+        if (ws->fr_have < 2)
+            continue;
+        unsigned len7 = ws->fr_hdr[1] & 0x7f;
+        size_t need = 2u + (len7 == 126 ? 2u : len7 == 127 ? 8u : 0u) +
+                      ((ws->fr_hdr[1] & 0x80) ? 4u : 0u);
+        if (ws->fr_have < need)
+            continue;
+        uint64_t len = len7;
+        if (len7 == 126)
+            len = ((uint64_t)ws->fr_hdr[2] << 8) | ws->fr_hdr[3];
+        else if (len7 == 127)
+            for (int k = 0, j = 2; k < 8; k++, j++)
+                len = (k ? len << 8 : 0) | ws->fr_hdr[j];
+        ws->fr_have = 0;
+        ws->fr_left = len;
+        bool control = ws->fr_hdr[0] & 0x08;
+        if (!control && len > ws->o.max_message) {
+            fail(ws, WSLAY_CODE_MESSAGE_TOO_BIG, "frame over max_message");
+            return;
+        }
+    }
+}
+
 static void feed(struct pn_ws *ws, const char *p, size_t n)
 {
     if (ws->gone || ws->broken || !wslay_event_get_read_enabled(ws->ctx))
@@ -466,6 +507,8 @@ static void feed(struct pn_ws *ws, const char *p, size_t n)
     ws->in_len = 0;
     if (ws->gone)
         return; /* dropped from a callback (pn__ws_send over max_outbuf) */
+    if (!ws->failed && !ws->broken && rc == 0)
+        track_frames(ws, (const unsigned char *)p, n);
     if (ws->bad_close)
         fail_raw(ws, WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA, "close reason not UTF-8");
     else if (rc == WSLAY_ERR_CALLBACK_FAILURE)
