@@ -507,7 +507,8 @@ static void feed(struct pn_ws *ws, const char *p, size_t n)
     ws->in_len = 0;
     if (ws->gone)
         return; /* dropped from a callback (pn__ws_send over max_outbuf) */
-    if (!ws->failed && !ws->broken && rc == 0)
+    /* (not after wslay itself refused the stream: it has queued its own close) */
+    if (!ws->failed && !ws->broken && rc == 0 && wslay_event_get_read_enabled(ws->ctx))
         track_frames(ws, (const unsigned char *)p, n);
     if (ws->bad_close)
         fail_raw(ws, WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA, "close reason not UTF-8");
