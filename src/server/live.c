@@ -354,9 +354,9 @@ static void handle_event(struct wsconn *wc, const struct pn_msg *m)
             send_error(wc->ws, "bad-prop", "this property cannot be set by the client", m->id);
             return;
         }
-        const struct pn_prop *dp0 = pn__prop_find(n->desc, PN_STRLIT("disabled"));
-        if (dp0 && *(bool *)pn__prop_ptr(n, dp0))
-            return; /* a disabled widget takes no value */
+        const struct pn_prop *dp = pn__prop_find(n->desc, PN_STRLIT("disabled"));
+        if (dp && *(bool *)pn__prop_ptr(n, dp))
+            return; /* a disabled widget takes no value (and runs no callback) */
         const char *why = NULL;
         uint32_t was_dirty = n->dirty_mask;
         if (pn__node_set(n, p, &m->value, &why) != 0) {
@@ -375,12 +375,6 @@ static void handle_event(struct wsconn *wc, const struct pn_msg *m)
             else if (q->type == PN_PROP_ARG)
                 arg = *(void **)pn__prop_ptr(n, q);
         }
-        bool disabled = false;
-        const struct pn_prop *dp = pn__prop_find(n->desc, PN_STRLIT("disabled"));
-        if (dp)
-            disabled = *(bool *)pn__prop_ptr(n, dp);
-        if (disabled)
-            cb = NULL;
     }
     if (cb)
         cb(live->s, n, arg);

@@ -167,6 +167,25 @@ static void serve_built(struct pn_server *srv, struct pn_http_conn *c, struct pn
     free(headers); /* the response copied it */
 }
 
+/* Fills the reuse cache: renders app's page for r in a page-only session (no token, no timers)
+ * and stores it under key. Returns 0 with *out (a reference for the caller), 1 when the page
+ * must not be stored (misuse, a cookie, a key that did not fit: page and cookies are left for
+ * the caller to serve once), or -1 when rendering failed. */
+static int cache_fill(struct pn_server *srv, const struct pn_http_req *r, struct pn_app *app,
+                      pn_str key, uint64_t hash, struct pn_buf *page, char **cookies,
+                      struct pn_cache_entry **out)
+{
+    int misuse = build_page(srv, r, app, false, page, cookies);
+    if (misuse < 0)
+        return -1;
+    if (misuse > 0 || *cookies || srv->key.overflow)
+        return 1;
+    *out = pn__cache_put(srv->cache, key, hash,
+                         &(struct pn_cache_page){page->data, page->len, srv->page_headers});
+    pn__buf_fini(page);
+    return 0;
+}
+
 static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
                        struct pn_app *app)
 {
@@ -196,23 +215,20 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
                                   gz ? e->gz_len : e->plain_len, e->etag, pn__cache_unref, e);
         return;
     }
-    int misuse = build_page(srv, r, app, false, &page, &cookies);
-    if (misuse < 0) {
+    int rc = cache_fill(srv, r, app, key, hash, &page, &cookies, &e);
+    if (rc < 0) {
         pn__buf_fini(&page);
         free(cookies);
         pn__http_respond_text(c, 500, NULL);
         return;
     }
-    if (misuse > 0 || cookies || srv->key.overflow) {
+    if (rc > 0) {
         /* private to this visitor (a cookie) or not right (misuse): serve, never store */
         srv->cache->bypasses++;
         serve_built(srv, c, &page, cookies, "X-Pane-Cache: bypass\r\n");
         return;
     }
     srv->cache->misses++;
-    e = pn__cache_put(srv->cache, key, hash,
-                      &(struct pn_cache_page){page.data, page.len, srv->page_headers});
-    pn__buf_fini(&page);
     char headers[1024];
     snprintf(headers, sizeof headers, "%sX-Pane-Cache: %s\r\n", srv->page_headers,
              e->stored ? "miss" : "bypass");
@@ -265,19 +281,18 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
     }
     pn__key_compute(app, srv->key_spec, request_begin(srv, &r), &srv->key);
     pn_str key = {srv->key.buf.data, srv->key.buf.len};
+    uint64_t hash = srv->key.overflow ? 0 : pn__cache_hash(srv->cache, key);
     struct pn_buf page;
     pn__buf_init(&page, MAX_PAGE);
     char *cookies = NULL;
-    int misuse = build_page(srv, &r, app, false, &page, &cookies);
-    int rc = 0;
-    if (misuse != 0 || cookies || srv->key.overflow) {
+    struct pn_cache_entry *e = NULL;
+    int rc = cache_fill(srv, &r, app, key, hash, &page, &cookies, &e);
+    if (rc != 0) {
         snprintf(err, errlen, "--warm %s: the page %s, so it is not cached", url,
-                 cookies ? "sets a cookie" : "recorded errors");
+                 rc < 0 ? "failed to render" : cookies ? "sets a cookie" : "recorded errors");
         rc = PN_EINVAL;
     } else {
-        uint64_t hash = pn__cache_hash(srv->cache, key);
-        pn__cache_unref(pn__cache_put(srv->cache, key, hash,
-                                      &(struct pn_cache_page){page.data, page.len, srv->page_headers}));
+        pn__cache_unref(e);
         pn__info("warmed %s", url);
     }
     free(cookies);
@@ -286,33 +301,26 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
     return rc;
 }
 
-/* The host[:port] of an Origin ("https://example.com:8443" → "example.com:8443"), with the
- * scheme's default port added when absent so it compares with a Host header. */
-static bool origin_host(pn_str origin, char *out, size_t outlen)
+/* host[:port] with a missing port made ":80" (as Bokeh does on both sides), so an Origin's
+ * host and a Host header compare as strings. */
+static bool with_port(pn_str host, char *out, size_t outlen)
 {
-    const char *sep = origin.ptr ? memmem(origin.ptr, origin.len, "://", 3) : NULL;
-    if (!sep)
-        return false;
-    pn_str scheme = {origin.ptr, (size_t)(sep - origin.ptr)};
-    pn_str host = {sep + 3, origin.len - scheme.len - 3};
-    if (host.len == 0 || memchr(host.ptr, '/', host.len))
-        return false;
-    bool has_port = host.ptr[host.len - 1] != ']' && memchr(host.ptr, ':', host.len) &&
-                    (host.ptr[0] != '[' || memmem(host.ptr, host.len, "]:", 2));
-    const char *port = has_port ? "" : ":80"; /* as Bokeh: no port is :80 on both sides */
-    int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, port);
-    return n > 0 && (size_t)n < outlen;
-}
-
-/* Host header with its default port made explicit. */
-static bool host_with_port(pn_str host, char *out, size_t outlen)
-{
-    if (!host.ptr || host.len == 0)
+    if (!host.ptr || host.len == 0 || memchr(host.ptr, '/', host.len))
         return false;
     bool has_port = host.ptr[host.len - 1] != ']' && memchr(host.ptr, ':', host.len) &&
                     (host.ptr[0] != '[' || memmem(host.ptr, host.len, "]:", 2));
     int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, has_port ? "" : ":80");
     return n > 0 && (size_t)n < outlen;
+}
+
+/* The host[:port] of an Origin ("https://example.com:8443" → "example.com:8443"). */
+static bool origin_host(pn_str origin, char *out, size_t outlen)
+{
+    const char *sep = origin.ptr ? memmem(origin.ptr, origin.len, "://", 3) : NULL;
+    if (!sep)
+        return false;
+    size_t skip = (size_t)(sep - origin.ptr) + 3;
+    return with_port((pn_str){sep + 3, origin.len - skip}, out, outlen);
 }
 
 static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
@@ -324,13 +332,13 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
     if (!origin_host(origin, have, sizeof have))
         return false;
     if (srv->o.norigins == 0)
-        return host_with_port(pn__http_header(r, "host"), want, sizeof want) &&
+        return with_port(pn__http_header(r, "host"), want, sizeof want) &&
                pn__str_ieq(pn__str(have), pn__str(want));
     for (int i = 0; i < srv->o.norigins; i++) {
         const char *a = srv->o.allowed_origins[i];
         if (!strcmp(a, "*"))
             return true;
-        if (host_with_port(pn__str(a), want, sizeof want) &&
+        if (with_port(pn__str(a), want, sizeof want) &&
             pn__str_ieq(pn__str(have), pn__str(want)))
             return true;
     }
