@@ -74,9 +74,9 @@ static void check_request(const struct pn_http_req *r, const char *buf, size_t l
 static void check_error(int rc)
 {
     CHECK(rc == PN_EPARSE || rc == PN_EURI || rc == PN_EHEADERS || rc == PN_EBODY ||
-          rc == PN_EVERSION);
+          rc == PN_EVERSION || rc == PN_EEXPECT);
     int st = pn__http_error_status(rc);
-    CHECK(st == 400 || st == 413 || st == 414 || st == 431 || st == 505);
+    CHECK(st == 400 || st == 413 || st == 414 || st == 417 || st == 431 || st == 505);
     CHECK(strcmp(pn__http_reason(st), "Unknown") != 0);
 }
 

@@ -136,9 +136,10 @@ void pn__hex(const unsigned char *in, size_t n, char *out);
 /* SHA-256 of the bytes as 64 hex digits + NUL. */
 void pn__sha256_hex(const void *p, size_t n, char out[65]);
 
-/* gzip (RFC 1952) of in into a new heap buffer; returns 0 or PN_ENOMEM/PN_EIO. */
+/* gzip (RFC 1952) of in into a new heap buffer with libdeflate at level 1 (fastest) .. 12
+ * (smallest); returns 0, or PN_EINVAL for another level, PN_ENOMEM/PN_EIO. */
 int pn__gzip(const void *in, size_t n, int level, char **out, size_t *out_len);
-/* Frees this thread's deflate state (call before a thread that used pn__gzip ends). */
+/* Frees this thread's compressors (call before a thread that used pn__gzip ends). */
 void pn__gzip_thread_fini(void);
 
 /* URL query helpers. Decoding turns %XX and '+' into bytes; a bad escape gives PN_EPARSE.

@@ -185,7 +185,7 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
                        &e->plain_len);
     char *gz = NULL;
     size_t gz_len = 0;
-    if (pn__gzip(page->html, page->html_len, 9, &gz, &gz_len) == 0) {
+    if (pn__gzip(page->html, page->html_len, 12, &gz, &gz_len) == 0) {
         e->gz = prepare(page, e->etag, gz, gz_len, true, &e->gz_hdr, &e->gz_len);
         free(gz);
     }

@@ -643,26 +643,28 @@ static void test_gzip_output_is_gzip_and_inflates_back(void **state)
         in[i] = "pane pane data app "[i % 19];
     char *gz = NULL;
     size_t gz_len = 0;
-    assert_int_equal(pn__gzip(in, sizeof in, 6, &gz, &gz_len), 0);
-    assert_non_null(gz);
-    assert_true(gz_len > 18 && gz_len < sizeof in);
-    assert_int_equal((unsigned char)gz[0], 0x1f);
-    assert_int_equal((unsigned char)gz[1], 0x8b);
-    char back[6000];
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
-    z.next_in = (unsigned char *)gz;
-    z.avail_in = (uInt)gz_len;
-    z.next_out = (unsigned char *)back;
-    z.avail_out = sizeof back;
-    int rc = inflate(&z, Z_FINISH);
-    size_t out_len = sizeof back - z.avail_out;
-    inflateEnd(&z);
-    free(gz);
-    assert_int_equal(rc, Z_STREAM_END);
-    assert_int_equal(out_len, sizeof in);
-    assert_memory_equal(back, in, sizeof in);
+    for (int level = 1; level <= 12; level += 11) { /* the per-request and the cache level */
+        assert_int_equal(pn__gzip(in, sizeof in, level, &gz, &gz_len), 0);
+        assert_non_null(gz);
+        assert_true(gz_len > 18 && gz_len < sizeof in);
+        assert_int_equal((unsigned char)gz[0], 0x1f);
+        assert_int_equal((unsigned char)gz[1], 0x8b);
+        char back[6000];
+        z_stream z;
+        memset(&z, 0, sizeof z);
+        assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+        z.next_in = (unsigned char *)gz;
+        z.avail_in = (uInt)gz_len;
+        z.next_out = (unsigned char *)back;
+        z.avail_out = sizeof back;
+        int rc = inflate(&z, Z_FINISH);
+        size_t out_len = sizeof back - z.avail_out;
+        inflateEnd(&z);
+        free(gz);
+        assert_int_equal(rc, Z_STREAM_END);
+        assert_int_equal(out_len, sizeof in);
+        assert_memory_equal(back, in, sizeof in);
+    }
 }
 
 static void test_gzip_of_empty_input_is_a_valid_stream(void **state)
@@ -682,6 +684,7 @@ static void test_gzip_with_bad_level_fails_and_leaves_out(void **state)
     size_t gz_len = 77;
     int rc = pn__gzip("abc", 3, 42, &gz, &gz_len);
     assert_true(rc < 0);
+    assert_true(pn__gzip("abc", 3, 0, &gz, &gz_len) < 0);
     assert_string_equal(gz, "untouched");
     assert_int_equal(gz_len, 77);
 }
