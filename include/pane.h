@@ -476,15 +476,18 @@ typedef void (*pn_timer_fn)(pn_session *s, void *arg);
 
 /*
  * pn_every — runs fn(s, arg) every ms milliseconds on the session's loop, while the session
- * lives. The first run is ms from now.
+ * lives. The first run is ms from now, or, when called before the session's page has connected
+ * (in pn_app), ms from when it connects: a page that never connects (a crawler, curl) runs no
+ * timers.
  *     pn_every(s, 2000, tick, temp);
  * Example: examples/weather.c
  * Thread: session
  */
 PN_API pn_timer *pn_every(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
-/* pn_timeout — runs fn(s, arg) once, ms milliseconds from now. The timer's small record stays
- * with the session until it ends (so a late pn_timer_cancel is always safe): for periodic work
- * use pn_every rather than re-arming pn_timeout forever. Thread: session */
+/* pn_timeout — runs fn(s, arg) once, ms milliseconds from now (counted as for pn_every). The
+ * timer's small record stays with the session until it ends (so a late pn_timer_cancel is always
+ * safe): for periodic work use pn_every rather than re-arming pn_timeout forever.
+ * Thread: session */
 PN_API pn_timer *pn_timeout(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
 /* pn_timer_cancel — stops a timer; it is freed with the session. Thread: session */
 PN_API void pn_timer_cancel(pn_timer *t);

@@ -34,6 +34,8 @@ static const char usage[] =
     "  --session-token-expiration S   seconds a page's token is accepted (default 300)\n"
     "  --unused-session-lifetime MS   a session without a socket lives this long (default 15000)\n"
     "  --check-unused-sessions MS     how often unused sessions are swept (default 17000)\n"
+    "  --max-unused-sessions N        sessions waiting for their page's socket, per loop; past\n"
+    "                                 it the oldest is dropped (default 10000)\n"
     "  --websocket-max-message-size B largest message a client may send (default 20971520)\n"
     "  --keep-alive MS       ping idle sockets this often (default 37000)\n"
     "  --reuse-sessions      serve first pages from a cache of rendered pages, keyed by the\n"
@@ -202,6 +204,11 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
                 cli->o.reuse_sessions_max = n;
             else
                 cli->o.reuse_sessions_max_bytes = n;
+        } else if (!strcmp(name, "--max-unused-sessions")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 100000000, &n) || n == 0)
+                return die_usage("--max-unused-sessions: a positive number, not %s", val);
+            cli->o.max_unused_sessions = n;
         } else if (!strcmp(name, "--max-connections")) {
             NEED_VALUE();
             if (!parse_uint(val, 10000000, &n) || n == 0)

@@ -6,6 +6,13 @@
  * no socket is destroyed by the sweep once --unused-session-lifetime has passed, so a reload
  * within it resumes the same session.
  *
+ * Sessions without a socket are also bounded in number (--max-unused-sessions): a page whose
+ * socket never comes (a crawler, curl, a flood) must not hold memory for the whole lifetime at
+ * any request rate. Past the bound the oldest is dropped; a socket that comes for it later gets a
+ * new session (hello with an unknown token), so a slow visitor still gets a live page. And a
+ * session's timers start when its first socket attaches: until someone watches, it costs no
+ * CPU and no timer-heap operations.
+ *
  * Everything here runs on the session's loop; app callbacks run one at a time per session
  * (a loop runs one callback at a time), and a patch is flushed right after each one.
  */
@@ -24,6 +31,7 @@ struct pn_timer {
     struct pn_live *live;
     pn_timer_fn fn;
     void *arg;
+    unsigned ms;
     bool repeat, closed;
     struct pn_timer *next;
 };
@@ -89,6 +97,50 @@ static void table_remove(struct pn_live_table *t, struct pn_live *live)
     }
 }
 
+/* The unused list: appended when a session loses (or never had) its socket, so it stays in
+ * idle_since order. */
+static void unused_add(struct pn_live_table *t, struct pn_live *live)
+{
+    live->unext = NULL;
+    live->uprev = t->unused_tail;
+    if (t->unused_tail)
+        t->unused_tail->unext = live;
+    else
+        t->unused_head = live;
+    t->unused_tail = live;
+    t->unused++;
+}
+
+static void unused_remove(struct pn_live_table *t, struct pn_live *live)
+{
+    if (!live->uprev && t->unused_head != live)
+        return; /* not listed */
+    if (live->uprev)
+        live->uprev->unext = live->unext;
+    else
+        t->unused_head = live->unext;
+    if (live->unext)
+        live->unext->uprev = live->uprev;
+    else
+        t->unused_tail = live->uprev;
+    live->uprev = live->unext = NULL;
+    t->unused--;
+}
+
+/* Drops the oldest sessions without a socket while there are more than the bound. */
+static void unused_bound(struct pn_live_table *t)
+{
+    while (t->unused > t->o->max_unused_sessions && t->unused_head) {
+        if (!t->dropped)
+            pn__warn("more than %zu sessions without a socket (pages whose socket has not come): "
+                     "dropping the oldest; a socket that comes for one gets a new session "
+                     "(--max-unused-sessions)",
+                     t->o->max_unused_sessions);
+        t->dropped++;
+        pn__live_destroy(t->unused_head);
+    }
+}
+
 /* ---- sending ---- */
 
 static void send_owned(struct pn_ws *ws, char *msg, size_t len)
@@ -119,8 +171,10 @@ static void flush(struct pn_live *live)
 
 /* ---- sessions ---- */
 
-struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
-                                const pn_request *req)
+/* for_page: the session waits for its page's socket (listed as unused, bounded); otherwise a
+ * socket attaches right away. */
+static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                              const pn_request *req, bool for_page)
 {
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
     do
@@ -141,10 +195,20 @@ struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_
     t->buckets[b] = live;
     t->count++;
     t->created++;
+    if (for_page)
+        unused_add(t, live);
     app->build(live->s);
     live->s->req = NULL;
     pn__session_clear_dirty(live->s); /* the first render shows everything */
+    if (for_page)
+        unused_bound(t); /* after build: the new session is the newest, never the one dropped */
     return live;
+}
+
+struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                                const pn_request *req)
+{
+    return create(t, app, query, req, true);
 }
 
 static void on_timer_closed(uv_handle_t *h)
@@ -177,17 +241,27 @@ void pn__live_destroy(struct pn_live *live)
         pn__ws_close(live->ws, 1001, "server stopping");
     }
     table_remove(live->tab, live);
+    unused_remove(live->tab, live);
     live->tab->destroyed++;
     pn__session_free(live->s);
     free(live);
 }
 
 /* Attaches a socket; the session stops counting as unused. */
+static void timer_start(struct pn_timer *tm);
+
 static void attach(struct pn_live *live, struct wsconn *wc)
 {
+    unused_remove(live->tab, live);
     live->ws = wc->ws;
     live->wc = wc;
     wc->live = live;
+    if (!live->connected_once) {
+        live->connected_once = true;
+        for (struct pn_timer *tm = live->timers; tm; tm = tm->next)
+            if (!tm->closed)
+                timer_start(tm);
+    }
     size_t len;
     char *doc = pn__msg_doc(live->s, live->token, &len);
     send_owned(wc->ws, doc, len);
@@ -207,6 +281,12 @@ static void on_app_timer(uv_timer_t *t)
     }
 }
 
+static void timer_start(struct pn_timer *tm)
+{
+    uv_timer_start(&tm->t, on_app_timer, tm->ms, tm->repeat ? tm->ms : 0);
+}
+
+/* Made now, started now if the session has had a socket, else when its first one attaches. */
 static pn_timer *timer_new(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg, bool repeat)
 {
     struct pn_live *live = s ? s->live : NULL;
@@ -219,9 +299,9 @@ static pn_timer *timer_new(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg
     tm->repeat = repeat;
     uv_timer_init(live->tab->loop, &tm->t);
     tm->t.data = tm;
-    if (ms == 0)
-        ms = 1;
-    uv_timer_start(&tm->t, on_app_timer, ms, repeat ? ms : 0);
+    tm->ms = ms ? ms : 1;
+    if (live->connected_once)
+        timer_start(tm);
     tm->next = live->timers;
     live->timers = tm;
     return tm;
@@ -306,7 +386,7 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m)
             return;
         }
     }
-    struct pn_live *live = pn__live_create(t, wc->app, m->query, NULL);
+    struct pn_live *live = create(t, wc->app, m->query, NULL, false);
     attach(live, wc);
 }
 
@@ -435,6 +515,8 @@ static void on_ws_close(struct pn_ws *ws, uint16_t code, void *ud)
         wc->live->ws = NULL;
         wc->live->wc = NULL;
         wc->live->idle_since = uv_now(wc->tab->loop);
+        unused_add(wc->tab, wc->live);
+        unused_bound(wc->tab);
     }
     struct pn_live_table *t = wc->tab;
     t->sockets--;
@@ -468,12 +550,8 @@ static void on_sweep(uv_timer_t *timer)
 {
     struct pn_live_table *t = timer->data;
     uint64_t now = uv_now(t->loop);
-    for (size_t b = 0; b < t->nbuckets; b++)
-        for (struct pn_live *l = t->buckets[b], *next; l; l = next) {
-            next = l->hnext;
-            if (!l->ws && now - l->idle_since >= t->o->unused_session_lifetime_ms)
-                pn__live_destroy(l);
-        }
+    while (t->unused_head && now - t->unused_head->idle_since >= t->o->unused_session_lifetime_ms)
+        pn__live_destroy(t->unused_head);
 }
 
 struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_opts *o)
@@ -521,6 +599,8 @@ void pn__live_opts_default(struct pn_live_opts *o)
         o->check_unused_sessions_ms = 17000;
     if (!o->token_expiration_s)
         o->token_expiration_s = 300;
+    if (!o->max_unused_sessions)
+        o->max_unused_sessions = 10000;
     if (!o->ws.max_message)
         o->ws.max_message = 20u << 20;
     if (!o->ws.ping_interval_ms)

@@ -8,6 +8,7 @@ struct pn_live_opts {
     uint64_t unused_session_lifetime_ms; /* default 15000 (panel) */
     uint64_t check_unused_sessions_ms;   /* sweep period. default 17000 (panel) */
     uint64_t token_expiration_s;         /* default 300 (panel) */
+    size_t max_unused_sessions;          /* sessions without a socket, per loop. default 10000 */
     struct pn_token_key key;
     struct pn_ws_opts ws; /* max_message default 20 MiB, ping every 37 s (panel's keep-alive) */
 };
@@ -22,7 +23,9 @@ struct pn_live {
     struct wsconn *wc;        /* its connection state */
     uint64_t idle_since;      /* uv_now when it last had no socket */
     bool destroying;
+    bool connected_once; /* a socket has attached: its timers run */
     struct pn_live *hnext;
+    struct pn_live *uprev, *unext; /* the table's unused list, while it has no socket */
     struct pn_timer *timers;
     struct hook *hooks;
     char token[PN_TOKEN_LEN + 1];
@@ -38,14 +41,19 @@ struct pn_live_table {
     size_t nbuckets, count;
     uv_timer_t sweep;
     size_t sockets;                       /* open WebSockets */
-    uint64_t created, destroyed, resumed; /* counters */
+    /* sessions without a socket, oldest first (so by idle_since): the sweep ends them from the
+     * head, and past max_unused_sessions the oldest is dropped */
+    struct pn_live *unused_head, *unused_tail;
+    size_t unused;
+    uint64_t created, destroyed, resumed, dropped; /* counters */
 };
 
 struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_opts *o);
 /* Destroys every session (closing their sockets) and stops the sweep; the table frees itself
  * once its last socket has closed. */
 void pn__live_table_free(struct pn_live_table *t);
-/* Creates a session, runs the app's pn_app on it and registers it. */
+/* Creates a session for a page, runs the app's pn_app on it and registers it as waiting for
+ * its socket (which may drop the oldest such session, see --max-unused-sessions). */
 struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
                                 const pn_request *req);
 struct pn_live *pn__live_find(struct pn_live_table *t, uint64_t sid);

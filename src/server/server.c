@@ -575,16 +575,18 @@ static void serve_stats(struct pn_server *srv, struct pn_http_conn *c)
                    "{\"loop\":%d,\"cache\":{\"enabled\":%s,\"hits\":%llu,\"misses\":%llu,"
                    "\"bypasses\":%llu,\"inserts\":%llu,\"evictions\":%llu,\"too_big\":%llu,"
                    "\"entries\":%zu,\"bytes\":%zu,\"max_entries\":%zu,\"max_bytes\":%zu},"
-                   "\"sessions\":{\"live\":%zu,\"sockets\":%zu,\"created\":%llu,"
-                   "\"destroyed\":%llu,\"resumed\":%llu}}\n",
+                   "\"sessions\":{\"live\":%zu,\"sockets\":%zu,\"unused\":%zu,"
+                   "\"max_unused\":%zu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
+                   "\"dropped\":%llu}}\n",
                    srv->index, k ? "true" : "false", k ? (unsigned long long)k->hits : 0,
                    k ? (unsigned long long)k->misses : 0, k ? (unsigned long long)k->bypasses : 0,
                    k ? (unsigned long long)k->inserts : 0,
                    k ? (unsigned long long)k->evictions : 0,
                    k ? (unsigned long long)k->too_big : 0, k ? k->entries : 0, k ? k->bytes : 0,
                    k ? k->max_entries : 0, k ? k->max_bytes : 0, t->count, t->sockets,
-                   (unsigned long long)t->created, (unsigned long long)t->destroyed,
-                   (unsigned long long)t->resumed);
+                   t->unused, t->o->max_unused_sessions, (unsigned long long)t->created,
+                   (unsigned long long)t->destroyed, (unsigned long long)t->resumed,
+                   (unsigned long long)t->dropped);
     size_t len;
     char *body = pn__buf_steal(&b, &len);
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
@@ -720,6 +722,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     struct pn_live_opts lo = {
         .unused_session_lifetime_ms = o->unused_session_lifetime_ms,
         .check_unused_sessions_ms = o->check_unused_sessions_ms,
+        .max_unused_sessions = o->max_unused_sessions,
         .token_expiration_s = o->token_expiration_s,
         .ws = {.max_message = o->websocket_max_message_size, .ping_interval_ms = o->keep_alive_ms},
     };

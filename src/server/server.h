@@ -36,6 +36,7 @@ struct pn_server_opts {
     const char *secret_key;             /* --secret-key / PANE_SECRET_KEY; NULL: random */
     uint64_t unused_session_lifetime_ms; /* 0: defaults (see live.h) */
     uint64_t check_unused_sessions_ms;
+    size_t max_unused_sessions; /* per loop; 0: default (see live.h) */
     uint64_t token_expiration_s;
     size_t websocket_max_message_size;
     uint64_t keep_alive_ms;

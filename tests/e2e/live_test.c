@@ -14,6 +14,7 @@
  *   mt    examples/weather.c, examples/widgets.c; secret K1, --num-threads 2, --admin
  *   form  tests/apps/live_form.c, examples/widgets.c; the small lifetimes of main. A server of
  *         its own, so that a case that hangs it does not take the other cases with it.
+ *   bound tests/apps/ticks.c, examples/widgets.c; --admin, --max-unused-sessions 4
  * Every case prints `ok NAME` or `FAIL NAME: why`, and is followed by a fresh handshake and
  * hello on its server that must still get a doc (reported as `NAME (after: ...)`). At the
  * end every server gets SIGTERM with sockets open: the sockets must see close 1001 and the
@@ -128,8 +129,9 @@ struct srv {
     char origin_buf[128];
 };
 static struct srv S_MAIN = {.name = "main"}, S_EXP = {.name = "exp"}, S_MT = {.name = "mt"},
-                  S_FORM = {.name = "form"};
-static struct srv *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM};
+                  S_FORM = {.name = "form"}, S_BOUND = {.name = "bound"};
+static struct srv *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM, &S_BOUND};
+#define MAX_UNUSED 4
 
 static void on_alarm(int sig)
 {
@@ -425,7 +427,7 @@ out:
 }
 
 struct stats {
-    long live, sockets, created, destroyed, resumed;
+    long live, sockets, created, destroyed, resumed, unused, dropped;
 };
 
 static bool get_stats(const struct srv *s, struct stats *st)
@@ -442,6 +444,8 @@ static bool get_stats(const struct srv *s, struct stats *st)
         st->created = (long)json_integer_value(json_object_get(ss, "created"));
         st->destroyed = (long)json_integer_value(json_object_get(ss, "destroyed"));
         st->resumed = (long)json_integer_value(json_object_get(ss, "resumed"));
+        st->unused = (long)json_integer_value(json_object_get(ss, "unused"));
+        st->dropped = (long)json_integer_value(json_object_get(ss, "dropped"));
     } else {
         failf("GET /_pane/stats: status %d, body %.200s", r.status, r.body ? r.body : "");
     }
@@ -1689,6 +1693,94 @@ static bool case_weather_periodic(void)
     return ok;
 }
 
+/* A session's timers start when its page connects: a page rendered 700 ms before its socket
+ * comes has ticked 0 times (ticks.c counts every 100 ms), and ticks once connected. */
+static bool case_timers_start_on_connect(void)
+{
+    struct page p;
+    if (!get_page(&S_BOUND, "/ticks", &p))
+        return false;
+    bool ok = true;
+    if (!strstr(p.main, ">0</div>"))
+        ok = failf("the page does not show Ticks 0: %.300s", p.main);
+    idle(700);
+    struct cl *c = ok ? cl_open(&S_BOUND, p.ws) : NULL;
+    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    ok = ok && doc;
+    json_t *v = ok ? doc_prop(doc, "Number", "Ticks", "value") : NULL;
+    if (ok && strcmp(jstr(doc, "token"), p.token))
+        ok = failf("the page's token did not resume its session");
+    else if (ok && (!json_is_number(v) || json_number_value(v) != 0))
+        ok = failf("700 ms after the page, before its socket: Ticks %s (want 0: no timer runs "
+                   "before the page connects)",
+                   dumps(v));
+    if (ok) {
+        long id = doc_id(doc, "Number", "Ticks");
+        json_t *patch = expect_msg(c, "patch", NULL, 1000);
+        json_t *pv = json_object_get(json_object_get(patch_set(patch, id), "props"), "value");
+        if (!patch)
+            ok = failw("no tick within 1 s of connecting");
+        else if (json_number_value(pv) != 1)
+            ok = failf("first tick after connecting: %s (want Ticks 1)", dumps(patch));
+        json_decref(patch);
+    }
+    json_decref(doc);
+    close_nicely(c);
+    page_fini(&p);
+    return ok;
+}
+
+/* --max-unused-sessions: pages whose socket has not come are bounded; the oldest is dropped, and
+ * a socket that comes for it later gets a new session, while a kept one resumes. */
+static bool case_unused_bound(void)
+{
+    enum { PAGES = 12 };
+    struct stats a, b, c0;
+    if (!wait_sockets(&S_BOUND, 0) || !get_stats(&S_BOUND, &a))
+        return false;
+    char tokens[PAGES][160];
+    for (int i = 0; i < PAGES; i++) {
+        struct page p;
+        if (!get_page(&S_BOUND, "/ticks", &p))
+            return failw("page %d", i);
+        snprintf(tokens[i], sizeof tokens[i], "%s", p.token);
+        page_fini(&p);
+    }
+    if (!get_stats(&S_BOUND, &b))
+        return false;
+    long want_dropped = a.unused + PAGES - MAX_UNUSED;
+    if (b.unused != MAX_UNUSED || b.dropped - a.dropped != want_dropped ||
+        b.live - a.live != PAGES - want_dropped)
+        return failf("after %d pages with no socket (max %d): unused %ld, dropped %ld→%ld (want "
+                     "+%ld), live %ld→%ld",
+                     PAGES, MAX_UNUSED, b.unused, a.dropped, b.dropped, want_dropped, a.live,
+                     b.live);
+    /* the first page's session was dropped: its socket gets a new one */
+    struct cl *c1 = cl_open(&S_BOUND, "/ticks/ws");
+    json_t *d1 = c1 ? hello_doc(c1, tokens[0], "") : NULL;
+    bool ok = d1 != NULL;
+    if (ok && !strcmp(jstr(d1, "token"), tokens[0]))
+        ok = failf("a dropped session's token resumed it");
+    /* the last page's session was kept: it resumes */
+    struct cl *c2 = ok ? cl_open(&S_BOUND, "/ticks/ws") : NULL;
+    json_t *d2 = c2 ? hello_doc(c2, tokens[PAGES - 1], "") : NULL;
+    ok = ok && d2;
+    if (ok && strcmp(jstr(d2, "token"), tokens[PAGES - 1]))
+        ok = failf("the newest page's session did not resume (token %s)", jstr(d2, "token"));
+    ok = ok && get_stats(&S_BOUND, &c0);
+    if (ok && (c0.created != b.created + 1 || c0.resumed != b.resumed + 1 ||
+               c0.unused != MAX_UNUSED - 1 || c0.sockets != 2))
+        ok = failf("stats after two sockets: created %ld→%ld (want +1), resumed %ld→%ld (want "
+                   "+1), unused %ld (want %d), sockets %ld",
+                   b.created, c0.created, b.resumed, c0.resumed, c0.unused, MAX_UNUSED - 1,
+                   c0.sockets);
+    json_decref(d1);
+    json_decref(d2);
+    close_nicely(c1);
+    close_nicely(c2);
+    return ok;
+}
+
 static char resumed_token[160];
 
 static bool case_resume(void)
@@ -2371,6 +2463,20 @@ static bool case_sigterm_form(void)
     return sigterm_with(&S_FORM, &c, 1, "form");
 }
 
+/* The bound server stops with unused sessions (whose ticks.c state the destroy hook frees: under
+ * ASan a leak fails the exit status) and a socket open. */
+static bool case_sigterm_bound(void)
+{
+    json_t *doc = NULL;
+    struct cl *c = S_BOUND.pid > 0 ? open_session(&S_BOUND, "/ticks/ws", "", &doc) : NULL;
+    json_decref(doc);
+    if (!c) {
+        int st = srv_wait(&S_BOUND, SIGTERM, 10000);
+        return failw("bound server (exit status %d after SIGTERM)", st);
+    }
+    return sigterm_with(&S_BOUND, &c, 1, "bound");
+}
+
 /* ---- main ---- */
 
 struct kase {
@@ -2412,6 +2518,8 @@ static const struct kase cases[] = {
     {"form.disabled-value", case_form_disabled_value, &S_FORM},
     {"form.timeout", case_form_timeout, &S_FORM},
     {"form.echo", case_form_echo, &S_FORM}, /* last: see the note at case_form_echo */
+    {"timers.start-on-connect", case_timers_start_on_connect, &S_BOUND},
+    {"unused.bound", case_unused_bound, &S_BOUND},
     {"resume.replay", case_resume_replay, &S_MAIN},
     {"keepalive", case_keepalive, &S_MAIN},
     {"resume", case_resume, NULL},
@@ -2423,6 +2531,7 @@ static const struct kase cases[] = {
     {"sigterm.prehello", case_sigterm_prehello, NULL},
     {"sigterm.threads", case_sigterm_threads, NULL},
     {"sigterm.form", case_sigterm_form, NULL},
+    {"sigterm.bound", case_sigterm_bound, NULL},
 };
 
 static bool health(struct srv *s)
@@ -2469,10 +2578,11 @@ int main(int argc, char **argv)
         }
         setenv("XDG_CACHE_HOME", tmp, 1);
     }
-    char widgets[4096], weather[4096], form[4096];
+    char widgets[4096], weather[4096], form[4096], ticks[4096];
     snprintf(widgets, sizeof widgets, "%s/examples/widgets.c", source_dir);
     snprintf(weather, sizeof weather, "%s/examples/weather.c", source_dir);
     snprintf(form, sizeof form, "%s/tests/apps/live_form.c", source_dir);
+    snprintf(ticks, sizeof ticks, "%s/tests/apps/ticks.c", source_dir);
     char lifetime[16], sweep[16], keepalive[16], maxmsg[16];
     snprintf(lifetime, sizeof lifetime, "%d", LIFETIME_MS);
     snprintf(sweep, sizeof sweep, "%d", SWEEP_MS);
@@ -2506,10 +2616,15 @@ int main(int argc, char **argv)
                                form,
                                widgets,
                                NULL};
+    char max_unused[16];
+    snprintf(max_unused, sizeof max_unused, "%d", MAX_UNUSED);
+    const char *bound_args[] = {"--admin", "--max-unused-sessions", max_unused, ticks, widgets,
+                                NULL};
     S_EXP.origin = "Origin: https://app.example.com:8443\r\n";
     int rc = 0;
     if (!srv_start(&S_MAIN, main_args) || !srv_start(&S_EXP, exp_args) ||
-        !srv_start(&S_MT, mt_args) || !srv_start(&S_FORM, form_args)) {
+        !srv_start(&S_MT, mt_args) || !srv_start(&S_FORM, form_args) ||
+        !srv_start(&S_BOUND, bound_args)) {
         printf("FAIL start: %s\n", why);
         rc = 1;
         goto out;
