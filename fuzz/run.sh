@@ -3,11 +3,15 @@
 #
 #   fuzz/run.sh                    # all targets, 600 s each, on core 1
 #   SECONDS_PER=60 fuzz/run.sh http ws
+#   MERGE=1 fuzz/run.sh            # and then merge what found new coverage into fuzz/corpus
 #
 # Builds the clang `fuzz` preset (ASan + UBSan + libFuzzer). New inputs go to a scratch corpus
 # under build/fuzz/work/<target>/ (seeded from fuzz/corpus/<target>); crashes, leaks and
-# timeouts are written to build/fuzz/work/<target>/crash-*. Nothing is copied into fuzz/corpus:
-# minimise what is worth keeping by hand (`-merge=1`) and commit it with the fix.
+# timeouts are written to build/fuzz/work/<target>/{crash,leak,timeout,oom}-*. With MERGE=1 the
+# inputs that add coverage are merged into fuzz/corpus/<target> (libFuzzer -merge=1: only what
+# the committed corpus does not already cover), for CI's replay; a crash reproducer is copied by
+# hand, with its fix. Do not SIGSTOP a run: libFuzzer's -timeout counts wall time, and a paused
+# unit is reported as a timeout.
 # A summary line per target (runs, exec/s, coverage, CPU seconds, findings) goes to stdout and
 # build/fuzz/work/summary.txt.
 set -eu
@@ -49,4 +53,10 @@ for t in $targets; do
   n=$(ls "$dir/corpus" | wc -l)
   line="$t: $status, $((end - start)) s CPU on core $CORE, $runs runs ($eps/s), cov $cov ft $ft, corpus $n, findings $found"
   echo "$line" | tee -a "$work/summary.txt"
+  if [ "${MERGE:-0}" = 1 ]; then
+    before=$(ls fuzz/corpus/$t | wc -l)
+    taskset -c "$CORE" "$bin" -merge=1 -rss_limit_mb="$RSS_MB" fuzz/corpus/$t "$dir/corpus" \
+      >"$dir/merge.log" 2>&1 || echo "$t: merge failed, see $dir/merge.log" >&2
+    echo "$t: fuzz/corpus/$t $before -> $(ls fuzz/corpus/$t | wc -l) files" | tee -a "$work/summary.txt"
+  fi
 done

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -300,6 +301,7 @@ static void run_loop(void *loop)
 {
     uv_run(loop, UV_RUN_DEFAULT);
     pn__gzip_thread_fini();
+    pn__token_thread_fini();
 }
 
 static void unload_all(struct pn_app *apps, int n)
@@ -309,6 +311,20 @@ static void unload_all(struct pn_app *apps, int n)
     pn__render_fini();
 }
 
+/* Every connection is a descriptor: raise the soft open-files limit to the hard one, as redis
+ * and Go's runtime do, so that pane is not capped at the shell's 1024 by default. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+        return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+        pn__debug("open files limit raised from %llu to %llu", (unsigned long long)was,
+                  (unsigned long long)rl.rlim_max);
+}
+
 static int serve(int argc, char **argv)
 {
     struct cli cli = {.nthreads = 1};
@@ -316,6 +332,7 @@ static int serve(int argc, char **argv)
     if (rc)
         return rc;
     signal(SIGPIPE, SIG_IGN);
+    raise_nofile();
     srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* apps' rand() varies per run, as Python's */
 
     char err[1024];
@@ -418,6 +435,7 @@ static int serve(int argc, char **argv)
     uv_loop_close(loops[0]);
     unload_all(apps, cli.napps);
     pn__gzip_thread_fini();
+    pn__token_thread_fini();
     return 0;
 }
 

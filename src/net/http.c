@@ -506,7 +506,22 @@ static void on_connection(uv_stream_t *l, int status)
 {
     struct pn_http_server *srv = l->data;
     if (status < 0) {
-        pn__warn("accept: %s", uv_strerror(status));
+        /* out of descriptors (EMFILE/ENFILE: libuv has already accepted and closed one with its
+         * reserve descriptor so the loop does not spin) or another accept error: said once a
+         * second at most, with how many there were, so a flood cannot flood the log too */
+        srv->accept_failed++;
+        uint64_t now = uv_now(srv->loop);
+        if (!srv->accept_warned || now - srv->accept_warned >= 1000) {
+            pn__warn("accept: %s (%llu connection%s refused since the last warning; open "
+                     "connections %zu)%s",
+                     uv_strerror(status), (unsigned long long)srv->accept_failed,
+                     srv->accept_failed == 1 ? "" : "s", srv->nconns,
+                     status == UV_EMFILE || status == UV_ENFILE
+                         ? ": raise the open files limit (ulimit -n) or set --max-connections"
+                         : "");
+            srv->accept_warned = now;
+            srv->accept_failed = 0;
+        }
         return;
     }
     struct pn_http_conn *c = conn_new(srv);

@@ -47,6 +47,8 @@ struct pn_http_server {
     struct pn_http_conn *conns; /* doubly linked */
     size_t nconns;              /* open connections, HTTP and WebSocket */
     int port;
+    uint64_t accept_warned;     /* uv_now of the last accept warning (one a second at most) */
+    uint64_t accept_failed;     /* accept errors since that warning */
 };
 
 struct pn_http_conn {

@@ -93,6 +93,8 @@ void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
 /* 0 with *sid set; PN_EPARSE for a malformed or forged token; PN_ETIMEDOUT when expired
  * (expiry <= now, Unix seconds). */
 int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid);
+/* Frees this thread's HMAC context (call before a thread that made or checked tokens ends). */
+void pn__token_thread_fini(void);
 uint64_t pn__random_u64(void);
 
 /* ---- protocol messages (protocol.c) ---- */

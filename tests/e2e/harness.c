@@ -104,6 +104,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -2354,6 +2355,121 @@ out:
     return ok;
 }
 
+/* /proc figures of the server: its open descriptors and resident memory (KiB); -1 if unknown. */
+static long server_fds(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)server_pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    long n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+static long server_rss_kib(void)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)server_pid);
+    FILE *f = fopen(path, "r");
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+/* 5,000 idle connections held open (half sent nothing, half the start of a request head, which
+ * the header timeout will end, but not yet): pane accepts and holds them all, a normal client
+ * still gets pages meanwhile, and the idle ones still work when they finally send a request. */
+#define IDLE_CONNS 5000
+static bool chk_idle_5000(char *why, size_t whylen)
+{
+    static int fds[IDLE_CONNS];
+    int n = 0;
+    bool ok = false;
+    long fd0 = server_fds(), rss0 = server_rss_kib();
+    long long t0 = now_ms();
+    for (; n < IDLE_CONNS; n++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            FAILF("socket %d: %s (raise ulimit -n: this check needs %d descriptors)", n,
+                  strerror(errno), IDLE_CONNS + 100);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+            int e = errno;
+            close(fd);
+            FAILF("connect %d: %s", n, strerror(e));
+        }
+        fds[n] = fd;
+        if (n % 2 && send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL) != 16)
+            FAILF("send on idle connection %d failed", n);
+    }
+    long long opened = now_ms() - t0;
+    /* pane has accepted them all (not just the kernel's backlog): its descriptors */
+    long fd1 = -1;
+    for (long long until = now_ms() + READ_TIMEOUT_MS; now_ms() < until; sleep_ms(20))
+        if ((fd1 = server_fds()) >= fd0 + IDLE_CONNS)
+            break;
+    if (fd0 < 0 || fd1 < fd0 + IDLE_CONNS)
+        FAILF("pane holds %ld descriptors with %d idle connections open (%ld before)", fd1,
+              IDLE_CONNS, fd0);
+    /* a normal client gets pages meanwhile */
+    char w2[1024] = "";
+    long long worst = 0;
+    for (int i = 0; i < 20; i++) {
+        struct resp r;
+        resp_init(&r);
+        long long t = now_ms();
+        bool got = fetch_get(app_url_path, NULL, &r, w2, sizeof w2) == 0 &&
+                   check_page(&r, "Berlin", w2, sizeof w2);
+        resp_fini(&r);
+        if (!got)
+            FAILF("page %d with %d idle connections open: %s", i, IDLE_CONNS, w2);
+        if (now_ms() - t > worst)
+            worst = now_ms() - t;
+    }
+    /* idle connections that finally speak are served (every 100th; an odd one has already sent
+     * its request line and only needs the rest) */
+    for (int i = 0; i < IDLE_CONNS; i += 100) {
+        struct conn c;
+        memset(&c, 0, sizeof c);
+        c.fd = fds[i];
+        pn__buf_init(&c.in, MAX_RESPONSE);
+        char req[256];
+        snprintf(req, sizeof req, "%sHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                 i % 2 ? "" : "GET / HTTP/1.1\r\n");
+        struct resp r;
+        resp_init(&r);
+        int rc = conn_send_str(&c, req) == 0
+                     ? read_response(&c, false, &r, READ_TIMEOUT_MS, w2, sizeof w2)
+                     : -1;
+        int status = r.status;
+        resp_fini(&r);
+        pn__buf_fini(&c.in);
+        if (rc != 0 || (status != 200 && status != 302 && status != 307))
+            FAILF("idle connection %d, when it finally sent its request: %s (status %d)", i,
+                  rc ? w2 : "", status);
+    }
+    long rss1 = server_rss_kib();
+    printf("# %d idle connections: opened in %lld ms, pane +%ld descriptors, RSS %ld -> %ld KiB "
+           "(%.1f KiB per connection); slowest of 20 pages meanwhile %lld ms\n",
+           IDLE_CONNS, opened, fd1 - fd0, rss0, rss1,
+           rss0 > 0 && rss1 > 0 ? (double)(rss1 - rss0) / IDLE_CONNS : -1.0, worst);
+    ok = true;
+out:
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    return ok;
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 struct check {
@@ -2375,6 +2491,7 @@ static const struct check checks[] = {
     {"query-city-paris", chk_city_paris},
     {"xss-city-escaped", chk_xss},
     {"slowloris", chk_slowloris},
+    {"idle-5000", chk_idle_5000},
 };
 
 int main(int argc, char **argv)
@@ -2402,6 +2519,11 @@ int main(int argc, char **argv)
     signal(SIGALRM, on_global_timeout);
     alarm(GLOBAL_TIMEOUT_S);
     setvbuf(stdout, NULL, _IOLBF, 0);
+    struct rlimit nofile; /* idle-5000 holds 5,000 sockets, and pane inherits the limit */
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
 
     char tmpcache[] = "/tmp/pane-e2e-XXXXXX";
     bool own_cache = false;

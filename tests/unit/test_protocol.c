@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "doc/doc.h"
 #include "server/server.h"
@@ -74,6 +76,51 @@ static void test_token_signed_with_another_key_is_refused(void **state)
     /* the same secret in another process accepts it (scale-out) */
     struct pn_token_key a2 = key(SECRET);
     assert_int_equal(pn__token_check(&a2, pn__str(tok), 1, &sid), 0);
+}
+
+/* The signature is HMAC-SHA256 under SHA-256(secret), as the one-shot HMAC() computes it, for
+ * tokens made while the thread's cached context switches between keys. */
+static void expected_token(const char *secret, uint64_t sid, uint64_t expiry, char *out)
+{
+    unsigned char k[32], raw[16], mac[32];
+    unsigned int n = 0;
+    EVP_Digest(secret, strlen(secret), k, &n, EVP_sha256(), NULL);
+    for (int i = 0; i < 8; i++) {
+        raw[i] = (unsigned char)(sid >> (56 - 8 * i));
+        raw[8 + i] = (unsigned char)(expiry >> (56 - 8 * i));
+    }
+    unsigned char b[128];
+    int len = EVP_EncodeBlock(b, raw, sizeof raw); /* standard base64 with padding */
+    size_t o = 0;
+    for (int i = 0; i < len && b[i] != '='; i++)
+        out[o++] = b[i] == '+' ? '-' : b[i] == '/' ? '_' : (char)b[i];
+    out[o] = '\0';
+    HMAC(EVP_sha256(), k, 32, (unsigned char *)out, o, mac, &n);
+    out[o++] = '.';
+    len = EVP_EncodeBlock(b, mac, sizeof mac);
+    for (int i = 0; i < len && b[i] != '='; i++)
+        out[o++] = b[i] == '+' ? '-' : b[i] == '/' ? '_' : (char)b[i];
+    out[o] = '\0';
+}
+
+static void test_token_signature_is_hmac_sha256_across_key_switches(void **state)
+{
+    (void)state;
+    const char *other = "another secret of at least 32 chars!";
+    struct pn_token_key a = key(SECRET), b = key(other);
+    for (int i = 0; i < 4; i++) {
+        const char *secret = i % 2 ? other : SECRET;
+        char tok[PN_TOKEN_LEN + 1], want[PN_TOKEN_LEN + 8];
+        pn__token_make(i % 2 ? &b : &a, 0x0102030405060708ull + (uint64_t)i, 1700000000ull, tok);
+        expected_token(secret, 0x0102030405060708ull + (uint64_t)i, 1700000000ull, want);
+        assert_string_equal(tok, want);
+    }
+    pn__token_thread_fini();
+    pn__token_thread_fini(); /* twice is harmless; the next token makes a new context */
+    char tok[PN_TOKEN_LEN + 1], want[PN_TOKEN_LEN + 8];
+    pn__token_make(&a, 9, 1700000000ull, tok);
+    expected_token(SECRET, 9, 1700000000ull, want);
+    assert_string_equal(tok, want);
 }
 
 static void test_token_malformed_inputs_are_refused(void **state)
@@ -323,6 +370,13 @@ static void test_ten_thousand_updates_do_not_grow_the_session(void **state)
     pn__session_free(s); /* LeakSanitizer (asan preset) checks the heap copies are freed */
 }
 
+static int group_teardown(void **state)
+{
+    (void)state;
+    pn__token_thread_fini();
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_token_past_expiry_is_refused),
         cmocka_unit_test(test_token_with_any_flipped_character_is_refused),
         cmocka_unit_test(test_token_signed_with_another_key_is_refused),
+        cmocka_unit_test(test_token_signature_is_hmac_sha256_across_key_switches),
         cmocka_unit_test(test_token_malformed_inputs_are_refused),
         cmocka_unit_test(test_token_key_shorter_than_32_is_an_error),
         cmocka_unit_test(test_hello_is_parsed_with_token_and_query),
@@ -343,5 +398,5 @@ int main(void)
         cmocka_unit_test(test_title_set_makes_a_title_op),
         cmocka_unit_test(test_ten_thousand_updates_do_not_grow_the_session),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, group_teardown);
 }
