@@ -54,6 +54,8 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
             st->err = PN_EHEADERS;
             return 1;
         }
+        if (!st->hdr) /* on the first header, so an idle connection does not hold the table */
+            st->hdr = pn__xcalloc(st->lim->max_headers + 1, sizeof *st->hdr);
         struct pn_http_hdr_off *h = &st->hdr[st->nhdr++];
         h->name_off = off(st, at);
         h->name_len = 0;
@@ -227,8 +229,7 @@ void pn__http_parse_init(struct pn_http_parse *st, const struct pn_http_limits *
 {
     memset(st, 0, sizeof *st);
     st->lim = lim;
-    st->hdr = pn__xcalloc(lim->max_headers + 1, sizeof *st->hdr);
-    pn__buf_init(&st->body, lim->max_body);
+    pn__buf_init(&st->body, lim->max_body); /* st->hdr is made on the first header */
     http_parser_init(&st->p, HTTP_REQUEST);
     st->p.data = st;
 }

@@ -2385,8 +2385,8 @@ static long server_rss_kib(void)
     return kib;
 }
 
-/* 5,000 idle connections held open (half sent nothing, half the start of a request head, which
- * the header timeout will end, but not yet): pane accepts and holds them all, a normal client
+/* 5,000 idle connections held open (connected, nothing sent: the idle timeout, 30 s, applies;
+ * a trickled head is the slowloris check's): pane accepts and holds them all, a normal client
  * still gets pages meanwhile, and the idle ones still work when they finally send a request. */
 #define IDLE_CONNS 5000
 static bool chk_idle_5000(char *why, size_t whylen)
@@ -2409,16 +2409,15 @@ static bool chk_idle_5000(char *why, size_t whylen)
             FAILF("connect %d: %s", n, strerror(e));
         }
         fds[n] = fd;
-        if (n % 2 && send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL) != 16)
-            FAILF("send on idle connection %d failed", n);
     }
     long long opened = now_ms() - t0;
-    /* pane has accepted them all (not just the kernel's backlog): its descriptors */
+    /* pane has accepted them all (not just the kernel's backlog): its descriptors (with a few
+     * of slack: a connection of an earlier check may still be closing when fd0 is counted) */
     long fd1 = -1;
     for (long long until = now_ms() + READ_TIMEOUT_MS; now_ms() < until; sleep_ms(20))
         if ((fd1 = server_fds()) >= fd0 + IDLE_CONNS)
             break;
-    if (fd0 < 0 || fd1 < fd0 + IDLE_CONNS)
+    if (fd0 < 0 || fd1 < fd0 + IDLE_CONNS - 8)
         FAILF("pane holds %ld descriptors with %d idle connections open (%ld before)", fd1,
               IDLE_CONNS, fd0);
     /* a normal client gets pages meanwhile */
@@ -2436,16 +2435,14 @@ static bool chk_idle_5000(char *why, size_t whylen)
         if (now_ms() - t > worst)
             worst = now_ms() - t;
     }
-    /* idle connections that finally speak are served (every 100th; an odd one has already sent
-     * its request line and only needs the rest) */
+    /* idle connections that finally speak are served (every 100th) */
     for (int i = 0; i < IDLE_CONNS; i += 100) {
         struct conn c;
         memset(&c, 0, sizeof c);
         c.fd = fds[i];
         pn__buf_init(&c.in, MAX_RESPONSE);
         char req[256];
-        snprintf(req, sizeof req, "%sHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-                 i % 2 ? "" : "GET / HTTP/1.1\r\n");
+        snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         struct resp r;
         resp_init(&r);
         int rc = conn_send_str(&c, req) == 0
