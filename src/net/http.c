@@ -20,6 +20,7 @@
 
 #define LINGER_MS 2000
 #define READ_CHUNK 4096
+#define PIPELINE_AHEAD (16 * 1024) /* bytes read ahead while a response is in flight */
 #define GZIP_MIN 256
 
 struct write_req {
@@ -184,6 +185,15 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     size_t room = c->in.max - c->in.len;
     if (room > READ_CHUNK)
         room = READ_CHUNK;
+    if (c->busy || c->writing) {
+        /* pipelined bytes behind the request being answered: read ahead a little (saves the
+         * epoll_ctl of stopping and restarting), but not up to the buffer's maximum (a request
+         * with its body): a client that pipelines and never reads its responses must not make
+         * every connection hold a megabyte */
+        size_t ahead = c->in.len - c->parsed;
+        room = ahead >= PIPELINE_AHEAD ? 0 : room < PIPELINE_AHEAD - ahead ? room
+                                                                           : PIPELINE_AHEAD - ahead;
+    }
     if (room == 0 || pn__buf_append(&c->in, NULL, 0) != 0) {
         *buf = uv_buf_init(NULL, 0);
         return;
