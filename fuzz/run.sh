@@ -21,6 +21,7 @@ SECONDS_PER=${SECONDS_PER:-600}
 CORE=${CORE:-1}
 RSS_MB=${RSS_MB:-2048}
 
+[ -x /usr/bin/time ] || { echo "fuzz/run.sh: needs /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz >/dev/null
 
@@ -40,7 +41,7 @@ for t in $targets; do
   [ -f "fuzz/$t.dict" ] && dict=-dict=../../../../fuzz/$t.dict
   start=$(date +%s)
   # shellcheck disable=SC2086
-  (cd "$dir" && taskset -c "$CORE" "../../../../$bin" -max_total_time="$SECONDS_PER" \
+  (cd "$dir" && /usr/bin/time -f '%U %S' -o cpu taskset -c "$CORE" "../../../../$bin" -max_total_time="$SECONDS_PER" \
       -rss_limit_mb="$RSS_MB" -timeout=10 -print_final_stats=1 \
       $dict \
       corpus >fuzz.log 2>&1) && status=ok || status="exit $?"
@@ -51,7 +52,8 @@ for t in $targets; do
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo ?)
   found=$(ls "$dir" | grep -c -E '^(crash|leak|timeout|oom)-' || true)
   n=$(ls "$dir/corpus" | wc -l)
-  line="$t: $status, $((end - start)) s CPU on core $CORE, $runs runs ($eps/s), cov $cov ft $ft, corpus $n, findings $found"
+  cpu=$(awk 'NF == 2 { printf "%d", $1 + $2 }' "$dir/cpu" 2>/dev/null || echo ?)
+  line="$t: $status, $((end - start)) s wall, ${cpu:-?} s CPU (user+sys) on core $CORE, $runs runs ($eps/s), cov $cov ft $ft, corpus $n, findings $found"
   echo "$line" | tee -a "$work/summary.txt"
   if [ "${MERGE:-0}" = 1 ]; then
     before=$(ls fuzz/corpus/$t | wc -l)
