@@ -136,6 +136,17 @@ void pn__hex(const unsigned char *in, size_t n, char *out);
 /* SHA-256 of the bytes as 64 hex digits + NUL. */
 void pn__sha256_hex(const void *p, size_t n, char out[65]);
 
+/* A keyed MAC of OpenSSL ("HMAC" with a digest, "SIPHASH" with an output size), keyed once and
+ * used for many messages: pn__mac restarts from the keyed state, so no algorithm lookup and no
+ * key set-up per message. Aborts when OpenSSL cannot make it. Owned by one thread at a time. */
+struct evp_mac_ctx_st; /* OpenSSL's EVP_MAC_CTX */
+struct evp_mac_ctx_st *pn__mac_new(const char *alg, const char *digest, size_t outlen,
+                                   const void *key, size_t keylen);
+/* outlen bytes of MAC of in; aborts on an OpenSSL failure (only out of memory). */
+void pn__mac(struct evp_mac_ctx_st *ctx, const void *in, size_t n, unsigned char *out,
+             size_t outlen);
+void pn__mac_free(struct evp_mac_ctx_st *ctx);
+
 /* gzip (RFC 1952) of in into a new heap buffer with libdeflate at level 1 (fastest) .. 12
  * (smallest); returns 0, or PN_EINVAL for another level, PN_ENOMEM/PN_EIO. */
 int pn__gzip(const void *in, size_t n, int level, char **out, size_t *out_len);

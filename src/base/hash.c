@@ -2,6 +2,7 @@
  * hash: FNV-1a for internal tables, SHA-256 (OpenSSL) for content hashes and ETags, hex
  * encoding, and gzip (libdeflate) for response bodies.
  */
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <libdeflate.h>
@@ -38,6 +39,41 @@ void pn__sha256_hex(const void *p, size_t n, char out[65])
         abort();
     }
     pn__hex(md, 32, out);
+}
+
+EVP_MAC_CTX *pn__mac_new(const char *alg, const char *digest, size_t outlen, const void *key,
+                         size_t keylen)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, alg, NULL);
+    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac); /* the context holds its own reference */
+    OSSL_PARAM params[2], *p = params;
+    if (digest)
+        *p++ = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0);
+    else if (outlen)
+        *p++ = OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &outlen);
+    *p = OSSL_PARAM_construct_end();
+    if (!ctx || !EVP_MAC_init(ctx, key, keylen, params)) {
+        pn__error("OpenSSL has no %s%s%s", alg, digest ? "-" : "", digest ? digest : "");
+        abort();
+    }
+    return ctx;
+}
+
+void pn__mac(EVP_MAC_CTX *ctx, const void *in, size_t n, unsigned char *out, size_t outlen)
+{
+    size_t len = 0;
+    /* init with no key: restart with the key given at creation */
+    if (!EVP_MAC_init(ctx, NULL, 0, NULL) || !EVP_MAC_update(ctx, in, n) ||
+        !EVP_MAC_final(ctx, out, &len, outlen) || len != outlen) {
+        pn__error("MAC failed");
+        abort();
+    }
+}
+
+void pn__mac_free(EVP_MAC_CTX *ctx)
+{
+    EVP_MAC_CTX_free(ctx);
 }
 
 /* gzip with libdeflate: whole-buffer compression, which is all pane needs (a page or an asset is

@@ -301,7 +301,6 @@ static void run_loop(void *loop)
 {
     uv_run(loop, UV_RUN_DEFAULT);
     pn__gzip_thread_fini();
-    pn__token_thread_fini();
 }
 
 static void unload_all(struct pn_app *apps, int n)
@@ -435,7 +434,6 @@ static int serve(int argc, char **argv)
     uv_loop_close(loops[0]);
     unload_all(apps, cli.napps);
     pn__gzip_thread_fini();
-    pn__token_thread_fini();
     return 0;
 }
 

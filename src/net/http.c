@@ -191,8 +191,9 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
          * with its body): a client that pipelines and never reads its responses must not make
          * every connection hold a megabyte */
         size_t ahead = c->in.len - c->parsed;
-        room = ahead >= PIPELINE_AHEAD ? 0 : room < PIPELINE_AHEAD - ahead ? room
-                                                                           : PIPELINE_AHEAD - ahead;
+        size_t left = ahead < PIPELINE_AHEAD ? PIPELINE_AHEAD - ahead : 0;
+        if (room > left)
+            room = left;
     }
     if (room == 0 || pn__buf_append(&c->in, NULL, 0) != 0) {
         *buf = uv_buf_init(NULL, 0);

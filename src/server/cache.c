@@ -30,30 +30,14 @@ struct pn_cache *pn__cache_new(size_t max_entries, size_t max_bytes)
         pn__error("no randomness for the cache key");
         abort();
     }
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "SIPHASH", NULL);
-    c->mac = mac ? EVP_MAC_CTX_new(mac) : NULL;
-    EVP_MAC_free(mac);
-    size_t outlen = 8;
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &outlen),
-                           OSSL_PARAM_construct_end()};
-    if (!c->mac || !EVP_MAC_init(c->mac, key, sizeof key, params)) {
-        pn__error("OpenSSL has no SipHash");
-        abort();
-    }
+    c->mac = pn__mac_new("SIPHASH", NULL, 8, key, sizeof key);
     return c;
 }
 
 uint64_t pn__cache_hash(struct pn_cache *c, pn_str key)
 {
     unsigned char out[8];
-    size_t n = 0;
-    /* init with no key: restart with the key given at creation */
-    if (!EVP_MAC_init(c->mac, NULL, 0, NULL) ||
-        !EVP_MAC_update(c->mac, (const unsigned char *)key.ptr, key.len) ||
-        !EVP_MAC_final(c->mac, out, &n, sizeof out)) {
-        pn__error("SipHash failed");
-        abort();
-    }
+    pn__mac(c->mac, key.ptr, key.len, out, sizeof out);
     uint64_t h;
     memcpy(&h, out, sizeof h);
     return h;
@@ -219,6 +203,6 @@ void pn__cache_free(struct pn_cache *c)
     while (c->lru_head)
         remove_entry(c, c->lru_head);
     free(c->buckets);
-    EVP_MAC_CTX_free(c->mac);
+    pn__mac_free(c->mac);
     free(c);
 }

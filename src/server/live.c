@@ -247,9 +247,9 @@ void pn__live_destroy(struct pn_live *live)
     free(live);
 }
 
-/* Attaches a socket; the session stops counting as unused. */
 static void timer_start(struct pn_timer *tm);
 
+/* Attaches a socket; the session stops counting as unused, and its timers start on the first. */
 static void attach(struct pn_live *live, struct wsconn *wc)
 {
     unused_remove(live->tab, live);
@@ -570,6 +570,7 @@ struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_o
 static void table_release(struct pn_live_table *t)
 {
     if (t->closing && t->sweep_closed && t->sockets == 0) {
+        pn__token_key_fini(&t->opts.key);
         free(t->buckets);
         free(t);
     }

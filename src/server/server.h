@@ -83,18 +83,19 @@ struct pn_request {
 
 struct pn_token_key {
     unsigned char key[32];
+    struct evp_mac_ctx_st *mac; /* HMAC-SHA256 keyed with key (pn__mac_new) */
 };
 /* 22 chars of base64url body, '.', 43 chars of base64url HMAC-SHA256 */
 #define PN_TOKEN_LEN 66
-/* From --secret-key / PANE_SECRET_KEY (at least 32 characters), or random when secret is NULL. */
+/* From --secret-key / PANE_SECRET_KEY (at least 32 characters), or random when secret is NULL.
+ * A key is used by one loop (its HMAC context is not shared); pn__token_key_fini frees it. */
 int pn__token_key_init(struct pn_token_key *k, const char *secret, char *err, size_t errlen);
+void pn__token_key_fini(struct pn_token_key *k);
 void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
                     char out[PN_TOKEN_LEN + 1]);
 /* 0 with *sid set; PN_EPARSE for a malformed or forged token; PN_ETIMEDOUT when expired
  * (expiry <= now, Unix seconds). */
 int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid);
-/* Frees this thread's HMAC context (call before a thread that made or checked tokens ends). */
-void pn__token_thread_fini(void);
 uint64_t pn__random_u64(void);
 
 /* ---- protocol messages (protocol.c) ---- */

@@ -7,7 +7,6 @@
  *
  * Checking is constant-time in the signature. docs/internals/tokens.md has the reasoning.
  */
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -83,47 +82,21 @@ int pn__token_key_init(struct pn_token_key *k, const char *secret, char *err, si
         snprintf(err, errlen, "no randomness for the session key");
         return PN_EIO;
     }
+    /* keyed once: the one-shot HMAC() looks the algorithm up and derives the key pads on every
+     * call, five times the cost of the MAC of a token */
+    k->mac = pn__mac_new("HMAC", "SHA256", 0, k->key, sizeof k->key);
     return 0;
 }
 
-/* One keyed HMAC context per thread, re-initialised for each token with the key it already
- * holds (EVP_MAC_init with a NULL key restarts from the keyed state): the one-shot HMAC() fetches
- * the algorithm and derives the key pads every call, five times the cost of the MAC itself on a
- * page-sized input. Freed by pn__token_thread_fini. */
-static _Thread_local EVP_MAC_CTX *hmac_ctx;
-static _Thread_local unsigned char hmac_key[32];
-
-void pn__token_thread_fini(void)
+void pn__token_key_fini(struct pn_token_key *k)
 {
-    EVP_MAC_CTX_free(hmac_ctx);
-    hmac_ctx = NULL;
+    pn__mac_free(k->mac);
+    k->mac = NULL;
 }
 
 static void sign(const struct pn_token_key *k, const char *body, size_t n, unsigned char mac[32])
 {
-    _Static_assert(sizeof hmac_key == sizeof k->key, "one key size");
-    bool ok;
-    if (hmac_ctx && memcmp(hmac_key, k->key, sizeof hmac_key) == 0) {
-        ok = EVP_MAC_init(hmac_ctx, NULL, 0, NULL);
-    } else {
-        if (!hmac_ctx) {
-            EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
-            hmac_ctx = m ? EVP_MAC_CTX_new(m) : NULL;
-            EVP_MAC_free(m); /* the context holds its own reference */
-        }
-        OSSL_PARAM params[] = {
-            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-            OSSL_PARAM_construct_end()};
-        ok = hmac_ctx && EVP_MAC_init(hmac_ctx, k->key, sizeof k->key, params);
-        if (ok)
-            memcpy(hmac_key, k->key, sizeof hmac_key);
-    }
-    size_t len = 0;
-    if (!ok || !EVP_MAC_update(hmac_ctx, (const unsigned char *)body, n) ||
-        !EVP_MAC_final(hmac_ctx, mac, &len, 32) || len != 32) {
-        pn__error("HMAC-SHA256 failed");
-        abort();
-    }
+    pn__mac(k->mac, body, n, mac, 32);
 }
 
 void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,

@@ -421,14 +421,21 @@ struct conn {
     bool send_failed;
 };
 
+/* 127.0.0.1 at the server's port. */
+static struct sockaddr_in server_addr(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
 static int conn_open(struct conn *c)
 {
     memset(c, 0, sizeof *c);
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c->fd < 0)
         return -1;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in a = server_addr();
     struct timeval tv = {READ_TIMEOUT_MS / 1000, 0};
     setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv); /* bounds blocking sends */
     int one = 1;
@@ -2411,8 +2418,7 @@ static bool slow_reader(char *why, size_t whylen)
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int small = 4096;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small); /* before connect: the window */
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_in a = server_addr();
     if (fd < 0 || (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS))
         FAILF("connect: %s", strerror(errno));
     struct pollfd pw = {fd, POLLOUT, 0};
@@ -2531,8 +2537,7 @@ static bool chk_idle_5000(char *why, size_t whylen)
         if (fd < 0)
             FAILF("socket %d: %s (raise ulimit -n: this check needs %d descriptors)", n,
                   strerror(errno), IDLE_CONNS + 100);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        struct sockaddr_in a = server_addr();
         if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
             int e = errno;
             close(fd);

@@ -2451,30 +2451,29 @@ static bool case_sigterm_threads(void)
     return sigterm_with(&S_MT, cs, 6, "--num-threads 2");
 }
 
-static bool case_sigterm_form(void)
+/* SIGTERM to a server with one socket open on path: it closes 1001 and the server exits 0. */
+static bool sigterm_one(struct srv *s, const char *path)
 {
     json_t *doc = NULL;
-    struct cl *c = S_FORM.pid > 0 ? open_session(&S_FORM, "/widgets/ws", "", &doc) : NULL;
+    struct cl *c = s->pid > 0 ? open_session(s, path, "", &doc) : NULL;
     json_decref(doc);
     if (!c) {
-        int st = srv_wait(&S_FORM, SIGTERM, 10000);
-        return failw("form server (exit status %d after SIGTERM)", st);
+        int st = srv_wait(s, SIGTERM, 10000);
+        return failw("%s server (exit status %d after SIGTERM)", s->name, st);
     }
-    return sigterm_with(&S_FORM, &c, 1, "form");
+    return sigterm_with(s, &c, 1, s->name);
+}
+
+static bool case_sigterm_form(void)
+{
+    return sigterm_one(&S_FORM, "/widgets/ws");
 }
 
 /* The bound server stops with unused sessions (whose ticks.c state the destroy hook frees: under
  * ASan a leak fails the exit status) and a socket open. */
 static bool case_sigterm_bound(void)
 {
-    json_t *doc = NULL;
-    struct cl *c = S_BOUND.pid > 0 ? open_session(&S_BOUND, "/ticks/ws", "", &doc) : NULL;
-    json_decref(doc);
-    if (!c) {
-        int st = srv_wait(&S_BOUND, SIGTERM, 10000);
-        return failw("bound server (exit status %d after SIGTERM)", st);
-    }
-    return sigterm_with(&S_BOUND, &c, 1, "bound");
+    return sigterm_one(&S_BOUND, "/ticks/ws");
 }
 
 /* ---- main ---- */
