@@ -15,6 +15,11 @@
  *
  * Everything here runs on the session's loop; app callbacks run one at a time per session
  * (a loop runs one callback at a time), and a patch is flushed right after each one.
+ *
+ * A session's timers are in timers.c. Its memory (struct pn_live and its pn_session) is
+ * reference-counted: the table holds it until pn__live_destroy, each open timer handle until
+ * its close callback, each running app callback until it returns. So destroying a session
+ * ends it at once, and frees it only after libuv has let go of its last handle.
  */
 #include <stdio.h>
 #include <stdlib.h>
