@@ -16,7 +16,7 @@
 # memcheck counted and the bytes definitely lost, then the test results.
 #
 # Exit status: 0 if memcheck reported nothing and every test passed, 1 otherwise (the summary
-# says which), 2 on a usage error. About 40 s on 2 cores (valgrind 3.19); ctest runs it in plain
+# says which), 2 on a usage error. About 80 s on 2 cores (valgrind 3.19); ctest runs it in plain
 # builds as valgrind.e2e.
 set -u
 
