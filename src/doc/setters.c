@@ -46,7 +46,7 @@ static void set_heap_str(pn_node *n, unsigned idx, const char **field, const cha
 {
     if (n->heap_mask & (1u << idx))
         free((char *)(uintptr_t)*field);
-    *field = pn__xstrdup(v);
+    *field = pn__xstrdup_utf8(v); /* strings enter the tree as valid UTF-8 */
     n->heap_mask |= 1u << idx;
 }
 
@@ -139,17 +139,20 @@ pn_node *pn__session_take_dirty(pn_session *s)
     return list;
 }
 
-static void walk(pn_node *n, void (*fn)(pn_node *n, void *ud), void *ud)
-{
-    for (pn_node *c = n->first; c; c = c->next) {
-        fn(c, ud);
-        walk(c, fn, ud);
-    }
-}
-
 void pn__session_walk(pn_session *s, void (*fn)(pn_node *n, void *ud), void *ud)
 {
-    walk(&s->root, fn, ud);
+    /* pre-order by the parent links: no recursion, whatever the tree's depth */
+    pn_node *root = &s->root, *n = root->first;
+    while (n) {
+        fn(n, ud);
+        if (n->first) {
+            n = n->first;
+            continue;
+        }
+        while (n != root && !n->next)
+            n = n->parent;
+        n = n == root ? NULL : n->next;
+    }
 }
 
 pn_node *pn__session_find(pn_session *s, uint32_t id)
@@ -254,7 +257,7 @@ void pn_title_set(pn_session *s, const char *title)
     if (strcmp(pn__session_title(s), t) == 0)
         return;
     free(s->title_heap);
-    s->title_heap = pn__xstrdup(t);
+    s->title_heap = pn__xstrdup_utf8(t);
     bool first = s->dirty == NULL && !s->title_dirty;
     s->title_dirty = true;
     if (first && s->on_dirty)

@@ -253,6 +253,25 @@ static void build(pn_session *s)
     pn_servable(s, pn_column(s, num, slider, md));
 }
 
+/* The patch (NULL: nothing changed) or doc, asserting that encoding succeeded. */
+static char *patch_of(pn_session *s)
+{
+    char *out;
+    size_t len;
+    assert_int_equal(pn__msg_patch(s, PN_MAX_DOC, &out, &len), 0);
+    assert_true(out == NULL || strlen(out) == len);
+    return out;
+}
+
+static char *doc_of(pn_session *s, const char *token)
+{
+    char *out;
+    size_t len;
+    assert_int_equal(pn__msg_doc(s, token, PN_MAX_DOC, &out, &len), 0);
+    assert_int_equal(strlen(out), len);
+    return out;
+}
+
 static json_t *load(char *s)
 {
     json_error_t e;
@@ -267,11 +286,10 @@ static void test_patch_carries_changed_props_and_leaf_html(void **state)
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
-    size_t len;
-    assert_null(pn__msg_patch(s, &len)); /* nothing changed yet */
+    assert_null(patch_of(s)); /* nothing changed yet */
     pn_number_set_value(num, 21);
     pn_markdown_set_text(md, "*new*");
-    json_t *p = load(pn__msg_patch(s, &len));
+    json_t *p = load(patch_of(s));
     assert_string_equal(json_string_value(json_object_get(p, "t")), "patch");
     json_t *ops = json_object_get(p, "ops");
     assert_int_equal(json_array_size(ops), 2);
@@ -282,7 +300,7 @@ static void test_patch_carries_changed_props_and_leaf_html(void **state)
     json_t *op1 = json_array_get(ops, 1);
     assert_non_null(strstr(json_string_value(json_object_get(op1, "html")), "<em>new</em>"));
     json_decref(p);
-    assert_null(pn__msg_patch(s, &len)); /* clean again */
+    assert_null(patch_of(s)); /* clean again */
     pn__session_free(s);
 }
 
@@ -291,10 +309,9 @@ static void test_setting_the_same_value_sends_nothing(void **state)
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
-    size_t len;
     pn_number_set_value(num, 1);
     pn_int_slider_set_value(slider, 3);
-    assert_null(pn__msg_patch(s, &len));
+    assert_null(patch_of(s));
     pn__session_free(s);
 }
 
@@ -324,8 +341,7 @@ static void test_doc_has_title_tree_and_html(void **state)
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     pn_template(s, .name = "material", .title = "<b>T</b>");
     build(s);
-    size_t len;
-    json_t *d = load(pn__msg_doc(s, "tok", &len));
+    json_t *d = load(doc_of(s, "tok"));
     assert_string_equal(json_string_value(json_object_get(d, "t")), "doc");
     assert_string_equal(json_string_value(json_object_get(d, "title")), "<b>T</b>");
     assert_string_equal(json_string_value(json_object_get(d, "token")), "tok");
@@ -345,8 +361,7 @@ static void test_title_set_makes_a_title_op(void **state)
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
     pn_title_set(s, "Live");
-    size_t len;
-    json_t *p = load(pn__msg_patch(s, &len));
+    json_t *p = load(patch_of(s));
     json_t *op = json_array_get(json_object_get(p, "ops"), 0);
     assert_string_equal(json_string_value(json_object_get(op, "op")), "title");
     assert_string_equal(json_string_value(json_object_get(op, "title")), "Live");
@@ -359,16 +374,15 @@ static void test_ten_thousand_updates_do_not_grow_the_session(void **state)
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
-    size_t len;
     char text[64];
     pn_markdown_set_text(md, "warm up");
-    free(pn__msg_patch(s, &len));
+    free(patch_of(s));
     size_t arena = s->arena.total;
     for (int i = 0; i < 10000; i++) {
         snprintf(text, sizeof text, "tick %d", i);
         pn_markdown_set_text(md, text);
         pn_number_set_value(num, i);
-        free(pn__msg_patch(s, &len));
+        free(patch_of(s));
     }
     assert_int_equal(s->arena.total, arena); /* setters own their values on the heap */
     assert_string_equal(md->o.markdown.text, "tick 9999");
