@@ -130,7 +130,8 @@ struct srv {
 };
 static struct srv S_MAIN = {.name = "main"}, S_EXP = {.name = "exp"}, S_MT = {.name = "mt"},
                   S_FORM = {.name = "form"}, S_BOUND = {.name = "bound"};
-static struct srv *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM, &S_BOUND};
+static struct srv S_STR = {.name = "strings"}; /* tests/apps/utf8.c, deep.c, bigdoc.c */
+static struct srv *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM, &S_BOUND, &S_STR};
 #define MAX_UNUSED 4
 
 static void on_alarm(int sig)
@@ -2476,6 +2477,104 @@ static bool case_sigterm_bound(void)
     return sigterm_one(&S_BOUND, "/ticks/ws");
 }
 
+/* ---- what apps put in the tree: bad UTF-8, deep trees, docs over the bound ---- */
+
+#define FFFD "\xef\xbf\xbd"
+
+/* tests/apps/utf8.c shows "%.12s" of ?city=aéééééé (the last é cut in half) and Latin-1
+ * bytes: the page is served, the doc arrives with U+FFFD in their place, pane stays up. */
+static bool case_strings_utf8(void)
+{
+    const char *query = "city=a%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9";
+    const char *want_title = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" FFFD;
+    char path[256];
+    snprintf(path, sizeof path, "/utf8?%s", query);
+    struct page p;
+    if (!get_page(&S_STR, path, &p))
+        return false;
+    bool ok = false;
+    json_t *doc = NULL;
+    struct cl *c = NULL;
+    if (strcmp(p.title, want_title) || !strstr(p.main, "Z" FFFD "rich caf" FFFD)) {
+        failf("page: title %s, main %.300s", p.title, p.main);
+        goto out;
+    }
+    if (!(c = cl_open(&S_STR, p.ws)) || !(doc = hello_doc(c, p.token, query)))
+        goto out;
+    if (strcmp(jstr(doc, "title"), want_title) ||
+        !strstr(jstr(doc, "html"), "Z" FFFD "rich caf" FFFD) ||
+        strcmp(jstr(doc, "html"), p.main)) {
+        failf("doc: title %s, html %.300s", jstr(doc, "title"), jstr(doc, "html"));
+        goto out;
+    }
+    ok = srv_alive(&S_STR);
+out:
+    json_decref(doc);
+    cl_free(c);
+    page_fini(&p);
+    return ok;
+}
+
+/* tests/apps/deep.c nests 30,000 rows: the tree stops at 256 levels, page and doc are served. */
+static bool case_strings_deep(void)
+{
+    struct page p;
+    if (!get_page(&S_STR, "/deep", &p))
+        return false;
+    bool ok = false;
+    json_t *doc = NULL;
+    struct cl *c = NULL;
+    if (!strstr(p.main, "after the rows")) {
+        failf("page without its second servable");
+        goto out;
+    }
+    if (!(c = cl_open(&S_STR, p.ws)) || !(doc = hello_doc(c, p.token, "")))
+        goto out;
+    int depth = 0;
+    for (json_t *k = json_object_get(doc, "root"); json_array_size(k) && depth < 100000; depth++)
+        k = json_object_get(json_array_get(k, 0), "children");
+    if (depth < 1 || depth > 256 || strcmp(jstr(doc, "html"), p.main)) {
+        failf("doc: depth %d, html %s the page's", depth,
+              strcmp(jstr(doc, "html"), p.main) ? "differs from" : "equals");
+        goto out;
+    }
+    ok = srv_alive(&S_STR);
+out:
+    json_decref(doc);
+    cl_free(c);
+    page_fini(&p);
+    return ok;
+}
+
+/* tests/apps/bigdoc.c: a ~10 MB page whose doc is ~20 MB, over the 16 MiB bound. The page is
+ * served; the socket gets error "too-big" and a close 4413 with a reason (not a silent drop). */
+static bool case_strings_too_big(void)
+{
+    char req[256], head[4096];
+    int n = snprintf(req, sizeof req,
+                     "GET /bigdoc HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+                     S_STR.port);
+    int status = wsc_http("127.0.0.1", S_STR.port, req, (size_t)n, 10000, head, sizeof head);
+    if (status != 200)
+        return failf("GET /bigdoc: status %d", status);
+    struct cl *c = cl_open(&S_STR, "/bigdoc/ws");
+    if (!c)
+        return false;
+    bool ok = send_hello(c, NULL, "") && expect_error(c, "too-big", -1, NULL);
+    struct wsc_msg m;
+    int rc = ok ? cl_next(c, 10000, &m) : 0;
+    if (ok && rc != 1) {
+        ok = failf("no close frame after the error");
+    } else if (ok) {
+        if (m.opcode != WSC_CLOSE || m.code != 4413 || !strstr(m.data, "too large"))
+            ok = failf("want close 4413 \"document too large\", got opcode %d code %u %.100s",
+                       m.opcode, m.code, m.data);
+        wsc_msg_free(&m);
+    }
+    cl_free(c);
+    return ok && srv_alive(&S_STR);
+}
+
 /* ---- main ---- */
 
 struct kase {
@@ -2526,6 +2625,9 @@ static const struct kase cases[] = {
     {"threads", case_threads, &S_MT},
     {"threads.bad-hint", case_threads_bad_hint, &S_MT},
     {"hello.timeout", case_hello_timeout, &S_EXP},
+    {"strings.utf8", case_strings_utf8, &S_STR},
+    {"strings.deep", case_strings_deep, &S_STR},
+    {"strings.too-big", case_strings_too_big, &S_STR},
     {"sigterm.main", case_sigterm_main, NULL},
     {"sigterm.prehello", case_sigterm_prehello, NULL},
     {"sigterm.threads", case_sigterm_threads, NULL},
@@ -2577,7 +2679,11 @@ int main(int argc, char **argv)
         }
         setenv("XDG_CACHE_HOME", tmp, 1);
     }
-    char widgets[4096], weather[4096], form[4096], ticks[4096];
+    char widgets[4096], weather[4096], form[4096], ticks[4096], utf8[4096], deep[4096],
+        bigdoc[4096];
+    snprintf(utf8, sizeof utf8, "%s/tests/apps/utf8.c", source_dir);
+    snprintf(deep, sizeof deep, "%s/tests/apps/deep.c", source_dir);
+    snprintf(bigdoc, sizeof bigdoc, "%s/tests/apps/bigdoc.c", source_dir);
     snprintf(widgets, sizeof widgets, "%s/examples/widgets.c", source_dir);
     snprintf(weather, sizeof weather, "%s/examples/weather.c", source_dir);
     snprintf(form, sizeof form, "%s/tests/apps/live_form.c", source_dir);
@@ -2619,11 +2725,12 @@ int main(int argc, char **argv)
     snprintf(max_unused, sizeof max_unused, "%d", MAX_UNUSED);
     const char *bound_args[] = {"--admin", "--max-unused-sessions", max_unused, ticks, widgets,
                                 NULL};
+    const char *str_args[] = {utf8, deep, bigdoc, widgets, NULL};
     S_EXP.origin = "Origin: https://app.example.com:8443\r\n";
     int rc = 0;
     if (!srv_start(&S_MAIN, main_args) || !srv_start(&S_EXP, exp_args) ||
         !srv_start(&S_MT, mt_args) || !srv_start(&S_FORM, form_args) ||
-        !srv_start(&S_BOUND, bound_args)) {
+        !srv_start(&S_BOUND, bound_args) || !srv_start(&S_STR, str_args)) {
         printf("FAIL start: %s\n", why);
         rc = 1;
         goto out;
