@@ -2495,12 +2495,12 @@ static bool case_strings_utf8(void)
     bool ok = false;
     json_t *doc = NULL;
     struct cl *c = NULL;
+    if (!(c = cl_open(&S_STR, p.ws)) || !(doc = hello_doc(c, p.token, query)))
+        goto out; /* (pane used to abort here, encoding the doc) */
     if (strcmp(p.title, want_title) || !strstr(p.main, "Z" FFFD "rich caf" FFFD)) {
         failf("page: title %s, main %.300s", p.title, p.main);
         goto out;
     }
-    if (!(c = cl_open(&S_STR, p.ws)) || !(doc = hello_doc(c, p.token, query)))
-        goto out;
     if (strcmp(jstr(doc, "title"), want_title) ||
         !strstr(jstr(doc, "html"), "Z" FFFD "rich caf" FFFD) ||
         strcmp(jstr(doc, "html"), p.main)) {
