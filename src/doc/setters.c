@@ -46,7 +46,7 @@ static void set_heap_str(pn_node *n, unsigned idx, const char **field, const cha
 {
     if (n->heap_mask & (1u << idx))
         free((char *)(uintptr_t)*field);
-    *field = pn__xstrdup_utf8(v); /* strings enter the tree as valid UTF-8 */
+    *field = pn__xstrdup(v);
     n->heap_mask |= 1u << idx;
 }
 
@@ -104,6 +104,15 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *v, 
     case PN_PROP_RAW: {
         if (v->type != PN_V_STR || !v->str)
             return *why = "expected a string", PN_EINVAL;
+        size_t len = strlen(v->str);
+        if (pn__utf8_valid_prefix(v->str, len) != len) {
+            /* strings enter the tree as valid UTF-8 (U+FFFD), and are compared as such */
+            struct pn_value fixed = *v;
+            fixed.str = pn__xstrdup_utf8(v->str);
+            int rc = pn__node_set(n, p, &fixed, why);
+            free((char *)(uintptr_t)fixed.str);
+            return rc;
+        }
         const char **sp = field;
         if (*sp && strcmp(*sp, v->str) == 0)
             return 0;
@@ -253,11 +262,13 @@ void pn_title_set(pn_session *s, const char *title)
 {
     if (!s)
         return;
-    const char *t = title ? title : "";
-    if (strcmp(pn__session_title(s), t) == 0)
+    char *t = pn__xstrdup_utf8(title ? title : ""); /* valid UTF-8 (U+FFFD) */
+    if (strcmp(pn__session_title(s), t) == 0) {
+        free(t);
         return;
+    }
     free(s->title_heap);
-    s->title_heap = pn__xstrdup_utf8(t);
+    s->title_heap = t;
     bool first = s->dirty == NULL && !s->title_dirty;
     s->title_dirty = true;
     if (first && s->on_dirty)

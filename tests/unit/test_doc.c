@@ -770,9 +770,20 @@ static void test_strings_entering_the_tree_are_made_valid_utf8(void **state)
     assert_string_equal(card->o.card.title, FFFD FFFD);
     pn_title_set(s, "t\xff");
     assert_string_equal(pn__session_title(s), "t" FFFD);
+    assert_string_equal(sel->o.select.value, "Z" FFFD "rich"); /* matched as repaired */
+    pn_select_set_value(sel, "Paris");
+    pn_select_set_value(sel, "Z\xfcrich");
+    assert_string_equal(pn_select_value(sel), "Z" FFFD "rich");
+    /* setting the same bad bytes again is no change: nothing is marked to send */
+    pn__session_take_dirty(s);
+    md->dirty_mask = 0, md->dirty_listed = false, md->dirty_next = NULL;
+    pn_markdown_set_text(md, "cr\xe8me \xe2\x82");
+    assert_int_equal(md->dirty_mask, 0);
+    unsigned before = s->nmisuse;
     /* a value already valid is kept byte for byte */
     pn_number_set_name(num, "\xf0\x9f\x98\x80 ok");
     assert_string_equal(num->o.number.name, "\xf0\x9f\x98\x80 ok");
+    assert_int_equal(s->nmisuse, before);
 }
 
 /* ---- depth ---- */
