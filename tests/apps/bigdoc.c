@@ -1,7 +1,7 @@
 /* A page of about 10 MB whose live doc (its HTML and the text again in the tree) is about
    20 MB, over the 16 MiB bound: the page is served, and the socket gets an error "too-big" and
-   a close 4413 that the client shows and does not retry (tests/e2e/live_test.c,
-   tests/browser/live.test.mjs). */
+   a close 4413 that the client shows and does not retry (tests/e2e/strings_test.c,
+   tests/browser/toobig.test.mjs). */
 #include <pane.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Rows nested 30,000 deep (a recursive data structure shown as rows): pane bounds the tree at
    256 levels, records the misuse, and still serves the page and the live doc
-   (tests/e2e/live_test.c); it used to overflow the stack encoding them. */
+   (tests/e2e/strings_test.c); it used to overflow the stack encoding them. */
 #include <pane.h>
 
 void pn_app(pn_session *s)
