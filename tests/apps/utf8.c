@@ -1,6 +1,7 @@
 /* Strings that are not valid UTF-8, as apps make them: "%.12s" cuts the é of ?city=aéééééé in
-   half, and a Latin-1 byte string from old data. tests/e2e/strings_test.c checks that the page is
-   served and the live doc arrives with U+FFFD in their place (pane used to abort encoding it). */
+   half, and a Latin-1 byte string from old data. tests/e2e/strings_test.c checks that the page
+   is served and the live doc arrives with U+FFFD in their place (pane used to abort encoding
+   it). */
 #include <pane.h>
 
 void pn_app(pn_session *s)
