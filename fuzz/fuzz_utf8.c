@@ -25,19 +25,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static size_t put_cp(unsigned char *out, uint32_t cp)
 {
-    if (cp < 0x80)
-        return out[0] = (unsigned char)cp, 1;
-    if (cp < 0x800)
-        return out[0] = (unsigned char)(0xc0 | cp >> 6), out[1] = (unsigned char)(0x80 | (cp & 0x3f)), 2;
-    if (cp < 0x10000)
-        return out[0] = (unsigned char)(0xe0 | cp >> 12),
-               out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f)),
-               out[2] = (unsigned char)(0x80 | (cp & 0x3f)), 3;
-    out[0] = (unsigned char)(0xf0 | cp >> 18);
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
-    return 4;
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
+    for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+        out[i] = (unsigned char)(0x80 | (cp & 0x3f));
+    out[0] = (unsigned char)(lead[n] | cp);
+    return n;
 }
 
 /* WHATWG Encoding §10.1.1 (UTF-8 decoder), re-encoded. *first_error: the offset of the first
@@ -48,7 +45,8 @@ static size_t whatwg(const uint8_t *in, size_t n, unsigned char *out, size_t *fi
     unsigned needed = 0, seen = 0, lower = 0x80, upper = 0xbf;
     size_t o = 0, start = 0; /* start: the offset of the sequence being read */
     *first_error = n;
-#define ERROR_AT(at) (*first_error = *first_error < (at) ? *first_error : (at), o += put_cp(out + o, 0xfffd))
+#define ERROR_AT(at)                                                                               \
+    (*first_error = *first_error < (at) ? *first_error : (at), o += put_cp(out + o, 0xfffd))
     for (size_t i = 0; i < n; i++) {
         unsigned b = in[i];
         if (needed == 0) {
