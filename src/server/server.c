@@ -22,7 +22,7 @@
 #include "server/live.h"
 #include "server/server.h"
 
-#define MAX_PAGE (64u << 20)
+#define MAX_PAGE PN_MAX_DOC /* a page that is served can also be sent live */
 #define MAX_STATIC_FILE (64u << 20)
 
 /* Every page: scripts only from this origin (pane.js; the page's data is a JSON block, which
