@@ -61,10 +61,14 @@ struct pn_ws {
     bool failed;    /* we failed the connection (close queued, reading shut) */
     bool broken;    /* wslay must not be called again; a raw close frame may follow */
     bool gone;      /* the connection is closed (or, without a socket, over) */
-    /* until the first text message has been delivered, wslay gets one byte per recv_cb, so
-     * that when on_message has it, wslay holds no byte of what follows: the socket can still
-     * move to another loop (pn__ws_detach) with every unread byte */
+    /* until the first text message has been delivered, wslay gets no byte past the end of
+     * the frame it is reading (headers a byte at a time, payloads up to their end), so that
+     * when on_message has it, wslay holds nothing of what follows: the socket can still move
+     * to another loop (pn__ws_detach) with every unread byte */
     bool first;
+    unsigned char first_hdr[14]; /* the header being given to wslay */
+    unsigned char first_have;
+    uint64_t first_left; /* payload bytes of the frame being given */
     /* frame headers followed by us (see track_frames) */
     uint64_t fr_left;          /* payload bytes of the current frame still to come */
     unsigned char fr_hdr[14];  /* the frame header being gathered */
@@ -211,6 +215,47 @@ static void fail_raw(struct pn_ws *ws, uint16_t code, const char *why)
         drop(ws, code);
 }
 
+/* ---- frame headers (RFC 6455 §5.2), followed by us ---- */
+
+/* The size of a frame header whose first `have` bytes are h; 0 while fewer than 2 are known. */
+static size_t header_size(const unsigned char *h, size_t have)
+{
+    if (have < 2)
+        return 0;
+    unsigned len7 = h[1] & 0x7f;
+    return 2u + (len7 == 126 ? 2u : len7 == 127 ? 8u : 0u) + ((h[1] & 0x80) ? 4u : 0u);
+}
+
+/* The payload length of a complete frame header. */
+static uint64_t header_payload(const unsigned char *h)
+{
+    unsigned len7 = h[1] & 0x7f;
+    uint64_t len = len7;
+    if (len7 == 126)
+        len = ((uint64_t)h[2] << 8) | h[3];
+    else if (len7 == 127)
+        for (int k = 0, j = 2; k < 8; k++, j++)
+            len = (k ? len << 8 : 0) | h[j];
+    return len;
+}
+
+/* How many of the n bytes at p may go to wslay while ws->first: not past the current frame. */
+static size_t first_take(struct pn_ws *ws, const unsigned char *p, size_t n)
+{
+    if (ws->first_left) {
+        size_t k = n < ws->first_left ? n : (size_t)ws->first_left;
+        ws->first_left -= k;
+        return k;
+    }
+    ws->first_hdr[ws->first_have++] = p[0];
+    size_t need = header_size(ws->first_hdr, ws->first_have);
+    if (need && ws->first_have == need) {
+        ws->first_left = header_payload(ws->first_hdr);
+        ws->first_have = 0;
+    }
+    return 1;
+}
+
 /* ---- wslay callbacks ---- */
 
 static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
@@ -223,7 +268,7 @@ static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
     }
     size_t n = len < ws->in_len ? len : ws->in_len;
     if (ws->first)
-        n = 1;
+        n = first_take(ws, (const unsigned char *)ws->in, n);
     memcpy(buf, ws->in, n);
     ws->in += n;
     ws->in_len -= n;
@@ -479,19 +524,10 @@ static void track_frames(struct pn_ws *ws, const unsigned char *p, size_t n)
             continue;
         }
         ws->fr_hdr[ws->fr_have++] = p[i++];
-        if (ws->fr_have < 2)
+        size_t need = header_size(ws->fr_hdr, ws->fr_have);
+        if (!need || ws->fr_have < need)
             continue;
-        unsigned len7 = ws->fr_hdr[1] & 0x7f;
-        size_t need = 2u + (len7 == 126 ? 2u : len7 == 127 ? 8u : 0u) +
-                      ((ws->fr_hdr[1] & 0x80) ? 4u : 0u);
-        if (ws->fr_have < need)
-            continue;
-        uint64_t len = len7;
-        if (len7 == 126)
-            len = ((uint64_t)ws->fr_hdr[2] << 8) | ws->fr_hdr[3];
-        else if (len7 == 127)
-            for (int k = 0, j = 2; k < 8; k++, j++)
-                len = (k ? len << 8 : 0) | ws->fr_hdr[j];
+        uint64_t len = header_payload(ws->fr_hdr);
         ws->fr_have = 0;
         ws->fr_left = len;
         bool control = ws->fr_hdr[0] & 0x08;
@@ -512,7 +548,7 @@ static void feed(struct pn_ws *ws, const char *p, size_t n)
     ws->in_len = n;
     ws->in_recv = true;
     int rc;
-    do { /* once, or while wslay is fed byte by byte (ws->first): until all is consumed */
+    do { /* once, or while wslay is fed a frame at a time (ws->first): until all is used */
         size_t before = ws->in_len;
         rc = wslay_event_recv(ws->ctx);
         if (ws->in_len == before)
