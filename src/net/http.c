@@ -12,7 +12,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +25,8 @@
 #define READ_CHUNK 4096
 #define PIPELINE_AHEAD (16 * 1024) /* bytes read ahead while a response is in flight */
 #define GZIP_MIN 256
+#define ACCEPT_BATCH 64        /* connections accepted per readable event of the listener */
+#define ACCEPT_PAUSE_MS 500    /* out of descriptors: how long accepting pauses (nginx's) */
 
 struct write_req {
     uv_write_t w;
@@ -108,6 +113,7 @@ static void conn_close(struct pn_http_conn *c)
     struct pn_http_server *srv = c->srv;
     if (c->counted) {
         srv->nconns--;
+        atomic_fetch_sub(&srv->count->open, 1);
         c->counted = false;
     }
     if (c->prev)
@@ -496,8 +502,9 @@ static void conn_discard(struct pn_http_conn *c)
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 }
 
-/* Readies an open connection for requests and links it into its server. */
-static void conn_start(struct pn_http_conn *c)
+/* Readies an open connection for requests and links it into its server. Returns the open
+ * connections counted against max_connections, this one included. */
+static size_t conn_start(struct pn_http_conn *c)
 {
     struct pn_http_server *srv = c->srv;
     uv_tcp_nodelay(&c->tcp, 1);
@@ -511,43 +518,114 @@ static void conn_start(struct pn_http_conn *c)
     srv->conns = c;
     srv->nconns++;
     c->counted = true;
+    return atomic_fetch_add(&srv->count->open, 1) + 1;
 }
 
-static void on_connection(uv_stream_t *l, int status)
+/* pn__http_conn_open, with the count conn_start returns in *open. */
+static struct pn_http_conn *conn_open(struct pn_http_server *srv, int fd, size_t *open)
 {
-    struct pn_http_server *srv = l->data;
-    if (status < 0) {
-        /* out of descriptors (EMFILE/ENFILE: libuv has already accepted and closed one with its
-         * reserve descriptor so the loop does not spin) or another accept error: said once a
-         * second at most, with how many there were, so a flood cannot flood the log too */
-        srv->accept_failed++;
-        uint64_t now = uv_now(srv->loop);
-        if (!srv->accept_warned || now - srv->accept_warned >= 1000) {
-            pn__warn("accept: %s (%llu connection%s refused since the last warning; open "
-                     "connections %zu)%s",
-                     uv_strerror(status), (unsigned long long)srv->accept_failed,
-                     srv->accept_failed == 1 ? "" : "s", srv->nconns,
-                     status == UV_EMFILE || status == UV_ENFILE
-                         ? ": raise the open files limit (ulimit -n) or set --max-connections"
-                         : "");
-            srv->accept_warned = now;
-            srv->accept_failed = 0;
-        }
-        return;
-    }
     struct pn_http_conn *c = conn_new(srv);
-    if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
+    int rc = uv_tcp_open(&c->tcp, fd);
+    if (rc != 0) {
+        pn__warn("cannot open a socket on the loop: %s", uv_strerror(rc));
+        close(fd);
         conn_discard(c);
-        return;
+        return NULL;
     }
-    conn_start(c);
-    if (srv->o.max_connections && srv->nconns > srv->o.max_connections) {
+    *open = conn_start(c);
+    return c;
+}
+
+struct pn_http_conn *pn__http_conn_open(struct pn_http_server *srv, int fd)
+{
+    size_t open;
+    return conn_open(srv, fd, &open);
+}
+
+/* An accept error: said once a second at most, with how many there were, so that a flood
+ * cannot flood the log too. */
+static void accept_warn(struct pn_http_server *srv, int err, bool paused)
+{
+    srv->accept_failed++;
+    uint64_t now = uv_now(srv->loop);
+    if (srv->accept_warned && now - srv->accept_warned < 1000)
+        return;
+    pn__warn("accept: %s (%llu time%s since the last warning; open connections %zu)%s",
+             uv_strerror(err), (unsigned long long)srv->accept_failed,
+             srv->accept_failed == 1 ? "" : "s", srv->nconns,
+             paused ? ": accepting paused for 500 ms; raise the open files limit (ulimit -n) or "
+                      "set --max-connections"
+                    : "");
+    srv->accept_warned = now;
+    srv->accept_failed = 0;
+}
+
+static void on_listener(uv_poll_t *p, int status, int events);
+
+static void on_pause_end(uv_timer_t *t)
+{
+    struct pn_http_server *srv = t->data;
+    if (!srv->stopping)
+        uv_poll_start(&srv->listener, UV_READABLE, on_listener);
+}
+
+/* A new connection: counted, then answered 503 if over max_connections (whichever loop took
+ * it: the count is the process's when the loops share it), else read. */
+static void accepted(struct pn_http_server *srv, int fd)
+{
+    size_t open;
+    struct pn_http_conn *c = conn_open(srv, fd, &open);
+    if (!c)
+        return;
+    if (srv->o.max_connections && open > srv->o.max_connections) {
         /* over --max-connections: a clear answer, then the connection goes */
         pn__info("%s: over --max-connections (%zu), 503", c->peer, srv->o.max_connections);
         pn__http_respond_text(c, 503, "Retry-After: 1\r\n");
         return;
     }
     process(c);
+}
+
+/*
+ * The listener is readable: accept up to ACCEPT_BATCH connections. We accept ourselves rather
+ * than through uv_listen because libuv retries a failing accept at once, in a loop inside its
+ * callback: out of descriptors (EMFILE) with its reserve descriptor gone (taken by another
+ * loop's thread the moment libuv freed it) that loop never ends, and the loop never gets to
+ * close the connections that would free descriptors. Here, as nginx does, accepting pauses
+ * for ACCEPT_PAUSE_MS instead (the connections wait in the backlog) and the loop goes on.
+ */
+static void on_listener(uv_poll_t *p, int status, int events)
+{
+    (void)events;
+    struct pn_http_server *srv = p->data;
+    if (status < 0) {
+        accept_warn(srv, status, true);
+        uv_poll_stop(&srv->listener);
+        uv_timer_start(&srv->pause, on_pause_end, ACCEPT_PAUSE_MS, 0);
+        return;
+    }
+    for (int i = 0; i < ACCEPT_BATCH && !srv->stopping; i++) {
+        int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            accepted(srv, fd);
+            continue;
+        }
+        int e = errno;
+        if (e == EAGAIN || e == EWOULDBLOCK)
+            return;
+        if (e == EINTR || e == ECONNABORTED || e == EPROTO || e == ENETDOWN || e == ENOPROTOOPT ||
+            e == EHOSTDOWN || e == ENONET || e == EHOSTUNREACH || e == ENETUNREACH ||
+            e == EPERM || e == ETIMEDOUT) {
+            /* that connection's own trouble (accept(2) says to retry): the next one */
+            accept_warn(srv, -e, false);
+            continue;
+        }
+        /* EMFILE, ENFILE, ENOBUFS, ENOMEM or anything unexpected: retrying now would spin */
+        accept_warn(srv, -e, true);
+        uv_poll_stop(&srv->listener);
+        uv_timer_start(&srv->pause, on_pause_end, ACCEPT_PAUSE_MS, 0);
+        return;
+    }
 }
 
 /* ---- upgrading, detaching, adopting ---- */
@@ -602,15 +680,10 @@ int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *
 
 int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len)
 {
-    struct pn_http_conn *c = conn_new(srv);
-    int rc = uv_tcp_open(&c->tcp, fd);
-    if (rc != 0) {
-        pn__warn("adopt: %s", uv_strerror(rc));
-        close(fd);
-        conn_discard(c);
+    /* counted, never refused for max_connections: it was admitted on the loop it came from */
+    struct pn_http_conn *c = pn__http_conn_open(srv, fd);
+    if (!c)
         return PN_EIO;
-    }
-    conn_start(c);
     if (len > c->in.max || pn__buf_append(&c->in, bytes, len) != 0) {
         pn__warn("%s: %zu adopted bytes are over the request limits, closing", c->peer, len);
         conn_close(c);
@@ -620,15 +693,37 @@ int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes,
     return 0;
 }
 
+/* A non-blocking listening socket on ss (SO_REUSEADDR as libuv sets it; SO_REUSEPORT for
+ * several loops on one port). Returns the descriptor or a negative libuv error. */
+static int listen_socket(const struct sockaddr_storage *ss, bool reuseport)
+{
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                               : sizeof(struct sockaddr_in);
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
+        bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
                           struct pn_http_server **out, char *err, size_t errlen)
 {
     struct pn_http_server *srv = pn__xcalloc(1, sizeof *srv);
     srv->loop = loop;
     srv->o = *o;
+    srv->count = &srv->own_count;
     pn__http_limits_default(&srv->o.limits);
     const char *addr = o->address ? o->address : "127.0.0.1";
     struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
     int rc = strchr(addr, ':') ? uv_ip6_addr(addr, o->port, (struct sockaddr_in6 *)&ss)
                                : uv_ip4_addr(addr, o->port, (struct sockaddr_in *)&ss);
     if (rc != 0) {
@@ -636,26 +731,22 @@ int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
         free(srv);
         return PN_EINVAL;
     }
-    uv_tcp_init_ex(loop, &srv->listener, ss.ss_family);
-    srv->listener.data = srv;
-    if (o->reuseport) {
-        uv_os_fd_t fd;
-        int one = 1;
-        if (uv_fileno((uv_handle_t *)&srv->listener, &fd) == 0)
-            setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-    }
-    rc = uv_tcp_bind(&srv->listener, (struct sockaddr *)&ss, 0);
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&srv->listener, 1024, on_connection);
+    srv->listen_fd = listen_socket(&ss, o->reuseport);
+    rc = srv->listen_fd < 0 ? srv->listen_fd : uv_poll_init_socket(loop, &srv->listener, srv->listen_fd);
     if (rc != 0) {
         snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, o->port, uv_strerror(rc));
-        uv_close((uv_handle_t *)&srv->listener, NULL);
-        uv_run(loop, UV_RUN_NOWAIT);
+        if (srv->listen_fd >= 0)
+            close(srv->listen_fd);
         free(srv);
         return PN_EIO;
     }
-    int len = sizeof ss;
-    uv_tcp_getsockname(&srv->listener, (struct sockaddr *)&ss, &len);
+    srv->listener.data = srv;
+    uv_timer_init(loop, &srv->pause);
+    srv->pause.data = srv;
+    srv->open_handles = 2;
+    uv_poll_start(&srv->listener, UV_READABLE, on_listener);
+    socklen_t len = sizeof ss;
+    getsockname(srv->listen_fd, (struct sockaddr *)&ss, &len);
     srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                : ((struct sockaddr_in *)&ss)->sin_port);
     *out = srv;
@@ -667,13 +758,23 @@ int pn__http_server_port(const struct pn_http_server *srv)
     return srv->port;
 }
 
+void pn__http_server_share_count(struct pn_http_server *srv, struct pn_http_counter *count)
+{
+    srv->count = count;
+}
+
 static void on_listener_closed(uv_handle_t *h)
 {
-    free(h->data);
+    struct pn_http_server *srv = h->data;
+    if (--srv->open_handles > 0)
+        return;
+    close(srv->listen_fd); /* only now: libuv no longer watches it */
+    free(srv);
 }
 
 void pn__http_server_stop(struct pn_http_server *srv)
 {
+    srv->stopping = true;
     /* WebSockets get a proper 1001 close: they leave the server's list (it is freed below) and
      * end on their own after the close handshake (ws.c bounds it to a couple of seconds) */
     for (struct pn_http_conn *c = srv->conns, *next; c; c = next) {
@@ -689,6 +790,7 @@ void pn__http_server_stop(struct pn_http_server *srv)
         c->prev = c->next = NULL;
         if (c->counted) {
             srv->nconns--;
+            atomic_fetch_sub(&srv->count->open, 1);
             c->counted = false;
         }
         c->srv = NULL;
@@ -696,6 +798,8 @@ void pn__http_server_stop(struct pn_http_server *srv)
     }
     while (srv->conns)
         conn_close(srv->conns);
+    uv_timer_stop(&srv->pause);
+    uv_close((uv_handle_t *)&srv->pause, on_listener_closed);
     uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
 }
 

@@ -42,14 +42,27 @@ enum pn_http_timer_mode { PN_T_NONE, PN_T_IDLE, PN_T_HEADER, PN_T_WRITE, PN_T_LI
 
 struct pn_http_server {
     uv_loop_t *loop;
-    uv_tcp_t listener;
+    /* the listening socket is ours, watched by a poll handle and accepted from by us (not
+     * uv_listen), so that accepting can pause when descriptors run out (see on_listener) */
+    int listen_fd;
+    uv_poll_t listener;
+    uv_timer_t pause;  /* accepting paused (EMFILE …): restarts the listener when it fires */
+    int open_handles;  /* listener and pause: freed when both are closed */
+    bool stopping;
     struct pn_http_server_opts o;
     struct pn_http_conn *conns; /* doubly linked */
-    size_t nconns;              /* open connections, HTTP and WebSocket */
+    size_t nconns;              /* open connections of this server, HTTP and WebSocket */
+    /* open connections counted against max_connections: own_count, or one shared by several
+     * servers (pn__http_server_share_count) */
+    struct pn_http_counter own_count, *count;
     int port;
     uint64_t accept_warned;     /* uv_now of the last accept warning (one a second at most) */
     uint64_t accept_failed;     /* accept errors since that warning */
 };
+
+/* An open connection of srv from a descriptor (accepted here, or adopted from another loop),
+ * counted and linked but not reading yet; NULL (fd closed) if libuv refuses it. */
+struct pn_http_conn *pn__http_conn_open(struct pn_http_server *srv, int fd);
 
 struct pn_http_conn {
     uv_tcp_t tcp; /* tcp.data and timer.data point back to the connection */
@@ -64,7 +77,7 @@ struct pn_http_conn {
     struct pn_http_req req;
     enum pn_http_timer_mode tmode;
     bool reading, busy, writing, closing, lingering, peer_eof;
-    bool counted; /* in srv->nconns */
+    bool counted; /* in srv->nconns and *srv->count */
     char peer[64];
     uint64_t t_start;
     /* Set once the connection was upgraded: ws.c owns reading, writing and the timer from

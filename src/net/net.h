@@ -80,6 +80,12 @@ struct pn_http_server;
  * now or later (the connection reads nothing more until then). */
 typedef void (*pn_http_handler)(struct pn_http_conn *c, const struct pn_http_req *r, void *ud);
 
+/* Open connections, counted across several servers that share one --max-connections bound
+ * (the loops of a process). */
+struct pn_http_counter {
+    _Atomic size_t open;
+};
+
 struct pn_http_server_opts {
     const char *address; /* default "127.0.0.1" */
     int port;            /* 0: any free port */
@@ -90,9 +96,18 @@ struct pn_http_server_opts {
     size_t max_connections; /* more open at once get 503 and are closed. default 0: no limit */
 };
 
+/*
+ * Listens on o->address:o->port and accepts on loop. Accepting pauses for half a second when
+ * the process is out of descriptors (EMFILE, ENFILE, ENOBUFS, ENOMEM: what nginx does),
+ * instead of retrying at once; the log says so once a second at most, with a count.
+ */
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
                           struct pn_http_server **out, char *err, size_t errlen);
 int pn__http_server_port(const struct pn_http_server *srv);
+/* Counts srv's connections in count (shared by several servers, all with the same
+ * max_connections) instead of its own counter: the bound is then on their sum. Call before the
+ * loop runs, while srv has no connection. */
+void pn__http_server_share_count(struct pn_http_server *srv, struct pn_http_counter *count);
 /* Stops listening and closes every connection; the server is freed once all are closed. */
 void pn__http_server_stop(struct pn_http_server *srv);
 
@@ -178,6 +193,25 @@ void pn__ws_accept_key(pn_str key, char out[29]);
  */
 int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *len);
 int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len);
+
+/*
+ * The same for a WebSocket, right after its first message (the hello that names the loop its
+ * session lives on): called from on_message of the socket's first text message, returns a dup
+ * of the socket (close-on-exec) and the bytes the peer sent after that message (heap,
+ * NUL-terminated; the caller frees), and closes ws here without a close frame (on_close
+ * follows, code 1001). PN_EINVAL when the socket cannot move: not the first message, a close
+ * under way, or something of ours still to write (such as the pong of a ping sent before the
+ * message). Until the first message is delivered, ws reads it byte by byte so that nothing
+ * after it is consumed.
+ */
+int pn__ws_detach(struct pn_ws *ws, int *fd, char **rest, size_t *rest_len);
+/* Takes over a socket from pn__ws_detach on srv's loop (its thread): a WebSocket whose
+ * handshake is done; rest is fed as frames on the next loop turn. The caller delivers the
+ * first message itself. Owns fd from then on (closed on PN_EIO). Counted in srv's connections,
+ * never refused for max_connections. */
+int pn__ws_adopt(struct pn_http_server *srv, int fd, const char *rest, size_t rest_len,
+                 const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
+                 struct pn_ws **out);
 
 /* The current IMF-fixdate for the Date header, refreshed at most once a second. */
 const char *pn__http_date(void);

@@ -19,8 +19,10 @@
  * wait. The connection is freed by http.c's uv_close callback, which calls pn__ws_conn_gone:
  * on_close runs there, exactly once, never inside a wslay callback.
  */
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <wslay/wslay.h>
 
 #include "net/internal.h"
@@ -59,6 +61,14 @@ struct pn_ws {
     bool failed;    /* we failed the connection (close queued, reading shut) */
     bool broken;    /* wslay must not be called again; a raw close frame may follow */
     bool gone;      /* the connection is closed (or, without a socket, over) */
+    /* until the first text message has been delivered, wslay gets no byte past the end of
+     * the frame it is reading (headers a byte at a time, payloads up to their end), so that
+     * when on_message has it, wslay holds nothing of what follows: the socket can still move
+     * to another loop (pn__ws_detach) with every unread byte */
+    bool first;
+    unsigned char first_hdr[14]; /* the header being given to wslay */
+    unsigned char first_have;
+    uint64_t first_left; /* payload bytes of the frame being given */
     /* frame headers followed by us (see track_frames) */
     uint64_t fr_left;          /* payload bytes of the current frame still to come */
     unsigned char fr_hdr[14];  /* the frame header being gathered */
@@ -205,6 +215,47 @@ static void fail_raw(struct pn_ws *ws, uint16_t code, const char *why)
         drop(ws, code);
 }
 
+/* ---- frame headers (RFC 6455 §5.2), followed by us ---- */
+
+/* The size of a frame header whose first `have` bytes are h; 0 while fewer than 2 are known. */
+static size_t header_size(const unsigned char *h, size_t have)
+{
+    if (have < 2)
+        return 0;
+    unsigned len7 = h[1] & 0x7f;
+    return 2u + (len7 == 126 ? 2u : len7 == 127 ? 8u : 0u) + ((h[1] & 0x80) ? 4u : 0u);
+}
+
+/* The payload length of a complete frame header. */
+static uint64_t header_payload(const unsigned char *h)
+{
+    unsigned len7 = h[1] & 0x7f;
+    uint64_t len = len7;
+    if (len7 == 126)
+        len = ((uint64_t)h[2] << 8) | h[3];
+    else if (len7 == 127)
+        for (int k = 0, j = 2; k < 8; k++, j++)
+            len = (k ? len << 8 : 0) | h[j];
+    return len;
+}
+
+/* How many of the n bytes at p may go to wslay while ws->first: not past the current frame. */
+static size_t first_take(struct pn_ws *ws, const unsigned char *p, size_t n)
+{
+    if (ws->first_left) {
+        size_t k = n < ws->first_left ? n : (size_t)ws->first_left;
+        ws->first_left -= k;
+        return k;
+    }
+    ws->first_hdr[ws->first_have++] = p[0];
+    size_t need = header_size(ws->first_hdr, ws->first_have);
+    if (need && ws->first_have == need) {
+        ws->first_left = header_payload(ws->first_hdr);
+        ws->first_have = 0;
+    }
+    return 1;
+}
+
 /* ---- wslay callbacks ---- */
 
 static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
@@ -216,6 +267,8 @@ static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
         return -1;
     }
     size_t n = len < ws->in_len ? len : ws->in_len;
+    if (ws->first)
+        n = first_take(ws, (const unsigned char *)ws->in, n);
     memcpy(buf, ws->in, n);
     ws->in += n;
     ws->in_len -= n;
@@ -295,6 +348,7 @@ static void msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
     }
     if (!ws->closing && !ws->gone && ws->h.on_message)
         ws->h.on_message(ws, data, len, ws->ud);
+    ws->first = false;
     free(data);
 }
 
@@ -338,6 +392,7 @@ static struct pn_ws *ws_new(struct pn_http_conn *c, const struct pn_ws_opts *o,
     pn__buf_init(&ws->out, ws->o.max_outbuf);
     pn__buf_init(&ws->wbuf, ws->o.max_outbuf);
     ws->last_rx = now_ms(ws);
+    ws->first = true;
     return ws;
 }
 
@@ -469,19 +524,10 @@ static void track_frames(struct pn_ws *ws, const unsigned char *p, size_t n)
             continue;
         }
         ws->fr_hdr[ws->fr_have++] = p[i++];
-        if (ws->fr_have < 2)
+        size_t need = header_size(ws->fr_hdr, ws->fr_have);
+        if (!need || ws->fr_have < need)
             continue;
-        unsigned len7 = ws->fr_hdr[1] & 0x7f;
-        size_t need = 2u + (len7 == 126 ? 2u : len7 == 127 ? 8u : 0u) +
-                      ((ws->fr_hdr[1] & 0x80) ? 4u : 0u);
-        if (ws->fr_have < need)
-            continue;
-        uint64_t len = len7;
-        if (len7 == 126)
-            len = ((uint64_t)ws->fr_hdr[2] << 8) | ws->fr_hdr[3];
-        else if (len7 == 127)
-            for (int k = 0, j = 2; k < 8; k++, j++)
-                len = (k ? len << 8 : 0) | ws->fr_hdr[j];
+        uint64_t len = header_payload(ws->fr_hdr);
         ws->fr_have = 0;
         ws->fr_left = len;
         bool control = ws->fr_hdr[0] & 0x08;
@@ -501,15 +547,22 @@ static void feed(struct pn_ws *ws, const char *p, size_t n)
     ws->in = p;
     ws->in_len = n;
     ws->in_recv = true;
-    int rc = wslay_event_recv(ws->ctx);
+    int rc;
+    do { /* once, or while wslay is fed a frame at a time (ws->first): until all is used */
+        size_t before = ws->in_len;
+        rc = wslay_event_recv(ws->ctx);
+        if (ws->in_len == before)
+            break;
+    } while (rc == 0 && ws->in_len && !ws->gone && wslay_event_get_read_enabled(ws->ctx));
+    size_t used = n - ws->in_len;
     ws->in_recv = false;
     ws->in = NULL;
     ws->in_len = 0;
     if (ws->gone)
-        return; /* dropped from a callback (pn__ws_send over max_outbuf) */
+        return; /* dropped from a callback (pn__ws_send over max_outbuf), or detached */
     /* (not after wslay itself refused the stream: it has queued its own close) */
     if (!ws->failed && !ws->broken && rc == 0 && wslay_event_get_read_enabled(ws->ctx))
-        track_frames(ws, (const unsigned char *)p, n);
+        track_frames(ws, (const unsigned char *)p, used);
     if (ws->bad_close)
         fail_raw(ws, WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA, "close reason not UTF-8");
     else if (rc == WSLAY_ERR_CALLBACK_FAILURE)
@@ -549,6 +602,14 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     struct pn_ws *ws = c->ws;
     if (c->closing || c->lingering || ws->gone)
         return;
+    if (n > 0 && ws->early) {
+        /* one feed for both, so that a detach after the first message carries them all */
+        ws->early = pn__xrealloc(ws->early, ws->early_len + (size_t)n);
+        memcpy(ws->early + ws->early_len, buf->base, (size_t)n);
+        ws->early_len += (size_t)n;
+        feed_early(ws);
+        return;
+    }
     feed_early(ws);
     if (n > 0) {
         feed(ws, buf->base, (size_t)n);
@@ -625,6 +686,24 @@ static void arm_timer(struct pn_ws *ws)
 
 /* ---- the API ---- */
 
+/* Writes what is queued (the 101), starts reading and the timer. */
+static void ws_start(struct pn_ws *ws)
+{
+    struct pn_http_conn *c = ws->c;
+    start_write(ws);
+    if (ws->gone)
+        return; /* on_close follows from the uv_close callback */
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
+        drop(ws, WSLAY_CODE_ABNORMAL_CLOSURE);
+    } else if (ws->early) {
+        /* frames sent along with the request are handled on the next loop turn, after the
+         * caller has *out (or on the next read, whichever comes first) */
+        uv_timer_start(&c->timer, on_timer, 0, 0);
+    } else {
+        arm_timer(ws);
+    }
+}
+
 int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r, const struct pn_ws_opts *o,
                    const struct pn_ws_handler *h, void *ud, struct pn_ws **out)
 {
@@ -647,20 +726,7 @@ int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r, const st
                    pn__http_date(), accept);
     /* r points into c's read buffer: nothing of it is used past this line */
     pn__http_conn_upgrade(c, ws, &ws->early, &ws->early_len);
-    start_write(ws);
-    if (ws->gone) {
-        *out = ws; /* on_close follows from the uv_close callback */
-        return 0;
-    }
-    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
-        drop(ws, WSLAY_CODE_ABNORMAL_CLOSURE);
-    } else if (ws->early) {
-        /* frames sent along with the request are handled on the next loop turn, after the
-         * caller has *out (or on the next read, whichever comes first) */
-        uv_timer_start(&c->timer, on_timer, 0, 0);
-    } else {
-        arm_timer(ws);
-    }
+    ws_start(ws);
     *out = ws;
     return 0;
 }
@@ -707,6 +773,63 @@ void pn__ws_close(struct pn_ws *ws, uint16_t code, const char *reason)
         rlen--;
     wslay_event_queue_close(ws->ctx, code, (const uint8_t *)reason, rlen);
     flush(ws);
+}
+
+int pn__ws_detach(struct pn_ws *ws, int *fd, char **rest, size_t *rest_len)
+{
+    struct pn_http_conn *c = ws->c;
+    /* only from on_message of the first message (wslay holds nothing after it), with nothing
+     * of ours left to write: the 101 wholly handed to the kernel, no pong queued */
+    if (!c || !ws->in_recv || !ws->first || ws->gone || ws->broken || ws->failed ||
+        ws->closing || c->closing || c->lingering || ws->out.len ||
+        wslay_event_want_write(ws->ctx) ||
+        uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) != 0)
+        return PN_EINVAL;
+    uv_os_fd_t ofd;
+    if (uv_fileno((uv_handle_t *)&c->tcp, &ofd) != 0)
+        return PN_EIO;
+    int nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);
+    if (nfd < 0) {
+        pn__warn("%s: cannot dup the socket to move it: %s", c->peer, uv_strerror(-errno));
+        return PN_EIO;
+    }
+    /* what the peer sent after this message: the rest of this read, then early bytes not fed */
+    *rest_len = ws->in_len + (ws->early ? ws->early_len : 0);
+    *rest = pn__xmalloc(*rest_len + 1);
+    if (ws->in_len)
+        memcpy(*rest, ws->in, ws->in_len);
+    if (ws->early && ws->early_len)
+        memcpy(*rest + ws->in_len, ws->early, ws->early_len);
+    (*rest)[*rest_len] = '\0';
+    *fd = nfd;
+    ws->in_len = 0;
+    drop(ws, WSLAY_CODE_GOING_AWAY); /* closes our descriptor only: no close frame */
+    return 0;
+}
+
+int pn__ws_adopt(struct pn_http_server *srv, int fd, const char *rest, size_t rest_len,
+                 const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
+                 struct pn_ws **out)
+{
+    struct pn_http_conn *c = pn__http_conn_open(srv, fd);
+    if (!c)
+        return PN_EIO;
+    struct pn_ws *ws = ws_new(c, o, h, ud);
+    ws->first = false; /* its first message was read on the loop it came from */
+    c->busy = true;     /* what pn__http_conn_upgrade expects: no HTTP request is pending */
+    char *none;
+    size_t none_len;
+    pn__http_conn_upgrade(c, ws, &none, &none_len);
+    free(none);
+    if (rest_len) {
+        ws->early = pn__xmalloc(rest_len);
+        memcpy(ws->early, rest, rest_len);
+        ws->early_len = rest_len;
+    }
+    pn__info("%s: websocket adopted", c->peer);
+    ws_start(ws);
+    *out = ws;
+    return 0;
 }
 
 void pn__ws_set_ud(struct pn_ws *ws, void *ud)

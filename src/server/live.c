@@ -306,7 +306,7 @@ static void on_hello_timeout(uv_timer_t *t)
     }
 }
 
-static void handle_hello(struct wsconn *wc, const struct pn_msg *m)
+static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *raw, size_t rawlen)
 {
     struct pn_live_table *t = wc->tab;
     if (wc->live) {
@@ -335,6 +335,12 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m)
             pn__ws_close(wc->ws, 1008, "bad token");
             return;
         }
+        /* a session of another loop (a page from the reuse cache names no loop, so its socket
+         * lands on any): the socket goes there, with this hello */
+        unsigned owner = pn__sid_loop(sid);
+        if (owner != t->loop_index && owner < t->nloops && t->route &&
+            t->route(t->route_ud, owner, wc->app, wc->ws, raw, rawlen))
+            return;
         struct pn_live *live = pn__live_find(t, sid);
         /* resume only a session of this app that no other socket holds: a copied token (a
          * duplicated tab, a replay) gets a session of its own instead */
@@ -443,7 +449,7 @@ static void on_ws_message(struct pn_ws *ws, const char *data, size_t len, void *
     }
     switch (m.type) {
     case PN_MSG_HELLO:
-        handle_hello(wc, &m);
+        handle_hello(wc, &m, data, len);
         break;
     case PN_MSG_EVENT:
         handle_event(wc, &m);
@@ -501,6 +507,22 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_
     wc->hello_timer.data = wc;
     uv_timer_start(&wc->hello_timer, on_hello_timeout, HELLO_TIMEOUT_MS, 0);
     return 0;
+}
+
+void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
+                    int fd, const char *rest, size_t rest_len, const char *hello, size_t len)
+{
+    struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
+    wc->tab = t;
+    wc->app = app;
+    if (pn__ws_adopt(http, fd, rest, rest_len, &t->o->ws, &ws_handler, wc, &wc->ws) != 0) {
+        free(wc);
+        return;
+    }
+    t->sockets++;
+    uv_timer_init(t->loop, &wc->hello_timer);
+    wc->hello_timer.data = wc;
+    on_ws_message(wc->ws, hello, len, wc);
 }
 
 /* ---- the table's life ---- */

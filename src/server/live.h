@@ -32,9 +32,17 @@ struct pn_live {
     char token[PN_TOKEN_LEN + 1];
 };
 
+/* --num-threads: moves a socket whose hello names a session of loop `to` there (server.c).
+ * Returns true if the socket left (it is closed here, on_close follows). */
+typedef bool (*pn_live_route_fn)(void *ud, unsigned to, struct pn_app *app, struct pn_ws *ws,
+                                 const char *hello, size_t len);
+
 struct pn_live_table {
     uv_loop_t *loop;
     unsigned loop_index; /* the low byte of every sid made here (--num-threads routing) */
+    unsigned nloops;     /* loops of the process (1 unless linked) */
+    pn_live_route_fn route;
+    void *route_ud;
     struct pn_live_opts opts;
     const struct pn_live_opts *o; /* &opts */
     bool closing, sweep_closed; /* freed once both closed and no socket is left */
@@ -84,5 +92,10 @@ void pn__timers_close(struct pn_live *live);
  * On a bad handshake net has already responded; returns its error. */
 int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,
                     const struct pn_http_req *r);
+/* Takes over a socket of app's sessions that another loop routed here after its hello
+ * (pn__ws_detach): adopts fd into http (rest: what the peer sent after the hello) and handles
+ * the hello as if it had come here. Thread: t's loop. */
+void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
+                    int fd, const char *rest, size_t rest_len, const char *hello, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -35,24 +36,47 @@
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; "      \
     "base-uri 'self'; form-action 'self'; frame-ancestors %s\r\n"
 
-/* A connection moving to this server's loop (--num-threads). */
+/* A connection moving to this server's loop (--num-threads): an HTTP request not yet
+ * answered (the upgrade of a socket whose URL names this loop), or a WebSocket whose hello
+ * names a session of this loop (hello set). */
 struct handoff {
     struct handoff *next;
     int fd;
-    char *bytes;
+    char *bytes; /* HTTP: the request and what followed; WebSocket: what followed the hello */
     size_t len;
+    char *hello; /* WebSocket: the hello message */
+    size_t hello_len;
+    struct pn_app *app; /* WebSocket: the app the socket is for */
+};
+
+/*
+ * The servers of one process's loops (--num-threads), linked by pn__server_link. A loop hands
+ * a connection to another by putting it into that server's inbox (under its mu) and waking
+ * its loop. Stopping: a server closes its inbox first (box_open, under mu; what is in it or
+ * comes later is closed), then drains its connections and sessions and closes its wake
+ * handle; its struct is not freed then, since a peer may still be about to take its mu, but
+ * by the last server of the group whose wake handle closes (refs), when no loop of the group
+ * can hand anything to anyone any more.
+ */
+struct pn_server_group {
+    atomic_int refs; /* servers whose wake handle is not closed yet */
+    int n;
+    struct pn_http_counter conns; /* --max-connections: the process's open connections */
+    struct pn_server *srv[];
 };
 
 struct pn_server {
     struct pn_server_opts o;
     struct pn_http_server *http;
     /* --num-threads: the servers of all loops, this one's index, and its inbox */
-    struct pn_server *const *peers;
+    struct pn_server_group *group; /* NULL while not linked */
     int npeers, index;
     uv_async_t wake;
     uv_mutex_t mu;
-    struct handoff *inbox;
-    bool stop_requested, stopped;
+    struct handoff *inbox; /* under mu */
+    bool box_open;         /* under mu: handoffs and stop requests are taken */
+    bool stop_requested;   /* under mu */
+    bool stopped;
     /* --reuse-sessions */
     struct pn_cache *cache;
     const struct pn_key_spec *key_spec;
@@ -345,6 +369,32 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
     return false;
 }
 
+static void handoff_free(struct handoff *h)
+{
+    free(h->bytes);
+    free(h->hello);
+    free(h);
+}
+
+/* Puts h into the inbox of loop `to` and wakes it; closes the connection if that loop is
+ * stopping (the process is going down). Thread: any loop of the group. */
+static void post(struct pn_server *srv, int to, struct handoff *h)
+{
+    struct pn_server *dst = srv->group->srv[to];
+    uv_mutex_lock(&dst->mu);
+    bool open = dst->box_open;
+    if (open) {
+        h->next = dst->inbox;
+        dst->inbox = h;
+        uv_async_send(&dst->wake); /* under mu: dst closes wake only after closing its box */
+    }
+    uv_mutex_unlock(&dst->mu);
+    if (!open) {
+        close(h->fd);
+        handoff_free(h);
+    }
+}
+
 /* Moves c to loop `to` (its session lives there). */
 static void hand_over(struct pn_server *srv, struct pn_http_conn *c, int to)
 {
@@ -356,12 +406,31 @@ static void hand_over(struct pn_server *srv, struct pn_http_conn *c, int to)
         pn__http_respond_text(c, 503, NULL);
         return;
     }
-    struct pn_server *dst = srv->peers[to];
-    uv_mutex_lock(&dst->mu);
-    h->next = dst->inbox;
-    dst->inbox = h;
-    uv_mutex_unlock(&dst->mu);
-    uv_async_send(&dst->wake);
+    post(srv, to, h);
+}
+
+/* The live table's route (pn_live_route_fn): a socket whose hello names a session of loop
+ * `to` moves there with the hello, whatever URL it came by (a cached page names no loop). */
+static bool route_ws(void *ud, unsigned to, struct pn_app *app, struct pn_ws *ws,
+                     const char *hello, size_t len)
+{
+    struct pn_server *srv = ud;
+    if ((int)to >= srv->npeers || (int)to == srv->index)
+        return false;
+    struct handoff *h = pn__xcalloc(1, sizeof *h);
+    pn__debug("%s: WebSocket handed from loop %d to loop %u after its hello", pn__ws_peer(ws),
+              srv->index, to);
+    if (pn__ws_detach(ws, &h->fd, &h->bytes, &h->len) != 0) {
+        free(h);
+        return false; /* a session of its own here */
+    }
+    h->hello = pn__xmalloc(len + 1);
+    memcpy(h->hello, hello, len);
+    h->hello[len] = '\0';
+    h->hello_len = len;
+    h->app = app;
+    post(srv, (int)to, h);
+    return true;
 }
 
 static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
@@ -741,6 +810,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     uv_mutex_init(&srv->mu);
     uv_async_init(loop, &srv->wake, on_wake);
     srv->wake.data = srv;
+    srv->box_open = true;
     for (int i = 0; i < o->nstatic; i++) {
         srv->static_real[i] = realpath(o->static_dirs[i].path, NULL);
         if (!srv->static_real[i]) {
@@ -776,8 +846,20 @@ int pn__server_port(const struct pn_server *srv)
 static void on_wake_closed(uv_handle_t *h)
 {
     struct pn_server *srv = h->data;
-    uv_mutex_destroy(&srv->mu);
-    free(srv);
+    struct pn_server_group *g = srv->group;
+    if (!g) {
+        uv_mutex_destroy(&srv->mu);
+        free(srv);
+        return;
+    }
+    /* the last of the group: no loop can reach any of its servers any more */
+    if (atomic_fetch_sub(&g->refs, 1) != 1)
+        return;
+    for (int i = 0; i < g->n; i++) {
+        uv_mutex_destroy(&g->srv[i]->mu);
+        free(g->srv[i]);
+    }
+    free(g);
 }
 
 static void free_server(struct pn_server *srv)
@@ -801,20 +883,23 @@ void pn__server_stop(struct pn_server *srv)
     if (srv->stopped)
         return;
     srv->stopped = true;
-    if (srv->http)
-        pn__http_server_stop(srv->http);
     if (srv->live) {
-        pn__live_table_free(srv->live);
+        /* first the inbox: nothing more comes in (a peer's handoff is closed there) */
         uv_mutex_lock(&srv->mu);
-        for (struct handoff *h = srv->inbox, *next; h; h = next) {
-            next = h->next;
-            close(h->fd);
-            free(h->bytes);
-            free(h);
-        }
+        srv->box_open = false;
+        struct handoff *list = srv->inbox;
         srv->inbox = NULL;
         uv_mutex_unlock(&srv->mu);
+        for (struct handoff *h = list, *next; h; h = next) {
+            next = h->next;
+            close(h->fd);
+            handoff_free(h);
+        }
     }
+    if (srv->http)
+        pn__http_server_stop(srv->http);
+    if (srv->live)
+        pn__live_table_free(srv->live);
     free_server(srv);
 }
 
@@ -828,12 +913,14 @@ static void on_wake(uv_async_t *a)
     uv_mutex_unlock(&srv->mu);
     for (struct handoff *h = list, *next; h; h = next) {
         next = h->next;
-        if (!srv->stopped)
-            pn__http_server_adopt(srv->http, h->fd, h->bytes, h->len);
-        else
+        if (srv->stopped)
             close(h->fd);
-        free(h->bytes);
-        free(h);
+        else if (h->hello)
+            pn__live_adopt(srv->live, srv->http, h->app, h->fd, h->bytes, h->len, h->hello,
+                           h->hello_len);
+        else
+            pn__http_server_adopt(srv->http, h->fd, h->bytes, h->len);
+        handoff_free(h);
     }
     if (stop)
         pn__server_stop(srv);
@@ -842,17 +929,29 @@ static void on_wake(uv_async_t *a)
 void pn__server_request_stop(struct pn_server *srv)
 {
     uv_mutex_lock(&srv->mu);
-    srv->stop_requested = true;
+    if (srv->box_open) { /* else it is stopping already */
+        srv->stop_requested = true;
+        uv_async_send(&srv->wake);
+    }
     uv_mutex_unlock(&srv->mu);
-    uv_async_send(&srv->wake);
 }
 
 void pn__server_link(struct pn_server *const *all, int n)
 {
+    struct pn_server_group *g = pn__xcalloc(1, sizeof *g + (size_t)n * sizeof *g->srv);
+    g->n = n;
+    atomic_init(&g->refs, n);
+    atomic_init(&g->conns.open, 0);
     for (int i = 0; i < n; i++) {
-        all[i]->peers = all;
-        all[i]->npeers = n;
-        all[i]->index = i;
-        all[i]->live->loop_index = (unsigned)i;
+        struct pn_server *srv = all[i];
+        g->srv[i] = srv;
+        srv->group = g;
+        srv->npeers = n;
+        srv->index = i;
+        srv->live->loop_index = (unsigned)i;
+        srv->live->nloops = (unsigned)n;
+        srv->live->route = route_ws;
+        srv->live->route_ud = srv;
+        pn__http_server_share_count(srv->http, &g->conns);
     }
 }

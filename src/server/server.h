@@ -48,7 +48,8 @@ struct pn_server_opts {
     const struct pn_key_spec *session_key; /* --session-key, or NULL */
     bool global_loading_spinner;
     bool admin; /* --admin: GET PREFIX/_pane/stats */
-    size_t max_connections;      /* --max-connections: more get 503. default 0: no limit */
+    size_t max_connections;      /* --max-connections: more get 503 (linked servers: their
+                                    sum). default 0: no limit */
     const char *frame_ancestors; /* CSP frame-ancestors of pages. default 'self' */
 };
 
@@ -58,19 +59,22 @@ struct pn_server;
 int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_server **out,
                      char *err, size_t errlen);
 int pn__server_port(const struct pn_server *srv);
-/* Stops serving: closes the listener, every connection and session; freed when all closed.
- * Thread: the server's loop. */
+/* Stops serving: closes the listener, every connection and session; freed when all closed
+ * (a linked server: once every server it is linked with has stopped too, since until then one
+ * of them may still hand it a connection, which it closes). Thread: the server's loop. */
 void pn__server_stop(struct pn_server *srv);
 
 /*
  * --num-threads: one server per loop, all listening on one port (SO_REUSEPORT). Link them once
  * all are started, before their loops run: a WebSocket for a session of loop i that lands on
- * loop j is handed over to loop i. Thread: before the loops run.
+ * loop j is handed over to loop i (by its URL's loop, or by its hello's token), and
+ * max_connections bounds their sum. all is copied. Thread: before the loops run.
  */
 void pn__server_link(struct pn_server *const *all, int n);
 /* --warm / --warm-url: renders url's page into the cache before the port opens. */
 int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t errlen);
-/* Asks the server to stop from any thread (it stops on its own loop). Thread: any */
+/* Asks the server to stop from any thread (it stops on its own loop; nothing if it is
+ * stopping already). Thread: any, until every server it is linked with has stopped. */
 void pn__server_request_stop(struct pn_server *srv);
 
 /* The app-facing view of an HTTP request (pn_request in pane.h). */

@@ -2344,12 +2344,338 @@ static bool case_sigterm_life(void)
     return sigterm_with(&S_LIFE, cs, 3, "timers");
 }
 
+/* ---- --num-threads: several loops in one process (servers of their own) ---- */
+
+static char mt_widgets[4096];
+
+/* A server of its own: pane serve ARGS... examples/widgets.c. */
+static bool mt_start(struct e2e_server *s, const char *const *args, long nofile)
+{
+    const char *argv[24];
+    int n = 0;
+    for (; args[n] && n < 22; n++)
+        argv[n] = args[n];
+    argv[n++] = mt_widgets;
+    argv[n] = NULL;
+    return e2e_server_start(s, &(struct e2e_spawn){.args = argv, .nofile = nofile});
+}
+
+/* CPU seconds (user + system) pid has used, from /proc/PID/stat; -1 if unreadable. */
+static double cpu_seconds(pid_t pid)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command may hold spaces */
+    unsigned long long ut = 0, st = 0;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* A connection that has sent `GET path` (keep-alive) and read the response's status line. */
+static int held_get(const struct e2e_server *s, const char *path, int *status)
+{
+    *status = -1;
+    int fd = wsc_tcp_connect("127.0.0.1", s->port, 5000);
+    if (fd < 0)
+        return -1;
+    char req[256];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", path,
+                     s->port);
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+        close(fd);
+        return -1;
+    }
+    char buf[64];
+    size_t len = 0;
+    long long deadline = e2e_now_ms() + 5000;
+    while (len < 13 && e2e_now_ms() < deadline) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t k = recv(fd, buf + len, sizeof buf - 1 - len, 0);
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+    }
+    buf[len] = '\0';
+    if (sscanf(buf, "HTTP/1.%*d %d", status) != 1)
+        *status = -1;
+    return fd;
+}
+
+/* One of the 4 flooding threads of case_mt_emfile: 2 s of new connections, each replacing the
+ * oldest of the 50 it holds. */
+struct flood {
+    int port;
+    int fds[50];
+    int opened;
+};
+
+static void *flood_run(void *arg)
+{
+    struct flood *f = arg;
+    for (int i = 0; i < 50; i++)
+        f->fds[i] = -1;
+    long long deadline = e2e_now_ms() + 2000;
+    for (int i = 0; i < 100000 && e2e_now_ms() < deadline; i++) {
+        int fd = wsc_tcp_connect("127.0.0.1", f->port, 500);
+        if (fd < 0)
+            continue;
+        f->opened++;
+        if (f->fds[i % 50] >= 0)
+            close(f->fds[i % 50]);
+        f->fds[i % 50] = fd;
+    }
+    return NULL;
+}
+
+/*
+ * Out of descriptors with two loops: a hard limit of 64 open files and, from 4 threads, 2 s of
+ * new connections with 200 held. Once they are all gone the server must serve again and be
+ * idle. (libuv retries a failing accept at once, in a loop; its reserve descriptor, freed to
+ * shed the backlog, was taken by the other loop's thread: both loops spun there forever and
+ * never got to close the connections that would have freed descriptors.)
+ */
+static bool case_mt_emfile(void)
+{
+    enum { NT = 4 };
+    static struct e2e_server s = {.name = "mt-emfile"};
+    const char *args[] = {"--num-threads", "2", "--log-level", "error", NULL};
+    bool ok = mt_start(&s, args, 64);
+    if (!ok)
+        return false;
+    struct flood fl[NT];
+    pthread_t th[NT];
+    int opened = 0;
+    for (int i = 0; i < NT; i++) {
+        fl[i] = (struct flood){.port = s.port};
+        if (pthread_create(&th[i], NULL, flood_run, &fl[i]) != 0)
+            fl[i].port = 0;
+    }
+    for (int i = 0; i < NT; i++) {
+        if (!fl[i].port)
+            continue;
+        pthread_join(th[i], NULL);
+        opened += fl[i].opened;
+        for (int k = 0; k < 50; k++)
+            if (fl[i].fds[k] >= 0)
+                close(fl[i].fds[k]);
+    }
+    /* it serves again: the first GET may wait behind the backlog of closed connections */
+    struct e2e_resp r = {0};
+    bool served = false;
+    for (int i = 0; i < 8 && !served; i++) {
+        served = http_get(&s, "/widgets", NULL, &r) && r.status == 200;
+        e2e_resp_fini(&r);
+        if (!served)
+            e2e_sleep_ms(250);
+    }
+    if (!served)
+        ok = e2e_fail("%d connections opened and closed under a 64-descriptor limit: no 200 for "
+                   "GET /widgets afterwards",
+                   opened);
+    e2e_sleep_ms(500); /* what was queued is drained */
+    double c0 = cpu_seconds(s.pid);
+    e2e_sleep_ms(1000);
+    double c1 = cpu_seconds(s.pid);
+    fprintf(stderr, "mt-emfile: %d connections; CPU over 1 s idle afterwards: %.2f s\n", opened,
+            c1 - c0);
+    if (ok && (c0 < 0 || c1 < 0))
+        ok = e2e_fail("cannot read /proc/%d/stat", (int)s.pid);
+    else if (ok && c1 - c0 > 0.3) /* idle is ~0; a loop spinning in accept takes a core */
+        ok = e2e_fail("%.2f s of CPU in 1 s with no client: spinning", c1 - c0);
+    int st = e2e_server_stop(&s, SIGTERM, 10000);
+    if (ok && st != 0)
+        ok = e2e_fail("exit status %d after SIGTERM", st);
+    return ok;
+}
+
+/*
+ * --max-connections is the process's, whichever loop takes a connection, and a WebSocket
+ * handed to another loop is counted once: with 4 loops and a bound of 5, five held
+ * connections (three HTTP, two live sockets) make every further one a 503.
+ */
+static bool case_mt_max_connections(void)
+{
+    static struct e2e_server s = {.name = "mt-maxconn"};
+    const char *args[] = {"--num-threads", "4", "--max-connections", "5", "--secret-key", K1,
+                          "--log-level", "warning", NULL};
+    if (!mt_start(&s, args, 0))
+        return false;
+    int held[3] = {-1, -1, -1};
+    struct cl *ws[2] = {0};
+    bool ok = true;
+    for (int i = 0; ok && i < 2; i++) {
+        struct page p;
+        json_t *doc = NULL;
+        ok = get_page(&s, "/widgets", &p) && (ws[i] = cl_open(&s, p.ws)) &&
+             (doc = hello_doc(ws[i], p.token, ""));
+        json_decref(doc);
+        page_fini(&p);
+    }
+    for (int i = 0; ok && i < 3; i++) {
+        int st;
+        held[i] = held_get(&s, "/widgets", &st);
+        if (held[i] < 0 || st != 200)
+            ok = e2e_fail("held connection %d: status %d", i, st);
+    }
+    int got200 = 0;
+    for (int i = 0; ok && i < 12; i++) { /* fresh connections, on any of the 4 loops */
+        struct e2e_resp r;
+        if (!http_get(&s, "/widgets", NULL, &r))
+            ok = e2e_failw("connection %d over the bound", 6 + i);
+        else if (r.status != 503)
+            got200++;
+        e2e_resp_fini(&r);
+    }
+    if (ok && got200)
+        ok = e2e_fail("%d of 12 connections beyond 5 held were served (want 503 for all)", got200);
+    /* one goes: a new one is served (the count went down) */
+    close(held[0]);
+    held[0] = -1;
+    bool served = false;
+    for (int i = 0; ok && i < 50 && !served; i++) {
+        struct e2e_resp r;
+        served = http_get(&s, "/widgets", NULL, &r) && r.status == 200;
+        e2e_resp_fini(&r);
+        if (!served)
+            e2e_sleep_ms(50);
+    }
+    if (ok && !served)
+        ok = e2e_fail("no 200 after one of the 5 held connections closed");
+    for (int i = 0; i < 3; i++)
+        if (held[i] >= 0)
+            close(held[i]);
+    for (int i = 0; i < 2; i++)
+        cl_free(ws[i]);
+    int st = e2e_server_stop(&s, SIGTERM, 10000);
+    if (ok && st != 0)
+        ok = e2e_fail("exit status %d after SIGTERM", st);
+    return ok;
+}
+
+/*
+ * --reuse-sessions with 4 loops: the cached page names /widgets/ws (no loop), so a reconnect
+ * lands on any loop; its hello's token names the session's loop and the socket goes there.
+ * All 20 reconnects resume their session.
+ */
+static bool case_mt_reuse(void)
+{
+    enum { N = 20 };
+    static struct e2e_server s = {.name = "mt-reuse"};
+    const char *args[] = {"--num-threads", "4", "--reuse-sessions", "--secret-key", K1,
+                          "--log-level", "warning", NULL};
+    if (!mt_start(&s, args, 0))
+        return false;
+    bool ok = true;
+    int resumed = 0;
+    for (int i = 0; ok && i < N; i++) {
+        struct page p;
+        json_t *doc = NULL, *again = NULL;
+        struct cl *c = NULL;
+        ok = get_page(&s, "/widgets", &p);
+        if (ok && (p.token[0] || strcmp(p.ws, "/widgets/ws")))
+            ok = e2e_fail("page %d: token \"%s\", ws %s: not the cached page", i, p.token, p.ws);
+        ok = ok && (c = cl_open(&s, p.ws)) && (doc = hello_doc(c, NULL, ""));
+        char token[160] = "";
+        if (ok)
+            snprintf(token, sizeof token, "%s", jstr(doc, "token"));
+        close_nicely(c);
+        c = NULL;
+        if (ok)
+            idle(50); /* the server has seen the close */
+        ok = ok && (c = cl_open(&s, p.ws)) && (again = hello_doc(c, token, ""));
+        if (ok && !strcmp(jstr(again, "token"), token))
+            resumed++;
+        json_decref(doc);
+        json_decref(again);
+        close_nicely(c);
+        page_fini(&p);
+    }
+    fprintf(stderr, "mt-reuse: %d of %d reconnects resumed\n", resumed, N);
+    if (ok && resumed != N)
+        ok = e2e_fail("%d of %d reconnects with a valid token resumed their session", resumed, N);
+    int st = e2e_server_stop(&s, SIGTERM, 10000);
+    if (ok && st != 0)
+        ok = e2e_fail("exit status %d after SIGTERM", st);
+    return ok;
+}
+
+/* Writes an upgrade request for path with a hello frame after it, reading nothing. */
+static int raw_upgrade_hello(const struct e2e_server *s, const char *path, const char *token)
+{
+    int fd = wsc_tcp_connect("127.0.0.1", s->port, 2000);
+    if (fd < 0)
+        return -1;
+    char req[1024], hello[256];
+    int n = snprintf(req, sizeof req,
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+                     path, s->port);
+    int h = snprintf(hello, sizeof hello, "{\"t\":\"hello\",\"v\":1,\"token\":\"%s\",\"query\":\"\"}",
+                     token);
+    n += (int)wsc_frame((uint8_t *)req + n, true, 0, WSC_TEXT, true, hello, (size_t)h);
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * SIGTERM with 4 loops while sockets are being handed between them: upgrades whose URL names
+ * another loop (handed before the 101) and hellos whose token names another loop (handed after
+ * it), all written at once and SIGTERM right behind them. The server must exit 0 (under ASan
+ * and UBSan: no report), 20 times. (A loop's server used to be freed while another still
+ * handed it sockets.)
+ */
+static bool case_mt_sigterm(void)
+{
+    enum { RUNS = 20, N = 32 };
+    bool ok = true;
+    for (int run = 0; ok && run < RUNS; run++) {
+        static struct e2e_server s = {.name = "mt-sigterm"};
+        const char *args[] = {"--num-threads", "4", "--secret-key", K1, "--log-level", "error",
+                              NULL};
+        if (!mt_start(&s, args, 0))
+            return e2e_failw("run %d", run);
+        struct page pages[N];
+        int fds[N];
+        int npages = 0;
+        for (int i = 0; ok && i < N; i++, npages++)
+            ok = get_page(&s, "/widgets", &pages[i]);
+        for (int i = 0; ok && i < N; i++) /* odd: no loop in the URL, the hello routes it */
+            fds[i] = raw_upgrade_hello(&s, i % 2 ? "/widgets/ws" : pages[i].ws, pages[i].token);
+        kill(s.pid, SIGTERM);
+        for (int i = 0; ok && i < N; i++) /* no close handshake to wait 2 s for */
+            if (fds[i] >= 0)
+                close(fds[i]);
+        int st = e2e_server_stop(&s, 0, 10000);
+        for (int i = 0; i < npages; i++)
+            page_fini(&pages[i]);
+        if (ok && st != 0)
+            ok = e2e_fail("run %d: exit status %d after SIGTERM (256+N: signal N, -1: killed after "
+                       "10 s)",
+                       run, st);
+    }
+    return ok;
+}
+
 /* ---- main ---- */
 
 struct kase {
     const char *name;
     bool (*fn)(void);
     struct e2e_server *srv; /* where the health check runs afterwards (NULL: none) */
+    bool own;        /* runs only when FILTER names it (e2e.threads): servers of its own */
 };
 
 static const struct kase cases[] = {
@@ -2399,6 +2725,10 @@ static const struct kase cases[] = {
     {"sigterm.threads", case_sigterm_threads, NULL},
     {"sigterm.form", case_sigterm_form, NULL},
     {"sigterm.bound", case_sigterm_bound, NULL},
+    {"mt-emfile", case_mt_emfile, NULL, true},
+    {"mt-max-connections", case_mt_max_connections, NULL, true},
+    {"mt-reuse", case_mt_reuse, NULL, true},
+    {"mt-sigterm", case_mt_sigterm, NULL, true},
     {"lifetimes.timers-churn", case_timers_churn, &S_LIFE},
     {"lifetimes.page-only-hooks", case_page_only_hooks, &S_LIFE},
     {"lifetimes.sampler-thread", case_sampler_thread, &S_LIFE},
@@ -2429,6 +2759,7 @@ int main(int argc, char **argv)
     snprintf(weather, sizeof weather, "%s/examples/weather.c", e2e.source_dir);
     snprintf(form, sizeof form, "%s/tests/apps/live_form.c", e2e.source_dir);
     snprintf(ticks, sizeof ticks, "%s/tests/apps/ticks.c", e2e.source_dir);
+    snprintf(mt_widgets, sizeof mt_widgets, "%s", widgets);
     const char *timers = e2e_src("tests/apps/timers.c"), *sampler = e2e_src("tests/apps/sampler.c");
     char lifetime[16], sweep[16], keepalive[16], maxmsg[16];
     snprintf(lifetime, sizeof lifetime, "%d", LIFETIME_MS);
@@ -2485,6 +2816,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         if (e2e.filter && !strstr(cases[i].name, e2e.filter) &&
             !(strstr(e2e.filter, "resume") && !strcmp(cases[i].name, "resume")))
+            continue;
+        if (cases[i].own && !e2e.filter)
             continue;
         e2e_report(cases[i].name, cases[i].fn());
         if (cases[i].srv) {

@@ -286,6 +286,34 @@ static void test_byte_by_byte_reads_give_the_same_messages(void **state)
     pn__buf_fini(&o2);
 }
 
+/* The first message is read a frame at a time (so that a socket can still move to another loop
+ * after it, pn__ws_detach): with what follows it in the same read, every message still comes,
+ * whatever the length encodings (7-bit, 16-bit, 64-bit) and however the bytes are split. */
+static void test_first_message_and_what_follows_in_one_read(void **state)
+{
+    (void)state;
+    enum { MID = 300, BIG = 70000 };
+    uint8_t *f = malloc(BIG + MID + 256);
+    char *mid = malloc(MID), *big = malloc(BIG);
+    memset(mid, 'm', MID);
+    memset(big, 'b', BIG);
+    big[BIG - 1] = 'z';
+    size_t n = frame(f, false, 0, 1, "hel", 3);
+    n += frame(f + n, true, 0, 0, mid, MID); /* first message: "hel" + 300 'm' */
+    n += frame(f + n, true, 0, 1, "two", 3);
+    n += frame(f + n, true, 0, 1, big, BIG);
+    for (size_t chunk = 0; chunk < 8; chunk += 7) { /* all at once, then 7 bytes a read */
+        struct rec r = {0};
+        feed(&r, NULL, f, n, chunk, NULL);
+        assert_int_equal(r.messages, 3);
+        assert_int_equal(r.last_len, BIG);
+        assert_int_equal(r.last[0], 'b');
+    }
+    free(f);
+    free(mid);
+    free(big);
+}
+
 static void test_ping_is_answered_with_the_same_payload(void **state)
 {
     (void)state;
@@ -489,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_rfc6455_masked_hello_is_delivered_nul_terminated),
         cmocka_unit_test(test_echo_goes_out_unmasked),
         cmocka_unit_test(test_byte_by_byte_reads_give_the_same_messages),
+        cmocka_unit_test(test_first_message_and_what_follows_in_one_read),
         cmocka_unit_test(test_ping_is_answered_with_the_same_payload),
         cmocka_unit_test(test_close_is_echoed_and_reported),
         cmocka_unit_test(test_empty_close_is_answered_empty_and_reported_1005),
