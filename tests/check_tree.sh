@@ -1,6 +1,7 @@
 #!/bin/sh
-# Tree checks that a compiler does not make: the module edges of DESIGN.md §2 and a list of
-# banned functions (curl's checksrc idea). Prints every violation, fails if there is one.
+# Tree checks that a compiler does not make: the module edges of DESIGN.md §2 (every module
+# under src/ must be listed) and a list of banned functions (curl's checksrc idea). Prints every
+# violation, fails if there is one.
 set -u
 cd "$1" || exit 2
 fail=0
@@ -12,6 +13,14 @@ edge src/base '#include "(net|server|doc|render|app|cli)/' "base depends on noth
 edge src/net '#include "(server|doc|render|app|cli)/' "net knows nothing of sessions, docs or pages"
 edge src/doc '#include "(net|server|render|app|cli)/' "doc knows nothing of sockets or rendering"
 edge src/render '#include "(net|server|app|cli)/' "render reads a doc and writes bytes"
+edge src/app '#include "(net|server|doc|render|cli)/' "app compiles and loads apps: base only"
+edge src/server '#include "cli/' "server is a library the command line drives, never the reverse"
+# every module under src/ has its edges here: a new one must be added above
+for d in src/*/; do
+    case $d in src/base/|src/net/|src/doc/|src/render/|src/app/|src/server/|src/cli/) ;;
+    *) echo "layering: $d has no edges in tests/check_tree.sh"; fail=1 ;;
+    esac
+done
 banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|gets|atoi|atol|atof|strtok|tmpnam|mktemp)[[:space:]]*\('
 hits=$(grep -rnE "$banned" src include tools tests/unit tests/e2e fuzz --include='*.c' --include='*.h' |
        grep -v 'check_tree.sh')
