@@ -56,6 +56,39 @@ int pn__http_parse(const char *buf, size_t len, const struct pn_http_limits *lim
 int pn__http_error_status(int err);
 const char *pn__http_reason(int status);
 
+/* The most bytes of header fields a response may carry (status line excluded). A head that does
+ * not fit is an error (PN_ETOOBIG), never cut. */
+#define PN_HTTP_MAX_HEAD (32 * 1024)
+
+/*
+ * The header fields of a response after its status line, Server, Date and Connection, ending
+ * with the blank line: the one writer of response heads (pn__http_respond, the page heads of
+ * server/, the cache's prepared heads). Fields: Content-Length (unless no_length), Content-Type,
+ * Content-Encoding: gzip, Vary: Accept-Encoding, ETag, Cache-Control, then the extra lines.
+ */
+struct pn_http_fields {
+    size_t content_length;
+    bool no_length;           /* 304, 204: no Content-Length */
+    const char *content_type; /* NULL: none */
+    bool gzip;                /* Content-Encoding: gzip */
+    bool vary;                /* Vary: Accept-Encoding */
+    const char *etag;         /* quoted */
+    const char *cache_control;
+    const char *extra[6]; /* more header lines, each ending in \r\n (NULL entries skipped) */
+};
+/* Appends f's lines and the blank line to b. PN_ETOOBIG when they are over PN_HTTP_MAX_HEAD
+ * or over b's own bound (b is then left as it was); PN_EINVAL for an extra that is not whole
+ * header lines (empty lines, bare CR or LF). */
+int pn__http_fields(struct pn_buf *b, const struct pn_http_fields *f);
+
+/* A file streamed as a response body: length bytes from offset, read in bounded chunks on the
+ * thread pool (uv_fs_read) as the client reads, so memory does not depend on the file's size.
+ * net owns fd from the call on and closes it. */
+struct pn_http_file {
+    int fd;
+    uint64_t offset, length;
+};
+
 struct pn_http_resp {
     int status;
     const char *content_type; /* NULL: no Content-Type */
@@ -68,6 +101,9 @@ struct pn_http_resp {
     const char *etag;     /* quoted; a matching If-None-Match gets 304 */
     const char *cache_control;
     bool close; /* Connection: close after this response */
+    /* the body comes from a file instead (body, body_gz, compress ignored); HEAD and 304
+     * close it unread */
+    const struct pn_http_file *file;
     /* Called once the body bytes are no longer needed (written, or the connection died). */
     void (*release)(void *ud);
     void *release_ud;
@@ -98,15 +134,24 @@ void pn__http_server_stop(struct pn_http_server *srv);
 
 void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r);
 /*
- * Writes a response prepared ahead of time (the reuse cache): the status line, Server, Date
- * and Connection as this request needs, then `prepared` as is — header lines ending with the
- * blank line at hdr_len, then the body up to len. HEAD gets prepared[0, hdr_len) only. If etag
- * matches If-None-Match, a 304 with that ETag and no body instead. No copy, no allocation but
- * the write request. release(ud) runs once the bytes are no longer needed.
+ * A response whose header fields were written ahead (pn__http_fields: the page heads, the
+ * reuse cache's prepared entries). net writes the status line, Server, Date and Connection as
+ * this request needs, then head[0, head_len) as is (its fields and the blank line), then the
+ * body. HEAD gets the head only. If etag matches If-None-Match, a 304 with that ETag and the
+ * head's Vary and Cache-Control lines instead. No copy, no allocation but the write request.
+ * release(release_ud) runs once the bytes are no longer needed (written or not).
  */
-void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *prepared,
-                               size_t hdr_len, size_t len, const char *etag,
-                               void (*release)(void *ud), void *ud);
+struct pn_http_prepared {
+    int status;
+    const char *head;
+    size_t head_len;
+    const void *body;
+    size_t body_len;
+    const char *etag;
+    void (*release)(void *ud);
+    void *release_ud;
+};
+void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prepared *p);
 /* Convenience: a short text/plain response ("Not Found\n"). */
 void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra_headers);
 /* The connection's peer address as text, for logs. */

@@ -76,9 +76,9 @@ static void put_k(struct pn_cache *c, const char *key, const char *text)
 /* The body of an entry's plain variant, NUL-terminated copy. */
 static char *body_of(const struct pn_cache_entry *e)
 {
-    size_t n = e->plain_len - e->plain_hdr;
+    size_t n = e->plain->len - e->plain->hdr;
     char *b = malloc(n + 1);
-    memcpy(b, e->plain + e->plain_hdr, n);
+    memcpy(b, e->plain->data + e->plain->hdr, n);
     b[n] = 0;
     return b;
 }
@@ -340,7 +340,7 @@ static void test_bigger_than_max_bytes_is_returned_not_stored(void **state)
     assert_int_equal(e->refs, 1); /* the caller's only */
     assert_true(e->bytes > c->max_bytes);
     assert_true(body_has(e, "<p>HUGE</p>")); /* usable for this response */
-    assert_int_equal(e->plain_len - e->plain_hdr, 20000);
+    assert_int_equal(e->plain->len - e->plain->hdr, 20000);
     assert_int_equal(c->too_big, 1);
     assert_int_equal(c->inserts, 1);   /* only "small" */
     assert_int_equal(c->evictions, 0); /* nothing was pushed out for it */
@@ -375,18 +375,18 @@ static void test_evicted_entry_with_reference_stays_readable(void **state)
     assert_int_equal(c->evictions, 1);
     assert_int_equal(first->refs, 2);
     /* still readable (ASan would report a use after free here) */
-    assert_memory_equal(first->plain + first->plain_hdr, html, 500);
+    assert_memory_equal(first->plain->data + first->plain->hdr, html, 500);
     assert_non_null(first->gz);
     assert_memory_equal(first->key, "first", 5);
     pn__cache_unref(hit);
-    assert_memory_equal(first->plain + first->plain_hdr, html, 500);
+    assert_memory_equal(first->plain->data + first->plain->hdr, html, 500);
     pn__cache_unref(first); /* the last one frees it */
     free(html);
     /* freeing the cache with an outstanding reference: the entry outlives the cache */
     struct pn_cache_entry *held = get(c, "second");
     pn__cache_ref(held);
     pn__cache_free(c);
-    assert_true(strstr(held->plain, "X-Pane-Cache: hit") != NULL);
+    assert_true(strstr(held->plain->data, "X-Pane-Cache: hit") != NULL);
     assert_int_equal(held->refs, 1);
     pn__cache_unref(held);
 }
@@ -437,10 +437,10 @@ static void test_prepared_headers_body_and_gzip(void **state)
     struct pn_cache_entry *e =
         pn__cache_put(c, S("k"), 7, &(struct pn_cache_page){html, strlen(html), "X-Extra: 1\r\n"});
     /* plain: header tail, blank line, body */
-    assert_true(e->plain_hdr < e->plain_len);
-    assert_memory_equal(e->plain + e->plain_hdr - 4, "\r\n\r\n", 4);
-    assert_memory_equal(e->plain + e->plain_hdr, html, strlen(html));
-    char *head = pn__xstrndup(e->plain, e->plain_hdr);
+    assert_true(e->plain->hdr < e->plain->len);
+    assert_memory_equal(e->plain->data + e->plain->hdr - 4, "\r\n\r\n", 4);
+    assert_memory_equal(e->plain->data + e->plain->hdr, html, strlen(html));
+    char *head = pn__xstrndup(e->plain->data, e->plain->hdr);
     char cl[64];
     snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", strlen(html));
     assert_non_null(strstr(head, cl));
@@ -463,23 +463,23 @@ static void test_prepared_headers_body_and_gzip(void **state)
     assert_string_equal(e->etag, want);
     /* gzip: its own Content-Length and Content-Encoding; inflates to the body */
     assert_non_null(e->gz);
-    char *gzhead = pn__xstrndup(e->gz, e->gz_hdr);
+    char *gzhead = pn__xstrndup(e->gz->data, e->gz->hdr);
     assert_non_null(strstr(gzhead, "Content-Encoding: gzip\r\n"));
-    snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", e->gz_len - e->gz_hdr);
+    snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", e->gz->len - e->gz->hdr);
     assert_non_null(strstr(gzhead, cl));
     free(gzhead);
     unsigned char out[1024];
     z_stream z = {0};
     assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
-    z.next_in = (unsigned char *)e->gz + e->gz_hdr;
-    z.avail_in = (unsigned)(e->gz_len - e->gz_hdr);
+    z.next_in = (unsigned char *)e->gz->data + e->gz->hdr;
+    z.avail_in = (unsigned)(e->gz->len - e->gz->hdr);
     z.next_out = out;
     z.avail_out = sizeof out;
     assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
     assert_int_equal(z.total_out, strlen(html));
     assert_memory_equal(out, html, strlen(html));
     inflateEnd(&z);
-    assert_int_equal(e->bytes, sizeof *e + e->key_len + e->plain_len + e->gz_len);
+    assert_int_equal(e->bytes, sizeof *e + e->key_len + e->plain->len + e->gz->len);
     pn__cache_unref(e);
     pn__cache_free(c);
 }
