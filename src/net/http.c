@@ -3,8 +3,11 @@
  * parses one request at a time (pipelined requests wait in the buffer), hands it to the
  * handler and stops reading until the handler has responded — backpressure for free. A
  * connection has one timer: the header timeout while a request head is arriving (slowloris),
- * the idle timeout between requests and while a response is being written, and a short
- * linger after an error response so the client reads it instead of a reset. Connections are
+ * the idle timeout between requests and while a response is being written (counted from the
+ * last write progress, as nginx's send_timeout: a slow but steady reader is never cut), and a
+ * short linger after an error response so the client reads it instead of a reset. Every head
+ * is written by pn__http_fields, bounded (PN_HTTP_MAX_HEAD); a file body is streamed in
+ * FILE_CHUNK pieces read on the thread pool, one at a time, as the client reads. Connections are
  * closed by uv_close and freed in its callback, never inside their own read callback.
  * A connection can also leave: upgraded to a WebSocket (ws.c takes over its reading, writing
  * and timer), or detached before it was answered and adopted by another loop's server (its

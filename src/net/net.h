@@ -18,7 +18,8 @@ struct pn_http_limits {
     size_t max_body;            /* over it: 413. default 1 MiB */
     unsigned max_headers;       /* over it: 431. default 100 */
     uint64_t header_timeout_ms; /* a request head must arrive within this. default 10 s */
-    uint64_t idle_timeout_ms;   /* keep-alive idle and write timeout. default 30 s */
+    uint64_t idle_timeout_ms;   /* keep-alive idle, and the longest a response being written may
+                                   make no progress (nginx's send_timeout). default 30 s */
 };
 void pn__http_limits_default(struct pn_http_limits *l);
 
