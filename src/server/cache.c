@@ -58,9 +58,11 @@ void pn__cache_ref(struct pn_cache_entry *e)
     e->refs++;
 }
 
-void pn__cache_recompress_on(struct pn_cache *c, uv_loop_t *loop)
+void pn__cache_recompress_on(struct pn_cache *c, uv_loop_t *loop, const char *security)
 {
     c->loop = loop;
+    free(c->security);
+    c->security = security ? pn__xstrdup(security) : NULL;
 }
 
 void pn__cache_blob_ref(struct pn_cache_blob *b)
@@ -110,6 +112,34 @@ static void lru_push_front(struct pn_cache *c, struct pn_cache_entry *e)
         c->lru_tail = e;
 }
 
+static void pending_unlink(struct pn_cache *c, struct pn_cache_entry *e)
+{
+    if (!e->pending)
+        return;
+    if (e->pprev)
+        e->pprev->pnext = e->pnext;
+    else
+        c->pending_head = e->pnext;
+    if (e->pnext)
+        e->pnext->pprev = e->pprev;
+    else
+        c->pending_tail = e->pprev;
+    e->pprev = e->pnext = NULL;
+    e->pending = false;
+}
+
+static void pending_push(struct pn_cache *c, struct pn_cache_entry *e)
+{
+    e->pending = true;
+    e->pnext = NULL;
+    e->pprev = c->pending_tail;
+    if (c->pending_tail)
+        c->pending_tail->pnext = e;
+    else
+        c->pending_head = e;
+    c->pending_tail = e;
+}
+
 static void remove_entry(struct pn_cache *c, struct pn_cache_entry *e)
 {
     struct pn_cache_entry **pp = &c->buckets[e->hash & (c->nbuckets - 1)];
@@ -117,6 +147,7 @@ static void remove_entry(struct pn_cache *c, struct pn_cache_entry *e)
         pp = &(*pp)->hnext;
     *pp = e->hnext;
     lru_unlink(c, e);
+    pending_unlink(c, e);
     c->entries--;
     c->bytes -= e->bytes;
     e->cache = NULL;
@@ -208,9 +239,9 @@ static struct pn_cache_blob *gzip_variant(const struct pn_cache_entry *e, const 
 
 struct recompress {
     uv_work_t w;
+    struct pn_cache *cache;
     struct pn_cache_entry *e; /* a reference: the entry outlives the work */
-    char *security;
-    char *gz; /* the result, made on the pool thread */
+    char *gz;                 /* the result, made on the pool thread */
     size_t gz_len;
     int rc;
 };
@@ -223,14 +254,16 @@ static void recompress_work(uv_work_t *w)
     pn__gzip_thread_fini(); /* pool threads outlive us: keep no compressor on them */
 }
 
+static void recompress_next(struct pn_cache *c);
+
 static void recompress_done(uv_work_t *w, int status)
 {
     struct recompress *r = w->data;
+    struct pn_cache *c = r->cache;
     struct pn_cache_entry *e = r->e;
-    struct pn_cache *c = e->cache;
     /* only an entry still in its cache is worth it (an evicted one is on its way out) */
-    if (status == 0 && r->rc == 0 && c) {
-        struct pn_cache_blob *b = prepare(r->security, e->etag, r->gz, r->gz_len, true);
+    if (status == 0 && r->rc == 0 && e->cache == c && !c->freed) {
+        struct pn_cache_blob *b = prepare(c->security, e->etag, r->gz, r->gz_len, true);
         if (b) {
             c->bytes -= e->bytes;
             pn__cache_blob_unref(e->gz); /* responses writing it hold their own reference */
@@ -242,22 +275,33 @@ static void recompress_done(uv_work_t *w, int status)
         }
     }
     free(r->gz);
-    free(r->security);
     free(r);
     pn__cache_unref(e);
+    c->busy = false;
+    if (c->freed) {
+        free(c);
+        return;
+    }
+    recompress_next(c);
 }
 
-static void recompress_later(struct pn_cache *c, struct pn_cache_entry *e, const char *security)
+/* Starts recompressing the oldest pending entry, unless one is being done. */
+static void recompress_next(struct pn_cache *c)
 {
-    struct recompress *r = pn__xcalloc(1, sizeof *r);
-    r->w.data = r;
-    r->e = e;
-    r->security = security ? pn__xstrdup(security) : NULL;
-    e->refs++;
-    if (uv_queue_work(c->loop, &r->w, recompress_work, recompress_done) != 0) {
-        e->refs--;
-        free(r->security);
-        free(r);
+    while (!c->busy && c->pending_head) {
+        struct pn_cache_entry *e = c->pending_head;
+        pending_unlink(c, e);
+        struct recompress *r = pn__xcalloc(1, sizeof *r);
+        r->w.data = r;
+        r->cache = c;
+        r->e = e;
+        e->refs++;
+        if (uv_queue_work(c->loop, &r->w, recompress_work, recompress_done) != 0) {
+            e->refs--;
+            free(r);
+            continue; /* stays at level 1 */
+        }
+        c->busy = true;
     }
 }
 
@@ -308,8 +352,10 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
     e->stored = true;
     e->cache = c;
     e->refs++; /* and the caller's */
-    if (c->loop && e->gz)
-        recompress_later(c, e, page->extra_headers);
+    if (c->loop && e->gz) {
+        pending_push(c, e);
+        recompress_next(c);
+    }
     return e;
 }
 
@@ -321,5 +367,10 @@ void pn__cache_free(struct pn_cache *c)
         remove_entry(c, c->lru_head);
     free(c->buckets);
     pn__mac_free(c->mac);
+    free(c->security);
+    if (c->busy) { /* a recompression still runs: its end frees the cache */
+        c->freed = true;
+        return;
+    }
     free(c);
 }

@@ -34,6 +34,8 @@ struct pn_cache_entry {
     int gz_level; /* libdeflate level of gz: 1 when stored, 12 once recompressed */
     size_t bytes;
     struct pn_cache_entry *hnext, *lprev, *lnext;
+    struct pn_cache_entry *pprev, *pnext; /* on the cache's list of entries to recompress */
+    bool pending;
 };
 
 /* A page to store: its HTML and the security header lines every page carries (each ending in
@@ -51,14 +53,22 @@ struct pn_cache {
     size_t entries, bytes, max_entries, max_bytes;
     struct evp_mac_ctx_st *mac;
     uv_loop_t *loop; /* recompression runs on its thread pool; NULL: at once, on the caller */
+    char *security;  /* the security lines of recompressed variants */
+    /* stored entries still at level 1, oldest first (evicted ones leave it), and whether one is
+     * being recompressed: one at a time, so a flood of new keys queues nothing but this list
+     * (bounded by the cache) and keeps no evicted entry alive */
+    struct pn_cache_entry *pending_head, *pending_tail;
+    bool busy;
+    bool freed; /* pn__cache_free was called while busy: the work's end frees the rest */
     /* counters: X-Pane-Cache outcomes, what the LRU did, the recompressions done */
     uint64_t hits, misses, bypasses, inserts, evictions, too_big, recompressed;
 };
 
 struct pn_cache *pn__cache_new(size_t max_entries, size_t max_bytes);
 /* From now on a stored page's gzip variant is made at level 1 by pn__cache_put (as cheap as a
- * fresh page's) and made again at level 12 on loop's thread pool, swapped in when done. */
-void pn__cache_recompress_on(struct pn_cache *c, uv_loop_t *loop);
+ * fresh page's) and made again at level 12 on loop's thread pool, one entry at a time, swapped
+ * in when done (with security as its head's security lines: the pages' own). */
+void pn__cache_recompress_on(struct pn_cache *c, uv_loop_t *loop, const char *security);
 void pn__cache_free(struct pn_cache *c);
 /* SipHash-2-4 of the key under the cache's secret key. */
 uint64_t pn__cache_hash(struct pn_cache *c, pn_str key);

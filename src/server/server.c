@@ -695,7 +695,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     srv->key_spec = o->session_key;
     if (o->reuse_sessions) {
         srv->cache = pn__cache_new(o->reuse_sessions_max, o->reuse_sessions_max_bytes);
-        pn__cache_recompress_on(srv->cache, loop);
+        pn__cache_recompress_on(srv->cache, loop, srv->page_headers);
     }
     uv_mutex_init(&srv->mu);
     uv_async_init(loop, &srv->wake, on_wake);

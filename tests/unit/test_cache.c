@@ -1012,7 +1012,7 @@ static void test_recompression_runs_off_the_loop_and_swaps_the_gzip(void **state
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct pn_cache *c = pn__cache_new(10, 0);
-    pn__cache_recompress_on(c, &loop);
+    pn__cache_recompress_on(c, &loop, NULL);
     /* compressible enough that level 12 beats level 1 */
     struct pn_buf page;
     pn__buf_init(&page, 1 << 22);
@@ -1034,7 +1034,7 @@ static void test_recompression_runs_off_the_loop_and_swaps_the_gzip(void **state
     assert_int_equal(c->recompressed, 0);
     /* an entry evicted before its recompression ends is not touched by it */
     struct pn_cache *c2 = pn__cache_new(1, 0);
-    pn__cache_recompress_on(c2, &loop);
+    pn__cache_recompress_on(c2, &loop, NULL);
     struct pn_cache_entry *gone =
         pn__cache_put(c2, S("a"), 1, &(struct pn_cache_page){page.data, page.len, NULL});
     pn__cache_unref(gone);
@@ -1066,6 +1066,14 @@ static void test_recompression_runs_off_the_loop_and_swaps_the_gzip(void **state
     pn__cache_unref(e);
     pn__cache_free(c);
     pn__cache_free(c2);
+    /* a cache freed while a recompression runs (a server stopping): the work's end frees it */
+    struct pn_cache *c3 = pn__cache_new(10, 0);
+    pn__cache_recompress_on(c3, &loop, "X-A: 1\r\n");
+    put_k(c3, "x", "X");
+    put_k(c3, "y", "Y"); /* pending behind x */
+    assert_true(c3->busy);
+    pn__cache_free(c3);
+    uv_run(&loop, UV_RUN_DEFAULT);
     pn__buf_fini(&page);
     assert_int_equal(uv_loop_close(&loop), 0);
 }
