@@ -20,9 +20,8 @@
  * Every read has a timeout (READ_TIMEOUT_MS), the whole run has one (GLOBAL_TIMEOUT_S), and the
  * server is always killed on the way out. Output: one line per case or check, `ok NAME` or
  * `FAIL NAME: why`, then `e2e: N passed, N failed`; the exit status is 1 if anything failed.
- * A third argument runs only the cases and checks whose name contains it.
- * XDG_CACHE_HOME is left as given (ctest sets it to the build dir); when unset, a temp dir is
- * used so that the app's compiled .so never lands in the user's cache.
+ * A third argument runs only the cases and checks whose name contains it. Spawning pane, its
+ * log, HTTP and the results are the shared e2e library's (tests/e2e/e2e.h).
  *
  * Environment: PANE_WRAPPER (e.g. "valgrind --tool=memcheck --error-exitcode=1") is split on
  * spaces and put in front of the pane command (tests/valgrind.sh uses it); PANE_TIMEOUT_SCALE
@@ -116,15 +115,15 @@
 #include <zlib.h>
 
 #include "base/base.h"
+#include "e2e.h"
 #include "wsclient.h"
 
 /* Timeouts, multiplied by tscale (PANE_TIMEOUT_SCALE) for slow runs such as valgrind. */
-static int tscale = 1;
-#define START_TIMEOUT_MS (60000 * tscale) /* first start compiles the app */
+#define tscale (e2e.tscale)
 #define READ_TIMEOUT_MS (5000 * tscale)   /* one response */
 #define CLOSE_TIMEOUT_MS (3000 * tscale)  /* waiting for the server to close */
 #define STOP_TIMEOUT_MS (10000 * tscale)  /* SIGTERM to exit */
-#define GLOBAL_TIMEOUT_S (280 * tscale)   /* below ctest's 300 */
+#define GLOBAL_TIMEOUT_S 280              /* below ctest's 300; e2e_init scales it */
 #define HEADER_TIMEOUT_MS (1000 * tscale) /* passed as --header-timeout */
 #define IDLE_TIMEOUT_MS (4000 * tscale)   /* --idle-timeout (the write timeout) of slow-reader's server */
 
@@ -137,105 +136,10 @@ enum {
     MAX_WS_MESSAGE = 65536, /* passed as --websocket-max-message-size */
 };
 
-/* ---- small utilities ----------------------------------------------------------------------- */
+/* ---- the server (tests/e2e/e2e.h) ---------------------------------------------------------- */
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-/* memmem with a NUL-terminated needle */
-static const char *find(const char *hay, size_t n, const char *needle)
-{
-    size_t m = strlen(needle);
-    if (m == 0)
-        return hay;
-    if (!hay || n < m)
-        return NULL;
-    return memmem(hay, n, needle, m);
-}
-
-static const char *find_ci(const char *hay, size_t n, const char *needle)
-{
-    size_t m = strlen(needle);
-    if (m == 0)
-        return hay;
-    if (!hay)
-        return NULL;
-    for (size_t i = 0; i + m <= n; i++)
-        if (strncasecmp(hay + i, needle, m) == 0)
-            return hay + i;
-    return NULL;
-}
-
-/* Shows up to 60 bytes of s, with non-printables as \xHH, for failure messages. */
-static const char *shown(const char *s, size_t n)
-{
-    static char out[4][256];
-    static int k;
-    char *o = out[k++ & 3];
-    size_t j = 0;
-    for (size_t i = 0; i < n && i < 60 && j + 5 < sizeof out[0]; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 32 && c < 127 && c != '\\')
-            o[j++] = (char)c;
-        else
-            j += (size_t)snprintf(o + j, sizeof out[0] - j, "\\x%02x", c);
-    }
-    if (n > 60 && j + 4 < sizeof out[0]) {
-        memcpy(o + j, "...", 3);
-        j += 3;
-    }
-    o[j] = 0;
-    return o;
-}
-
-/* ---- the server ---------------------------------------------------------------------------- */
-
-static const char *pane_bin, *source_dir;
-static char app_path[PATH_MAX];
-static volatile pid_t server_pid = -1;
-static int server_port;
-static char app_url_path[64]; /* "/weather" */
-
-static void *drain_stdout(void *arg)
-{
-    int fd = (int)(intptr_t)arg;
-    char b[4096];
-    for (;;) {
-        ssize_t n = read(fd, b, sizeof b);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        ssize_t w = write(2, b, (size_t)n); /* the server's stdout goes to our stderr */
-        (void)w;
-    }
-    close(fd);
-    return NULL;
-}
-
-static void on_global_timeout(int sig)
-{
-    (void)sig;
-    static const char msg[] = "FAIL harness: global timeout, killing the server\n";
-    ssize_t w = write(1, msg, sizeof msg - 1);
-    (void)w;
-    if (server_pid > 0)
-        kill(server_pid, SIGKILL);
-    _exit(1);
-}
-
-/* Starts the server and reads its URL line. Returns 0, or -1 with why filled. */
+static struct e2e_server S_MAIN = {.name = "pane"}, S_SLOW = {.name = "slow-reader"};
+static struct e2e_server *srv = &S_MAIN; /* the one the cases and checks talk to */
 static int idle_timeout_arg; /* > 0: server_start passes --idle-timeout (ms) */
 static bool wrapped;         /* pane runs under PANE_WRAPPER (valgrind) */
 #if defined(__SANITIZE_ADDRESS__)
@@ -244,524 +148,95 @@ static bool wrapped;         /* pane runs under PANE_WRAPPER (valgrind) */
 #define SANITIZED 0
 #endif
 
+/* Copies e2e_why into the caller's why. Returns rc. */
+static int why_from_e2e(int rc, char *why, size_t whylen)
+{
+    if (rc != 0)
+        snprintf(why, whylen, "%s", e2e_why);
+    e2e_why[0] = '\0';
+    return rc;
+}
+
+/* Starts srv: `pane serve --port 0 --address 127.0.0.1 --header-timeout … --static-dirs
+ * files=SOURCE_DIR/tests/e2e/static examples/weather.c`, under PANE_WRAPPER if set. */
 static int server_start(char *why, size_t whylen)
 {
-    int p[2];
-    if (pipe(p) != 0) {
-        snprintf(why, whylen, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    char hdr_timeout[16], idle_timeout[16];
+    char hdr_timeout[16], idle_timeout[16], maxmsg[16], statics[PATH_MAX + 32];
     snprintf(hdr_timeout, sizeof hdr_timeout, "%d", HEADER_TIMEOUT_MS);
     snprintf(idle_timeout, sizeof idle_timeout, "%d", idle_timeout_arg);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(why, whylen, "fork: %s", strerror(errno));
+    snprintf(maxmsg, sizeof maxmsg, "%d", MAX_WS_MESSAGE);
+    snprintf(statics, sizeof statics, "files=%s/tests/e2e/static", e2e.source_dir);
+    const char *args[16] = {"--header-timeout", hdr_timeout, "--websocket-max-message-size",
+                            maxmsg, "--static-dirs", statics, e2e_src("examples/weather.c")};
+    int n = 7;
+    if (idle_timeout_arg > 0) {
+        args[n++] = "--idle-timeout";
+        args[n++] = idle_timeout;
+    }
+    args[n] = NULL;
+    if (!e2e_server_start(srv, &(struct e2e_spawn){.args = args, .wrapper = getenv("PANE_WRAPPER")}))
+        return why_from_e2e(-1, why, whylen);
+    if (strcmp(srv->path, "/weather") != 0) {
+        snprintf(why, whylen, "unexpected app path '%s' (want /weather)", srv->path);
+        e2e_server_stop(srv, SIGKILL, STOP_TIMEOUT_MS);
         return -1;
     }
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the harness, even if it crashes */
-        if (getppid() == 1)
-            _exit(127);
-        dup2(p[1], 1);
-        close(p[0]);
-        close(p[1]);
-        signal(SIGPIPE, SIG_DFL);
-        char maxmsg[16], statics[PATH_MAX + 32];
-        snprintf(maxmsg, sizeof maxmsg, "%d", MAX_WS_MESSAGE);
-        snprintf(statics, sizeof statics, "files=%s/tests/e2e/static", source_dir);
-        const char *argv[64];
-        int n = 0;
-        const char *wrapper = getenv("PANE_WRAPPER");
-        char *wrap = pn__xstrdup(wrapper ? wrapper : ""), *save = NULL;
-        for (char *t = strtok_r(wrap, " \t", &save); t && n < 40; t = strtok_r(NULL, " \t", &save))
-            argv[n++] = t;
-        const char *const args[] = {pane_bin, "serve", "--port", "0", "--address", "127.0.0.1",
-                                    "--header-timeout", hdr_timeout,
-                                    "--websocket-max-message-size", maxmsg, "--static-dirs",
-                                    statics, app_path};
-        for (size_t i = 0; i < sizeof args / sizeof *args; i++)
-            argv[n++] = args[i];
-        if (idle_timeout_arg > 0) {
-            argv[n++] = "--idle-timeout";
-            argv[n++] = idle_timeout;
-        }
-        argv[n] = NULL;
-        execvp(argv[0], (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    close(p[1]);
-    server_pid = pid;
-
-    char line[1024];
-    size_t len = 0;
-    long long deadline = now_ms() + START_TIMEOUT_MS;
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            snprintf(why, whylen, "no URL line on stdout within %d ms", START_TIMEOUT_MS);
-            goto fail;
-        }
-        struct pollfd pfd = {p[0], POLLIN, 0};
-        int r = poll(&pfd, 1, (int)(left > 500 ? 500 : left));
-        if (r < 0 && errno != EINTR) {
-            snprintf(why, whylen, "poll: %s", strerror(errno));
-            goto fail;
-        }
-        if (r <= 0)
-            continue;
-        ssize_t n = read(p[0], line + len, 1); /* byte by byte: leave the rest to drain */
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int st = 0;
-            waitpid(pid, &st, 0);
-            server_pid = -1;
-            snprintf(why, whylen, "server exited before printing its URL (status %d%s)",
-                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
-                     WIFEXITED(st) ? "" : ", signal");
-            close(p[0]);
-            return -1;
-        }
-        if (line[len] != '\n' && len + 2 < sizeof line) {
-            len++;
-            continue;
-        }
-        line[len] = 0;
-        fprintf(stderr, "[pane stdout] %s\n", line);
-        const char *u = strstr(line, "serving http://");
-        len = 0;
-        if (!u)
-            continue;
-        u += strlen("serving http://");
-        const char *colon = strchr(u, ':');
-        const char *slash = colon ? strchr(colon, '/') : NULL;
-        if (!colon || !slash || strncmp(u, "127.0.0.1:", 10) != 0) {
-            snprintf(why, whylen, "cannot parse URL line '%.200s'", line);
-            goto fail;
-        }
-        server_port = (int)strtol(colon + 1, NULL, 10); /* range checked below */
-        snprintf(app_url_path, sizeof app_url_path, "%s", slash);
-        if (server_port <= 0 || server_port > 65535 || strcmp(app_url_path, "/weather") != 0) {
-            snprintf(why, whylen, "unexpected URL line '%.200s' (want http://127.0.0.1:PORT/weather)",
-                     line);
-            goto fail;
-        }
-        break;
-    }
-    pthread_t t;
-    if (pthread_create(&t, NULL, drain_stdout, (void *)(intptr_t)p[0]) != 0) {
-        snprintf(why, whylen, "pthread_create failed");
-        goto fail;
-    }
-    pthread_detach(t);
     return 0;
-fail:
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    server_pid = -1;
-    close(p[0]);
-    return -1;
 }
 
-/* Returns true while the server runs; when it has exited, fills why with how. */
 static bool server_alive(char *why, size_t whylen)
 {
-    if (server_pid <= 0) {
-        snprintf(why, whylen, "server not running");
-        return false;
-    }
-    int st;
-    pid_t r = waitpid(server_pid, &st, WNOHANG);
-    if (r == 0)
-        return true;
-    if (WIFSIGNALED(st))
-        snprintf(why, whylen, "server died with signal %d (%s)", WTERMSIG(st),
-                 strsignal(WTERMSIG(st)));
-    else
-        snprintf(why, whylen, "server exited with status %d", WEXITSTATUS(st));
-    server_pid = -1;
-    return false;
+    return why_from_e2e(e2e_server_alive(srv) ? 0 : -1, why, whylen) == 0;
 }
 
-/* SIGTERM and wait. Returns the exit status (0..255), 256+sig if signalled, -1 if it had to be
- * killed after STOP_TIMEOUT_MS. */
+/* SIGTERM and wait (see e2e_server_stop). */
 static int server_stop(int sig)
 {
-    if (server_pid <= 0)
-        return -2;
-    kill(server_pid, sig);
-    long long deadline = now_ms() + STOP_TIMEOUT_MS;
-    int st;
-    for (;;) {
-        pid_t r = waitpid(server_pid, &st, WNOHANG);
-        if (r == server_pid)
-            break;
-        if (now_ms() > deadline) {
-            kill(server_pid, SIGKILL);
-            waitpid(server_pid, &st, 0);
-            server_pid = -1;
-            return -1;
-        }
-        sleep_ms(20);
-    }
-    server_pid = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + WTERMSIG(st);
+    return e2e_server_stop(srv, sig, STOP_TIMEOUT_MS);
 }
 
-/* ---- connections --------------------------------------------------------------------------- */
-
-struct conn {
-    int fd;
-    struct pn_buf in; /* bytes received and not yet consumed start at off */
-    size_t off;
-    bool eof;     /* the peer closed (FIN or RST) */
-    bool reset;   /* ... with RST */
-    bool send_failed;
-};
-
-/* 127.0.0.1 at the server's port. */
+/* 127.0.0.1 at the server's port, for raw sockets. */
 static struct sockaddr_in server_addr(void)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv->port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     return a;
 }
 
-static int conn_open(struct conn *c)
+static int conn_open(struct e2e_conn *c)
 {
-    memset(c, 0, sizeof *c);
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0)
-        return -1;
-    struct sockaddr_in a = server_addr();
-    struct timeval tv = {READ_TIMEOUT_MS / 1000, 0};
-    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv); /* bounds blocking sends */
-    int one = 1;
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(c->fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(c->fd);
-        c->fd = -1;
-        return -1;
-    }
-    pn__buf_init(&c->in, MAX_RESPONSE);
-    return 0;
+    return e2e_conn_open(c, srv->port);
 }
 
-static void conn_close(struct conn *c)
+static int read_response(struct e2e_conn *c, bool is_head, struct e2e_resp *r, int timeout_ms,
+                         char *why, size_t whylen)
 {
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-    pn__buf_fini(&c->in);
+    return why_from_e2e(e2e_read_response(c, is_head, r, timeout_ms), why, whylen);
 }
 
-/* Sends all bytes, or as many as the server takes before it closes or stops reading. */
-static int conn_send(struct conn *c, const void *p, size_t n)
+static int wait_closed(struct e2e_conn *c, int timeout_ms, char *why, size_t whylen)
 {
-    const char *s = p;
-    while (n > 0) {
-        ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            c->send_failed = true;
-            return -1;
-        }
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int conn_send_str(struct conn *c, const char *s)
-{
-    return conn_send(c, s, strlen(s));
-}
-
-/* Waits until deadline for more bytes. 1: got some; 0: EOF; -1: timeout; -2: buffer full. */
-static int conn_fill(struct conn *c, long long deadline)
-{
-    if (c->eof)
-        return 0;
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left < 0)
-            left = 0;
-        struct pollfd pfd = {c->fd, POLLIN, 0};
-        int r = poll(&pfd, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r == 0)
-            return -1;
-        char b[65536];
-        ssize_t n = recv(c->fd, b, sizeof b, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            continue;
-        if (n <= 0) {
-            c->eof = true;
-            c->reset = n < 0;
-            return 0;
-        }
-        if (pn__buf_append(&c->in, b, (size_t)n) != 0)
-            return -2;
-        return 1;
-    }
-}
-
-/* ---- responses ----------------------------------------------------------------------------- */
-
-struct resp {
-    int status;          /* 0: none */
-    struct pn_buf head;  /* status line + headers, up to and including the blank line */
-    struct pn_buf body;  /* decoded from chunked if it was; not inflated */
-    struct pn_buf all;   /* head + body, for substring checks */
-    bool has_body_framing;
-};
-
-static void resp_init(struct resp *r)
-{
-    memset(r, 0, sizeof *r);
-    pn__buf_init(&r->head, MAX_RESPONSE);
-    pn__buf_init(&r->body, MAX_RESPONSE);
-    pn__buf_init(&r->all, 2 * (size_t)MAX_RESPONSE);
-}
-
-static void resp_fini(struct resp *r)
-{
-    pn__buf_fini(&r->head);
-    pn__buf_fini(&r->body);
-    pn__buf_fini(&r->all);
-}
-
-/* The value of the first header called name (case-insensitive), or NULL; *len is its length
- * with surrounding spaces trimmed. */
-static const char *resp_header(const struct resp *r, const char *name, size_t *len)
-{
-    const char *p = r->head.data, *end = r->head.data + r->head.len;
-    const char *eol = find(p, r->head.len, "\r\n"); /* skip the status line */
-    if (!eol)
-        return NULL;
-    p = eol + 2;
-    size_t nl = strlen(name);
-    while (p < end) {
-        eol = find(p, (size_t)(end - p), "\r\n");
-        if (!eol || eol == p)
-            break;
-        if ((size_t)(eol - p) > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
-            const char *v = p + nl + 1;
-            while (v < eol && (*v == ' ' || *v == '\t'))
-                v++;
-            const char *e = eol;
-            while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-                e--;
-            if (len)
-                *len = (size_t)(e - v);
-            return v;
-        }
-        p = eol + 2;
-    }
-    return NULL;
-}
-
-static bool header_has(const struct resp *r, const char *name, const char *value_part)
-{
-    size_t n;
-    const char *v = resp_header(r, name, &n);
-    return v && (!value_part || find_ci(v, n, value_part));
-}
-
-/* Reads one response. Returns 0 (r->status set; 0 means the connection closed before any
- * byte), or -1 with why filled. */
-static int read_response(struct conn *c, bool is_head, struct resp *r, int timeout_ms, char *why,
-                         size_t whylen)
-{
-    long long deadline = now_ms() + timeout_ms;
-    const char *hend;
-    for (;;) {
-        hend = find(c->in.data + c->off, c->in.len - c->off, "\r\n\r\n");
-        if (hend)
-            break;
-        int f = conn_fill(c, deadline);
-        if (f == 0) {
-            if (c->in.len == c->off) {
-                r->status = 0;
-                return 0;
-            }
-            snprintf(why, whylen, "connection closed in the middle of the headers: '%s'",
-                     shown(c->in.data + c->off, c->in.len - c->off));
-            return -1;
-        }
-        if (f < 0) {
-            snprintf(why, whylen, "%s waiting for response headers (have %zu bytes: '%s')",
-                     f == -1 ? "timeout" : "buffer full", c->in.len - c->off,
-                     shown(c->in.data + c->off, c->in.len - c->off));
-            return -1;
-        }
-    }
-    const char *start = c->in.data + c->off;
-    size_t hlen = (size_t)(hend + 4 - start);
-    pn__buf_append(&r->head, start, hlen);
-    c->off += hlen;
-    if (hlen < 12 || strncmp(start, "HTTP/1.", 7) != 0 || start[8] != ' ' ||
-        !isdigit((unsigned char)start[9]) || !isdigit((unsigned char)start[10]) ||
-        !isdigit((unsigned char)start[11])) {
-        snprintf(why, whylen, "bad status line '%s'", shown(start, hlen));
-        return -1;
-    }
-    r->status = (start[9] - '0') * 100 + (start[10] - '0') * 10 + (start[11] - '0');
-
-    size_t n;
-    const char *te = resp_header(r, "transfer-encoding", &n);
-    const char *cl = resp_header(r, "content-length", NULL);
-    bool no_body = is_head || r->status / 100 == 1 || r->status == 204 || r->status == 304;
-    if (no_body) {
-        /* nothing */
-    } else if (te && find_ci(te, n, "chunked")) {
-        r->has_body_framing = true;
-        for (;;) { /* chunk-size [ext] CRLF data CRLF ... 0 CRLF [trailers] CRLF */
-            const char *eol;
-            while (!(eol = find(c->in.data + c->off, c->in.len - c->off, "\r\n"))) {
-                if (conn_fill(c, deadline) <= 0) {
-                    snprintf(why, whylen, "truncated chunked body");
-                    return -1;
-                }
-            }
-            char *e;
-            unsigned long long sz = strtoull(c->in.data + c->off, &e, 16);
-            if (e == c->in.data + c->off || sz > MAX_RESPONSE) {
-                snprintf(why, whylen, "bad chunk size line");
-                return -1;
-            }
-            c->off = (size_t)(eol + 2 - c->in.data);
-            if (sz == 0) { /* trailers until an empty line */
-                for (;;) {
-                    while (!(eol = find(c->in.data + c->off, c->in.len - c->off, "\r\n")))
-                        if (conn_fill(c, deadline) <= 0) {
-                            snprintf(why, whylen, "truncated chunked trailer");
-                            return -1;
-                        }
-                    bool empty = eol == c->in.data + c->off;
-                    c->off = (size_t)(eol + 2 - c->in.data);
-                    if (empty)
-                        break;
-                }
-                break;
-            }
-            while (c->in.len - c->off < sz + 2)
-                if (conn_fill(c, deadline) <= 0) {
-                    snprintf(why, whylen, "truncated chunk");
-                    return -1;
-                }
-            pn__buf_append(&r->body, c->in.data + c->off, (size_t)sz);
-            c->off += (size_t)sz + 2;
-        }
-    } else if (cl) {
-        r->has_body_framing = true;
-        char *e;
-        unsigned long long want = strtoull(cl, &e, 10);
-        if (e == cl || want > MAX_RESPONSE) {
-            snprintf(why, whylen, "bad Content-Length '%s'", shown(cl, strcspn(cl, "\r")));
-            return -1;
-        }
-        while (c->in.len - c->off < want) {
-            int f = conn_fill(c, deadline);
-            if (f <= 0) {
-                snprintf(why, whylen, "%s after %zu of %llu body bytes",
-                         f == 0 ? "connection closed" : "timeout", c->in.len - c->off, want);
-                return -1;
-            }
-        }
-        pn__buf_append(&r->body, c->in.data + c->off, (size_t)want);
-        c->off += (size_t)want;
-    } else { /* until close */
-        for (;;) {
-            int f = conn_fill(c, deadline);
-            if (f == 0)
-                break;
-            if (f < 0) {
-                snprintf(why, whylen, "response without length and the connection was not "
-                                      "closed within the timeout");
-                return -1;
-            }
-        }
-        pn__buf_append(&r->body, c->in.data + c->off, c->in.len - c->off);
-        c->off = c->in.len;
-    }
-    pn__buf_append(&r->all, r->head.data, r->head.len);
-    pn__buf_append(&r->all, r->body.data, r->body.len);
-    return 0;
-}
-
-/* After a response: does the server close the connection within timeout_ms? 1 yes, 0 no
- * (still open), -1 it sent more bytes instead (why filled). */
-static int wait_closed(struct conn *c, int timeout_ms, char *why, size_t whylen)
-{
-    long long deadline = now_ms() + timeout_ms;
-    for (;;) {
-        if (c->in.len > c->off) {
-            snprintf(why, whylen, "unexpected bytes after the response: '%s'",
-                     shown(c->in.data + c->off, c->in.len - c->off));
-            return -1;
-        }
-        int f = conn_fill(c, deadline);
-        if (f == 0)
-            return 1;
-        if (f == -1)
-            return 0;
-        if (f == -2)
-            return -1;
-    }
-}
-
-/* One request on a new connection, one response. Returns 0 or -1 (why). */
-static int fetch(const char *req, struct resp *r, char *why, size_t whylen)
-{
-    struct conn c;
-    if (conn_open(&c) != 0) {
-        snprintf(why, whylen, "connect: %s", strerror(errno));
-        return -1;
-    }
-    int rc = conn_send_str(&c, req);
-    if (rc != 0)
-        snprintf(why, whylen, "send: %s", strerror(errno));
-    else
-        rc = read_response(&c, strncmp(req, "HEAD ", 5) == 0, r, READ_TIMEOUT_MS, why, whylen);
-    if (rc == 0 && r->status == 0) {
-        snprintf(why, whylen, "connection closed without a response");
-        rc = -1;
-    }
-    conn_close(&c);
+    int rc = e2e_wait_closed(c, timeout_ms);
+    why_from_e2e(rc < 0 ? -1 : 0, why, whylen);
     return rc;
 }
 
-static int fetch_get(const char *target, const char *extra_headers, struct resp *r, char *why,
-                     size_t whylen)
+/* One request on a new connection, one response. Returns 0 or -1 (why). */
+static int fetch(const char *req, struct e2e_resp *r, char *why, size_t whylen)
 {
-    char req[4096];
-    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n", target,
-             server_port, extra_headers ? extra_headers : "");
-    return fetch(req, r, why, whylen);
+    return why_from_e2e(e2e_fetch(srv->port, req, r), why, whylen);
 }
 
-/* ---- results ------------------------------------------------------------------------------- */
-
-static int n_pass, n_fail;
-static const char *filter;
+static int fetch_get(const char *target, const char *extra_headers, struct e2e_resp *r, char *why,
+                     size_t whylen)
+{
+    return why_from_e2e(e2e_get(srv->port, target, extra_headers, r) ? 0 : -1, why, whylen);
+}
 
 static void report(const char *name, bool ok, const char *why)
 {
-    if (ok) {
-        printf("ok %s\n", name);
-        n_pass++;
-    } else {
-        printf("FAIL %s: %s\n", name, why);
-        n_fail++;
-    }
-    fflush(stdout);
+    snprintf(e2e_why, sizeof e2e_why, "%s", why);
+    e2e_report(name, ok);
 }
 
 /* After a case or check: the server still serves the app. Restarts it if it died. */
@@ -769,28 +244,26 @@ static void health_check(const char *after)
 {
     char why[512], name[300];
     snprintf(name, sizeof name, "%s/server-still-serves", after);
-    struct resp r;
-    resp_init(&r);
-    int rc = fetch_get(app_url_path, NULL, &r, why, sizeof why);
+    struct e2e_resp r;
+    int rc = fetch_get(srv->path, NULL, &r, why, sizeof why);
     if (rc == 0 && r.status != 200) {
-        snprintf(why, sizeof why, "GET %s gave %d", app_url_path, r.status);
+        snprintf(why, sizeof why, "GET %s gave %d", srv->path, r.status);
         rc = -1;
     }
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     if (rc == 0)
         return; /* a passing health check is not printed: it would double the output */
     char dead[256];
     bool alive = true;
     for (int i = 0; i < 20 && (alive = server_alive(dead, sizeof dead)); i++)
-        sleep_ms(50); /* a dying process may not be reapable yet */
+        e2e_sleep_ms(50); /* a dying process may not be reapable yet */
     if (!alive) {
         char msg[900];
         snprintf(msg, sizeof msg, "%s; %s; restarting it", why, dead);
         report(name, false, msg);
         if (server_start(why, sizeof why) != 0) {
-            printf("FAIL restart: %s\n", why);
-            printf("e2e: %d passed, %d failed\n", n_pass, n_fail + 1);
-            exit(1);
+            report("restart", false, why);
+            exit(e2e_finish());
         }
         return;
     }
@@ -1162,15 +635,15 @@ static int kase_parse(const char *text, size_t len, struct kase *k, char *why, s
 
 static bool run_kase(const struct kase *k, char *why, size_t whylen)
 {
-    struct conn c;
-    struct resp r;
+    struct e2e_conn c;
+    struct e2e_resp r;
     if (conn_open(&c) != 0) {
         snprintf(why, whylen, "connect: %s", strerror(errno));
         return false;
     }
-    resp_init(&r);
+    r = (struct e2e_resp){0};
     bool ok = false;
-    conn_send(&c, k->req.data, k->req.len); /* a server may answer before taking it all */
+    e2e_conn_send(&c, k->req.data, k->req.len); /* a server may answer before taking it all */
     bool is_head = k->req.len >= 5 && memcmp(k->req.data, "HEAD ", 5) == 0;
     if (read_response(&c, is_head, &r, READ_TIMEOUT_MS, why, whylen) != 0)
         goto out;
@@ -1198,20 +671,20 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
             o += snprintf(list + o, sizeof list - (size_t)o, "%s%d", i ? " or " : "", k->expect[i]);
         if (k->expect_none && o < 50)
             snprintf(list + o, sizeof list - (size_t)o, " or no response");
-        snprintf(why, whylen, "status %d ('%s'), expected %s", r.status, shown(r.head.data, l),
+        snprintf(why, whylen, "status %d ('%s'), expected %s", r.status, e2e_shown(r.head.data, l),
                  list);
         goto out;
     }
     for (int i = 0; i < k->n_contains; i++)
-        if (!find(r.all.data, r.all.len, k->contains[i].data)) {
+        if (!e2e_find(r.all.data, r.all.len, k->contains[i].data)) {
             snprintf(why, whylen, "response lacks '%s'",
-                     shown(k->contains[i].data, k->contains[i].len));
+                     e2e_shown(k->contains[i].data, k->contains[i].len));
             goto out;
         }
     for (int i = 0; i < k->n_absent; i++)
-        if (find(r.all.data, r.all.len, k->absent[i].data)) {
+        if (e2e_find(r.all.data, r.all.len, k->absent[i].data)) {
             snprintf(why, whylen, "response contains '%s'",
-                     shown(k->absent[i].data, k->absent[i].len));
+                     e2e_shown(k->absent[i].data, k->absent[i].len));
             goto out;
         }
     for (int i = 0; i < k->n_header; i++) {
@@ -1226,14 +699,14 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
             while (*want == ' ')
                 want++;
         }
-        if (!header_has(&r, name, want)) {
-            snprintf(why, whylen, "no header '%s' in '%s'", shown(spec, strlen(spec)),
-                     shown(r.head.data, r.head.len));
+        if (!e2e_header_has(&r, name, want)) {
+            snprintf(why, whylen, "no header '%s' in '%s'", e2e_shown(spec, strlen(spec)),
+                     e2e_shown(r.head.data, r.head.len));
             goto out;
         }
     }
     for (int i = 0; i < k->n_noheader; i++)
-        if (header_has(&r, k->noheader[i].data, NULL)) {
+        if (e2e_header_has(&r, k->noheader[i].data, NULL)) {
             snprintf(why, whylen, "the response has a header '%s'", k->noheader[i].data);
             goto out;
         }
@@ -1253,14 +726,14 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
             goto out;
         }
         char req[512];
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
-        struct resp r2;
-        resp_init(&r2);
-        int rc = conn_send_str(&c, req);
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", srv->path);
+        struct e2e_resp r2;
+        r2 = (struct e2e_resp){0};
+        int rc = e2e_conn_send_str(&c, req);
         if (rc == 0)
             rc = read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen);
         int st = r2.status;
-        resp_fini(&r2);
+        e2e_resp_fini(&r2);
         if (rc != 0 || st != 200) {
             if (rc == 0)
                 snprintf(why, whylen, "connection not reusable: second request got %s%d",
@@ -1270,8 +743,8 @@ static bool run_kase(const struct kase *k, char *why, size_t whylen)
     }
     ok = true;
 out:
-    resp_fini(&r);
-    conn_close(&c);
+    e2e_resp_fini(&r);
+    e2e_conn_close(&c);
     return ok;
 }
 
@@ -1292,7 +765,7 @@ struct tokens {
 
 static bool buf_has(const struct pn_buf *b, const char *needle)
 {
-    return b->data && find(b->data, b->len, needle);
+    return b->data && e2e_find(b->data, b->len, needle);
 }
 
 /* Copies b into out with $PORT and the $TOKEN* names replaced. */
@@ -1300,7 +773,7 @@ static void subst(const struct pn_buf *in, const struct tokens *t, struct pn_buf
 {
     pn__buf_init(out, MAX_REQUEST + 4096);
     char port[16];
-    snprintf(port, sizeof port, "%d", server_port);
+    snprintf(port, sizeof port, "%d", srv->port);
     static const char *const names[] = {"$TOKEN_FORGED", "$TOKEN_HELD", "$TOKEN", "$PORT"};
     const char *vals[] = {t->forged, t->held, t->page, port};
     for (size_t i = 0; i < in->len;) {
@@ -1323,21 +796,21 @@ static void subst(const struct pn_buf *in, const struct tokens *t, struct pn_buf
 /* The session token in a freshly fetched page's #pn-data block. */
 static bool page_token(char *out, size_t outlen, char *why, size_t whylen)
 {
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
-    if (fetch_get(app_url_path, NULL, &r, why, whylen) != 0)
+    if (fetch_get(srv->path, NULL, &r, why, whylen) != 0)
         goto out;
-    const char *data = find(r.body.data, r.body.len, "id=\"pn-data\">");
+    const char *data = e2e_find(r.body.data, r.body.len, "id=\"pn-data\">");
     const char *tok =
-        data ? find(data, (size_t)(r.body.data + r.body.len - data), "\"token\":\"") : NULL;
+        data ? e2e_find(data, (size_t)(r.body.data + r.body.len - data), "\"token\":\"") : NULL;
     const char *q = tok ? memchr(tok + 9, '"', (size_t)(r.body.data + r.body.len - tok - 9)) : NULL;
     if (r.status != 200 || !q || (size_t)(q - tok - 9) >= outlen || q == tok + 9)
         FAILF("no \"token\":\"...\" in the page's #pn-data block (status %d)", r.status);
     snprintf(out, outlen, "%.*s", (int)(q - tok - 9), tok + 9);
     ok = true;
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
@@ -1346,8 +819,8 @@ static struct wsc *ws_open(const char *path, const char *headers, int *status, c
                            size_t whylen)
 {
     char origin[128], err[256];
-    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d\r\n", server_port);
-    struct wsc *w = wsc_connect(&(struct wsc_opts){.port = server_port,
+    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d\r\n", srv->port);
+    struct wsc *w = wsc_connect(&(struct wsc_opts){.port = srv->port,
                                                    .path = path,
                                                    .headers = headers ? headers : origin,
                                                    .timeout_ms = READ_TIMEOUT_MS},
@@ -1361,17 +834,17 @@ static struct wsc *ws_open(const char *path, const char *headers, int *status, c
  * 0: the socket closed first (*code: the close code, -1 without a close frame); -1: timeout. */
 static int ws_wait_for(struct wsc *w, const char *needle, int timeout_ms, int *code)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = e2e_now_ms() + timeout_ms;
     *code = -1;
     for (int i = 0; i < 100000; i++) {
-        long long left = deadline - now_ms();
+        long long left = deadline - e2e_now_ms();
         struct wsc_msg m;
         int rc = left > 0 ? wsc_recv(w, (int)left, &m) : 0;
         if (rc == 0)
             return -1;
         if (rc < 0)
             return 0;
-        bool hit = m.opcode == WSC_TEXT && find(m.data, m.len, needle);
+        bool hit = m.opcode == WSC_TEXT && e2e_find(m.data, m.len, needle);
         bool closed = m.opcode == WSC_CLOSE;
         if (closed)
             *code = m.code;
@@ -1387,8 +860,8 @@ static int ws_wait_for(struct wsc *w, const char *needle, int timeout_ms, int *c
 /* A socket whose hello (with token, or none) got its doc. */
 static struct wsc *ws_hello(const char *token, char *why, size_t whylen)
 {
-    char path[128], hello[300];
-    snprintf(path, sizeof path, "%s/ws", app_url_path);
+    char path[160], hello[300];
+    snprintf(path, sizeof path, "%s/ws", srv->path);
     struct wsc *w = ws_open(path, NULL, NULL, why, whylen);
     if (!w)
         return NULL;
@@ -1452,9 +925,9 @@ static bool run_ws_refused(const struct kase *k, const struct tokens *t, char *w
                    "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
                    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                    "Sec-WebSocket-Version: 13\r\n",
-                   path.data, server_port);
+                   path.data, srv->port);
     if (!k->ws_origin_set)
-        pn__buf_printf(&k2.req, "Origin: http://127.0.0.1:%d\r\n", server_port);
+        pn__buf_printf(&k2.req, "Origin: http://127.0.0.1:%d\r\n", srv->port);
     else if (strcmp(origin.data, "none") != 0)
         pn__buf_printf(&k2.req, "Origin: %s\r\n", origin.data);
     pn__buf_append(&k2.req, headers.data, headers.len);
@@ -1523,7 +996,7 @@ static bool run_ws_kase(const struct kase *k, char *why, size_t whylen)
     struct pn_buf hl;
     pn__buf_init(&hl, 128 * 1024);
     if (!k->ws_origin_set)
-        pn__buf_printf(&hl, "Origin: http://127.0.0.1:%d\r\n", server_port);
+        pn__buf_printf(&hl, "Origin: http://127.0.0.1:%d\r\n", srv->port);
     else if (strcmp(origin.data, "none") != 0)
         pn__buf_printf(&hl, "Origin: %s\r\n", origin.data);
     pn__buf_append(&hl, headers.data, headers.len);
@@ -1560,9 +1033,9 @@ static bool run_ws_kase(const struct kase *k, char *why, size_t whylen)
     size_t slen = 0;
     int nmsg = 0, close_code = -2; /* -2: open; -1: ended without a close frame */
     bool synced = false;
-    long long deadline = now_ms() + READ_TIMEOUT_MS;
+    long long deadline = e2e_now_ms() + READ_TIMEOUT_MS;
     while (close_code == -2 && !synced) {
-        long long left = deadline - now_ms();
+        long long left = deadline - e2e_now_ms();
         struct wsc_msg m;
         int rc = left > 0 ? wsc_recv(w, (int)left, &m) : 0;
         if (rc == 0)
@@ -1575,24 +1048,24 @@ static bool run_ws_kase(const struct kase *k, char *why, size_t whylen)
             close_code = m.code;
         } else if (m.opcode == WSC_TEXT) {
             nmsg++;
-            if (!wait_close && find(m.data, m.len, marker)) {
+            if (!wait_close && e2e_find(m.data, m.len, marker)) {
                 synced = true;
             } else {
                 if (slen + 80 < sizeof summary)
                     slen += (size_t)snprintf(summary + slen, sizeof summary - slen, "%s'%s'",
-                                             slen ? ", " : "", shown(m.data, m.len));
+                                             slen ? ", " : "", e2e_shown(m.data, m.len));
                 for (int i = 0; i < k->n_msg_contains; i++) {
                     struct pn_buf s;
                     subst(&k->msg_contains[i], &t, &s);
-                    sat[i] |= find(m.data, m.len, s.data) != NULL;
+                    sat[i] |= e2e_find(m.data, m.len, s.data) != NULL;
                     pn__buf_fini(&s);
                 }
                 for (int i = 0; i < k->n_msg_absent && !absent_hit[0]; i++) {
                     struct pn_buf s;
                     subst(&k->msg_absent[i], &t, &s);
-                    if (find(m.data, m.len, s.data))
+                    if (e2e_find(m.data, m.len, s.data))
                         snprintf(absent_hit, sizeof absent_hit, "a message contains '%s': '%s'",
-                                 shown(s.data, s.len), shown(m.data, m.len));
+                                 e2e_shown(s.data, s.len), e2e_shown(m.data, m.len));
                     pn__buf_fini(&s);
                 }
             }
@@ -1633,7 +1106,7 @@ static bool run_ws_kase(const struct kase *k, char *why, size_t whylen)
     for (int i = 0; i < k->n_msg_contains; i++)
         if (!sat[i])
             FAILF("no message contains '%s' (%d messages: %s%s)",
-                  shown(k->msg_contains[i].data, k->msg_contains[i].len), nmsg, summary,
+                  e2e_shown(k->msg_contains[i].data, k->msg_contains[i].len), nmsg, summary,
                   close_code >= 0 ? "; then closed" : "");
     if (absent_hit[0])
         FAILF("%s", absent_hit);
@@ -1662,7 +1135,7 @@ static int name_cmp(const void *a, const void *b)
 static void run_case_files(void)
 {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/tests/e2e/cases", source_dir);
+    snprintf(dir, sizeof dir, "%s/tests/e2e/cases", e2e.source_dir);
     DIR *d = opendir(dir);
     if (!d) {
         char why[PATH_MAX + 64];
@@ -1686,7 +1159,7 @@ static void run_case_files(void)
         char name[256], path[PATH_MAX + 300], why[1024] = "";
         snprintf(name, sizeof name, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
         free(names[i]);
-        if (filter && !strstr(name, filter))
+        if (!e2e_selected(name))
             continue;
         snprintf(path, sizeof path, "%s/%s.txt", dir, name);
         FILE *f = fopen(path, "rb");
@@ -1743,7 +1216,7 @@ static const char *nth_class(const char *s, size_t n, const char *cls, int nth)
 {
     const char *p = s, *end = s + n;
     for (;;) {
-        const char *c = find(p, (size_t)(end - p), "class=\"");
+        const char *c = e2e_find(p, (size_t)(end - p), "class=\"");
         if (!c)
             return NULL;
         c += 7;
@@ -1785,7 +1258,7 @@ static bool number_with_unit(const char *text, const char *suffix, long lo, long
 }
 
 /* Checks the weather page for the given city (already HTML-escaped as it should appear). */
-static bool check_page(const struct resp *r, const char *city_html, char *why, size_t whylen)
+static bool check_page(const struct e2e_resp *r, const char *city_html, char *why, size_t whylen)
 {
     const char *b = r->body.data;
     size_t n = r->body.len;
@@ -1793,19 +1266,19 @@ static bool check_page(const struct resp *r, const char *city_html, char *why, s
     char want[1024], text[256];
     if (r->status != 200)
         FAILF("status %d", r->status);
-    if (!header_has(r, "content-type", "text/html"))
+    if (!e2e_header_has(r, "content-type", "text/html"))
         FAILF("Content-Type is not text/html");
-    if (!header_has(r, "date", NULL))
+    if (!e2e_header_has(r, "date", NULL))
         FAILF("no Date header");
-    if (!header_has(r, "server", "pane"))
+    if (!e2e_header_has(r, "server", "pane"))
         FAILF("no 'Server: pane' header");
     snprintf(want, sizeof want, "<title>%s Weather</title>", city_html);
-    if (!find(b, n, want))
+    if (!e2e_find(b, n, want))
         FAILF("no %s", want);
     /* <header class="pn-header" ...> (other attributes allowed) holding exactly the h1 */
-    const char *hdr = find(b, n, "<header");
+    const char *hdr = e2e_find(b, n, "<header");
     const char *hdr_gt = hdr ? memchr(hdr, '>', (size_t)(end - hdr)) : NULL;
-    const char *hdr_cls = hdr_gt ? find(hdr, (size_t)(hdr_gt - hdr), "class=\"") : NULL;
+    const char *hdr_cls = hdr_gt ? e2e_find(hdr, (size_t)(hdr_gt - hdr), "class=\"") : NULL;
     if (!hdr_gt || !hdr_cls || !class_has(hdr_cls + 7, hdr_gt, "pn-header"))
         FAILF("no <header class=\"pn-header\">");
     snprintf(want, sizeof want, "<h1 class=\"pn-header-title\">%s Weather</h1></header>",
@@ -1813,9 +1286,9 @@ static bool check_page(const struct resp *r, const char *city_html, char *why, s
     if ((size_t)(end - hdr_gt - 1) < strlen(want) ||
         memcmp(hdr_gt + 1, want, strlen(want)) != 0)
         FAILF("<header class=\"pn-header\"> does not hold exactly %s: '%s'", want,
-              shown(hdr_gt + 1, (size_t)(end - hdr_gt - 1)));
-    const char *main_at = find(b, n, "<main class=\"pn-main\" id=\"pn-main\">");
-    const char *main_end = find(b, n, "</main>");
+              e2e_shown(hdr_gt + 1, (size_t)(end - hdr_gt - 1)));
+    const char *main_at = e2e_find(b, n, "<main class=\"pn-main\" id=\"pn-main\">");
+    const char *main_end = e2e_find(b, n, "</main>");
     if (!main_at || !main_end || main_end < main_at)
         FAILF("no <main class=\"pn-main\" id=\"pn-main\">...</main>");
     size_t mlen = (size_t)(main_end - main_at);
@@ -1840,7 +1313,7 @@ static bool check_page(const struct resp *r, const char *city_html, char *why, s
         bool ok = i == 0 ? number_with_unit(text, " \xc2\xb0" "C", -20, 45)
                          : number_with_unit(text, "%", 0, 100);
         if (!ok)
-            FAILF("%s value '%s' is not %s", names[i], shown(text, strlen(text)),
+            FAILF("%s value '%s' is not %s", names[i], e2e_shown(text, strlen(text)),
                   i == 0 ? "an integer in -20..45 then ' \xc2\xb0" "C'"
                          : "an integer in 0..100 then '%'");
         at[i] = nm;
@@ -1855,10 +1328,10 @@ out:
 }
 
 /* Finds /static/<16 hex>/pane.css in the page. */
-static bool css_path(const struct resp *r, char *out, size_t outlen)
+static bool css_path(const struct e2e_resp *r, char *out, size_t outlen)
 {
     const char *p = r->body.data, *end = p + r->body.len;
-    while ((p = find(p, (size_t)(end - p), "/static/"))) {
+    while ((p = e2e_find(p, (size_t)(end - p), "/static/"))) {
         const char *h = p + 8;
         int k = 0;
         while (h + k < end && k < 17 && isxdigit((unsigned char)h[k]))
@@ -1923,39 +1396,39 @@ static void mask_numbers(const char *s, size_t n, struct pn_buf *out)
 
 static bool chk_page(char *why, size_t whylen)
 {
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
-    if (fetch_get(app_url_path, NULL, &r, why, whylen) != 0)
+    if (fetch_get(srv->path, NULL, &r, why, whylen) != 0)
         goto out;
     ok = check_page(&r, "Berlin", why, whylen);
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
 static bool chk_city_paris(char *why, size_t whylen)
 {
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
     char t[300];
-    snprintf(t, sizeof t, "%s?city=Paris", app_url_path);
+    snprintf(t, sizeof t, "%s?city=Paris", srv->path);
     if (fetch_get(t, NULL, &r, why, whylen) != 0)
         goto out;
     ok = check_page(&r, "Paris", why, whylen);
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
 static bool xss_one(const char *payload_enc, const char *escaped_part, char *why, size_t whylen)
 {
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
     char t[600];
-    snprintf(t, sizeof t, "%s?city=%s", app_url_path, payload_enc);
+    snprintf(t, sizeof t, "%s?city=%s", srv->path, payload_enc);
     if (fetch_get(t, NULL, &r, why, whylen) != 0)
         goto out;
     if (r.status != 200)
@@ -1965,20 +1438,20 @@ static bool xss_one(const char *payload_enc, const char *escaped_part, char *why
     static const char *const bad[] = {"<script>alert", "<img", "<svg", "onerror=alert(1)>",
                                       "</title><script"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        if (find(b, n, bad[i]))
+        if (e2e_find(b, n, bad[i]))
             FAILF("%s: body contains '%s'", payload_enc, bad[i]);
-    const char *title = find(b, n, "<title>");
-    const char *title_end = title ? find(title, (size_t)(b + n - title), "</title>") : NULL;
-    if (!title || !title_end || !find(title, (size_t)(title_end - title), escaped_part))
+    const char *title = e2e_find(b, n, "<title>");
+    const char *title_end = title ? e2e_find(title, (size_t)(b + n - title), "</title>") : NULL;
+    if (!title || !title_end || !e2e_find(title, (size_t)(title_end - title), escaped_part))
         FAILF("%s: title does not show the payload as text (want '%s' in it)", payload_enc,
               escaped_part);
-    const char *h1 = find(b, n, "class=\"pn-header-title\">");
-    const char *h1_end = h1 ? find(h1, (size_t)(b + n - h1), "</h1>") : NULL;
-    if (!h1 || !h1_end || !find(h1, (size_t)(h1_end - h1), escaped_part))
+    const char *h1 = e2e_find(b, n, "class=\"pn-header-title\">");
+    const char *h1_end = h1 ? e2e_find(h1, (size_t)(b + n - h1), "</h1>") : NULL;
+    if (!h1 || !h1_end || !e2e_find(h1, (size_t)(h1_end - h1), escaped_part))
         FAILF("%s: header does not show the payload as text", payload_enc);
     ok = true;
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
@@ -1995,26 +1468,26 @@ static bool chk_xss(char *why, size_t whylen)
 
 static bool chk_keepalive(char *why, size_t whylen)
 {
-    struct conn c;
-    struct resp r1, r2;
-    resp_init(&r1);
-    resp_init(&r2);
+    struct e2e_conn c;
+    struct e2e_resp r1, r2;
+    r1 = (struct e2e_resp){0};
+    r2 = (struct e2e_resp){0};
     bool ok = false;
     char req[512];
-    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", srv->path);
     if (conn_open(&c) != 0) {
         snprintf(why, whylen, "connect failed");
         goto out0;
     }
-    if (conn_send_str(&c, req) || read_response(&c, false, &r1, READ_TIMEOUT_MS, why, whylen))
+    if (e2e_conn_send_str(&c, req) || read_response(&c, false, &r1, READ_TIMEOUT_MS, why, whylen))
         goto out;
     if (r1.status != 200)
         FAILF("first: %d", r1.status);
-    if (header_has(&r1, "connection", "close"))
+    if (e2e_header_has(&r1, "connection", "close"))
         FAILF("first response says Connection: close");
     if (!r1.has_body_framing)
         FAILF("first response has neither Content-Length nor chunked");
-    if (conn_send_str(&c, req))
+    if (e2e_conn_send_str(&c, req))
         FAILF("second send failed: %s", strerror(errno));
     if (read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
         goto out;
@@ -2022,63 +1495,63 @@ static bool chk_keepalive(char *why, size_t whylen)
         FAILF("second: %s", r2.status ? "not 200" : "connection was closed");
     ok = check_page(&r2, "Berlin", why, whylen);
 out:
-    conn_close(&c);
+    e2e_conn_close(&c);
 out0:
-    resp_fini(&r1);
-    resp_fini(&r2);
+    e2e_resp_fini(&r1);
+    e2e_resp_fini(&r2);
     return ok;
 }
 
 static bool chk_http10_keepalive(char *why, size_t whylen)
 {
-    struct conn c;
-    struct resp r1, r2;
-    resp_init(&r1);
-    resp_init(&r2);
+    struct e2e_conn c;
+    struct e2e_resp r1, r2;
+    r1 = (struct e2e_resp){0};
+    r2 = (struct e2e_resp){0};
     bool ok = false;
     char req[512];
-    snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", app_url_path);
+    snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", srv->path);
     if (conn_open(&c) != 0) {
         snprintf(why, whylen, "connect failed");
         goto out0;
     }
-    if (conn_send_str(&c, req) || read_response(&c, false, &r1, READ_TIMEOUT_MS, why, whylen))
+    if (e2e_conn_send_str(&c, req) || read_response(&c, false, &r1, READ_TIMEOUT_MS, why, whylen))
         goto out;
     if (r1.status != 200)
         FAILF("first: %d", r1.status);
-    if (!header_has(&r1, "content-length", NULL))
+    if (!e2e_header_has(&r1, "content-length", NULL))
         FAILF("no Content-Length in a kept-alive HTTP/1.0 response");
-    if (conn_send_str(&c, req) || read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
+    if (e2e_conn_send_str(&c, req) || read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
         goto out;
     if (r2.status != 200)
         FAILF("second request: %s", r2.status ? "not 200" : "connection was closed");
     ok = true;
 out:
-    conn_close(&c);
+    e2e_conn_close(&c);
 out0:
-    resp_fini(&r1);
-    resp_fini(&r2);
+    e2e_resp_fini(&r1);
+    e2e_resp_fini(&r2);
     return ok;
 }
 
 static bool chk_pipelining(char *why, size_t whylen)
 {
-    struct conn c;
-    struct resp r[3];
+    struct e2e_conn c;
+    struct e2e_resp r[3];
     for (int i = 0; i < 3; i++)
-        resp_init(&r[i]);
+        r[i] = (struct e2e_resp){0};
     bool ok = false;
     char req[1024];
     snprintf(req, sizeof req,
              "GET %s?city=Oslo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
              "GET /no-such-page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
              "GET %s?city=Paris HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-             app_url_path, app_url_path);
+             srv->path, srv->path);
     if (conn_open(&c) != 0) {
         snprintf(why, whylen, "connect failed");
         goto out0;
     }
-    if (conn_send_str(&c, req)) /* one write: three requests */
+    if (e2e_conn_send_str(&c, req)) /* one write: three requests */
         FAILF("send failed");
     for (int i = 0; i < 3; i++) {
         char w2[512] = "";
@@ -2095,73 +1568,73 @@ static bool chk_pipelining(char *why, size_t whylen)
         goto out;
     ok = true;
 out:
-    conn_close(&c);
+    e2e_conn_close(&c);
 out0:
     for (int i = 0; i < 3; i++)
-        resp_fini(&r[i]);
+        e2e_resp_fini(&r[i]);
     return ok;
 }
 
 static bool chk_head(char *why, size_t whylen)
 {
-    struct conn c;
-    struct resp r1, r2;
-    resp_init(&r1);
-    resp_init(&r2);
+    struct e2e_conn c;
+    struct e2e_resp r1, r2;
+    r1 = (struct e2e_resp){0};
+    r2 = (struct e2e_resp){0};
     bool ok = false;
     char req[512];
     if (conn_open(&c) != 0) {
         snprintf(why, whylen, "connect failed");
         goto out0;
     }
-    snprintf(req, sizeof req, "HEAD %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
-    if (conn_send_str(&c, req) || read_response(&c, true, &r1, READ_TIMEOUT_MS, why, whylen))
+    snprintf(req, sizeof req, "HEAD %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", srv->path);
+    if (e2e_conn_send_str(&c, req) || read_response(&c, true, &r1, READ_TIMEOUT_MS, why, whylen))
         goto out;
     if (r1.status != 200)
         FAILF("HEAD: %d", r1.status);
     size_t n;
-    const char *cl = resp_header(&r1, "content-length", &n);
+    const char *cl = e2e_resp_header(&r1, "content-length", &n);
     if (!cl || strtol(cl, NULL, 10) <= 0)
         FAILF("HEAD: no positive Content-Length");
-    if (!header_has(&r1, "content-type", "text/html"))
+    if (!e2e_header_has(&r1, "content-type", "text/html"))
         FAILF("HEAD: Content-Type is not text/html");
     /* no body may follow: nothing arrives, and the next response starts right away */
-    int f = conn_fill(&c, now_ms() + 300);
+    int f = e2e_conn_fill(&c, e2e_now_ms() + 300);
     if (f == 1 || c.in.len > c.off)
-        FAILF("HEAD: body bytes followed: '%s'", shown(c.in.data + c.off, c.in.len - c.off));
+        FAILF("HEAD: body bytes followed: '%s'", e2e_shown(c.in.data + c.off, c.in.len - c.off));
     if (f == 0)
         FAILF("HEAD: connection closed after the response");
-    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", app_url_path);
-    if (conn_send_str(&c, req) || read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", srv->path);
+    if (e2e_conn_send_str(&c, req) || read_response(&c, false, &r2, READ_TIMEOUT_MS, why, whylen))
         goto out;
     ok = check_page(&r2, "Berlin", why, whylen);
 out:
-    conn_close(&c);
+    e2e_conn_close(&c);
 out0:
-    resp_fini(&r1);
-    resp_fini(&r2);
+    e2e_resp_fini(&r1);
+    e2e_resp_fini(&r2);
     return ok;
 }
 
 static bool chk_gzip_page(char *why, size_t whylen)
 {
-    struct resp plain, gz;
+    struct e2e_resp plain, gz;
     struct pn_buf html, m1, m2;
-    resp_init(&plain);
-    resp_init(&gz);
+    plain = (struct e2e_resp){0};
+    gz = (struct e2e_resp){0};
     pn__buf_init(&html, MAX_RESPONSE);
     pn__buf_init(&m1, MAX_RESPONSE);
     pn__buf_init(&m2, MAX_RESPONSE);
     bool ok = false;
-    if (fetch_get(app_url_path, NULL, &plain, why, whylen))
+    if (fetch_get(srv->path, NULL, &plain, why, whylen))
         goto out;
-    if (header_has(&plain, "content-encoding", NULL))
+    if (e2e_header_has(&plain, "content-encoding", NULL))
         FAILF("Content-Encoding sent to a client that did not ask for gzip");
-    if (fetch_get(app_url_path, "Accept-Encoding: gzip, deflate, br\r\n", &gz, why, whylen))
+    if (fetch_get(srv->path, "Accept-Encoding: gzip, deflate, br\r\n", &gz, why, whylen))
         goto out;
     if (gz.status != 200)
         FAILF("status %d", gz.status);
-    if (!header_has(&gz, "content-encoding", "gzip"))
+    if (!e2e_header_has(&gz, "content-encoding", "gzip"))
         FAILF("no Content-Encoding: gzip");
     if (gunzip(gz.body.data, gz.body.len, &html) != 0)
         FAILF("body does not inflate as gzip");
@@ -2173,15 +1646,15 @@ static bool chk_gzip_page(char *why, size_t whylen)
             i++;
         FAILF("inflated page differs from the identity page (beyond numbers) at byte %zu: '%s' "
               "vs '%s'",
-              i, shown(m1.data + i, m1.len - i), shown(m2.data + i, m2.len - i));
+              i, e2e_shown(m1.data + i, m1.len - i), e2e_shown(m2.data + i, m2.len - i));
     }
     /* also a real page */
-    struct resp fake = gz;
+    struct e2e_resp fake = gz;
     fake.body = html;
     ok = check_page(&fake, "Berlin", why, whylen);
 out:
-    resp_fini(&plain);
-    resp_fini(&gz);
+    e2e_resp_fini(&plain);
+    e2e_resp_fini(&gz);
     pn__buf_fini(&html);
     pn__buf_fini(&m1);
     pn__buf_fini(&m2);
@@ -2194,26 +1667,26 @@ static bool get_css_url(char *why, size_t whylen)
 {
     if (css_url[0])
         return true;
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
-    if (fetch_get(app_url_path, NULL, &r, why, whylen))
+    if (fetch_get(srv->path, NULL, &r, why, whylen))
         goto out;
     if (!css_path(&r, css_url, sizeof css_url))
         FAILF("page has no /static/<16 hex>/pane.css");
     ok = true;
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
 static bool chk_static_css(char *why, size_t whylen)
 {
-    struct resp r, r304, gz;
+    struct e2e_resp r, r304, gz;
     struct pn_buf css;
-    resp_init(&r);
-    resp_init(&r304);
-    resp_init(&gz);
+    r = (struct e2e_resp){0};
+    r304 = (struct e2e_resp){0};
+    gz = (struct e2e_resp){0};
     pn__buf_init(&css, MAX_RESPONSE);
     bool ok = false;
     if (!get_css_url(why, whylen))
@@ -2222,15 +1695,15 @@ static bool chk_static_css(char *why, size_t whylen)
         goto out;
     if (r.status != 200)
         FAILF("GET %s: %d", css_url, r.status);
-    if (!header_has(&r, "content-type", "text/css"))
+    if (!e2e_header_has(&r, "content-type", "text/css"))
         FAILF("Content-Type is not text/css");
     if (r.body.len == 0)
         FAILF("empty stylesheet");
-    if (!header_has(&r, "cache-control", "immutable") ||
-        !header_has(&r, "cache-control", "max-age=31536000"))
+    if (!e2e_header_has(&r, "cache-control", "immutable") ||
+        !e2e_header_has(&r, "cache-control", "max-age=31536000"))
         FAILF("Cache-Control lacks 'max-age=31536000' and 'immutable'");
     size_t n;
-    const char *etag = resp_header(&r, "etag", &n);
+    const char *etag = e2e_resp_header(&r, "etag", &n);
     if (!etag || n == 0 || n > 100)
         FAILF("no ETag");
     char hdr[256];
@@ -2239,12 +1712,12 @@ static bool chk_static_css(char *why, size_t whylen)
         goto out;
     if (r304.status != 304)
         FAILF("If-None-Match with its ETag gave %d, want 304", r304.status);
-    if (!header_has(&r304, "etag", NULL))
+    if (!e2e_header_has(&r304, "etag", NULL))
         FAILF("304 without ETag");
     /* gzip variant: exactly the same bytes once inflated */
     if (fetch_get(css_url, "Accept-Encoding: gzip\r\n", &gz, why, whylen))
         goto out;
-    if (gz.status != 200 || !header_has(&gz, "content-encoding", "gzip"))
+    if (gz.status != 200 || !e2e_header_has(&gz, "content-encoding", "gzip"))
         FAILF("Accept-Encoding: gzip gave %d without Content-Encoding: gzip", gz.status);
     if (gunzip(gz.body.data, gz.body.len, &css) != 0)
         FAILF("gzip body does not inflate");
@@ -2253,9 +1726,9 @@ static bool chk_static_css(char *why, size_t whylen)
               r.body.len);
     ok = true;
 out:
-    resp_fini(&r);
-    resp_fini(&r304);
-    resp_fini(&gz);
+    e2e_resp_fini(&r);
+    e2e_resp_fini(&r304);
+    e2e_resp_fini(&gz);
     pn__buf_fini(&css);
     return ok;
 }
@@ -2264,31 +1737,31 @@ out:
  * or shared caches hand gzip to clients that did not ask for it. */
 static bool chk_vary(char *why, size_t whylen)
 {
-    struct resp r, p;
-    resp_init(&r);
-    resp_init(&p);
+    struct e2e_resp r, p;
+    r = (struct e2e_resp){0};
+    p = (struct e2e_resp){0};
     bool ok = false;
     if (!get_css_url(why, whylen))
         goto out;
     if (fetch_get(css_url, "Accept-Encoding: gzip\r\n", &r, why, whylen))
         goto out;
-    if (!header_has(&r, "vary", "accept-encoding"))
+    if (!e2e_header_has(&r, "vary", "accept-encoding"))
         FAILF("%s with gzip: no 'Vary: Accept-Encoding'", css_url);
-    if (fetch_get(app_url_path, "Accept-Encoding: gzip\r\n", &p, why, whylen))
+    if (fetch_get(srv->path, "Accept-Encoding: gzip\r\n", &p, why, whylen))
         goto out;
-    if (header_has(&p, "content-encoding", "gzip") && !header_has(&p, "vary", "accept-encoding"))
-        FAILF("%s with gzip: no 'Vary: Accept-Encoding'", app_url_path);
+    if (e2e_header_has(&p, "content-encoding", "gzip") && !e2e_header_has(&p, "vary", "accept-encoding"))
+        FAILF("%s with gzip: no 'Vary: Accept-Encoding'", srv->path);
     ok = true;
 out:
-    resp_fini(&r);
-    resp_fini(&p);
+    e2e_resp_fini(&r);
+    e2e_resp_fini(&p);
     return ok;
 }
 
 static bool chk_404(char *why, size_t whylen)
 {
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
     if (fetch_get("/definitely/not/here", NULL, &r, why, whylen))
         goto out;
@@ -2296,29 +1769,29 @@ static bool chk_404(char *why, size_t whylen)
         FAILF("status %d, want 404", r.status);
     ok = true;
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
 static bool chk_405(char *why, size_t whylen)
 {
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     bool ok = false;
     char req[512];
     snprintf(req, sizeof req,
-             "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\na=1", app_url_path);
+             "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\na=1", srv->path);
     if (fetch(req, &r, why, whylen))
         goto out;
     if (r.status != 405)
         FAILF("POST: status %d, want 405", r.status);
     size_t n;
-    const char *allow = resp_header(&r, "allow", &n);
+    const char *allow = e2e_resp_header(&r, "allow", &n);
     if (!allow || n != 9 || memcmp(allow, "GET, HEAD", 9) != 0)
-        FAILF("Allow is '%s', want 'GET, HEAD'", allow ? shown(allow, n) : "(none)");
+        FAILF("Allow is '%s', want 'GET, HEAD'", allow ? e2e_shown(allow, n) : "(none)");
     ok = true;
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
@@ -2326,41 +1799,41 @@ out:
  * server keeps serving others meanwhile. */
 static bool chk_slowloris(char *why, size_t whylen)
 {
-    struct conn c;
+    struct e2e_conn c;
     bool ok = false;
     if (conn_open(&c) != 0) {
         snprintf(why, whylen, "connect failed");
         return false;
     }
-    long long t0 = now_ms();
+    long long t0 = e2e_now_ms();
     char first[300];
-    snprintf(first, sizeof first, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", app_url_path);
-    conn_send_str(&c, first);
+    snprintf(first, sizeof first, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", srv->path);
+    e2e_conn_send_str(&c, first);
     const char drip[] = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
     bool closed = false, served_other = false;
     long long limit = t0 + HEADER_TIMEOUT_MS + CLOSE_TIMEOUT_MS;
-    for (size_t i = 0; now_ms() < limit; i++) {
+    for (size_t i = 0; e2e_now_ms() < limit; i++) {
         if (send(c.fd, &drip[i % (sizeof drip - 1)], 1, MSG_NOSIGNAL) != 1) {
             closed = true; /* reset by the server */
             break;
         }
-        int f = conn_fill(&c, now_ms() + 200);
+        int f = e2e_conn_fill(&c, e2e_now_ms() + 200);
         if (f == 0) {
             closed = true;
             break;
         }
-        if (!served_other && now_ms() - t0 > HEADER_TIMEOUT_MS / 2) {
-            struct resp r;
-            resp_init(&r);
+        if (!served_other && e2e_now_ms() - t0 > HEADER_TIMEOUT_MS / 2) {
+            struct e2e_resp r;
+            r = (struct e2e_resp){0};
             char w2[512];
-            if (fetch_get(app_url_path, NULL, &r, w2, sizeof w2) == 0 && r.status == 200)
+            if (fetch_get(srv->path, NULL, &r, w2, sizeof w2) == 0 && r.status == 200)
                 served_other = true;
-            resp_fini(&r);
+            e2e_resp_fini(&r);
             if (!served_other)
                 FAILF("a normal request failed while a slow client was connected: %s", w2);
         }
     }
-    long long took = now_ms() - t0;
+    long long took = e2e_now_ms() - t0;
     if (!closed)
         FAILF("slow client still connected after %lld ms (--header-timeout %d)", took,
               HEADER_TIMEOUT_MS);
@@ -2369,41 +1842,23 @@ static bool chk_slowloris(char *why, size_t whylen)
     if (took < HEADER_TIMEOUT_MS / 2)
         FAILF("closed after only %lld ms", took);
     if (c.in.len > c.off && strncmp(c.in.data + c.off, "HTTP/1.1 408", 12) != 0)
-        FAILF("sent '%s' rather than nothing or 408", shown(c.in.data + c.off, c.in.len - c.off));
+        FAILF("sent '%s' rather than nothing or 408", e2e_shown(c.in.data + c.off, c.in.len - c.off));
     ok = true;
 out:
-    conn_close(&c);
+    e2e_conn_close(&c);
     return ok;
 }
 
-/* /proc figures of the server: its open descriptors and resident memory (KiB); -1 if unknown. */
+/* /proc figures of the server: its open descriptors and resident memory (KiB), summed over
+ * its processes; -1 if unknown. */
 static long server_fds(void)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/fd", (int)server_pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return -1;
-    long n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
+    return e2e_server_fds(srv);
 }
 
 static long server_rss_kib(void)
 {
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)server_pid);
-    FILE *f = fopen(path, "r");
-    long kib = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kib;
+    return e2e_server_rss_kib(srv);
 }
 
 /* A client that pipelines requests (for the stylesheet) and never reads a response: the kernel's
@@ -2429,12 +1884,12 @@ static bool slow_reader(char *why, size_t whylen)
     /* pipeline until the connection takes no more bytes for 500 ms (pane's read-ahead and the
      * kernel's buffers on both sides are full), or 100,000 requests, or 5 s */
     long sent = 0, max_sent = 100000L * rl;
-    long long t0 = now_ms(), last_progress = t0;
-    while (sent < max_sent && now_ms() - t0 < 5000 && now_ms() - last_progress < 500) {
+    long long t0 = e2e_now_ms(), last_progress = t0;
+    while (sent < max_sent && e2e_now_ms() - t0 < 5000 && e2e_now_ms() - last_progress < 500) {
         ssize_t w = send(fd, req + sent % rl, (size_t)(rl - sent % rl), MSG_NOSIGNAL);
         if (w > 0) {
             sent += w;
-            last_progress = now_ms();
+            last_progress = e2e_now_ms();
         } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             struct pollfd p = {fd, POLLOUT, 0};
             poll(&p, 1, 50);
@@ -2452,12 +1907,12 @@ static bool slow_reader(char *why, size_t whylen)
      * runs), and under ASan freed memory waits in its quarantine. */
     if (!wrapped && !SANITIZED && rss0 > 0 && rss1 - rss0 > 512)
         FAILF("pane grew by %ld KiB for one client that does not read", rss1 - rss0);
-    struct resp r;
-    resp_init(&r);
+    struct e2e_resp r;
+    r = (struct e2e_resp){0};
     char w2[1024] = "";
-    bool served = fetch_get(app_url_path, NULL, &r, w2, sizeof w2) == 0 &&
+    bool served = fetch_get(srv->path, NULL, &r, w2, sizeof w2) == 0 &&
                   check_page(&r, "Berlin", w2, sizeof w2);
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     if (!served)
         FAILF("a page while a client does not read: %s", w2);
     /* the unread response: closed after --idle-timeout (the write timeout). Once that has
@@ -2465,11 +1920,11 @@ static bool slow_reader(char *why, size_t whylen)
      * requests unread) after at most what was already written; were the connection still open,
      * reading would let pane answer the tens of thousands of requests still queued */
     long fd1 = server_fds();
-    sleep_ms(IDLE_TIMEOUT_MS + 1000 * tscale);
+    e2e_sleep_ms(IDLE_TIMEOUT_MS + 1000 * tscale);
     long fd2 = server_fds();
     long drained = 0;
     bool end = false;
-    for (long long until = now_ms() + READ_TIMEOUT_MS; !end && now_ms() < until;) {
+    for (long long until = e2e_now_ms() + READ_TIMEOUT_MS; !end && e2e_now_ms() < until;) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 200) <= 0)
             continue;
@@ -2498,13 +1953,12 @@ out:
 }
 
 /* On a server of its own with a short --idle-timeout (the main one keeps the default 30 s, which
- * idle-5000 relies on): the globals point at it for the check, then back. */
+ * idle-5000 relies on): srv points at it for the check, then back. */
 static bool chk_slow_reader(char *why, size_t whylen)
 {
     if (!get_css_url(why, whylen)) /* the stylesheet: a response of some KiB, no session */
         return false;
-    pid_t main_pid = server_pid;
-    int main_port = server_port;
+    srv = &S_SLOW;
     idle_timeout_arg = IDLE_TIMEOUT_MS;
     bool ok = server_start(why, whylen) == 0;
     idle_timeout_arg = 0;
@@ -2516,8 +1970,7 @@ static bool chk_slow_reader(char *why, size_t whylen)
             ok = false;
         }
     }
-    server_pid = main_pid;
-    server_port = main_port;
+    srv = &S_MAIN;
     return ok;
 }
 
@@ -2531,7 +1984,7 @@ static bool chk_idle_5000(char *why, size_t whylen)
     int n = 0;
     bool ok = false;
     long fd0 = server_fds(), rss0 = server_rss_kib();
-    long long t0 = now_ms();
+    long long t0 = e2e_now_ms();
     for (; n < IDLE_CONNS; n++) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
@@ -2545,11 +1998,11 @@ static bool chk_idle_5000(char *why, size_t whylen)
         }
         fds[n] = fd;
     }
-    long long opened = now_ms() - t0;
+    long long opened = e2e_now_ms() - t0;
     /* pane has accepted them all (not just the kernel's backlog): its descriptors (with a few
      * of slack: a connection of an earlier check may still be closing when fd0 is counted) */
     long fd1 = -1;
-    for (long long until = now_ms() + READ_TIMEOUT_MS; now_ms() < until; sleep_ms(20))
+    for (long long until = e2e_now_ms() + READ_TIMEOUT_MS; e2e_now_ms() < until; e2e_sleep_ms(20))
         if ((fd1 = server_fds()) >= fd0 + IDLE_CONNS)
             break;
     if (fd0 < 0 || fd1 < fd0 + IDLE_CONNS - 8)
@@ -2559,32 +2012,32 @@ static bool chk_idle_5000(char *why, size_t whylen)
     char w2[1024] = "";
     long long worst = 0;
     for (int i = 0; i < 20; i++) {
-        struct resp r;
-        resp_init(&r);
-        long long t = now_ms();
-        bool got = fetch_get(app_url_path, NULL, &r, w2, sizeof w2) == 0 &&
+        struct e2e_resp r;
+        r = (struct e2e_resp){0};
+        long long t = e2e_now_ms();
+        bool got = fetch_get(srv->path, NULL, &r, w2, sizeof w2) == 0 &&
                    check_page(&r, "Berlin", w2, sizeof w2);
-        resp_fini(&r);
+        e2e_resp_fini(&r);
         if (!got)
             FAILF("page %d with %d idle connections open: %s", i, IDLE_CONNS, w2);
-        if (now_ms() - t > worst)
-            worst = now_ms() - t;
+        if (e2e_now_ms() - t > worst)
+            worst = e2e_now_ms() - t;
     }
     /* idle connections that finally speak are served (every 100th) */
     for (int i = 0; i < IDLE_CONNS; i += 100) {
-        struct conn c;
+        struct e2e_conn c;
         memset(&c, 0, sizeof c);
         c.fd = fds[i];
         pn__buf_init(&c.in, MAX_RESPONSE);
         char req[256];
         snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-        struct resp r;
-        resp_init(&r);
-        int rc = conn_send_str(&c, req) == 0
+        struct e2e_resp r;
+        r = (struct e2e_resp){0};
+        int rc = e2e_conn_send_str(&c, req) == 0
                      ? read_response(&c, false, &r, READ_TIMEOUT_MS, w2, sizeof w2)
                      : -1;
         int status = r.status;
-        resp_fini(&r);
+        e2e_resp_fini(&r);
         pn__buf_fini(&c.in);
         if (rc != 0 || (status != 200 && status != 302 && status != 307))
             FAILF("idle connection %d, when it finally sent its request: %s (status %d)", i,
@@ -2629,29 +2082,9 @@ static const struct check checks[] = {
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s PANE_BIN SOURCE_DIR [FILTER]\n", argv[0]);
-        return 2;
-    }
-    pane_bin = argv[1];
-    source_dir = argv[2];
-    filter = argc > 3 ? argv[3] : NULL;
-    snprintf(app_path, sizeof app_path, "%s/examples/weather.c", source_dir);
-    const char *wrapper = getenv("PANE_WRAPPER"), *scale = getenv("PANE_TIMEOUT_SCALE");
+    e2e_init("e2e", argc, argv, GLOBAL_TIMEOUT_S);
+    const char *wrapper = getenv("PANE_WRAPPER");
     wrapped = wrapper && *wrapper;
-    tscale = wrapped ? 10 : 1;
-    if (scale) {
-        char *e;
-        long v = strtol(scale, &e, 10);
-        if (*e || v < 1 || v > 100) {
-            fprintf(stderr, "PANE_TIMEOUT_SCALE must be 1..100\n");
-            return 2;
-        }
-        tscale = (int)v;
-    }
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGALRM, on_global_timeout);
-    alarm(GLOBAL_TIMEOUT_S);
     setvbuf(stdout, NULL, _IOLBF, 0);
     struct rlimit nofile; /* idle-5000 holds 5,000 sockets, and pane inherits the limit */
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
@@ -2659,30 +2092,19 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &nofile);
     }
 
-    char tmpcache[] = "/tmp/pane-e2e-XXXXXX";
-    bool own_cache = false;
-    if (!getenv("XDG_CACHE_HOME")) {
-        if (!mkdtemp(tmpcache)) {
-            perror("mkdtemp");
-            return 2;
-        }
-        setenv("XDG_CACHE_HOME", tmpcache, 1);
-        own_cache = true;
-    }
 
     char why[1024];
-    long long t0 = now_ms();
+    long long t0 = e2e_now_ms();
     if (server_start(why, sizeof why) != 0) {
-        printf("FAIL start: %s\n", why);
-        printf("e2e: 0 passed, 1 failed\n");
-        return 1;
+        report("start", false, why);
+        return e2e_finish();
     }
-    printf("# pane listening on 127.0.0.1:%d%s after %lld ms\n", server_port, app_url_path,
-           now_ms() - t0);
+    printf("# pane listening on 127.0.0.1:%d%s after %lld ms\n", srv->port, srv->path,
+           e2e_now_ms() - t0);
 
     run_case_files();
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
-        if (filter && !strstr(checks[i].name, filter))
+        if (!e2e_selected(checks[i].name))
             continue;
         why[0] = 0;
         report(checks[i].name, checks[i].fn(why, sizeof why), why);
@@ -2699,12 +2121,5 @@ int main(int argc, char **argv)
                  st >= 256 ? st - 256 : st);
         report("sigterm-exit-0", false, why);
     }
-    if (own_cache) {
-        char cmd[PATH_MAX + 16];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpcache);
-        int rc = system(cmd);
-        (void)rc;
-    }
-    printf("e2e: %d passed, %d failed\n", n_pass, n_fail);
-    return n_fail ? 1 : 0;
+    return e2e_finish();
 }

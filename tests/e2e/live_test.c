@@ -27,7 +27,6 @@
  * bound, and the whole run one alarm (GLOBAL_TIMEOUT_S) that kills the servers.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <poll.h>
 #include <pthread.h>
@@ -42,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e.h"
 #include "wsclient.h"
 
 #define GLOBAL_TIMEOUT_S 280
@@ -54,316 +54,26 @@
 #define K1 "live-test-secret-key-one-0123456789abcdef"
 #define K2 "live-test-secret-key-two-0123456789abcdef"
 
-static const char *pane_bin, *source_dir, *filter;
 static bool verbose; /* LIVE_TEST_VERBOSE=1: every message sent and received on stderr */
-static char why[2048];
-static int n_pass, n_fail;
-
-static bool failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static bool failf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-/* Prefixes the current why with a formatted context. Returns false. */
-static bool failw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static bool failw(const char *fmt, ...)
-{
-    char ctx[512], old[sizeof why];
-    snprintf(old, sizeof old, "%s", why);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ctx, sizeof ctx, fmt, ap);
-    va_end(ap);
-    size_t n = strlen(ctx), m = strlen(old);
-    if (n > sizeof why - 3)
-        n = sizeof why - 3;
-    memcpy(why, ctx, n);
-    why[n++] = ':';
-    why[n++] = ' ';
-    if (m > sizeof why - 1 - n)
-        m = sizeof why - 1 - n;
-    memcpy(why + n, old, m);
-    why[n + m] = '\0';
-    return false;
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-static void report(const char *name, bool ok)
-{
-    if (ok) {
-        printf("ok %s\n", name);
-        n_pass++;
-    } else {
-        printf("FAIL %s: %s\n", name, why);
-        n_fail++;
-    }
-    fflush(stdout);
-    why[0] = '\0';
-}
 
 /* ---- the servers ---- */
 
-struct srv {
-    const char *name;
-    pid_t pid;
-    int port;
-    const char *origin; /* the Origin header line its sockets send by default ("" for none) */
-    char origin_buf[128];
-};
-static struct srv S_MAIN = {.name = "main"}, S_EXP = {.name = "exp"}, S_MT = {.name = "mt"},
-                  S_FORM = {.name = "form"}, S_BOUND = {.name = "bound"};
-static struct srv *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM, &S_BOUND};
+static struct e2e_server S_MAIN = {.name = "main"}, S_EXP = {.name = "exp"},
+                         S_MT = {.name = "mt"}, S_FORM = {.name = "form"},
+                         S_BOUND = {.name = "bound"};
+static struct e2e_server *const all_servers[] = {&S_MAIN, &S_EXP, &S_MT, &S_FORM, &S_BOUND};
 #define MAX_UNUSED 4
 
-static void on_alarm(int sig)
+static bool srv_start(struct e2e_server *s, const char *const *args)
 {
-    (void)sig;
-    for (size_t i = 0; i < sizeof all_servers / sizeof *all_servers; i++)
-        if (all_servers[i]->pid > 0)
-            kill(all_servers[i]->pid, SIGKILL);
-    static const char msg[] = "FAIL live: global timeout, servers killed\n";
-    (void)!write(1, msg, sizeof msg - 1);
-    _exit(1);
+    return e2e_server_start(s, &(struct e2e_spawn){.args = args});
 }
 
-static void *drain_stdout(void *arg)
+/* GET path: the response with its body (r->body.data, NUL-terminated). */
+static bool http_get(const struct e2e_server *s, const char *path, const char *headers,
+                     struct e2e_resp *r)
 {
-    int fd = (int)(intptr_t)arg;
-    char b[4096];
-    for (int i = 0; i < 10000000; i++) {
-        ssize_t n = read(fd, b, sizeof b);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        (void)!write(2, b, (size_t)n); /* the server's stdout goes to our stderr */
-    }
-    close(fd);
-    return NULL;
-}
-
-/* Starts `pane serve --port 0 --address 127.0.0.1 ARGS...` and reads its first URL line. */
-static bool srv_start(struct srv *s, const char *const *args)
-{
-    const char *argv[48] = {pane_bin, "serve", "--port", "0", "--address", "127.0.0.1"};
-    int n = 6;
-    for (int i = 0; args[i] && n < 47; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    int p[2];
-    if (pipe(p) != 0)
-        return failf("pipe: %s", strerror(errno));
-    pid_t pid = fork();
-    if (pid < 0)
-        return failf("fork: %s", strerror(errno));
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
-        if (getppid() == 1)
-            _exit(127);
-        dup2(p[1], 1);
-        close(p[0]);
-        close(p[1]);
-        signal(SIGPIPE, SIG_DFL);
-        execv(pane_bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(p[1]);
-    s->pid = pid;
-    char line[1024];
-    size_t len = 0;
-    long long deadline = now_ms() + 60000; /* the first start compiles the apps */
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            failf("%s: no URL line within 60 s", s->name);
-            goto fail;
-        }
-        struct pollfd pfd = {p[0], POLLIN, 0};
-        int r = poll(&pfd, 1, (int)(left > 500 ? 500 : left));
-        if (r <= 0)
-            continue;
-        ssize_t k = read(p[0], line + len, 1);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            failf("%s: exited before printing its URL", s->name);
-            goto fail;
-        }
-        if (line[len] != '\n' && len + 2 < sizeof line) {
-            len++;
-            continue;
-        }
-        line[len] = '\0';
-        fprintf(stderr, "[%s stdout] %s\n", s->name, line);
-        len = 0;
-        const char *u = strstr(line, "serving http://127.0.0.1:");
-        if (!u)
-            continue;
-        s->port = (int)strtol(u + strlen("serving http://127.0.0.1:"), NULL, 10);
-        if (s->port <= 0 || s->port > 65535) {
-            failf("%s: bad URL line %s", s->name, line);
-            goto fail;
-        }
-        break;
-    }
-    pthread_t t;
-    if (pthread_create(&t, NULL, drain_stdout, (void *)(intptr_t)p[0]) != 0) {
-        failf("pthread_create failed");
-        goto fail;
-    }
-    pthread_detach(t);
-    if (!s->origin) {
-        snprintf(s->origin_buf, sizeof s->origin_buf, "Origin: http://127.0.0.1:%d\r\n", s->port);
-        s->origin = s->origin_buf;
-    }
-    return true;
-fail:
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    s->pid = -1;
-    close(p[0]);
-    return false;
-}
-
-/* SIGTERM (if sig) and the exit status within 10 s: 0..255, 256+signal, -1 if it had to be
- * killed. */
-static int srv_wait(struct srv *s, int sig, int timeout_ms)
-{
-    if (s->pid <= 0)
-        return -2;
-    if (sig)
-        kill(s->pid, sig);
-    long long deadline = now_ms() + timeout_ms;
-    int st = 0;
-    for (;;) {
-        pid_t r = waitpid(s->pid, &st, WNOHANG);
-        if (r == s->pid)
-            break;
-        if (now_ms() > deadline) {
-            kill(s->pid, SIGKILL);
-            waitpid(s->pid, &st, 0);
-            s->pid = -1;
-            return -1;
-        }
-        sleep_ms(10);
-    }
-    s->pid = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + WTERMSIG(st);
-}
-
-static bool srv_alive(struct srv *s)
-{
-    if (s->pid <= 0)
-        return failf("%s is not running", s->name);
-    int st;
-    if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-        s->pid = -1;
-        return failf("%s died (%s %d)", s->name, WIFEXITED(st) ? "exit" : "signal",
-                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-    }
-    return true;
-}
-
-/* ---- HTTP ---- */
-
-struct resp {
-    int status;
-    char head[8192];
-    char *body; /* NUL-terminated */
-    size_t body_len;
-};
-
-static void resp_fini(struct resp *r)
-{
-    free(r->body);
-    r->body = NULL;
-}
-
-/* GET path with Connection: close; reads to EOF (5 s at most, 4 MiB at most). */
-static bool http_get(const struct srv *s, const char *path, const char *headers, struct resp *r)
-{
-    memset(r, 0, sizeof *r);
-    int fd = wsc_tcp_connect("127.0.0.1", s->port, 5000);
-    if (fd < 0)
-        return failf("GET %s: cannot connect to %s", path, s->name);
-    char req[4096];
-    int n = snprintf(req, sizeof req,
-                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n", path,
-                     s->port, headers ? headers : "");
-    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
-        close(fd);
-        return failf("GET %s: send failed", path);
-    }
-    size_t cap = 4u << 20, len = 0;
-    char *buf = malloc(cap + 1);
-    long long deadline = now_ms() + 5000;
-    bool eof = false;
-    while (buf && len < cap && now_ms() < deadline) {
-        struct pollfd p = {fd, POLLIN, 0};
-        int pr = poll(&p, 1, (int)(deadline - now_ms()));
-        if (pr < 0 && errno == EINTR)
-            continue;
-        if (pr <= 0)
-            break;
-        ssize_t k = recv(fd, buf + len, cap - len, 0);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            eof = true;
-            break;
-        }
-        len += (size_t)k;
-    }
-    close(fd);
-    if (!buf)
-        return failf("out of memory");
-    buf[len] = '\0';
-    char *end = strstr(buf, "\r\n\r\n");
-    if (!eof || !end || sscanf(buf, "HTTP/1.%*d %d", &r->status) != 1) {
-        free(buf);
-        return failf("GET %s: no complete response (%zu bytes, eof %d)", path, len, eof);
-    }
-    size_t hl = (size_t)(end + 4 - buf);
-    snprintf(r->head, sizeof r->head, "%.*s", (int)hl, buf);
-    r->body_len = len - hl;
-    r->body = malloc(r->body_len + 1);
-    memcpy(r->body, buf + hl, r->body_len);
-    r->body[r->body_len] = '\0';
-    free(buf);
-    if (strcasestr(r->head, "transfer-encoding: chunked")) { /* decode in place */
-        char *in = r->body, *out = r->body;
-        for (int i = 0; i < 100000; i++) {
-            char *e;
-            unsigned long sz = strtoul(in, &e, 16);
-            char *crlf = strstr(e, "\r\n");
-            if (!crlf || sz == 0)
-                break;
-            memmove(out, crlf + 2, sz);
-            out += sz;
-            in = crlf + 2 + sz + 2;
-        }
-        *out = '\0';
-        r->body_len = (size_t)(out - r->body);
-    }
-    return true;
+    return e2e_get(s->port, path, headers, r);
 }
 
 /* A page's bootstrap data and main area. */
@@ -380,28 +90,28 @@ static void page_fini(struct page *p)
     p->main = NULL;
 }
 
-static bool get_page(const struct srv *s, const char *path, struct page *p)
+static bool get_page(const struct e2e_server *s, const char *path, struct page *p)
 {
     memset(p, 0, sizeof *p);
-    struct resp r;
+    struct e2e_resp r;
     if (!http_get(s, path, NULL, &r))
         return false;
     bool ok = false;
     if (r.status != 200) {
-        failf("GET %s: status %d", path, r.status);
+        e2e_fail("GET %s: status %d", path, r.status);
         goto out;
     }
-    const char *d = strstr(r.body, "id=\"pn-data\">");
+    const char *d = strstr(r.body.data, "id=\"pn-data\">");
     const char *de = d ? strstr(d, "</script>") : NULL;
     if (!d || !de) {
-        failf("GET %s: no #pn-data", path);
+        e2e_fail("GET %s: no #pn-data", path);
         goto out;
     }
     d += strlen("id=\"pn-data\">");
     json_error_t je;
     json_t *j = json_loadb(d, (size_t)(de - d), 0, &je);
     if (!j) {
-        failf("GET %s: #pn-data is not JSON: %s", path, je.text);
+        e2e_fail("GET %s: #pn-data is not JSON: %s", path, je.text);
         goto out;
     }
     const char *tok = json_string_value(json_object_get(j, "token"));
@@ -409,20 +119,20 @@ static bool get_page(const struct srv *s, const char *path, struct page *p)
     snprintf(p->token, sizeof p->token, "%s", tok ? tok : "");
     snprintf(p->ws, sizeof p->ws, "%s", ws ? ws : "");
     json_decref(j);
-    const char *t = strstr(r.body, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
+    const char *t = strstr(r.body.data, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
     if (t && te)
         snprintf(p->title, sizeof p->title, "%.*s", (int)(te - t - 7), t + 7);
-    const char *m = strstr(r.body, "id=\"pn-main\">");
+    const char *m = strstr(r.body.data, "id=\"pn-main\">");
     const char *me = m ? strstr(m, "</main>") : NULL;
     if (!m || !me) {
-        failf("GET %s: no #pn-main", path);
+        e2e_fail("GET %s: no #pn-main", path);
         goto out;
     }
     m += strlen("id=\"pn-main\">");
     p->main = strndup(m, (size_t)(me - m));
     ok = true;
 out:
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
@@ -430,12 +140,12 @@ struct stats {
     long live, sockets, created, destroyed, resumed, unused, dropped;
 };
 
-static bool get_stats(const struct srv *s, struct stats *st)
+static bool get_stats(const struct e2e_server *s, struct stats *st)
 {
-    struct resp r;
+    struct e2e_resp r;
     if (!http_get(s, "/_pane/stats", NULL, &r))
         return false;
-    json_t *j = r.status == 200 ? json_loads(r.body, 0, NULL) : NULL;
+    json_t *j = r.status == 200 ? json_loads(r.body.data, 0, NULL) : NULL;
     json_t *ss = json_object_get(j, "sessions");
     bool ok = ss != NULL;
     if (ok) {
@@ -447,15 +157,15 @@ static bool get_stats(const struct srv *s, struct stats *st)
         st->unused = (long)json_integer_value(json_object_get(ss, "unused"));
         st->dropped = (long)json_integer_value(json_object_get(ss, "dropped"));
     } else {
-        failf("GET /_pane/stats: status %d, body %.200s", r.status, r.body ? r.body : "");
+        e2e_fail("GET /_pane/stats: status %d, body %.200s", r.status, r.body.data ? r.body.data : "");
     }
     json_decref(j);
-    resp_fini(&r);
+    e2e_resp_fini(&r);
     return ok;
 }
 
 /* Status of a raw upgrade request (Host and Origin as given; origin NULL: no Origin). */
-static int upgrade_status(const struct srv *s, const char *path, const char *host,
+static int upgrade_status(const struct e2e_server *s, const char *path, const char *host,
                           const char *origin)
 {
     char req[2048], hostbuf[64];
@@ -479,7 +189,7 @@ static int upgrade_status(const struct srv *s, const char *path, const char *hos
 #define QCAP 1024
 struct cl {
     struct wsc *w;
-    const struct srv *srv;
+    const struct e2e_server *srv;
     struct wsc_msg q[QCAP]; /* received, not yet looked at */
     size_t qh, qn;
     bool ended;         /* the connection is over (after a close frame, EOF or an error) */
@@ -504,7 +214,7 @@ static void cl_free(struct cl *c)
 
 /* Opens a socket on path (headers NULL: the server's default Origin line). NULL with why set
  * and *status (if given) the HTTP status. */
-static struct cl *cl_open_ex(const struct srv *s, const char *path, const char *headers,
+static struct cl *cl_open_ex(const struct e2e_server *s, const char *path, const char *headers,
                              const void *early, size_t early_len, int *status)
 {
     char err[256];
@@ -519,7 +229,7 @@ static struct cl *cl_open_ex(const struct srv *s, const char *path, const char *
     if (status)
         *status = st;
     if (!w) {
-        failf("connect %s%s: %s", s->name, path, err);
+        e2e_fail("connect %s%s: %s", s->name, path, err);
         return NULL;
     }
     struct cl *c = calloc(1, sizeof *c);
@@ -533,7 +243,7 @@ static struct cl *cl_open_ex(const struct srv *s, const char *path, const char *
     return c;
 }
 
-static struct cl *cl_open(const struct srv *s, const char *path)
+static struct cl *cl_open(const struct e2e_server *s, const char *path)
 {
     return cl_open_ex(s, path, NULL, NULL, 0, NULL);
 }
@@ -554,7 +264,7 @@ static int pump_one(struct cl *c, int timeout_ms)
         c->q[(c->qh + c->qn++) % QCAP] = m;
         if (m.opcode == WSC_CLOSE) {
             c->ended = true;
-            c->close_at = now_ms();
+            c->close_at = e2e_now_ms();
         }
     } else if (rc < 0) {
         c->ended = true;
@@ -573,18 +283,18 @@ static void pump_others(const struct cl *self)
 /* Waits ms while every open socket is read (pings answered, messages queued). */
 static void idle(int ms)
 {
-    long long deadline = now_ms() + ms;
-    for (int i = 0; i < 100000 && now_ms() < deadline; i++) {
+    long long deadline = e2e_now_ms() + ms;
+    for (int i = 0; i < 100000 && e2e_now_ms() < deadline; i++) {
         pump_others(NULL);
-        long long left = deadline - now_ms();
-        sleep_ms(left > 20 ? 20 : (int)(left > 0 ? left : 0));
+        long long left = deadline - e2e_now_ms();
+        e2e_sleep_ms(left > 20 ? 20 : (int)(left > 0 ? left : 0));
     }
 }
 
 /* The next message within timeout_ms: 1 (*m filled; free it), 0 timeout, -1 over. */
 static int cl_next(struct cl *c, int timeout_ms, struct wsc_msg *m)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = e2e_now_ms() + timeout_ms;
     for (int i = 0; i < 1000000; i++) {
         if (c->qn) {
             *m = c->q[c->qh];
@@ -594,7 +304,7 @@ static int cl_next(struct cl *c, int timeout_ms, struct wsc_msg *m)
         }
         if (c->ended)
             return -1;
-        long long left = deadline - now_ms();
+        long long left = deadline - e2e_now_ms();
         if (left <= 0)
             return 0;
         pump_others(c);
@@ -612,11 +322,11 @@ static bool sendf(struct cl *c, const char *fmt, ...)
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof buf)
-        return failf("message too long for sendf");
+        return e2e_fail("message too long for sendf");
     if (verbose)
         fprintf(stderr, "  [%s %p] -> %.300s\n", c->srv->name, (void *)c, buf);
     if (wsc_send_text(c->w, buf, (size_t)n) != 0)
-        return failf("send failed: %.100s", buf);
+        return e2e_fail("send failed: %.100s", buf);
     return true;
 }
 
@@ -630,24 +340,24 @@ static const char *msg_type(json_t *j)
  * "patch,pong"; NULL: none). NULL with why set on anything else, a close or the timeout. */
 static json_t *expect_msg(struct cl *c, const char *type, const char *skip, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = e2e_now_ms() + timeout_ms;
     for (int i = 0; i < 10000; i++) {
         struct wsc_msg m;
-        long long left = deadline - now_ms();
+        long long left = deadline - e2e_now_ms();
         int rc = cl_next(c, left > 0 ? (int)left : 0, &m);
         if (rc == 0)
-            return failf("no \"%s\" within %d ms", type, timeout_ms), NULL;
+            return e2e_fail("no \"%s\" within %d ms", type, timeout_ms), NULL;
         if (rc < 0)
-            return failf("connection over, waiting for \"%s\"", type), NULL;
+            return e2e_fail("connection over, waiting for \"%s\"", type), NULL;
         if (m.opcode == WSC_CLOSE) {
-            failf("close %u (%s) instead of \"%s\"", m.code, m.data, type);
+            e2e_fail("close %u (%s) instead of \"%s\"", m.code, m.data, type);
             wsc_msg_free(&m);
             return NULL;
         }
         json_error_t je;
         json_t *j = json_loadb(m.data, m.len, 0, &je);
         if (!j) {
-            failf("not JSON from the server: %.200s", m.data);
+            e2e_fail("not JSON from the server: %.200s", m.data);
             wsc_msg_free(&m);
             return NULL;
         }
@@ -663,7 +373,7 @@ static json_t *expect_msg(struct cl *c, const char *type, const char *skip, int 
             skipped = p && (p == skip || p[-1] == ',') && (p[tl] == ',' || p[tl] == '\0');
         }
         if (!skipped) {
-            failf("got %.300s instead of \"%s\"", m.data, type);
+            e2e_fail("got %.300s instead of \"%s\"", m.data, type);
             wsc_msg_free(&m);
             json_decref(j);
             return NULL;
@@ -671,7 +381,7 @@ static json_t *expect_msg(struct cl *c, const char *type, const char *skip, int 
         wsc_msg_free(&m);
         json_decref(j);
     }
-    return failf("too many messages skipped"), NULL;
+    return e2e_fail("too many messages skipped"), NULL;
 }
 
 /* An error with this code (and id, unless id < 0). */
@@ -685,7 +395,7 @@ static bool expect_error(struct cl *c, const char *code, long id, const char *sk
     bool ok = got && !strcmp(got, code) && (id < 0 || (jid && json_integer_value(jid) == id));
     if (!ok) {
         char *s = json_dumps(e, JSON_COMPACT);
-        failf("want error %s (id %ld), got %s", code, id, s);
+        e2e_fail("want error %s (id %ld), got %s", code, id, s);
         free(s);
     }
     json_decref(e);
@@ -695,19 +405,19 @@ static bool expect_error(struct cl *c, const char *code, long id, const char *sk
 /* The close frame, with code want (skipping the message types in skip). */
 static bool expect_close(struct cl *c, int want, const char *skip, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = e2e_now_ms() + timeout_ms;
     for (int i = 0; i < 10000; i++) {
         struct wsc_msg m;
-        long long left = deadline - now_ms();
+        long long left = deadline - e2e_now_ms();
         int rc = cl_next(c, left > 0 ? (int)left : 0, &m);
         if (rc == 0)
-            return failf("no close %d within %d ms", want, timeout_ms);
+            return e2e_fail("no close %d within %d ms", want, timeout_ms);
         if (rc < 0)
-            return failf("connection ended without a close frame (want %d)", want);
+            return e2e_fail("connection ended without a close frame (want %d)", want);
         if (m.opcode == WSC_CLOSE) {
             bool ok = m.code == want;
             if (!ok)
-                failf("close %u (%s), want %d", m.code, m.data, want);
+                e2e_fail("close %u (%s), want %d", m.code, m.data, want);
             wsc_msg_free(&m);
             return ok;
         }
@@ -715,33 +425,33 @@ static bool expect_close(struct cl *c, int want, const char *skip, int timeout_m
         const char *t = msg_type(j);
         bool skipped = skip && j && strstr(skip, t);
         if (!skipped)
-            failf("got %.300s, want close %d", m.data, want);
+            e2e_fail("got %.300s, want close %d", m.data, want);
         json_decref(j);
         wsc_msg_free(&m);
         if (!skipped)
             return false;
     }
-    return failf("too many messages before the close");
+    return e2e_fail("too many messages before the close");
 }
 
 /* Nothing arrives for ms (other than the types in skip). */
 static bool expect_quiet(struct cl *c, int ms, const char *skip)
 {
-    long long deadline = now_ms() + ms;
+    long long deadline = e2e_now_ms() + ms;
     for (int i = 0; i < 10000; i++) {
         struct wsc_msg m;
-        long long left = deadline - now_ms();
+        long long left = deadline - e2e_now_ms();
         if (left <= 0)
             return true;
         int rc = cl_next(c, (int)left, &m);
         if (rc == 0)
             return true;
         if (rc < 0)
-            return failf("connection ended while it should be quiet");
+            return e2e_fail("connection ended while it should be quiet");
         json_t *j = json_loadb(m.data, m.len, 0, NULL);
         bool skipped = skip && j && strstr(skip, msg_type(j));
         if (!skipped)
-            failf("expected nothing, got %.300s", m.data);
+            e2e_fail("expected nothing, got %.300s", m.data);
         json_decref(j);
         wsc_msg_free(&m);
         if (!skipped)
@@ -849,7 +559,7 @@ static bool expect_number_patch(struct cl *c, long id, double value, const char 
     bool ok = op && patch_nops(p) == 1 && json_is_number(v) && json_number_value(v) == value &&
               (!html_has || strstr(jstr(op, "html"), html_has));
     if (!ok)
-        failf("want one op setting #%ld to %g (html with %s), got %s", id, value,
+        e2e_fail("want one op setting #%ld to %g (html with %s), got %s", id, value,
               html_has ? html_has : "-", dumps(p));
     json_decref(p);
     return ok;
@@ -893,7 +603,7 @@ static long long token_expiry(const char *tok)
 }
 
 /* A socket with a session of app (path "/widgets/ws") after hello without a token. */
-static struct cl *open_session(const struct srv *s, const char *path, const char *query,
+static struct cl *open_session(const struct e2e_server *s, const char *path, const char *query,
                                json_t **doc)
 {
     struct cl *c = cl_open(s, path);
@@ -918,7 +628,7 @@ static void close_nicely(struct cl *c)
 }
 
 /* Polls the stats until sockets == want (3 s at most). */
-static bool wait_sockets(const struct srv *s, long want)
+static bool wait_sockets(const struct e2e_server *s, long want)
 {
     struct stats st = {0};
     for (int i = 0; i < 60; i++) {
@@ -928,7 +638,7 @@ static bool wait_sockets(const struct srv *s, long want)
             return true;
         idle(50);
     }
-    return failf("%s: %ld sockets, want %ld", s->name, st.sockets, want);
+    return e2e_fail("%s: %ld sockets, want %ld", s->name, st.sockets, want);
 }
 
 /* ---- the cases ---- */
@@ -942,19 +652,19 @@ static bool case_page_hello(void)
     json_t *doc = NULL;
     struct cl *c = NULL;
     if (strcmp(p.ws, "/widgets/ws") || strlen(p.token) != 66) {
-        failf("#pn-data: ws %s, token %s", p.ws, p.token);
+        e2e_fail("#pn-data: ws %s, token %s", p.ws, p.token);
         goto out;
     }
     if (!(c = cl_open(&S_MAIN, p.ws)) || !(doc = hello_doc(c, p.token, "")))
         goto out;
     if (strcmp(jstr(doc, "token"), p.token) || json_integer_value(json_object_get(doc, "v")) != 1 ||
         strcmp(jstr(doc, "title"), "Widgets") || strcmp(jstr(doc, "template"), "material")) {
-        failf("doc: token %s (page %s), v, title %s, template %s", jstr(doc, "token"), p.token,
+        e2e_fail("doc: token %s (page %s), v, title %s, template %s", jstr(doc, "token"), p.token,
               jstr(doc, "title"), jstr(doc, "template"));
         goto out;
     }
     if (strcmp(jstr(doc, "html"), p.main)) {
-        failf("doc.html differs from the page's #pn-main:\n  doc  %.300s\n  page %.300s",
+        e2e_fail("doc.html differs from the page's #pn-main:\n  doc  %.300s\n  page %.300s",
               jstr(doc, "html"), p.main);
         goto out;
     }
@@ -977,14 +687,14 @@ static bool case_page_hello(void)
     if (strcmp(jstr(doc, "token"), p.token) || strcmp(jstr(doc, "title"), "Paris Weather") ||
         strcmp(p.title, "Paris Weather") || !json_is_number(temp) || !json_is_number(hum) ||
         !strstr(p.main, t_html) || !strstr(p.main, h_html)) {
-        failf("weather doc: token %s (page %s), title %s / %s, temperature %s, humidity %s vs page "
+        e2e_fail("weather doc: token %s (page %s), title %s / %s, temperature %s, humidity %s vs page "
               "%.400s",
               jstr(doc, "token"), p.token, jstr(doc, "title"), p.title, dumps(temp), dumps(hum),
               p.main);
         goto out;
     }
     if (strcmp(jstr(doc, "html"), p.main)) {
-        failf("weather doc.html differs from the page (a timer tick in between?)");
+        e2e_fail("weather doc.html differs from the page (a timer tick in between?)");
         goto out;
     }
     ok = true;
@@ -1008,7 +718,7 @@ static bool case_origin(void)
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         int st = upgrade_status(&S_MAIN, "/widgets/ws", NULL, v[i].origin);
         if (st != v[i].want)
-            return failf("Origin %s: status %d, want %d", v[i].origin ? v[i].origin : "(none)", st,
+            return e2e_fail("Origin %s: status %d, want %d", v[i].origin ? v[i].origin : "(none)", st,
                          v[i].want);
     }
     /* a refused origin gets no socket; the allowed one gets a working session */
@@ -1017,7 +727,7 @@ static bool case_origin(void)
         cl_open_ex(&S_MAIN, "/widgets/ws", "Origin: http://evil.example\r\n", NULL, 0, &st);
     if (c || st != 403) {
         cl_free(c);
-        return failf("wsc with a bad origin: status %d", st);
+        return e2e_fail("wsc with a bad origin: status %d", st);
     }
     json_t *doc;
     if (!(c = open_session(&S_MAIN, "/widgets/ws", "", &doc)))
@@ -1032,7 +742,7 @@ static bool case_origin_https_same_host(void)
 {
     int st = upgrade_status(&S_MAIN, "/widgets/ws", "app.example.com", "https://app.example.com");
     if (st != 101)
-        return failf("Host: app.example.com, Origin: https://app.example.com (the same origin, "
+        return e2e_fail("Host: app.example.com, Origin: https://app.example.com (the same origin, "
                      "served over https): status %d, want 101",
                      st);
     return true;
@@ -1055,7 +765,7 @@ static bool case_origin_allowed(void)
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         int st = upgrade_status(&S_EXP, "/widgets/ws", NULL, v[i].origin);
         if (st != v[i].want)
-            return failf(
+            return e2e_fail(
                 "--allow-websocket-origin app.example.com:8443 plain.example.com: Origin %s "
                 "status %d, want %d",
                 v[i].origin ? v[i].origin : "(none)", st, v[i].want);
@@ -1075,7 +785,7 @@ static bool case_origin_allowed_https(void)
 {
     int st = upgrade_status(&S_EXP, "/widgets/ws", NULL, "https://plain.example.com");
     if (st != 101)
-        return failf(
+        return e2e_fail(
             "--allow-websocket-origin plain.example.com, Origin https://plain.example.com: "
             "status %d, want 101 (Panel accepts it)",
             st);
@@ -1091,7 +801,7 @@ static bool bad_token_one(const char *tok, const char *desc)
               expect_close(c, 1008, NULL, T);
     cl_free(c);
     if (!ok)
-        failw("%s", desc);
+        e2e_failw("%s", desc);
     return ok;
 }
 
@@ -1130,7 +840,7 @@ static bool case_token_forged(void)
     json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
     ok = doc && !strcmp(jstr(doc, "token"), p.token);
     if (doc && !ok)
-        failf("the real token got doc token %s", jstr(doc, "token"));
+        e2e_fail("the real token got doc token %s", jstr(doc, "token"));
     json_decref(doc);
     cl_free(c);
 out:
@@ -1147,7 +857,7 @@ static bool case_token_expired(void)
     bool ok = false;
     struct cl *c = NULL;
     if (exp <= 0 || exp > (long long)time(NULL) + 2) {
-        failf("token expiry %lld, now %lld (--session-token-expiration 1)", exp,
+        e2e_fail("token expiry %lld, now %lld (--session-token-expiration 1)", exp,
               (long long)time(NULL));
         goto out;
     }
@@ -1179,7 +889,7 @@ static bool case_token_unexpired_control(void)
         if (c && send_hello(c, p.token, ""))
             m = expect_msg(c, "doc", NULL, T);
         bool ok = m && !strcmp(jstr(m, "token"), p.token);
-        bool expired_meanwhile = !m && strstr(why, "expired-token");
+        bool expired_meanwhile = !m && strstr(e2e_why, "expired-token");
         json_decref(m);
         cl_free(c);
         page_fini(&p);
@@ -1188,7 +898,7 @@ static bool case_token_unexpired_control(void)
         if (!expired_meanwhile)
             return false;
     }
-    return failf("no attempt within the token's second");
+    return e2e_fail("no attempt within the token's second");
 }
 
 static bool case_token_other_key(void)
@@ -1215,7 +925,7 @@ static bool case_token_same_key_other_process(void)
     bool ok = doc && get_stats(&S_MAIN, &b);
     if (ok && (!strcmp(jstr(doc, "token"), p.token) || strlen(jstr(doc, "token")) != 66 ||
                b.created != a.created + 1 || b.resumed != a.resumed))
-        ok = failf("valid token of another process: doc token %s (page's %s), created %ld→%ld, "
+        ok = e2e_fail("valid token of another process: doc token %s (page's %s), created %ld→%ld, "
                    "resumed %ld→%ld",
                    jstr(doc, "token"), p.token, a.created, b.created, a.resumed, b.resumed);
     json_decref(doc);
@@ -1231,7 +941,7 @@ static bool case_token_none(void)
     bool ok = doc != NULL;
     if (ok && (strlen(jstr(doc, "token")) != 66 ||
                json_number_value(doc_prop(doc, "Number", "Clicks", "value")) != 0))
-        ok = failf("fresh doc: token %s, clicks %s", jstr(doc, "token"),
+        ok = e2e_fail("fresh doc: token %s, clicks %s", jstr(doc, "token"),
                    dumps(doc_prop(doc, "Number", "Clicks", "value")));
     json_decref(doc);
     cl_free(c);
@@ -1250,7 +960,7 @@ static bool case_token_none(void)
     doc = c ? hello_doc(c, NULL, "city=S%C3%A3o+Paulo") : NULL;
     ok = doc && !strcmp(jstr(doc, "title"), "São Paulo Weather");
     if (doc && !ok)
-        failf("title %s, want São Paulo Weather", jstr(doc, "title"));
+        e2e_fail("title %s, want São Paulo Weather", jstr(doc, "title"));
     json_decref(doc);
     cl_free(c);
     return ok;
@@ -1266,7 +976,7 @@ static bool case_token_other_app(void)
     bool ok = doc != NULL;
     if (ok &&
         (!strcmp(jstr(doc, "token"), p.token) || strcmp(jstr(doc, "title"), "Berlin Weather")))
-        ok = failf("widgets token on /weather/ws: doc token %s title %s", jstr(doc, "token"),
+        ok = e2e_fail("widgets token on /weather/ws: doc token %s title %s", jstr(doc, "token"),
                    jstr(doc, "title"));
     json_decref(doc);
     cl_free(c);
@@ -1275,7 +985,7 @@ static bool case_token_other_app(void)
         doc = c ? hello_doc(c, p.token, "") : NULL;
         ok = doc && !strcmp(jstr(doc, "token"), p.token);
         if (doc && !ok)
-            failf("widgets token on /widgets/ws afterwards: doc token %s", jstr(doc, "token"));
+            e2e_fail("widgets token on /widgets/ws afterwards: doc token %s", jstr(doc, "token"));
         json_decref(doc);
         cl_free(c);
     }
@@ -1305,7 +1015,7 @@ struct widgets {
     long button, clicks, slider, level;
 };
 
-static bool widgets_open(const struct srv *s, struct widgets *w)
+static bool widgets_open(const struct e2e_server *s, struct widgets *w)
 {
     memset(w, 0, sizeof *w);
     if (!(w->c = open_session(s, "/widgets/ws", "", &w->doc)))
@@ -1315,7 +1025,7 @@ static bool widgets_open(const struct srv *s, struct widgets *w)
     w->slider = doc_id(w->doc, "IntSlider", "Level");
     w->level = doc_id(w->doc, "Number", "Level");
     if (w->button < 0 || w->clicks < 0 || w->slider < 0 || w->level < 0)
-        return failf("widgets doc without the expected nodes: %s",
+        return e2e_fail("widgets doc without the expected nodes: %s",
                      dumps(json_object_get(w->doc, "root")));
     return true;
 }
@@ -1375,7 +1085,7 @@ static bool case_event_slider(void)
     json_t *op = p ? patch_set(p, w.level) : NULL;
     if (ok &&
         (!op || json_number_value(json_object_get(json_object_get(op, "props"), "value")) != 100))
-        ok = failf("slider 1000 (range 0..100): want Level 100, got %s", dumps(p));
+        ok = e2e_fail("slider 1000 (range 0..100): want Level 100, got %s", dumps(p));
     json_decref(p);
     widgets_close(&w);
     return ok;
@@ -1422,7 +1132,7 @@ static bool case_event_bad_value(void)
                    bad[i]) &&
              expect_error(w.c, "bad-value", w.slider, NULL);
         if (!ok)
-            failw("slider value %s", bad[i]);
+            e2e_failw("slider value %s", bad[i]);
     }
     /* nothing was applied: the session carries on from 50 */
     ok = ok &&
@@ -1477,7 +1187,7 @@ static bool case_message_bad(void)
         ok = wsc_send_text(w.c->w, bad[i], strlen(bad[i])) == 0 &&
              expect_error(w.c, "bad-message", -1, NULL);
         if (!ok)
-            failw("message %s", bad[i]);
+            e2e_failw("message %s", bad[i]);
     }
     ok = ok && click_expect(&w, 1);
     widgets_close(&w);
@@ -1496,16 +1206,16 @@ static bool ping_depth(struct cl *c, int depth, bool want_pong)
     msg[n++] = '}';
     msg[n] = '\0';
     if (wsc_send_text(c->w, msg, (size_t)n) != 0)
-        return failf("send");
+        return e2e_fail("send");
     if (!want_pong)
-        return expect_error(c, "bad-message", -1, NULL) || failw("depth %d", depth);
+        return expect_error(c, "bad-message", -1, NULL) || e2e_failw("depth %d", depth);
     json_t *p = expect_msg(c, "pong", NULL, T);
     if (!p)
-        return failw("depth %d", depth);
+        return e2e_failw("depth %d", depth);
     json_t *sent = json_loads(msg, 0, NULL);
     bool ok = json_equal(json_object_get(p, "n"), json_object_get(sent, "n"));
     if (!ok)
-        failf("depth %d: pong n %s", depth, dumps(json_object_get(p, "n")));
+        e2e_fail("depth %d: pong n %s", depth, dumps(json_object_get(p, "n")));
     json_decref(sent);
     json_decref(p);
     return ok;
@@ -1551,7 +1261,7 @@ static bool case_message_too_big(void)
     json_t *p = NULL;
     bool ok = wsc_send_text(w.c->w, at, MAX_MESSAGE) == 0 && (p = expect_msg(w.c, "pong", NULL, T));
     if (!ok)
-        failw("a message of exactly --websocket-max-message-size");
+        e2e_failw("a message of exactly --websocket-max-message-size");
     ok =
         ok && wsc_send_text(w.c->w, over, MAX_MESSAGE + 1) == 0 && expect_close(w.c, 1009, NULL, T);
     json_decref(p);
@@ -1590,14 +1300,14 @@ static bool case_message_rate(void)
         int k = snprintf(m, sizeof m, "{\"t\":\"ping\",\"n\":%d}", i);
         n += wsc_frame(buf + n, true, 0, WSC_TEXT, true, m, (size_t)k);
     }
-    long long t0 = now_ms();
+    long long t0 = e2e_now_ms();
     bool ok = wsc_send_raw(w.c->w, buf, n) == 0;
     free(buf);
     int pongs = 0;
     for (int i = 0; ok && i < 200; i++) {
         struct wsc_msg m;
         if (cl_next(w.c, T, &m) != 1) {
-            ok = failf("after %d pongs: no error/close", pongs);
+            ok = e2e_fail("after %d pongs: no error/close", pongs);
             break;
         }
         json_t *j = m.opcode == WSC_TEXT ? json_loadb(m.data, m.len, 0, NULL) : NULL;
@@ -1609,20 +1319,20 @@ static bool case_message_rate(void)
             wsc_msg_free(&m);
             break;
         } else {
-            ok = failf("after %d pongs: %s", pongs, m.opcode == WSC_CLOSE ? "a close" : m.data);
+            ok = e2e_fail("after %d pongs: %s", pongs, m.opcode == WSC_CLOSE ? "a close" : m.data);
         }
         json_decref(j);
         wsc_msg_free(&m);
     }
     /* the hello counts too: 99 or 100 pongs fit in the first second */
     if (ok && (pongs < 98 || pongs > 100))
-        ok = failf("%d pongs before the rate error, want 99 (100 messages a second, hello "
+        ok = e2e_fail("%d pongs before the rate error, want 99 (100 messages a second, hello "
                    "included)",
                    pongs);
     ok = ok && expect_close(w.c, 1008, NULL, T);
-    long long took = now_ms() - t0;
+    long long took = e2e_now_ms() - t0;
     if (ok && took > 1000)
-        ok = failf("the flood took %lld ms to be refused", took);
+        ok = e2e_fail("the flood took %lld ms to be refused", took);
     /* the other session is not affected */
     ok = ok && click_expect(&other, 1);
     json_t *p = NULL;
@@ -1644,7 +1354,7 @@ static bool pong_of(struct cl *c, const char *n_json)
     json_t *got = json_object_get(p, "n");
     ok = n_json ? json_equal(got, want) || (json_is_null(want) && !got) : got == NULL;
     if (!ok)
-        failf("ping n %s: pong %s", n_json ? n_json : "(none)", dumps(p));
+        e2e_fail("ping n %s: pong %s", n_json ? n_json : "(none)", dumps(p));
     json_decref(want);
     json_decref(p);
     return ok;
@@ -1670,7 +1380,7 @@ static bool case_weather_periodic(void)
     if (!c)
         return false;
     long t = doc_id(doc, "Number", "Temperature"), h = doc_id(doc, "Number", "Humidity");
-    long long t0 = now_ms();
+    long long t0 = e2e_now_ms();
     bool ok = true;
     for (int i = 0; ok && i < 2; i++) { /* two ticks, 2 s apart */
         json_t *p = expect_msg(c, "patch", NULL, 3000);
@@ -1682,12 +1392,12 @@ static bool case_weather_periodic(void)
             ok = false;
         else if (!op || !json_is_number(v) || !strstr(jstr(op, "html"), html) || patch_set(p, h) ||
                  patch_nops(p) != 1)
-            ok = failf("tick %d: want one op setting Temperature #%ld, got %s", i, t, dumps(p));
+            ok = e2e_fail("tick %d: want one op setting Temperature #%ld, got %s", i, t, dumps(p));
         json_decref(p);
     }
-    long long took = now_ms() - t0;
+    long long took = e2e_now_ms() - t0;
     if (ok && (took < 2500 || took > 4500))
-        ok = failf("two ticks took %lld ms (pn_every 2000)", took);
+        ok = e2e_fail("two ticks took %lld ms (pn_every 2000)", took);
     json_decref(doc);
     cl_free(c);
     return ok;
@@ -1702,16 +1412,16 @@ static bool case_timers_start_on_connect(void)
         return false;
     bool ok = true;
     if (!strstr(p.main, ">0</div>"))
-        ok = failf("the page does not show Ticks 0: %.300s", p.main);
+        ok = e2e_fail("the page does not show Ticks 0: %.300s", p.main);
     idle(700);
     struct cl *c = ok ? cl_open(&S_BOUND, p.ws) : NULL;
     json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
     ok = ok && doc;
     json_t *v = ok ? doc_prop(doc, "Number", "Ticks", "value") : NULL;
     if (ok && strcmp(jstr(doc, "token"), p.token))
-        ok = failf("the page's token did not resume its session");
+        ok = e2e_fail("the page's token did not resume its session");
     else if (ok && (!json_is_number(v) || json_number_value(v) != 0))
-        ok = failf("700 ms after the page, before its socket: Ticks %s (want 0: no timer runs "
+        ok = e2e_fail("700 ms after the page, before its socket: Ticks %s (want 0: no timer runs "
                    "before the page connects)",
                    dumps(v));
     if (ok) {
@@ -1719,9 +1429,9 @@ static bool case_timers_start_on_connect(void)
         json_t *patch = expect_msg(c, "patch", NULL, 1000);
         json_t *pv = json_object_get(json_object_get(patch_set(patch, id), "props"), "value");
         if (!patch)
-            ok = failw("no tick within 1 s of connecting");
+            ok = e2e_failw("no tick within 1 s of connecting");
         else if (json_number_value(pv) != 1)
-            ok = failf("first tick after connecting: %s (want Ticks 1)", dumps(patch));
+            ok = e2e_fail("first tick after connecting: %s (want Ticks 1)", dumps(patch));
         json_decref(patch);
     }
     json_decref(doc);
@@ -1742,7 +1452,7 @@ static bool case_unused_bound(void)
     for (int i = 0; i < PAGES; i++) {
         struct page p;
         if (!get_page(&S_BOUND, "/ticks", &p))
-            return failw("page %d", i);
+            return e2e_failw("page %d", i);
         snprintf(tokens[i], sizeof tokens[i], "%s", p.token);
         page_fini(&p);
     }
@@ -1751,7 +1461,7 @@ static bool case_unused_bound(void)
     long want_dropped = a.unused + PAGES - MAX_UNUSED;
     if (b.unused != MAX_UNUSED || b.dropped - a.dropped != want_dropped ||
         b.live - a.live != PAGES - want_dropped)
-        return failf("after %d pages with no socket (max %d): unused %ld, dropped %ld→%ld (want "
+        return e2e_fail("after %d pages with no socket (max %d): unused %ld, dropped %ld→%ld (want "
                      "+%ld), live %ld→%ld",
                      PAGES, MAX_UNUSED, b.unused, a.dropped, b.dropped, want_dropped, a.live,
                      b.live);
@@ -1760,17 +1470,17 @@ static bool case_unused_bound(void)
     json_t *d1 = c1 ? hello_doc(c1, tokens[0], "") : NULL;
     bool ok = d1 != NULL;
     if (ok && !strcmp(jstr(d1, "token"), tokens[0]))
-        ok = failf("a dropped session's token resumed it");
+        ok = e2e_fail("a dropped session's token resumed it");
     /* the last page's session was kept: it resumes */
     struct cl *c2 = ok ? cl_open(&S_BOUND, "/ticks/ws") : NULL;
     json_t *d2 = c2 ? hello_doc(c2, tokens[PAGES - 1], "") : NULL;
     ok = ok && d2;
     if (ok && strcmp(jstr(d2, "token"), tokens[PAGES - 1]))
-        ok = failf("the newest page's session did not resume (token %s)", jstr(d2, "token"));
+        ok = e2e_fail("the newest page's session did not resume (token %s)", jstr(d2, "token"));
     ok = ok && get_stats(&S_BOUND, &c0);
     if (ok && (c0.created != b.created + 1 || c0.resumed != b.resumed + 1 ||
                c0.unused != MAX_UNUSED - 1 || c0.sockets != 2))
-        ok = failf("stats after two sockets: created %ld→%ld (want +1), resumed %ld→%ld (want "
+        ok = e2e_fail("stats after two sockets: created %ld→%ld (want +1), resumed %ld→%ld (want "
                    "+1), unused %ld (want %d), sockets %ld",
                    b.created, c0.created, b.resumed, c0.resumed, c0.unused, MAX_UNUSED - 1,
                    c0.sockets);
@@ -1809,14 +1519,14 @@ static bool case_resume(void)
         json_t *cl = doc_prop(w.doc, "Button", "Add one", "clicks");
         if (strcmp(jstr(w.doc, "token"), p.token) || json_number_value(v) != 3 ||
             json_integer_value(cl) != 3 || !strstr(jstr(w.doc, "html"), ">3<"))
-            ok = failf("resumed doc: token %s (want %s), Clicks %s, button clicks %s",
+            ok = e2e_fail("resumed doc: token %s (want %s), Clicks %s, button clicks %s",
                        jstr(w.doc, "token"), p.token, dumps(v), dumps(cl));
     }
     ok = ok && get_stats(&S_MAIN, &b);
     /* "resumed" counts every attach to a session that exists (protocol.md calls the first
      * attach of a page's session a resume too): the page's socket and the reconnect */
     if (ok && (b.resumed != a.resumed + 2 || b.created != a.created + 1))
-        ok = failf("stats: resumed %ld→%ld, created %ld→%ld (want +2: first attach and reconnect; "
+        ok = e2e_fail("stats: resumed %ld→%ld, created %ld→%ld (want +2: first attach and reconnect; "
                    "+1: the page's session)",
                    a.resumed, b.resumed, a.created, b.created);
     ok = ok && click_expect(&w, 4);
@@ -1831,7 +1541,7 @@ static bool case_resume(void)
 static bool case_resume_after_sweep(void)
 {
     if (!resumed_token[0])
-        return failf("needs the resume case");
+        return e2e_fail("needs the resume case");
     struct stats a, b, c0;
     if (!get_stats(&S_MAIN, &a) || !wait_sockets(&S_MAIN, 0))
         return false;
@@ -1840,7 +1550,7 @@ static bool case_resume_after_sweep(void)
     if (!get_stats(&S_MAIN, &b))
         return false;
     if (b.live != 0 || b.destroyed <= a.destroyed || b.destroyed - a.destroyed < a.live)
-        return failf("after lifetime + sweep with no socket open: live %ld (want 0), destroyed "
+        return e2e_fail("after lifetime + sweep with no socket open: live %ld (want 0), destroyed "
                      "%ld→%ld (%ld were live)",
                      b.live, a.destroyed, b.destroyed, a.live);
     struct widgets w = {0};
@@ -1849,14 +1559,14 @@ static bool case_resume_after_sweep(void)
     if (ok) {
         json_t *v = doc_prop(w.doc, "Number", "Clicks", "value");
         if (!strcmp(jstr(w.doc, "token"), resumed_token) || json_number_value(v) != 0)
-            ok = failf(
+            ok = e2e_fail(
                 "after the sweep the old token got token %s, Clicks %s (want a fresh session)",
                 jstr(w.doc, "token"), dumps(v));
     }
     ok = ok && get_stats(&S_MAIN, &c0);
     if (ok &&
         (c0.created != b.created + 1 || c0.resumed != b.resumed || c0.live != 1 || c0.sockets != 1))
-        ok = failf("stats after: created %ld→%ld, resumed %ld→%ld, live %ld, sockets %ld",
+        ok = e2e_fail("stats after: created %ld→%ld, resumed %ld→%ld, live %ld, sockets %ld",
                    b.created, c0.created, b.resumed, c0.resumed, c0.live, c0.sockets);
     json_decref(w.doc);
     cl_free(w.c);
@@ -1883,7 +1593,7 @@ static bool case_resume_replay(void)
         r.clicks = doc_id(r.doc, "Number", "Clicks");
         if (!strcmp(jstr(r.doc, "token"), p.token) ||
             json_number_value(doc_prop(r.doc, "Number", "Clicks", "value")) != 0)
-            ok = failf("replayed token: doc token %s (the attached one is %s), Clicks %s",
+            ok = e2e_fail("replayed token: doc token %s (the attached one is %s), Clicks %s",
                        jstr(r.doc, "token"), p.token,
                        dumps(doc_prop(r.doc, "Number", "Clicks", "value")));
     }
@@ -1891,7 +1601,7 @@ static bool case_resume_replay(void)
          expect_quiet(r.c, QUIET, NULL);
     ok = ok && get_stats(&S_MAIN, &b);
     if (ok && (b.resumed != a.resumed + 1 || b.created != a.created + 2))
-        ok = failf("stats: resumed %ld→%ld (want +1: the first socket only), created %ld→%ld "
+        ok = e2e_fail("stats: resumed %ld→%ld (want +1: the first socket only), created %ld→%ld "
                    "(want +2: the page's and the replay's)",
                    a.resumed, b.resumed, a.created, b.created);
     json_decref(w.doc);
@@ -1914,15 +1624,15 @@ static bool case_keepalive(void)
     if (ok) {
         snprintf(tok, sizeof tok, "%s", jstr(doc2, "token"));
         mute->silent = true;
-        long long t0 = now_ms();
+        long long t0 = e2e_now_ms();
         idle(3 * KEEPALIVE_MS + 300);
         size_t got = 0;
         int rc = wsc_drain(mute->w, 2000, &got); /* 0: the server closed it */
-        long long took = now_ms() - t0;
+        long long took = e2e_now_ms() - t0;
         if (rc != 0)
-            ok = failf("a socket that never answers pings is still open after %lld ms", took);
+            ok = e2e_fail("a socket that never answers pings is still open after %lld ms", took);
         else if (wsc_pings(live->w) == 0)
-            ok = failf("no ping reached the answering socket in %lld ms (--keep-alive %d)", took,
+            ok = e2e_fail("no ping reached the answering socket in %lld ms (--keep-alive %d)", took,
                        KEEPALIVE_MS);
         else if (!pong_of(live, "5"))
             ok = false;
@@ -1933,7 +1643,7 @@ static bool case_keepalive(void)
         doc3 = c ? hello_doc(c, tok, "") : NULL;
         ok = doc3 && !strcmp(jstr(doc3, "token"), tok);
         if (doc3 && !ok)
-            failf("after a keep-alive drop the token got %s, want a resume", jstr(doc3, "token"));
+            e2e_fail("after a keep-alive drop the token got %s, want a resume", jstr(doc3, "token"));
         cl_free(c);
     }
     json_decref(doc1);
@@ -1989,7 +1699,7 @@ static bool form_open(struct form *f)
                    &f->submit, &f->submitted, &f->check, &f->check_n};
     for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
         if (*ids[k] < 0)
-            return failf("live_form doc without node %zu: %s", k, dumps(root));
+            return e2e_fail("live_form doc without node %zu: %s", k, dumps(root));
     return true;
 }
 
@@ -2013,7 +1723,7 @@ static bool bad_value(struct cl *c, long id, const char *value_json)
         sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id, value_json) &&
         expect_error(c, "bad-value", id, NULL);
     if (!ok)
-        failw("value %s for #%ld", value_json, id);
+        e2e_failw("value %s for #%ld", value_json, id);
     return ok;
 }
 
@@ -2024,14 +1734,14 @@ static bool expect_number_patch_ev(struct cl *c, long id, const char *value_json
     bool ok =
         sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id, value_json) &&
         expect_number_patch(c, number_id, value, NULL);
-    return ok || failw("value %s for #%ld", value_json, id);
+    return ok || e2e_failw("value %s for #%ld", value_json, id);
 }
 
 static bool expect_number_patch_ev_click(struct cl *c, long id, long number_id, double value)
 {
     bool ok = sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", id) &&
               expect_number_patch(c, number_id, value, NULL);
-    return ok || failw("click on #%ld", id);
+    return ok || e2e_failw("click on #%ld", id);
 }
 
 /* Runs last on the form server: a callback that changes the widget whose event it handles
@@ -2053,7 +1763,7 @@ static bool case_form_echo(void)
         ok = op && patch_nops(p) == 1 &&
              json_integer_value(json_object_get(json_object_get(op, "props"), "value")) == 40;
         if (p && !ok)
-            failf("tens 47 (the callback snaps it to 40): want one op #%ld value 40, got %s",
+            e2e_fail("tens 47 (the callback snaps it to 40): want one op #%ld value 40, got %s",
                   f.tens, dumps(p));
         json_decref(p);
     }
@@ -2063,17 +1773,17 @@ static bool case_form_echo(void)
         op = p ? patch_set(p, f.shout) : NULL;
         ok = op && !strcmp(jstr(json_object_get(op, "props"), "value"), "BOB");
         if (p && !ok)
-            failf("shout \"bob\" (the callback uppercases it): want #%ld = BOB, got %s", f.shout,
+            e2e_fail("shout \"bob\" (the callback uppercases it): want #%ld = BOB, got %s", f.shout,
                   dumps(p));
         json_decref(p);
     }
-    if (!ok && strstr(why, "no \"patch\"")) {
-        char saved[sizeof why];
-        snprintf(saved, sizeof saved, "%s", why);
-        struct resp r;
+    if (!ok && strstr(e2e_why, "no \"patch\"")) {
+        char saved[sizeof e2e_why];
+        snprintf(saved, sizeof saved, "%s", e2e_why);
+        struct e2e_resp r;
         bool answers = http_get(&S_FORM, "/widgets", NULL, &r) && r.status == 200;
-        resp_fini(&r);
-        snprintf(why, sizeof why, "%s%s", saved,
+        e2e_resp_fini(&r);
+        snprintf(e2e_why, sizeof e2e_why, "%s%s", saved,
                  answers ? "" : "; and the server no longer answers HTTP: it is hung");
     }
     form_close(&f);
@@ -2092,7 +1802,7 @@ static bool case_form_values(void)
     json_t *op0 = json_array_get(json_object_get(p, "ops"), 0);
     if (!p || patch_nops(p) != 1 || strcmp(jstr(op0, "op"), "title") ||
         strcmp(jstr(op0, "title"), "Paris form"))
-        ok = p ? failf("city Paris: want one title op \"Paris form\", got %s", dumps(p)) : false;
+        ok = p ? e2e_fail("city Paris: want one title op \"Paris form\", got %s", dumps(p)) : false;
     json_decref(p);
     ok = ok && bad_value(f.c, f.city, "\"Nowhere\"") && bad_value(f.c, f.city, "1");
     /* FloatSlider: a number (an integer too), clamped; not a string */
@@ -2108,7 +1818,7 @@ static bool case_form_values(void)
         json_t *hop = p ? patch_set(p, f.hello) : NULL;
         ok = hop && patch_nops(p) == 1 && strstr(jstr(hop, "html"), "Hello, abcdefgh");
         if (p && !ok)
-            failf("name of 8 characters: want one op for the greeting #%ld, got %s", f.hello,
+            e2e_fail("name of 8 characters: want one op for the greeting #%ld, got %s", f.hello,
                   dumps(p));
         json_decref(p);
     }
@@ -2130,7 +1840,7 @@ static bool case_form_utf8_length(void)
                     f.name) &&
               (p = expect_msg(f.c, "patch", NULL, T)) != NULL;
     if (!ok)
-        failw("8 characters (16 bytes) for a TextInput of max_length 8");
+        e2e_failw("8 characters (16 bytes) for a TextInput of max_length 8");
     json_decref(p);
     form_close(&f);
     return ok;
@@ -2148,7 +1858,7 @@ static bool case_form_disabled(void)
               json_is_true(json_object_get(json_object_get(cop, "props"), "disabled")) &&
               json_is_true(json_object_get(json_object_get(nop, "props"), "disabled"));
     if (p && !ok)
-        failf("lock: want disabled ops for #%ld and #%ld only, got %s", f.count, f.name, dumps(p));
+        e2e_fail("lock: want disabled ops for #%ld and #%ld only, got %s", f.count, f.name, dumps(p));
     json_decref(p);
     /* a click on the disabled button does nothing */
     ok = ok && sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.count) &&
@@ -2186,9 +1896,9 @@ static bool case_form_disabled_value(void)
         p = event_patch(f.c, f.submit, "clicks", NULL);
         json_t *op = p ? patch_set(p, f.submitted) : NULL;
         if (!op)
-            ok = failf("submit: %s", p ? dumps(p) : why);
+            ok = e2e_fail("submit: %s", p ? dumps(p) : e2e_why);
         else if (strstr(jstr(op, "html"), "evil"))
-            ok = failf("the disabled TextInput took the client's value: after Lock (disabled) "
+            ok = e2e_fail("the disabled TextInput took the client's value: after Lock (disabled) "
                        "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"} "
                        "(answer: %s), Submit reads \"evil\": %s",
                        f.name, e ? dumps(e) : "none", jstr(op, "html"));
@@ -2204,12 +1914,12 @@ static bool case_form_timeout(void)
     struct form f;
     if (!form_open(&f))
         return false;
-    long long t0 = now_ms();
+    long long t0 = e2e_now_ms();
     bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.later) &&
               expect_number_patch(f.c, f.later_n, 1, ">1<");
-    long long took = now_ms() - t0;
+    long long took = e2e_now_ms() - t0;
     if (ok && (took < 150 || took > 1500))
-        ok = failf("pn_timeout(200) from a callback fired after %lld ms", took);
+        ok = e2e_fail("pn_timeout(200) from a callback fired after %lld ms", took);
     ok = ok && expect_quiet(f.c, 400, NULL); /* once */
     form_close(&f);
     return ok;
@@ -2232,7 +1942,7 @@ static bool case_threads(void)
         ok = get_page(&S_MT, i < N ? "/weather" : "/widgets", &pages[i]);
         const char *hint = ok ? strrchr(pages[i].ws, '/') : NULL;
         if (ok && (!hint || (strcmp(hint, "/0") && strcmp(hint, "/1"))))
-            ok = failf("page %d: ws %s (want /APP/ws/LOOP)", i, pages[i].ws);
+            ok = e2e_fail("page %d: ws %s (want /APP/ws/LOOP)", i, pages[i].ws);
         if (ok)
             on_loop[hint[1] - '0']++;
     }
@@ -2255,7 +1965,7 @@ static bool case_threads(void)
     for (int i = 0; ok && i < N + NW; i++) {
         docs[i] = expect_msg(cs[i], "doc", "patch", T);
         if (!docs[i]) {
-            ok = failw("socket %d (%s)", i, pages[i].ws);
+            ok = e2e_failw("socket %d (%s)", i, pages[i].ws);
             break;
         }
         if (strcmp(jstr(docs[i], "token"), pages[i].token) ||
@@ -2263,14 +1973,14 @@ static bool case_threads(void)
             /* a weather tick between page and hello changes the html: only the token counts then */
             bool tick = i < N && !strcmp(jstr(docs[i], "token"), pages[i].token);
             if (!tick) {
-                ok = failf("socket %d (%s): doc of another session: token %s, page's %s", i,
+                ok = e2e_fail("socket %d (%s): doc of another session: token %s, page's %s", i,
                            pages[i].ws, jstr(docs[i], "token"), pages[i].token);
                 break;
             }
         }
         for (int j = 0; j < i; j++)
             if (!strcmp(jstr(docs[i], "token"), jstr(docs[j], "token")))
-                ok = failf("sockets %d and %d got the same session", i, j);
+                ok = e2e_fail("sockets %d and %d got the same session", i, j);
         got++;
     }
     /* the widgets sessions take events on their own loop */
@@ -2283,7 +1993,7 @@ static bool case_threads(void)
     fprintf(stderr, "threads: pages on loop 0: %d, loop 1: %d; %d docs\n", on_loop[0], on_loop[1],
             got);
     if (ok && (on_loop[0] == 0 || on_loop[1] == 0))
-        ok = failf("every page came from one loop (%d, %d): the hand-over was not exercised",
+        ok = e2e_fail("every page came from one loop (%d, %d): the hand-over was not exercised",
                    on_loop[0], on_loop[1]);
     for (int i = 0; i < N + NW; i++) {
         json_decref(docs[i]);
@@ -2303,7 +2013,7 @@ static bool case_threads_bad_hint(void)
         json_decref(doc);
         cl_free(c);
         if (!ok)
-            return failw("%s", paths[i]);
+            return e2e_failw("%s", paths[i]);
     }
     return true;
 }
@@ -2334,10 +2044,10 @@ static void *no_hello_reader(void *arg)
         if (m.opcode == WSC_TEXT && !nh.error_at) {
             json_t *j = json_loadb(m.data, m.len, 0, NULL);
             snprintf(nh.error, sizeof nh.error, "%s %s", msg_type(j), jstr(j, "code"));
-            nh.error_at = now_ms();
+            nh.error_at = e2e_now_ms();
             json_decref(j);
         } else if (m.opcode == WSC_CLOSE) {
-            nh.close_at = now_ms();
+            nh.close_at = e2e_now_ms();
             nh.close_code = m.code;
             snprintf(nh.close_reason, sizeof nh.close_reason, "%s", m.data);
             wsc_msg_free(&m);
@@ -2355,7 +2065,7 @@ static void no_hello_start(void)
         &(struct wsc_opts){
             .port = S_EXP.port, .path = "/widgets/ws", .headers = S_EXP.origin, .timeout_ms = 5000},
         NULL, err, sizeof err);
-    nh.opened = now_ms();
+    nh.opened = e2e_now_ms();
     if (nh.w && pthread_create(&nh.thread, NULL, no_hello_reader, NULL) == 0)
         nh.started = true;
 }
@@ -2372,34 +2082,34 @@ static void no_hello_stop(void)
 static bool case_hello_timeout(void)
 {
     if (!nh.started)
-        return failf("the socket opened at the start is missing");
+        return e2e_fail("the socket opened at the start is missing");
     no_hello_stop(); /* the reader ends at the close, or after 30 s */
     if (!nh.error_at || strcmp(nh.error, "error bad-message"))
-        return failf("no error bad-message before the close (got \"%s\")", nh.error);
+        return e2e_fail("no error bad-message before the close (got \"%s\")", nh.error);
     if (!nh.close_at || nh.close_code != 1008)
-        return failf("no close 1008 (got %d \"%s\")", nh.close_code, nh.close_reason);
+        return e2e_fail("no close 1008 (got %d \"%s\")", nh.close_code, nh.close_reason);
     long long at = nh.close_at - nh.opened;
     if (at < 9500 || at > 11500)
-        return failf("closed %lld ms after the upgrade, want 10 s", at);
+        return e2e_fail("closed %lld ms after the upgrade, want 10 s", at);
     return true;
 }
 
-static bool sigterm_with(struct srv *s, struct cl **cs, int n, const char *what)
+static bool sigterm_with(struct e2e_server *s, struct cl **cs, int n, const char *what)
 {
-    int st = srv_wait(s, SIGTERM, 10000);
+    int st = e2e_server_stop(s, SIGTERM, 10000);
     bool ok = true;
     for (int i = 0; i < n; i++) {
         if (!cs[i])
             continue;
         if (ok && !expect_close(cs[i], 1001, "patch", 3000))
-            ok = failw("%s socket %d", what, i);
+            ok = e2e_failw("%s socket %d", what, i);
         cl_free(cs[i]);
     }
     if (st != 0 && ok)
-        ok = failf("%s: exit status %d after SIGTERM (256+N: signal N, -1: killed after 10 s)",
+        ok = e2e_fail("%s: exit status %d after SIGTERM (256+N: signal N, -1: killed after 10 s)",
                    s->name, st);
     else if (st != 0)
-        ok = failw("%s: exit status %d after SIGTERM; and", s->name, st);
+        ok = e2e_failw("%s: exit status %d after SIGTERM; and", s->name, st);
     return ok;
 }
 
@@ -2445,21 +2155,21 @@ static bool case_sigterm_threads(void)
     if (!ok) {
         for (int i = 0; i < 6; i++)
             cl_free(cs[i]);
-        srv_wait(&S_MT, SIGTERM, 10000);
+        e2e_server_stop(&S_MT, SIGTERM, 10000);
         return false;
     }
     return sigterm_with(&S_MT, cs, 6, "--num-threads 2");
 }
 
 /* SIGTERM to a server with one socket open on path: it closes 1001 and the server exits 0. */
-static bool sigterm_one(struct srv *s, const char *path)
+static bool sigterm_one(struct e2e_server *s, const char *path)
 {
     json_t *doc = NULL;
     struct cl *c = s->pid > 0 ? open_session(s, path, "", &doc) : NULL;
     json_decref(doc);
     if (!c) {
-        int st = srv_wait(s, SIGTERM, 10000);
-        return failw("%s server (exit status %d after SIGTERM)", s->name, st);
+        int st = e2e_server_stop(s, SIGTERM, 10000);
+        return e2e_failw("%s server (exit status %d after SIGTERM)", s->name, st);
     }
     return sigterm_with(s, &c, 1, s->name);
 }
@@ -2481,7 +2191,7 @@ static bool case_sigterm_bound(void)
 struct kase {
     const char *name;
     bool (*fn)(void);
-    struct srv *srv; /* where the health check runs afterwards (NULL: none) */
+    struct e2e_server *srv; /* where the health check runs afterwards (NULL: none) */
 };
 
 static const struct kase cases[] = {
@@ -2533,55 +2243,30 @@ static const struct kase cases[] = {
     {"sigterm.bound", case_sigterm_bound, NULL},
 };
 
-static bool health(struct srv *s)
+static bool health(struct e2e_server *s)
 {
-    if (!srv_alive(s))
+    if (!e2e_server_alive(s))
         return false;
     struct cl *c = cl_open(s, "/widgets/ws");
     json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
     bool ok = doc && !strcmp(jstr(doc, "title"), "Widgets");
     if (doc && !ok)
-        failf("doc title %s", jstr(doc, "title"));
+        e2e_fail("doc title %s", jstr(doc, "title"));
     json_decref(doc);
     cl_free(c);
     return ok;
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    remove(path);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s PANE_BIN SOURCE_DIR [FILTER]\n", argv[0]);
-        return 2;
-    }
-    pane_bin = argv[1];
-    source_dir = argv[2];
-    filter = argc > 3 ? argv[3] : NULL;
+    e2e_init("live", argc, argv, GLOBAL_TIMEOUT_S);
     setvbuf(stdout, NULL, _IOLBF, 0);
     verbose = getenv("LIVE_TEST_VERBOSE") && *getenv("LIVE_TEST_VERBOSE") == '1';
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGALRM, on_alarm);
-    alarm(GLOBAL_TIMEOUT_S);
-    char tmp[] = "/tmp/pane-live.XXXXXX";
-    bool own_cache = !getenv("XDG_CACHE_HOME");
-    if (own_cache) { /* the apps' compiled .so never lands in the user's cache */
-        if (!mkdtemp(tmp)) {
-            perror("mkdtemp");
-            return 2;
-        }
-        setenv("XDG_CACHE_HOME", tmp, 1);
-    }
     char widgets[4096], weather[4096], form[4096], ticks[4096];
-    snprintf(widgets, sizeof widgets, "%s/examples/widgets.c", source_dir);
-    snprintf(weather, sizeof weather, "%s/examples/weather.c", source_dir);
-    snprintf(form, sizeof form, "%s/tests/apps/live_form.c", source_dir);
-    snprintf(ticks, sizeof ticks, "%s/tests/apps/ticks.c", source_dir);
+    snprintf(widgets, sizeof widgets, "%s/examples/widgets.c", e2e.source_dir);
+    snprintf(weather, sizeof weather, "%s/examples/weather.c", e2e.source_dir);
+    snprintf(form, sizeof form, "%s/tests/apps/live_form.c", e2e.source_dir);
+    snprintf(ticks, sizeof ticks, "%s/tests/apps/ticks.c", e2e.source_dir);
     char lifetime[16], sweep[16], keepalive[16], maxmsg[16];
     snprintf(lifetime, sizeof lifetime, "%d", LIFETIME_MS);
     snprintf(sweep, sizeof sweep, "%d", SWEEP_MS);
@@ -2619,37 +2304,31 @@ int main(int argc, char **argv)
     snprintf(max_unused, sizeof max_unused, "%d", MAX_UNUSED);
     const char *bound_args[] = {"--admin", "--max-unused-sessions", max_unused, ticks, widgets,
                                 NULL};
-    S_EXP.origin = "Origin: https://app.example.com:8443\r\n";
-    int rc = 0;
+    snprintf(S_EXP.origin, sizeof S_EXP.origin, "Origin: https://app.example.com:8443\r\n");
     if (!srv_start(&S_MAIN, main_args) || !srv_start(&S_EXP, exp_args) ||
         !srv_start(&S_MT, mt_args) || !srv_start(&S_FORM, form_args) ||
         !srv_start(&S_BOUND, bound_args)) {
-        printf("FAIL start: %s\n", why);
-        rc = 1;
+        e2e_report("start", false);
         goto out;
     }
-    if (!filter || strstr("hello.timeout", filter))
+    if (!e2e.filter || strstr("hello.timeout", e2e.filter))
         no_hello_start();
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        if (filter && !strstr(cases[i].name, filter) &&
-            !(strstr(filter, "resume") && !strcmp(cases[i].name, "resume")))
+        if (e2e.filter && !strstr(cases[i].name, e2e.filter) &&
+            !(strstr(e2e.filter, "resume") && !strcmp(cases[i].name, "resume")))
             continue;
-        report(cases[i].name, cases[i].fn());
+        e2e_report(cases[i].name, cases[i].fn());
         if (cases[i].srv) {
             char name[128];
             snprintf(name, sizeof name, "%s (after: a fresh handshake + hello on %s)",
                      cases[i].name, cases[i].srv->name);
-            report(name, health(cases[i].srv));
+            e2e_report(name, health(cases[i].srv));
         }
     }
-    printf("live: %d passed, %d failed\n", n_pass, n_fail);
-    rc = n_fail ? 1 : 0;
 out:
     no_hello_stop();
     for (size_t i = 0; i < sizeof all_servers / sizeof *all_servers; i++)
         if (all_servers[i]->pid > 0)
-            srv_wait(all_servers[i], SIGTERM, 10000);
-    if (own_cache)
-        nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    return rc;
+            e2e_server_stop(all_servers[i], SIGTERM, 10000);
+    return e2e_finish();
 }

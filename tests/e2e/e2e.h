@@ -1,0 +1,171 @@
+/*
+ * e2e: what every end-to-end test program shares — the run (arguments, filter, one global
+ * alarm, results), the real `pane serve` (spawned, its log kept, stopped by PID), and raw
+ * HTTP/1.1 over TCP to it. WebSocket clients are in wsclient.h.
+ *
+ *     int main(int argc, char **argv)
+ *     {
+ *         e2e_init("mytest", argc, argv, 280);          // PANE_BIN SOURCE_DIR [FILTER]
+ *         static struct e2e_server s = {.name = "main"};
+ *         const char *args[] = {e2e_src("examples/weather.c"), "--admin", NULL};
+ *         if (!e2e_server_start(&s, &(struct e2e_spawn){.args = args}))
+ *             return e2e_report("start", false), e2e_finish();
+ *         struct e2e_resp r;
+ *         bool ok = e2e_get(s.port, "/weather", NULL, &r) && r.status == 200;
+ *         e2e_resp_fini(&r);
+ *         e2e_report("page", ok);                      // "ok page" or "FAIL page: <e2e_why>"
+ *         e2e_report("exit", e2e_server_stop(&s, SIGTERM, 10000) == 0);
+ *         return e2e_finish();                          // "mytest: N passed, N failed"
+ *     }
+ *
+ * Failures are described in one buffer, e2e_why (e2e_fail fills it and returns false), which
+ * e2e_report prints and clears. Every wait has a timeout; the alarm kills every server started.
+ */
+#ifndef PN_TEST_E2E_H
+#define PN_TEST_E2E_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/base.h"
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+struct e2e_run {
+    const char *name;       /* the program's, for the summary line */
+    const char *pane_bin;   /* argv[1] */
+    const char *source_dir; /* argv[2] */
+    const char *filter;     /* argv[3]: run only the cases whose name contains it */
+    int tscale;             /* PANE_TIMEOUT_SCALE (1..100; 10 under PANE_WRAPPER) */
+    int n_pass, n_fail;
+};
+extern struct e2e_run e2e;
+extern char e2e_why[2048];
+
+/* Reads PANE_BIN SOURCE_DIR [FILTER] (usage and exit 2 otherwise), arms an alarm of
+ * global_timeout_s (times tscale) that kills every server and exits 1, and when XDG_CACHE_HOME
+ * is unset points it at a temporary folder (removed by e2e_finish) so that compiled apps stay
+ * out of the user's cache. */
+void e2e_init(const char *name, int argc, char **argv, int global_timeout_s);
+bool e2e_selected(const char *case_name);
+/* Prints `ok NAME` or `FAIL NAME: e2e_why`, counts it, clears e2e_why. */
+void e2e_report(const char *case_name, bool ok);
+/* Prints `NAME: N passed, N failed`; the exit status for main. */
+int e2e_finish(void);
+bool e2e_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Puts "CONTEXT: " in front of e2e_why. Returns false. */
+bool e2e_failw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+long long e2e_now_ms(void);
+void e2e_sleep_ms(int ms);
+/* SOURCE_DIR/rel, in storage that lives as long as the run. */
+const char *e2e_src(const char *rel);
+/* memmem with a NUL-terminated needle; the same ignoring ASCII case. */
+const char *e2e_find(const char *hay, size_t n, const char *needle);
+const char *e2e_find_ci(const char *hay, size_t n, const char *needle);
+/* Up to 60 bytes of s, non-printables as \xHH, for failure messages (4 rotating buffers). */
+const char *e2e_shown(const char *s, size_t n);
+
+/* ---- servers ------------------------------------------------------------------------------- */
+
+struct e2e_log;
+
+struct e2e_server {
+    const char *name;
+    pid_t pid;      /* -1 when not running */
+    int port;
+    char path[128]; /* the first app's path from its URL line, e.g. "/weather" */
+    /* the Origin line its sockets send: "Origin: http://127.0.0.1:PORT\r\n" as a page's socket
+     * would, unless the test set another before starting it */
+    char origin[128];
+    struct e2e_log *log;
+};
+
+struct e2e_spawn {
+    /* after `pane serve --port 0 --address 127.0.0.1`; NULL-terminated */
+    const char *const *args;
+    int napps;            /* URL lines to wait for. default 1 */
+    const char *wrapper;  /* put in front of the command, split on spaces (valgrind …) */
+    long nofile;          /* > 0: RLIMIT_NOFILE (soft and hard) of the server */
+    const char *const *env; /* NAME=VALUE entries added to the environment; NULL-terminated */
+};
+
+/* Starts the server with stdout and stderr on a pipe, copied to this program's stderr and
+ * kept (e2e_log_*), and waits for its URL lines. False with e2e_why on failure (the process is
+ * killed). */
+bool e2e_server_start(struct e2e_server *s, const struct e2e_spawn *sp);
+/* Sends sig (if not 0) and waits for the exit: 0..255, 256 + the signal that ended it, -1 if
+ * it had to be killed after timeout_ms, -2 if it was not running. Its log stays readable. */
+int e2e_server_stop(struct e2e_server *s, int sig, int timeout_ms);
+/* True while it runs; otherwise false with how it ended in e2e_why. */
+bool e2e_server_alive(struct e2e_server *s);
+/* The server's process and its children (pane's workers), up to max. Returns how many. */
+int e2e_server_pids(const struct e2e_server *s, pid_t *out, int max);
+/* VmRSS in KiB and open descriptors, summed over the process and its children; -1 if gone. */
+long e2e_server_rss_kib(const struct e2e_server *s);
+long e2e_server_fds(const struct e2e_server *s);
+
+/* The log: everything the server printed (the first 8 MiB). A mark is an offset into it. */
+size_t e2e_log_mark(const struct e2e_server *s);
+/* Does the log after mark contain needle? e2e_log_wait waits up to timeout_ms for it. */
+bool e2e_log_has(const struct e2e_server *s, size_t mark, const char *needle);
+bool e2e_log_wait(const struct e2e_server *s, size_t mark, const char *needle, int timeout_ms);
+/* A copy of the log's line (without its newline) that contains needle after mark, into out. */
+bool e2e_log_line(const struct e2e_server *s, size_t mark, const char *needle, char *out,
+                  size_t outlen);
+
+/* ---- HTTP ---------------------------------------------------------------------------------- */
+
+#define E2E_MAX_RESPONSE (16u << 20)
+
+struct e2e_conn {
+    int fd;
+    struct pn_buf in; /* bytes received; those not yet consumed start at off */
+    size_t off;
+    bool eof;   /* the peer closed (FIN or RST) */
+    bool reset; /* ... with RST */
+    bool send_failed;
+};
+
+/* A blocking connection to 127.0.0.1:port (TCP_NODELAY, sends bounded by a timeout). 0 or -1. */
+int e2e_conn_open(struct e2e_conn *c, int port);
+void e2e_conn_close(struct e2e_conn *c);
+/* Sends all bytes, or as many as the server takes before it closes. 0 or -1. */
+int e2e_conn_send(struct e2e_conn *c, const void *p, size_t n);
+int e2e_conn_send_str(struct e2e_conn *c, const char *s);
+/* Waits until deadline (e2e_now_ms) for more bytes. 1 got some, 0 EOF, -1 timeout, -2 full. */
+int e2e_conn_fill(struct e2e_conn *c, long long deadline);
+
+struct e2e_resp {
+    int status;         /* 0: the connection closed before any byte */
+    struct pn_buf head; /* status line and headers, up to and including the blank line */
+    struct pn_buf body; /* de-chunked, not inflated; data is NUL-terminated */
+    struct pn_buf all;  /* head + body, for substring checks */
+    bool has_body_framing;
+};
+void e2e_resp_init(struct e2e_resp *r);
+void e2e_resp_fini(struct e2e_resp *r);
+/* The first header called name (any case), trimmed, with its length in *len; or NULL. */
+const char *e2e_resp_header(const struct e2e_resp *r, const char *name, size_t *len);
+/* Has header name, whose value contains value_part (any case; NULL: any value)? */
+bool e2e_header_has(const struct e2e_resp *r, const char *name, const char *value_part);
+/* Copies header name's value into out. */
+bool e2e_header_copy(const struct e2e_resp *r, const char *name, char *out, size_t outlen);
+int e2e_header_count(const struct e2e_resp *r, const char *name);
+/* Reads one response (Content-Length, chunked or until close; none for HEAD, 1xx, 204, 304)
+ * into r, which it initialises (e2e_resp_fini it in any case). 0 with r->status set, or -1
+ * with e2e_why. */
+int e2e_read_response(struct e2e_conn *c, bool is_head, struct e2e_resp *r, int timeout_ms);
+/* After a response: 1 the server closed within timeout_ms, 0 still open, -1 more bytes came. */
+int e2e_wait_closed(struct e2e_conn *c, int timeout_ms);
+/* One raw request on a new connection; r is set here in any case (e2e_resp_fini it after).
+ * 0, or -1 with e2e_why (also when the server closed without answering). */
+int e2e_fetch(int port, const char *request, struct e2e_resp *r);
+/* GET target (Host 127.0.0.1:port, plus header lines that each end in \r\n). True or e2e_why. */
+bool e2e_get(int port, const char *target, const char *headers, struct e2e_resp *r);
+/* method target, as e2e_get. */
+bool e2e_request(int port, const char *method, const char *target, const char *headers,
+                 struct e2e_resp *r);
+
+#endif
