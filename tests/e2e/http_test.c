@@ -10,11 +10,12 @@
  *           and a bypass parse and carry the whole CSP; a miss's and a hit's gzip inflate to
  *           the page
  *   files   --frame-ancestors <the same> --idle-timeout 1000 --static-dirs files=<a temporary
- *           folder with a 30 MB file and a FIFO>, examples/weather.c and tests/apps/busy.c
- *           (pn_app busy-waits 200 ms): the non-reuse page's head; 8 clients that request the
- *           30 MB file and read nothing leave pane's RSS small; a full download has the file's
- *           bytes; a client reading slowly but steadily for much longer than the idle timeout
- *           gets all of it; one that stops reading is cut; HEAD, a byte range, 304; a FIFO is
+ *           folder with a 30 MB file and a FIFO>, examples/weather.c, tests/apps/busy.c
+ *           (pn_app busy-waits 200 ms) and tests/apps/bigpage.c (a 12 MiB page): the non-reuse
+ *           page's head; 8 clients that request the 30 MB file and read nothing leave pane's
+ *           RSS small; a full download has the file's bytes; a client reading the file or the
+ *           big page slowly but steadily for much longer than the idle timeout gets all of it;
+ *           one that stops reading is cut; HEAD, a byte range, 304; a FIFO is
  *           404 and the server still answers; the access log times a 200 ms handler.
  * Every read has a timeout, the run one alarm (GLOBAL_TIMEOUT_S) that kills the servers.
  */
@@ -388,6 +389,64 @@ static bool case_slow_steady_reader(void)
     return true;
 }
 
+/* The same for a page (a body in memory, written by one uv_write: progress is seen as the bytes
+ * still queued shrinking): 12 MiB read at 32 KiB every 8 ms, about three idle timeouts. */
+static bool case_slow_steady_page(void)
+{
+    int fd = connect_small(files.port);
+    char req[256];
+    snprintf(req, sizeof req,
+             "GET /bigpage HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+             files.port);
+    if (fd < 0 || !send_all(fd, req)) {
+        if (fd >= 0)
+            close(fd);
+        return e2e_fail("cannot send the request");
+    }
+    static char buf[32 * 1024];
+    size_t got = 0, clen = 0, head_len = 0;
+    char head[4096];
+    bool eof = false;
+    long long t0 = e2e_now_ms(), deadline = t0 + 60000;
+    while (e2e_now_ms() < deadline) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int pr = poll(&p, 1, 200);
+        if (pr <= 0)
+            continue;
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            eof = true;
+            break;
+        }
+        if (!head_len) {
+            size_t take = (size_t)n < sizeof head - 1 ? (size_t)n : sizeof head - 1;
+            memcpy(head, buf, take);
+            head[take] = '\0';
+            char *end = strstr(head, "\r\n\r\n"), *cl = strcasestr(head, "content-length:");
+            if (!end || !cl) {
+                close(fd);
+                return e2e_fail("the page's head did not come in one read");
+            }
+            head_len = (size_t)(end + 4 - head);
+            clen = strtoul(cl + 15, NULL, 10);
+        }
+        got += (size_t)n;
+        if (clen && got >= head_len + clen)
+            break;
+        e2e_sleep_ms(8);
+    }
+    close(fd);
+    long long took = e2e_now_ms() - t0;
+    printf("# slow-steady-page: %zu of %zu body bytes in %lld ms (idle timeout %d ms)\n",
+           got > head_len ? got - head_len : 0, clen, took, IDLE_TIMEOUT_MS);
+    if (!clen || got < head_len + clen)
+        return e2e_fail("cut after %zu of %zu body bytes (%lld ms, eof %d)",
+                        got > head_len ? got - head_len : 0, clen, took, eof);
+    return true;
+}
+
 /* ... and one that stops reading is still cut. */
 static bool case_stalled_reader_cut(void)
 {
@@ -553,14 +612,16 @@ int main(int argc, char **argv)
                                 statics,
                                 e2e_src("examples/weather.c"),
                                 e2e_src("tests/apps/busy.c"),
+                                e2e_src("tests/apps/bigpage.c"),
                                 NULL};
-    up = e2e_server_start(&files, &(struct e2e_spawn){.args = files_args, .napps = 2});
+    up = e2e_server_start(&files, &(struct e2e_spawn){.args = files_args, .napps = 3});
     e2e_report("start-files", up);
     if (up) {
         CASE("csp-no-cache", case_csp_no_cache);
         CASE("idle-clients-rss", case_idle_clients_rss);
         CASE("full-download", case_full_download);
         CASE("slow-steady-reader", case_slow_steady_reader);
+        CASE("slow-steady-page", case_slow_steady_page);
         CASE("stalled-reader-cut", case_stalled_reader_cut);
         CASE("head-range-304", case_head_range_304);
         CASE("access-log-time", case_access_log_time);
