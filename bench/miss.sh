@@ -8,8 +8,10 @@
 #   fresh   pane serve (no --reuse-sessions): a new session and a render per request, the page
 #           gzipped at level 1 for this response only
 #   miss    pane serve --reuse-sessions --session-key arg:k: render, store, respond
-# Printed: the median and the slowest time_total of the KEYS requests, and the bystander's
-# slowest answer and count. Everything started is stopped by PID.
+# Printed: the CPU time the loop's thread spent per key (/proc/PID/task/PID/stat: what everyone
+# else on the loop waits for, and a figure that a busy machine does not disturb), the median and
+# the slowest time_total of the KEYS requests, and the bystander's slowest answer and count.
+# Everything started is stopped by PID.
 #
 #   bench/miss.sh                               # build/release/pane
 #   PANE_BIN=/tmp/main-release/pane KEYS=40 bench/miss.sh
@@ -40,6 +42,12 @@ cleanup() {
 trap cleanup EXIT
 export XDG_CACHE_HOME=$tmp/cache
 
+# CPU time (user + system, ms) of the loop's thread: the main thread, whose tid is the pid. The
+# thread pool's work is not in it, and it does not depend on what else the machine runs.
+loop_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) * 1000 / hz}' "/proc/$1/task/$1/stat"
+}
+
 run() { # run MODE FLAGS...
     local mode=$1
     shift
@@ -62,10 +70,14 @@ run() { # run MODE FLAGS...
     ) &
     bys=$!
     sleep 0.5
+    local cpu0
+    cpu0=$(loop_cpu_ms "$pid")
     for ((k = 1; k <= KEYS; k++)); do
         taskset -c "$CURL_CPUS" curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total}\n' \
             "$url/big?k=$RANDOM$k"
     done >"$tmp/times"
+    local cpu1
+    cpu1=$(loop_cpu_ms "$pid")
     touch "$tmp/stop"
     wait "$bys" || true
     bys=
@@ -78,8 +90,8 @@ run() { # run MODE FLAGS...
     max=$(sort -n "$tmp/times" | tail -n 1 | awk '{printf "%.1f", 1000*$1}')
     bmax=$(sort -n "$tmp/bys" | tail -n 1 | awk '{printf "%.1f", 1000*$1}')
     bn=$(wc -l <"$tmp/bys")
-    printf '%-6s %4d keys: median %7s ms, slowest %7s ms; bystander slowest %7s ms (%d requests)\n' \
-        "$mode" "$KEYS" "$med" "$max" "$bmax" "$bn"
+    printf '%-6s %4d keys: loop CPU %6.1f ms/key; median %7s ms, slowest %7s ms; bystander slowest %7s ms (%d requests)\n' \
+        "$mode" "$KEYS" "$(echo "$cpu0 $cpu1 $KEYS" | awk '{print ($2-$1)/$3}')" "$med" "$max" "$bmax" "$bn"
 }
 
 echo "pane: $PANE_BIN (cores $PANE_CPUS; curl on $CURL_CPUS; load $(cut -d' ' -f1-3 /proc/loadavg))"
