@@ -24,14 +24,12 @@
 #define LINGER_MS 2000
 #define READ_CHUNK 4096
 #define PIPELINE_AHEAD (16 * 1024) /* bytes read ahead while a response is in flight */
-#define GZIP_MIN 256
 #define FILE_CHUNK (64 * 1024) /* a file body is read and written this much at a time */
 
 struct write_req {
     uv_write_t w;
     struct pn_http_conn *c;
     char *head;
-    char *owned; /* a body we compressed, freed after the write */
     void (*release)(void *ud);
     void *release_ud;
     bool close;
@@ -465,7 +463,6 @@ static void on_write(uv_write_t *w, int status)
     if (wr->release)
         wr->release(wr->release_ud);
     free(wr->head);
-    free(wr->owned);
     bool close = wr->close;
     free(wr);
     if (c->closing)
@@ -573,22 +570,17 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     int status = r->status;
     const void *body = r->body;
     size_t body_len = r->file ? (size_t)r->file->length : r->body_len;
-    char *owned = NULL;
     bool gz = false, vary = false;
-    bool compressible = !r->file && (r->body_gz || r->compress);
+    bool compressible = !r->file && r->body_gz;
     if (r->etag && req && (status == 200) && etag_matches(req, r->etag)) {
         status = 304;
         body_len = 0;
         vary = compressible; /* a 304 repeats the 200's Vary (RFC 9110 15.4.5) */
     } else if (req && status != 304 && compressible) {
         vary = true;
-        if (req->accept_gzip && r->body_gz) {
+        if (req->accept_gzip) {
             body = r->body_gz;
             body_len = r->body_gz_len;
-            gz = true;
-        } else if (req->accept_gzip && r->body_len >= GZIP_MIN &&
-                   pn__gzip(r->body, r->body_len, 1, &owned, &body_len) == 0) {
-            body = owned;
             gz = true;
         }
     }
@@ -641,7 +633,6 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     wr->c = c;
     size_t head_len;
     wr->head = pn__buf_steal(&h, &head_len);
-    wr->owned = owned;
     wr->release = r->release;
     wr->release_ud = r->release_ud;
     wr->close = close;
@@ -662,7 +653,6 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
         if (wr->release)
             wr->release(wr->release_ud);
         free(wr->head);
-        free(wr->owned);
         free(wr);
         conn_close(c); /* and c->file with it */
         return;
@@ -969,7 +959,6 @@ void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prep
     struct write_req *wr = pn__xmalloc(sizeof *wr);
     wr->c = c;
     wr->head = NULL;
-    wr->owned = NULL;
     wr->release = p->release;
     wr->release_ud = p->release_ud;
     wr->close = close;

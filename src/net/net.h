@@ -98,12 +98,11 @@ struct pn_http_resp {
     size_t body_len;
     const void *body_gz; /* optional gzip of body, sent when the client accepts gzip */
     size_t body_gz_len;
-    bool compress;        /* gzip body on the fly when the client accepts gzip */
     const char *etag;     /* quoted; a matching If-None-Match gets 304 */
     const char *cache_control;
     bool close; /* Connection: close after this response */
-    /* the body comes from a file instead (body, body_gz, compress ignored); HEAD and 304
-     * close it unread */
+    /* the body comes from a file instead (body, body_gz ignored); HEAD and 304 close it
+     * unread */
     const struct pn_http_file *file;
     /* Called once the body bytes are no longer needed (written, or the connection died). */
     void (*release)(void *ud);
