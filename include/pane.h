@@ -26,15 +26,24 @@
  * code has no error checks to write.
  *
  * MEMORY. Everything a builder is given is copied into the session's arena: strings from the
- * app's stack buffers never dangle. Everything pane returns (pn_fmt, pn_session_arg, nodes)
- * lives as long as the session and is freed with it. Never free() what pane returns.
+ * app's stack buffers never dangle. Nodes live as long as the session and are freed with it.
+ * Strings pane makes for the app (pn_fmt, pn_session_arg) live as long as the session when
+ * asked for in pn_app, and until the callback returns when asked for in a callback (a timer,
+ * a widget's callback, a destroy hook): a session whose timer formats a string every 100 ms
+ * stays flat. A setter copies its string into the node's own storage (freeing the previous
+ * copy), so `pn_number_set_name(n, pn_fmt(s, "%d sensors", k))` in a callback is right; to
+ * keep a callback's string for later, copy it (strdup) and free it in a destroy hook. Never
+ * free() what pane returns.
  *
  * TEXT IS TEXT. Every string option is escaped when rendered: a title taken from a query
  * argument (`?city=<script>`) shows as text. HTML reaches the page only through pn_html's
  * `.html` field, and Markdown through md4c with raw HTML turned off.
  *
  * THREADS. Each declaration's comment ends with `Thread:` — `session` (only from pn_app and
- * the session's callbacks), `loop` or `any`.
+ * the session's callbacks), `loop` or `any`. A `session` call made from another thread (say a
+ * sampler thread the app started) is refused: it changes nothing and logs an error naming the
+ * file and line of the call. (Most calls are macros that pass __FILE__ and __LINE__ to a
+ * function named ..._at.) A builder refused this way returns NULL.
  *
  * SESSION KEYS. With `pane serve --reuse-sessions`, the first page a visitor gets comes from a
  * cache keyed by a session key. By default the key is the app's path; an app whose page
@@ -148,19 +157,23 @@ PN_API const char *pn_request_path(const pn_request *r);
 /*
  * pn_session_arg — the first value of query argument `name` of the request that made this
  * session (Panel's pn.state.session_args), percent-decoded, or `def`. The result is a copy in
- * the session's arena. It is plain text: pane escapes it wherever it is rendered.
+ * the session's memory (as pn_fmt's). It is plain text: pane escapes it wherever it is rendered.
  *     const char *city = pn_session_arg(s, "city", "Berlin");
  * Example: examples/weather.c
  * Thread: session
  */
-PN_API const char *pn_session_arg(pn_session *s, const char *name, const char *def);
+#define pn_session_arg(s, name, def) pn_session_arg_at((s), (name), (def), PN_HERE)
+PN_API const char *pn_session_arg_at(pn_session *s, const char *name, const char *def,
+                                     pn_here here);
 
 /*
- * pn_fmt — printf into the session's arena; the result lives as long as the session.
+ * pn_fmt — printf into the session's memory. Called in pn_app, the result lives as long as the
+ * session; called in a callback, until the callback returns (see MEMORY above).
  *     pn_fmt(s, "%s Weather", city)
  * Thread: session
  */
-PN_API const char *pn_fmt(pn_session *s, const char *fmt, ...) PN_PRINTF(2, 3);
+#define pn_fmt(s, ...) pn_fmt_at((s), PN_HERE, __VA_ARGS__)
+PN_API const char *pn_fmt_at(pn_session *s, pn_here here, const char *fmt, ...) PN_PRINTF(3, 4);
 
 /*
  * pn_set_cookie — adds a Set-Cookie header to the page being built (call from pn_app only:
@@ -266,7 +279,8 @@ typedef struct pn_color_stop {
 typedef struct pn_number_opts {
     const char *name;     /* label above the value. default: none */
     double value;         /* default: 0 */
-    const char *format;   /* "{value}" is replaced by the value; "{value:.1f}" gives 1 decimal.
+    const char *format;   /* "{value}" is replaced by the value; "{value:.1f}" gives 1 decimal
+                             (0..20). Any other "{name}" or "{name:spec}" is misuse.
                              default: "{value}" (shortest form: 21, 3.5) */
     const pn_color_stop *colors; /* colour by threshold, first stop with value < below wins.
                                     default: none (default_color) */
@@ -371,7 +385,8 @@ PN_API pn_node *pn_checkbox_new(pn_session *s, const pn_checkbox_opts *o, pn_her
 PN_API bool pn_toggle_value(const pn_node *toggle_or_checkbox);
 #define pn_checkbox_value pn_toggle_value
 /* Sets a Toggle or Checkbox (no on_change: the app made the change). Thread: session */
-PN_API void pn_toggle_set_value(pn_node *toggle_or_checkbox, bool value);
+#define pn_toggle_set_value(n, value) pn_toggle_set_value_at((n), (value), PN_HERE)
+PN_API void pn_toggle_set_value_at(pn_node *toggle_or_checkbox, bool value, pn_here here);
 #define pn_checkbox_set_value pn_toggle_set_value
 
 typedef struct pn_text_input_opts {
@@ -390,7 +405,8 @@ typedef struct pn_text_input_opts {
 PN_API pn_node *pn_text_input_new(pn_session *s, const pn_text_input_opts *o, pn_here here);
 /* The current text (owned by the node; valid until the next change). Thread: session */
 PN_API const char *pn_text_input_value(const pn_node *text_input);
-PN_API void pn_text_input_set_value(pn_node *text_input, const char *value);
+#define pn_text_input_set_value(n, value) pn_text_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_text_input_set_value_at(pn_node *text_input, const char *value, pn_here here);
 
 typedef struct pn_int_slider_opts {
     const char *name; /* label, shown with the value. default: none */
@@ -407,7 +423,9 @@ typedef struct pn_int_slider_opts {
     pn_int_slider_new((s), &(const pn_int_slider_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_int_slider_new(pn_session *s, const pn_int_slider_opts *o, pn_here here);
 PN_API long pn_int_slider_value(const pn_node *slider);
-PN_API void pn_int_slider_set_value(pn_node *slider, long value); /* clamped to the range */
+/* Clamped to the range. */
+#define pn_int_slider_set_value(n, value) pn_int_slider_set_value_at((n), (value), PN_HERE)
+PN_API void pn_int_slider_set_value_at(pn_node *slider, long value, pn_here here);
 
 typedef struct pn_float_slider_opts {
     const char *name;
@@ -425,7 +443,9 @@ typedef struct pn_float_slider_opts {
     pn_float_slider_new((s), &(const pn_float_slider_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_here here);
 PN_API double pn_float_slider_value(const pn_node *slider);
-PN_API void pn_float_slider_set_value(pn_node *slider, double value); /* clamped */
+/* Clamped to the range. */
+#define pn_float_slider_set_value(n, value) pn_float_slider_set_value_at((n), (value), PN_HERE)
+PN_API void pn_float_slider_set_value_at(pn_node *slider, double value, pn_here here);
 
 /* A NULL-terminated list of strings: `.options = PN_OPTIONS("Berlin", "Paris")`. */
 #define PN_OPTIONS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -445,28 +465,42 @@ PN_API pn_node *pn_select_new(pn_session *s, const pn_select_opts *o, pn_here he
 /* The selected option (one of the node's own copies). Thread: session */
 PN_API const char *pn_select_value(const pn_node *select);
 /* Selects value if it is one of the options; otherwise records misuse. Thread: session */
-PN_API void pn_select_set_value(pn_node *select, const char *value);
+#define pn_select_set_value(n, value) pn_select_set_value_at((n), (value), PN_HERE)
+PN_API void pn_select_set_value_at(pn_node *select, const char *value, pn_here here);
 
 /* ---- changing the page: setters ---------------------------------------------------------------
  *
  * Setters change a property of a node; the change reaches the browser as a patch. Strings are
  * copied (the node owns the copy on the heap and frees the previous one), so a session that
- * updates a value every 100 ms does not grow.
+ * updates a value every 100 ms does not grow. A value a setter cannot take (a NaN or an
+ * infinity, a format with an unknown placeholder, a setter for another kind of node) is recorded
+ * as misuse with the file and line of the setter's call, and the node keeps its value. Each
+ * setter is a macro passing that file and line to its ..._at function.
  */
 
 /* Thread: session. Example: examples/weather.c */
-PN_API void pn_number_set_value(pn_node *number, double value);
-PN_API void pn_number_set_name(pn_node *number, const char *name);
-PN_API void pn_number_set_format(pn_node *number, const char *format);
-PN_API void pn_markdown_set_text(pn_node *markdown, const char *text);
-PN_API void pn_html_set_html(pn_node *node, const char *html);
-PN_API void pn_card_set_title(pn_node *card, const char *title);
-PN_API void pn_card_set_collapsed(pn_node *card, bool collapsed);
-PN_API void pn_button_set_label(pn_node *button_or_toggle, const char *label);
+#define pn_number_set_value(n, v) pn_number_set_value_at((n), (v), PN_HERE)
+PN_API void pn_number_set_value_at(pn_node *number, double value, pn_here here);
+#define pn_number_set_name(n, v) pn_number_set_name_at((n), (v), PN_HERE)
+PN_API void pn_number_set_name_at(pn_node *number, const char *name, pn_here here);
+#define pn_number_set_format(n, v) pn_number_set_format_at((n), (v), PN_HERE)
+PN_API void pn_number_set_format_at(pn_node *number, const char *format, pn_here here);
+#define pn_markdown_set_text(n, v) pn_markdown_set_text_at((n), (v), PN_HERE)
+PN_API void pn_markdown_set_text_at(pn_node *markdown, const char *text, pn_here here);
+#define pn_html_set_html(n, v) pn_html_set_html_at((n), (v), PN_HERE)
+PN_API void pn_html_set_html_at(pn_node *node, const char *html, pn_here here);
+#define pn_card_set_title(n, v) pn_card_set_title_at((n), (v), PN_HERE)
+PN_API void pn_card_set_title_at(pn_node *card, const char *title, pn_here here);
+#define pn_card_set_collapsed(n, v) pn_card_set_collapsed_at((n), (v), PN_HERE)
+PN_API void pn_card_set_collapsed_at(pn_node *card, bool collapsed, pn_here here);
+#define pn_button_set_label(n, v) pn_button_set_label_at((n), (v), PN_HERE)
+PN_API void pn_button_set_label_at(pn_node *button_or_toggle, const char *label, pn_here here);
 /* Enables or disables any widget. */
-PN_API void pn_widget_set_disabled(pn_node *widget, bool disabled);
+#define pn_widget_set_disabled(n, v) pn_widget_set_disabled_at((n), (v), PN_HERE)
+PN_API void pn_widget_set_disabled_at(pn_node *widget, bool disabled, pn_here here);
 /* The page title (<title> and the header bar). */
-PN_API void pn_title_set(pn_session *s, const char *title);
+#define pn_title_set(s, title) pn_title_set_at((s), (title), PN_HERE)
+PN_API void pn_title_set_at(pn_session *s, const char *title, pn_here here);
 
 /* ---- time and lifetime -------------------------------------------------------------------------- */
 
@@ -483,21 +517,32 @@ typedef void (*pn_timer_fn)(pn_session *s, void *arg);
  * Example: examples/weather.c
  * Thread: session
  */
-PN_API pn_timer *pn_every(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
+#define pn_every(s, ms, fn, arg) pn_every_at((s), (ms), (fn), (arg), PN_HERE)
+PN_API pn_timer *pn_every_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg,
+                             pn_here here);
 /* pn_timeout — runs fn(s, arg) once, ms milliseconds from now (counted as for pn_every). The
  * timer's small record stays with the session until it ends (so a late pn_timer_cancel is always
  * safe): for periodic work use pn_every rather than re-arming pn_timeout forever.
  * Thread: session */
-PN_API pn_timer *pn_timeout(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg);
+#define pn_timeout(s, ms, fn, arg) pn_timeout_at((s), (ms), (fn), (arg), PN_HERE)
+PN_API pn_timer *pn_timeout_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg,
+                               pn_here here);
 /* pn_timer_cancel — stops a timer; it is freed with the session. Thread: session */
-PN_API void pn_timer_cancel(pn_timer *t);
+#define pn_timer_cancel(t) pn_timer_cancel_at((t), PN_HERE)
+PN_API void pn_timer_cancel_at(pn_timer *t, pn_here here);
 
 /*
- * pn_on_session_destroyed — runs fn(s, arg) when the session ends (its visitor left and the
- * unused-session lifetime passed, or the server stops): release what the app holds for it.
+ * pn_on_session_destroyed — runs fn(s, arg) when the session ends: release what the app holds
+ * for it. Every session that ran pn_app ends, and its hooks run once, on its loop, before its
+ * timers are stopped: a live session when its visitor left and the unused-session lifetime
+ * passed, when it is dropped (--max-unused-sessions) or when the server stops; a page-only
+ * session (a page rendered for the --reuse-sessions cache or --warm, which never gets a
+ * socket) right after its page is rendered. So "allocate in pn_app, free in the hook" never
+ * leaks. A hook runs as a callback (pn_fmt's results last until it returns).
  * Thread: session
  */
-PN_API void pn_on_session_destroyed(pn_session *s, pn_timer_fn fn, void *arg);
+#define pn_on_session_destroyed(s, fn, arg) pn_on_session_destroyed_at((s), (fn), (arg), PN_HERE)
+PN_API void pn_on_session_destroyed_at(pn_session *s, pn_timer_fn fn, void *arg, pn_here here);
 
 #ifdef __cplusplus
 }

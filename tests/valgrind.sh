@@ -1,9 +1,11 @@
 #!/bin/sh
-# valgrind.sh: the e2e harness (tests/e2e/harness.c, every data-file case and built-in check)
-# and the WebSocket test (tests/e2e/ws_test.c) with the servers they start under memcheck.
+# valgrind.sh: the e2e harness (tests/e2e/harness.c, every data-file case and built-in check),
+# the WebSocket test (tests/e2e/ws_test.c) and the session-lifetime cases of the live test
+# (tests/e2e/live_test.c "lifetimes": timers stopped before their session ends, destroy hooks,
+# calls from another thread) with the servers they start under memcheck.
 # Builds nothing: give it a configured and built non-sanitizer build directory.
 #
-#     ninja -C build/dev pane pane_e2e ws_test ws_echo
+#     ninja -C build/dev pane pane_e2e ws_test ws_echo live_test
 #     tests/valgrind.sh build/dev [CASE_FILTER]
 #
 # pane runs as `valgrind --tool=memcheck --error-exitcode=1 --leak-check=full
@@ -14,7 +16,7 @@
 # memcheck counted and the bytes definitely lost, then the test results.
 #
 # Exit status: 0 if memcheck reported nothing and every test passed, 1 otherwise (the summary
-# says which), 2 on a usage error. About 40 s on 2 cores (valgrind 3.19); ctest runs it in plain
+# says which), 2 on a usage error. About 80 s on 2 cores (valgrind 3.19); ctest runs it in plain
 # builds as valgrind.e2e.
 set -u
 
@@ -31,9 +33,10 @@ PANE=$BUILD/pane
 E2E=$BUILD/tests/pane_e2e
 WS_TEST=$BUILD/tests/ws_test
 WS_ECHO=$BUILD/tests/ws_echo
+LIVE_TEST=$BUILD/tests/live_test
 
 command -v valgrind >/dev/null 2>&1 || { echo "valgrind.sh: valgrind is not installed" >&2; exit 2; }
-for f in "$PANE" "$E2E" "$WS_TEST" "$WS_ECHO"; do
+for f in "$PANE" "$E2E" "$WS_TEST" "$WS_ECHO" "$LIVE_TEST"; do
     [ -x "$f" ] || { echo "valgrind.sh: $f missing: build it first" >&2; exit 2; }
 done
 if grep -q '^PANE_SANITIZE:BOOL=ON' "$BUILD/CMakeCache.txt" 2>/dev/null; then
@@ -63,6 +66,13 @@ if [ -z "$FILTER" ]; then
     echo "valgrind.sh: ws_test (ws_echo under memcheck)"
     timeout 1200 "$WS_TEST" "$OUT/ws_echo.sh" >"$OUT/ws.out" 2>"$OUT/ws.err"
     ws_rc=$?
+fi
+live_rc=0
+if [ -z "$FILTER" ]; then
+    echo "valgrind.sh: live_test lifetimes (its life server under memcheck)"
+    PANE_WRAPPER="$VG --log-file=$OUT/pane.%p.log" XDG_CACHE_HOME=$BUILD/cache \
+        timeout 600 "$LIVE_TEST" "$PANE" "$SRC" lifetimes >"$OUT/live.out" 2>"$OUT/live.err"
+    live_rc=$?
 fi
 took=$(( $(date +%s) - start ))
 
@@ -109,10 +119,12 @@ grep '^FAIL' "$OUT/e2e.out" | sed 's/^/    /'
 if [ -z "$FILTER" ]; then
     echo "  $(tail -n 1 "$OUT/ws.out" 2>/dev/null) (exit $ws_rc)"
     grep -i '^FAIL\|^not ok' "$OUT/ws.out" | sed 's/^/    /'
+    echo "  $(tail -n 1 "$OUT/live.out" 2>/dev/null) (exit $live_rc)"
+    grep '^FAIL' "$OUT/live.out" | sed 's/^/    /'
 fi
 echo "  took ${took}s"
 
-if [ "$vg_bad" = 0 ] && [ "$e2e_rc" = 0 ] && [ "$ws_rc" = 0 ]; then
+if [ "$vg_bad" = 0 ] && [ "$e2e_rc" = 0 ] && [ "$ws_rc" = 0 ] && [ "$live_rc" = 0 ]; then
     echo "valgrind.sh: clean"
     exit 0
 fi

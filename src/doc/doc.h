@@ -7,6 +7,8 @@
 #ifndef PN_DOC_H
 #define PN_DOC_H
 
+#include <pthread.h>
+
 #include "base/base.h"
 
 /* XX(ENUM, c_name, "PanelName", opts type, has children) — one line per component kind. */
@@ -106,6 +108,17 @@ struct pn_misuse {
     const char *msg;
 };
 
+/* A destroy hook (pn_on_session_destroyed). */
+struct pn_hook {
+    struct pn_hook *next;
+    void (*fn)(pn_session *s, void *arg);
+    void *arg;
+};
+
+/* Misuse records kept per session (all are counted and logged): a callback that misuses on
+ * every tick must not grow the session. */
+#define PN_MISUSE_KEEP 64
+
 /* The inputs a session is built from, copied into its arena. */
 struct pn_session_init {
     const char *app_name; /* "weather" */
@@ -114,7 +127,11 @@ struct pn_session_init {
 };
 
 struct pn_session {
-    struct pn_arena arena;
+    struct pn_arena arena;   /* the tree and what pn_app asked for: freed with the session */
+    struct pn_arena scratch; /* what a callback asks for (pn_fmt …): reset after each callback */
+    unsigned in_callback;    /* depth of pn__session_enter */
+    pthread_t owner;         /* the thread that made it (its loop's): the only one that may
+                                change it */
     const char *app_name;
     const char *query; /* raw, NUL-terminated copy */
     const pn_request *req;
@@ -134,11 +151,26 @@ struct pn_session {
     const char *cookies; /* "Set-Cookie: …\r\n" lines from pn_set_cookie (arena), or NULL */
     pn_node **by_id; /* heap array, index = id */
     size_t by_id_cap;
+    struct pn_hook *hooks; /* pn_on_session_destroyed, most recent first (heap) */
+    bool ended;            /* pn__session_end ran */
 };
 
-/* Creates an empty session (no pn_app run yet). Never fails. */
+/* Creates an empty session (no pn_app run yet), owned by the calling thread. Never fails. */
 pn_session *pn__session_new(const struct pn_session_init *init);
+/* Runs the destroy hooks (once; later calls do nothing). Every session that ran pn_app ends:
+ * the server calls it when a live session is destroyed, and pn__session_free calls it for a
+ * page-only one. After it, pn_on_session_destroyed does nothing. */
+void pn__session_end(pn_session *s);
+/* Ends the session (if not yet) and frees it with every heap value. */
 void pn__session_free(pn_session *s);
+/* Brackets every app callback the server runs on a session (timer, widget, destroy hook):
+ * what the callback asked for from the scratch arena (pn_fmt, pn_session_arg) is freed when
+ * the outermost callback leaves, so a long-lived session does not grow with its callbacks. */
+void pn__session_enter(pn_session *s);
+void pn__session_leave(pn_session *s);
+/* True when the caller is s's thread. Otherwise logs an error naming here and api and returns
+ * false: the caller must then not touch the session (not even to record misuse). */
+bool pn__session_owned(const pn_session *s, pn_here here, const char *api);
 /* Records misuse on the session and logs it at warn level with file:line. */
 void pn__session_misuse(pn_session *s, pn_here here, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -187,6 +219,9 @@ const char *pn__session_title(const pn_session *s);
 const struct pn_kind_desc *pn__kind_find(pn_str name);
 /* Formats a number's value with its format string ("{value}", "{value:.1f}") into out.
  * Unknown placeholders are copied as text. Returns 0 or PN_ETOOBIG. */
+/* Checks a Number/FloatSlider format: every "{…}" must be {value} or {value:.Nf} (N 0..20);
+ * "{{" and "}}" stand for literal braces. Returns NULL, or why not (static text). */
+const char *pn__number_format_check(const char *format);
 int pn__number_format(const pn_number_opts *o, double value, struct pn_buf *out);
 /* The colour a Number shows for its current value (stops, then default_color); NULL if none. */
 const char *pn__number_color(const pn_number_opts *o);

@@ -157,6 +157,16 @@ static const char *check_str(pn_session *s, pn_here here, const char *kind, cons
     return NULL;
 }
 
+/* A format with a placeholder pane does not know ("{val:.2f}") would show as text: misuse. */
+static const char *check_format(pn_session *s, pn_here here, const char *kind, const char *f)
+{
+    const char *why = pn__number_format_check(f);
+    if (!why)
+        return f;
+    pn__session_misuse(s, here, "%s.format: \"%.60s\": %s; using \"{value}\"", kind, f, why);
+    return NULL;
+}
+
 /* Copies the options into the arena and validates them. */
 static void copy_opts(pn_node *n, const void *opts)
 {
@@ -228,8 +238,12 @@ static void copy_opts(pn_node *n, const void *opts)
     }
 }
 
+/* A new node in s's arena with its options copied; NULL (nothing touched) when called from
+ * another thread than the session's, the one way a builder returns NULL. */
 static pn_node *node_new(pn_session *s, enum pn_kind kind, const void *opts, pn_here here)
 {
+    if (!s || !pn__session_owned(s, here, pn__kinds[kind].name))
+        return NULL;
     pn_node *n = pn__arena_alloc(&s->arena, sizeof *n);
     n->desc = &pn__kinds[kind];
     n->id = ++s->next_id;
@@ -262,11 +276,14 @@ pn_node *pn_card_new(pn_session *s, const pn_card_opts *o, pn_here here)
 pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_NUMBER, o, here);
+    if (!n)
+        return NULL;
     pn_number_opts *no = &n->o.number;
     no->default_color =
         check_str(s, here, "Number", "default_color", no->default_color, pn__css_color_ok);
     no->font_size = check_str(s, here, "Number", "font_size", no->font_size, pn__css_length_ok);
     no->title_size = check_str(s, here, "Number", "title_size", no->title_size, pn__css_length_ok);
+    no->format = check_format(s, here, "Number", no->format);
     return n;
 }
 
@@ -287,6 +304,8 @@ static const char *button_type_ok(pn_session *s, pn_here here, const char *t)
 pn_node *pn_button_new(pn_session *s, const pn_button_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_BUTTON, o, here);
+    if (!n)
+        return NULL;
     if (!n->o.button.label)
         n->o.button.label = "Button";
     n->o.button.button_type = button_type_ok(s, here, n->o.button.button_type);
@@ -296,6 +315,8 @@ pn_node *pn_button_new(pn_session *s, const pn_button_opts *o, pn_here here)
 pn_node *pn_toggle_new(pn_session *s, const pn_toggle_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_TOGGLE, o, here);
+    if (!n)
+        return NULL;
     if (!n->o.toggle.label)
         n->o.toggle.label = "Toggle";
     n->o.toggle.button_type = button_type_ok(s, here, n->o.toggle.button_type);
@@ -312,6 +333,8 @@ pn_node *pn_checkbox_new(pn_session *s, const pn_checkbox_opts *o, pn_here here)
 pn_node *pn_text_input_new(pn_session *s, const pn_text_input_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_TEXT_INPUT, o, here);
+    if (!n)
+        return NULL;
     pn_text_input_opts *t = &n->o.text_input;
     if (t->max_length <= 0 || t->max_length > TEXT_MAX) {
         if (t->max_length)
@@ -327,6 +350,8 @@ pn_node *pn_text_input_new(pn_session *s, const pn_text_input_opts *o, pn_here h
 pn_node *pn_int_slider_new(pn_session *s, const pn_int_slider_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_INT_SLIDER, o, here);
+    if (!n)
+        return NULL;
     pn_int_slider_opts *t = &n->o.int_slider;
     if (t->start == 0 && t->end == 0)
         t->end = 100;
@@ -348,6 +373,8 @@ pn_node *pn_int_slider_new(pn_session *s, const pn_int_slider_opts *o, pn_here h
 pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_FLOAT_SLIDER, o, here);
+    if (!n)
+        return NULL;
     pn_float_slider_opts *t = &n->o.float_slider;
     if (!(t->start == t->start) || !(t->end == t->end) || !(t->value == t->value)) {
         pn__session_misuse(s, here, "FloatSlider: NaN in start, end or value");
@@ -361,6 +388,7 @@ pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_he
     }
     if (!(t->step > 0))
         t->step = t->end > t->start ? (t->end - t->start) / 100 : 1;
+    t->format = check_format(s, here, "FloatSlider", t->format);
     if (t->value < t->start || t->value > t->end) {
         if (o->value != 0)
             pn__session_misuse(s, here, "FloatSlider: value %g is outside %g..%g", t->value,
@@ -373,6 +401,8 @@ pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_he
 pn_node *pn_select_new(pn_session *s, const pn_select_opts *o, pn_here here)
 {
     pn_node *n = node_new(s, PN_KIND_SELECT, o, here);
+    if (!n)
+        return NULL;
     pn_select_opts *t = &n->o.select;
     if (!t->options) {
         pn__session_misuse(s, here, "Select without options");
@@ -401,6 +431,9 @@ pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here)
 
 void pn_append_at(pn_node *parent, pn_node *child, pn_here here)
 {
+    pn_session *owner = parent ? parent->s : child ? child->s : NULL;
+    if (owner && !pn__session_owned(owner, here, "pn_append"))
+        return;
     if (!parent) {
         if (child)
             pn__session_misuse(child->s, here, "pn_append: NULL parent");
@@ -416,5 +449,7 @@ void pn_append_at(pn_node *parent, pn_node *child, pn_here here)
 
 void pn_servable_add(pn_session *s, pn_node *node, pn_here here)
 {
+    if (!s || !pn__session_owned(s, here, "pn_servable"))
+        return;
     attach(&s->root, node, here);
 }

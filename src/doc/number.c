@@ -81,6 +81,43 @@ static int format_into(const pn_number_opts *o, double value, struct pn_buf *out
     return 0;
 }
 
+/* Length of the valid placeholder at p ("{value}", "{value:.Nf}" with N 0..20), or 0. The same
+ * grammar as format_into. */
+static size_t placeholder_len(const char *p)
+{
+    static const char tag[] = "{value";
+    if (strncmp(p, tag, sizeof tag - 1) != 0)
+        return 0;
+    const char *q = p + sizeof tag - 1;
+    if (*q == '}')
+        return (size_t)(q + 1 - p);
+    if (q[0] != ':' || q[1] != '.' || !isdigit((unsigned char)q[2]))
+        return 0;
+    char *end;
+    long prec = strtol(q + 2, &end, 10);
+    return prec <= 20 && end[0] == 'f' && end[1] == '}' ? (size_t)(end + 2 - p) : 0;
+}
+
+const char *pn__number_format_check(const char *f)
+{
+    for (const char *p = f ? strchr(f, '{') : NULL; p; p = strchr(p, '{')) {
+        size_t n = placeholder_len(p);
+        if (n) {
+            p += n;
+            continue;
+        }
+        /* "{name}", "{name:spec}", "{}", "{0:.2f}": meant as a placeholder, but not one pane
+         * knows (it would be shown as text). Anything else ("{{", "{ x", a lone "{") is text. */
+        const char *q = p + 1;
+        while (isalnum((unsigned char)*q) || *q == '_')
+            q++;
+        if (*q == '}' || *q == ':')
+            return "only {value} and {value:.Nf} (N 0..20) are placeholders";
+        p++;
+    }
+    return NULL;
+}
+
 const char *pn__number_color(const pn_number_opts *o)
 {
     for (const pn_color_stop *c = o->colors; c && c->color; c++)

@@ -1,17 +1,28 @@
 /*
- * session: a session's arena, its template choice and root, the misuse it recorded, and the
- * app-facing helpers that read its request (pn_session_arg) or allocate from it (pn_fmt).
+ * session: a session's arenas, its template choice and root, the misuse it recorded, its
+ * destroy hooks, the thread that owns it, and the app-facing helpers that read its request
+ * (pn_session_arg) or allocate from it (pn_fmt).
+ *
+ * Two arenas: `arena` holds the tree and whatever pn_app asked for, and lives as long as the
+ * session; `scratch` holds what a callback asks for (pn_fmt, pn_session_arg) and is reset when
+ * the callback returns (pn__session_leave). A setter copies its string into the node's own heap
+ * storage, so `pn_number_set_name(n, pn_fmt(s, …))` in a timer is safe and costs nothing that
+ * lasts: a session whose callbacks run forever stays flat.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "doc/doc.h"
 
 #define SESSION_BLOCK 2048 /* small first block: most weather-sized sessions fit in one */
+#define SCRATCH_BLOCK 1024 /* allocated on a callback's first pn_fmt, kept between callbacks */
 
 pn_session *pn__session_new(const struct pn_session_init *init)
 {
     pn_session *s = pn__xcalloc(1, sizeof *s);
     pn__arena_init(&s->arena, SESSION_BLOCK);
+    pn__arena_init(&s->scratch, SCRATCH_BLOCK);
+    s->owner = pthread_self();
     s->app_name = pn__arena_strdup(&s->arena, init->app_name ? init->app_name : "app");
     s->query = pn__arena_strndup(&s->arena, init->query.ptr ? init->query.ptr : "",
                                  init->query.len);
@@ -32,58 +43,130 @@ static void free_heap_values(pn_node *n, void *ud)
     n->heap_mask = 0;
 }
 
+bool pn__session_owned(const pn_session *s, pn_here here, const char *api)
+{
+    if (pthread_equal(s->owner, pthread_self()))
+        return true;
+    /* nothing of the session is touched: not even misuse can be recorded without a race */
+    pn__error("%s:%d: %s called from another thread than its session's (app %s): ignored; "
+              "pane calls are for pn_app and the session's callbacks only",
+              here.file ? here.file : "?", here.line, api, s->app_name);
+    return false;
+}
+
+void pn__session_enter(pn_session *s)
+{
+    s->in_callback++;
+}
+
+void pn__session_leave(pn_session *s)
+{
+    if (s->in_callback && --s->in_callback == 0)
+        pn__arena_reset(&s->scratch);
+}
+
+void pn_on_session_destroyed_at(pn_session *s, pn_timer_fn fn, void *arg, pn_here here)
+{
+    if (!s || !fn || !pn__session_owned(s, here, "pn_on_session_destroyed"))
+        return;
+    if (s->ended) {
+        pn__session_misuse(s, here, "pn_on_session_destroyed while the session ends: ignored");
+        return;
+    }
+    struct pn_hook *h = pn__xmalloc(sizeof *h);
+    h->fn = fn;
+    h->arg = arg;
+    h->next = s->hooks;
+    s->hooks = h;
+}
+
+void pn__session_end(pn_session *s)
+{
+    if (!s || s->ended)
+        return;
+    s->ended = true;
+    struct pn_hook *hooks = s->hooks;
+    s->hooks = NULL;
+    for (struct pn_hook *h = hooks; h; h = h->next) {
+        pn__session_enter(s);
+        h->fn(s, h->arg);
+        pn__session_leave(s);
+    }
+    for (struct pn_hook *h = hooks, *next; h; h = next) {
+        next = h->next;
+        free(h);
+    }
+}
+
 void pn__session_free(pn_session *s)
 {
     if (!s)
         return;
+    pn__session_end(s);
     /* nodes not attached to the page can hold heap values too: walk by id */
     for (uint32_t id = 1; id <= s->next_id; id++)
         free_heap_values(s->by_id[id], NULL);
     free(s->by_id);
     free(s->title_heap);
+    pn__arena_fini(&s->scratch);
     pn__arena_fini(&s->arena);
     free(s);
 }
 
 void pn__session_misuse(pn_session *s, pn_here here, const char *fmt, ...)
 {
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    const char *msg = pn__arena_vfmt(&s->arena, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    struct pn_misuse *m = pn__arena_alloc(&s->arena, sizeof *m);
-    m->here = here;
-    m->msg = msg;
-    *s->misuse_tail = m;
-    s->misuse_tail = &m->next;
+    if (s->nmisuse < PN_MISUSE_KEEP) {
+        struct pn_misuse *m = pn__arena_alloc(&s->arena, sizeof *m);
+        m->here = here;
+        m->msg = pn__arena_strdup(&s->arena, msg);
+        *s->misuse_tail = m;
+        s->misuse_tail = &m->next;
+    }
     s->nmisuse++;
     pn__warn("%s:%d: %s (app %s)", here.file ? here.file : "?", here.line, msg, s->app_name);
 }
 
-const char *pn_session_arg(pn_session *s, const char *name, const char *def)
+/* Where what the app asks for goes: the session's arena in pn_app, the scratch arena in a
+ * callback. */
+static struct pn_arena *ask_arena(pn_session *s)
 {
-    if (!s || !name)
+    return s->in_callback ? &s->scratch : &s->arena;
+}
+
+const char *pn_session_arg_at(pn_session *s, const char *name, const char *def, pn_here here)
+{
+    if (!s || !name || !pn__session_owned(s, here, "pn_session_arg"))
         return def;
     struct pn_buf v;
     pn__buf_init(&v, 64 * 1024);
     int rc = pn__query_get(pn__str(s->query), name, &v);
-    const char *out = rc == 0 ? pn__arena_strndup(&s->arena, v.data ? v.data : "", v.len)
-                              : pn__arena_strdup(&s->arena, def);
+    struct pn_arena *a = ask_arena(s);
+    const char *out = rc == 0 ? pn__arena_strndup(a, v.data ? v.data : "", v.len)
+                              : pn__arena_strdup(a, def);
     pn__buf_fini(&v);
     return out;
 }
 
-const char *pn_fmt(pn_session *s, const char *fmt, ...)
+const char *pn_fmt_at(pn_session *s, pn_here here, const char *fmt, ...)
 {
+    if (!s || !pn__session_owned(s, here, "pn_fmt"))
+        return "";
     va_list ap;
     va_start(ap, fmt);
-    const char *p = pn__arena_vfmt(&s->arena, fmt ? fmt : "", ap);
+    const char *p = pn__arena_vfmt(ask_arena(s), fmt ? fmt : "", ap);
     va_end(ap);
     return p;
 }
 
 void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here here)
 {
+    if (!s || !pn__session_owned(s, here, "pn_template"))
+        return;
     pn_template_opts t = *o;
     t.name = pn__arena_strdup(&s->arena, t.name);
     t.title = pn__arena_strdup(&s->arena, t.title);
@@ -135,7 +218,7 @@ static bool attributes_ok(const char *s)
 void pn_set_cookie_at(pn_session *s, const char *name, const char *value,
                       const char *attributes, pn_here here)
 {
-    if (!s)
+    if (!s || !pn__session_owned(s, here, "pn_set_cookie"))
         return;
     if (s->live && !s->req) {
         pn__session_misuse(s, here, "pn_set_cookie after the page was sent: ignored");

@@ -122,6 +122,8 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *v, 
             return *why = "longer than max_length", PN_EINVAL;
         if (strcmp(p->name, "default_color") == 0 && !pn__css_color_ok(v->str))
             return *why = "not a CSS colour", PN_EINVAL;
+        if (strcmp(p->name, "format") == 0 && (*why = pn__number_format_check(v->str)))
+            return PN_EINVAL;
         set_heap_str(n, idx, sp, v->str);
         break;
     }
@@ -166,19 +168,23 @@ const char *pn__session_title(const pn_session *s)
 
 /* ---- the public setters and getters ---- */
 
-/* Sets prop `name` of n if n is of one of the kinds (a mask of 1 << kind); misuse otherwise. */
-static void set(pn_node *n, unsigned kinds, const char *name, struct pn_value v, const char *api)
+/* Sets prop `name` of n if n is of one of the kinds (a mask of 1 << kind) and the caller is
+ * n's session's thread; misuse (at here, the setter's call) otherwise. */
+static void set(pn_node *n, unsigned kinds, const char *name, struct pn_value v, const char *api,
+                pn_here here)
 {
-    if (!n)
+    if (!n || !pn__session_owned(n->s, here, api))
         return;
     if (!(kinds & (1u << n->desc->kind))) {
-        pn__session_misuse(n->s, n->here, "%s called on a %s", api, n->desc->name);
+        pn__session_misuse(n->s, here, "%s called on a %s (made at %s:%d)", api, n->desc->name,
+                           n->here.file ? n->here.file : "?", n->here.line);
         return;
     }
     const struct pn_prop *p = pn__prop_find(n->desc, pn__str(name));
     const char *why = NULL;
     if (pn__node_set(n, p, &v, &why) != 0)
-        pn__session_misuse(n->s, n->here, "%s: %s", api, why);
+        pn__session_misuse(n->s, here, "%s: %s; the %s made at %s:%d keeps its value", api, why,
+                           n->desc->name, n->here.file ? n->here.file : "?", n->here.line);
 }
 
 #define K(kind) (1u << PN_KIND_##kind)
@@ -189,66 +195,66 @@ static void set(pn_node *n, unsigned kinds, const char *name, struct pn_value v,
     (K(BUTTON) | K(TOGGLE) | K(CHECKBOX) | K(TEXT_INPUT) | K(INT_SLIDER) | K(FLOAT_SLIDER) |   \
      K(SELECT))
 
-void pn_number_set_value(pn_node *n, double v)
+void pn_number_set_value_at(pn_node *n, double v, pn_here here)
 {
-    set(n, K(NUMBER), "value", NUM(v), "pn_number_set_value");
+    set(n, K(NUMBER), "value", NUM(v), "pn_number_set_value", here);
 }
-void pn_number_set_name(pn_node *n, const char *v)
+void pn_number_set_name_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(NUMBER), "name", STR(v), "pn_number_set_name");
+    set(n, K(NUMBER), "name", STR(v), "pn_number_set_name", here);
 }
-void pn_number_set_format(pn_node *n, const char *v)
+void pn_number_set_format_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(NUMBER), "format", STR(v), "pn_number_set_format");
+    set(n, K(NUMBER), "format", STR(v), "pn_number_set_format", here);
 }
-void pn_markdown_set_text(pn_node *n, const char *v)
+void pn_markdown_set_text_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(MARKDOWN), "text", STR(v), "pn_markdown_set_text");
+    set(n, K(MARKDOWN), "text", STR(v), "pn_markdown_set_text", here);
 }
-void pn_html_set_html(pn_node *n, const char *v)
+void pn_html_set_html_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(HTML), "html", STR(v), "pn_html_set_html");
+    set(n, K(HTML), "html", STR(v), "pn_html_set_html", here);
 }
-void pn_card_set_title(pn_node *n, const char *v)
+void pn_card_set_title_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(CARD), "title", STR(v), "pn_card_set_title");
+    set(n, K(CARD), "title", STR(v), "pn_card_set_title", here);
 }
-void pn_card_set_collapsed(pn_node *n, bool v)
+void pn_card_set_collapsed_at(pn_node *n, bool v, pn_here here)
 {
-    set(n, K(CARD), "collapsed", BOOL(v), "pn_card_set_collapsed");
+    set(n, K(CARD), "collapsed", BOOL(v), "pn_card_set_collapsed", here);
 }
-void pn_button_set_label(pn_node *n, const char *v)
+void pn_button_set_label_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(BUTTON) | K(TOGGLE), "label", STR(v), "pn_button_set_label");
+    set(n, K(BUTTON) | K(TOGGLE), "label", STR(v), "pn_button_set_label", here);
 }
-void pn_widget_set_disabled(pn_node *n, bool v)
+void pn_widget_set_disabled_at(pn_node *n, bool v, pn_here here)
 {
-    set(n, WIDGETS, "disabled", BOOL(v), "pn_widget_set_disabled");
+    set(n, WIDGETS, "disabled", BOOL(v), "pn_widget_set_disabled", here);
 }
-void pn_toggle_set_value(pn_node *n, bool v)
+void pn_toggle_set_value_at(pn_node *n, bool v, pn_here here)
 {
-    set(n, K(TOGGLE) | K(CHECKBOX), "value", BOOL(v), "pn_toggle_set_value");
+    set(n, K(TOGGLE) | K(CHECKBOX), "value", BOOL(v), "pn_toggle_set_value", here);
 }
-void pn_text_input_set_value(pn_node *n, const char *v)
+void pn_text_input_set_value_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(TEXT_INPUT), "value", STR(v), "pn_text_input_set_value");
+    set(n, K(TEXT_INPUT), "value", STR(v), "pn_text_input_set_value", here);
 }
-void pn_int_slider_set_value(pn_node *n, long v)
+void pn_int_slider_set_value_at(pn_node *n, long v, pn_here here)
 {
-    set(n, K(INT_SLIDER), "value", NUM((double)v), "pn_int_slider_set_value");
+    set(n, K(INT_SLIDER), "value", NUM((double)v), "pn_int_slider_set_value", here);
 }
-void pn_float_slider_set_value(pn_node *n, double v)
+void pn_float_slider_set_value_at(pn_node *n, double v, pn_here here)
 {
-    set(n, K(FLOAT_SLIDER), "value", NUM(v), "pn_float_slider_set_value");
+    set(n, K(FLOAT_SLIDER), "value", NUM(v), "pn_float_slider_set_value", here);
 }
-void pn_select_set_value(pn_node *n, const char *v)
+void pn_select_set_value_at(pn_node *n, const char *v, pn_here here)
 {
-    set(n, K(SELECT), "value", STR(v), "pn_select_set_value");
+    set(n, K(SELECT), "value", STR(v), "pn_select_set_value", here);
 }
 
-void pn_title_set(pn_session *s, const char *title)
+void pn_title_set_at(pn_session *s, const char *title, pn_here here)
 {
-    if (!s)
+    if (!s || !pn__session_owned(s, here, "pn_title_set"))
         return;
     const char *t = title ? title : "";
     if (strcmp(pn__session_title(s), t) == 0)

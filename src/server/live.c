@@ -15,6 +15,11 @@
  *
  * Everything here runs on the session's loop; app callbacks run one at a time per session
  * (a loop runs one callback at a time), and a patch is flushed right after each one.
+ *
+ * A session's timers are in timers.c. Its memory (struct pn_live and its pn_session) is
+ * reference-counted: the table holds it until pn__live_destroy, each open timer handle until
+ * its close callback, each running app callback until it returns. So destroying a session
+ * ends it at once, and frees it only after libuv has let go of its last handle.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,22 +30,6 @@
 #define HELLO_TIMEOUT_MS 10000
 #define RATE_WINDOW_MS 1000
 #define RATE_MAX 100
-
-struct pn_timer {
-    uv_timer_t t;
-    struct pn_live *live;
-    pn_timer_fn fn;
-    void *arg;
-    unsigned ms;
-    bool repeat, closed;
-    struct pn_timer *next;
-};
-
-struct hook {
-    struct hook *next;
-    pn_timer_fn fn;
-    void *arg;
-};
 
 /* One WebSocket: before hello it has no session. */
 struct wsconn {
@@ -160,6 +149,8 @@ static void send_error(struct pn_ws *ws, const char *code, const char *msg, uint
 /* Sends what the last callback changed (or forgets it when no socket listens). */
 static void flush(struct pn_live *live)
 {
+    if (live->destroying)
+        return;
     if (!live->ws) {
         pn__session_clear_dirty(live->s);
         return;
@@ -177,6 +168,7 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
                               const pn_request *req, bool for_page)
 {
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
+    live->refs = 1; /* the table's, dropped by pn__live_destroy */
     do
         live->sid = (pn__random_u64() & ~(uint64_t)0xff) | t->loop_index;
     while ((live->sid >> 8) == 0 || pn__live_find(t, live->sid));
@@ -211,43 +203,56 @@ struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_
     return create(t, app, query, req, true);
 }
 
-static void on_timer_closed(uv_handle_t *h)
+/* ---- the session's memory: freed after its last handle's close callback ---- */
+
+void pn__live_ref(struct pn_live *live)
 {
-    free(h->data);
+    live->refs++;
 }
 
+void pn__live_unref(struct pn_live *live)
+{
+    if (--live->refs == 0) {
+        pn__session_free(live->s); /* its hooks ran in pn__live_destroy */
+        free(live);
+    }
+}
+
+void pn__live_run_begin(struct pn_live *live)
+{
+    pn__live_ref(live);
+    pn__session_enter(live->s);
+}
+
+void pn__live_run_end(struct pn_live *live)
+{
+    pn__session_leave(live->s);
+    flush(live);
+    pn__live_unref(live);
+}
+
+/* Ends the session now (hooks, timers, socket, table); its memory goes with the last
+ * reference: at once when no handle is open and no callback runs on it, else later. Nothing
+ * after this touches the table. */
 void pn__live_destroy(struct pn_live *live)
 {
     if (live->destroying)
         return;
     live->destroying = true;
-    for (struct hook *h = live->hooks; h; h = h->next)
-        h->fn(live->s, h->arg);
-    for (struct hook *h = live->hooks, *next; h; h = next) {
-        next = h->next;
-        free(h);
-    }
-    for (struct pn_timer *tm = live->timers, *next; tm; tm = next) {
-        next = tm->next;
-        if (!tm->closed) {
-            tm->closed = true;
-            uv_close((uv_handle_t *)&tm->t, on_timer_closed);
-        } else {
-            free(tm);
-        }
-    }
+    pn__session_end(live->s); /* hooks first: they may still cancel their timers */
+    pn__timers_close(live);
     if (live->wc) { /* the server is stopping: let the socket go */
         live->wc->live = NULL;
         pn__ws_close(live->ws, 1001, "server stopping");
     }
+    live->ws = NULL;
+    live->wc = NULL;
     table_remove(live->tab, live);
     unused_remove(live->tab, live);
     live->tab->destroyed++;
-    pn__session_free(live->s);
-    free(live);
+    live->tab = NULL;
+    pn__live_unref(live); /* the table's reference */
 }
-
-static void timer_start(struct pn_timer *tm);
 
 /* Attaches a socket; the session stops counting as unused, and its timers start on the first. */
 static void attach(struct pn_live *live, struct wsconn *wc)
@@ -258,83 +263,11 @@ static void attach(struct pn_live *live, struct wsconn *wc)
     wc->live = live;
     if (!live->connected_once) {
         live->connected_once = true;
-        for (struct pn_timer *tm = live->timers; tm; tm = tm->next)
-            if (!tm->closed)
-                timer_start(tm);
+        pn__timers_start(live);
     }
     size_t len;
     char *doc = pn__msg_doc(live->s, live->token, &len);
     send_owned(wc->ws, doc, len);
-}
-
-/* ---- timers (pane.h) ---- */
-
-static void on_app_timer(uv_timer_t *t)
-{
-    struct pn_timer *tm = t->data;
-    struct pn_live *live = tm->live;
-    tm->fn(live->s, tm->arg);
-    flush(live);
-    if (!tm->repeat && !tm->closed) {
-        tm->closed = true; /* stays in the list (freed at destroy) so a late cancel is safe */
-        uv_timer_stop(&tm->t);
-    }
-}
-
-static void timer_start(struct pn_timer *tm)
-{
-    uv_timer_start(&tm->t, on_app_timer, tm->ms, tm->repeat ? tm->ms : 0);
-}
-
-/* Made now, started now if the session has had a socket, else when its first one attaches. */
-static pn_timer *timer_new(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg, bool repeat)
-{
-    struct pn_live *live = s ? s->live : NULL;
-    if (!live || !fn)
-        return NULL; /* a page-only session (the reuse cache) runs no timers */
-    struct pn_timer *tm = pn__xcalloc(1, sizeof *tm);
-    tm->live = live;
-    tm->fn = fn;
-    tm->arg = arg;
-    tm->repeat = repeat;
-    uv_timer_init(live->tab->loop, &tm->t);
-    tm->t.data = tm;
-    tm->ms = ms ? ms : 1;
-    if (live->connected_once)
-        timer_start(tm);
-    tm->next = live->timers;
-    live->timers = tm;
-    return tm;
-}
-
-pn_timer *pn_every(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg)
-{
-    return timer_new(s, ms, fn, arg, true);
-}
-
-pn_timer *pn_timeout(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg)
-{
-    return timer_new(s, ms, fn, arg, false);
-}
-
-void pn_timer_cancel(pn_timer *t)
-{
-    if (t && !t->closed) {
-        t->closed = true;
-        uv_timer_stop(&t->t);
-    }
-}
-
-void pn_on_session_destroyed(pn_session *s, pn_timer_fn fn, void *arg)
-{
-    struct pn_live *live = s ? s->live : NULL;
-    if (!live || !fn)
-        return;
-    struct hook *h = pn__xmalloc(sizeof *h);
-    h->fn = fn;
-    h->arg = arg;
-    h->next = live->hooks;
-    live->hooks = h;
 }
 
 /* ---- the WebSocket side ---- */
@@ -456,9 +389,10 @@ static void handle_event(struct wsconn *wc, const struct pn_msg *m)
                 arg = *(void **)pn__prop_ptr(n, q);
         }
     }
+    pn__live_run_begin(live);
     if (cb)
         cb(live->s, n, arg);
-    flush(live);
+    pn__live_run_end(live);
 }
 
 static void on_ws_message(struct pn_ws *ws, const char *data, size_t len, void *ud)

@@ -22,12 +22,13 @@ struct pn_live {
     struct pn_ws *ws;         /* the attached socket, or NULL */
     struct wsconn *wc;        /* its connection state */
     uint64_t idle_since;      /* uv_now when it last had no socket */
+    unsigned refs;            /* the table's (until destroyed), one per open timer handle, one
+                                 per app callback running: freed at 0 (pn__live_unref) */
     bool destroying;
     bool connected_once; /* a socket has attached: its timers run */
     struct pn_live *hnext;
     struct pn_live *uprev, *unext; /* the table's unused list, while it has no socket */
-    struct pn_timer *timers;
-    struct hook *hooks;
+    struct pn_timer *timers; /* timers.c */
     char token[PN_TOKEN_LEN + 1];
 };
 
@@ -62,7 +63,23 @@ static inline unsigned pn__sid_loop(uint64_t sid)
 {
     return (unsigned)(sid & 0xff);
 }
+/* Ends a session: its destroy hooks run, its timers' handles close, its socket (if the server
+ * stops) closes and it leaves the table; its memory is freed once the last of its handles'
+ * close callbacks has run (see pn__live_ref). */
 void pn__live_destroy(struct pn_live *live);
+/* References on a session's memory (struct pn_live and its pn_session): every open uv handle
+ * the session owns holds one, dropped in the handle's close callback. */
+void pn__live_ref(struct pn_live *live);
+void pn__live_unref(struct pn_live *live);
+/* Bracket every app callback on a live session: the session stays allocated during it, the
+ * callback's scratch memory is freed after it, and what it changed goes out as a patch. */
+void pn__live_run_begin(struct pn_live *live);
+void pn__live_run_end(struct pn_live *live);
+
+/* timers.c: starts the timers made before the first socket; closes every timer handle (at
+ * destroy: the records are freed in their close callbacks). */
+void pn__timers_start(struct pn_live *live);
+void pn__timers_close(struct pn_live *live);
 /* Upgrades r on c to a WebSocket of app's sessions (the origin was checked by the caller).
  * On a bad handshake net has already responded; returns its error. */
 int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,

@@ -30,7 +30,7 @@
 typedef void (*any_fn)(void);
 any_fn pn_test_app_linked[] = {
     (any_fn)pn_template_set, (any_fn)pn_servable_add, (any_fn)pn_card_new, (any_fn)pn_number_new,
-    (any_fn)pn_fmt,          (any_fn)pn_session_arg,  (any_fn)pn_key_add,  (any_fn)pn_request_arg,
+    (any_fn)pn_fmt_at,       (any_fn)pn_session_arg_at, (any_fn)pn_key_add,  (any_fn)pn_request_arg,
 };
 
 struct fx {

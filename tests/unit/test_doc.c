@@ -5,12 +5,14 @@
  * length checks that keep app-given values from breaking out of a style attribute.
  */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -738,6 +740,272 @@ static void test_session_free_releases_a_large_tree(void **state)
     pn__session_free(s);
 }
 
+/* ---- lifetimes: callbacks, destroy hooks, threads (issue 10) ---- */
+
+/* A timer's callback as the server runs it (pn__live_run_begin/end): formats strings and hands
+ * them to setters. 100,000 runs must leave the session's arena where it was and the scratch
+ * arena empty between callbacks (on main pn_fmt grew the arena by ~32 bytes per call). */
+static void test_callbacks_that_format_do_not_grow_the_session(void **state)
+{
+    pn_session *s = *state;
+    pn_node *n = pn_number(s, .name = "ticks", .value = 0);
+    pn_node *md = pn_markdown(s, .text = "");
+    pn_servable(s, pn_row(s, n, md));
+    const char *in_app = pn_fmt(s, "made in %s", "pn_app");
+    size_t arena = s->arena.total;
+    for (int i = 0; i < 100000; i++) {
+        pn__session_enter(s);
+        pn_number_set_name(n, pn_fmt(s, "tick %d", i));
+        pn_markdown_set_text(md, pn_fmt(s, "**%d** of %s", i, pn_session_arg(s, "city", "?")));
+        pn_number_set_value(n, i);
+        pn__session_leave(s);
+        assert_int_equal(s->scratch.total, 0);
+        for (pn_node *d = pn__session_take_dirty(s); d; d = d->dirty_next)
+            d->dirty_mask = 0, d->dirty_listed = false; /* as a patch does */
+    }
+    assert_int_equal(s->arena.total, arena);
+    assert_string_equal(n->o.number.name, "tick 99999"); /* the setter kept its own copy */
+    assert_string_equal(md->o.markdown.text, "**99999** of New York");
+    assert_string_equal(in_app, "made in pn_app"); /* pn_app's strings live with the session */
+    assert_int_equal(s->nmisuse, 0);
+}
+
+/* A nested callback (a hook run from a callback) keeps the outer one's strings until the outer
+ * one returns. */
+static void test_scratch_lives_until_the_outermost_callback_returns(void **state)
+{
+    pn_session *s = *state;
+    pn__session_enter(s);
+    const char *outer = pn_fmt(s, "outer %d", 1);
+    pn__session_enter(s);
+    const char *inner = pn_fmt(s, "inner %d", 2);
+    pn__session_leave(s);
+    assert_string_equal(outer, "outer 1");
+    assert_string_equal(inner, "inner 2");
+    assert_true(s->scratch.total > 0);
+    pn__session_leave(s);
+    assert_int_equal(s->scratch.total, 0);
+    pn__session_leave(s); /* unbalanced: harmless */
+    assert_int_equal(s->in_callback, 0);
+}
+
+/* A callback that misuses on every tick is logged every time but kept PN_MISUSE_KEEP times. */
+static void test_misuse_in_a_callback_does_not_grow_the_session(void **state)
+{
+    pn_session *s = *state;
+    pn_node *n = pn_number(s, .value = 1);
+    for (int i = 0; i < PN_MISUSE_KEEP; i++)
+        pn_number_set_value(n, NAN);
+    size_t arena = s->arena.total;
+    pn__log_level = PN_LOG_CRITICAL;
+    for (int i = 0; i < 100000; i++) {
+        pn__session_enter(s);
+        pn_number_set_value(n, NAN);
+        pn__session_leave(s);
+    }
+    pn__log_level = PN_LOG_ERROR;
+    assert_int_equal(s->arena.total, arena);
+    assert_int_equal(s->nmisuse, 100000 + PN_MISUSE_KEEP);
+}
+
+static int hook_runs;
+static void count_hook(pn_session *s, void *arg)
+{
+    assert_non_null(s);
+    hook_runs += *(int *)arg;
+    assert_string_equal(pn_fmt(s, "%s", "a hook runs as a callback"), "a hook runs as a callback");
+    assert_int_equal(s->in_callback, 1);
+}
+
+/* Every session that ran pn_app ends: a page-only one (the reuse cache, --warm) has no live
+ * state, and on main its hooks were never registered, so the documented "allocate in pn_app,
+ * free in the hook" leaked on every cache miss. */
+static void test_destroy_hooks_run_for_a_page_only_session(void **state)
+{
+    (void)state;
+    int one = 1, ten = 10;
+    hook_runs = 0;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "page"});
+    pn_on_session_destroyed(s, count_hook, &one);
+    pn_on_session_destroyed(s, count_hook, &ten);
+    pn_on_session_destroyed(s, NULL, &ten); /* nothing to run: ignored */
+    assert_int_equal(hook_runs, 0);
+    pn__session_free(s);
+    assert_int_equal(hook_runs, 11);
+}
+
+/* The server ends a live session first (hooks) and frees it later (after its handles closed):
+ * hooks run once, and one registered while the session ends is refused. */
+static void end_and_register(pn_session *s, void *arg)
+{
+    hook_runs++;
+    pn_on_session_destroyed(s, count_hook, arg);
+}
+
+static void test_destroy_hooks_run_once(void **state)
+{
+    (void)state;
+    int one = 1;
+    hook_runs = 0;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "live"});
+    pn_on_session_destroyed(s, end_and_register, &one);
+    pn__session_end(s);
+    assert_int_equal(hook_runs, 1);
+    assert_int_equal(s->nmisuse, 1); /* the late registration */
+    pn__session_end(s);
+    pn__session_free(s);
+    assert_int_equal(hook_runs, 1);
+}
+
+/* ---- calls from another thread ---- */
+
+/* stderr into a temporary file while fn runs; returns what was logged (heap). */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    int saved = dup(2);
+    dup2(fileno(tmp), 2);
+    fn(arg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    fseek(tmp, 0, SEEK_END);
+    long n = ftell(tmp);
+    rewind(tmp);
+    char *out = calloc(1, (size_t)n + 1);
+    if (fread(out, 1, (size_t)n, tmp) != (size_t)n)
+        fail_msg("reading the captured log");
+    fclose(tmp);
+    return out;
+}
+
+struct offthread {
+    pn_session *s;
+    pn_node *number, *built;
+    const char *fmt;
+    int set_line, build_line, fmt_line;
+};
+
+static void *sampler(void *arg)
+{
+    struct offthread *o = arg;
+    o->set_line = __LINE__ + 1;
+    pn_number_set_value(o->number, 99);
+    o->build_line = __LINE__ + 1;
+    o->built = pn_number(o->s, .value = 1);
+    o->fmt_line = __LINE__ + 1;
+    o->fmt = pn_fmt(o->s, "%d", 5);
+    pn_title_set(o->s, "changed");
+    pn_servable(o->s, o->number);
+    return NULL;
+}
+
+static void run_sampler(void *arg)
+{
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, sampler, arg), 0);
+    pthread_join(t, NULL);
+}
+
+/* What a user tries first for a sampler thread: on main the setter raced with the loop and its
+ * patch was never scheduled. Now it is refused, names the caller's line and changes nothing. */
+static void test_calls_from_another_thread_are_refused_with_the_callers_line(void **state)
+{
+    pn_session *s = *state;
+    struct offthread o = {.s = s, .number = pn_number(s, .value = 7)};
+    uint32_t ids = s->next_id;
+    size_t arena = s->arena.total;
+    char *log = capture_stderr(run_sampler, &o);
+    assert_true(o.number->o.number.value == 7);
+    assert_int_equal(o.number->dirty_mask, 0);
+    assert_null(s->dirty);
+    assert_null(o.built);
+    assert_string_equal(o.fmt, "");
+    assert_int_equal(s->next_id, ids);
+    assert_int_equal(s->arena.total, arena);
+    assert_int_equal(s->nmisuse, 0); /* recording it would race too */
+    assert_null(s->title_heap);
+    assert_null(s->root.first);
+    char want[128];
+    snprintf(want, sizeof want, "test_doc.c:%d: pn_number_set_value called from another thread",
+             o.set_line);
+    if (!strstr(log, want))
+        fail_msg("log does not name the setter's line (%s):\n%s", want, log);
+    snprintf(want, sizeof want, "test_doc.c:%d: Number called from another thread", o.build_line);
+    assert_non_null(strstr(log, want));
+    snprintf(want, sizeof want, "test_doc.c:%d: pn_fmt", o.fmt_line);
+    assert_non_null(strstr(log, want));
+    assert_non_null(strstr(log, "pn_title_set"));
+    assert_non_null(strstr(log, "pn_servable"));
+    free(log);
+    pn_number_set_value(o.number, 8); /* its own thread still can */
+    assert_true(o.number->o.number.value == 8);
+}
+
+/* ---- misuse names the line that misused ---- */
+
+static void test_setter_misuse_names_the_setters_line(void **state)
+{
+    pn_session *s = *state;
+    pn_node *n = pn_number(s, .value = 3);
+    pn_node *md = pn_markdown(s, .text = "x");
+    int line = __LINE__ + 1;
+    pn_number_set_value(n, NAN);
+    pn_number_set_value(n, INFINITY);
+    pn_number_set_value(md, 1);
+    pn_float_slider_set_value(pn_float_slider(s, .end = 2), -INFINITY);
+    assert_misuse(s, 0, line, "finite");
+    assert_misuse(s, 1, line + 1, "finite");
+    assert_misuse(s, 2, line + 2, "called on a Markdown");
+    assert_misuse(s, 3, line + 3, "finite");
+    assert_true(n->o.number.value == 3);
+    char made[32];
+    snprintf(made, sizeof made, "test_doc.c:%d", line - 3); /* and where the node was made */
+    assert_non_null(strstr(misuse_at(s, 0)->msg, made));
+}
+
+static void test_number_format_check(void **state)
+{
+    (void)state;
+    const char *ok[] = {"", "{value}", "{value:.1f} °C", "{value:.20f}", "T = {value}, {value:.0f}",
+                        "{{value}}", "no placeholder", "{ value }", "a { b", "{value", "50% {",
+                        "}", "%s%d"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (pn__number_format_check(ok[i]))
+            fail_msg("\"%s\" refused", ok[i]);
+    assert_null(pn__number_format_check(NULL));
+    const char *bad[] = {"{val:.2f}", "{value:.2e}", "{value:.21f}", "{}", "{0}", "{VALUE}",
+                         "{valuex}", "{value:2f}", "{value:.2f", "ok {value} then {x}",
+                         "{value:.f}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (!pn__number_format_check(bad[i]))
+            fail_msg("\"%s\" accepted", bad[i]);
+}
+
+/* On main "{val:.2f}" was shown literally with no warning: now it is misuse at the line that
+ * gave it, at build (the default format is used) and at set (the node keeps its format). */
+static void test_misspelt_format_is_misuse_at_build_and_set(void **state)
+{
+    pn_session *s = *state;
+    int line = __LINE__ + 1;
+    pn_node *n = pn_number(s, .value = 2.5, .format = "{val:.2f} °C");
+    pn_node *f = pn_float_slider(s, .format = "{value:.2e}");
+    assert_misuse(s, 0, line, "{val:.2f}");
+    assert_misuse(s, 1, line + 1, "{value:.2e}");
+    assert_null(n->o.number.format);
+    assert_null(f->o.float_slider.format);
+    pn_number_set_format(n, "{value:.1f} °C");
+    assert_int_equal(s->nmisuse, 2);
+    assert_string_equal(n->o.number.format, "{value:.1f} °C");
+    line = __LINE__ + 1;
+    pn_number_set_format(n, "{Value} °C");
+    assert_misuse(s, 2, line, "placeholder");
+    assert_string_equal(n->o.number.format, "{value:.1f} °C");
+    assert_int_equal(n->dirty_mask, 1u << 2); /* only the good set marked it */
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -784,6 +1052,15 @@ int main(void)
         T(test_kind_table_describes_every_option_field),
         T(test_kind_table_is_consistent),
         T(test_session_free_releases_a_large_tree),
+        T(test_callbacks_that_format_do_not_grow_the_session),
+        T(test_scratch_lives_until_the_outermost_callback_returns),
+        T(test_misuse_in_a_callback_does_not_grow_the_session),
+        T(test_destroy_hooks_run_for_a_page_only_session),
+        T(test_destroy_hooks_run_once),
+        T(test_calls_from_another_thread_are_refused_with_the_callers_line),
+        T(test_setter_misuse_names_the_setters_line),
+        T(test_number_format_check),
+        T(test_misspelt_format_is_misuse_at_build_and_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
