@@ -609,6 +609,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
         body = "Internal Server Error\n";
         body_len = strlen(body);
         close = true;
+        bodyless = false;
         pn__buf_printf(&h, "HTTP/1.1 500 Internal Server Error\r\nServer: pane\r\nDate: %s\r\n"
                            "Connection: close\r\nContent-Length: %zu\r\n"
                            "Content-Type: text/plain; charset=utf-8\r\n\r\n",
