@@ -11,7 +11,8 @@
  *           the page
  *   files   --frame-ancestors <the same> --idle-timeout 1000 --static-dirs files=<a temporary
  *           folder with a 30 MB file and a FIFO>, examples/weather.c, tests/apps/busy.c
- *           (pn_app busy-waits 200 ms) and tests/apps/bigpage.c (a 12 MiB page): the non-reuse
+ *           (pn_app busy-waits 200 ms), tests/apps/bigpage.c (a 12 MiB page) and
+ *           tests/apps/bigcookie.c (36 KB of Set-Cookie lines: a 500, not a cut head): the non-reuse
  *           page's head; 8 clients that request the 30 MB file and read nothing leave pane's
  *           RSS small; a full download has the file's bytes; a client reading the file or the
  *           big page slowly but steadily for much longer than the idle timeout gets all of it;
@@ -576,6 +577,26 @@ static bool case_access_log_time(void)
     return true;
 }
 
+/* A head over the bound (36 KB of cookies) is a 500 and an error line, not a head cut short;
+ * the server goes on. */
+static bool case_head_over_bound(void)
+{
+    size_t mark = e2e_log_mark(&files);
+    struct e2e_resp r, after;
+    bool ok = e2e_get(files.port, "/bigcookie", NULL, &r);
+    if (ok && (r.status != 500 || e2e_header_count(&r, "set-cookie") != 0))
+        ok = e2e_fail("status %d with %d Set-Cookie lines, want 500 and none", r.status,
+                      e2e_header_count(&r, "set-cookie"));
+    if (ok && !e2e_log_wait(&files, mark, "response head was not made", 5000))
+        ok = e2e_fail("no error line in the log");
+    bool ok2 = e2e_get(files.port, "/weather", NULL, &after) && after.status == 200;
+    if (ok && !ok2)
+        ok = e2e_failw("the page after");
+    e2e_resp_fini(&r);
+    e2e_resp_fini(&after);
+    return ok;
+}
+
 /* ---- the run ------------------------------------------------------------------------------- */
 
 #define CASE(name, fn)                                                                             \
@@ -634,8 +655,9 @@ int main(int argc, char **argv)
                                 e2e_src("examples/weather.c"),
                                 e2e_src("tests/apps/busy.c"),
                                 e2e_src("tests/apps/bigpage.c"),
+                                e2e_src("tests/apps/bigcookie.c"),
                                 NULL};
-    up = e2e_server_start(&files, &(struct e2e_spawn){.args = files_args, .napps = 3, .wrapper = wrapper});
+    up = e2e_server_start(&files, &(struct e2e_spawn){.args = files_args, .napps = 4, .wrapper = wrapper});
     e2e_report("start-files", up);
     if (up) {
         CASE("csp-no-cache", case_csp_no_cache);
@@ -646,6 +668,7 @@ int main(int argc, char **argv)
         CASE("stalled-reader-cut", case_stalled_reader_cut);
         CASE("head-range-304", case_head_range_304);
         CASE("access-log-time", case_access_log_time);
+        CASE("head-over-bound-500", case_head_over_bound);
         CASE("fifo", case_fifo);
         stop(&files);
     }
