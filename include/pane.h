@@ -21,7 +21,8 @@
  * `.items = PN_ITEMS(a, b, ...)`; pure layouts have a short form, `pn_row(s, a, b)`.
  *
  * BUILDERS NEVER FAIL. Every builder returns a usable node. Misuse — a NULL child, a node
- * that already has a parent, an unknown template name, a malformed font size — is recorded on
+ * that already has a parent, a child that would make the tree deeper than 256 levels (it is not
+ * added), an unknown template name, a malformed font size — is recorded on
  * the session with the file and line of the call, logged, and the page is still served. App
  * code has no error checks to write.
  *
@@ -34,6 +35,10 @@
  * copy), so `pn_number_set_name(n, pn_fmt(s, "%d sensors", k))` in a callback is right; to
  * keep a callback's string for later, copy it (strdup) and free it in a destroy hook. Never
  * free() what pane returns.
+ *
+ * STRINGS ARE UTF-8. Bytes that are not (a multibyte character cut by "%.12s", Latin-1 data)
+ * are replaced by U+FFFD (one per ill-formed sequence, as browsers decode) where a builder,
+ * setter or pn_template copies them; what you pass is never changed.
  *
  * TEXT IS TEXT. Every string option is escaped when rendered: a title taken from a query
  * argument (`?city=<script>`) shows as text. HTML reaches the page only through pn_html's

@@ -14,6 +14,7 @@ struct pn_app {
     char *source;  /* the path given */
     char *so_path; /* the shared object loaded */
     void *dl;
+    int fd; /* 1 + the descriptor of the cached object while it is loaded; 0: none */
     void (*build)(pn_session *s);                   /* pn_app */
     void (*key)(const pn_request *r, pn_key *k);    /* pn_session_key, or NULL */
 };
@@ -22,7 +23,10 @@ struct pn_app {
  * (the compiler's messages went to stderr) or PN_ELOAD, with a message in err. */
 int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen);
 void pn__app_unload(struct pn_app *a);
-/* The cache directory used for compiled apps: $XDG_CACHE_HOME/pane or ~/.cache/pane. */
+/* The cache directory used for compiled apps: $XDG_CACHE_HOME/pane or ~/.cache/pane, else
+ * /tmp/pane-cache-<uid>. It and every folder under it must be this user's and not writable by
+ * group or others (else loading fails with a message naming the folder); each cached .so is
+ * checked the same way before it is loaded (else it is compiled anew). */
 int pn__app_cache_dir(char *out, size_t outlen);
 
 #endif

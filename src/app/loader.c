@@ -9,6 +9,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +37,104 @@ int pn__app_cache_dir(char *out, size_t outlen)
     return n > 0 && (size_t)n < outlen ? 0 : PN_ETOOBIG;
 }
 
-static int mkdirs(char *path)
+/*
+ * The cache holds code pane runs, so nobody else may be able to write it (as ssh and gnupg
+ * treat ~/.ssh and ~/.gnupg): the cache folder and every folder under it are created 0700 and
+ * must be owned by this user and not writable by group or others; a symbolic link is followed
+ * only if it is this user's own. Each .so is opened without following a link, checked the same
+ * way (and to be a regular file), and dlopened through its descriptor, so what was checked is
+ * what is loaded.
+ */
+
+/* Why st (of path, a folder or a .so) is not safe to trust, or NULL. */
+static const char *unsafe(const struct stat *st)
 {
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = mkdir(path, 0755);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return PN_EIO;
+    if (st->st_uid != geteuid())
+        return "is owned by another user";
+    if (st->st_mode & (S_IWGRP | S_IWOTH))
+        return "is writable by group or others";
+    return NULL;
+}
+
+/* Checks the folder path (an existing one, or one just made) as above. */
+static int check_dir(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        snprintf(err, errlen, "cache folder %s: %s", path, strerror(errno));
+        return PN_ELOAD;
     }
-    return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : PN_EIO;
+    if (S_ISLNK(st.st_mode)) {
+        if (st.st_uid != geteuid()) {
+            snprintf(err, errlen,
+                     "cache folder %s is a symbolic link owned by another user (uid %d): "
+                     "refusing to use it (remove it, or set XDG_CACHE_HOME)",
+                     path, (int)st.st_uid);
+            return PN_ELOAD;
+        }
+        if (stat(path, &st) != 0) {
+            snprintf(err, errlen, "cache folder %s: %s", path, strerror(errno));
+            return PN_ELOAD;
+        }
+    }
+    const char *why = S_ISDIR(st.st_mode) ? unsafe(&st) : "is not a folder";
+    if (why) {
+        snprintf(err, errlen,
+                 "cache folder %s %s (owner uid %d, mode %04o): refusing to compile or load "
+                 "apps there (it must be yours and not writable by others: chmod 700 it, "
+                 "remove it, or set XDG_CACHE_HOME)",
+                 path, why, (int)st.st_uid, (unsigned)(st.st_mode & 07777));
+        return PN_ELOAD;
+    }
+    return 0;
+}
+
+/* Makes path and its missing parents (0700). The folders from `from` (the cache folder) down
+ * to path are checked, whether they were made now or were there. */
+static int mkdirs(char *path, size_t from, char *err, size_t errlen)
+{
+    size_t n = strlen(path);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char c = path[i];
+        path[i] = '\0';
+        int rc = mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : PN_EIO;
+        if (rc)
+            snprintf(err, errlen, "cannot create the cache folder %s: %s", path,
+                     strerror(errno));
+        else if (i >= from)
+            rc = check_dir(path, err, errlen);
+        path[i] = c;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Opens the cached object at path for loading: a regular file of this user's that nobody else
+ * can write, not through a symbolic link. Returns the descriptor, or -1 with *why set (and
+ * errno ENOENT when there is no such file). */
+static int open_so(const char *path, const char **why)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        *why = errno == ELOOP ? "is a symbolic link" : strerror(errno);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        *why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        *why = "is not a regular file";
+    else
+        *why = unsafe(&st);
+    if (*why) {
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    return fd;
 }
 
 static int read_file(const char *path, struct pn_buf *out)
@@ -163,22 +250,33 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
     return 0;
 }
 
-static int load_so(struct pn_app *a, char *err, size_t errlen)
+/* dlopens a->so_path, or, given fd (the checked object), the file behind it. The descriptor
+ * stays open while the app is loaded, so its /proc/self/fd name is never one a later dlopen
+ * could mistake for an object already loaded. */
+static int load_so(struct pn_app *a, int fd, char *err, size_t errlen)
 {
-    a->dl = dlopen(a->so_path, RTLD_NOW | RTLD_LOCAL);
+    char byfd[64];
+    const char *name = a->so_path;
+    if (fd >= 0) {
+        snprintf(byfd, sizeof byfd, "/proc/self/fd/%d", fd);
+        if (access(byfd, F_OK) == 0) /* no /proc: the path, checked just now */
+            name = byfd;
+    }
+    a->dl = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (!a->dl) {
         snprintf(err, errlen, "%s: cannot load: %s", a->source, dlerror());
+        if (fd >= 0)
+            close(fd);
         return PN_ELOAD;
     }
+    a->fd = fd + 1;
     *(void **)&a->build = dlsym(a->dl, "pn_app");
     *(void **)&a->key = dlsym(a->dl, "pn_session_key");
     if (!a->build) {
         snprintf(err, errlen,
                  "%s: no pn_app function: an app must define void pn_app(pn_session *s)",
                  a->source);
-        dlclose(a->dl);
-        a->dl = NULL;
-        return PN_ELOAD;
+        return PN_ELOAD; /* the caller's pn__app_unload closes it */
     }
     return 0;
 }
@@ -197,7 +295,7 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
     if (has_suffix(path, ".so")) {
         char *rp = realpath(path, NULL);
         a.so_path = rp ? rp : pn__xstrdup(path);
-        int rc = load_so(&a, err, errlen);
+        int rc = load_so(&a, -1, err, errlen);
         if (rc)
             pn__app_unload(&a);
         else
@@ -240,8 +338,8 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
     snprintf(incdir, sizeof incdir, "%s/%s/include", dir, PANE_VERSION_STRING);
     snprintf(appdir, sizeof appdir, "%s/%s/apps", dir, PANE_VERSION_STRING);
     snprintf(so, sizeof so, "%s/%s-%.16s.so", appdir, a.name, hash);
-    if (mkdirs(incdir) != 0 || mkdirs(appdir) != 0) {
-        snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
+    if (mkdirs(incdir, strlen(dir), err, errlen) != 0 ||
+        mkdirs(appdir, strlen(dir), err, errlen) != 0) {
         pn__app_unload(&a);
         return PN_ELOAD;
     }
@@ -253,13 +351,29 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
         return PN_ELOAD;
     }
     a.so_path = pn__xstrdup(so);
-    if (access(so, R_OK) != 0) {
+    const char *why = NULL;
+    int fd = open_so(so, &why);
+    if (fd < 0 && errno != ENOENT) {
+        /* not one we can trust: made anew in its place (the folder is ours, checked above) */
+        pn__warn("cached %s %s: removed, compiling again", so, why);
+        if (unlink(so) != 0) {
+            snprintf(err, errlen, "cached %s %s, and cannot be removed: %s", so, why,
+                     strerror(errno));
+            pn__app_unload(&a);
+            return PN_ELOAD;
+        }
+    }
+    if (fd < 0) {
         char tmp[4500];
         snprintf(tmp, sizeof tmp, "%s.tmp.%d.so", so, (int)getpid());
         pn__info("compiling %s with %s", path, cc);
         rc = compile(cc, incdir, path, tmp, err, errlen);
-        if (rc == 0 && rename(tmp, so) != 0) {
-            snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        if (rc == 0 && (chmod(tmp, 0700) != 0 || rename(tmp, so) != 0)) {
+            snprintf(err, errlen, "cannot move %s into place: %s", tmp, strerror(errno));
+            rc = PN_ELOAD;
+        }
+        if (rc == 0 && (fd = open_so(so, &why)) < 0) {
+            snprintf(err, errlen, "compiled %s %s: refusing to load it", so, why);
             rc = PN_ELOAD;
         }
         if (rc) {
@@ -268,7 +382,7 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
             return rc;
         }
     }
-    rc = load_so(&a, err, errlen);
+    rc = load_so(&a, fd, err, errlen);
     if (rc) {
         pn__app_unload(&a);
         return rc;
@@ -281,6 +395,8 @@ void pn__app_unload(struct pn_app *a)
 {
     if (a->dl)
         dlclose(a->dl);
+    if (a->fd > 0)
+        close(a->fd - 1);
     free(a->name);
     free(a->source);
     free(a->so_path);

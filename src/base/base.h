@@ -66,6 +66,18 @@ bool pn__str_list_has(pn_str list, pn_str token);
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates (U+D800–DFFF), nothing above
  * U+10FFFF, no truncated sequence. U+0000 is valid UTF-8 and is accepted. */
 bool pn__utf8_valid(const void *p, size_t n);
+/* Length of the valid UTF-8 sequence at p (1–4 bytes; n > 0), or 0 if the bytes there (at
+ * most n) are not one: overlong forms, surrogates, > U+10FFFF and truncated sequences give 0. */
+size_t pn__utf8_seq_len(const unsigned char *p, size_t n);
+/* How many bytes at the start of p[0, n) are valid UTF-8 (n when all are). */
+size_t pn__utf8_valid_prefix(const void *p, size_t n);
+/* Repairs p[0, n) into valid UTF-8 as WHATWG's decoder (and Unicode's "U+FFFD substitution of
+ * maximal subparts") does: each maximal subpart of an ill-formed sequence — a lone
+ * continuation byte, an overlong or surrogate or > U+10FFFF lead with what may follow it, a
+ * sequence cut short — becomes one U+FFFD (EF BF BD); valid bytes are copied. out has room for
+ * pn__utf8_sanitize_len(p, n) bytes (at most 3n); returns the bytes written (no NUL). */
+size_t pn__utf8_sanitize(const void *p, size_t n, char *out);
+size_t pn__utf8_sanitize_len(const void *p, size_t n);
 
 /* ---- allocation ------------------------------------------------------------------------- */
 
@@ -95,6 +107,10 @@ char *pn__arena_strndup(struct pn_arena *a, const char *s, size_t n);
 char *pn__arena_vfmt(struct pn_arena *a, const char *fmt, va_list ap);
 char *pn__arena_fmt(struct pn_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Copies of a C string made valid UTF-8 (pn__utf8_sanitize); the arena's keeps NULL. Every
+ * string an app gives the session's tree enters through one of these (doc/). */
+char *pn__arena_strdup_utf8(struct pn_arena *a, const char *s);
+char *pn__xstrdup_utf8(const char *s);
 
 /* ---- bounded buffer (curl's dynbuf) ----------------------------------------------------- */
 

@@ -95,38 +95,122 @@ static int hexval(int c)
     return -1;
 }
 
+/* The UTF-8 sequence at s[0, n) (n > 0), by the table of Unicode §3.9 (D92) that WHATWG's
+ * decoder follows: returns its length (1..4) when it is a valid sequence, else 0 with *bad set
+ * to the length of its maximal subpart (1..3): the bytes one U+FFFD replaces. */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t need;
+    unsigned lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 1;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return *bad = 1, 0; /* a continuation byte, C0/C1 (overlong), F5..FF (> U+10FFFF) */
+    size_t k = 1;
+    for (; k <= need && k < n; k++) {
+        unsigned b = s[k];
+        if (b < lo || b > hi)
+            return *bad = k, 0; /* b starts the next sequence */
+        lo = 0x80, hi = 0xbf;
+    }
+    if (k <= need)
+        return *bad = k, 0; /* truncated by the end */
+    return need + 1;
+}
+
+size_t pn__utf8_seq_len(const unsigned char *p, size_t n)
+{
+    size_t bad;
+    return utf8_seq(p, n, &bad);
+}
+
 bool pn__utf8_valid(const void *p, size_t n)
 {
+    return pn__utf8_valid_prefix(p, n) == n;
+}
+
+size_t pn__utf8_valid_prefix(const void *p, size_t n)
+{
     const unsigned char *s = p;
-    size_t i = 0;
+    size_t i = 0, bad;
     while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
+        if (s[i] < 0x80) { /* ASCII runs are the common case */
             i++;
             continue;
         }
-        size_t len;
-        unsigned min, cp;
-        if ((c & 0xe0) == 0xc0)
-            len = 2, min = 0x80, cp = c & 0x1f;
-        else if ((c & 0xf0) == 0xe0)
-            len = 3, min = 0x800, cp = c & 0x0f;
-        else if ((c & 0xf8) == 0xf0)
-            len = 4, min = 0x10000, cp = c & 0x07;
-        else
-            return false;
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
+        size_t len = utf8_seq(s + i, n - i, &bad);
+        if (!len)
+            break;
         i += len;
     }
-    return true;
+    return i;
+}
+
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+
+size_t pn__utf8_sanitize_len(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    size_t i = pn__utf8_valid_prefix(s, n), out = i, bad;
+    while (i < n) {
+        size_t len = utf8_seq(s + i, n - i, &bad);
+        if (len)
+            i += len, out += len;
+        else
+            i += bad, out += 3;
+    }
+    return out;
+}
+
+size_t pn__utf8_sanitize(const void *p, size_t n, char *out)
+{
+    const unsigned char *s = p;
+    size_t i = 0, o = 0, bad;
+    while (i < n) {
+        size_t len = utf8_seq(s + i, n - i, &bad);
+        if (len) {
+            memcpy(out + o, s + i, len);
+            i += len, o += len;
+        } else {
+            memcpy(out + o, REPLACEMENT, 3);
+            i += bad, o += 3;
+        }
+    }
+    return o;
+}
+
+char *pn__arena_strdup_utf8(struct pn_arena *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s), valid = pn__utf8_valid_prefix(s, n);
+    if (valid == n)
+        return pn__arena_strndup(a, s, n);
+    size_t len = valid + pn__utf8_sanitize_len(s + valid, n - valid);
+    char *p = pn__arena_alloc(a, len + 1); /* zeroed: NUL-terminated */
+    memcpy(p, s, valid);
+    pn__utf8_sanitize(s + valid, n - valid, p + valid);
+    return p;
+}
+
+char *pn__xstrdup_utf8(const char *s)
+{
+    size_t n = strlen(s), valid = pn__utf8_valid_prefix(s, n);
+    if (valid == n)
+        return pn__xstrndup(s, n);
+    size_t len = valid + pn__utf8_sanitize_len(s + valid, n - valid);
+    char *p = pn__xmalloc(len + 1);
+    memcpy(p, s, valid);
+    pn__utf8_sanitize(s + valid, n - valid, p + valid);
+    p[len] = '\0';
+    return p;
 }
 
 /* Puts the buffer back as it was before a failed decode: same length, NUL-terminated. */

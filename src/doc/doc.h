@@ -72,6 +72,11 @@ struct pn_kind_desc {
 };
 extern const struct pn_kind_desc pn__kinds[PN_KIND_COUNT];
 
+/* The deepest a tree may be: the session's servables are level 1, their children 2, and so
+ * on. A child that would go deeper is refused (misuse with the caller's file and line), so no
+ * walk over the tree ever depends on a depth the app's data controls. */
+#define PN_MAX_DEPTH 256
+
 struct pn_node {
     const struct pn_kind_desc *desc;
     uint32_t id; /* unique within the session, 1-based, in creation order */
@@ -99,6 +104,7 @@ struct pn_node {
     pn_node *dirty_next; /* in the session's dirty list while dirty_mask != 0 */
     bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
     long clicks;         /* Button */
+    uint16_t height;     /* levels in this node's subtree below it (0: no children) */
 };
 
 /* Misuse recorded while building: shown in logs (and, later, as an error card in --dev). */

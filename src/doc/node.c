@@ -1,6 +1,7 @@
 /*
  * node: the component kinds' descriptor tables and the builders of pane.h. A builder copies
- * its options into the session's arena (strings deep-copied, as lvgl's setters do), validates
+ * its options into the session's arena (strings deep-copied, as lvgl's setters do, and made
+ * valid UTF-8: an app's cut multibyte character or Latin-1 byte becomes U+FFFD), validates
  * them — recording misuse with the app's file and line and falling back to the default — and
  * links the children given in .items. Builders never fail.
  */
@@ -139,6 +140,21 @@ static void attach(pn_node *parent, pn_node *child, pn_here here)
         pn__session_misuse(s, here, "%s cannot contain itself", child->desc->name);
         return;
     }
+    /* the level parent is (or will be, once its topmost ancestor is a servable) at */
+    unsigned level = 0;
+    const pn_node *top = parent;
+    for (; top->parent; top = top->parent)
+        level++;
+    level += top != &s->root;
+    if (level + 1u + child->height > PN_MAX_DEPTH) {
+        pn__session_misuse(s, here, "%s (made at %s:%d) not added: the tree would be deeper "
+                           "than %d levels", child->desc->name, child->here.file,
+                           child->here.line, PN_MAX_DEPTH);
+        return;
+    }
+    unsigned h = child->height + 1u;
+    for (pn_node *a = parent; a && a->height < h; a = a->parent, h++)
+        a->height = (uint16_t)h;
     child->parent = parent;
     if (parent->last)
         parent->last->next = child;
@@ -182,7 +198,7 @@ static void copy_opts(pn_node *n, const void *opts)
         case PN_PROP_STR:
         case PN_PROP_RAW: {
             const char **sp = field;
-            *sp = pn__arena_strdup(&s->arena, *sp);
+            *sp = pn__arena_strdup_utf8(&s->arena, *sp);
             break;
         }
         case PN_PROP_COLORS: {
@@ -201,7 +217,7 @@ static void copy_opts(pn_node *n, const void *opts)
                     continue;
                 }
                 copy[m].below = (*cp)[j].below;
-                copy[m++].color = pn__arena_strdup(&s->arena, (*cp)[j].color);
+                copy[m++].color = pn__arena_strdup_utf8(&s->arena, (*cp)[j].color);
             }
             *cp = copy;
             break;
@@ -223,7 +239,7 @@ static void copy_opts(pn_node *n, const void *opts)
                 k++;
             const char **copy = pn__arena_alloc(&s->arena, (k + 1) * sizeof *copy);
             for (size_t j = 0; j < k; j++)
-                copy[j] = pn__arena_strdup(&s->arena, (*lp)[j]);
+                copy[j] = pn__arena_strdup_utf8(&s->arena, (*lp)[j]);
             *lp = copy;
             break;
         }

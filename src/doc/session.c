@@ -23,7 +23,7 @@ pn_session *pn__session_new(const struct pn_session_init *init)
     pn__arena_init(&s->arena, SESSION_BLOCK);
     pn__arena_init(&s->scratch, SCRATCH_BLOCK);
     s->owner = pthread_self();
-    s->app_name = pn__arena_strdup(&s->arena, init->app_name ? init->app_name : "app");
+    s->app_name = pn__arena_strdup_utf8(&s->arena, init->app_name ? init->app_name : "app");
     s->query = pn__arena_strndup(&s->arena, init->query.ptr ? init->query.ptr : "",
                                  init->query.len);
     s->req = init->req;
@@ -168,10 +168,10 @@ void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here here)
     if (!s || !pn__session_owned(s, here, "pn_template"))
         return;
     pn_template_opts t = *o;
-    t.name = pn__arena_strdup(&s->arena, t.name);
-    t.title = pn__arena_strdup(&s->arena, t.title);
-    t.header_background = pn__arena_strdup(&s->arena, t.header_background);
-    t.header_color = pn__arena_strdup(&s->arena, t.header_color);
+    t.name = pn__arena_strdup_utf8(&s->arena, t.name);
+    t.title = pn__arena_strdup_utf8(&s->arena, t.title);
+    t.header_background = pn__arena_strdup_utf8(&s->arena, t.header_background);
+    t.header_color = pn__arena_strdup_utf8(&s->arena, t.header_color);
     if (t.header_background && !pn__css_color_ok(t.header_background)) {
         pn__session_misuse(s, here, "template.header_background: \"%.60s\" is not a CSS colour",
                            t.header_background);

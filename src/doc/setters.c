@@ -104,6 +104,15 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *v, 
     case PN_PROP_RAW: {
         if (v->type != PN_V_STR || !v->str)
             return *why = "expected a string", PN_EINVAL;
+        size_t len = strlen(v->str);
+        if (pn__utf8_valid_prefix(v->str, len) != len) {
+            /* strings enter the tree as valid UTF-8 (U+FFFD), and are compared as such */
+            struct pn_value fixed = *v;
+            fixed.str = pn__xstrdup_utf8(v->str);
+            int rc = pn__node_set(n, p, &fixed, why);
+            free((char *)(uintptr_t)fixed.str);
+            return rc;
+        }
         const char **sp = field;
         if (*sp && strcmp(*sp, v->str) == 0)
             return 0;
@@ -141,17 +150,20 @@ pn_node *pn__session_take_dirty(pn_session *s)
     return list;
 }
 
-static void walk(pn_node *n, void (*fn)(pn_node *n, void *ud), void *ud)
-{
-    for (pn_node *c = n->first; c; c = c->next) {
-        fn(c, ud);
-        walk(c, fn, ud);
-    }
-}
-
 void pn__session_walk(pn_session *s, void (*fn)(pn_node *n, void *ud), void *ud)
 {
-    walk(&s->root, fn, ud);
+    /* pre-order by the parent links: no recursion, whatever the tree's depth */
+    pn_node *root = &s->root, *n = root->first;
+    while (n) {
+        fn(n, ud);
+        if (n->first) {
+            n = n->first;
+            continue;
+        }
+        while (n != root && !n->next)
+            n = n->parent;
+        n = n == root ? NULL : n->next;
+    }
 }
 
 pn_node *pn__session_find(pn_session *s, uint32_t id)
@@ -256,11 +268,13 @@ void pn_title_set_at(pn_session *s, const char *title, pn_here here)
 {
     if (!s || !pn__session_owned(s, here, "pn_title_set"))
         return;
-    const char *t = title ? title : "";
-    if (strcmp(pn__session_title(s), t) == 0)
+    char *t = pn__xstrdup_utf8(title ? title : ""); /* valid UTF-8 (U+FFFD) */
+    if (strcmp(pn__session_title(s), t) == 0) {
+        free(t);
         return;
+    }
     free(s->title_heap);
-    s->title_heap = pn__xstrdup(t);
+    s->title_heap = t;
     bool first = s->dirty == NULL && !s->title_dirty;
     s->title_dirty = true;
     if (first && s->on_dirty)

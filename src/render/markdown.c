@@ -9,12 +9,13 @@
  *
  * md4c 0.4.8 (Debian 12) also reads past the end of its input when the input ends inside a
  * multi-byte UTF-8 sequence (found by fuzz_markdown: ")[](\xe1" makes it emit bytes from
- * beyond the buffer). So md4c only ever sees a copy in which every invalid UTF-8 byte has
- * become U+FFFD, followed by NUL padding.
+ * beyond the buffer). So md4c only ever sees a copy made valid UTF-8 (pn__utf8_sanitize: one
+ * U+FFFD per ill-formed subpart), followed by NUL padding.
  */
 #include "render/internal.h"
 
 #include <md4c-html.h>
+#include <stdlib.h>
 
 #define MD_FLAGS (MD_DIALECT_GITHUB | MD_FLAG_NOHTML)
 
@@ -95,44 +96,21 @@ static int filter_urls(struct pn_buf *out, const char *html, size_t n)
     return pn__buf_append(out, html + run, n - run);
 }
 
-/* Copies s to dst with each byte that does not start a valid UTF-8 sequence replaced by
- * U+FFFD, then NUL padding past the end (not counted in dst->len). */
-static int clean_utf8(struct pn_buf *dst, const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t run = 0, i = 0;
-    int rc;
-    while (i < n) {
-        size_t len = pn__utf8_seq_len(u + i, n - i);
-        if (len) {
-            i += len;
-            continue;
-        }
-        if ((rc = pn__buf_append(dst, s + run, i - run)) ||
-            (rc = pn__buf_append(dst, "\xef\xbf\xbd", 3)))
-            return rc;
-        run = ++i;
-    }
-    if ((rc = pn__buf_append(dst, s + run, n - run)) || (rc = pn__buf_append(dst, "\0\0\0\0", 4)))
-        return rc;
-    dst->len -= 4;
-    return 0;
-}
-
 int pn__render_markdown(struct pn_buf *out, const char *md, size_t n)
 {
-    if (n > (MD_SIZE)-1)
+    if (!md)
+        md = "", n = 0;
+    size_t len = pn__utf8_sanitize_len(md, n); /* at most 3n */
+    if (len > (MD_SIZE)-1 - 4)
         return PN_ETOOBIG;
-    struct pn_buf src, raw;
-    pn__buf_init(&src, 3 * n + 16 < (MD_SIZE)-1 ? 3 * n + 16 : (MD_SIZE)-1);
+    /* md4c's copy: valid UTF-8, then NUL padding past the end */
+    char *src = pn__xcalloc(1, len + 4);
+    pn__utf8_sanitize(md, n, src);
+    struct pn_buf raw;
     pn__buf_init(&raw, out->max);
-    int rc = clean_utf8(&src, md ? md : "", md ? n : 0);
-    if (rc == 0) {
-        struct md_sink k = {&raw, 0};
-        int mrc = md_html(src.data ? src.data : "", (MD_SIZE)src.len, md_write, &k, MD_FLAGS,
-                          MD_HTML_FLAG_SKIP_UTF8_BOM);
-        rc = k.rc ? k.rc : mrc != 0 ? PN_ENOMEM : 0;
-    }
+    struct md_sink k = {&raw, 0};
+    int mrc = md_html(src, (MD_SIZE)len, md_write, &k, MD_FLAGS, MD_HTML_FLAG_SKIP_UTF8_BOM);
+    int rc = k.rc ? k.rc : mrc != 0 ? PN_ENOMEM : 0;
     if (rc == 0) {
         size_t start = out->len;
         rc = filter_urls(out, raw.data ? raw.data : "", raw.len);
@@ -142,7 +120,7 @@ int pn__render_markdown(struct pn_buf *out, const char *md, size_t n)
                 out->data[start] = '\0';
         }
     }
-    pn__buf_fini(&src);
+    free(src);
     pn__buf_fini(&raw);
     return rc;
 }

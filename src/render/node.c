@@ -26,43 +26,35 @@ static int open_tag(struct pn_buf *out, const char *tag, const char *cls, const 
                           (unsigned)n->id, n->desc->name);
 }
 
-static int render_children(struct pn_buf *out, const pn_node *n)
+/* A container is rendered in two parts, around its children: what comes before them (open)
+ * and after (close). */
+static int render_open(struct pn_buf *out, const pn_node *n)
 {
-    for (const pn_node *c = n->first; c; c = c->next) {
-        int rc = pn__render_node(out, c);
-        if (rc)
+    int rc;
+    if (n->desc->kind != PN_KIND_CARD) { /* Row, Column */
+        if ((rc = open_tag(out, "div", n->desc->css_class, n)))
             return rc;
+        return PUT(out, ">");
     }
-    return 0;
-}
-
-static int render_layout(struct pn_buf *out, const pn_node *n)
-{
-    int rc;
-    if ((rc = open_tag(out, "div", n->desc->css_class, n)) || (rc = PUT(out, ">")) ||
-        (rc = render_children(out, n)))
-        return rc;
-    return PUT(out, "</div>");
-}
-
-static int render_card(struct pn_buf *out, const pn_node *n)
-{
     const pn_card_opts *o = &n->o.card;
-    int rc;
     if (o->hide_header) {
-        if ((rc = open_tag(out, "div", "pn-card pn-card-noheader", n)) ||
-            (rc = PUT(out, "><div class=\"pn-card-body\">")) || (rc = render_children(out, n)))
+        if ((rc = open_tag(out, "div", "pn-card pn-card-noheader", n)))
             return rc;
-        return PUT(out, "</div></div>");
+        return PUT(out, "><div class=\"pn-card-body\">");
     }
     if ((rc = open_tag(out, "details", "pn-card", n)) ||
         (rc = o->collapsed ? PUT(out, ">") : PUT(out, " open>")) ||
         (rc = PUT(out, "<summary class=\"pn-card-header\"><span class=\"pn-card-title\">")) ||
-        (rc = put_text(out, o->title)) ||
-        (rc = PUT(out, "</span></summary><div class=\"pn-card-body\">")) ||
-        (rc = render_children(out, n)))
+        (rc = put_text(out, o->title)))
         return rc;
-    return PUT(out, "</div></details>");
+    return PUT(out, "</span></summary><div class=\"pn-card-body\">");
+}
+
+static int render_close(struct pn_buf *out, const pn_node *n)
+{
+    if (n->desc->kind != PN_KIND_CARD)
+        return PUT(out, "</div>");
+    return n->o.card.hide_header ? PUT(out, "</div></div>") : PUT(out, "</div></details>");
 }
 
 static const char *css_length(const char *v, const char *def)
@@ -123,27 +115,16 @@ static int render_html(struct pn_buf *out, const pn_node *n)
     return PUT(out, "</div>");
 }
 
-int pn__render_node(struct pn_buf *out, const pn_node *n)
+/* A component without children. */
+static int render_leaf(struct pn_buf *out, const pn_node *n)
 {
-    size_t start = out->len;
-    int rc = PN_EINVAL;
     switch (n->desc->kind) { /* no default: a new kind in PN_KIND_MAP must be handled here */
-    case PN_KIND_ROW:
-    case PN_KIND_COLUMN:
-        rc = render_layout(out, n);
-        break;
-    case PN_KIND_CARD:
-        rc = render_card(out, n);
-        break;
     case PN_KIND_NUMBER:
-        rc = render_number(out, n);
-        break;
+        return render_number(out, n);
     case PN_KIND_MARKDOWN:
-        rc = render_markdown(out, n);
-        break;
+        return render_markdown(out, n);
     case PN_KIND_HTML:
-        rc = render_html(out, n);
-        break;
+        return render_html(out, n);
     case PN_KIND_BUTTON:
     case PN_KIND_TOGGLE:
     case PN_KIND_CHECKBOX:
@@ -151,10 +132,42 @@ int pn__render_node(struct pn_buf *out, const pn_node *n)
     case PN_KIND_INT_SLIDER:
     case PN_KIND_FLOAT_SLIDER:
     case PN_KIND_SELECT:
-        rc = pn__render_widget(out, n);
-        break;
+        return pn__render_widget(out, n);
+    case PN_KIND_ROW:
+    case PN_KIND_COLUMN:
+    case PN_KIND_CARD:
     case PN_KIND_COUNT:
         break;
+    }
+    return PN_EINVAL;
+}
+
+/* Pre-order over the subtree by the parent links, closing each container after its last child:
+ * no recursion, so the stack does not grow with the tree's depth. */
+int pn__render_node(struct pn_buf *out, const pn_node *top)
+{
+    size_t start = out->len;
+    const pn_node *n = top;
+    int rc = 0;
+    while (rc == 0) {
+        if (n->desc->container) {
+            rc = render_open(out, n);
+            if (rc == 0 && n->first) {
+                n = n->first;
+                continue;
+            }
+            if (rc == 0)
+                rc = render_close(out, n);
+        } else {
+            rc = render_leaf(out, n);
+        }
+        while (rc == 0 && n != top && !n->next) {
+            n = n->parent;
+            rc = render_close(out, n);
+        }
+        if (n == top)
+            break;
+        n = n->next;
     }
     if (rc) {
         out->len = start;

@@ -146,6 +146,23 @@ static void send_error(struct pn_ws *ws, const char *code, const char *msg, uint
     send_owned(ws, m, len);
 }
 
+/* A doc or patch that cannot be sent (over PN_MAX_DOC, or a value jansson refused): logged
+ * with the app, told to the client (which shows it and does not retry) and the socket closed. */
+static void send_failed(struct pn_live *live, struct pn_ws *ws, const char *what, int rc)
+{
+    if (rc == PN_ETOOBIG) {
+        pn__error("app %s: its live %s is larger than %u MiB: not sent, socket closed %d (%s)",
+                  live->app->name, what, PN_MAX_DOC >> 20, PN_CLOSE_TOO_BIG, pn__ws_peer(ws));
+        send_error(ws, "too-big", "this page is too large to stay live", 0);
+        pn__ws_close(ws, PN_CLOSE_TOO_BIG, "document too large");
+    } else {
+        pn__error("app %s: its live %s could not be encoded (%s): socket closed 1011 (%s)",
+                  live->app->name, what, pn__strerror(rc), pn__ws_peer(ws));
+        send_error(ws, "internal", "the server could not encode this page", 0);
+        pn__ws_close(ws, 1011, "cannot encode");
+    }
+}
+
 /* Sends what the last callback changed (or forgets it when no socket listens). */
 static void flush(struct pn_live *live)
 {
@@ -156,8 +173,12 @@ static void flush(struct pn_live *live)
         return;
     }
     size_t len;
-    char *m = pn__msg_patch(live->s, &len);
-    send_owned(live->ws, m, len);
+    char *m;
+    int rc = pn__msg_patch(live->s, PN_MAX_DOC, &m, &len);
+    if (rc)
+        send_failed(live, live->ws, "patch", rc);
+    else
+        send_owned(live->ws, m, len);
 }
 
 /* ---- sessions ---- */
@@ -266,8 +287,12 @@ static void attach(struct pn_live *live, struct wsconn *wc)
         pn__timers_start(live);
     }
     size_t len;
-    char *doc = pn__msg_doc(live->s, live->token, &len);
-    send_owned(wc->ws, doc, len);
+    char *doc;
+    int rc = pn__msg_doc(live->s, live->token, PN_MAX_DOC, &doc, &len);
+    if (rc)
+        send_failed(live, wc->ws, "document", rc);
+    else
+        send_owned(wc->ws, doc, len);
 }
 
 /* ---- the WebSocket side ---- */
@@ -538,6 +563,8 @@ void pn__live_opts_default(struct pn_live_opts *o)
         o->max_unused_sessions = 10000;
     if (!o->ws.max_message)
         o->ws.max_message = 20u << 20;
+    if (!o->ws.max_outbuf) /* one whole doc (PN_MAX_DOC) and 1 MiB of what follows it */
+        o->ws.max_outbuf = PN_MAX_DOC + (1u << 20);
     if (!o->ws.ping_interval_ms)
         o->ws.ping_interval_ms = 37000;
 }

@@ -165,53 +165,114 @@ static bool encoded(const struct pn_prop *p)
     return !(p->flags & PN_PF_HIDDEN) && p->type != PN_PROP_ITEMS;
 }
 
+/* Sets props[name] = value; false when value is NULL (jansson refused it: a string that is not
+ * UTF-8, which string intake makes impossible, or no memory) or could not be set. */
+static bool set_new(json_t *obj, const char *name, json_t *value)
+{
+    return value && json_object_set_new(obj, name, value) == 0;
+}
+
+/* One node without its children: {"id", "kind", "props"} (+ "children": [] for a container,
+ * filled by the caller). NULL when a value could not be encoded. */
 static json_t *node_json(const pn_node *n)
 {
     json_t *props = json_object();
-    for (size_t i = 0; i < n->desc->nprops; i++)
+    bool ok = props != NULL;
+    for (size_t i = 0; ok && i < n->desc->nprops; i++)
         if (encoded(&n->desc->props[i]))
-            json_object_set_new(props, n->desc->props[i].name, prop_json(n, &n->desc->props[i]));
-    if (n->desc->kind == PN_KIND_BUTTON)
-        json_object_set_new(props, "clicks", json_integer(n->clicks));
+            ok = set_new(props, n->desc->props[i].name, prop_json(n, &n->desc->props[i]));
+    if (ok && n->desc->kind == PN_KIND_BUTTON)
+        ok = set_new(props, "clicks", json_integer(n->clicks));
+    if (!ok) {
+        json_decref(props);
+        return NULL;
+    }
     json_t *o = json_pack("{sIssso}", "id", (json_int_t)n->id, "kind", n->desc->name, "props", props);
-    if (n->desc->container) {
-        json_t *kids = json_array();
-        for (const pn_node *c = n->first; c; c = c->next)
-            json_array_append_new(kids, node_json(c));
-        json_object_set_new(o, "children", kids);
+    if (o && n->desc->container && !set_new(o, "children", json_array())) {
+        json_decref(o);
+        return NULL;
     }
     return o;
 }
 
-static char *dump(json_t *j, size_t *len)
+/* The JSON tree of root's children, built without recursion (the tree's depth is bounded by
+ * PN_MAX_DEPTH, but no stack frame is spent per level): a pre-order walk by the parent links,
+ * keeping each open container's "children" array by depth. NULL when a node failed. */
+static json_t *tree_json(const pn_node *root)
 {
-    char *s = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
-    if (!s) {
-        pn__error("JSON encoding failed");
-        abort();
+    json_t *kids[PN_MAX_DEPTH + 2];
+    int depth = 0;
+    kids[0] = json_array();
+    if (!kids[0])
+        return NULL;
+    const pn_node *n = root->first;
+    while (n) {
+        json_t *o = node_json(n);
+        if (!o || json_array_append_new(kids[depth], o) != 0) {
+            json_decref(kids[0]);
+            return NULL;
+        }
+        if (n->first && depth + 1 < PN_MAX_DEPTH + 1) { /* always true: attach bounds depth */
+            kids[++depth] = json_object_get(o, "children");
+            n = n->first;
+            continue;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            depth--;
+        }
+        n = n == root ? NULL : n->next;
     }
-    *len = strlen(s);
-    return s;
+    return kids[0];
 }
 
-char *pn__msg_doc(pn_session *s, const char *token, size_t *len)
+/* Serialises j (taking it) into a heap string of at most max bytes. */
+static int dump(json_t *j, size_t max, char **out, size_t *len)
 {
+    *out = NULL;
+    *len = 0;
+    if (!j)
+        return PN_EINVAL;
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!s)
+        return PN_EINVAL;
+    size_t n = strlen(s);
+    if (n > max) {
+        free(s);
+        return PN_ETOOBIG;
+    }
+    *out = s;
+    *len = n;
+    return 0;
+}
+
+int pn__msg_doc(pn_session *s, const char *token, size_t max, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
     struct pn_buf html;
-    pn__buf_init(&html, 64u << 20);
-    for (const pn_node *c = s->root.first; c; c = c->next)
-        if (pn__render_node(&html, c) != 0)
-            break;
-    json_t *kids = json_array();
-    for (const pn_node *c = s->root.first; c; c = c->next)
-        json_array_append_new(kids, node_json(c));
+    pn__buf_init(&html, max);
+    for (const pn_node *c = s->root.first; c; c = c->next) {
+        int rc = pn__render_node(&html, c);
+        if (rc) {
+            pn__buf_fini(&html);
+            return rc;
+        }
+    }
+    json_t *kids = tree_json(&s->root);
+    json_t *h = json_stringn(html.data ? html.data : "", html.len);
+    pn__buf_fini(&html);
+    if (!kids || !h) {
+        json_decref(kids);
+        json_decref(h);
+        return PN_EINVAL;
+    }
     json_t *doc = json_pack("{sssisosssssoso}", "t", "doc", "v", 1, "token",
                             token ? json_string(token) : json_null(), "title",
                             pn__session_title(s), "template",
-                            s->tmpl.name ? s->tmpl.name : "default", "html",
-                            json_stringn(html.data ? html.data : "", html.len), "root", kids);
-    pn__buf_fini(&html);
-    return dump(doc, len);
+                            s->tmpl.name ? s->tmpl.name : "default", "html", h, "root", kids);
+    return dump(doc, max, out, len);
 }
 
 static bool is_leaf_html(const pn_node *n)
@@ -220,13 +281,17 @@ static bool is_leaf_html(const pn_node *n)
     return k == PN_KIND_NUMBER || k == PN_KIND_MARKDOWN || k == PN_KIND_HTML;
 }
 
-char *pn__msg_patch(pn_session *s, size_t *len)
+int pn__msg_patch(pn_session *s, size_t max, char **out, size_t *len)
 {
+    *out = NULL;
+    *len = 0;
     pn_node *list = pn__session_take_dirty(s);
     json_t *ops = json_array();
+    bool ok = ops != NULL;
+    int rc = 0;
     if (s->title_dirty) {
-        json_array_append_new(ops, json_pack("{ssss}", "op", "title", "title",
-                                             pn__session_title(s)));
+        ok = ok && json_array_append_new(ops, json_pack("{ssss}", "op", "title", "title",
+                                                        pn__session_title(s))) == 0;
         s->title_dirty = false;
     }
     /* the list is most-recent-first: walk it in reverse so ops follow the order of changes */
@@ -241,47 +306,67 @@ char *pn__msg_patch(pn_session *s, size_t *len)
         if (!n->dirty_mask)
             continue; /* its only change came from this client (not echoed) */
         json_t *props = json_object();
-        for (size_t i = 0; i < n->desc->nprops; i++)
+        ok = ok && props;
+        for (size_t i = 0; ok && i < n->desc->nprops; i++)
             if ((n->dirty_mask & (1u << i)) && encoded(&n->desc->props[i]))
-                json_object_set_new(props, n->desc->props[i].name,
-                                    prop_json(n, &n->desc->props[i]));
+                ok = set_new(props, n->desc->props[i].name, prop_json(n, &n->desc->props[i]));
         n->dirty_mask = 0;
+        if (!ok) {
+            json_decref(props);
+            continue; /* the list is still unlinked below */
+        }
         json_t *op = json_pack("{sssIso}", "op", "set", "id", (json_int_t)n->id, "props", props);
-        if (is_leaf_html(n)) {
+        ok = op != NULL;
+        if (ok && is_leaf_html(n)) {
             struct pn_buf html;
-            pn__buf_init(&html, 64u << 20);
-            if (pn__render_node(&html, n) == 0)
-                json_object_set_new(op, "html", json_stringn(html.data, html.len));
+            pn__buf_init(&html, max);
+            int r = pn__render_node(&html, n);
+            if (r == 0)
+                ok = set_new(op, "html", json_stringn(html.data ? html.data : "", html.len));
+            else
+                rc = r;
             pn__buf_fini(&html);
         }
-        json_array_append_new(ops, op);
+        if (op && json_array_append_new(ops, op) != 0)
+            ok = false;
     }
     for (pn_node *n = rev, *next; n; n = next) {
         next = n->dirty_next;
         n->dirty_next = NULL;
         n->dirty_listed = false;
     }
+    if (rc || !ok) {
+        json_decref(ops);
+        return rc ? rc : PN_EINVAL;
+    }
     if (json_array_size(ops) == 0) {
         json_decref(ops);
-        return NULL;
+        return 0;
     }
-    return dump(json_pack("{ssso}", "t", "patch", "ops", ops), len);
+    return dump(json_pack("{ssso}", "t", "patch", "ops", ops), max, out, len);
+}
+
+/* Small messages of our own making: NULL only when out of memory. */
+static char *dump_small(json_t *j, size_t *len)
+{
+    char *out;
+    return dump(j, SIZE_MAX, &out, len) == 0 ? out : NULL;
 }
 
 char *pn__msg_error(const char *code, const char *msg, uint32_t id, size_t *len)
 {
     json_t *e = json_pack("{ssssss}", "t", "error", "code", code, "msg", msg);
-    if (id)
+    if (e && id)
         json_object_set_new(e, "id", json_integer(id));
-    return dump(e, len);
+    return dump_small(e, len);
 }
 
 char *pn__msg_pong(const json_t *n, size_t *len)
 {
     json_t *p = json_pack("{ss}", "t", "pong");
-    if (n)
+    if (p && n)
         json_object_set(p, "n", (json_t *)(uintptr_t)n);
-    return dump(p, len);
+    return dump_small(p, len);
 }
 
 void pn__session_clear_dirty(pn_session *s)

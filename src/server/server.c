@@ -22,8 +22,8 @@
 #include "server/live.h"
 #include "server/server.h"
 
-#define MAX_PAGE (64u << 20)
-#define GZIP_MIN 256 /* smaller pages are sent as they are */
+#define MAX_PAGE PN_MAX_DOC /* a page that is served can also be sent live */
+#define GZIP_MIN 256           /* smaller pages are sent as they are */
 
 /* A connection moving to this server's loop (--num-threads). */
 struct handoff {

@@ -147,10 +147,21 @@ struct pn_msg {
  * Always call pn__msg_free afterwards. */
 int pn__msg_parse(const char *data, size_t len, struct pn_msg *m, const char **why);
 void pn__msg_free(struct pn_msg *m);
-/* Encoders: each returns a heap string (free()) and its length. */
-char *pn__msg_doc(pn_session *s, const char *token, size_t *len);
-/* The patch for everything dirty (then clean), or NULL when nothing is. */
-char *pn__msg_patch(pn_session *s, size_t *len);
+/*
+ * The largest page, live doc or patch pane sends (16 MiB): a page whose HTML is bigger is not
+ * served (500), a doc or patch that is bigger is not sent (the socket gets an error "too-big"
+ * and close PN_CLOSE_TOO_BIG, which the client shows and does not retry). A live socket's
+ * output bound is PN_MAX_DOC + 1 MiB, so a doc that passes this bound is never what makes the
+ * socket drop as a peer that does not read.
+ */
+#define PN_MAX_DOC (16u << 20)
+#define PN_CLOSE_TOO_BIG 4413 /* private close code: the live document is over PN_MAX_DOC */
+/* Encoders of the session's messages: 0 with *out (heap, free()) and *len; PN_ETOOBIG when it
+ * would pass max bytes; PN_EINVAL when a value could not be encoded. Never abort. */
+int pn__msg_doc(pn_session *s, const char *token, size_t max, char **out, size_t *len);
+/* The patch for everything dirty (then clean); *out is NULL when nothing is. */
+int pn__msg_patch(pn_session *s, size_t max, char **out, size_t *len);
+/* Small messages: a heap string, or NULL only when out of memory. */
 char *pn__msg_error(const char *code, const char *msg, uint32_t id, size_t *len);
 char *pn__msg_pong(const struct json_t *n, size_t *len);
 /* Forgets every pending change (after a build, or with no socket to send to). */

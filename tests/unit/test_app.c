@@ -470,6 +470,166 @@ static void test_load_writes_pane_h_next_to_the_cache(void **state)
     assert_int_equal((size_t)st.st_size, emb->len);
 }
 
+/* ---- the cache is code pane runs: nobody else may write it ---- */
+
+static void expect_refused(struct fx *f, const char *app, const char *folder, const char *what)
+{
+    const char *path = write_src(f, app, good_app);
+    struct pn_app a = {0};
+    int rc = pn__app_load(path, &a, f->err, sizeof f->err);
+    if (rc == 0)
+        pn__app_unload(&a);
+    assert_int_equal(rc, PN_ELOAD);
+    assert_null(a.dl);
+    if (!strstr(f->err, folder) || !strstr(f->err, what))
+        fail_msg("the error should name %s and say it %s: \"%s\"", folder, what, f->err);
+}
+
+static void test_cache_folder_writable_by_others_is_refused(void **state)
+{
+    struct fx *f = *state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/pane", f->cache);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(chmod(dir, 0777), 0); /* what another user's /tmp/pane-cache-<uid> is */
+    expect_refused(f, "open.c", dir, "writable by group or others");
+    assert_int_equal(chmod(dir, 0770), 0);
+    expect_refused(f, "open.c", dir, "writable by group or others");
+    assert_int_equal(chmod(dir, 0755), 0); /* an older pane's cache: only its owner writes */
+    const char *path = write_src(f, "open.c", good_app);
+    struct pn_app a = {0};
+    int rc = pn__app_load(path, &a, f->err, sizeof f->err);
+    if (rc != 0)
+        fail_msg("load failed: %d %s", rc, f->err);
+    pn__app_unload(&a);
+}
+
+static void test_cache_subfolder_writable_by_others_is_refused(void **state)
+{
+    struct fx *f = *state;
+    const char *path = write_src(f, "sub.c", good_app);
+    struct pn_app a = {0};
+    assert_int_equal(pn__app_load(path, &a, f->err, sizeof f->err), 0);
+    pn__app_unload(&a);
+    char dir[512];
+    apps_dir(f, dir, sizeof dir);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700); /* made 0700 */
+    assert_int_equal(chmod(dir, 0733), 0);
+    expect_refused(f, "sub.c", dir, "writable by group or others");
+}
+
+static void test_cache_folder_of_another_user_is_refused(void **state)
+{
+    struct fx *f = *state;
+    if (geteuid() != 0)
+        skip(); /* making a folder of another user needs root */
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/pane", f->cache);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(chown(dir, 65534, 65534), 0);
+    expect_refused(f, "other.c", dir, "owned by another user");
+    /* nor through a symbolic link of another user's to a folder of ours */
+    char real[512];
+    snprintf(real, sizeof real, "%s/real", f->cache);
+    assert_int_equal(rmdir(dir), 0);
+    assert_int_equal(mkdir(real, 0700), 0);
+    assert_int_equal(symlink(real, dir), 0);
+    assert_int_equal(lchown(dir, 65534, 65534), 0);
+    expect_refused(f, "other.c", dir, "symbolic link owned by another user");
+}
+
+/* The cached object of app `name`: its path in the apps folder (the only .so there). */
+static void cached_so(struct fx *f, char *out, size_t n)
+{
+    char dir[512];
+    apps_dir(f, dir, sizeof dir);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    out[0] = '\0';
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            snprintf(out, n, "%s/%s", dir, e->d_name);
+    closedir(d);
+    assert_true(out[0] != '\0');
+}
+
+static const char evil_app[] = "#include <pane.h>\n"
+                               "void pn_app(pn_session *s) { pn_template(s, .title = \"evil\"); }\n";
+
+/* Runs a's pn_app and returns its title (static copy). */
+static const char *title_of(const struct pn_app *a)
+{
+    static char t[64];
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "x"});
+    a->build(s);
+    snprintf(t, sizeof t, "%s", s->tmpl.title ? s->tmpl.title : "");
+    pn__session_free(s);
+    return t;
+}
+
+static void test_group_writable_cached_so_is_compiled_again(void **state)
+{
+    struct fx *f = *state;
+    const char *path = write_src(f, "gw.c", good_app);
+    struct pn_app a = {0};
+    assert_int_equal(pn__app_load(path, &a, f->err, sizeof f->err), 0);
+    pn__app_unload(&a);
+    char so[1024];
+    cached_so(f, so, sizeof so);
+    struct stat st1, st2;
+    assert_int_equal(stat(so, &st1), 0);
+    assert_int_equal(st1.st_mode & 022, 0);
+    /* someone else's code in its place, writable by the group */
+    const char *evil = build_so(f, "evil.c", evil_app, "evil.so");
+    char cmd[2200];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod 664 '%s'", evil, so, so);
+    assert_int_equal(system(cmd), 0);
+    int saved;
+    char tmp[256];
+    const char *cap = capture_stderr_begin(&saved, tmp, sizeof tmp);
+    int rc = pn__app_load(path, &a, f->err, sizeof f->err);
+    const char *log = capture_stderr_end(saved, cap);
+    if (rc != 0)
+        fail_msg("load failed: %d %s", rc, f->err);
+    assert_string_equal(title_of(&a), "Hi"); /* not the planted object */
+    pn__app_unload(&a);
+    if (!strstr(log, so) || !strstr(log, "writable by group or others"))
+        fail_msg("the warning should name %s and what is wrong: \"%s\"", so, log);
+    assert_int_equal(stat(so, &st2), 0);
+    assert_int_equal(st2.st_mode & 022, 0);
+    assert_true(st2.st_ino != st1.st_ino || st2.st_mtim.tv_nsec != st1.st_mtim.tv_nsec);
+}
+
+static void test_cached_so_that_is_a_symlink_is_not_followed(void **state)
+{
+    struct fx *f = *state;
+    const char *path = write_src(f, "ln.c", good_app);
+    struct pn_app a = {0};
+    assert_int_equal(pn__app_load(path, &a, f->err, sizeof f->err), 0);
+    pn__app_unload(&a);
+    char so[1024];
+    cached_so(f, so, sizeof so);
+    const char *evil = build_so(f, "evil2.c", evil_app, "evil2.so");
+    assert_int_equal(unlink(so), 0);
+    assert_int_equal(symlink(evil, so), 0);
+    int saved;
+    char tmp[256];
+    const char *cap = capture_stderr_begin(&saved, tmp, sizeof tmp);
+    int rc = pn__app_load(path, &a, f->err, sizeof f->err);
+    const char *log = capture_stderr_end(saved, cap);
+    if (rc != 0)
+        fail_msg("load failed: %d %s", rc, f->err);
+    assert_string_equal(title_of(&a), "Hi");
+    pn__app_unload(&a);
+    assert_non_null(strstr(log, "symbolic link"));
+    struct stat st;
+    assert_int_equal(lstat(so, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -492,6 +652,11 @@ int main(void)
         T(test_load_with_empty_cc_uses_the_default_compiler),
         T(test_cache_dir_follows_xdg_then_home),
         T(test_load_writes_pane_h_next_to_the_cache),
+        T(test_cache_folder_writable_by_others_is_refused),
+        T(test_cache_subfolder_writable_by_others_is_refused),
+        T(test_cache_folder_of_another_user_is_refused),
+        T(test_group_writable_cached_so_is_compiled_again),
+        T(test_cached_so_that_is_a_symlink_is_not_followed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,6 +115,118 @@ static void test_str_list_has_reads_only_the_slice(void **state)
 
 /* ---- arena ---- */
 
+/* ---- UTF-8 repair (string intake) ---- */
+
+#define FFFD "\xef\xbf\xbd"
+
+/* Markus Kuhn's UTF-8 decoder stress test, section by section, and Unicode's example of
+ * "U+FFFD substitution of maximal subparts" (Table 3-8), which WHATWG's decoder follows. */
+static void test_utf8_sanitize_replaces_each_maximal_subpart(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *want;
+    } rows[] = {
+        {"", 0, ""},
+        {"plain", 5, "plain"},
+        {"nul\0in", 6, "nul\0in"},
+        /* 1, 2: correct text and the boundaries of every length */
+        {"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5", 11,
+         "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5"},
+        {"\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", 18,
+         "\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf"},
+        {"\xed\x9f\xbf\xee\x80\x80", 6, "\xed\x9f\xbf\xee\x80\x80"}, /* around the surrogates */
+        /* 3.1: unexpected continuation bytes, one U+FFFD each */
+        {"\x80", 1, FFFD},
+        {"\x80\xbf", 2, FFFD FFFD},
+        {"a\x80\xbf\x80z", 5, "a" FFFD FFFD FFFD "z"},
+        /* 3.2: lonely start characters */
+        {"\xc0 \xe0 \xf0 \xf8 \xfc ", 10, FFFD " " FFFD " " FFFD " " FFFD " " FFFD " "},
+        /* 3.3: sequences with the last byte missing: one U+FFFD for the whole cut sequence */
+        {"\xc2", 1, FFFD},
+        {"\xe2\x82", 2, FFFD},
+        {"\xf0\x9f\x98", 3, FFFD},
+        {"\xe2\x82" "b", 3, FFFD "b"},
+        {"\xf0\x9f\x98" "A", 4, FFFD "A"},
+        /* 3.4: their concatenation */
+        {"\xc2\xe2\x82\xf0\x9f\x98", 6, FFFD FFFD FFFD},
+        /* 3.5: impossible bytes */
+        {"\xfe\xff\xfe\xfe\xff\xff", 6, FFFD FFFD FFFD FFFD FFFD FFFD},
+        /* 4: overlong forms: the lead cannot start one, so every byte is its own subpart */
+        {"\xc0\xaf", 2, FFFD FFFD},
+        {"\xc1\xbf", 2, FFFD FFFD},
+        {"\xe0\x80\xaf", 3, FFFD FFFD FFFD},
+        {"\xe0\x9f\xbf", 3, FFFD FFFD FFFD},
+        {"\xf0\x80\x80\xaf", 4, FFFD FFFD FFFD FFFD},
+        {"\xf0\x8f\xbf\xbf", 4, FFFD FFFD FFFD FFFD},
+        {"\xf8\x80\x80\x80\xaf", 5, FFFD FFFD FFFD FFFD FFFD},
+        /* 5: UTF-16 surrogates, single and paired */
+        {"\xed\xa0\x80", 3, FFFD FFFD FFFD},
+        {"\xed\xbf\xbf", 3, FFFD FFFD FFFD},
+        {"\xed\xa0\x80\xed\xb0\x80", 6, FFFD FFFD FFFD FFFD FFFD FFFD},
+        /* above U+10FFFF */
+        {"\xf4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD},
+        {"\xf5\x80\x80\x80", 4, FFFD FFFD FFFD FFFD},
+        /* a valid lead whose sequence is broken by a byte that starts the next one */
+        {"\xe2\x28\xa1", 3, FFFD "(" FFFD},
+        {"\xf0\x9f\x98\xc3\xa9", 5, FFFD "\xc3\xa9"},
+        /* Unicode 15, Table 3-8 */
+        {"\x61\xf1\x80\x80\xe1\x80\xc2\x62\x80\x63\x80\xbf\x64", 13,
+         "a" FFFD FFFD FFFD "b" FFFD "c" FFFD FFFD "d"},
+        /* what apps do: Latin-1 data, and "%.12s" cutting an é of "aéééééé" */
+        {"caf\xe9 cr\xe8me", 10, "caf" FFFD " cr" FFFD "me"},
+        {"a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3", 12,
+         "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" FFFD},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        size_t want_len = i == 2 ? 6 : strlen(rows[i].want); /* row 2 holds a NUL */
+        size_t len = pn__utf8_sanitize_len(rows[i].in, rows[i].n);
+        char *out = malloc(3 * rows[i].n + 1);
+        size_t got = pn__utf8_sanitize(rows[i].in, rows[i].n, out);
+        if (got != len || got != want_len || memcmp(out, rows[i].want, got) != 0)
+            fail_msg("row %zu: got %zu bytes (len says %zu), want %zu", i, got, len, want_len);
+        assert_true(got <= 3 * rows[i].n);
+        assert_true(pn__utf8_valid(out, got));
+        /* valid input comes back unchanged; repaired output is a fixed point */
+        assert_int_equal(pn__utf8_valid(rows[i].in, rows[i].n), got == rows[i].n &&
+                                                                   memcmp(out, rows[i].in, got) == 0);
+        char *again = malloc(3 * got + 1);
+        assert_int_equal(pn__utf8_sanitize(out, got, again), got);
+        assert_memory_equal(again, out, got);
+        free(again);
+        free(out);
+    }
+}
+
+static void test_utf8_valid_prefix_stops_at_the_first_bad_byte(void **state)
+{
+    (void)state;
+    assert_int_equal(pn__utf8_valid_prefix("abc", 3), 3);
+    assert_int_equal(pn__utf8_valid_prefix("ab\xc3", 3), 2);
+    assert_int_equal(pn__utf8_valid_prefix("\xc3\xa9\xed\xa0\x80", 5), 2);
+    assert_int_equal(pn__utf8_valid_prefix("\x80", 1), 0);
+}
+
+static void test_utf8_strdups_repair_and_keep_valid_strings(void **state)
+{
+    (void)state;
+    struct pn_arena a;
+    pn__arena_init(&a, 0);
+    assert_null(pn__arena_strdup_utf8(&a, NULL));
+    assert_string_equal(pn__arena_strdup_utf8(&a, "Z\xc3\xbcrich"), "Z\xc3\xbcrich");
+    assert_string_equal(pn__arena_strdup_utf8(&a, "Z\xfcrich"), "Z" FFFD "rich");
+    assert_string_equal(pn__arena_strdup_utf8(&a, "\xff\xfe"), FFFD FFFD);
+    pn__arena_fini(&a);
+    char *h = pn__xstrdup_utf8("end \xe2\x82");
+    assert_string_equal(h, "end " FFFD);
+    free(h);
+    h = pn__xstrdup_utf8("");
+    assert_string_equal(h, "");
+    free(h);
+}
+
 static void test_arena_alloc_is_zeroed_and_16_byte_aligned(void **state)
 {
     (void)state;
@@ -744,6 +856,9 @@ int main(void)
         cmocka_unit_test(test_str_has_prefix),
         cmocka_unit_test(test_str_list_has_finds_tokens_and_honours_q_zero),
         cmocka_unit_test(test_str_list_has_reads_only_the_slice),
+        cmocka_unit_test(test_utf8_sanitize_replaces_each_maximal_subpart),
+        cmocka_unit_test(test_utf8_valid_prefix_stops_at_the_first_bad_byte),
+        cmocka_unit_test(test_utf8_strdups_repair_and_keep_valid_strings),
         cmocka_unit_test(test_arena_alloc_is_zeroed_and_16_byte_aligned),
         cmocka_unit_test(test_arena_allocations_never_overlap),
         cmocka_unit_test(test_arena_total_counts_rounded_bytes),

@@ -1006,6 +1006,131 @@ static void test_misspelt_format_is_misuse_at_build_and_set(void **state)
     assert_int_equal(n->dirty_mask, 1u << 2); /* only the good set marked it */
 }
 
+/* ---- string intake: valid UTF-8 ---- */
+
+#define FFFD "\xef\xbf\xbd"
+
+static void test_strings_entering_the_tree_are_made_valid_utf8(void **state)
+{
+    pn_session *s = *state;
+    /* an app that cuts a multibyte character, and one that shows Latin-1 data */
+    const char *cut = pn_fmt(s, "%.12s", "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+    pn_template(s, .title = cut);
+    static const char *const opts[] = {"Z\xfcrich", "Paris", NULL};
+    pn_node *md = pn_markdown(s, .text = "caf\xe9");
+    pn_node *num = pn_number(s, .name = cut, .format = "{value} \xb0" "C");
+    pn_node *card = pn_card(s, .title = "\xed\xa0\x80", .items = PN_ITEMS(md, num));
+    pn_node *sel = pn_select(s, .options = opts, .value = "Z\xfcrich");
+    pn_node *txt = pn_text_input(s, .value = "\xf4\x90\x80\x80");
+    pn_servable(s, pn_column(s, card, sel, txt));
+    const char *cut_fixed = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" FFFD;
+    assert_string_equal(s->tmpl.title, cut_fixed);
+    assert_string_equal(md->o.markdown.text, "caf" FFFD);
+    assert_string_equal(num->o.number.name, cut_fixed);
+    assert_string_equal(num->o.number.format, "{value} " FFFD "C");
+    assert_string_equal(card->o.card.title, FFFD FFFD FFFD);
+    assert_string_equal(sel->o.select.options[0], "Z" FFFD "rich");
+    assert_string_equal(txt->o.text_input.value, FFFD FFFD FFFD FFFD);
+    /* setters too */
+    pn_markdown_set_text(md, "cr\xe8me \xe2\x82");
+    assert_string_equal(md->o.markdown.text, "cr" FFFD "me " FFFD);
+    pn_card_set_title(card, "\xc0\xaf");
+    assert_string_equal(card->o.card.title, FFFD FFFD);
+    pn_title_set(s, "t\xff");
+    assert_string_equal(pn__session_title(s), "t" FFFD);
+    assert_string_equal(sel->o.select.value, "Z" FFFD "rich"); /* matched as repaired */
+    pn_select_set_value(sel, "Paris");
+    pn_select_set_value(sel, "Z\xfcrich");
+    assert_string_equal(pn_select_value(sel), "Z" FFFD "rich");
+    /* setting the same bad bytes again is no change: nothing is marked to send */
+    pn__session_take_dirty(s);
+    md->dirty_mask = 0, md->dirty_listed = false, md->dirty_next = NULL;
+    pn_markdown_set_text(md, "cr\xe8me \xe2\x82");
+    assert_int_equal(md->dirty_mask, 0);
+    unsigned before = s->nmisuse;
+    /* a value already valid is kept byte for byte */
+    pn_number_set_name(num, "\xf0\x9f\x98\x80 ok");
+    assert_string_equal(num->o.number.name, "\xf0\x9f\x98\x80 ok");
+    assert_int_equal(s->nmisuse, before);
+}
+
+/* ---- depth ---- */
+
+static unsigned depth_below(const pn_node *n) /* levels of n's subtree, by walking it */
+{
+    unsigned max = 0;
+    const pn_node *c = n->first, *top = n;
+    unsigned d = 1;
+    while (c) {
+        if (d > max)
+            max = d;
+        if (c->first) {
+            c = c->first, d++;
+            continue;
+        }
+        while (c != top && !c->next)
+            c = c->parent, d--;
+        c = c == top ? NULL : c->next;
+    }
+    return max;
+}
+
+static void count_node(pn_node *n, void *ud)
+{
+    (void)n;
+    ++*(size_t *)ud;
+}
+
+static void test_rows_nested_30000_deep_bottom_up_stop_at_max_depth(void **state)
+{
+    pn_session *s = *state;
+    pn_node *n = pn_number(s, .value = 1);
+    int line = __LINE__ + 2;
+    for (int i = 0; i < 30000; i++)
+        n = pn_row(s, n); /* a recursive data structure turned into rows */
+    pn_servable(s, n);
+    assert_true(s->nmisuse >= 30000 / PN_MAX_DEPTH);
+    assert_misuse(s, 0, line, "deeper than 256 levels");
+    assert_true(depth_below(&s->root) <= PN_MAX_DEPTH); /* the last chain, rebuilt after a refusal */
+    size_t count = 0;
+    pn__session_walk(s, count_node, &count); /* iterative: no stack per level */
+    assert_int_equal(count, depth_below(&s->root));
+}
+
+static void test_rows_nested_top_down_stop_at_max_depth(void **state)
+{
+    pn_session *s = *state;
+    pn_node *top = pn_row_ex(s), *cur = top;
+    pn_servable(s, top);
+    int line = __LINE__ + 4;
+    for (int i = 0; i < 30000; i++) {
+        pn_node *child = pn_row_ex(s);
+        if (i < PN_MAX_DEPTH + 10)
+            pn_append(cur, child);
+        if (child->parent)
+            cur = child;
+    }
+    /* top is level 1: children 2..256 are taken (255), the next 11 refused */
+    assert_int_equal(s->nmisuse, 11);
+    assert_misuse(s, 0, line, "deeper than 256 levels");
+    assert_int_equal(depth_below(&s->root), PN_MAX_DEPTH);
+    /* a subtree that fits where it goes is still taken */
+    pn_node *mid = top;
+    for (int i = 0; i < 100; i++)
+        mid = mid->first;
+    pn_node *deep = pn_row(s, pn_row(s, pn_row_ex(s)));
+    pn_append(mid, deep);
+    assert_ptr_equal(deep->parent, mid);
+    assert_int_equal(s->nmisuse, 11);
+    /* and one that does not, built first and added later, is refused */
+    pn_node *tall = pn_row_ex(s);
+    for (int i = 0; i < 200; i++)
+        tall = pn_row(s, tall);
+    pn_append(mid, tall);
+    assert_null(tall->parent);
+    assert_int_equal(s->nmisuse, 12);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1025,6 +1150,9 @@ int main(void)
         T(test_servable_adds_to_the_root_in_order),
         T(test_append_null_child_is_recorded_with_file_and_line),
         T(test_servable_null_is_recorded),
+        T(test_strings_entering_the_tree_are_made_valid_utf8),
+        T(test_rows_nested_30000_deep_bottom_up_stop_at_max_depth),
+        T(test_rows_nested_top_down_stop_at_max_depth),
         T(test_items_with_null_child_is_recorded_and_keeps_later_children),
         T(test_items_with_only_a_null_child_is_recorded),
         T(test_child_with_a_parent_cannot_be_added_again),

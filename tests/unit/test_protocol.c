@@ -253,6 +253,25 @@ static void build(pn_session *s)
     pn_servable(s, pn_column(s, num, slider, md));
 }
 
+/* The patch (NULL: nothing changed) or doc, asserting that encoding succeeded. */
+static char *patch_of(pn_session *s)
+{
+    char *out;
+    size_t len;
+    assert_int_equal(pn__msg_patch(s, PN_MAX_DOC, &out, &len), 0);
+    assert_true(out == NULL || strlen(out) == len);
+    return out;
+}
+
+static char *doc_of(pn_session *s, const char *token)
+{
+    char *out;
+    size_t len;
+    assert_int_equal(pn__msg_doc(s, token, PN_MAX_DOC, &out, &len), 0);
+    assert_int_equal(strlen(out), len);
+    return out;
+}
+
 static json_t *load(char *s)
 {
     json_error_t e;
@@ -267,11 +286,10 @@ static void test_patch_carries_changed_props_and_leaf_html(void **state)
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
-    size_t len;
-    assert_null(pn__msg_patch(s, &len)); /* nothing changed yet */
+    assert_null(patch_of(s)); /* nothing changed yet */
     pn_number_set_value(num, 21);
     pn_markdown_set_text(md, "*new*");
-    json_t *p = load(pn__msg_patch(s, &len));
+    json_t *p = load(patch_of(s));
     assert_string_equal(json_string_value(json_object_get(p, "t")), "patch");
     json_t *ops = json_object_get(p, "ops");
     assert_int_equal(json_array_size(ops), 2);
@@ -282,7 +300,7 @@ static void test_patch_carries_changed_props_and_leaf_html(void **state)
     json_t *op1 = json_array_get(ops, 1);
     assert_non_null(strstr(json_string_value(json_object_get(op1, "html")), "<em>new</em>"));
     json_decref(p);
-    assert_null(pn__msg_patch(s, &len)); /* clean again */
+    assert_null(patch_of(s)); /* clean again */
     pn__session_free(s);
 }
 
@@ -291,10 +309,9 @@ static void test_setting_the_same_value_sends_nothing(void **state)
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
-    size_t len;
     pn_number_set_value(num, 1);
     pn_int_slider_set_value(slider, 3);
-    assert_null(pn__msg_patch(s, &len));
+    assert_null(patch_of(s));
     pn__session_free(s);
 }
 
@@ -324,8 +341,7 @@ static void test_doc_has_title_tree_and_html(void **state)
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     pn_template(s, .name = "material", .title = "<b>T</b>");
     build(s);
-    size_t len;
-    json_t *d = load(pn__msg_doc(s, "tok", &len));
+    json_t *d = load(doc_of(s, "tok"));
     assert_string_equal(json_string_value(json_object_get(d, "t")), "doc");
     assert_string_equal(json_string_value(json_object_get(d, "title")), "<b>T</b>");
     assert_string_equal(json_string_value(json_object_get(d, "token")), "tok");
@@ -339,14 +355,78 @@ static void test_doc_has_title_tree_and_html(void **state)
     pn__session_free(s);
 }
 
+static void test_doc_of_invalid_utf8_strings_encodes_with_fffd(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    const char *city = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+    pn_template(s, .title = pn_fmt(s, "%.12s", city));
+    pn_node *m = pn_markdown(s, .text = pn_fmt(s, "%.12s", city));
+    pn_servable(s, pn_column(s, m, pn_number(s, .name = "Z\xfcrich")));
+    json_t *d = load(doc_of(s, NULL));
+    assert_string_equal(json_string_value(json_object_get(d, "title")),
+                        "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xef\xbf\xbd");
+    assert_non_null(strstr(json_string_value(json_object_get(d, "html")), "Z\xef\xbf\xbdrich"));
+    json_decref(d);
+    pn_markdown_set_text(m, "caf\xe9");
+    json_t *p = load(patch_of(s));
+    json_t *op = json_array_get(json_object_get(p, "ops"), 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(op, "props"), "text")),
+                        "caf\xef\xbf\xbd");
+    json_decref(p);
+    pn__session_free(s);
+}
+
+static void test_doc_of_rows_nested_30000_deep_encodes(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *n = pn_number(s, .value = 7);
+    for (int i = 0; i < 30000; i++)
+        n = pn_row(s, n);
+    pn_servable(s, n);
+    assert_true(s->nmisuse > 0);
+    json_t *d = load(doc_of(s, NULL));
+    int depth = 0; /* the tree as sent: one chain of rows */
+    for (json_t *k = json_object_get(d, "root"); json_array_size(k); depth++)
+        k = json_object_get(json_array_get(k, 0), "children");
+    assert_true(depth >= 1 && depth <= PN_MAX_DEPTH);
+    json_decref(d);
+    pn__session_free(s);
+}
+
+static void test_doc_or_patch_over_the_bound_is_refused(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    char *big = malloc(300000);
+    memset(big, 'x', 299999);
+    big[299999] = '\0';
+    pn_node *m = pn_markdown(s, .text = big);
+    pn_servable(s, m);
+    char *out = (char *)1;
+    size_t len = 1;
+    assert_int_equal(pn__msg_doc(s, NULL, 500000, &out, &len), PN_ETOOBIG); /* text twice */
+    assert_null(out);
+    assert_int_equal(len, 0);
+    assert_int_equal(pn__msg_doc(s, NULL, 700000, &out, &len), 0);
+    free(out);
+    big[0] = 'y';
+    pn_markdown_set_text(m, big);
+    assert_int_equal(pn__msg_patch(s, 100000, &out, &len), PN_ETOOBIG);
+    assert_null(out);
+    assert_null(patch_of(s)); /* taken: the session is clean again */
+    free(big);
+    pn__session_free(s);
+}
+
 static void test_title_set_makes_a_title_op(void **state)
 {
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
     pn_title_set(s, "Live");
-    size_t len;
-    json_t *p = load(pn__msg_patch(s, &len));
+    json_t *p = load(patch_of(s));
     json_t *op = json_array_get(json_object_get(p, "ops"), 0);
     assert_string_equal(json_string_value(json_object_get(op, "op")), "title");
     assert_string_equal(json_string_value(json_object_get(op, "title")), "Live");
@@ -359,16 +439,15 @@ static void test_ten_thousand_updates_do_not_grow_the_session(void **state)
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
     build(s);
-    size_t len;
     char text[64];
     pn_markdown_set_text(md, "warm up");
-    free(pn__msg_patch(s, &len));
+    free(patch_of(s));
     size_t arena = s->arena.total;
     for (int i = 0; i < 10000; i++) {
         snprintf(text, sizeof text, "tick %d", i);
         pn_markdown_set_text(md, text);
         pn_number_set_value(num, i);
-        free(pn__msg_patch(s, &len));
+        free(patch_of(s));
     }
     assert_int_equal(s->arena.total, arena); /* setters own their values on the heap */
     assert_string_equal(md->o.markdown.text, "tick 9999");
@@ -398,6 +477,9 @@ int main(void)
         cmocka_unit_test(test_bad_messages_are_refused_with_a_reason),
         cmocka_unit_test(test_deep_nesting_is_refused_before_parsing),
         cmocka_unit_test(test_patch_carries_changed_props_and_leaf_html),
+        cmocka_unit_test(test_doc_of_invalid_utf8_strings_encodes_with_fffd),
+        cmocka_unit_test(test_doc_of_rows_nested_30000_deep_encodes),
+        cmocka_unit_test(test_doc_or_patch_over_the_bound_is_refused),
         cmocka_unit_test(test_setting_the_same_value_sends_nothing),
         cmocka_unit_test(test_slider_values_are_clamped_and_typed),
         cmocka_unit_test(test_doc_has_title_tree_and_html),

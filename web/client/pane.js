@@ -23,6 +23,10 @@
     (query ? '?' + query : '');
   let token = typeof boot.token === 'string' ? boot.token : null;
   let ws = null, connected = false, attempt = 0, retryTimer = 0, leaving = false;
+  // Set when the server says this page cannot be live (error "too-big": its document is over
+  // the server's bound; "internal": it could not be encoded; close 4413/1011): trying again
+  // would fail the same way, so the page says so and stays as it is.
+  let fatal = null;
   let docs = 0, hydration = null, queue = [];
   const props = new Map();   // node id -> its props, from doc.root and patches
   const sliders = new Map(); // node id -> {value, sent, timer, dragging, pending}
@@ -62,10 +66,12 @@
     }
     sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', v: 1, token, query }));
     sock.onmessage = (e) => sock === ws && receive(e.data);
-    sock.onclose = () => {
+    sock.onclose = (e) => {
       if (sock !== ws) return;
       ws = null;
       connected = false;
+      if (!fatal && (e.code === 4413 || e.code === 1011)) fatal = e.reason || 'server error';
+      if (fatal) return stop(fatal);
       if (!leaving) retry();
     };
   }
@@ -76,6 +82,19 @@
     attempt = Math.min(attempt + 1, 10);
     clearTimeout(retryTimer);
     retryTimer = setTimeout(connect, Math.min(10000, delay));
+  }
+
+  function stop(msg) { // no more retries: a notice in place of "Reconnecting…"
+    clearTimeout(retryTimer);
+    indicator(false);
+    const spinner = document.getElementById('pn-loading');
+    if (spinner) spinner.remove();
+    if (document.querySelector('.pn-fatal')) return;
+    const el = document.createElement('div');
+    el.className = 'pn-fatal';
+    el.setAttribute('role', 'alert');
+    el.textContent = `This page is not live: ${msg}. Reload to try again.`;
+    document.body.append(el);
   }
 
   function indicator(on) {
@@ -119,6 +138,7 @@
     else if (m.t === 'error') {
       console.warn(`pane: server error ${m.code}: ${m.msg}${m.id ? ` (node ${m.id})` : ''}`);
       if (m.code === 'bad-token' || m.code === 'expired-token') token = null, attempt = 0;
+      if (m.code === 'too-big' || m.code === 'internal') fatal = text(m.msg) || m.code;
     }
   }
 
@@ -384,7 +404,7 @@
   addEventListener('online', () => retryTimer && !ws && (clearTimeout(retryTimer), connect()));
 
   window.pane = Object.freeze({ // docs: docs received; hydration: the last one 'kept'/'replaced'
-    state: () => ({ connected, token, docs, hydration }),
+    state: () => ({ connected, token, docs, hydration, fatal }),
   });
   connect();
 })();
