@@ -3,8 +3,11 @@
  * parses one request at a time (pipelined requests wait in the buffer), hands it to the
  * handler and stops reading until the handler has responded — backpressure for free. A
  * connection has one timer: the header timeout while a request head is arriving (slowloris),
- * the idle timeout between requests and while a response is being written, and a short
- * linger after an error response so the client reads it instead of a reset. Connections are
+ * the idle timeout between requests and while a response is being written (counted from the
+ * last write progress, as nginx's send_timeout: a slow but steady reader is never cut), and a
+ * short linger after an error response so the client reads it instead of a reset. Every head
+ * is written by pn__http_fields, bounded (PN_HTTP_MAX_HEAD); a file body is streamed in
+ * FILE_CHUNK pieces read on the thread pool, one at a time, as the client reads. Connections are
  * closed by uv_close and freed in its callback, never inside their own read callback.
  * A connection can also leave: upgraded to a WebSocket (ws.c takes over its reading, writing
  * and timer), or detached before it was answered and adopted by another loop's server (its
@@ -24,23 +27,35 @@
 #define LINGER_MS 2000
 #define READ_CHUNK 4096
 #define PIPELINE_AHEAD (16 * 1024) /* bytes read ahead while a response is in flight */
-#define GZIP_MIN 256
 #define ACCEPT_BATCH 64        /* connections accepted per readable event of the listener */
 #define ACCEPT_PAUSE_MS 500    /* out of descriptors: how long accepting pauses (nginx's) */
+#define FILE_CHUNK (64 * 1024) /* a file body is read and written this much at a time */
 
 struct write_req {
     uv_write_t w;
     struct pn_http_conn *c;
     char *head;
-    char *owned; /* a body we compressed, freed after the write */
     void (*release)(void *ud);
     void *release_ud;
     bool close;
     char line[256]; /* status line, Server, Date, Connection of a prepared response */
 };
 
+/* A file body being streamed: one chunk read (thread pool), then written, then the next. */
+struct pn_http_file_body {
+    uv_fs_t fs;
+    uv_write_t w;
+    struct pn_http_conn *c; /* NULL once the connection is gone while a read was in flight */
+    int fd;
+    uint64_t off, left;
+    size_t chunk; /* bytes of buf being written */
+    bool reading, close;
+    char buf[FILE_CHUNK];
+};
+
 static void process(struct pn_http_conn *c);
 static void conn_close(struct pn_http_conn *c);
+static void file_body_free(struct pn_http_file_body *f);
 
 /* ---- Date header ---- */
 
@@ -60,6 +75,15 @@ const char *pn__http_date(void)
 
 /* ---- timers ---- */
 
+static void timer_set(struct pn_http_conn *c, enum pn_http_timer_mode m, uint64_t ms);
+
+/* How often a response being written is checked for progress: a quarter of the timeout, so a
+ * client that stops reading is cut between 1 and 1.25 timeouts after its last read. */
+static uint64_t write_tick(uint64_t timeout_ms)
+{
+    return timeout_ms >= 4 ? timeout_ms / 4 : 1;
+}
+
 static void on_timer(uv_timer_t *t)
 {
     struct pn_http_conn *c = t->data;
@@ -71,12 +95,28 @@ static void on_timer(uv_timer_t *t)
         pn__http_respond_text(c, 408, NULL);
         return;
     }
-    if (m == PN_T_WRITE)
-        pn__info("%s: response not read within %llu ms, closing", c->peer,
-                 (unsigned long long)c->srv->o.limits.idle_timeout_ms);
+    if (m == PN_T_WRITE) {
+        /* libuv reports no partial writes: the bytes still queued shrinking is the progress */
+        uint64_t timeout = c->srv->o.limits.idle_timeout_ms, now = uv_now(c->srv->loop);
+        size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+        if (queued < c->write_queued) {
+            c->write_queued = queued;
+            c->write_progress_at = now;
+        }
+        uint64_t quiet = now - c->write_progress_at;
+        if (quiet < timeout) {
+            uint64_t left = timeout - quiet, tick = write_tick(timeout);
+            c->tmode = PN_T_WRITE;
+            uv_timer_start(&c->timer, on_timer, left < tick ? left : tick, 0);
+            return;
+        }
+        pn__info("%s: response not read for %llu ms, closing", c->peer,
+                 (unsigned long long)timeout);
+    }
     conn_close(c);
 }
 
+/* PN_T_WRITE: ms is the longest time without write progress (checked every write_tick). */
 static void timer_set(struct pn_http_conn *c, enum pn_http_timer_mode m, uint64_t ms)
 {
     if (c->closing)
@@ -84,10 +124,18 @@ static void timer_set(struct pn_http_conn *c, enum pn_http_timer_mode m, uint64_
     if (m == c->tmode && m != PN_T_WRITE)
         return; /* the header timeout is not extended by trickled bytes */
     c->tmode = m;
-    if (m == PN_T_NONE)
+    if (m == PN_T_NONE) {
         uv_timer_stop(&c->timer);
-    else
-        uv_timer_start(&c->timer, on_timer, ms, 0);
+        return;
+    }
+    if (m == PN_T_WRITE) {
+        /* a handler may have run long: the loop's cached time would start the clock early */
+        uv_update_time(c->srv->loop);
+        c->write_queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+        c->write_progress_at = uv_now(c->srv->loop);
+        ms = write_tick(ms);
+    }
+    uv_timer_start(&c->timer, on_timer, ms, 0);
 }
 
 /* ---- closing ---- */
@@ -99,6 +147,12 @@ static void on_handle_closed(uv_handle_t *h)
         return;
     if (c->ws)
         pn__ws_conn_gone(c->ws); /* on_close, then ws is freed; c stays valid until here */
+    if (c->file) {
+        if (c->file->reading)
+            c->file->c = NULL; /* the read's callback frees it */
+        else
+            file_body_free(c->file);
+    }
     pn__http_parse_fini(&c->ps);
     pn__buf_fini(&c->in);
     pn__arena_fini(&c->arena);
@@ -301,30 +355,22 @@ static void process(struct pn_http_conn *c)
         return;
     }
     c->busy = true;
-    c->t_start = uv_now(c->srv->loop);
+    c->t_start = uv_hrtime(); /* not uv_now: a handler's own time is what is measured */
     timer_set(c, PN_T_NONE, 0);
     c->srv->o.handler(c, &c->req, c->srv->o.ud);
 }
 
 /* ---- writing ---- */
 
-static void on_write(uv_write_t *w, int status)
+static uint64_t elapsed_ms(const struct pn_http_conn *c)
 {
-    struct write_req *wr = (struct write_req *)w;
-    struct pn_http_conn *c = wr->c;
-    if (wr->release)
-        wr->release(wr->release_ud);
-    free(wr->head);
-    free(wr->owned);
-    bool close = wr->close;
-    free(wr);
+    return (uv_hrtime() - c->t_start) / 1000000;
+}
+
+/* The response is written: the next request, or the end of the connection. */
+static void response_done(struct pn_http_conn *c, bool close)
+{
     c->writing = false;
-    if (c->closing)
-        return;
-    if (status < 0) {
-        conn_close(c);
-        return;
-    }
     if (close) {
         conn_finish(c);
         return;
@@ -341,6 +387,104 @@ static void on_write(uv_write_t *w, int status)
     process(c);
 }
 
+static void file_body_free(struct pn_http_file_body *f)
+{
+    if (f->c)
+        f->c->file = NULL;
+    close(f->fd);
+    free(f);
+}
+
+static void file_next(struct pn_http_conn *c);
+
+static void on_file_written(uv_write_t *w, int status)
+{
+    struct pn_http_file_body *f = (struct pn_http_file_body *)((char *)w - offsetof(struct pn_http_file_body, w));
+    struct pn_http_conn *c = f->c;
+    if (c->closing)
+        return; /* freed with the connection */
+    if (status < 0) {
+        conn_close(c);
+        return;
+    }
+    f->off += f->chunk;
+    f->left -= f->chunk;
+    if (f->left > 0) {
+        file_next(c);
+        return;
+    }
+    bool close = f->close;
+    file_body_free(f);
+    response_done(c, close);
+}
+
+static void on_file_read(uv_fs_t *req)
+{
+    struct pn_http_file_body *f = (struct pn_http_file_body *)req;
+    ssize_t n = req->result;
+    uv_fs_req_cleanup(req);
+    f->reading = false;
+    struct pn_http_conn *c = f->c;
+    if (!c) {
+        file_body_free(f); /* the connection went while we read */
+        return;
+    }
+    if (c->closing)
+        return; /* freed with the connection */
+    if (n <= 0) {
+        /* an error, or the file shrank under us: the promised length cannot be sent */
+        pn__warn("%s: reading the file being sent: %s", c->peer,
+                 n < 0 ? uv_strerror((int)n) : "it ended early");
+        conn_close(c);
+        return;
+    }
+    f->chunk = (uint64_t)n < f->left ? (size_t)n : (size_t)f->left;
+    uv_buf_t b = uv_buf_init(f->buf, (unsigned)f->chunk);
+    if (uv_write(&f->w, (uv_stream_t *)&c->tcp, &b, 1, on_file_written) != 0) {
+        conn_close(c);
+        return;
+    }
+    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
+}
+
+/* Reads the next chunk of c's file body; on_file_read writes it. */
+static void file_next(struct pn_http_conn *c)
+{
+    struct pn_http_file_body *f = c->file;
+    size_t want = f->left < FILE_CHUNK ? (size_t)f->left : FILE_CHUNK;
+    uv_buf_t b = uv_buf_init(f->buf, (unsigned)want);
+    f->reading = true;
+    int rc = uv_fs_read(c->srv->loop, &f->fs, f->fd, &b, 1, (int64_t)f->off, on_file_read);
+    if (rc != 0) {
+        f->reading = false;
+        pn__warn("%s: reading the file being sent: %s", c->peer, uv_strerror(rc));
+        conn_close(c);
+    }
+}
+
+static void on_write(uv_write_t *w, int status)
+{
+    struct write_req *wr = (struct write_req *)w;
+    struct pn_http_conn *c = wr->c;
+    if (wr->release)
+        wr->release(wr->release_ud);
+    free(wr->head);
+    bool close = wr->close;
+    free(wr);
+    if (c->closing)
+        return;
+    if (status < 0) {
+        conn_close(c);
+        return;
+    }
+    if (c->file) {
+        c->file->close = close;
+        file_next(c); /* the head is out: now the file, chunk by chunk */
+        return;
+    }
+    response_done(c, close);
+}
+
 static bool etag_matches(const struct pn_http_req *r, const char *etag)
 {
     pn_str inm = pn__http_header(r, "if-none-match");
@@ -353,6 +497,71 @@ static bool etag_matches(const struct pn_http_req *r, const char *etag)
     return inm.len == 1 && inm.ptr[0] == '*';
 }
 
+/* Whole header lines: "Name: value\r\n"..., no empty line, no bare CR or LF. */
+static bool header_lines_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0)
+        return true;
+    if (n < 3 || s[n - 2] != '\r' || s[n - 1] != '\n')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r' && (s[i + 1] != '\n' || i == 0 || s[i - 1] == '\n'))
+            return false;
+        if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
+            return false;
+    }
+    return true;
+}
+
+int pn__http_fields(struct pn_buf *b, const struct pn_http_fields *f)
+{
+    for (size_t i = 0; i < sizeof f->extra / sizeof *f->extra; i++)
+        if (f->extra[i] && !header_lines_ok(f->extra[i]))
+            return PN_EINVAL;
+    size_t start = b->len;
+    int rc = 0;
+    if (!f->no_length)
+        rc |= pn__buf_printf(b, "Content-Length: %zu\r\n", f->content_length);
+    if (f->content_type)
+        rc |= pn__buf_printf(b, "Content-Type: %s\r\n", f->content_type);
+    if (f->gzip)
+        rc |= pn__buf_puts(b, "Content-Encoding: gzip\r\n");
+    if (f->vary)
+        rc |= pn__buf_puts(b, "Vary: Accept-Encoding\r\n");
+    if (f->etag)
+        rc |= pn__buf_printf(b, "ETag: %s\r\n", f->etag);
+    if (f->cache_control)
+        rc |= pn__buf_printf(b, "Cache-Control: %s\r\n", f->cache_control);
+    for (size_t i = 0; i < sizeof f->extra / sizeof *f->extra; i++)
+        if (f->extra[i])
+            rc |= pn__buf_puts(b, f->extra[i]);
+    rc |= pn__buf_puts(b, "\r\n");
+    if (rc != 0 || b->len - start > PN_HTTP_MAX_HEAD) {
+        b->len = start; /* never a cut head */
+        if (b->data)
+            b->data[start] = '\0';
+        return PN_ETOOBIG;
+    }
+    return 0;
+}
+
+/* The status line, Server, Date and Connection of a response to req (NULL: none, closing). */
+static int status_lines(struct pn_buf *h, int status, const struct pn_http_req *req, bool close)
+{
+    return pn__buf_printf(h, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n%s", status,
+                          pn__http_reason(status), pn__http_date(),
+                          close                           ? "Connection: close\r\n"
+                          : req && req->http_minor == 0 ? "Connection: keep-alive\r\n"
+                                                          : "");
+}
+
+static void release_file(const struct pn_http_resp *r)
+{
+    if (r->file)
+        close(r->file->fd);
+}
+
 void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
 {
     const struct pn_http_req *req = c->busy ? &c->req : NULL;
@@ -360,85 +569,102 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     if (c->closing) {
         if (r->release)
             r->release(r->release_ud);
+        release_file(r);
         return;
     }
+    struct pn_http_resp stripped; /* r without its body, when none is sent after all */
     int status = r->status;
     const void *body = r->body;
-    size_t body_len = r->body_len;
-    char *owned = NULL;
+    size_t body_len = r->file ? (size_t)r->file->length : r->body_len;
     bool gz = false, vary = false;
+    bool compressible = !r->file && r->body_gz;
     if (r->etag && req && (status == 200) && etag_matches(req, r->etag)) {
         status = 304;
         body_len = 0;
-        vary = r->body_gz || r->compress; /* a 304 repeats the 200's Vary (RFC 9110 15.4.5) */
-    } else if (req && status != 304 && (r->body_gz || r->compress)) {
+        vary = compressible; /* a 304 repeats the 200's Vary (RFC 9110 15.4.5) */
+    } else if (req && status != 304 && compressible) {
         vary = true;
-        if (req->accept_gzip && r->body_gz) {
+        if (req->accept_gzip) {
             body = r->body_gz;
             body_len = r->body_gz_len;
-            gz = true;
-        } else if (req->accept_gzip && r->body_len >= GZIP_MIN &&
-                   pn__gzip(r->body, r->body_len, 1, &owned, &body_len) == 0) {
-            body = owned;
             gz = true;
         }
     }
     bool head_only = req && req->method == HTTP_HEAD;
     bool close = r->close || !req || !req->keep_alive;
+    bool bodyless = status == 304 || status == 204;
 
     struct pn_buf h;
-    pn__buf_init(&h, 64 * 1024);
-    pn__buf_printf(&h, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n", status,
-                   pn__http_reason(status), pn__http_date());
-    if (status != 304 && status != 204)
-        pn__buf_printf(&h, "Content-Length: %zu\r\n", status == 304 ? (size_t)0 : body_len);
-    if (r->content_type && status != 304)
-        pn__buf_printf(&h, "Content-Type: %s\r\n", r->content_type);
-    if (gz)
-        pn__buf_puts(&h, "Content-Encoding: gzip\r\n");
-    if (vary)
-        pn__buf_puts(&h, "Vary: Accept-Encoding\r\n");
-    if (r->etag)
-        pn__buf_printf(&h, "ETag: %s\r\n", r->etag);
-    if (r->cache_control)
-        pn__buf_printf(&h, "Cache-Control: %s\r\n", r->cache_control);
-    if (close)
-        pn__buf_puts(&h, "Connection: close\r\n");
-    else if (req && req->http_minor == 0)
-        pn__buf_puts(&h, "Connection: keep-alive\r\n");
-    if (r->headers && status != 304)
-        pn__buf_puts(&h, r->headers);
-    pn__buf_puts(&h, "\r\n");
+    pn__buf_init(&h, PN_HTTP_MAX_HEAD + 1024);
+    int rc = status_lines(&h, status, req, close);
+    if (rc == 0)
+        rc = pn__http_fields(&h, &(struct pn_http_fields){
+                                     .content_length = body_len,
+                                     .no_length = bodyless,
+                                     .content_type = bodyless ? NULL : r->content_type,
+                                     .gzip = gz,
+                                     .vary = vary,
+                                     .etag = r->etag,
+                                     .cache_control = r->cache_control,
+                                     .extra = {bodyless ? NULL : r->headers}});
+    if (rc != 0) {
+        /* a bug of the caller's (headers over the bound or not lines): said, and a bare 500 */
+        pn__error("%s: response head for %d not written: %s", c->peer, status, pn__strerror(rc));
+        pn__buf_reset(&h);
+        status = 500;
+        body = "Internal Server Error\n";
+        body_len = strlen(body);
+        close = true;
+        bodyless = false;
+        pn__buf_printf(&h, "HTTP/1.1 500 Internal Server Error\r\nServer: pane\r\nDate: %s\r\n"
+                           "Connection: close\r\nContent-Length: %zu\r\n"
+                           "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+                       pn__http_date(), body_len);
+        release_file(r);
+        stripped = (struct pn_http_resp){.release = r->release, .release_ud = r->release_ud};
+        r = &stripped;
+    }
 
     if (req)
         pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
                  req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
-                 req->url.ptr, status, body_len,
-                 (unsigned long long)(uv_now(c->srv->loop) - c->t_start));
+                 req->url.ptr, status, body_len, (unsigned long long)elapsed_ms(c));
 
+    bool send_body = !head_only && !bodyless && body_len > 0;
+    if (r->file && !send_body) {
+        release_file(r);
+        stripped = (struct pn_http_resp){.release = r->release, .release_ud = r->release_ud};
+        r = &stripped;
+    }
     struct write_req *wr = pn__xcalloc(1, sizeof *wr);
     wr->c = c;
-    wr->head = pn__buf_steal(&h, NULL);
-    wr->owned = owned;
+    size_t head_len;
+    wr->head = pn__buf_steal(&h, &head_len);
     wr->release = r->release;
     wr->release_ud = r->release_ud;
     wr->close = close;
-    uv_buf_t bufs[2] = {uv_buf_init(wr->head, (unsigned)strlen(wr->head)),
+    uv_buf_t bufs[2] = {uv_buf_init(wr->head, (unsigned)head_len),
                         uv_buf_init((char *)(uintptr_t)body, (unsigned)body_len)};
-    unsigned nbufs = (head_only || status == 304 || body_len == 0) ? 1 : 2;
+    unsigned nbufs = send_body && !r->file ? 2 : 1;
+    if (r->file) {
+        struct pn_http_file_body *f = pn__xmalloc(sizeof *f);
+        *f = (struct pn_http_file_body){
+            .c = c, .fd = r->file->fd, .off = r->file->offset, .left = r->file->length};
+        c->file = f;
+    }
     c->writing = true;
     if (close)
         read_stop(c);
-    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
     if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
         c->writing = false;
         if (wr->release)
             wr->release(wr->release_ud);
         free(wr->head);
-        free(wr->owned);
         free(wr);
-        conn_close(c);
+        conn_close(c); /* and c->file with it */
+        return;
     }
+    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
 }
 
 void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra_headers)
@@ -803,97 +1029,111 @@ void pn__http_server_stop(struct pn_http_server *srv)
     uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
 }
 
-/* The Vary and Cache-Control lines of a prepared header block, which a 304 must repeat
- * (RFC 9110 15.4.5; the ETag line is written from etag). */
-static void lines_for_304(const char *p, size_t n, char *out, size_t outlen)
+/* The Vary and Cache-Control lines of a prepared head, which a 304 must repeat (RFC 9110
+ * 15.4.5; the ETag line is written from etag), appended to out. */
+static int lines_for_304(const char *p, size_t n, struct pn_buf *out)
 {
-    size_t o = 0;
+    int rc = 0;
     for (size_t i = 0; i < n;) {
         const char *eol = memmem(p + i, n - i, "\r\n", 2);
         if (!eol || eol == p + i)
             break;
         size_t len = (size_t)(eol - (p + i)) + 2;
         pn_str name = {p + i, len > 14 ? 14 : len};
-        if ((pn__str_ieq((pn_str){p + i, len > 5 ? 5 : len}, PN_STRLIT("vary:")) ||
-             pn__str_ieq(name, PN_STRLIT("cache-control:"))) &&
-            o + len < outlen) {
-            memcpy(out + o, p + i, len);
-            o += len;
-        }
+        if (pn__str_ieq((pn_str){p + i, len > 5 ? 5 : len}, PN_STRLIT("vary:")) ||
+            pn__str_ieq(name, PN_STRLIT("cache-control:")))
+            rc |= pn__buf_append(out, p + i, len);
         i += len;
     }
-    out[o] = '\0';
+    return rc;
 }
 
-void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *prepared,
-                               size_t hdr_len, size_t len, const char *etag,
-                               void (*release)(void *ud), void *ud)
+void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prepared *p)
 {
     const struct pn_http_req *req = c->busy ? &c->req : NULL;
     c->busy = false;
     if (c->closing || !req) {
-        if (release)
-            release(ud);
+        if (p->release)
+            p->release(p->release_ud);
         if (!c->closing)
             conn_close(c);
         return;
     }
-    bool not_modified = etag && etag_matches(req, etag);
+    bool not_modified = p->etag && p->status == 200 && etag_matches(req, p->etag);
     bool close = !req->keep_alive;
     struct write_req *wr = pn__xmalloc(sizeof *wr);
     wr->c = c;
     wr->head = NULL;
-    wr->owned = NULL;
-    wr->release = release;
-    wr->release_ud = ud;
+    wr->release = p->release;
+    wr->release_ud = p->release_ud;
     wr->close = close;
-    int n;
+    uv_buf_t bufs[3];
+    unsigned nbufs = 1;
+    int status = not_modified ? 304 : p->status;
     if (not_modified) {
-        char keep[96];
-        lines_for_304(prepared, hdr_len, keep, sizeof keep);
-        n = snprintf(wr->line, sizeof wr->line,
-                     "HTTP/1.1 304 Not Modified\r\nServer: pane\r\nDate: %s\r\nETag: %s\r\n%s%s\r\n",
-                     pn__http_date(), etag, keep,
-                     close ? "Connection: close\r\n" : req->http_minor == 0 ? "Connection: keep-alive\r\n" : "");
-    } else if (status == 200) {
-        /* the cache's hit path: copy a head formatted once a second instead of printing it */
-        static _Thread_local char head[96], head_for[40];
-        static _Thread_local size_t head_len;
-        const char *date = pn__http_date();
-        if (strcmp(head_for, date) != 0) {
-            head_len = (size_t)snprintf(head, sizeof head,
-                                        "HTTP/1.1 200 OK\r\nServer: pane\r\nDate: %s\r\n", date);
-            snprintf(head_for, sizeof head_for, "%s", date);
+        struct pn_buf h;
+        pn__buf_init(&h, PN_HTTP_MAX_HEAD + 1024);
+        int rc = status_lines(&h, 304, req, close);
+        rc |= pn__buf_printf(&h, "ETag: %s\r\n", p->etag);
+        rc |= lines_for_304(p->head, p->head_len, &h);
+        rc |= pn__buf_puts(&h, "\r\n");
+        size_t n;
+        wr->head = pn__buf_steal(&h, &n);
+        if (rc != 0) { /* not reached: the lines come from a head within the bound */
+            pn__error("%s: 304 head not written: %s", c->peer, pn__strerror(rc));
+            if (p->release)
+                p->release(p->release_ud);
+            free(wr->head);
+            free(wr);
+            conn_close(c);
+            return;
         }
-        const char *conn = close                  ? "Connection: close\r\n"
-                           : req->http_minor == 0 ? "Connection: keep-alive\r\n"
-                                                  : "";
-        size_t clen = strlen(conn);
-        memcpy(wr->line, head, head_len);
-        memcpy(wr->line + head_len, conn, clen);
-        n = (int)(head_len + clen);
-    } else
-        n = snprintf(wr->line, sizeof wr->line, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n%s",
-                     status, pn__http_reason(status), pn__http_date(),
-                     close ? "Connection: close\r\n" : req->http_minor == 0 ? "Connection: keep-alive\r\n" : "");
-    if (n < 0 || (size_t)n >= sizeof wr->line)
-        n = 0;
-    size_t body = not_modified ? 0 : req->method == HTTP_HEAD ? hdr_len : len;
-    uv_buf_t bufs[2] = {uv_buf_init(wr->line, (unsigned)n),
-                        uv_buf_init((char *)(uintptr_t)prepared, (unsigned)body)};
+        bufs[0] = uv_buf_init(wr->head, (unsigned)n);
+    } else {
+        int n;
+        if (status == 200) {
+            /* the hot path: copy a status line and Date formatted once a second */
+            static _Thread_local char head[96], head_for[40];
+            static _Thread_local size_t head_len;
+            const char *date = pn__http_date();
+            if (strcmp(head_for, date) != 0) {
+                head_len = (size_t)snprintf(head, sizeof head,
+                                            "HTTP/1.1 200 OK\r\nServer: pane\r\nDate: %s\r\n", date);
+                snprintf(head_for, sizeof head_for, "%s", date);
+            }
+            const char *conn = close                  ? "Connection: close\r\n"
+                               : req->http_minor == 0 ? "Connection: keep-alive\r\n"
+                                                      : "";
+            size_t clen = strlen(conn);
+            memcpy(wr->line, head, head_len);
+            memcpy(wr->line + head_len, conn, clen);
+            n = (int)(head_len + clen);
+        } else {
+            struct pn_buf h;
+            pn__buf_init_fixed(&h, wr->line, sizeof wr->line);
+            n = status_lines(&h, status, req, close) == 0 ? (int)h.len : 0;
+        }
+        bufs[0] = uv_buf_init(wr->line, (unsigned)n);
+        bufs[nbufs++] = uv_buf_init((char *)(uintptr_t)p->head, (unsigned)p->head_len);
+        if (req->method != HTTP_HEAD && p->body_len)
+            bufs[nbufs++] = uv_buf_init((char *)(uintptr_t)p->body, (unsigned)p->body_len);
+    }
     if (pn__log_level <= PN_LOG_INFO)
-        pn__info("%s \"%.*s %.*s\" %d %zu cached", c->peer, (int)req->method_name.len,
+        pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
                  req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
-                 req->url.ptr, not_modified ? 304 : status, body > hdr_len ? body - hdr_len : 0);
+                 req->url.ptr, status, not_modified ? (size_t)0 : p->body_len,
+                 (unsigned long long)elapsed_ms(c));
     c->writing = true;
     if (close)
         read_stop(c);
-    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
-    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, body ? 2 : 1, on_write) != 0) {
+    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
         c->writing = false;
-        if (release)
-            release(ud);
+        if (p->release)
+            p->release(p->release_ud);
+        free(wr->head);
         free(wr);
         conn_close(c);
+        return;
     }
+    timer_set(c, PN_T_WRITE, c->srv->o.limits.idle_timeout_ms);
 }

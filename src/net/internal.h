@@ -79,7 +79,12 @@ struct pn_http_conn {
     bool reading, busy, writing, closing, lingering, peer_eof;
     bool counted; /* in srv->nconns and *srv->count */
     char peer[64];
-    uint64_t t_start;
+    uint64_t t_start; /* uv_hrtime when the request was handed over: its time in the log */
+    /* the write timeout counts from the last progress (nginx's send_timeout): the bytes still
+     * queued when it was last seen to shrink, and when (uv_now) */
+    size_t write_queued;
+    uint64_t write_progress_at;
+    struct pn_http_file_body *file; /* a file body being streamed (pn_http_resp.file) */
     /* Set once the connection was upgraded: ws.c owns reading, writing and the timer from
      * then on (until pn__http_conn_finish lingers), and is freed with the connection. */
     struct pn_ws *ws;

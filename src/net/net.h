@@ -18,7 +18,8 @@ struct pn_http_limits {
     size_t max_body;            /* over it: 413. default 1 MiB */
     unsigned max_headers;       /* over it: 431. default 100 */
     uint64_t header_timeout_ms; /* a request head must arrive within this. default 10 s */
-    uint64_t idle_timeout_ms;   /* keep-alive idle and write timeout. default 30 s */
+    uint64_t idle_timeout_ms;   /* keep-alive idle, and the longest a response being written may
+                                   make no progress (nginx's send_timeout). default 30 s */
 };
 void pn__http_limits_default(struct pn_http_limits *l);
 
@@ -56,6 +57,39 @@ int pn__http_parse(const char *buf, size_t len, const struct pn_http_limits *lim
 int pn__http_error_status(int err);
 const char *pn__http_reason(int status);
 
+/* The most bytes of header fields a response may carry (status line excluded). A head that does
+ * not fit is an error (PN_ETOOBIG), never cut. */
+#define PN_HTTP_MAX_HEAD (32 * 1024)
+
+/*
+ * The header fields of a response after its status line, Server, Date and Connection, ending
+ * with the blank line: the one writer of response heads (pn__http_respond, the page heads of
+ * server/, the cache's prepared heads). Fields: Content-Length (unless no_length), Content-Type,
+ * Content-Encoding: gzip, Vary: Accept-Encoding, ETag, Cache-Control, then the extra lines.
+ */
+struct pn_http_fields {
+    size_t content_length;
+    bool no_length;           /* 304, 204: no Content-Length */
+    const char *content_type; /* NULL: none */
+    bool gzip;                /* Content-Encoding: gzip */
+    bool vary;                /* Vary: Accept-Encoding */
+    const char *etag;         /* quoted */
+    const char *cache_control;
+    const char *extra[6]; /* more header lines, each ending in \r\n (NULL entries skipped) */
+};
+/* Appends f's lines and the blank line to b. PN_ETOOBIG when they are over PN_HTTP_MAX_HEAD
+ * or over b's own bound (b is then left as it was); PN_EINVAL for an extra that is not whole
+ * header lines (empty lines, bare CR or LF). */
+int pn__http_fields(struct pn_buf *b, const struct pn_http_fields *f);
+
+/* A file streamed as a response body: length bytes from offset, read in bounded chunks on the
+ * thread pool (uv_fs_read) as the client reads, so memory does not depend on the file's size.
+ * net owns fd from the call on and closes it. */
+struct pn_http_file {
+    int fd;
+    uint64_t offset, length;
+};
+
 struct pn_http_resp {
     int status;
     const char *content_type; /* NULL: no Content-Type */
@@ -64,10 +98,12 @@ struct pn_http_resp {
     size_t body_len;
     const void *body_gz; /* optional gzip of body, sent when the client accepts gzip */
     size_t body_gz_len;
-    bool compress;        /* gzip body on the fly when the client accepts gzip */
     const char *etag;     /* quoted; a matching If-None-Match gets 304 */
     const char *cache_control;
     bool close; /* Connection: close after this response */
+    /* the body comes from a file instead (body, body_gz ignored); HEAD and 304 close it
+     * unread */
+    const struct pn_http_file *file;
     /* Called once the body bytes are no longer needed (written, or the connection died). */
     void (*release)(void *ud);
     void *release_ud;
@@ -113,15 +149,24 @@ void pn__http_server_stop(struct pn_http_server *srv);
 
 void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r);
 /*
- * Writes a response prepared ahead of time (the reuse cache): the status line, Server, Date
- * and Connection as this request needs, then `prepared` as is — header lines ending with the
- * blank line at hdr_len, then the body up to len. HEAD gets prepared[0, hdr_len) only. If etag
- * matches If-None-Match, a 304 with that ETag and no body instead. No copy, no allocation but
- * the write request. release(ud) runs once the bytes are no longer needed.
+ * A response whose header fields were written ahead (pn__http_fields: the page heads, the
+ * reuse cache's prepared entries). net writes the status line, Server, Date and Connection as
+ * this request needs, then head[0, head_len) as is (its fields and the blank line), then the
+ * body. HEAD gets the head only. If etag matches If-None-Match, a 304 with that ETag and the
+ * head's Vary and Cache-Control lines instead. No copy, no allocation but the write request.
+ * release(release_ud) runs once the bytes are no longer needed (written or not).
  */
-void pn__http_respond_prepared(struct pn_http_conn *c, int status, const char *prepared,
-                               size_t hdr_len, size_t len, const char *etag,
-                               void (*release)(void *ud), void *ud);
+struct pn_http_prepared {
+    int status;
+    const char *head;
+    size_t head_len;
+    const void *body;
+    size_t body_len;
+    const char *etag;
+    void (*release)(void *ud);
+    void *release_ud;
+};
+void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prepared *p);
 /* Convenience: a short text/plain response ("Not Found\n"). */
 void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra_headers);
 /* The connection's peer address as text, for logs. */

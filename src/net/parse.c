@@ -414,6 +414,7 @@ const char *pn__http_reason(int status)
     case 101: return "Switching Protocols";
     case 200: return "OK";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 301: return "Moved Permanently";
     case 302: return "Found";
     case 304: return "Not Modified";
@@ -426,6 +427,7 @@ const char *pn__http_reason(int status)
     case 413: return "Content Too Large";
     case 417: return "Expectation Failed";
     case 414: return "URI Too Long";
+    case 416: return "Range Not Satisfiable";
     case 426: return "Upgrade Required";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";

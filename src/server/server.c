@@ -24,17 +24,7 @@
 #include "server/server.h"
 
 #define MAX_PAGE PN_MAX_DOC /* a page that is served can also be sent live */
-#define MAX_STATIC_FILE (64u << 20)
-
-/* Every page: scripts only from this origin (pane.js; the page's data is a JSON block, which
- * is never executed), styles from this origin plus the style attributes components use, the
- * socket back to this origin, and no framing by other sites. */
-#define PAGE_HEADERS                                                                           \
-    "X-Content-Type-Options: nosniff\r\n"                                                      \
-    "Referrer-Policy: strict-origin-when-cross-origin\r\n"                                     \
-    "Content-Security-Policy: default-src 'self'; script-src 'self'; "                         \
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; "      \
-    "base-uri 'self'; form-action 'self'; frame-ancestors %s\r\n"
+#define GZIP_MIN 256           /* smaller pages are sent as they are */
 
 /* A connection moving to this server's loop (--num-threads): an HTTP request not yet
  * answered (the upgrade of a socket whose URL names this loop), or a WebSocket whose hello
@@ -85,7 +75,7 @@ struct pn_server {
     pn_request req;
     struct pn_live_table *live;
     char *css_url, *js_url;
-    char *page_headers; /* security headers of every page (frame-ancestors from the options) */
+    char *page_headers; /* security lines of every page (pn__page_security) */
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
 };
 
@@ -167,28 +157,107 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
     return misuse;
 }
 
-/* The non-reuse path (and the reuse path's bypass): a page rendered for this request alone. */
-static void serve_built(struct pn_server *srv, struct pn_http_conn *c, struct pn_buf *page,
-                        char *cookies, const char *cache_header)
+/* The bytes of one page response, freed once written: its head, and its body in html, gz or
+ * a cache variant. */
+struct page_out {
+    char *head;
+    char *html, *gz;
+    struct pn_cache_blob *blob;
+};
+
+static void page_out_free(void *ud)
 {
-    size_t len;
-    char *body = pn__buf_steal(page, &len);
-    struct pn_buf h;
-    pn__buf_init(&h, SIZE_MAX / 2);
-    pn__buf_printf(&h, "%s%s%s", srv->page_headers, cache_header ? cache_header : "",
-                   cookies ? cookies : "");
-    char *headers = pn__buf_steal(&h, NULL);
+    struct page_out *o = ud;
+    free(o->head);
+    free(o->html);
+    free(o->gz);
+    pn__cache_blob_unref(o->blob);
+    free(o);
+}
+
+/* Writes a page: the head made from h's parts, then body (len bytes, owned by o). */
+static void respond_page(struct pn_http_conn *c, const struct pn_page_head *h,
+                         struct page_out *o, const void *body, size_t len)
+{
+    struct pn_buf head;
+    pn__buf_init(&head, PN_HTTP_MAX_HEAD);
+    int rc = pn__page_head(&head, h);
+    if (rc != 0) {
+        pn__error("%s: the page's response head was not made: %s (cookies over %d bytes?)",
+                  pn__http_conn_peer(c), pn__strerror(rc), PN_HTTP_MAX_HEAD);
+        pn__buf_fini(&head);
+        page_out_free(o);
+        pn__http_respond_text(c, 500, NULL);
+        return;
+    }
+    size_t head_len;
+    o->head = pn__buf_steal(&head, &head_len);
+    pn__http_respond_prepared(c, &(struct pn_http_prepared){.status = 200,
+                                                            .head = o->head,
+                                                            .head_len = head_len,
+                                                            .body = body,
+                                                            .body_len = len,
+                                                            .etag = h->etag,
+                                                            .release = page_out_free,
+                                                            .release_ud = o});
+}
+
+/* A page made for this request alone (the non-reuse path, the reuse path's bypass, the index):
+ * gzip at level 1 when the client takes it, as the page is sent once. Takes page and cookies. */
+static void serve_built(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                        struct pn_buf *page, char *cookies, const char *cache,
+                        const char *cache_control)
+{
+    struct page_out *o = pn__xcalloc(1, sizeof *o);
+    size_t len, gz_len;
+    o->html = pn__buf_steal(page, &len);
+    const void *body = o->html;
+    bool gz = false;
+    if (r->accept_gzip && len >= GZIP_MIN && pn__gzip(o->html, len, 1, &o->gz, &gz_len) == 0) {
+        body = o->gz;
+        len = gz_len;
+        gz = true;
+    }
+    respond_page(c,
+                 &(struct pn_page_head){.security = srv->page_headers,
+                                        .cache = cache,
+                                        .cookies = cookies,
+                                        .cache_control = cache_control,
+                                        .length = len,
+                                        .gzip = gz},
+                 o, body, len);
     free(cookies);
-    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = "text/html; charset=utf-8",
-                                                .headers = headers,
-                                                .body = body,
-                                                .body_len = len,
-                                                .compress = true,
-                                                .cache_control = "no-store",
-                                                .release = free_body,
-                                                .release_ud = body});
-    free(headers); /* the response copied it */
+}
+
+/* A variant of cache entry e: "hit" bytes as prepared, or with the head of a miss. */
+static void serve_cached(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                         struct pn_cache_entry *e, const char *miss)
+{
+    struct pn_cache_blob *b = r->accept_gzip && e->gz ? e->gz : e->plain;
+    pn__cache_blob_ref(b); /* the entry may be evicted, its gzip swapped, while this is written */
+    const char *body = b->data + b->hdr;
+    size_t len = b->len - b->hdr;
+    if (!miss) {
+        pn__http_respond_prepared(c, &(struct pn_http_prepared){.status = 200,
+                                                                .head = b->data,
+                                                                .head_len = b->hdr,
+                                                                .body = body,
+                                                                .body_len = len,
+                                                                .etag = e->etag,
+                                                                .release = pn__cache_blob_unref,
+                                                                .release_ud = b});
+        return;
+    }
+    struct page_out *o = pn__xcalloc(1, sizeof *o);
+    o->blob = b;
+    respond_page(c,
+                 &(struct pn_page_head){.security = srv->page_headers,
+                                        .cache = miss,
+                                        .cache_control = "no-cache",
+                                        .etag = e->etag,
+                                        .length = len,
+                                        .gzip = b == e->gz},
+                 o, body, len);
 }
 
 /* Fills the reuse cache: renders app's page for r in a page-only session (no token, no timers)
@@ -206,6 +275,10 @@ static int cache_fill(struct pn_server *srv, const struct pn_http_req *r, struct
         return 1;
     *out = pn__cache_put(srv->cache, key, hash,
                          &(struct pn_cache_page){page->data, page->len, srv->page_headers});
+    if (!*out) {
+        pn__error("%s: the page's head is over %d bytes", app->name, PN_HTTP_MAX_HEAD);
+        return -1;
+    }
     pn__buf_fini(page);
     return 0;
 }
@@ -223,7 +296,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
             pn__http_respond_text(c, 500, NULL);
             return;
         }
-        serve_built(srv, c, &page, cookies, NULL);
+        serve_built(srv, c, r, &page, cookies, NULL, "no-store");
         return;
     }
 
@@ -233,10 +306,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     uint64_t hash = srv->key.overflow ? 0 : pn__cache_hash(srv->cache, key);
     struct pn_cache_entry *e = srv->key.overflow ? NULL : pn__cache_get(srv->cache, key, hash);
     if (e) {
-        pn__cache_ref(e);
-        bool gz = r->accept_gzip && e->gz;
-        pn__http_respond_prepared(c, 200, gz ? e->gz : e->plain, gz ? e->gz_hdr : e->plain_hdr,
-                                  gz ? e->gz_len : e->plain_len, e->etag, pn__cache_unref, e);
+        serve_cached(srv, c, r, e, NULL);
         return;
     }
     int rc = cache_fill(srv, r, app, key, hash, &page, &cookies, &e);
@@ -249,24 +319,12 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     if (rc > 0) {
         /* private to this visitor (a cookie) or not right (misuse): serve, never store */
         srv->cache->bypasses++;
-        serve_built(srv, c, &page, cookies, "X-Pane-Cache: bypass\r\n");
+        serve_built(srv, c, r, &page, cookies, "bypass", "no-store");
         return;
     }
     srv->cache->misses++;
-    char headers[1024];
-    snprintf(headers, sizeof headers, "%sX-Pane-Cache: %s\r\n", srv->page_headers,
-             e->stored ? "miss" : "bypass");
-    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = "text/html; charset=utf-8",
-                                                .headers = headers,
-                                                .body = e->plain + e->plain_hdr,
-                                                .body_len = e->plain_len - e->plain_hdr,
-                                                .body_gz = e->gz ? e->gz + e->gz_hdr : NULL,
-                                                .body_gz_len = e->gz ? e->gz_len - e->gz_hdr : 0,
-                                                .etag = e->etag,
-                                                .cache_control = "no-cache",
-                                                .release = pn__cache_unref,
-                                                .release_ud = e});
+    serve_cached(srv, c, r, e, e->stored ? "miss" : "bypass");
+    pn__cache_unref(e);
 }
 
 /* Renders and stores the page of url ("/weather?city=Paris") before the port opens (--warm).
@@ -465,7 +523,7 @@ static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct
     pn__live_accept(srv->live, app, c, r);
 }
 
-static void serve_index(struct pn_server *srv, struct pn_http_conn *c)
+static void serve_index(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r)
 {
     const char *names[64];
     size_t n = 0;
@@ -478,17 +536,7 @@ static void serve_index(struct pn_server *srv, struct pn_http_conn *c)
         pn__http_respond_text(c, 500, NULL);
         return;
     }
-    size_t len;
-    char *body = pn__buf_steal(&page, &len);
-    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = "text/html; charset=utf-8",
-                                                .headers = srv->page_headers,
-                                                .body = body,
-                                                .body_len = len,
-                                                .compress = true,
-                                                .cache_control = "no-cache",
-                                                .release = free_body,
-                                                .release_ud = body});
+    serve_built(srv, c, r, &page, NULL, NULL, "no-cache");
 }
 
 /* ---- embedded assets: PREFIX/static/<etag>/<file> ---- */
@@ -526,110 +574,6 @@ static void serve_asset(struct pn_http_conn *c, pn_str rest)
                                                 .etag = quoted,
                                                 .cache_control =
                                                     "public, max-age=31536000, immutable"});
-}
-
-/* ---- --static-dirs ---- */
-
-static const char *mime_of(const char *path)
-{
-    static const struct {
-        const char *ext, *mime;
-    } types[] = {
-        {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
-        {".gif", "image/gif"}, {".svg", "image/svg+xml"}, {".ico", "image/x-icon"},
-        {".txt", "text/plain; charset=utf-8"}, {".csv", "text/csv; charset=utf-8"},
-        {".wasm", "application/wasm"}, {".woff2", "font/woff2"}, {".pdf", "application/pdf"},
-    };
-    const char *dot = strrchr(path, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
-        if (strcmp(dot, types[i].ext) == 0)
-            return types[i].mime;
-    return "application/octet-stream";
-}
-
-/* Decodes rel and rejects anything that could leave the directory: "..", ".", empty or
- * backslash segments, NUL. */
-static int safe_rel_path(pn_str rel, struct pn_buf *out)
-{
-    if (pn__url_decode(rel.ptr, rel.len, out) != 0)
-        return PN_EPARSE;
-    const char *p = out->data ? out->data : "";
-    if (out->len == 0 || strchr(p, '\\') || p[0] == '/')
-        return PN_EPARSE;
-    const char *seg = p;
-    for (;;) {
-        const char *end = strchr(seg, '/');
-        size_t n = end ? (size_t)(end - seg) : strlen(seg);
-        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-            return PN_EPARSE;
-        if (!end)
-            break;
-        seg = end + 1;
-    }
-    return 0;
-}
-
-static void serve_static_file(struct pn_server *srv, struct pn_http_conn *c, int dir, pn_str rel)
-{
-    struct pn_buf relbuf, path;
-    pn__buf_init(&relbuf, 4096);
-    pn__buf_init(&path, 8192);
-    int status = 404;
-    char *real = NULL;
-    if (safe_rel_path(rel, &relbuf) != 0 ||
-        pn__buf_printf(&path, "%s/%s", srv->static_real[dir], relbuf.data) != 0)
-        goto fail;
-    real = realpath(path.data, NULL);
-    size_t rootlen = strlen(srv->static_real[dir]);
-    if (!real || strncmp(real, srv->static_real[dir], rootlen) != 0 || real[rootlen] != '/')
-        goto fail; /* missing, or a symlink out of the directory */
-    int fd = open(real, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        (size_t)st.st_size > MAX_STATIC_FILE) {
-        if (fd >= 0)
-            close(fd);
-        goto fail;
-    }
-    char *body = pn__xmalloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, body + got, (size_t)st.st_size - got);
-        if (n <= 0 && errno != EINTR)
-            break;
-        if (n > 0)
-            got += (size_t)n;
-    }
-    close(fd);
-    if (got != (size_t)st.st_size) {
-        free(body);
-        status = 500;
-        goto fail;
-    }
-    char etag[64];
-    snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_size,
-             (unsigned long long)st.st_mtime);
-    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = mime_of(real),
-                                                .headers = "X-Content-Type-Options: nosniff\r\n",
-                                                .body = body,
-                                                .body_len = got,
-                                                .compress = strncmp(mime_of(real), "text/", 5) == 0,
-                                                .etag = etag,
-                                                .cache_control = "no-cache",
-                                                .release = free_body,
-                                                .release_ud = body});
-    free(real);
-    pn__buf_fini(&relbuf);
-    pn__buf_fini(&path);
-    return;
-fail:
-    free(real);
-    pn__buf_fini(&relbuf);
-    pn__buf_fini(&path);
-    pn__http_respond_text(c, status, NULL);
 }
 
 /* ---- --admin: counters (the later /metrics exports the same) ---- */
@@ -705,7 +649,7 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
                             : srv->o.napps == 1 ? srv->o.apps[0].name
                                                 : NULL;
         if (!index) {
-            serve_index(srv, c);
+            serve_index(srv, c, r);
             return;
         }
         char loc[600];
@@ -757,7 +701,7 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         if (!is_get_or_head(r))
             respond_405(c);
         else
-            serve_static_file(srv, c, i, rest);
+            pn__static_serve(c, r, srv->static_real[i], rest);
         return;
     }
     pn__http_respond_text(c, 404, NULL);
@@ -778,10 +722,23 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     }
     const struct pn_asset *js = pn__asset_find(PN_STRLIT("client/pane.js"));
     size_t n = strlen(srv->o.prefix) + 64;
-    struct pn_buf hb;
-    pn__buf_init(&hb, 4096);
-    pn__buf_printf(&hb, PAGE_HEADERS, o->frame_ancestors ? o->frame_ancestors : "'self'");
-    srv->page_headers = pn__buf_steal(&hb, NULL);
+    srv->page_headers = pn__page_security(o->frame_ancestors);
+    struct pn_buf probe; /* a page's head must fit, cookies aside: said now, not per request */
+    pn__buf_init(&probe, PN_HTTP_MAX_HEAD);
+    int hrc = pn__page_head(&probe, &(struct pn_page_head){.security = srv->page_headers,
+                                                           .cache = "bypass",
+                                                           .cache_control = "no-cache",
+                                                           .etag = "W/\"0123456789abcdef\"",
+                                                           .length = MAX_PAGE,
+                                                           .gzip = true});
+    pn__buf_fini(&probe);
+    if (hrc != 0) {
+        snprintf(err, errlen, "--frame-ancestors: too long for a response head (%d bytes)",
+                 PN_HTTP_MAX_HEAD);
+        free(srv->page_headers);
+        free(srv);
+        return PN_EINVAL;
+    }
     srv->css_url = pn__xmalloc(n);
     snprintf(srv->css_url, n, "%s/static/%s/pane.css", srv->o.prefix, css->etag);
     if (js) {
@@ -805,8 +762,10 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     pn__arena_init(&srv->req_arena, 2048);
     pn__buf_init(&srv->key.buf, 16 * 1024);
     srv->key_spec = o->session_key;
-    if (o->reuse_sessions)
+    if (o->reuse_sessions) {
         srv->cache = pn__cache_new(o->reuse_sessions_max, o->reuse_sessions_max_bytes);
+        pn__cache_recompress_on(srv->cache, loop, srv->page_headers);
+    }
     uv_mutex_init(&srv->mu);
     uv_async_init(loop, &srv->wake, on_wake);
     srv->wake.data = srv;

@@ -77,6 +77,35 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
  * stopping already). Thread: any, until every server it is linked with has stopped. */
 void pn__server_request_stop(struct pn_server *srv);
 
+/* ---- page heads (page.c) ---- */
+
+/*
+ * The parts of a page's response head. Every page (the reuse cache's hit, miss and bypass, the
+ * non-reuse page, the index) gets its head from pn__page_head, so that no path formats its
+ * own or cuts one short.
+ */
+struct pn_page_head {
+    const char *security;      /* the security lines every page carries (pn__page_security) */
+    const char *cache;         /* X-Pane-Cache value ("hit", "miss", "bypass"); NULL: none */
+    const char *cookies;       /* Set-Cookie lines of the session, or NULL */
+    const char *cache_control; /* "no-cache" (cached pages, their ETag checked), "no-store" */
+    const char *etag;          /* or NULL */
+    size_t length;             /* of the body as sent */
+    bool gzip;                 /* the body is gzip */
+};
+/* Appends the head's fields and blank line to out: 0, or PN_ETOOBIG when they are over
+ * PN_HTTP_MAX_HEAD (out unchanged), PN_EINVAL for parts that are not header lines. */
+int pn__page_head(struct pn_buf *out, const struct pn_page_head *h);
+/* The security lines of every page, with frame-ancestors (NULL: 'self'). Heap; free(). */
+char *pn__page_security(const char *frame_ancestors);
+
+/* ---- static directories (static.c) ---- */
+
+/* Serves the file rel (the URL's rest, not decoded) under the directory whose realpath is root:
+ * regular files only, streamed, with ETag/Last-Modified (304), HEAD and a single Range. */
+void pn__static_serve(struct pn_http_conn *c, const struct pn_http_req *r, const char *root,
+                      pn_str rel);
+
 /* The app-facing view of an HTTP request (pn_request in pane.h). */
 struct pn_request {
     const struct pn_http_req *http;

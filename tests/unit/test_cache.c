@@ -76,9 +76,9 @@ static void put_k(struct pn_cache *c, const char *key, const char *text)
 /* The body of an entry's plain variant, NUL-terminated copy. */
 static char *body_of(const struct pn_cache_entry *e)
 {
-    size_t n = e->plain_len - e->plain_hdr;
+    size_t n = e->plain->len - e->plain->hdr;
     char *b = malloc(n + 1);
-    memcpy(b, e->plain + e->plain_hdr, n);
+    memcpy(b, e->plain->data + e->plain->hdr, n);
     b[n] = 0;
     return b;
 }
@@ -340,7 +340,7 @@ static void test_bigger_than_max_bytes_is_returned_not_stored(void **state)
     assert_int_equal(e->refs, 1); /* the caller's only */
     assert_true(e->bytes > c->max_bytes);
     assert_true(body_has(e, "<p>HUGE</p>")); /* usable for this response */
-    assert_int_equal(e->plain_len - e->plain_hdr, 20000);
+    assert_int_equal(e->plain->len - e->plain->hdr, 20000);
     assert_int_equal(c->too_big, 1);
     assert_int_equal(c->inserts, 1);   /* only "small" */
     assert_int_equal(c->evictions, 0); /* nothing was pushed out for it */
@@ -375,18 +375,18 @@ static void test_evicted_entry_with_reference_stays_readable(void **state)
     assert_int_equal(c->evictions, 1);
     assert_int_equal(first->refs, 2);
     /* still readable (ASan would report a use after free here) */
-    assert_memory_equal(first->plain + first->plain_hdr, html, 500);
+    assert_memory_equal(first->plain->data + first->plain->hdr, html, 500);
     assert_non_null(first->gz);
     assert_memory_equal(first->key, "first", 5);
     pn__cache_unref(hit);
-    assert_memory_equal(first->plain + first->plain_hdr, html, 500);
+    assert_memory_equal(first->plain->data + first->plain->hdr, html, 500);
     pn__cache_unref(first); /* the last one frees it */
     free(html);
     /* freeing the cache with an outstanding reference: the entry outlives the cache */
     struct pn_cache_entry *held = get(c, "second");
     pn__cache_ref(held);
     pn__cache_free(c);
-    assert_true(strstr(held->plain, "X-Pane-Cache: hit") != NULL);
+    assert_true(strstr(held->plain->data, "X-Pane-Cache: hit") != NULL);
     assert_int_equal(held->refs, 1);
     pn__cache_unref(held);
 }
@@ -437,10 +437,10 @@ static void test_prepared_headers_body_and_gzip(void **state)
     struct pn_cache_entry *e =
         pn__cache_put(c, S("k"), 7, &(struct pn_cache_page){html, strlen(html), "X-Extra: 1\r\n"});
     /* plain: header tail, blank line, body */
-    assert_true(e->plain_hdr < e->plain_len);
-    assert_memory_equal(e->plain + e->plain_hdr - 4, "\r\n\r\n", 4);
-    assert_memory_equal(e->plain + e->plain_hdr, html, strlen(html));
-    char *head = pn__xstrndup(e->plain, e->plain_hdr);
+    assert_true(e->plain->hdr < e->plain->len);
+    assert_memory_equal(e->plain->data + e->plain->hdr - 4, "\r\n\r\n", 4);
+    assert_memory_equal(e->plain->data + e->plain->hdr, html, strlen(html));
+    char *head = pn__xstrndup(e->plain->data, e->plain->hdr);
     char cl[64];
     snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", strlen(html));
     assert_non_null(strstr(head, cl));
@@ -463,23 +463,23 @@ static void test_prepared_headers_body_and_gzip(void **state)
     assert_string_equal(e->etag, want);
     /* gzip: its own Content-Length and Content-Encoding; inflates to the body */
     assert_non_null(e->gz);
-    char *gzhead = pn__xstrndup(e->gz, e->gz_hdr);
+    char *gzhead = pn__xstrndup(e->gz->data, e->gz->hdr);
     assert_non_null(strstr(gzhead, "Content-Encoding: gzip\r\n"));
-    snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", e->gz_len - e->gz_hdr);
+    snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", e->gz->len - e->gz->hdr);
     assert_non_null(strstr(gzhead, cl));
     free(gzhead);
     unsigned char out[1024];
     z_stream z = {0};
     assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
-    z.next_in = (unsigned char *)e->gz + e->gz_hdr;
-    z.avail_in = (unsigned)(e->gz_len - e->gz_hdr);
+    z.next_in = (unsigned char *)e->gz->data + e->gz->hdr;
+    z.avail_in = (unsigned)(e->gz->len - e->gz->hdr);
     z.next_out = out;
     z.avail_out = sizeof out;
     assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
     assert_int_equal(z.total_out, strlen(html));
     assert_memory_equal(out, html, strlen(html));
     inflateEnd(&z);
-    assert_int_equal(e->bytes, sizeof *e + e->key_len + e->plain_len + e->gz_len);
+    assert_int_equal(e->bytes, sizeof *e + e->key_len + e->plain->len + e->gz->len);
     pn__cache_unref(e);
     pn__cache_free(c);
 }
@@ -897,6 +897,187 @@ static void test_key_is_reset_between_requests(void **state)
     pn__buf_fini(&small.buf);
 }
 
+/* ---- one head writer: long security lines, and level 12 off the loop ---------------------- */
+
+/* A valid frame-ancestors list of 791 characters (the one that was cut on the miss path). */
+static char *long_frame_ancestors(void)
+{
+    struct pn_buf b;
+    pn__buf_init(&b, 4096);
+    for (int i = 0; b.len < 791; i++)
+        pn__buf_printf(&b, "%shttps://app%03d.example.com", i ? " " : "", i);
+    b.len = 791;
+    b.data[791] = '\0';
+    if (b.data[790] == ' ')
+        b.data[790] = 'x';
+    return pn__buf_steal(&b, NULL);
+}
+
+/* Inflates a gzip body; returns the bytes (heap) and their count. */
+static char *gunzip_of(const char *p, size_t n, size_t *out_len)
+{
+    size_t cap = 1 << 22;
+    char *out = malloc(cap);
+    z_stream z = {0};
+    assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+    z.next_in = (unsigned char *)p;
+    z.avail_in = (unsigned)n;
+    z.next_out = (unsigned char *)out;
+    z.avail_out = (unsigned)cap;
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = z.total_out;
+    inflateEnd(&z);
+    return out;
+}
+
+static void test_page_head_carries_every_part_whole(void **state)
+{
+    (void)state;
+    char *fa = long_frame_ancestors();
+    char *sec = pn__page_security(fa);
+    struct pn_buf h;
+    pn__buf_init(&h, PN_HTTP_MAX_HEAD);
+    const char *outcomes[] = {"hit", "miss", "bypass", NULL};
+    for (size_t i = 0; i < 4; i++) {
+        pn__buf_reset(&h);
+        assert_int_equal(pn__page_head(&h, &(struct pn_page_head){
+                                               .security = sec,
+                                               .cache = outcomes[i],
+                                               .cookies = "Set-Cookie: a=1\r\n",
+                                               .cache_control = "no-cache",
+                                               .etag = "W/\"0011223344556677\"",
+                                               .length = 1234,
+                                               .gzip = i % 2}),
+                         0);
+        /* the whole CSP on one line, then the head goes on and ends with the blank line */
+        char *csp = strstr(h.data, "Content-Security-Policy: ");
+        assert_non_null(csp);
+        char *eol = strstr(csp, "\r\n");
+        assert_true(eol - csp > 791);
+        assert_memory_equal(eol - 791, fa, 791);
+        assert_non_null(strstr(h.data, "Content-Length: 1234\r\n"));
+        assert_non_null(strstr(h.data, "Set-Cookie: a=1\r\n"));
+        assert_non_null(strstr(h.data, "ETag: W/\"0011223344556677\"\r\n"));
+        assert_non_null(strstr(h.data, "Vary: Accept-Encoding\r\n"));
+        assert_int_equal(strstr(h.data, "Content-Encoding: gzip\r\n") != NULL, i % 2);
+        assert_int_equal(strstr(h.data, "X-Pane-Cache:") != NULL, outcomes[i] != NULL);
+        assert_memory_equal(h.data + h.len - 4, "\r\n\r\n", 4);
+        assert_int_equal(strstr(h.data, "\r\n\r\n") - h.data, h.len - 4);
+    }
+    /* cookies that would make the head too long: an error, the buffer untouched */
+    pn__buf_reset(&h);
+    struct pn_buf ck;
+    pn__buf_init(&ck, 1 << 20);
+    while (ck.len < PN_HTTP_MAX_HEAD)
+        pn__buf_puts(&ck, "Set-Cookie: k=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\r\n");
+    assert_int_equal(pn__page_head(&h, &(struct pn_page_head){.security = sec,
+                                                               .cookies = ck.data,
+                                                               .cache_control = "no-store"}),
+                     PN_ETOOBIG);
+    assert_int_equal(h.len, 0);
+    pn__buf_fini(&ck);
+    pn__buf_fini(&h);
+    free(sec);
+    free(fa);
+}
+
+static void test_prepared_heads_carry_a_long_csp_whole(void **state)
+{
+    (void)state;
+    char *fa = long_frame_ancestors();
+    char *sec = pn__page_security(fa);
+    struct pn_cache *c = pn__cache_new(10, 0);
+    char *html = html_of("long csp", 3000);
+    struct pn_cache_entry *e =
+        pn__cache_put(c, S("k"), 1, &(struct pn_cache_page){html, strlen(html), sec});
+    assert_non_null(e);
+    struct pn_cache_blob *variants[] = {e->plain, e->gz};
+    for (size_t i = 0; i < 2; i++) {
+        char *head = pn__xstrndup(variants[i]->data, variants[i]->hdr);
+        assert_non_null(strstr(head, sec));
+        assert_non_null(strstr(head, "X-Pane-Cache: hit\r\n"));
+        assert_memory_equal(head + variants[i]->hdr - 4, "\r\n\r\n", 4);
+        free(head);
+    }
+    pn__cache_unref(e);
+    pn__cache_free(c);
+    free(html);
+    free(sec);
+    free(fa);
+}
+
+static void test_recompression_runs_off_the_loop_and_swaps_the_gzip(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct pn_cache *c = pn__cache_new(10, 0);
+    pn__cache_recompress_on(c, &loop, NULL);
+    /* compressible enough that level 12 beats level 1 */
+    struct pn_buf page;
+    pn__buf_init(&page, 1 << 22);
+    for (int i = 0; page.len < 200000; i++)
+        pn__buf_printf(&page, "<tr><td>row %d</td><td>%d.%02d</td><td>%s</td></tr>\n", i,
+                       (i * 7919) % 1000, i % 100, i % 3 ? "Paris" : "Lyon");
+    struct pn_cache_entry *e =
+        pn__cache_put(c, S("big"), 9, &(struct pn_cache_page){page.data, page.len, NULL});
+    assert_non_null(e);
+    /* served at once with a level-1 gzip, which inflates to the page */
+    assert_int_equal(e->gz_level, 1);
+    struct pn_cache_blob *fast = e->gz;
+    pn__cache_blob_ref(fast); /* a response still writing it */
+    size_t n;
+    char *back = gunzip_of(fast->data + fast->hdr, fast->len - fast->hdr, &n);
+    assert_int_equal(n, page.len);
+    assert_memory_equal(back, page.data, n);
+    free(back);
+    assert_int_equal(c->recompressed, 0);
+    /* an entry evicted before its recompression ends is not touched by it */
+    struct pn_cache *c2 = pn__cache_new(1, 0);
+    pn__cache_recompress_on(c2, &loop, NULL);
+    struct pn_cache_entry *gone =
+        pn__cache_put(c2, S("a"), 1, &(struct pn_cache_page){page.data, page.len, NULL});
+    pn__cache_unref(gone);
+    put_k(c2, "b", "B"); /* evicts "a" while its work is queued */
+
+    uv_run(&loop, UV_RUN_DEFAULT); /* the pool's work, then its completion on the loop */
+    assert_int_equal(c->recompressed, 1);
+    assert_int_equal(e->gz_level, 12);
+    assert_ptr_not_equal(e->gz, fast);
+    assert_true(e->gz->len < fast->len);
+    back = gunzip_of(e->gz->data + e->gz->hdr, e->gz->len - e->gz->hdr, &n);
+    assert_int_equal(n, page.len);
+    assert_memory_equal(back, page.data, n);
+    free(back);
+    char cl[64];
+    snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", e->gz->len - e->gz->hdr);
+    char *head = pn__xstrndup(e->gz->data, e->gz->hdr);
+    assert_non_null(strstr(head, cl));
+    assert_non_null(strstr(head, "Content-Encoding: gzip\r\n"));
+    free(head);
+    check_invariants(c); /* the byte count follows the smaller variant */
+    /* the old variant is still whole for the response that holds it (ASan checks) */
+    back = gunzip_of(fast->data + fast->hdr, fast->len - fast->hdr, &n);
+    assert_int_equal(n, page.len);
+    free(back);
+    pn__cache_blob_unref(fast);
+    assert_int_equal(c2->recompressed, 1); /* "b" only: "a" had left the cache */
+    check_invariants(c2);
+    pn__cache_unref(e);
+    pn__cache_free(c);
+    pn__cache_free(c2);
+    /* a cache freed while a recompression runs (a server stopping): the work's end frees it */
+    struct pn_cache *c3 = pn__cache_new(10, 0);
+    pn__cache_recompress_on(c3, &loop, "X-A: 1\r\n");
+    put_k(c3, "x", "X");
+    put_k(c3, "y", "Y"); /* pending behind x */
+    assert_true(c3->busy);
+    pn__cache_free(c3);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    pn__buf_fini(&page);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -913,6 +1094,9 @@ int main(void)
         cmocka_unit_test(test_prepared_headers_body_and_gzip),
         cmocka_unit_test(test_counters),
         cmocka_unit_test(test_lru_matches_a_model),
+        cmocka_unit_test(test_page_head_carries_every_part_whole),
+        cmocka_unit_test(test_prepared_heads_carry_a_long_csp_whole),
+        cmocka_unit_test(test_recompression_runs_off_the_loop_and_swaps_the_gzip),
         cmocka_unit_test(test_spec_good),
         cmocka_unit_test(test_spec_bad),
         cmocka_unit_test(test_spec_len_and_nul),

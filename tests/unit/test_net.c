@@ -874,6 +874,88 @@ static void test_limits_default_fills_only_zero_fields(void **state)
     assert_true(l.idle_timeout_ms > 0);
 }
 
+/* ---- the response head writer (pn__http_fields) ---- */
+
+static void test_fields_writes_every_part_and_the_blank_line(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    assert_int_equal(pn__http_fields(&b, &(struct pn_http_fields){
+                                             .content_length = 42,
+                                             .content_type = "text/html; charset=utf-8",
+                                             .gzip = true,
+                                             .vary = true,
+                                             .etag = "W/\"abc\"",
+                                             .cache_control = "no-cache",
+                                             .extra = {"X-A: 1\r\n", NULL, "X-B: 2\r\nX-C: 3\r\n"}}),
+                     0);
+    assert_string_equal(b.data, "Content-Length: 42\r\n"
+                                "Content-Type: text/html; charset=utf-8\r\n"
+                                "Content-Encoding: gzip\r\n"
+                                "Vary: Accept-Encoding\r\n"
+                                "ETag: W/\"abc\"\r\n"
+                                "Cache-Control: no-cache\r\n"
+                                "X-A: 1\r\nX-B: 2\r\nX-C: 3\r\n"
+                                "\r\n");
+    pn__buf_reset(&b);
+    assert_int_equal(pn__http_fields(&b, &(struct pn_http_fields){.no_length = true}), 0);
+    assert_string_equal(b.data, "\r\n");
+    pn__buf_fini(&b);
+}
+
+static void test_fields_over_the_bound_is_an_error_never_a_cut(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    pn__buf_puts(&b, "HTTP/1.1 200 OK\r\n");
+    size_t before = b.len;
+    /* one long header line, just over the bound: nothing of it is written */
+    size_t n = PN_HTTP_MAX_HEAD;
+    char *line = malloc(n + 8);
+    memcpy(line, "X-L: ", 5);
+    memset(line + 5, 'a', n - 5);
+    memcpy(line + n, "\r\n", 3);
+    assert_int_equal(pn__http_fields(&b, &(struct pn_http_fields){.extra = {line}}), PN_ETOOBIG);
+    assert_int_equal(b.len, before);
+    assert_string_equal(b.data, "HTTP/1.1 200 OK\r\n");
+    /* a line that fits (a 791-character CSP, say) is written whole */
+    line[900] = '\r', line[901] = '\n', line[902] = '\0';
+    assert_int_equal(pn__http_fields(&b, &(struct pn_http_fields){.extra = {line}}), 0);
+    assert_int_equal(b.len, before + strlen("Content-Length: 0\r\n") + 902 + 2);
+    assert_memory_equal(b.data + b.len - 5, "a\r\n\r\n", 5);
+    free(line);
+    pn__buf_fini(&b);
+    /* the buffer's own bound is an error too, the buffer left as it was */
+    char mem[64];
+    struct pn_buf f;
+    pn__buf_init_fixed(&f, mem, sizeof mem);
+    assert_int_equal(pn__http_fields(&f, &(struct pn_http_fields){
+                                             .content_type = "text/html; charset=utf-8",
+                                             .cache_control = "public, max-age=31536000"}),
+                     PN_ETOOBIG);
+    assert_int_equal(f.len, 0);
+}
+
+static void test_fields_refuse_extras_that_are_not_header_lines(void **state)
+{
+    (void)state;
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    const char *bad[] = {"X-A: 1", "X-A: 1\n", "X-A: 1\r\n\r\n", "X-A: 1\rX-B: 2\r\n",
+                         "\r\n", "X-A: 1\r\nX-B\nC: 2\r\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(pn__http_fields(&b, &(struct pn_http_fields){.extra = {bad[i]}}),
+                         PN_EINVAL);
+        assert_int_equal(b.len, 0);
+    }
+    assert_int_equal(pn__http_fields(&b, &(struct pn_http_fields){.no_length = true,
+                                                                    .extra = {""}}),
+                     0);
+    pn__buf_fini(&b);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -933,6 +1015,9 @@ int main(void)
         T(test_error_status_maps_every_parse_error),
         T(test_reason_phrases_for_error_statuses),
         T(test_limits_default_fills_only_zero_fields),
+        T(test_fields_writes_every_part_and_the_blank_line),
+        T(test_fields_over_the_bound_is_an_error_never_a_cut),
+        T(test_fields_refuse_extras_that_are_not_header_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
