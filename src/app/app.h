@@ -22,6 +22,10 @@ struct pn_app {
 /* Compiles (or finds in the cache) and loads the app at path. On failure returns PN_ECOMPILE
  * (the compiler's messages went to stderr) or PN_ELOAD, with a message in err. */
 int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen);
+/* The two halves of pn__app_load: compile (or find in the cache) without loading — what a
+ * supervisor does, which never runs app code — then, in the process that serves, load. */
+int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errlen);
+int pn__app_open(struct pn_app *a, char *err, size_t errlen);
 void pn__app_unload(struct pn_app *a);
 /* The cache directory used for compiled apps: $XDG_CACHE_HOME/pane or ~/.cache/pane, else
  * /tmp/pane-cache-<uid>. It and every folder under it must be this user's and not writable by

@@ -281,7 +281,7 @@ static int load_so(struct pn_app *a, int fd, char *err, size_t errlen)
     return 0;
 }
 
-int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
+int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errlen)
 {
     struct pn_app a = {0};
     a.source = pn__xstrdup(path);
@@ -295,12 +295,8 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
     if (has_suffix(path, ".so")) {
         char *rp = realpath(path, NULL);
         a.so_path = rp ? rp : pn__xstrdup(path);
-        int rc = load_so(&a, -1, err, errlen);
-        if (rc)
-            pn__app_unload(&a);
-        else
-            *out = a;
-        return rc;
+        *out = a;
+        return 0;
     }
 
     const struct pn_asset *hdr = pn__asset_find(PN_STRLIT("include/pane.h"));
@@ -382,13 +378,24 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
             return rc;
         }
     }
-    rc = load_so(&a, fd, err, errlen);
-    if (rc) {
-        pn__app_unload(&a);
-        return rc;
-    }
+    a.fd = fd + 1;
     *out = a;
     return 0;
+}
+
+int pn__app_open(struct pn_app *a, char *err, size_t errlen)
+{
+    int fd = a->fd - 1;
+    a->fd = 0;
+    return load_so(a, fd, err, errlen);
+}
+
+int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
+{
+    int rc = pn__app_compile(path, out, err, errlen);
+    if (rc == 0 && (rc = pn__app_open(out, err, errlen)) != 0)
+        pn__app_unload(out);
+    return rc;
 }
 
 void pn__app_unload(struct pn_app *a)

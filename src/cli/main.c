@@ -1,7 +1,8 @@
 /*
- * cli: the `pane` command. `pane serve APP...` loads every app (compiling app.c files),
- * compiles the templates, opens the port and runs the loop until SIGINT or SIGTERM. Flags
- * follow `panel serve` where it has one for the same thing.
+ * cli: the `pane` command. `pane serve APP...` reads its options here and hands them to the
+ * supervisor (supervisor.c), which compiles the apps, opens the port and runs the worker
+ * processes (worker.c) until SIGINT or SIGTERM. Flags follow `panel serve` where it has one
+ * for the same thing.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,9 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/app.h"
-#include "render/render.h"
-#include "server/server.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "usage: pane serve APP... [options]\n"
@@ -52,12 +51,20 @@ static const char usage[] =
     "                        (default: no limit)\n"
     "  --frame-ancestors SRC who may frame the pages (CSP), e.g. \"'none'\" or\n"
     "                        \"https://intranet.example\" (default 'self')\n"
-    "  --num-threads N       event loops, each with its own listener on the port (default 1)\n"
+    "  --num-procs N         worker processes under a supervisor that restarts any that dies\n"
+    "                        (logging what it was running) and reloads them all on SIGHUP\n"
+    "                        (default 1; 0: one per core)\n"
+    "  --num-threads N       event loops per worker, all accepting on the port (default 1)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
-    "  --idle-timeout MS     keep-alive idle and write timeout (default 30000)\n"
+    "  --idle-timeout MS     how long a keep-alive connection may idle, and a response may\n"
+    "                        go unread (counted from the last bytes the client took)\n"
+    "                        (default 30000)\n"
     "  --help                this text\n"
     "  --version             pane's version\n"
+    "\n"
+    "signals: SIGTERM, SIGINT stop gracefully (exit 0); SIGHUP recompiles changed apps and\n"
+    "         replaces every worker without refusing a connection\n"
     "\n"
     "environment: CC (the compiler for apps, default cc), XDG_CACHE_HOME (compiled apps),\n"
     "             PANE_SECRET_KEY (as --secret-key)\n";
@@ -83,18 +90,6 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
-struct cli {
-    struct pn_server_opts o;
-    int nthreads;
-    bool warm;
-    const char *warm_urls[64];
-    int nwarm;
-    struct pn_key_spec key_spec;
-    const char *origins[64];
-    const char *app_paths[64];
-    int napps;
-};
-
 /* Parses `serve` arguments. Returns 0, or an exit status. */
 static int parse_serve(int argc, char **argv, struct cli *cli)
 {
@@ -102,7 +97,7 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
     for (int i = 0; i < argc; i++) {
         char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
-            if (cli->napps == 64)
+            if (cli->napps == PN_MAX_APPS)
                 return die_usage("too many apps (at most %s)", "64");
             cli->app_paths[cli->napps++] = arg;
             continue;
@@ -230,6 +225,11 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (!parse_uint(val, 64, &n) || n == 0)
                 return die_usage("--num-threads: 1 to 64, not %s", val);
             cli->nthreads = (int)n;
+        } else if (!strcmp(name, "--num-procs")) {
+            NEED_VALUE();
+            if (!parse_uint(val, PN_MAX_PROCS, &n))
+                return die_usage("--num-procs: 0 (one per core) to 64, not %s", val);
+            cli->nprocs = (int)n;
         } else if (!strcmp(name, "--secret-key")) {
             NEED_VALUE();
             cli->o.secret_key = val;
@@ -272,43 +272,16 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         return die_usage("%s", "no app given: pane serve app.c");
     if ((cli->warm || cli->nwarm) && !cli->o.reuse_sessions)
         return die_usage("%s", "--warm and --warm-url need --reuse-sessions");
+    if (cli->nprocs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        cli->nprocs = cores < 1 ? 1 : cores > PN_MAX_PROCS ? PN_MAX_PROCS : (int)cores;
+    }
     if (!cli->o.secret_key) {
         const char *env = getenv("PANE_SECRET_KEY");
         if (env && *env)
             cli->o.secret_key = env;
     }
     return 0;
-}
-
-static uv_signal_t sigint, sigterm;
-static struct pn_server *servers[64];
-static int nservers;
-
-static void on_signal(uv_signal_t *h, int signum)
-{
-    (void)h;
-    pn__info("signal %d: shutting down", signum);
-    for (int i = 1; i < nservers; i++)
-        pn__server_request_stop(servers[i]);
-    if (servers[0]) {
-        pn__server_stop(servers[0]);
-        servers[0] = NULL;
-    }
-    uv_close((uv_handle_t *)&sigint, NULL);
-    uv_close((uv_handle_t *)&sigterm, NULL);
-}
-
-static void run_loop(void *loop)
-{
-    uv_run(loop, UV_RUN_DEFAULT);
-    pn__gzip_thread_fini();
-}
-
-static void unload_all(struct pn_app *apps, int n)
-{
-    for (int i = 0; i < n; i++)
-        pn__app_unload(&apps[i]);
-    pn__render_fini();
 }
 
 /* Every connection is a descriptor: raise the soft open-files limit to the hard one, as redis
@@ -327,115 +300,13 @@ static void raise_nofile(void)
 
 static int serve(int argc, char **argv)
 {
-    struct cli cli = {.nthreads = 1};
+    struct cli cli = {.nthreads = 1, .nprocs = 1};
     int rc = parse_serve(argc, argv, &cli);
     if (rc)
         return rc;
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
-    srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* apps' rand() varies per run, as Python's */
-
-    char err[1024];
-    if (pn__render_init(err, sizeof err) != 0) {
-        fprintf(stderr, "pane: %s\n", err);
-        return 1;
-    }
-    struct pn_app apps[64];
-    for (int i = 0; i < cli.napps; i++) {
-        if (pn__app_load(cli.app_paths[i], &apps[i], err, sizeof err) != 0) {
-            fprintf(stderr, "pane: %s\n", err);
-            unload_all(apps, i);
-            return 1;
-        }
-        for (int j = 0; j < i; j++)
-            if (!strcmp(apps[j].name, apps[i].name)) {
-                fprintf(stderr, "pane: two apps are named %s (%s and %s)\n", apps[i].name,
-                        apps[j].source, apps[i].source);
-                unload_all(apps, i + 1);
-                return 1;
-            }
-    }
-    cli.o.apps = apps;
-    cli.o.napps = cli.napps;
-    if (cli.o.index) {
-        bool found = false;
-        for (int i = 0; i < cli.napps; i++)
-            found |= !strcmp(apps[i].name, cli.o.index);
-        if (!found) {
-            fprintf(stderr, "pane: --index %s: no app of that name\n", cli.o.index);
-            unload_all(apps, cli.napps);
-            return 2;
-        }
-    }
-    if (!cli.o.secret_key && cli.nthreads > 1) {
-        /* every loop must accept every other loop's tokens: one random key for all of them */
-        static char key[65];
-        unsigned char raw[32];
-        for (size_t i = 0; i < sizeof raw; i += 8) {
-            uint64_t v = pn__random_u64();
-            memcpy(raw + i, &v, 8);
-        }
-        pn__hex(raw, sizeof raw, key);
-        cli.o.secret_key = key;
-    }
-
-    /* every loop gets its own server on the same port; loop 0 is this thread's */
-    uv_loop_t *loops[64];
-    cli.o.reuseport = cli.nthreads > 1;
-    for (int i = 0; i < cli.nthreads; i++) {
-        loops[i] = i == 0 ? uv_default_loop() : pn__xmalloc(sizeof(uv_loop_t));
-        if (i > 0)
-            uv_loop_init(loops[i]);
-        rc = pn__server_start(loops[i], &cli.o, &servers[i], err, sizeof err);
-        if (rc != 0) {
-            fprintf(stderr, "pane: %s\n", err);
-            return 1; /* exiting: the started servers go with the process */
-        }
-        nservers = i + 1;
-        cli.o.port = pn__server_port(servers[0]); /* --port 0: the others join the first */
-    }
-    pn__server_link(servers, nservers);
-    /* --warm: fill every loop's cache before the loops run, so a first request is a hit */
-    for (int i = 0; i < nservers && (cli.warm || cli.nwarm); i++) {
-        for (int a = 0; cli.warm && a < cli.napps; a++) {
-            char url[600];
-            snprintf(url, sizeof url, "%s/%s", cli.o.prefix ? cli.o.prefix : "", apps[a].name);
-            if (pn__server_warm(servers[i], url, err, sizeof err) != 0)
-                pn__warn("%s", err);
-        }
-        for (int w = 0; w < cli.nwarm; w++)
-            if (pn__server_warm(servers[i], cli.warm_urls[w], err, sizeof err) != 0) {
-                fprintf(stderr, "pane: %s\n", err);
-                return 1;
-            }
-    }
-
-    const char *host = cli.o.address && strcmp(cli.o.address, "0.0.0.0") && strcmp(cli.o.address, "::")
-                           ? cli.o.address
-                           : "localhost";
-    bool v6 = strchr(host, ':') != NULL;
-    for (int i = 0; i < cli.napps; i++)
-        printf("pane: serving http://%s%s%s:%d%s/%s\n", v6 ? "[" : "", host, v6 ? "]" : "",
-               pn__server_port(servers[0]), cli.o.prefix ? cli.o.prefix : "", apps[i].name);
-    fflush(stdout);
-
-    uv_thread_t threads[64];
-    for (int i = 1; i < nservers; i++)
-        uv_thread_create(&threads[i], run_loop, loops[i]);
-    uv_signal_init(loops[0], &sigint);
-    uv_signal_init(loops[0], &sigterm);
-    uv_signal_start(&sigint, on_signal, SIGINT);
-    uv_signal_start(&sigterm, on_signal, SIGTERM);
-    uv_run(loops[0], UV_RUN_DEFAULT);
-    for (int i = 1; i < nservers; i++) {
-        uv_thread_join(&threads[i]);
-        uv_loop_close(loops[i]);
-        free(loops[i]);
-    }
-    uv_loop_close(loops[0]);
-    unload_all(apps, cli.napps);
-    pn__gzip_thread_fini();
-    return 0;
+    return pn__supervise(&cli);
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/record.h"
 #include "doc/doc.h"
 
 #define SESSION_BLOCK 2048 /* small first block: most weather-sized sessions fit in one */
@@ -89,7 +90,9 @@ void pn__session_end(pn_session *s)
     s->hooks = NULL;
     for (struct pn_hook *h = hooks; h; h = h->next) {
         pn__session_enter(s);
+        pn__entry_enter(PN_ENTRY_DESTROY, s->app_name, 0, "a session's end");
         h->fn(s, h->arg);
+        pn__entry_leave();
         pn__session_leave(s);
     }
     for (struct pn_hook *h = hooks, *next; h; h = next) {

@@ -30,6 +30,9 @@
 #define ACCEPT_BATCH 64        /* connections accepted per readable event of the listener */
 #define ACCEPT_PAUSE_MS 500    /* out of descriptors: how long accepting pauses (nginx's) */
 #define FILE_CHUNK (64 * 1024) /* a file body is read and written this much at a time */
+#define DRAIN_IDLE_MS 250      /* draining: how long an idle keep-alive connection may still
+                                  send one more request (answered with Connection: close) */
+#define DRAIN_TICK_MS 20       /* draining: how often the connections left are counted */
 
 struct write_req {
     uv_write_t w;
@@ -324,8 +327,11 @@ static void process(struct pn_http_conn *c)
             conn_close(c);
             return;
         }
+        uint64_t idle = c->srv->o.limits.idle_timeout_ms;
+        if (c->srv->draining && idle > DRAIN_IDLE_MS)
+            idle = DRAIN_IDLE_MS;
         timer_set(c, c->in.len ? PN_T_HEADER : PN_T_IDLE,
-                  c->in.len ? c->srv->o.limits.header_timeout_ms : c->srv->o.limits.idle_timeout_ms);
+                  c->in.len ? c->srv->o.limits.header_timeout_ms : idle);
         read_start(c);
         return;
     }
@@ -591,7 +597,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
         }
     }
     bool head_only = req && req->method == HTTP_HEAD;
-    bool close = r->close || !req || !req->keep_alive;
+    bool close = r->close || !req || !req->keep_alive || (c->srv && c->srv->draining);
     bool bodyless = status == 304 || status == 204;
 
     struct pn_buf h;
@@ -791,7 +797,7 @@ static void on_listener(uv_poll_t *p, int status, int events);
 static void on_pause_end(uv_timer_t *t)
 {
     struct pn_http_server *srv = t->data;
-    if (!srv->stopping)
+    if (!srv->stopping && !srv->draining)
         uv_poll_start(&srv->listener, UV_READABLE, on_listener);
 }
 
@@ -939,6 +945,38 @@ static int listen_socket(const struct sockaddr_storage *ss, bool reuseport)
     return fd;
 }
 
+static int local_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return -1;
+    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                          : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int pn__http_listen(const char *address, int port, bool reuseport, int *port_out, char *err,
+                    size_t errlen)
+{
+    const char *addr = address ? address : "127.0.0.1";
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    int rc = strchr(addr, ':') ? uv_ip6_addr(addr, port, (struct sockaddr_in6 *)&ss)
+                               : uv_ip4_addr(addr, port, (struct sockaddr_in *)&ss);
+    if (rc != 0) {
+        snprintf(err, errlen, "invalid address %s", addr);
+        return PN_EINVAL;
+    }
+    int fd = listen_socket(&ss, reuseport);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port, uv_strerror(fd));
+        return PN_EIO;
+    }
+    if (port_out)
+        *port_out = local_port(fd);
+    return fd;
+}
+
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
                           struct pn_http_server **out, char *err, size_t errlen)
 {
@@ -947,22 +985,27 @@ int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
     srv->o = *o;
     srv->count = &srv->own_count;
     pn__http_limits_default(&srv->o.limits);
-    const char *addr = o->address ? o->address : "127.0.0.1";
-    struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    int rc = strchr(addr, ':') ? uv_ip6_addr(addr, o->port, (struct sockaddr_in6 *)&ss)
-                               : uv_ip4_addr(addr, o->port, (struct sockaddr_in *)&ss);
-    if (rc != 0) {
-        snprintf(err, errlen, "invalid address %s", addr);
-        free(srv);
-        return PN_EINVAL;
+    if (o->listen_fd) {
+        /* a socket someone else listens on too (a supervisor's, shared by its workers): our
+         * own copy, closed when we stop */
+        srv->listen_fd = fcntl(*o->listen_fd, F_DUPFD_CLOEXEC, 3);
+        if (srv->listen_fd < 0) {
+            snprintf(err, errlen, "cannot use the listening socket: %s", strerror(errno));
+            free(srv);
+            return PN_EIO;
+        }
+    } else {
+        srv->listen_fd = pn__http_listen(o->address, o->port, o->reuseport, NULL, err, errlen);
+        if (srv->listen_fd < 0) {
+            int e = srv->listen_fd;
+            free(srv);
+            return e;
+        }
     }
-    srv->listen_fd = listen_socket(&ss, o->reuseport);
-    rc = srv->listen_fd < 0 ? srv->listen_fd : uv_poll_init_socket(loop, &srv->listener, srv->listen_fd);
+    int rc = uv_poll_init_socket(loop, &srv->listener, srv->listen_fd);
     if (rc != 0) {
-        snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, o->port, uv_strerror(rc));
-        if (srv->listen_fd >= 0)
-            close(srv->listen_fd);
+        snprintf(err, errlen, "cannot watch the listening socket: %s", uv_strerror(rc));
+        close(srv->listen_fd);
         free(srv);
         return PN_EIO;
     }
@@ -971,10 +1014,7 @@ int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
     srv->pause.data = srv;
     srv->open_handles = 2;
     uv_poll_start(&srv->listener, UV_READABLE, on_listener);
-    socklen_t len = sizeof ss;
-    getsockname(srv->listen_fd, (struct sockaddr *)&ss, &len);
-    srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                               : ((struct sockaddr_in *)&ss)->sin_port);
+    srv->port = local_port(srv->listen_fd);
     *out = srv;
     return 0;
 }
@@ -996,6 +1036,37 @@ static void on_listener_closed(uv_handle_t *h)
         return;
     close(srv->listen_fd); /* only now: libuv no longer watches it */
     free(srv);
+}
+
+/* Draining: done once no HTTP connection is left (WebSockets do not count) or at the deadline. */
+static void on_drain_tick(uv_timer_t *t)
+{
+    struct pn_http_server *srv = t->data;
+    bool left = false;
+    for (struct pn_http_conn *c = srv->conns; c && !left; c = c->next)
+        left = !c->ws && !c->closing;
+    if (left && uv_now(srv->loop) < srv->drain_deadline)
+        return;
+    uv_timer_stop(&srv->pause);
+    srv->drained(srv->drained_ud);
+}
+
+void pn__http_server_drain(struct pn_http_server *srv, uint64_t max_ms, void (*done)(void *ud),
+                           void *ud)
+{
+    if (srv->stopping || srv->draining)
+        return;
+    srv->draining = true;
+    srv->drained = done;
+    srv->drained_ud = ud;
+    srv->drain_deadline = uv_now(srv->loop) + max_ms;
+    uv_poll_stop(&srv->listener);
+    /* the idle ones get DRAIN_IDLE_MS for one more request (process sets the shorter timer) */
+    for (struct pn_http_conn *c = srv->conns; c; c = c->next)
+        if (!c->ws && !c->closing && c->tmode == PN_T_IDLE)
+            timer_set(c, PN_T_IDLE, DRAIN_IDLE_MS);
+    uv_timer_stop(&srv->pause);
+    uv_timer_start(&srv->pause, on_drain_tick, 0, DRAIN_TICK_MS);
 }
 
 void pn__http_server_stop(struct pn_http_server *srv)
@@ -1060,7 +1131,7 @@ void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prep
         return;
     }
     bool not_modified = p->etag && p->status == 200 && etag_matches(req, p->etag);
-    bool close = !req->keep_alive;
+    bool close = !req->keep_alive || (c->srv && c->srv->draining);
     struct write_req *wr = pn__xmalloc(sizeof *wr);
     wr->c = c;
     wr->head = NULL;

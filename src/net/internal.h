@@ -49,6 +49,12 @@ struct pn_http_server {
     uv_timer_t pause;  /* accepting paused (EMFILE …): restarts the listener when it fires */
     int open_handles;  /* listener and pause: freed when both are closed */
     bool stopping;
+    /* draining (pn__http_server_drain): not accepting, answering with Connection: close,
+     * drained() called once no HTTP connection is left or at drain_deadline (uv_now) */
+    bool draining;
+    uint64_t drain_deadline;
+    void (*drained)(void *ud);
+    void *drained_ud;
     struct pn_http_server_opts o;
     struct pn_http_conn *conns; /* doubly linked */
     size_t nconns;              /* open connections of this server, HTTP and WebSocket */

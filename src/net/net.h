@@ -129,6 +129,9 @@ struct pn_http_server_opts {
     pn_http_handler handler;
     void *ud;
     bool reuseport; /* SO_REUSEPORT, for several loops on one port */
+    /* non-NULL: accept on this listening socket (a copy of it) instead of opening one; address,
+     * port and reuseport are then not used */
+    const int *listen_fd;
     size_t max_connections; /* more open at once get 503 and are closed. default 0: no limit */
 };
 
@@ -137,6 +140,10 @@ struct pn_http_server_opts {
  * the process is out of descriptors (EMFILE, ENFILE, ENOBUFS, ENOMEM: what nginx does),
  * instead of retrying at once; the log says so once a second at most, with a count.
  */
+/* A non-blocking listening socket on address:port (CLOEXEC): the descriptor (and the port it
+ * got in *port_out), or a negative error with a message. */
+int pn__http_listen(const char *address, int port, bool reuseport, int *port_out, char *err,
+                    size_t errlen);
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
                           struct pn_http_server **out, char *err, size_t errlen);
 int pn__http_server_port(const struct pn_http_server *srv);
@@ -144,6 +151,14 @@ int pn__http_server_port(const struct pn_http_server *srv);
  * max_connections) instead of its own counter: the bound is then on their sum. Call before the
  * loop runs, while srv has no connection. */
 void pn__http_server_share_count(struct pn_http_server *srv, struct pn_http_counter *count);
+/*
+ * A graceful end: stops accepting (the listening socket stays with whoever else accepts on it),
+ * answers every further request with Connection: close, gives idle keep-alive connections a
+ * moment for one more request, and calls done(ud) once no HTTP connection is left (WebSockets
+ * are not waited for) or after max_ms. done then calls pn__http_server_stop. Thread: its loop.
+ */
+void pn__http_server_drain(struct pn_http_server *srv, uint64_t max_ms, void (*done)(void *ud),
+                           void *ud);
 /* Stops listening and closes every connection; the server is freed once all are closed. */
 void pn__http_server_stop(struct pn_http_server *srv);
 

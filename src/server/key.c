@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
+#include "base/record.h"
 #include "server/server.h"
 
 static bool name_char(char c)
@@ -92,7 +93,11 @@ void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec,
     k->overflow = false;
     pn_key_add(k, app->name);
     if (app->key) {
+        pn__entry_enter(PN_ENTRY_KEY, app->name, 0, "request \"%.*s %.*s\"",
+                        (int)r->http->method_name.len, r->http->method_name.ptr,
+                        (int)r->http->url.len, r->http->url.ptr);
         app->key(r, k);
+        pn__entry_leave();
         return;
     }
     for (int i = 0; spec && i < spec->n; i++) {

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "base/record.h"
 #include "server/live.h"
 
 #define HELLO_TIMEOUT_MS 10000
@@ -210,7 +211,15 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     t->created++;
     if (for_page)
         unused_add(t, live);
+    if (req)
+        pn__entry_enter(PN_ENTRY_APP, app->name, 0, "request \"%.*s %.*s\"",
+                        (int)req->http->method_name.len, req->http->method_name.ptr,
+                        (int)req->http->url.len, req->http->url.ptr);
+    else
+        pn__entry_enter(PN_ENTRY_APP, app->name, 0, "session %016llx",
+                        (unsigned long long)live->sid);
     app->build(live->s);
+    pn__entry_leave();
     live->s->req = NULL;
     pn__session_clear_dirty(live->s); /* the first render shows everything */
     if (for_page)
@@ -260,7 +269,10 @@ void pn__live_destroy(struct pn_live *live)
     if (live->destroying)
         return;
     live->destroying = true;
+    pn__entry_enter(PN_ENTRY_DESTROY, live->app->name, 0, "session %016llx",
+                    (unsigned long long)live->sid);
     pn__session_end(live->s); /* hooks first: they may still cancel their timers */
+    pn__entry_leave();
     pn__timers_close(live);
     if (live->wc) { /* the server is stopping: let the socket go */
         live->wc->live = NULL;
@@ -421,8 +433,12 @@ static void handle_event(struct wsconn *wc, const struct pn_msg *m)
         }
     }
     pn__live_run_begin(live);
-    if (cb)
+    if (cb) {
+        pn__entry_enter(PN_ENTRY_CALLBACK, live->app->name, n->id, "session %016llx",
+                        (unsigned long long)live->sid);
         cb(live->s, n, arg);
+        pn__entry_leave();
+    }
     pn__live_run_end(live);
 }
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/record.h"
 #include "doc/doc.h"
 #include "render/render.h"
 #include "server/cache.h"
@@ -66,7 +67,9 @@ struct pn_server {
     struct handoff *inbox; /* under mu */
     bool box_open;         /* under mu: handoffs and stop requests are taken */
     bool stop_requested;   /* under mu */
-    bool stopped;
+    bool drain_requested;  /* under mu */
+    bool draining, stopped;
+    uv_check_t *publish;   /* --admin: the loop's counters to the record, each iteration */
     /* --reuse-sessions */
     struct pn_cache *cache;
     const struct pn_key_spec *key_spec;
@@ -122,7 +125,10 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
     } else {
         s = pn__session_new(&(struct pn_session_init){
             .app_name = app->name, .query = r->query, .req = req});
+        pn__entry_enter(PN_ENTRY_APP, app->name, 0, "request \"%.*s %.*s\"",
+                        (int)r->method_name.len, r->method_name.ptr, (int)r->url.len, r->url.ptr);
         app->build(s);
+        pn__entry_leave();
         s->req = NULL;
     }
     if (s->tmpl.name && !pn__render_has_template(s->tmpl.name)) {
@@ -578,28 +584,135 @@ static void serve_asset(struct pn_http_conn *c, pn_str rest)
 
 /* ---- --admin: counters (the later /metrics exports the same) ---- */
 
-static void serve_stats(struct pn_server *srv, struct pn_http_conn *c)
+static void stats_of(const struct pn_server *srv, struct pn_loop_stats *st)
 {
     const struct pn_cache *k = srv->cache;
     const struct pn_live_table *t = srv->live;
-    struct pn_buf b;
-    pn__buf_init(&b, 4096);
-    pn__buf_printf(&b,
-                   "{\"loop\":%d,\"cache\":{\"enabled\":%s,\"hits\":%llu,\"misses\":%llu,"
-                   "\"bypasses\":%llu,\"inserts\":%llu,\"evictions\":%llu,\"too_big\":%llu,"
-                   "\"entries\":%zu,\"bytes\":%zu,\"max_entries\":%zu,\"max_bytes\":%zu},"
-                   "\"sessions\":{\"live\":%zu,\"sockets\":%zu,\"unused\":%zu,"
-                   "\"max_unused\":%zu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
-                   "\"dropped\":%llu}}\n",
-                   srv->index, k ? "true" : "false", k ? (unsigned long long)k->hits : 0,
-                   k ? (unsigned long long)k->misses : 0, k ? (unsigned long long)k->bypasses : 0,
-                   k ? (unsigned long long)k->inserts : 0,
-                   k ? (unsigned long long)k->evictions : 0,
-                   k ? (unsigned long long)k->too_big : 0, k ? k->entries : 0, k ? k->bytes : 0,
-                   k ? k->max_entries : 0, k ? k->max_bytes : 0, t->count, t->sockets,
-                   t->unused, t->o->max_unused_sessions, (unsigned long long)t->created,
-                   (unsigned long long)t->destroyed, (unsigned long long)t->resumed,
-                   (unsigned long long)t->dropped);
+    *st = (struct pn_loop_stats){0};
+    if (k)
+        *st = (struct pn_loop_stats){.cache_enabled = 1,
+                                     .hits = k->hits,
+                                     .misses = k->misses,
+                                     .bypasses = k->bypasses,
+                                     .inserts = k->inserts,
+                                     .evictions = k->evictions,
+                                     .too_big = k->too_big,
+                                     .entries = k->entries,
+                                     .bytes = k->bytes,
+                                     .max_entries = k->max_entries,
+                                     .max_bytes = k->max_bytes};
+    st->live = t->count;
+    st->sockets = t->sockets;
+    st->unused = t->unused;
+    st->max_unused = t->o->max_unused_sessions;
+    st->created = t->created;
+    st->destroyed = t->destroyed;
+    st->resumed = t->resumed;
+    st->dropped = t->dropped;
+}
+
+/* This loop's line of the record (worker processes), or NULL. */
+static struct pn_record_line *record_line(const struct pn_server *srv)
+{
+    int slot;
+    struct pn_record *rec = pn__record_current(&slot);
+    if (!rec || srv->index >= pn__record_loops(rec))
+        return NULL;
+    return pn__record_line(rec, slot, srv->index);
+}
+
+static void on_publish(uv_check_t *h)
+{
+    struct pn_server *srv = h->data;
+    struct pn_record_line *l = record_line(srv);
+    if (l) {
+        struct pn_loop_stats st;
+        stats_of(srv, &st);
+        pn__stats_publish(l, &st);
+    }
+}
+
+static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
+{
+    pn__buf_printf(b,
+                   "\"cache\":{\"enabled\":%s,\"hits\":%llu,\"misses\":%llu,\"bypasses\":%llu,"
+                   "\"inserts\":%llu,\"evictions\":%llu,\"too_big\":%llu,\"entries\":%llu,"
+                   "\"bytes\":%llu,\"max_entries\":%llu,\"max_bytes\":%llu},"
+                   "\"sessions\":{\"live\":%llu,\"sockets\":%llu,\"unused\":%llu,"
+                   "\"max_unused\":%llu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
+                   "\"dropped\":%llu}",
+                   st->cache_enabled ? "true" : "false", (unsigned long long)st->hits,
+                   (unsigned long long)st->misses, (unsigned long long)st->bypasses,
+                   (unsigned long long)st->inserts, (unsigned long long)st->evictions,
+                   (unsigned long long)st->too_big, (unsigned long long)st->entries,
+                   (unsigned long long)st->bytes, (unsigned long long)st->max_entries,
+                   (unsigned long long)st->max_bytes, (unsigned long long)st->live,
+                   (unsigned long long)st->sockets, (unsigned long long)st->unused,
+                   (unsigned long long)st->max_unused, (unsigned long long)st->created,
+                   (unsigned long long)st->destroyed, (unsigned long long)st->resumed,
+                   (unsigned long long)st->dropped);
+}
+
+static void stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)
+{
+    uint64_t *a = (uint64_t *)sum;
+    const uint64_t *b = (const uint64_t *)st;
+    for (size_t i = 0; i < sizeof *sum / sizeof(uint64_t); i++)
+        a[i] += b[i];
+    sum->cache_enabled = sum->cache_enabled || st->cache_enabled; /* a flag, not a count */
+}
+
+/*
+ * GET /_pane/stats: the counters of every loop of every worker (each loop publishes its own
+ * to the record after every iteration; this loop's are fresh), summed at the top level and
+ * listed per worker with its pid. Without a record (a single process): this process's loops.
+ */
+static void serve_stats(struct pn_server *srv, struct pn_http_conn *c)
+{
+    struct pn_buf b, workers;
+    pn__buf_init(&b, 1u << 20);
+    pn__buf_init(&workers, 1u << 20);
+    struct pn_loop_stats total = {0}, st;
+    int slot_here;
+    struct pn_record *rec = pn__record_current(&slot_here);
+    on_publish(srv->publish);
+    if (rec) {
+        bool first_worker = true;
+        for (int slot = 0; slot < pn__record_slots(rec); slot++) {
+            int worker;
+            pid_t pid = pn__record_pid(rec, slot, &worker);
+            if (!pid)
+                continue;
+            pn__buf_printf(&workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[",
+                           first_worker ? "" : ",", worker, (int)pid);
+            first_worker = false;
+            bool first_loop = true;
+            for (int l = 0; l < pn__record_loops(rec); l++) {
+                struct pn_record_line *line = pn__record_line(rec, slot, l);
+                if (!atomic_load(&line->used))
+                    continue;
+                pn__stats_read(line, &st);
+                stats_add(&total, &st);
+                pn__buf_printf(&workers, "%s{\"loop\":%d,", first_loop ? "" : ",", l);
+                stats_json(&workers, &st);
+                pn__buf_putc(&workers, '}');
+                first_loop = false;
+            }
+            pn__buf_puts(&workers, "]}");
+        }
+    } else {
+        stats_of(srv, &total);
+        pn__buf_printf(&workers, "{\"worker\":0,\"pid\":%d,\"loops\":[{\"loop\":%d,",
+                       (int)getpid(), srv->index);
+        stats_json(&workers, &total);
+        pn__buf_puts(&workers, "}]}");
+    }
+    pn__buf_printf(&b, "{\"pid\":%d,\"loop\":%d,", (int)getpid(), srv->index);
+    stats_json(&b, &total);
+    pn__buf_puts(&b, ",\"workers\":[");
+    pn__buf_append(&b, workers.data, workers.len);
+    pn__buf_puts(&b, "]}\n");
+    pn__buf_fini(&workers);
     size_t len;
     char *body = pn__buf_steal(&b, &len);
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
@@ -786,12 +899,20 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .handler = handle,
         .ud = srv,
         .reuseport = o->reuseport,
+        .listen_fd = o->listen_fd,
         .max_connections = o->max_connections,
     };
     int rc = pn__http_server_start(loop, &ho, &srv->http, err, errlen);
     if (rc) {
         pn__server_stop(srv);
         return rc;
+    }
+    if (o->admin) {
+        srv->publish = pn__xmalloc(sizeof *srv->publish);
+        uv_check_init(loop, srv->publish);
+        srv->publish->data = srv;
+        uv_check_start(srv->publish, on_publish);
+        uv_unref((uv_handle_t *)srv->publish);
     }
     *out = srv;
     return 0;
@@ -837,11 +958,18 @@ static void free_server(struct pn_server *srv)
         free(srv);
 }
 
+static void free_handle(uv_handle_t *h)
+{
+    free(h);
+}
+
 void pn__server_stop(struct pn_server *srv)
 {
     if (srv->stopped)
         return;
     srv->stopped = true;
+    if (srv->publish)
+        uv_close((uv_handle_t *)srv->publish, free_handle);
     if (srv->live) {
         /* first the inbox: nothing more comes in (a peer's handoff is closed there) */
         uv_mutex_lock(&srv->mu);
@@ -868,7 +996,7 @@ static void on_wake(uv_async_t *a)
     uv_mutex_lock(&srv->mu);
     struct handoff *list = srv->inbox;
     srv->inbox = NULL;
-    bool stop = srv->stop_requested;
+    bool stop = srv->stop_requested, drain = srv->drain_requested;
     uv_mutex_unlock(&srv->mu);
     for (struct handoff *h = list, *next; h; h = next) {
         next = h->next;
@@ -883,6 +1011,31 @@ static void on_wake(uv_async_t *a)
     }
     if (stop)
         pn__server_stop(srv);
+    else if (drain)
+        pn__server_shutdown(srv);
+}
+
+static void on_drained(void *ud)
+{
+    pn__server_stop(ud);
+}
+
+void pn__server_shutdown(struct pn_server *srv)
+{
+    if (srv->stopped || srv->draining)
+        return;
+    srv->draining = true;
+    pn__http_server_drain(srv->http, PN_DRAIN_MS, on_drained, srv);
+}
+
+void pn__server_request_shutdown(struct pn_server *srv)
+{
+    uv_mutex_lock(&srv->mu);
+    if (srv->box_open) {
+        srv->drain_requested = true;
+        uv_async_send(&srv->wake);
+    }
+    uv_mutex_unlock(&srv->mu);
 }
 
 void pn__server_request_stop(struct pn_server *srv)

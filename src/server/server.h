@@ -41,6 +41,8 @@ struct pn_server_opts {
     size_t websocket_max_message_size;
     uint64_t keep_alive_ms;
     bool reuseport; /* several loops share the port */
+    const int *listen_fd; /* non-NULL: accept on this listening socket (a worker's, inherited
+                             from its supervisor) instead of opening one */
     /* --reuse-sessions: serve first pages from the page cache */
     bool reuse_sessions;
     size_t reuse_sessions_max;       /* entries. default 1000 */
@@ -73,6 +75,14 @@ void pn__server_stop(struct pn_server *srv);
 void pn__server_link(struct pn_server *const *all, int n);
 /* --warm / --warm-url: renders url's page into the cache before the port opens. */
 int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t errlen);
+/*
+ * A graceful stop (SIGTERM, a reload): stops accepting, lets the requests under way finish
+ * (with Connection: close) for at most PN_DRAIN_MS, then pn__server_stop (WebSockets get
+ * 1001). pn__server_request_shutdown asks for it from any thread, like pn__server_request_stop.
+ */
+#define PN_DRAIN_MS 5000
+void pn__server_shutdown(struct pn_server *srv);
+void pn__server_request_shutdown(struct pn_server *srv);
 /* Asks the server to stop from any thread (it stops on its own loop; nothing if it is
  * stopping already). Thread: any, until every server it is linked with has stopped. */
 void pn__server_request_stop(struct pn_server *srv);

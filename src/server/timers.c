@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 
+#include "base/record.h"
 #include "server/live.h"
 
 struct pn_timer {
@@ -35,7 +36,10 @@ static void on_app_timer(uv_timer_t *t)
     if (!tm->repeat)
         tm->stopped = true; /* libuv has stopped it; it stays listed so a late cancel is safe */
     pn__live_run_begin(live);
+    pn__entry_enter(PN_ENTRY_TIMER, live->app->name, 0, "session %016llx",
+                    (unsigned long long)live->sid);
     tm->fn(live->s, tm->arg);
+    pn__entry_leave();
     pn__live_run_end(live);
 }
 

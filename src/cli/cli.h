@@ -1,0 +1,46 @@
+/*
+ * cli: the `pane` command. main.c reads the command line; supervisor.c compiles the apps,
+ * opens the port and runs the worker processes (restarting the ones that die, reloading on
+ * SIGHUP); worker.c is one worker: it loads the apps and serves on its loops.
+ */
+#ifndef PN_CLI_H
+#define PN_CLI_H
+
+#include "app/app.h"
+#include "base/record.h"
+#include "server/server.h"
+
+#define PN_MAX_APPS 64
+#define PN_MAX_LOOPS 64
+#define PN_MAX_PROCS 64
+
+struct cli {
+    struct pn_server_opts o;
+    int nthreads; /* --num-threads: loops per worker */
+    int nprocs;   /* --num-procs: workers (0 on the command line: one per core) */
+    bool warm;
+    const char *warm_urls[64];
+    int nwarm;
+    struct pn_key_spec key_spec;
+    const char *origins[64];
+    const char *app_paths[PN_MAX_APPS];
+    int napps;
+};
+
+/* Runs `pane serve` as parsed: returns the process's exit status. */
+int pn__supervise(struct cli *cli);
+
+/* What a worker is given by its supervisor (everything is inherited through fork). */
+struct pn_worker_args {
+    const struct cli *cli;
+    struct pn_app *apps; /* compiled, not loaded (pn__app_compile) */
+    int listen_fd;       /* the listening socket every worker accepts on */
+    struct pn_record *record;
+    int slot;     /* this worker's slot in the record */
+    int ready_fd; /* one byte written here once it serves; then closed */
+    pid_t supervisor;
+};
+/* The worker process's life: load the apps, serve until SIGTERM, exit. Never returns. */
+_Noreturn void pn__worker_main(const struct pn_worker_args *w);
+
+#endif
