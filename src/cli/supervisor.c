@@ -54,6 +54,7 @@ struct sup {
     struct cli *cli;
     struct pn_app *apps; /* compiled apps of the current generation */
     int listen_fd;
+    int signal_fd;
     struct pn_record *rec;
     struct worker w[MAX_WORKERS];
     int gen;            /* the current generation: the one restarted when it dies */
@@ -149,6 +150,7 @@ static bool spawn(struct sup *s, struct worker *w)
     }
     if (pid == 0) {
         close(pipefd[0]);
+        close(s->signal_fd);
         for (int i = 0; i < MAX_WORKERS; i++) /* the other workers' pipes are not ours */
             if (s->w[i].ready_fd >= 0)
                 close(s->w[i].ready_fd);
@@ -518,7 +520,7 @@ int pn__supervise(struct cli *cli)
         return 1;
     }
     s->rec = pn__record_new(2 * cli->nprocs, cli->nthreads);
-    int sfd = signal_fd();
+    int sfd = s->signal_fd = signal_fd();
     if (!s->rec || sfd < 0) {
         fprintf(stderr, "pane: cannot set the supervisor up: %s\n", strerror(errno));
         return 1;

@@ -1,0 +1,64 @@
+// A worker that crashes, as its visitors see it (`pane serve --num-procs 2`, tests/apps/crash.c):
+// two tabs, whose live sessions are on different workers; the Crash button in one takes its
+// worker down. That tab shows "Reconnecting…" and is live again (a fresh session on a live
+// worker: its Ticks count again) within 2 s; the other tab's Ticks never stop.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, openBrowser, screenshot, startPane } from './lib.mjs';
+import { paneState, waitForDocs } from './live-lib.mjs';
+
+let pane, browser;
+
+before(async () => {
+  // ASan (when the binary has it) must not catch the SIGSEGV: the supervisor should see it
+  process.env.ASAN_OPTIONS = 'handle_segv=0:detect_leaks=0';
+  pane = await startPane({ app: 'tests/apps/crash.c', args: ['--num-procs', '2'] });
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pane?.stop();
+});
+
+const pidOf = async (page) => Number((await page.locator('.pn-markdown').first().textContent()).match(/pid (\d+)/)[1]);
+const ticks = async (page) => Number((await page.locator('.pn-number').first().textContent()).replace(/[^0-9]/g, '')) || 0;
+
+test('a crashed worker: its tab reconnects to a fresh session, the other tab goes on', async (t) => {
+  // the live session is made by the socket's worker, whose pid its doc shows
+  const pages = [];
+  t.after(() => Promise.all(pages.map((p) => p.close())));
+  let a, b;
+  for (let i = 0; i < 30 && !(a && b); i++) {
+    const page = await browser.newPage();
+    pages.push(page);
+    await page.goto(pane.url, { waitUntil: 'load' });
+    await waitForDocs(page);
+    await eventually(async () => (await ticks(page)) > 0);
+    const pid = await pidOf(page);
+    if (!a) a = { page, pid };
+    else if (pid !== a.pid) b = { page, pid };
+  }
+  assert.ok(a && b, 'two tabs on two workers');
+
+  const before = await ticks(b.page);
+  const t0 = Date.now();
+  await a.page.getByRole('button', { name: 'Crash' }).click();
+  await a.page.locator('.pn-reconnecting', { hasText: 'Reconnecting…' }).waitFor({ timeout: 2000 });
+  await screenshot(a.page, 'workers-reconnecting');
+  await a.page.waitForFunction(
+    (old) => window.pane.state().connected &&
+      !new RegExp(`pid ${old}\\b`).test(document.querySelector('.pn-markdown').textContent),
+    a.pid, { timeout: 2000 });
+  const back = Date.now() - t0;
+  assert.ok(back <= 2000, `live again after ${back} ms`);
+  await eventually(async () => (await ticks(a.page)) > 0, 2000);
+  assert.notEqual(await pidOf(a.page), a.pid, 'a session on another (or a new) worker');
+  assert.equal(await a.page.locator('.pn-reconnecting').count(), 0, 'the notice is gone');
+  await screenshot(a.page, 'workers-back');
+
+  const st = await paneState(b.page);
+  assert.equal(st.connected, true, 'the other tab stayed connected');
+  assert.equal(st.docs, 1, 'and never needed another doc');
+  await eventually(async () => (await ticks(b.page)) >= before + 10, 3000);
+});
