@@ -34,7 +34,7 @@ int pn__supervise(struct cli *cli);
 struct pn_worker_args {
     const struct cli *cli;
     struct pn_app *apps; /* compiled, not loaded (pn__app_compile) */
-    int listen_fd;       /* the listening socket every worker accepts on */
+    const int *listen_fds; /* this worker's listening sockets, one per loop (SO_REUSEPORT) */
     struct pn_record *record;
     int slot;     /* this worker's slot in the record */
     int ready_fd; /* one byte written here once it serves; then closed */

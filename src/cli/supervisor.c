@@ -2,7 +2,16 @@
  * supervisor: `pane serve` as nginx's master process. It compiles the apps (it never loads
  * them: no app code runs here, so no app bug can take it down), makes the secret key once,
  * opens the listening socket once, and forks --num-procs workers that inherit all three. Then
- * it waits on a signalfd and the workers' ready pipes:
+ * it waits on a signalfd and the workers' ready pipes.
+ *
+ * The port: one SO_REUSEPORT listening socket per worker number and loop, so that the kernel
+ * spreads connections over the workers (a socket shared by all would wake all of them, and the
+ * same one would win almost every time). The sockets belong to the supervisor and outlive the
+ * workers: a worker restarted, or the next generation's worker of the same number, accepts on
+ * the same ones, so what waits in their backlogs is served, not refused. Only while a worker
+ * waits out a backoff with other workers serving are its sockets closed (the kernel then gives
+ * new connections to the others) and opened again when it starts.
+ *
  *   - a worker that dies (a signal, or an exit it was not asked for) is reported with what its
  *     slot of the shared record says it was running (app, entry point, request or session),
  *     and started again at once; one that keeps dying within RESTART_WINDOW_MS of its start is
@@ -53,7 +62,8 @@ struct worker {
 struct sup {
     struct cli *cli;
     struct pn_app *apps; /* compiled apps of the current generation */
-    int listen_fd;
+    int port;
+    int socks[PN_MAX_PROCS][PN_MAX_LOOPS]; /* by worker number - 1 and loop; -1: closed */
     int signal_fd;
     struct pn_record *rec;
     struct worker w[MAX_WORKERS];
@@ -130,9 +140,42 @@ static int free_slot(struct sup *s)
     return -1;
 }
 
+/* Opens worker number k's sockets where they are closed: false (with a log line) if one
+ * cannot be. */
+static bool open_socks(struct sup *s, int k, char *err, size_t errlen)
+{
+    const struct cli *cli = s->cli;
+    for (int l = 0; l < cli->nthreads; l++) {
+        if (s->socks[k - 1][l] >= 0)
+            continue;
+        int port = s->port;
+        int fd = pn__http_listen(cli->o.address ? cli->o.address : "0.0.0.0", s->port, true,
+                                 &port, err, errlen);
+        if (fd < 0)
+            return false;
+        s->socks[k - 1][l] = fd;
+        s->port = port; /* --port 0: the first socket's port is everyone's */
+    }
+    return true;
+}
+
+static void close_socks(struct sup *s, int k)
+{
+    for (int l = 0; l < s->cli->nthreads; l++)
+        if (s->socks[k - 1][l] >= 0) {
+            close(s->socks[k - 1][l]);
+            s->socks[k - 1][l] = -1;
+        }
+}
+
 /* Forks worker w (its num and gen set). False if it could not be started. */
 static bool spawn(struct sup *s, struct worker *w)
 {
+    char err[512];
+    if (!open_socks(s, w->num, err, sizeof err)) {
+        pn__error("cannot start worker %d: %s", w->num, err);
+        return false;
+    }
     int slot = free_slot(s);
     int pipefd[2];
     if (slot < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
@@ -151,12 +194,18 @@ static bool spawn(struct sup *s, struct worker *w)
     if (pid == 0) {
         close(pipefd[0]);
         close(s->signal_fd);
+        /* another worker's sockets stay open in no process of ours but the supervisor, so that
+         * closing them there (a backoff) really takes them out of the port */
+        for (int k = 0; k < s->cli->nprocs; k++)
+            for (int l = 0; k != w->num - 1 && l < s->cli->nthreads; l++)
+                if (s->socks[k][l] >= 0)
+                    close(s->socks[k][l]);
         for (int i = 0; i < MAX_WORKERS; i++) /* the other workers' pipes are not ours */
             if (s->w[i].ready_fd >= 0)
                 close(s->w[i].ready_fd);
         struct pn_worker_args a = {.cli = s->cli,
                                    .apps = s->apps,
-                                   .listen_fd = s->listen_fd,
+                                   .listen_fds = s->socks[w->num - 1],
                                    .record = s->rec,
                                    .slot = slot,
                                    .ready_fd = pipefd[1],
@@ -287,6 +336,13 @@ static void reap(struct sup *s, pid_t pid, int status)
                  "its start)",
                  w->num, (unsigned long long)(delay / 1000), w->crashes, RESTART_WINDOW_MS / 1000);
         w->restart_at = now + delay;
+        /* meanwhile the others take its share of the port; alone, it keeps the connections
+         * waiting in its backlog rather than have them refused */
+        bool others = false;
+        for (int i = 0; i < MAX_WORKERS; i++)
+            others |= s->w[i].pid && s->w[i].ready && s->w[i].num != w->num;
+        if (others)
+            close_socks(s, w->num);
     }
 }
 
@@ -511,14 +567,24 @@ int pn__supervise(struct cli *cli)
         pn__hex(raw, sizeof raw, key);
         cli->o.secret_key = key;
     }
-    int port = 0;
-    s->listen_fd = pn__http_listen(cli->o.address ? cli->o.address : "0.0.0.0", cli->o.port,
-                                   false, &port, err, sizeof err);
-    if (s->listen_fd < 0) {
+    memset(s->socks, -1, sizeof s->socks);
+    /* SO_REUSEPORT would let us join a port another server (of this user) listens on, and
+     * share its connections without a word: a plain socket first, to fail as any server does
+     * when the port is taken (and to pick the free port for --port 0) */
+    int probe = pn__http_listen(cli->o.address ? cli->o.address : "0.0.0.0", cli->o.port, false,
+                                &s->port, err, sizeof err);
+    if (probe < 0) {
         fprintf(stderr, "pane: %s\n", err);
         unload(s->apps, cli->napps);
         return 1;
     }
+    close(probe);
+    for (int k = 1; k <= cli->nprocs; k++)
+        if (!open_socks(s, k, err, sizeof err)) {
+            fprintf(stderr, "pane: %s\n", err);
+            unload(s->apps, cli->napps);
+            return 1;
+        }
     s->rec = pn__record_new(2 * cli->nprocs, cli->nthreads);
     int sfd = s->signal_fd = signal_fd();
     if (!s->rec || sfd < 0) {
@@ -543,7 +609,7 @@ int pn__supervise(struct cli *cli)
     bool started = !s->stopping;
     s->serving = started;
     if (started)
-        print_urls(s, port);
+        print_urls(s, s->port);
     while (!s->stopping || count(s, -1, false) > 0) {
         tick(s, sfd);
         if (s->stopping && now_ms() > s->stop_deadline) {
@@ -556,7 +622,8 @@ int pn__supervise(struct cli *cli)
             s->stop_deadline = UINT64_MAX;
         }
     }
-    close(s->listen_fd);
+    for (int k = 1; k <= cli->nprocs; k++)
+        close_socks(s, k);
     close(sfd);
     unload(s->apps, cli->napps);
     return started ? 0 : 1;

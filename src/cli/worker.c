@@ -89,18 +89,19 @@ _Noreturn void pn__worker_main(const struct pn_worker_args *w)
     struct pn_server_opts o = cli->o;
     o.apps = w->apps;
     o.napps = cli->napps;
-    o.listen_fd = &w->listen_fd;
     o.reuseport = false;
     uv_loop_t *loops[PN_MAX_LOOPS];
     for (int i = 0; i < cli->nthreads; i++) {
         loops[i] = i == 0 ? uv_default_loop() : pn__xmalloc(sizeof(uv_loop_t));
         if (i > 0)
             uv_loop_init(loops[i]);
+        o.listen_fd = &w->listen_fds[i];
         if (pn__server_start(loops[i], &o, &servers[i], err, sizeof err) != 0)
             fail("", err); /* exiting: the servers started go with the process */
         nservers = i + 1;
     }
-    close(w->listen_fd); /* every server has its own copy */
+    for (int i = 0; i < nservers; i++)
+        close(w->listen_fds[i]); /* every server has its own copy */
     pn__server_link(servers, nservers);
     /* --warm: fill every loop's cache before the worker says it is ready */
     for (int i = 0; i < nservers && (cli->warm || cli->nwarm); i++) {

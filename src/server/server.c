@@ -7,7 +7,9 @@
  *   PREFIX/<name>/<path>         a --static-dirs directory
  *
  * Pages and assets answer GET and HEAD; other methods get 405 with Allow. Anything else is
- * 404. The page path is the non-reuse path of DESIGN.md §1 step 3.
+ * 404. The page path is the non-reuse path of DESIGN.md §1 step 3. A server's life (start,
+ * graceful shutdown, stop) is here too; its handoffs to other loops are in loops.c, its
+ * --admin counters in admin.c (what they share: internal.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,67 +22,10 @@
 #include "base/record.h"
 #include "doc/doc.h"
 #include "render/render.h"
-#include "server/cache.h"
-#include "server/live.h"
-#include "server/server.h"
+#include "server/internal.h"
 
 #define MAX_PAGE PN_MAX_DOC /* a page that is served can also be sent live */
 #define GZIP_MIN 256           /* smaller pages are sent as they are */
-
-/* A connection moving to this server's loop (--num-threads): an HTTP request not yet
- * answered (the upgrade of a socket whose URL names this loop), or a WebSocket whose hello
- * names a session of this loop (hello set). */
-struct handoff {
-    struct handoff *next;
-    int fd;
-    char *bytes; /* HTTP: the request and what followed; WebSocket: what followed the hello */
-    size_t len;
-    char *hello; /* WebSocket: the hello message */
-    size_t hello_len;
-    struct pn_app *app; /* WebSocket: the app the socket is for */
-};
-
-/*
- * The servers of one process's loops (--num-threads), linked by pn__server_link. A loop hands
- * a connection to another by putting it into that server's inbox (under its mu) and waking
- * its loop. Stopping: a server closes its inbox first (box_open, under mu; what is in it or
- * comes later is closed), then drains its connections and sessions and closes its wake
- * handle; its struct is not freed then, since a peer may still be about to take its mu, but
- * by the last server of the group whose wake handle closes (refs), when no loop of the group
- * can hand anything to anyone any more.
- */
-struct pn_server_group {
-    atomic_int refs; /* servers whose wake handle is not closed yet */
-    int n;
-    struct pn_http_counter conns; /* --max-connections: the process's open connections */
-    struct pn_server *srv[];
-};
-
-struct pn_server {
-    struct pn_server_opts o;
-    struct pn_http_server *http;
-    /* --num-threads: the servers of all loops, this one's index, and its inbox */
-    struct pn_server_group *group; /* NULL while not linked */
-    int npeers, index;
-    uv_async_t wake;
-    uv_mutex_t mu;
-    struct handoff *inbox; /* under mu */
-    bool box_open;         /* under mu: handoffs and stop requests are taken */
-    bool stop_requested;   /* under mu */
-    bool drain_requested;  /* under mu */
-    bool draining, stopped;
-    uv_check_t *publish;   /* --admin: the loop's counters to the record, each iteration */
-    /* --reuse-sessions */
-    struct pn_cache *cache;
-    const struct pn_key_spec *key_spec;
-    struct pn_key key;          /* reused for every request */
-    struct pn_arena req_arena;  /* values pn_request_* return, reset per request */
-    pn_request req;
-    struct pn_live_table *live;
-    char *css_url, *js_url;
-    char *page_headers; /* security lines of every page (pn__page_security) */
-    char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
-};
 
 static bool is_get_or_head(const struct pn_http_req *r)
 {
@@ -93,13 +38,6 @@ static void respond_405(struct pn_http_conn *c)
 }
 
 /* ---- pages ---- */
-
-static void free_body(void *p)
-{
-    free(p);
-}
-
-static void on_wake(uv_async_t *a);
 
 /* The pn_request of r, in the loop's request arena (reset for every request: no malloc once
  * warm). Valid until the next call. */
@@ -433,70 +371,6 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
     return false;
 }
 
-static void handoff_free(struct handoff *h)
-{
-    free(h->bytes);
-    free(h->hello);
-    free(h);
-}
-
-/* Puts h into the inbox of loop `to` and wakes it; closes the connection if that loop is
- * stopping (the process is going down). Thread: any loop of the group. */
-static void post(struct pn_server *srv, int to, struct handoff *h)
-{
-    struct pn_server *dst = srv->group->srv[to];
-    uv_mutex_lock(&dst->mu);
-    bool open = dst->box_open;
-    if (open) {
-        h->next = dst->inbox;
-        dst->inbox = h;
-        uv_async_send(&dst->wake); /* under mu: dst closes wake only after closing its box */
-    }
-    uv_mutex_unlock(&dst->mu);
-    if (!open) {
-        close(h->fd);
-        handoff_free(h);
-    }
-}
-
-/* Moves c to loop `to` (its session lives there). */
-static void hand_over(struct pn_server *srv, struct pn_http_conn *c, int to)
-{
-    struct handoff *h = pn__xcalloc(1, sizeof *h);
-    const char *peer = pn__http_conn_peer(c);
-    pn__debug("%s: WebSocket handed from loop %d to loop %d", peer, srv->index, to);
-    if (pn__http_conn_detach(c, &h->fd, &h->bytes, &h->len) != 0) {
-        free(h);
-        pn__http_respond_text(c, 503, NULL);
-        return;
-    }
-    post(srv, to, h);
-}
-
-/* The live table's route (pn_live_route_fn): a socket whose hello names a session of loop
- * `to` moves there with the hello, whatever URL it came by (a cached page names no loop). */
-static bool route_ws(void *ud, unsigned to, struct pn_app *app, struct pn_ws *ws,
-                     const char *hello, size_t len)
-{
-    struct pn_server *srv = ud;
-    if ((int)to >= srv->npeers || (int)to == srv->index)
-        return false;
-    struct handoff *h = pn__xcalloc(1, sizeof *h);
-    pn__debug("%s: WebSocket handed from loop %d to loop %u after its hello", pn__ws_peer(ws),
-              srv->index, to);
-    if (pn__ws_detach(ws, &h->fd, &h->bytes, &h->len) != 0) {
-        free(h);
-        return false; /* a session of its own here */
-    }
-    h->hello = pn__xmalloc(len + 1);
-    memcpy(h->hello, hello, len);
-    h->hello[len] = '\0';
-    h->hello_len = len;
-    h->app = app;
-    post(srv, (int)to, h);
-    return true;
-}
-
 static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
                      struct pn_app *app, pn_str loop_hint)
 {
@@ -507,7 +381,7 @@ static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct
                      ? to * 10 + (loop_hint.ptr[i] - '0')
                      : -1000;
         if (to >= 0 && to < srv->npeers && to != srv->index && r->upgrade) {
-            hand_over(srv, c, to);
+            pn__loops_hand_over(srv, c, to);
             return;
         }
     }
@@ -582,148 +456,6 @@ static void serve_asset(struct pn_http_conn *c, pn_str rest)
                                                     "public, max-age=31536000, immutable"});
 }
 
-/* ---- --admin: counters (the later /metrics exports the same) ---- */
-
-static void stats_of(const struct pn_server *srv, struct pn_loop_stats *st)
-{
-    const struct pn_cache *k = srv->cache;
-    const struct pn_live_table *t = srv->live;
-    *st = (struct pn_loop_stats){0};
-    if (k)
-        *st = (struct pn_loop_stats){.cache_enabled = 1,
-                                     .hits = k->hits,
-                                     .misses = k->misses,
-                                     .bypasses = k->bypasses,
-                                     .inserts = k->inserts,
-                                     .evictions = k->evictions,
-                                     .too_big = k->too_big,
-                                     .entries = k->entries,
-                                     .bytes = k->bytes,
-                                     .max_entries = k->max_entries,
-                                     .max_bytes = k->max_bytes};
-    st->live = t->count;
-    st->sockets = t->sockets;
-    st->unused = t->unused;
-    st->max_unused = t->o->max_unused_sessions;
-    st->created = t->created;
-    st->destroyed = t->destroyed;
-    st->resumed = t->resumed;
-    st->dropped = t->dropped;
-}
-
-/* This loop's line of the record (worker processes), or NULL. */
-static struct pn_record_line *record_line(const struct pn_server *srv)
-{
-    int slot;
-    struct pn_record *rec = pn__record_current(&slot);
-    if (!rec || srv->index >= pn__record_loops(rec))
-        return NULL;
-    return pn__record_line(rec, slot, srv->index);
-}
-
-static void on_publish(uv_check_t *h)
-{
-    struct pn_server *srv = h->data;
-    struct pn_record_line *l = record_line(srv);
-    if (l) {
-        struct pn_loop_stats st;
-        stats_of(srv, &st);
-        pn__stats_publish(l, &st);
-    }
-}
-
-static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
-{
-    pn__buf_printf(b,
-                   "\"cache\":{\"enabled\":%s,\"hits\":%llu,\"misses\":%llu,\"bypasses\":%llu,"
-                   "\"inserts\":%llu,\"evictions\":%llu,\"too_big\":%llu,\"entries\":%llu,"
-                   "\"bytes\":%llu,\"max_entries\":%llu,\"max_bytes\":%llu},"
-                   "\"sessions\":{\"live\":%llu,\"sockets\":%llu,\"unused\":%llu,"
-                   "\"max_unused\":%llu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
-                   "\"dropped\":%llu}",
-                   st->cache_enabled ? "true" : "false", (unsigned long long)st->hits,
-                   (unsigned long long)st->misses, (unsigned long long)st->bypasses,
-                   (unsigned long long)st->inserts, (unsigned long long)st->evictions,
-                   (unsigned long long)st->too_big, (unsigned long long)st->entries,
-                   (unsigned long long)st->bytes, (unsigned long long)st->max_entries,
-                   (unsigned long long)st->max_bytes, (unsigned long long)st->live,
-                   (unsigned long long)st->sockets, (unsigned long long)st->unused,
-                   (unsigned long long)st->max_unused, (unsigned long long)st->created,
-                   (unsigned long long)st->destroyed, (unsigned long long)st->resumed,
-                   (unsigned long long)st->dropped);
-}
-
-static void stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)
-{
-    uint64_t *a = (uint64_t *)sum;
-    const uint64_t *b = (const uint64_t *)st;
-    for (size_t i = 0; i < sizeof *sum / sizeof(uint64_t); i++)
-        a[i] += b[i];
-    sum->cache_enabled = sum->cache_enabled || st->cache_enabled; /* a flag, not a count */
-}
-
-/*
- * GET /_pane/stats: the counters of every loop of every worker (each loop publishes its own
- * to the record after every iteration; this loop's are fresh), summed at the top level and
- * listed per worker with its pid. Without a record (a single process): this process's loops.
- */
-static void serve_stats(struct pn_server *srv, struct pn_http_conn *c)
-{
-    struct pn_buf b, workers;
-    pn__buf_init(&b, 1u << 20);
-    pn__buf_init(&workers, 1u << 20);
-    struct pn_loop_stats total = {0}, st;
-    int slot_here;
-    struct pn_record *rec = pn__record_current(&slot_here);
-    on_publish(srv->publish);
-    if (rec) {
-        bool first_worker = true;
-        for (int slot = 0; slot < pn__record_slots(rec); slot++) {
-            int worker;
-            pid_t pid = pn__record_pid(rec, slot, &worker);
-            if (!pid)
-                continue;
-            pn__buf_printf(&workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[",
-                           first_worker ? "" : ",", worker, (int)pid);
-            first_worker = false;
-            bool first_loop = true;
-            for (int l = 0; l < pn__record_loops(rec); l++) {
-                struct pn_record_line *line = pn__record_line(rec, slot, l);
-                if (!atomic_load(&line->used))
-                    continue;
-                pn__stats_read(line, &st);
-                stats_add(&total, &st);
-                pn__buf_printf(&workers, "%s{\"loop\":%d,", first_loop ? "" : ",", l);
-                stats_json(&workers, &st);
-                pn__buf_putc(&workers, '}');
-                first_loop = false;
-            }
-            pn__buf_puts(&workers, "]}");
-        }
-    } else {
-        stats_of(srv, &total);
-        pn__buf_printf(&workers, "{\"worker\":0,\"pid\":%d,\"loops\":[{\"loop\":%d,",
-                       (int)getpid(), srv->index);
-        stats_json(&workers, &total);
-        pn__buf_puts(&workers, "}]}");
-    }
-    pn__buf_printf(&b, "{\"pid\":%d,\"loop\":%d,", (int)getpid(), srv->index);
-    stats_json(&b, &total);
-    pn__buf_puts(&b, ",\"workers\":[");
-    pn__buf_append(&b, workers.data, workers.len);
-    pn__buf_puts(&b, "]}\n");
-    pn__buf_fini(&workers);
-    size_t len;
-    char *body = pn__buf_steal(&b, &len);
-    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = "application/json",
-                                                .body = body,
-                                                .body_len = len,
-                                                .cache_control = "no-store",
-                                                .release = free_body,
-                                                .release_ud = body});
-}
-
 /* ---- routing ---- */
 
 /* If path is "/<seg>" or "/<seg>/..." returns true with seg and the rest after "/<seg>/". */
@@ -771,7 +503,7 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         return;
     }
     if (srv->o.admin && pn__str_eq(path, PN_STRLIT("/_pane/stats"))) {
-        serve_stats(srv, c);
+        pn__admin_serve_stats(srv, c);
         return;
     }
     pn_str seg, rest;
@@ -879,10 +611,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         srv->cache = pn__cache_new(o->reuse_sessions_max, o->reuse_sessions_max_bytes);
         pn__cache_recompress_on(srv->cache, loop, srv->page_headers);
     }
-    uv_mutex_init(&srv->mu);
-    uv_async_init(loop, &srv->wake, on_wake);
-    srv->wake.data = srv;
-    srv->box_open = true;
+    pn__loops_init(srv, loop);
     for (int i = 0; i < o->nstatic; i++) {
         srv->static_real[i] = realpath(o->static_dirs[i].path, NULL);
         if (!srv->static_real[i]) {
@@ -907,13 +636,8 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         pn__server_stop(srv);
         return rc;
     }
-    if (o->admin) {
-        srv->publish = pn__xmalloc(sizeof *srv->publish);
-        uv_check_init(loop, srv->publish);
-        srv->publish->data = srv;
-        uv_check_start(srv->publish, on_publish);
-        uv_unref((uv_handle_t *)srv->publish);
-    }
+    if (o->admin)
+        pn__admin_start(srv, loop);
     *out = srv;
     return 0;
 }
@@ -921,25 +645,6 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
 int pn__server_port(const struct pn_server *srv)
 {
     return pn__http_server_port(srv->http);
-}
-
-static void on_wake_closed(uv_handle_t *h)
-{
-    struct pn_server *srv = h->data;
-    struct pn_server_group *g = srv->group;
-    if (!g) {
-        uv_mutex_destroy(&srv->mu);
-        free(srv);
-        return;
-    }
-    /* the last of the group: no loop can reach any of its servers any more */
-    if (atomic_fetch_sub(&g->refs, 1) != 1)
-        return;
-    for (int i = 0; i < g->n; i++) {
-        uv_mutex_destroy(&g->srv[i]->mu);
-        free(g->srv[i]);
-    }
-    free(g);
 }
 
 static void free_server(struct pn_server *srv)
@@ -953,14 +658,9 @@ static void free_server(struct pn_server *srv)
     free(srv->js_url);
     free(srv->page_headers);
     if (srv->live)
-        uv_close((uv_handle_t *)&srv->wake, on_wake_closed);
+        pn__loops_release(srv);
     else
         free(srv);
-}
-
-static void free_handle(uv_handle_t *h)
-{
-    free(h);
 }
 
 void pn__server_stop(struct pn_server *srv)
@@ -968,51 +668,14 @@ void pn__server_stop(struct pn_server *srv)
     if (srv->stopped)
         return;
     srv->stopped = true;
-    if (srv->publish)
-        uv_close((uv_handle_t *)srv->publish, free_handle);
-    if (srv->live) {
-        /* first the inbox: nothing more comes in (a peer's handoff is closed there) */
-        uv_mutex_lock(&srv->mu);
-        srv->box_open = false;
-        struct handoff *list = srv->inbox;
-        srv->inbox = NULL;
-        uv_mutex_unlock(&srv->mu);
-        for (struct handoff *h = list, *next; h; h = next) {
-            next = h->next;
-            close(h->fd);
-            handoff_free(h);
-        }
-    }
+    pn__admin_stop(srv);
+    if (srv->live) /* first the inbox: nothing more comes in (a peer's handoff is closed there) */
+        pn__loops_close_inbox(srv);
     if (srv->http)
         pn__http_server_stop(srv->http);
     if (srv->live)
         pn__live_table_free(srv->live);
     free_server(srv);
-}
-
-static void on_wake(uv_async_t *a)
-{
-    struct pn_server *srv = a->data;
-    uv_mutex_lock(&srv->mu);
-    struct handoff *list = srv->inbox;
-    srv->inbox = NULL;
-    bool stop = srv->stop_requested, drain = srv->drain_requested;
-    uv_mutex_unlock(&srv->mu);
-    for (struct handoff *h = list, *next; h; h = next) {
-        next = h->next;
-        if (srv->stopped)
-            close(h->fd);
-        else if (h->hello)
-            pn__live_adopt(srv->live, srv->http, h->app, h->fd, h->bytes, h->len, h->hello,
-                           h->hello_len);
-        else
-            pn__http_server_adopt(srv->http, h->fd, h->bytes, h->len);
-        handoff_free(h);
-    }
-    if (stop)
-        pn__server_stop(srv);
-    else if (drain)
-        pn__server_shutdown(srv);
 }
 
 static void on_drained(void *ud)
@@ -1028,42 +691,3 @@ void pn__server_shutdown(struct pn_server *srv)
     pn__http_server_drain(srv->http, PN_DRAIN_MS, on_drained, srv);
 }
 
-void pn__server_request_shutdown(struct pn_server *srv)
-{
-    uv_mutex_lock(&srv->mu);
-    if (srv->box_open) {
-        srv->drain_requested = true;
-        uv_async_send(&srv->wake);
-    }
-    uv_mutex_unlock(&srv->mu);
-}
-
-void pn__server_request_stop(struct pn_server *srv)
-{
-    uv_mutex_lock(&srv->mu);
-    if (srv->box_open) { /* else it is stopping already */
-        srv->stop_requested = true;
-        uv_async_send(&srv->wake);
-    }
-    uv_mutex_unlock(&srv->mu);
-}
-
-void pn__server_link(struct pn_server *const *all, int n)
-{
-    struct pn_server_group *g = pn__xcalloc(1, sizeof *g + (size_t)n * sizeof *g->srv);
-    g->n = n;
-    atomic_init(&g->refs, n);
-    atomic_init(&g->conns.open, 0);
-    for (int i = 0; i < n; i++) {
-        struct pn_server *srv = all[i];
-        g->srv[i] = srv;
-        srv->group = g;
-        srv->npeers = n;
-        srv->index = i;
-        srv->live->loop_index = (unsigned)i;
-        srv->live->nloops = (unsigned)n;
-        srv->live->route = route_ws;
-        srv->live->route_ud = srv;
-        pn__http_server_share_count(srv->http, &g->conns);
-    }
-}

@@ -1,0 +1,177 @@
+/*
+ * admin: --admin's counters. Each loop publishes its page cache and session counters to its
+ * line of the supervisor's record after every loop iteration (a uv_check handle), so that
+ * GET PREFIX/_pane/stats, on whichever loop of whichever worker, adds up all of them
+ * (docs/internals/workers.md). The later /metrics exports the same.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/record.h"
+#include "server/internal.h"
+
+static void free_body(void *p)
+{
+    free(p);
+}
+
+static void free_handle(uv_handle_t *h)
+{
+    free(h);
+}
+
+static void stats_of(const struct pn_server *srv, struct pn_loop_stats *st)
+{
+    const struct pn_cache *k = srv->cache;
+    const struct pn_live_table *t = srv->live;
+    *st = (struct pn_loop_stats){0};
+    if (k)
+        *st = (struct pn_loop_stats){.cache_enabled = 1,
+                                     .hits = k->hits,
+                                     .misses = k->misses,
+                                     .bypasses = k->bypasses,
+                                     .inserts = k->inserts,
+                                     .evictions = k->evictions,
+                                     .too_big = k->too_big,
+                                     .entries = k->entries,
+                                     .bytes = k->bytes,
+                                     .max_entries = k->max_entries,
+                                     .max_bytes = k->max_bytes};
+    st->live = t->count;
+    st->sockets = t->sockets;
+    st->unused = t->unused;
+    st->max_unused = t->o->max_unused_sessions;
+    st->created = t->created;
+    st->destroyed = t->destroyed;
+    st->resumed = t->resumed;
+    st->dropped = t->dropped;
+}
+
+/* This loop's line of the record (worker processes), or NULL. */
+static struct pn_record_line *record_line(const struct pn_server *srv)
+{
+    int slot;
+    struct pn_record *rec = pn__record_current(&slot);
+    if (!rec || srv->index >= pn__record_loops(rec))
+        return NULL;
+    return pn__record_line(rec, slot, srv->index);
+}
+
+static void on_publish(uv_check_t *h)
+{
+    struct pn_server *srv = h->data;
+    struct pn_record_line *l = record_line(srv);
+    if (l) {
+        struct pn_loop_stats st;
+        stats_of(srv, &st);
+        pn__stats_publish(l, &st);
+    }
+}
+
+static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
+{
+    pn__buf_printf(b,
+                   "\"cache\":{\"enabled\":%s,\"hits\":%llu,\"misses\":%llu,\"bypasses\":%llu,"
+                   "\"inserts\":%llu,\"evictions\":%llu,\"too_big\":%llu,\"entries\":%llu,"
+                   "\"bytes\":%llu,\"max_entries\":%llu,\"max_bytes\":%llu},"
+                   "\"sessions\":{\"live\":%llu,\"sockets\":%llu,\"unused\":%llu,"
+                   "\"max_unused\":%llu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
+                   "\"dropped\":%llu}",
+                   st->cache_enabled ? "true" : "false", (unsigned long long)st->hits,
+                   (unsigned long long)st->misses, (unsigned long long)st->bypasses,
+                   (unsigned long long)st->inserts, (unsigned long long)st->evictions,
+                   (unsigned long long)st->too_big, (unsigned long long)st->entries,
+                   (unsigned long long)st->bytes, (unsigned long long)st->max_entries,
+                   (unsigned long long)st->max_bytes, (unsigned long long)st->live,
+                   (unsigned long long)st->sockets, (unsigned long long)st->unused,
+                   (unsigned long long)st->max_unused, (unsigned long long)st->created,
+                   (unsigned long long)st->destroyed, (unsigned long long)st->resumed,
+                   (unsigned long long)st->dropped);
+}
+
+static void stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)
+{
+    uint64_t *a = (uint64_t *)sum;
+    const uint64_t *b = (const uint64_t *)st;
+    for (size_t i = 0; i < sizeof *sum / sizeof(uint64_t); i++)
+        a[i] += b[i];
+    sum->cache_enabled = sum->cache_enabled || st->cache_enabled; /* a flag, not a count */
+}
+
+/*
+ * GET /_pane/stats: the counters of every loop of every worker (each loop publishes its own
+ * to the record after every iteration; this loop's are fresh), summed at the top level and
+ * listed per worker with its pid. Without a record (a single process): this process's loops.
+ */
+void pn__admin_serve_stats(struct pn_server *srv, struct pn_http_conn *c)
+{
+    struct pn_buf b, workers;
+    pn__buf_init(&b, 1u << 20);
+    pn__buf_init(&workers, 1u << 20);
+    struct pn_loop_stats total = {0}, st;
+    int slot_here;
+    struct pn_record *rec = pn__record_current(&slot_here);
+    on_publish(srv->publish);
+    if (rec) {
+        bool first_worker = true;
+        for (int slot = 0; slot < pn__record_slots(rec); slot++) {
+            int worker;
+            pid_t pid = pn__record_pid(rec, slot, &worker);
+            if (!pid)
+                continue;
+            pn__buf_printf(&workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[",
+                           first_worker ? "" : ",", worker, (int)pid);
+            first_worker = false;
+            bool first_loop = true;
+            for (int l = 0; l < pn__record_loops(rec); l++) {
+                struct pn_record_line *line = pn__record_line(rec, slot, l);
+                if (!atomic_load(&line->used))
+                    continue;
+                pn__stats_read(line, &st);
+                stats_add(&total, &st);
+                pn__buf_printf(&workers, "%s{\"loop\":%d,", first_loop ? "" : ",", l);
+                stats_json(&workers, &st);
+                pn__buf_putc(&workers, '}');
+                first_loop = false;
+            }
+            pn__buf_puts(&workers, "]}");
+        }
+    } else {
+        stats_of(srv, &total);
+        pn__buf_printf(&workers, "{\"worker\":0,\"pid\":%d,\"loops\":[{\"loop\":%d,",
+                       (int)getpid(), srv->index);
+        stats_json(&workers, &total);
+        pn__buf_puts(&workers, "}]}");
+    }
+    pn__buf_printf(&b, "{\"pid\":%d,\"loop\":%d,", (int)getpid(), srv->index);
+    stats_json(&b, &total);
+    pn__buf_puts(&b, ",\"workers\":[");
+    pn__buf_append(&b, workers.data, workers.len);
+    pn__buf_puts(&b, "]}\n");
+    pn__buf_fini(&workers);
+    size_t len;
+    char *body = pn__buf_steal(&b, &len);
+    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                .content_type = "application/json",
+                                                .body = body,
+                                                .body_len = len,
+                                                .cache_control = "no-store",
+                                                .release = free_body,
+                                                .release_ud = body});
+}
+
+void pn__admin_start(struct pn_server *srv, uv_loop_t *loop)
+{
+    srv->publish = pn__xmalloc(sizeof *srv->publish);
+    uv_check_init(loop, srv->publish);
+    srv->publish->data = srv;
+    uv_check_start(srv->publish, on_publish);
+    uv_unref((uv_handle_t *)srv->publish);
+}
+
+void pn__admin_stop(struct pn_server *srv)
+{
+    if (srv->publish)
+        uv_close((uv_handle_t *)srv->publish, free_handle);
+    srv->publish = NULL;
+}

@@ -1,0 +1,89 @@
+/*
+ * server internals: what the router (server.c), the loops' handoffs and stop requests
+ * (loops.c) and the counters (admin.c) share. Not for other modules: they see server.h.
+ */
+#ifndef PN_SERVER_INTERNAL_H
+#define PN_SERVER_INTERNAL_H
+
+#include <stdatomic.h>
+
+#include "server/cache.h"
+#include "server/live.h"
+#include "server/server.h"
+
+/* A connection moving to this server's loop (--num-threads): an HTTP request not yet
+ * answered (the upgrade of a socket whose URL names this loop), or a WebSocket whose hello
+ * names a session of this loop (hello set). */
+struct handoff {
+    struct handoff *next;
+    int fd;
+    char *bytes; /* HTTP: the request and what followed; WebSocket: what followed the hello */
+    size_t len;
+    char *hello; /* WebSocket: the hello message */
+    size_t hello_len;
+    struct pn_app *app; /* WebSocket: the app the socket is for */
+};
+
+/*
+ * The servers of one process's loops (--num-threads), linked by pn__server_link. A loop hands
+ * a connection to another by putting it into that server's inbox (under its mu) and waking
+ * its loop. Stopping: a server closes its inbox first (box_open, under mu; what is in it or
+ * comes later is closed), then drains its connections and sessions and closes its wake
+ * handle; its struct is not freed then, since a peer may still be about to take its mu, but
+ * by the last server of the group whose wake handle closes (refs), when no loop of the group
+ * can hand anything to anyone any more.
+ */
+struct pn_server_group {
+    atomic_int refs; /* servers whose wake handle is not closed yet */
+    int n;
+    struct pn_http_counter conns; /* --max-connections: the process's open connections */
+    struct pn_server *srv[];
+};
+
+struct pn_server {
+    struct pn_server_opts o;
+    struct pn_http_server *http;
+    /* --num-threads: the servers of all loops, this one's index, and its inbox */
+    struct pn_server_group *group; /* NULL while not linked */
+    int npeers, index;
+    uv_async_t wake;
+    uv_mutex_t mu;
+    struct handoff *inbox; /* under mu */
+    bool box_open;         /* under mu: handoffs and stop requests are taken */
+    bool stop_requested;   /* under mu */
+    bool drain_requested;  /* under mu */
+    bool draining, stopped;
+    uv_check_t *publish;   /* --admin: the loop's counters to the record, each iteration */
+    /* --reuse-sessions */
+    struct pn_cache *cache;
+    const struct pn_key_spec *key_spec;
+    struct pn_key key;          /* reused for every request */
+    struct pn_arena req_arena;  /* values pn_request_* return, reset per request */
+    pn_request req;
+    struct pn_live_table *live;
+    char *css_url, *js_url;
+    char *page_headers; /* security lines of every page (pn__page_security) */
+    char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
+};
+
+/* ---- loops.c: --num-threads handoffs and requests from other threads ---- */
+
+/* The inbox and wake handle of a server (before its loop runs). */
+void pn__loops_init(struct pn_server *srv, uv_loop_t *loop);
+/* Moves c to loop `to` (its session lives there). */
+void pn__loops_hand_over(struct pn_server *srv, struct pn_http_conn *c, int to);
+/* Stopping, first: nothing more comes in (what is in the inbox, or comes later, is closed). */
+void pn__loops_close_inbox(struct pn_server *srv);
+/* Stopping, last: closes the wake handle, whose close callback frees srv (and the group's
+ * servers with the last of them). */
+void pn__loops_release(struct pn_server *srv);
+
+/* ---- admin.c: --admin counters ---- */
+
+/* Publishes the loop's counters to the record after every iteration (a worker's). */
+void pn__admin_start(struct pn_server *srv, uv_loop_t *loop);
+void pn__admin_stop(struct pn_server *srv);
+/* GET PREFIX/_pane/stats */
+void pn__admin_serve_stats(struct pn_server *srv, struct pn_http_conn *c);
+
+#endif
