@@ -200,8 +200,9 @@ bool pn__note_read(struct pn_record_line *l, struct pn_note *out)
 void pn__note_describe(const struct pn_note *n, char *out, size_t outlen)
 {
     switch (n->kind) {
-    case PN_ENTRY_APP:
-        snprintf(out, outlen, "pn_app for %s", n->what);
+    case PN_ENTRY_APP: /* for a page's request, or (a socket's hello) in a session */
+        snprintf(out, outlen, strncmp(n->what, "request", 7) ? "pn_app (%s)" : "pn_app for %s",
+                 n->what);
         break;
     case PN_ENTRY_KEY:
         snprintf(out, outlen, "pn_session_key for %s", n->what);

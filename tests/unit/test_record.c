@@ -134,7 +134,7 @@ static void test_describe_every_kind(void **state)
     assert_string_equal(out, "a destroy hook (session 01)");
     n.kind = PN_ENTRY_APP;
     pn__note_describe(&n, out, sizeof out);
-    assert_string_equal(out, "pn_app for session 01");
+    assert_string_equal(out, "pn_app (session 01)");
 }
 
 static void test_without_a_record(void **state)
