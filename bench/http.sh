@@ -21,6 +21,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 PANE_BIN=${PANE_BIN:-$root/build/release/pane}
 RUNS=${RUNS:-3}
@@ -52,20 +54,9 @@ tmp=$(mktemp -d /tmp/pane-bench.XXXXXX)
 pane_pid=
 nginx_pid=
 
-stop_pid() { # PID: SIGTERM, wait up to 5 s, then SIGKILL
-    local pid=$1 i
-    [[ -n $pid ]] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-    stop_pid "$pane_pid"
-    stop_pid "$nginx_pid"
+    stop_pid "$pane_pid" 5
+    stop_pid "$nginx_pid" 5
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -171,7 +162,7 @@ write_nginx_conf 0
 start_nginx
 cut=$(($(wc -c <"$tmp/nginx.headers") - $(wc -c <"$tmp/pane.headers")))
 if ((cut != 0 && longest > 0)); then # nginx's own "Connection: keep-alive": cut off a value
-    stop_pid "$nginx_pid"
+    stop_pid "$nginx_pid" 5
     nginx_pid=
     write_nginx_conf "$cut"
     start_nginx

@@ -40,6 +40,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 PANE_BIN=${PANE_BIN:-$root/build/release/pane}
 RUNS=${RUNS:-3}
@@ -89,21 +91,10 @@ cached_pid=
 fresh_pid=
 nginx_pid=
 
-stop_pid() { # PID: SIGTERM, wait up to 5 s, then SIGKILL
-    local pid=$1 i
-    [[ -n $pid ]] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-    stop_pid "$cached_pid"
-    stop_pid "$fresh_pid"
-    stop_pid "$nginx_pid"
+    stop_pid "$cached_pid" 5
+    stop_pid "$fresh_pid" 5
+    stop_pid "$nginx_pid" 5
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -240,7 +231,7 @@ write_nginx_conf 0
 start_nginx
 cut=$(($(head_bytes "$tmp/nginx.h") - $(head_bytes "$tmp/cached.h")))
 if ((cut != 0)); then
-    stop_pid "$nginx_pid"
+    stop_pid "$nginx_pid" 5
     nginx_pid=
     write_nginx_conf "$cut"
     start_nginx
@@ -279,7 +270,7 @@ head_fresh=$(head_bytes "$tmp/fresh.h")
 head_fresh_gz=$(head_bytes "$tmp/fresh-gz.h")
 fresh_bytes=$(stat -c %s "$tmp/fresh.body")
 fresh_gz_bytes=$(stat -c %s "$tmp/fresh-gz.body")
-stop_pid "$fresh_pid"
+stop_pid "$fresh_pid" 5
 fresh_pid=
 
 # ---- runs ---------------------------------------------------------------------------------------
@@ -350,7 +341,7 @@ measure() { # NAME ENC CONNS RUN: one run of one server (a new process for fresh
         hwm[$enc,$conns,$run]=$(rss_kib "$fresh_pid" VmHWM)
         printf 'bench: fresh RSS %s -> %s KiB (peak %s KiB)\n' "${rss0[$enc,$conns,$run]}" \
             "${rss1[$enc,$conns,$run]}" "${hwm[$enc,$conns,$run]}"
-        stop_pid "$fresh_pid"
+        stop_pid "$fresh_pid" 5
         fresh_pid=
         ;;
     esac

@@ -22,6 +22,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 PANE_BIN=${PANE_BIN:-$root/build/h-live-rel/pane}
 COUNTS=${COUNTS:-1000 10000}
@@ -65,17 +67,6 @@ fi
 
 tmp=$(mktemp -d /tmp/pane-sessions.XXXXXX)
 pane_pid=
-stop_pid() { # PID: SIGTERM, wait up to 10 s, then SIGKILL
-    local pid=$1 i
-    [[ -n $pid ]] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     stop_pid "$pane_pid"
     rm -rf "$tmp"

@@ -16,6 +16,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 PANE_BIN=${PANE_BIN:-$root/build/release/pane}
 RUNS=${RUNS:-3}
@@ -34,19 +36,8 @@ done
 
 tmp=$(mktemp -d /tmp/pane-bench.XXXXXX)
 pane_pid=
-stop_pid() {
-    local pid=$1 i
-    [[ -n $pid ]] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 150; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-    stop_pid "$pane_pid"
+    stop_pid "$pane_pid" 15
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -56,14 +47,7 @@ mkdir -p "$tmp/cache"
 XDG_CACHE_HOME=$tmp/cache taskset -c 0 "$PANE_BIN" serve --port 0 --address 127.0.0.1 \
     --num-procs 2 --reuse-sessions --warm --log-level info "$APP" >"$tmp/pane.out" 2>"$tmp/pane.err" &
 pane_pid=$!
-url=
-for ((i = 0; i < 600; i++)); do
-    url=$(sed -n 's/^pane: serving \(http:[^ ]*\).*/\1/p' "$tmp/pane.out" | head -n 1 || true)
-    [[ -n $url ]] && break
-    kill -0 "$pane_pid" 2>/dev/null || { echo "bench: pane exited:" >&2; cat "$tmp/pane.err" >&2; exit 1; }
-    sleep 0.1
-done
-[[ -n $url ]] || { echo "bench: pane printed no URL in 60 s" >&2; exit 1; }
+url=$(wait_url "$pane_pid" "$tmp/pane.out" "$tmp/pane.err") || exit 1
 curl -sS --max-time 10 -o /dev/null "$url"
 
 workers() { ps --ppid "$pane_pid" -o pid= | tr -d ' '; }
