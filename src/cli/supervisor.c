@@ -594,8 +594,10 @@ int pn__supervise(struct cli *cli)
     s->gen = s->pending_gen = 1;
     for (int k = 1; k <= cli->nprocs; k++) {
         struct worker *w = new_worker(s, k, 1);
-        if (!spawn(s, w))
+        if (!spawn(s, w)) {
+            s->failed = true;
             begin_stop(s, 0);
+        }
     }
     /* the first generation: every worker ready, or the command fails (an app that does not
      * load fails the same way in every worker, and said why on stderr) */
@@ -626,5 +628,5 @@ int pn__supervise(struct cli *cli)
         close_socks(s, k);
     close(sfd);
     unload(s->apps, cli->napps);
-    return started ? 0 : 1;
+    return s->failed ? 1 : 0; /* a SIGTERM while the workers start is a clean stop too */
 }
