@@ -71,6 +71,7 @@ struct sup {
     int pending_gen;    /* > gen while a reload's workers start */
     bool serving; /* the first generation was ready */
     bool failed;  /* ... or one of it died first */
+    bool unclean; /* a worker asked to stop did not exit 0 (ASan, LSan: a leak) */
     bool stopping;
     uint64_t stop_deadline;
 };
@@ -302,8 +303,10 @@ static void reap(struct sup *s, pid_t pid, int status)
         return;
     }
     pn__error("worker %d (pid %d) %s %s", w->num, (int)pid, how, note);
-    if (s->stopping || w->asked_to_stop)
+    if (s->stopping || w->asked_to_stop) {
+        s->unclean = true;
         return;
+    }
     if (w->gen == s->pending_gen && w->gen != s->gen) {
         /* a reload's worker that died before the reload was done: the reload is off */
         pn__error("reload failed: worker %d of the new generation died; the running workers go "
@@ -628,5 +631,7 @@ int pn__supervise(struct cli *cli)
         close_socks(s, k);
     close(sfd);
     unload(s->apps, cli->napps);
-    return s->failed ? 1 : 0; /* a SIGTERM while the workers start is a clean stop too */
+    /* a SIGTERM while the workers start is a clean stop too; a worker that did not stop
+     * cleanly makes the exit status say so */
+    return s->failed || s->unclean ? 1 : 0;
 }
