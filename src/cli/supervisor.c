@@ -385,8 +385,8 @@ static void on_ready(struct sup *s, struct worker *w)
         int old = s->gen;
         s->gen = s->pending_gen;
         stop_gen(s, old);
-        pn__info("reloaded: %d new workers serving, the old ones finish and stop",
-                 s->cli->nprocs);
+        pn__info("reloaded: %d new worker%s serving, the old ones finish and stop",
+                 s->cli->nprocs, s->cli->nprocs == 1 ? "" : "s");
     }
 }
 
@@ -451,7 +451,8 @@ static void begin_stop(struct sup *s, int signum)
     s->stopping = true;
     s->stop_deadline = now_ms() + STOP_GRACE_MS;
     if (signum)
-        pn__info("signal %d: stopping %d workers", signum, count(s, -1, false));
+        pn__info("signal %d: stopping %d worker%s", signum, count(s, -1, false),
+                 count(s, -1, false) == 1 ? "" : "s");
     for (int i = 0; i < MAX_WORKERS; i++) {
         struct worker *w = &s->w[i];
         w->restart_at = 0;

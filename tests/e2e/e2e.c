@@ -309,6 +309,31 @@ bool e2e_log_line(const struct e2e_server *s, size_t mark, const char *needle, c
     return found;
 }
 
+size_t e2e_log_next_line(const struct e2e_server *s, size_t mark, const char *needle, char *out,
+                         size_t outlen)
+{
+    struct e2e_log *l = s->log;
+    if (!l)
+        return 0;
+    pthread_mutex_lock(&l->mu);
+    size_t next = 0;
+    if (mark < l->buf.len) {
+        const char *base = l->buf.data, *end = base + l->buf.len;
+        const char *hit = e2e_find(base + mark, l->buf.len - mark, needle);
+        const char *e = hit ? memchr(hit, '\n', (size_t)(end - hit)) : NULL;
+        if (e) { /* a line still being written is not returned */
+            const char *a = hit;
+            while (a > base + mark && a[-1] != '\n')
+                a--;
+            if (out)
+                snprintf(out, outlen, "%.*s", (int)(e - a), a);
+            next = (size_t)(e + 1 - base);
+        }
+    }
+    pthread_mutex_unlock(&l->mu);
+    return next;
+}
+
 bool e2e_log_has(const struct e2e_server *s, size_t mark, const char *needle)
 {
     return e2e_log_line(s, mark, needle, NULL, 0);
@@ -946,4 +971,403 @@ bool e2e_request(int port, const char *method, const char *target, const char *h
 bool e2e_get(int port, const char *target, const char *headers, struct e2e_resp *r)
 {
     return e2e_request(port, "GET", target, headers, r);
+}
+
+/* ---- live sessions ------------------------------------------------------------------------- */
+
+bool e2e_ws_verbose;
+
+void e2e_page_fini(struct e2e_page *p)
+{
+    free(p->main);
+    p->main = NULL;
+}
+
+bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page *p)
+{
+    memset(p, 0, sizeof *p);
+    struct e2e_resp r;
+    if (!e2e_get(s->port, path, NULL, &r))
+        return false;
+    bool ok = false;
+    if (r.status != 200) {
+        e2e_fail("GET %s: status %d", path, r.status);
+        goto out;
+    }
+    const char *d = strstr(r.body.data, "id=\"pn-data\">");
+    const char *de = d ? strstr(d, "</script>") : NULL;
+    if (!d || !de) {
+        e2e_fail("GET %s: no #pn-data", path);
+        goto out;
+    }
+    d += strlen("id=\"pn-data\">");
+    json_error_t je;
+    json_t *j = json_loadb(d, (size_t)(de - d), 0, &je);
+    if (!j) {
+        e2e_fail("GET %s: #pn-data is not JSON: %s", path, je.text);
+        goto out;
+    }
+    const char *tok = json_string_value(json_object_get(j, "token"));
+    const char *ws = json_string_value(json_object_get(j, "ws"));
+    snprintf(p->token, sizeof p->token, "%s", tok ? tok : "");
+    snprintf(p->ws, sizeof p->ws, "%s", ws ? ws : "");
+    json_decref(j);
+    const char *t = strstr(r.body.data, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
+    if (t && te)
+        snprintf(p->title, sizeof p->title, "%.*s", (int)(te - t - 7), t + 7);
+    const char *m = strstr(r.body.data, "id=\"pn-main\">");
+    const char *me = m ? strstr(m, "</main>") : NULL;
+    if (!m || !me) {
+        e2e_fail("GET %s: no #pn-main", path);
+        goto out;
+    }
+    m += strlen("id=\"pn-main\">");
+    p->main = strndup(m, (size_t)(me - m));
+    ok = true;
+out:
+    e2e_resp_fini(&r);
+    return ok;
+}
+
+#define MAX_CL 128
+static struct e2e_cl *reg[MAX_CL]; /* the open sockets, read while another is waited on */
+
+void e2e_cl_free(struct e2e_cl *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < MAX_CL; i++)
+        if (reg[i] == c)
+            reg[i] = NULL;
+    for (; c->qn; c->qn--, c->qh = (c->qh + 1) % E2E_QCAP)
+        wsc_msg_free(&c->q[c->qh]);
+    wsc_free(c->w);
+    free(c);
+}
+
+struct e2e_cl *e2e_cl_open_ex(const struct e2e_server *s, const char *path, const char *headers,
+                              const void *early, size_t early_len, int *status)
+{
+    char err[256];
+    int st = -1;
+    struct wsc *w = wsc_connect(&(struct wsc_opts){.port = s->port,
+                                                   .path = path,
+                                                   .headers = headers ? headers : s->origin,
+                                                   .early = early,
+                                                   .early_len = early_len,
+                                                   .timeout_ms = 5000},
+                                &st, err, sizeof err);
+    if (status)
+        *status = st;
+    if (!w) {
+        e2e_fail("connect %s%s: %s", s->name, path, err);
+        return NULL;
+    }
+    struct e2e_cl *c = pn__xcalloc(1, sizeof *c);
+    c->w = w;
+    c->srv = s;
+    for (int i = 0; i < MAX_CL; i++)
+        if (!reg[i]) {
+            reg[i] = c;
+            break;
+        }
+    return c;
+}
+
+struct e2e_cl *e2e_cl_open(const struct e2e_server *s, const char *path)
+{
+    return e2e_cl_open_ex(s, path, NULL, NULL, 0, NULL);
+}
+
+int e2e_pump_one(struct e2e_cl *c, int timeout_ms)
+{
+    if (c->ended)
+        return -1;
+    if (c->qn == E2E_QCAP)
+        return 0;
+    struct wsc_msg m;
+    int rc = wsc_recv(c->w, timeout_ms, &m);
+    if (rc == 1) {
+        if (e2e_ws_verbose)
+            fprintf(stderr, "  [%s %p] <- %s%.300s\n", c->srv->name, (void *)c,
+                    m.opcode == WSC_CLOSE ? "close " : "", m.data);
+        c->q[(c->qh + c->qn++) % E2E_QCAP] = m;
+        if (m.opcode == WSC_CLOSE) {
+            c->ended = true;
+            c->close_at = e2e_now_ms();
+        }
+    } else if (rc < 0) {
+        c->ended = true;
+    }
+    return rc;
+}
+
+void e2e_pump_others(const struct e2e_cl *self)
+{
+    for (int i = 0; i < MAX_CL; i++)
+        if (reg[i] && reg[i] != self && !reg[i]->silent)
+            for (int k = 0; k < 64 && e2e_pump_one(reg[i], 0) == 1; k++) {
+            }
+}
+
+void e2e_idle(int ms)
+{
+    long long deadline = e2e_now_ms() + ms;
+    for (int i = 0; i < 100000 && e2e_now_ms() < deadline; i++) {
+        e2e_pump_others(NULL);
+        long long left = deadline - e2e_now_ms();
+        e2e_sleep_ms(left > 20 ? 20 : (int)(left > 0 ? left : 0));
+    }
+}
+
+int e2e_cl_next(struct e2e_cl *c, int timeout_ms, struct wsc_msg *m)
+{
+    long long deadline = e2e_now_ms() + timeout_ms;
+    for (int i = 0; i < 1000000; i++) {
+        if (c->qn) {
+            *m = c->q[c->qh];
+            c->qh = (c->qh + 1) % E2E_QCAP;
+            c->qn--;
+            return 1;
+        }
+        if (c->ended)
+            return -1;
+        long long left = deadline - e2e_now_ms();
+        if (left <= 0)
+            return 0;
+        e2e_pump_others(c);
+        e2e_pump_one(c, left > 50 ? 50 : (int)left);
+    }
+    return 0;
+}
+
+bool e2e_sendf(struct e2e_cl *c, const char *fmt, ...)
+{
+    char buf[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return e2e_fail("message too long for e2e_sendf");
+    if (e2e_ws_verbose)
+        fprintf(stderr, "  [%s %p] -> %.300s\n", c->srv->name, (void *)c, buf);
+    if (wsc_send_text(c->w, buf, (size_t)n) != 0)
+        return e2e_fail("send failed: %.100s", buf);
+    return true;
+}
+
+const char *e2e_msg_type(json_t *j)
+{
+    const char *t = json_string_value(json_object_get(j, "t"));
+    return t ? t : "?";
+}
+
+json_t *e2e_expect_msg(struct e2e_cl *c, const char *type, const char *skip, int timeout_ms)
+{
+    long long deadline = e2e_now_ms() + timeout_ms;
+    for (int i = 0; i < 10000; i++) {
+        struct wsc_msg m;
+        long long left = deadline - e2e_now_ms();
+        int rc = e2e_cl_next(c, left > 0 ? (int)left : 0, &m);
+        if (rc == 0)
+            return e2e_fail("no \"%s\" within %d ms", type, timeout_ms), NULL;
+        if (rc < 0)
+            return e2e_fail("connection over, waiting for \"%s\"", type), NULL;
+        if (m.opcode == WSC_CLOSE) {
+            e2e_fail("close %u (%s) instead of \"%s\"", m.code, m.data, type);
+            wsc_msg_free(&m);
+            return NULL;
+        }
+        json_error_t je;
+        json_t *j = json_loadb(m.data, m.len, 0, &je);
+        if (!j) {
+            e2e_fail("not JSON from the server: %.200s", m.data);
+            wsc_msg_free(&m);
+            return NULL;
+        }
+        const char *t = e2e_msg_type(j);
+        if (!strcmp(t, type)) {
+            wsc_msg_free(&m);
+            return j;
+        }
+        bool skipped = false;
+        if (skip) {
+            const char *p = strstr(skip, t);
+            size_t tl = strlen(t);
+            skipped = p && (p == skip || p[-1] == ',') && (p[tl] == ',' || p[tl] == '\0');
+        }
+        if (!skipped) {
+            e2e_fail("got %.300s instead of \"%s\"", m.data, type);
+            wsc_msg_free(&m);
+            json_decref(j);
+            return NULL;
+        }
+        wsc_msg_free(&m);
+        json_decref(j);
+    }
+    return e2e_fail("too many messages skipped"), NULL;
+}
+
+bool e2e_expect_close(struct e2e_cl *c, int want, const char *skip, int timeout_ms)
+{
+    long long deadline = e2e_now_ms() + timeout_ms;
+    for (int i = 0; i < 10000; i++) {
+        struct wsc_msg m;
+        long long left = deadline - e2e_now_ms();
+        int rc = e2e_cl_next(c, left > 0 ? (int)left : 0, &m);
+        if (rc == 0)
+            return e2e_fail("no close %d within %d ms", want, timeout_ms);
+        if (rc < 0)
+            return e2e_fail("connection ended without a close frame (want %d)", want);
+        if (m.opcode == WSC_CLOSE) {
+            bool ok = m.code == want;
+            if (!ok)
+                e2e_fail("close %u (%s), want %d", m.code, m.data, want);
+            wsc_msg_free(&m);
+            return ok;
+        }
+        json_t *j = json_loadb(m.data, m.len, 0, NULL);
+        const char *t = e2e_msg_type(j);
+        bool skipped = skip && j && strstr(skip, t);
+        if (!skipped)
+            e2e_fail("got %.300s, want close %d", m.data, want);
+        json_decref(j);
+        wsc_msg_free(&m);
+        if (!skipped)
+            return false;
+    }
+    return e2e_fail("too many messages before the close");
+}
+
+bool e2e_expect_quiet(struct e2e_cl *c, int ms, const char *skip)
+{
+    long long deadline = e2e_now_ms() + ms;
+    for (int i = 0; i < 10000; i++) {
+        struct wsc_msg m;
+        long long left = deadline - e2e_now_ms();
+        if (left <= 0)
+            return true;
+        int rc = e2e_cl_next(c, (int)left, &m);
+        if (rc == 0)
+            return true;
+        if (rc < 0)
+            return e2e_fail("connection ended while it should be quiet");
+        json_t *j = json_loadb(m.data, m.len, 0, NULL);
+        bool skipped = skip && j && strstr(skip, e2e_msg_type(j));
+        if (!skipped)
+            e2e_fail("expected nothing, got %.300s", m.data);
+        json_decref(j);
+        wsc_msg_free(&m);
+        if (!skipped)
+            return false;
+    }
+    return true;
+}
+
+bool e2e_send_hello(struct e2e_cl *c, const char *token, const char *query)
+{
+    char tok[200];
+    if (token)
+        snprintf(tok, sizeof tok, "\"%s\"", token);
+    else
+        snprintf(tok, sizeof tok, "null");
+    return e2e_sendf(c, "{\"t\":\"hello\",\"v\":1,\"token\":%s,\"query\":\"%s\"}", tok,
+                     query ? query : "");
+}
+
+json_t *e2e_hello_doc(struct e2e_cl *c, const char *token, const char *query)
+{
+    if (!e2e_send_hello(c, token, query))
+        return NULL;
+    return e2e_expect_msg(c, "doc", NULL, 3000 * e2e.tscale);
+}
+
+struct e2e_cl *e2e_open_session(const struct e2e_server *s, const char *path, const char *query,
+                                json_t **doc)
+{
+    struct e2e_cl *c = e2e_cl_open(s, path);
+    if (!c)
+        return NULL;
+    *doc = e2e_hello_doc(c, NULL, query);
+    if (!*doc) {
+        e2e_cl_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void e2e_close_nicely(struct e2e_cl *c)
+{
+    if (!c)
+        return;
+    if (!c->ended && wsc_send_close(c->w, 1000, "bye") == 0)
+        e2e_expect_close(c, 1000, "patch,pong,error", 2000);
+    e2e_cl_free(c);
+}
+
+const char *e2e_jstr(json_t *j, const char *key)
+{
+    const char *s = json_string_value(json_object_get(j, key));
+    return s ? s : "";
+}
+
+json_t *e2e_tree_find(json_t *nodes, const char *kind, const char *name)
+{
+    size_t i;
+    json_t *n;
+    json_array_foreach(nodes, i, n)
+    {
+        json_t *props = json_object_get(n, "props");
+        const char *nm = json_string_value(json_object_get(props, "name"));
+        const char *lb = json_string_value(json_object_get(props, "label"));
+        if (!strcmp(e2e_jstr(n, "kind"), kind) &&
+            (!name || (nm && !strcmp(nm, name)) || (lb && !strcmp(lb, name))))
+            return n;
+        json_t *f = e2e_tree_find(json_object_get(n, "children"), kind, name);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+long e2e_doc_id(json_t *doc, const char *kind, const char *name)
+{
+    json_t *n = e2e_tree_find(json_object_get(doc, "root"), kind, name);
+    return n ? (long)json_integer_value(json_object_get(n, "id")) : -1;
+}
+
+json_t *e2e_doc_prop(json_t *doc, const char *kind, const char *name, const char *prop)
+{
+    json_t *n = e2e_tree_find(json_object_get(doc, "root"), kind, name);
+    return json_object_get(json_object_get(n, "props"), prop);
+}
+
+json_t *e2e_patch_set(json_t *patch, long id)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(json_object_get(patch, "ops"), i, op)
+    {
+        if (!strcmp(e2e_jstr(op, "op"), "set") &&
+            json_integer_value(json_object_get(op, "id")) == id)
+            return op;
+    }
+    return NULL;
+}
+
+size_t e2e_patch_nops(json_t *patch)
+{
+    return json_array_size(json_object_get(patch, "ops"));
+}
+
+char *e2e_dumps(json_t *j)
+{
+    static char buf[4][600];
+    static int k;
+    char *o = buf[k++ & 3];
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    snprintf(o, sizeof buf[0], "%s", s ? s : "(null)");
+    free(s);
+    return o;
 }

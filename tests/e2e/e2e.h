@@ -1,7 +1,8 @@
 /*
  * e2e: what every end-to-end test program shares — the run (arguments, filter, one global
  * alarm, results), the real `pane serve` (spawned, its log kept, stopped by PID), and raw
- * HTTP/1.1 over TCP to it. WebSocket clients are in wsclient.h.
+ * HTTP/1.1 over TCP to it, and live sessions (a page, its socket, the protocol's messages) on
+ * the WebSocket client of wsclient.h.
  *
  *     int main(int argc, char **argv)
  *     {
@@ -20,15 +21,31 @@
  *
  * Failures are described in one buffer, e2e_why (e2e_fail fills it and returns false), which
  * e2e_report prints and clears. Every wait has a timeout; the alarm kills every server started.
+ *
+ * Live sessions (the end of this header) are a page's token and a socket that says hello with
+ * it, on wsclient.h: every socket a test holds is read while it waits on another one, so that
+ * keep-alive pings are answered and nothing is dropped for silence.
+ *
+ *     struct e2e_page p;
+ *     struct e2e_cl *c = NULL;
+ *     json_t *doc = NULL;
+ *     bool ok = e2e_get_page(&s, "/widgets", &p) && (c = e2e_cl_open(&s, p.ws)) &&
+ *               (doc = e2e_hello_doc(c, p.token, ""));
+ *     long button = ok ? e2e_doc_id(doc, "Button", "Add one") : -1;
+ *     ok = ok && e2e_sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", button);
+ *     json_t *patch = ok ? e2e_expect_msg(c, "patch", "pong", 3000) : NULL;
+ *     json_decref(patch), json_decref(doc), e2e_cl_free(c), e2e_page_fini(&p);
  */
 #ifndef PN_TEST_E2E_H
 #define PN_TEST_E2E_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "base/base.h"
+#include "wsclient.h"
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
@@ -114,6 +131,11 @@ bool e2e_log_wait(const struct e2e_server *s, size_t mark, const char *needle, i
 /* A copy of the log's line (without its newline) that contains needle after mark, into out. */
 bool e2e_log_line(const struct e2e_server *s, size_t mark, const char *needle, char *out,
                   size_t outlen);
+/* The first complete line (one that has its newline) after mark that contains needle, copied
+ * into out as e2e_log_line does; returns the mark just past it, to look for the next one, or 0
+ * if there is none. */
+size_t e2e_log_next_line(const struct e2e_server *s, size_t mark, const char *needle, char *out,
+                         size_t outlen);
 
 /* ---- HTTP ---------------------------------------------------------------------------------- */
 
@@ -167,5 +189,81 @@ bool e2e_get(int port, const char *target, const char *headers, struct e2e_resp 
 /* method target, as e2e_get. */
 bool e2e_request(int port, const char *method, const char *target, const char *headers,
                  struct e2e_resp *r);
+
+/* ---- live sessions ------------------------------------------------------------------------- */
+
+/* A page's bootstrap data (#pn-data) and main area. */
+struct e2e_page {
+    char token[160]; /* "" when null */
+    char ws[160];
+    char title[256];
+    char *main; /* inner HTML of #pn-main (malloc'ed) */
+};
+/* GET path: 200 with #pn-data and #pn-main, or false with e2e_why. e2e_page_fini it in any
+ * case. */
+bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page *p);
+void e2e_page_fini(struct e2e_page *p);
+
+/* A socket and the messages received on it not yet looked at. */
+#define E2E_QCAP 1024
+struct e2e_cl {
+    struct wsc *w;
+    const struct e2e_server *srv;
+    struct wsc_msg q[E2E_QCAP];
+    size_t qh, qn;
+    bool ended;         /* the connection is over (after a close frame, EOF or an error) */
+    long long close_at; /* when the close frame arrived (e2e_now_ms), 0 before */
+    bool silent;        /* not read while other sockets are waited on (a keep-alive test) */
+};
+/* Every message sent and received on stderr (a program sets it, e.g. from LIVE_TEST_VERBOSE). */
+extern bool e2e_ws_verbose;
+
+/* Opens a socket on path (headers NULL: the server's Origin line; early: bytes sent with the
+ * upgrade request). NULL with e2e_why set and *status (if given) the HTTP status. At most 128
+ * are open at once. */
+struct e2e_cl *e2e_cl_open_ex(const struct e2e_server *s, const char *path, const char *headers,
+                              const void *early, size_t early_len, int *status);
+struct e2e_cl *e2e_cl_open(const struct e2e_server *s, const char *path);
+void e2e_cl_free(struct e2e_cl *c);
+/* Reads one message into c's queue within timeout_ms. 1, 0 (timeout) or -1 (over). */
+int e2e_pump_one(struct e2e_cl *c, int timeout_ms);
+/* Reads what has arrived on every open socket but self (and the silent ones). */
+void e2e_pump_others(const struct e2e_cl *self);
+/* Waits ms while every open socket is read (pings answered, messages queued). */
+void e2e_idle(int ms);
+/* The next message within timeout_ms: 1 (*m filled; wsc_msg_free it), 0 timeout, -1 over. */
+int e2e_cl_next(struct e2e_cl *c, int timeout_ms, struct wsc_msg *m);
+/* Sends one text message. True, or false with e2e_why. */
+bool e2e_sendf(struct e2e_cl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message's "t", or "?". */
+const char *e2e_msg_type(json_t *j);
+/* The next text message of type `type` as JSON, skipping those whose type is in skip (a list
+ * like "patch,pong"; NULL: none). NULL with e2e_why on anything else, a close or the timeout. */
+json_t *e2e_expect_msg(struct e2e_cl *c, const char *type, const char *skip, int timeout_ms);
+/* The close frame, with code want (skipping the message types in skip). */
+bool e2e_expect_close(struct e2e_cl *c, int want, const char *skip, int timeout_ms);
+/* Nothing arrives for ms (other than the types in skip). */
+bool e2e_expect_quiet(struct e2e_cl *c, int ms, const char *skip);
+/* hello with token (NULL: null) and query; e2e_hello_doc then waits 3 s (times tscale) for
+ * the doc. */
+bool e2e_send_hello(struct e2e_cl *c, const char *token, const char *query);
+json_t *e2e_hello_doc(struct e2e_cl *c, const char *token, const char *query);
+/* A socket on path with a fresh session (hello without a token); *doc its doc. */
+struct e2e_cl *e2e_open_session(const struct e2e_server *s, const char *path, const char *query,
+                                json_t **doc);
+/* Closes a socket as a browser does (close 1000, the server's answer, EOF), and frees it. */
+void e2e_close_nicely(struct e2e_cl *c);
+
+/* JSON helpers: a string member ("" if none); the first node of kind (and props.name or
+ * props.label, unless name is NULL), depth first; its id (-1) or one of its props; the "set"
+ * op for id in a patch; a patch's number of ops; a compact dump for messages (4 rotating
+ * buffers of 600 bytes). */
+const char *e2e_jstr(json_t *j, const char *key);
+json_t *e2e_tree_find(json_t *nodes, const char *kind, const char *name);
+long e2e_doc_id(json_t *doc, const char *kind, const char *name);
+json_t *e2e_doc_prop(json_t *doc, const char *kind, const char *name, const char *prop);
+json_t *e2e_patch_set(json_t *patch, long id);
+size_t e2e_patch_nops(json_t *patch);
+char *e2e_dumps(json_t *j);
 
 #endif

@@ -60,8 +60,6 @@
 #define K1 "live-test-secret-key-one-0123456789abcdef"
 #define K2 "live-test-secret-key-two-0123456789abcdef"
 
-static bool verbose; /* LIVE_TEST_VERBOSE=1: every message sent and received on stderr */
-
 /* ---- the servers ---- */
 
 static struct e2e_server S_MAIN = {.name = "main"}, S_EXP = {.name = "exp"},
@@ -81,66 +79,6 @@ static bool http_get(const struct e2e_server *s, const char *path, const char *h
                      struct e2e_resp *r)
 {
     return e2e_get(s->port, path, headers, r);
-}
-
-/* A page's bootstrap data and main area. */
-struct page {
-    char token[160]; /* "" when null */
-    char ws[160];
-    char title[256];
-    char *main; /* inner HTML of #pn-main */
-};
-
-static void page_fini(struct page *p)
-{
-    free(p->main);
-    p->main = NULL;
-}
-
-static bool get_page(const struct e2e_server *s, const char *path, struct page *p)
-{
-    memset(p, 0, sizeof *p);
-    struct e2e_resp r;
-    if (!http_get(s, path, NULL, &r))
-        return false;
-    bool ok = false;
-    if (r.status != 200) {
-        e2e_fail("GET %s: status %d", path, r.status);
-        goto out;
-    }
-    const char *d = strstr(r.body.data, "id=\"pn-data\">");
-    const char *de = d ? strstr(d, "</script>") : NULL;
-    if (!d || !de) {
-        e2e_fail("GET %s: no #pn-data", path);
-        goto out;
-    }
-    d += strlen("id=\"pn-data\">");
-    json_error_t je;
-    json_t *j = json_loadb(d, (size_t)(de - d), 0, &je);
-    if (!j) {
-        e2e_fail("GET %s: #pn-data is not JSON: %s", path, je.text);
-        goto out;
-    }
-    const char *tok = json_string_value(json_object_get(j, "token"));
-    const char *ws = json_string_value(json_object_get(j, "ws"));
-    snprintf(p->token, sizeof p->token, "%s", tok ? tok : "");
-    snprintf(p->ws, sizeof p->ws, "%s", ws ? ws : "");
-    json_decref(j);
-    const char *t = strstr(r.body.data, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
-    if (t && te)
-        snprintf(p->title, sizeof p->title, "%.*s", (int)(te - t - 7), t + 7);
-    const char *m = strstr(r.body.data, "id=\"pn-main\">");
-    const char *me = m ? strstr(m, "</main>") : NULL;
-    if (!m || !me) {
-        e2e_fail("GET %s: no #pn-main", path);
-        goto out;
-    }
-    m += strlen("id=\"pn-main\">");
-    p->main = strndup(m, (size_t)(me - m));
-    ok = true;
-out:
-    e2e_resp_fini(&r);
-    return ok;
 }
 
 struct stats {
@@ -191,210 +129,10 @@ static int upgrade_status(const struct e2e_server *s, const char *path, const ch
     return wsc_http("127.0.0.1", s->port, req, (size_t)n, 5000, NULL, 0);
 }
 
-/* ---- WebSocket clients ---- */
-
-#define QCAP 1024
-struct cl {
-    struct wsc *w;
-    const struct e2e_server *srv;
-    struct wsc_msg q[QCAP]; /* received, not yet looked at */
-    size_t qh, qn;
-    bool ended;         /* the connection is over (after a close frame, EOF or an error) */
-    long long close_at; /* when the close frame arrived (now_ms), 0 before */
-    bool silent;        /* not read while other sockets are waited on (keep-alive case) */
-};
-#define MAX_CL 128
-static struct cl *reg[MAX_CL];
-
-static void cl_free(struct cl *c)
-{
-    if (!c)
-        return;
-    for (int i = 0; i < MAX_CL; i++)
-        if (reg[i] == c)
-            reg[i] = NULL;
-    for (; c->qn; c->qn--, c->qh = (c->qh + 1) % QCAP)
-        wsc_msg_free(&c->q[c->qh]);
-    wsc_free(c->w);
-    free(c);
-}
-
-/* Opens a socket on path (headers NULL: the server's default Origin line). NULL with why set
- * and *status (if given) the HTTP status. */
-static struct cl *cl_open_ex(const struct e2e_server *s, const char *path, const char *headers,
-                             const void *early, size_t early_len, int *status)
-{
-    char err[256];
-    int st = -1;
-    struct wsc *w = wsc_connect(&(struct wsc_opts){.port = s->port,
-                                                   .path = path,
-                                                   .headers = headers ? headers : s->origin,
-                                                   .early = early,
-                                                   .early_len = early_len,
-                                                   .timeout_ms = 5000},
-                                &st, err, sizeof err);
-    if (status)
-        *status = st;
-    if (!w) {
-        e2e_fail("connect %s%s: %s", s->name, path, err);
-        return NULL;
-    }
-    struct cl *c = calloc(1, sizeof *c);
-    c->w = w;
-    c->srv = s;
-    for (int i = 0; i < MAX_CL; i++)
-        if (!reg[i]) {
-            reg[i] = c;
-            break;
-        }
-    return c;
-}
-
-static struct cl *cl_open(const struct e2e_server *s, const char *path)
-{
-    return cl_open_ex(s, path, NULL, NULL, 0, NULL);
-}
-
-/* Reads one message into c's queue within timeout_ms. 1, 0 (timeout) or -1 (over). */
-static int pump_one(struct cl *c, int timeout_ms)
-{
-    if (c->ended)
-        return -1;
-    if (c->qn == QCAP)
-        return 0;
-    struct wsc_msg m;
-    int rc = wsc_recv(c->w, timeout_ms, &m);
-    if (rc == 1) {
-        if (verbose)
-            fprintf(stderr, "  [%s %p] <- %s%.300s\n", c->srv->name, (void *)c,
-                    m.opcode == WSC_CLOSE ? "close " : "", m.data);
-        c->q[(c->qh + c->qn++) % QCAP] = m;
-        if (m.opcode == WSC_CLOSE) {
-            c->ended = true;
-            c->close_at = e2e_now_ms();
-        }
-    } else if (rc < 0) {
-        c->ended = true;
-    }
-    return rc;
-}
-
-static void pump_others(const struct cl *self)
-{
-    for (int i = 0; i < MAX_CL; i++)
-        if (reg[i] && reg[i] != self && !reg[i]->silent)
-            for (int k = 0; k < 64 && pump_one(reg[i], 0) == 1; k++) {
-            }
-}
-
-/* Waits ms while every open socket is read (pings answered, messages queued). */
-static void idle(int ms)
-{
-    long long deadline = e2e_now_ms() + ms;
-    for (int i = 0; i < 100000 && e2e_now_ms() < deadline; i++) {
-        pump_others(NULL);
-        long long left = deadline - e2e_now_ms();
-        e2e_sleep_ms(left > 20 ? 20 : (int)(left > 0 ? left : 0));
-    }
-}
-
-/* The next message within timeout_ms: 1 (*m filled; free it), 0 timeout, -1 over. */
-static int cl_next(struct cl *c, int timeout_ms, struct wsc_msg *m)
-{
-    long long deadline = e2e_now_ms() + timeout_ms;
-    for (int i = 0; i < 1000000; i++) {
-        if (c->qn) {
-            *m = c->q[c->qh];
-            c->qh = (c->qh + 1) % QCAP;
-            c->qn--;
-            return 1;
-        }
-        if (c->ended)
-            return -1;
-        long long left = deadline - e2e_now_ms();
-        if (left <= 0)
-            return 0;
-        pump_others(c);
-        pump_one(c, left > 50 ? 50 : (int)left);
-    }
-    return 0;
-}
-
-static bool sendf(struct cl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool sendf(struct cl *c, const char *fmt, ...)
-{
-    char buf[16384];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof buf)
-        return e2e_fail("message too long for sendf");
-    if (verbose)
-        fprintf(stderr, "  [%s %p] -> %.300s\n", c->srv->name, (void *)c, buf);
-    if (wsc_send_text(c->w, buf, (size_t)n) != 0)
-        return e2e_fail("send failed: %.100s", buf);
-    return true;
-}
-
-static const char *msg_type(json_t *j)
-{
-    const char *t = json_string_value(json_object_get(j, "t"));
-    return t ? t : "?";
-}
-
-/* Next text message of type `type` as JSON, skipping those whose type is in skip (a list like
- * "patch,pong"; NULL: none). NULL with why set on anything else, a close or the timeout. */
-static json_t *expect_msg(struct cl *c, const char *type, const char *skip, int timeout_ms)
-{
-    long long deadline = e2e_now_ms() + timeout_ms;
-    for (int i = 0; i < 10000; i++) {
-        struct wsc_msg m;
-        long long left = deadline - e2e_now_ms();
-        int rc = cl_next(c, left > 0 ? (int)left : 0, &m);
-        if (rc == 0)
-            return e2e_fail("no \"%s\" within %d ms", type, timeout_ms), NULL;
-        if (rc < 0)
-            return e2e_fail("connection over, waiting for \"%s\"", type), NULL;
-        if (m.opcode == WSC_CLOSE) {
-            e2e_fail("close %u (%s) instead of \"%s\"", m.code, m.data, type);
-            wsc_msg_free(&m);
-            return NULL;
-        }
-        json_error_t je;
-        json_t *j = json_loadb(m.data, m.len, 0, &je);
-        if (!j) {
-            e2e_fail("not JSON from the server: %.200s", m.data);
-            wsc_msg_free(&m);
-            return NULL;
-        }
-        const char *t = msg_type(j);
-        if (!strcmp(t, type)) {
-            wsc_msg_free(&m);
-            return j;
-        }
-        bool skipped = false;
-        if (skip) {
-            const char *p = strstr(skip, t);
-            size_t tl = strlen(t);
-            skipped = p && (p == skip || p[-1] == ',') && (p[tl] == ',' || p[tl] == '\0');
-        }
-        if (!skipped) {
-            e2e_fail("got %.300s instead of \"%s\"", m.data, type);
-            wsc_msg_free(&m);
-            json_decref(j);
-            return NULL;
-        }
-        wsc_msg_free(&m);
-        json_decref(j);
-    }
-    return e2e_fail("too many messages skipped"), NULL;
-}
-
 /* An error with this code (and id, unless id < 0). */
-static bool expect_error(struct cl *c, const char *code, long id, const char *skip)
+static bool expect_error(struct e2e_cl *c, const char *code, long id, const char *skip)
 {
-    json_t *e = expect_msg(c, "error", skip, T);
+    json_t *e = e2e_expect_msg(c, "error", skip, T);
     if (!e)
         return false;
     const char *got = json_string_value(json_object_get(e, "code"));
@@ -409,165 +147,22 @@ static bool expect_error(struct cl *c, const char *code, long id, const char *sk
     return ok;
 }
 
-/* The close frame, with code want (skipping the message types in skip). */
-static bool expect_close(struct cl *c, int want, const char *skip, int timeout_ms)
-{
-    long long deadline = e2e_now_ms() + timeout_ms;
-    for (int i = 0; i < 10000; i++) {
-        struct wsc_msg m;
-        long long left = deadline - e2e_now_ms();
-        int rc = cl_next(c, left > 0 ? (int)left : 0, &m);
-        if (rc == 0)
-            return e2e_fail("no close %d within %d ms", want, timeout_ms);
-        if (rc < 0)
-            return e2e_fail("connection ended without a close frame (want %d)", want);
-        if (m.opcode == WSC_CLOSE) {
-            bool ok = m.code == want;
-            if (!ok)
-                e2e_fail("close %u (%s), want %d", m.code, m.data, want);
-            wsc_msg_free(&m);
-            return ok;
-        }
-        json_t *j = json_loadb(m.data, m.len, 0, NULL);
-        const char *t = msg_type(j);
-        bool skipped = skip && j && strstr(skip, t);
-        if (!skipped)
-            e2e_fail("got %.300s, want close %d", m.data, want);
-        json_decref(j);
-        wsc_msg_free(&m);
-        if (!skipped)
-            return false;
-    }
-    return e2e_fail("too many messages before the close");
-}
-
-/* Nothing arrives for ms (other than the types in skip). */
-static bool expect_quiet(struct cl *c, int ms, const char *skip)
-{
-    long long deadline = e2e_now_ms() + ms;
-    for (int i = 0; i < 10000; i++) {
-        struct wsc_msg m;
-        long long left = deadline - e2e_now_ms();
-        if (left <= 0)
-            return true;
-        int rc = cl_next(c, (int)left, &m);
-        if (rc == 0)
-            return true;
-        if (rc < 0)
-            return e2e_fail("connection ended while it should be quiet");
-        json_t *j = json_loadb(m.data, m.len, 0, NULL);
-        bool skipped = skip && j && strstr(skip, msg_type(j));
-        if (!skipped)
-            e2e_fail("expected nothing, got %.300s", m.data);
-        json_decref(j);
-        wsc_msg_free(&m);
-        if (!skipped)
-            return false;
-    }
-    return true;
-}
-
-static bool send_hello(struct cl *c, const char *token, const char *query)
-{
-    char tok[200];
-    if (token)
-        snprintf(tok, sizeof tok, "\"%s\"", token);
-    else
-        snprintf(tok, sizeof tok, "null");
-    return sendf(c, "{\"t\":\"hello\",\"v\":1,\"token\":%s,\"query\":\"%s\"}", tok,
-                 query ? query : "");
-}
-
-static json_t *hello_doc(struct cl *c, const char *token, const char *query)
-{
-    if (!send_hello(c, token, query))
-        return NULL;
-    return expect_msg(c, "doc", NULL, T);
-}
-
-static const char *jstr(json_t *j, const char *key)
-{
-    const char *s = json_string_value(json_object_get(j, key));
-    return s ? s : "";
-}
-
 /* ---- the component tree and patches ---- */
-
-/* The first node of kind (and props.name or props.label, unless name is NULL), depth first. */
-static json_t *tree_find(json_t *nodes, const char *kind, const char *name)
-{
-    size_t i;
-    json_t *n;
-    json_array_foreach(nodes, i, n)
-    {
-        json_t *props = json_object_get(n, "props");
-        const char *nm = json_string_value(json_object_get(props, "name"));
-        const char *lb = json_string_value(json_object_get(props, "label"));
-        if (!strcmp(jstr(n, "kind"), kind) &&
-            (!name || (nm && !strcmp(nm, name)) || (lb && !strcmp(lb, name))))
-            return n;
-        json_t *f = tree_find(json_object_get(n, "children"), kind, name);
-        if (f)
-            return f;
-    }
-    return NULL;
-}
-
-static long doc_id(json_t *doc, const char *kind, const char *name)
-{
-    json_t *n = tree_find(json_object_get(doc, "root"), kind, name);
-    return n ? (long)json_integer_value(json_object_get(n, "id")) : -1;
-}
-
-static json_t *doc_prop(json_t *doc, const char *kind, const char *name, const char *prop)
-{
-    json_t *n = tree_find(json_object_get(doc, "root"), kind, name);
-    return json_object_get(json_object_get(n, "props"), prop);
-}
-
-/* The "set" op for id in a patch, or NULL. */
-static json_t *patch_set(json_t *patch, long id)
-{
-    size_t i;
-    json_t *op;
-    json_array_foreach(json_object_get(patch, "ops"), i, op)
-    {
-        if (!strcmp(jstr(op, "op"), "set") && json_integer_value(json_object_get(op, "id")) == id)
-            return op;
-    }
-    return NULL;
-}
-
-static size_t patch_nops(json_t *patch)
-{
-    return json_array_size(json_object_get(patch, "ops"));
-}
-
-static char *dumps(json_t *j)
-{
-    static char buf[4][600];
-    static int k;
-    char *o = buf[k++ & 3];
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    snprintf(o, sizeof buf[0], "%s", s ? s : "(null)");
-    free(s);
-    return o;
-}
 
 /* The next patch must hold exactly one op: set id with props.value == value and (if html_has)
  * html containing html_has. */
-static bool expect_number_patch(struct cl *c, long id, double value, const char *html_has)
+static bool expect_number_patch(struct e2e_cl *c, long id, double value, const char *html_has)
 {
-    json_t *p = expect_msg(c, "patch", NULL, T);
+    json_t *p = e2e_expect_msg(c, "patch", NULL, T);
     if (!p)
         return false;
-    json_t *op = patch_set(p, id);
+    json_t *op = e2e_patch_set(p, id);
     json_t *v = json_object_get(json_object_get(op, "props"), "value");
-    bool ok = op && patch_nops(p) == 1 && json_is_number(v) && json_number_value(v) == value &&
-              (!html_has || strstr(jstr(op, "html"), html_has));
+    bool ok = op && e2e_patch_nops(p) == 1 && json_is_number(v) && json_number_value(v) == value &&
+              (!html_has || strstr(e2e_jstr(op, "html"), html_has));
     if (!ok)
         e2e_fail("want one op setting #%ld to %g (html with %s), got %s", id, value,
-              html_has ? html_has : "-", dumps(p));
+                 html_has ? html_has : "-", e2e_dumps(p));
     json_decref(p);
     return ok;
 }
@@ -609,31 +204,6 @@ static long long token_expiry(const char *tok)
     return e;
 }
 
-/* A socket with a session of app (path "/widgets/ws") after hello without a token. */
-static struct cl *open_session(const struct e2e_server *s, const char *path, const char *query,
-                               json_t **doc)
-{
-    struct cl *c = cl_open(s, path);
-    if (!c)
-        return NULL;
-    *doc = hello_doc(c, NULL, query);
-    if (!*doc) {
-        cl_free(c);
-        return NULL;
-    }
-    return c;
-}
-
-/* Closes a socket as a browser does (close 1000, the server's answer, EOF). */
-static void close_nicely(struct cl *c)
-{
-    if (!c)
-        return;
-    if (!c->ended && wsc_send_close(c->w, 1000, "bye") == 0)
-        expect_close(c, 1000, "patch,pong,error", 2000);
-    cl_free(c);
-}
-
 /* Polls the stats until sockets == want (3 s at most). */
 static bool wait_sockets(const struct e2e_server *s, long want)
 {
@@ -643,7 +213,7 @@ static bool wait_sockets(const struct e2e_server *s, long want)
             return false;
         if (st.sockets == want)
             return true;
-        idle(50);
+        e2e_idle(50);
     }
     return e2e_fail("%s: %ld sockets, want %ld", s->name, st.sockets, want);
 }
@@ -652,63 +222,67 @@ static bool wait_sockets(const struct e2e_server *s, long want)
 
 static bool case_page_hello(void)
 {
-    struct page p;
-    if (!get_page(&S_MAIN, "/widgets", &p))
+    struct e2e_page p;
+    if (!e2e_get_page(&S_MAIN, "/widgets", &p))
         return false;
     bool ok = false;
     json_t *doc = NULL;
-    struct cl *c = NULL;
+    struct e2e_cl *c = NULL;
     if (strcmp(p.ws, "/widgets/ws") || strlen(p.token) != 66) {
         e2e_fail("#pn-data: ws %s, token %s", p.ws, p.token);
         goto out;
     }
-    if (!(c = cl_open(&S_MAIN, p.ws)) || !(doc = hello_doc(c, p.token, "")))
+    if (!(c = e2e_cl_open(&S_MAIN, p.ws)) || !(doc = e2e_hello_doc(c, p.token, "")))
         goto out;
-    if (strcmp(jstr(doc, "token"), p.token) || json_integer_value(json_object_get(doc, "v")) != 1 ||
-        strcmp(jstr(doc, "title"), "Widgets") || strcmp(jstr(doc, "template"), "material")) {
-        e2e_fail("doc: token %s (page %s), v, title %s, template %s", jstr(doc, "token"), p.token,
-              jstr(doc, "title"), jstr(doc, "template"));
+    if (strcmp(e2e_jstr(doc, "token"), p.token) ||
+        json_integer_value(json_object_get(doc, "v")) != 1 ||
+        strcmp(e2e_jstr(doc, "title"), "Widgets") ||
+        strcmp(e2e_jstr(doc, "template"), "material")) {
+        e2e_fail("doc: token %s (page %s), v, title %s, template %s", e2e_jstr(doc, "token"),
+                 p.token, e2e_jstr(doc, "title"), e2e_jstr(doc, "template"));
         goto out;
     }
-    if (strcmp(jstr(doc, "html"), p.main)) {
+    if (strcmp(e2e_jstr(doc, "html"), p.main)) {
         e2e_fail("doc.html differs from the page's #pn-main:\n  doc  %.300s\n  page %.300s",
-              jstr(doc, "html"), p.main);
+                 e2e_jstr(doc, "html"), p.main);
         goto out;
     }
     json_decref(doc);
     doc = NULL;
-    cl_free(c);
+    e2e_cl_free(c);
     c = NULL;
-    page_fini(&p);
+    e2e_page_fini(&p);
 
     /* weather: the page's random numbers come back in the doc of the same session */
-    if (!get_page(&S_MAIN, "/weather?city=Paris", &p))
+    if (!e2e_get_page(&S_MAIN, "/weather?city=Paris", &p))
         goto out;
-    if (!(c = cl_open(&S_MAIN, p.ws)) || !(doc = hello_doc(c, p.token, "city=Paris")))
+    if (!(c = e2e_cl_open(&S_MAIN, p.ws)) || !(doc = e2e_hello_doc(c, p.token, "city=Paris")))
         goto out;
-    json_t *temp = doc_prop(doc, "Number", "Temperature", "value");
-    json_t *hum = doc_prop(doc, "Number", "Humidity", "value");
+    json_t *temp = e2e_doc_prop(doc, "Number", "Temperature", "value");
+    json_t *hum = e2e_doc_prop(doc, "Number", "Humidity", "value");
     char t_html[64], h_html[64];
     snprintf(t_html, sizeof t_html, ">%g °C<", json_number_value(temp));
     snprintf(h_html, sizeof h_html, ">%g%%<", json_number_value(hum));
-    if (strcmp(jstr(doc, "token"), p.token) || strcmp(jstr(doc, "title"), "Paris Weather") ||
-        strcmp(p.title, "Paris Weather") || !json_is_number(temp) || !json_is_number(hum) ||
-        !strstr(p.main, t_html) || !strstr(p.main, h_html)) {
-        e2e_fail("weather doc: token %s (page %s), title %s / %s, temperature %s, humidity %s vs page "
-              "%.400s",
-              jstr(doc, "token"), p.token, jstr(doc, "title"), p.title, dumps(temp), dumps(hum),
-              p.main);
+    if (strcmp(e2e_jstr(doc, "token"), p.token) ||
+        strcmp(e2e_jstr(doc, "title"), "Paris Weather") || strcmp(p.title, "Paris Weather") ||
+        !json_is_number(temp) || !json_is_number(hum) || !strstr(p.main, t_html) ||
+        !strstr(p.main, h_html)) {
+        e2e_fail(
+            "weather doc: token %s (page %s), title %s / %s, temperature %s, humidity %s vs page "
+            "%.400s",
+            e2e_jstr(doc, "token"), p.token, e2e_jstr(doc, "title"), p.title, e2e_dumps(temp),
+            e2e_dumps(hum), p.main);
         goto out;
     }
-    if (strcmp(jstr(doc, "html"), p.main)) {
+    if (strcmp(e2e_jstr(doc, "html"), p.main)) {
         e2e_fail("weather doc.html differs from the page (a timer tick in between?)");
         goto out;
     }
     ok = true;
 out:
     json_decref(doc);
-    cl_free(c);
-    page_fini(&p);
+    e2e_cl_free(c);
+    e2e_page_fini(&p);
     return ok;
 }
 
@@ -730,17 +304,17 @@ static bool case_origin(void)
     }
     /* a refused origin gets no socket; the allowed one gets a working session */
     int st = 0;
-    struct cl *c =
-        cl_open_ex(&S_MAIN, "/widgets/ws", "Origin: http://evil.example\r\n", NULL, 0, &st);
+    struct e2e_cl *c =
+        e2e_cl_open_ex(&S_MAIN, "/widgets/ws", "Origin: http://evil.example\r\n", NULL, 0, &st);
     if (c || st != 403) {
-        cl_free(c);
+        e2e_cl_free(c);
         return e2e_fail("wsc with a bad origin: status %d", st);
     }
     json_t *doc;
-    if (!(c = open_session(&S_MAIN, "/widgets/ws", "", &doc)))
+    if (!(c = e2e_open_session(&S_MAIN, "/widgets/ws", "", &doc)))
         return false;
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return true;
 }
 
@@ -778,11 +352,11 @@ static bool case_origin_allowed(void)
                 v[i].origin ? v[i].origin : "(none)", st, v[i].want);
     }
     json_t *doc;
-    struct cl *c = open_session(&S_EXP, "/widgets/ws", "", &doc);
+    struct e2e_cl *c = e2e_open_session(&S_EXP, "/widgets/ws", "", &doc);
     if (!c)
         return false;
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return true;
 }
 
@@ -801,12 +375,12 @@ static bool case_origin_allowed_https(void)
 
 static bool bad_token_one(const char *tok, const char *desc)
 {
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
     if (!c)
         return false;
-    bool ok = send_hello(c, tok, "") && expect_error(c, "bad-token", -1, NULL) &&
-              expect_close(c, 1008, NULL, T);
-    cl_free(c);
+    bool ok = e2e_send_hello(c, tok, "") && expect_error(c, "bad-token", -1, NULL) &&
+              e2e_expect_close(c, 1008, NULL, T);
+    e2e_cl_free(c);
     if (!ok)
         e2e_failw("%s", desc);
     return ok;
@@ -814,8 +388,8 @@ static bool bad_token_one(const char *tok, const char *desc)
 
 static bool case_token_forged(void)
 {
-    struct page p;
-    if (!get_page(&S_MAIN, "/widgets", &p))
+    struct e2e_page p;
+    if (!e2e_get_page(&S_MAIN, "/widgets", &p))
         return false;
     bool ok = false;
     char t[160];
@@ -843,40 +417,40 @@ static bool case_token_forged(void)
     if (!bad_token_one(t, "one char short"))
         goto out;
     /* the real token still works after all that */
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
-    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
-    ok = doc && !strcmp(jstr(doc, "token"), p.token);
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    json_t *doc = c ? e2e_hello_doc(c, p.token, "") : NULL;
+    ok = doc && !strcmp(e2e_jstr(doc, "token"), p.token);
     if (doc && !ok)
-        e2e_fail("the real token got doc token %s", jstr(doc, "token"));
+        e2e_fail("the real token got doc token %s", e2e_jstr(doc, "token"));
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
 out:
-    page_fini(&p);
+    e2e_page_fini(&p);
     return ok;
 }
 
 static bool case_token_expired(void)
 {
-    struct page p;
-    if (!get_page(&S_EXP, "/widgets", &p))
+    struct e2e_page p;
+    if (!e2e_get_page(&S_EXP, "/widgets", &p))
         return false;
     long long exp = token_expiry(p.token);
     bool ok = false;
-    struct cl *c = NULL;
+    struct e2e_cl *c = NULL;
     if (exp <= 0 || exp > (long long)time(NULL) + 2) {
         e2e_fail("token expiry %lld, now %lld (--session-token-expiration 1)", exp,
               (long long)time(NULL));
         goto out;
     }
     for (int i = 0; i < 300 && (long long)time(NULL) < exp; i++)
-        idle(20);
-    if (!(c = cl_open(&S_EXP, "/widgets/ws")))
+        e2e_idle(20);
+    if (!(c = e2e_cl_open(&S_EXP, "/widgets/ws")))
         goto out;
-    ok = send_hello(c, p.token, "") && expect_error(c, "expired-token", -1, NULL) &&
-         expect_close(c, 1008, NULL, T);
+    ok = e2e_send_hello(c, p.token, "") && expect_error(c, "expired-token", -1, NULL) &&
+         e2e_expect_close(c, 1008, NULL, T);
 out:
-    cl_free(c);
-    page_fini(&p);
+    e2e_cl_free(c);
+    e2e_page_fini(&p);
     return ok;
 }
 
@@ -884,22 +458,22 @@ static bool case_token_unexpired_control(void)
 {
     /* the same server's fresh token, used at once, resumes (3 tries: the second may tick) */
     for (int attempt = 0; attempt < 3; attempt++) {
-        struct page p;
-        if (!get_page(&S_EXP, "/widgets", &p))
+        struct e2e_page p;
+        if (!e2e_get_page(&S_EXP, "/widgets", &p))
             return false;
         if ((long long)time(NULL) >= token_expiry(p.token)) {
-            page_fini(&p);
+            e2e_page_fini(&p);
             continue;
         }
-        struct cl *c = cl_open(&S_EXP, "/widgets/ws");
+        struct e2e_cl *c = e2e_cl_open(&S_EXP, "/widgets/ws");
         json_t *m = NULL;
-        if (c && send_hello(c, p.token, ""))
-            m = expect_msg(c, "doc", NULL, T);
-        bool ok = m && !strcmp(jstr(m, "token"), p.token);
+        if (c && e2e_send_hello(c, p.token, ""))
+            m = e2e_expect_msg(c, "doc", NULL, T);
+        bool ok = m && !strcmp(e2e_jstr(m, "token"), p.token);
         bool expired_meanwhile = !m && strstr(e2e_why, "expired-token");
         json_decref(m);
-        cl_free(c);
-        page_fini(&p);
+        e2e_cl_free(c);
+        e2e_page_fini(&p);
         if (ok)
             return true;
         if (!expired_meanwhile)
@@ -910,114 +484,115 @@ static bool case_token_unexpired_control(void)
 
 static bool case_token_other_key(void)
 {
-    struct page p;
-    if (!get_page(&S_EXP, "/widgets", &p)) /* signed with K2 */
+    struct e2e_page p;
+    if (!e2e_get_page(&S_EXP, "/widgets", &p)) /* signed with K2 */
         return false;
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws"); /* checks with K1 */
-    bool ok = c && send_hello(c, p.token, "") && expect_error(c, "bad-token", -1, NULL) &&
-              expect_close(c, 1008, NULL, T);
-    cl_free(c);
-    page_fini(&p);
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws"); /* checks with K1 */
+    bool ok = c && e2e_send_hello(c, p.token, "") && expect_error(c, "bad-token", -1, NULL) &&
+              e2e_expect_close(c, 1008, NULL, T);
+    e2e_cl_free(c);
+    e2e_page_fini(&p);
     return ok;
 }
 
 static bool case_token_same_key_other_process(void)
 {
-    struct page p;
+    struct e2e_page p;
     struct stats a, b;
-    if (!get_page(&S_MT, "/widgets", &p) || !get_stats(&S_MAIN, &a))
+    if (!e2e_get_page(&S_MT, "/widgets", &p) || !get_stats(&S_MAIN, &a))
         return false;
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
-    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    json_t *doc = c ? e2e_hello_doc(c, p.token, "") : NULL;
     bool ok = doc && get_stats(&S_MAIN, &b);
-    if (ok && (!strcmp(jstr(doc, "token"), p.token) || strlen(jstr(doc, "token")) != 66 ||
+    if (ok && (!strcmp(e2e_jstr(doc, "token"), p.token) || strlen(e2e_jstr(doc, "token")) != 66 ||
                b.created != a.created + 1 || b.resumed != a.resumed))
         ok = e2e_fail("valid token of another process: doc token %s (page's %s), created %ld→%ld, "
-                   "resumed %ld→%ld",
-                   jstr(doc, "token"), p.token, a.created, b.created, a.resumed, b.resumed);
+                      "resumed %ld→%ld",
+                      e2e_jstr(doc, "token"), p.token, a.created, b.created, a.resumed, b.resumed);
     json_decref(doc);
-    cl_free(c);
-    page_fini(&p);
+    e2e_cl_free(c);
+    e2e_page_fini(&p);
     return ok;
 }
 
 static bool case_token_none(void)
 {
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
-    json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    json_t *doc = c ? e2e_hello_doc(c, NULL, "") : NULL;
     bool ok = doc != NULL;
-    if (ok && (strlen(jstr(doc, "token")) != 66 ||
-               json_number_value(doc_prop(doc, "Number", "Clicks", "value")) != 0))
-        ok = e2e_fail("fresh doc: token %s, clicks %s", jstr(doc, "token"),
-                   dumps(doc_prop(doc, "Number", "Clicks", "value")));
+    if (ok && (strlen(e2e_jstr(doc, "token")) != 66 ||
+               json_number_value(e2e_doc_prop(doc, "Number", "Clicks", "value")) != 0))
+        ok = e2e_fail("fresh doc: token %s, clicks %s", e2e_jstr(doc, "token"),
+                      e2e_dumps(e2e_doc_prop(doc, "Number", "Clicks", "value")));
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     if (!ok)
         return false;
     /* no token field and no query at all */
-    c = cl_open(&S_MAIN, "/widgets/ws");
-    doc = c && sendf(c, "{\"t\":\"hello\",\"v\":1}") ? expect_msg(c, "doc", NULL, T) : NULL;
+    c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    doc = c && e2e_sendf(c, "{\"t\":\"hello\",\"v\":1}") ? e2e_expect_msg(c, "doc", NULL, T) : NULL;
     ok = doc != NULL;
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     if (!ok)
         return false;
     /* the hello's query makes the fresh session (percent-decoded) */
-    c = cl_open(&S_MAIN, "/weather/ws");
-    doc = c ? hello_doc(c, NULL, "city=S%C3%A3o+Paulo") : NULL;
-    ok = doc && !strcmp(jstr(doc, "title"), "São Paulo Weather");
+    c = e2e_cl_open(&S_MAIN, "/weather/ws");
+    doc = c ? e2e_hello_doc(c, NULL, "city=S%C3%A3o+Paulo") : NULL;
+    ok = doc && !strcmp(e2e_jstr(doc, "title"), "São Paulo Weather");
     if (doc && !ok)
-        e2e_fail("title %s, want São Paulo Weather", jstr(doc, "title"));
+        e2e_fail("title %s, want São Paulo Weather", e2e_jstr(doc, "title"));
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return ok;
 }
 
 static bool case_token_other_app(void)
 {
-    struct page p;
-    if (!get_page(&S_MAIN, "/widgets", &p))
+    struct e2e_page p;
+    if (!e2e_get_page(&S_MAIN, "/widgets", &p))
         return false;
-    struct cl *c = cl_open(&S_MAIN, "/weather/ws");
-    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/weather/ws");
+    json_t *doc = c ? e2e_hello_doc(c, p.token, "") : NULL;
     bool ok = doc != NULL;
-    if (ok &&
-        (!strcmp(jstr(doc, "token"), p.token) || strcmp(jstr(doc, "title"), "Berlin Weather")))
-        ok = e2e_fail("widgets token on /weather/ws: doc token %s title %s", jstr(doc, "token"),
-                   jstr(doc, "title"));
+    if (ok && (!strcmp(e2e_jstr(doc, "token"), p.token) ||
+               strcmp(e2e_jstr(doc, "title"), "Berlin Weather")))
+        ok = e2e_fail("widgets token on /weather/ws: doc token %s title %s", e2e_jstr(doc, "token"),
+                      e2e_jstr(doc, "title"));
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     if (ok) { /* the widgets session was not touched: its token still resumes it */
-        c = cl_open(&S_MAIN, "/widgets/ws");
-        doc = c ? hello_doc(c, p.token, "") : NULL;
-        ok = doc && !strcmp(jstr(doc, "token"), p.token);
+        c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+        doc = c ? e2e_hello_doc(c, p.token, "") : NULL;
+        ok = doc && !strcmp(e2e_jstr(doc, "token"), p.token);
         if (doc && !ok)
-            e2e_fail("widgets token on /widgets/ws afterwards: doc token %s", jstr(doc, "token"));
+            e2e_fail("widgets token on /widgets/ws afterwards: doc token %s",
+                     e2e_jstr(doc, "token"));
         json_decref(doc);
-        cl_free(c);
+        e2e_cl_free(c);
     }
-    page_fini(&p);
+    e2e_page_fini(&p);
     return ok;
 }
 
 static bool case_hello_version(void)
 {
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
-    bool ok = c && sendf(c, "{\"t\":\"hello\",\"v\":2,\"token\":null,\"query\":\"\"}") &&
-              expect_error(c, "version", -1, NULL) && expect_close(c, 1008, NULL, T);
-    cl_free(c);
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    bool ok = c && e2e_sendf(c, "{\"t\":\"hello\",\"v\":2,\"token\":null,\"query\":\"\"}") &&
+              expect_error(c, "version", -1, NULL) && e2e_expect_close(c, 1008, NULL, T);
+    e2e_cl_free(c);
     if (!ok)
         return false;
-    c = cl_open(&S_MAIN, "/widgets/ws");
-    ok = c && sendf(c, "{\"t\":\"hello\",\"v\":\"1\",\"token\":null}") &&
+    c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    ok = c && e2e_sendf(c, "{\"t\":\"hello\",\"v\":\"1\",\"token\":null}") &&
          expect_error(c, "bad-message", -1, NULL);
-    cl_free(c);
+    e2e_cl_free(c);
     return ok;
 }
 
 /* A widgets session and its ids. */
 struct widgets {
-    struct cl *c;
+    struct e2e_cl *c;
     json_t *doc;
     long button, clicks, slider, level;
 };
@@ -1025,28 +600,28 @@ struct widgets {
 static bool widgets_open(const struct e2e_server *s, struct widgets *w)
 {
     memset(w, 0, sizeof *w);
-    if (!(w->c = open_session(s, "/widgets/ws", "", &w->doc)))
+    if (!(w->c = e2e_open_session(s, "/widgets/ws", "", &w->doc)))
         return false;
-    w->button = doc_id(w->doc, "Button", "Add one");
-    w->clicks = doc_id(w->doc, "Number", "Clicks");
-    w->slider = doc_id(w->doc, "IntSlider", "Level");
-    w->level = doc_id(w->doc, "Number", "Level");
+    w->button = e2e_doc_id(w->doc, "Button", "Add one");
+    w->clicks = e2e_doc_id(w->doc, "Number", "Clicks");
+    w->slider = e2e_doc_id(w->doc, "IntSlider", "Level");
+    w->level = e2e_doc_id(w->doc, "Number", "Level");
     if (w->button < 0 || w->clicks < 0 || w->slider < 0 || w->level < 0)
         return e2e_fail("widgets doc without the expected nodes: %s",
-                     dumps(json_object_get(w->doc, "root")));
+                        e2e_dumps(json_object_get(w->doc, "root")));
     return true;
 }
 
 static void widgets_close(struct widgets *w)
 {
     json_decref(w->doc);
-    cl_free(w->c);
+    e2e_cl_free(w->c);
     memset(w, 0, sizeof *w);
 }
 
 static bool click(struct widgets *w)
 {
-    return sendf(w->c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", w->button);
+    return e2e_sendf(w->c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", w->button);
 }
 
 static bool click_expect(struct widgets *w, int count)
@@ -1059,7 +634,7 @@ static bool click_expect(struct widgets *w, int count)
 static bool case_hello_twice(void)
 {
     struct widgets w;
-    bool ok = widgets_open(&S_MAIN, &w) && send_hello(w.c, NULL, "") &&
+    bool ok = widgets_open(&S_MAIN, &w) && e2e_send_hello(w.c, NULL, "") &&
               expect_error(w.c, "bad-message", -1, NULL) && click_expect(&w, 1);
     widgets_close(&w);
     return ok;
@@ -1080,19 +655,19 @@ static bool case_event_slider(void)
     bool ok = widgets_open(&S_MAIN, &w);
     /* the slider's own value is not echoed: the one op is the driven number's */
     ok = ok &&
-         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":73}", w.slider) &&
+         e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":73}", w.slider) &&
          expect_number_patch(w.c, w.level, 73, ">73%<");
     ok = ok &&
-         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":0}", w.slider) &&
+         e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":0}", w.slider) &&
          expect_number_patch(w.c, w.level, 0, ">0%<");
     /* out of range: clamped to the end */
     ok = ok &&
-         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":1000}", w.slider);
-    json_t *p = ok ? expect_msg(w.c, "patch", NULL, T) : NULL;
-    json_t *op = p ? patch_set(p, w.level) : NULL;
+         e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":1000}", w.slider);
+    json_t *p = ok ? e2e_expect_msg(w.c, "patch", NULL, T) : NULL;
+    json_t *op = p ? e2e_patch_set(p, w.level) : NULL;
     if (ok &&
         (!op || json_number_value(json_object_get(json_object_get(op, "props"), "value")) != 100))
-        ok = e2e_fail("slider 1000 (range 0..100): want Level 100, got %s", dumps(p));
+        ok = e2e_fail("slider 1000 (range 0..100): want Level 100, got %s", e2e_dumps(p));
     json_decref(p);
     widgets_close(&w);
     return ok;
@@ -1101,11 +676,12 @@ static bool case_event_slider(void)
 static bool case_event_unknown_id(void)
 {
     struct widgets w;
-    bool ok = widgets_open(&S_MAIN, &w) &&
-              sendf(w.c, "{\"t\":\"event\",\"id\":999,\"prop\":\"clicks\"}") &&
-              expect_error(w.c, "unknown-id", 999, NULL) && click_expect(&w, 1) &&
-              sendf(w.c, "{\"t\":\"event\",\"id\":4294967295,\"prop\":\"value\",\"value\":1}") &&
-              expect_error(w.c, "unknown-id", 4294967295L, NULL) && click_expect(&w, 2);
+    bool ok =
+        widgets_open(&S_MAIN, &w) &&
+        e2e_sendf(w.c, "{\"t\":\"event\",\"id\":999,\"prop\":\"clicks\"}") &&
+        expect_error(w.c, "unknown-id", 999, NULL) && click_expect(&w, 1) &&
+        e2e_sendf(w.c, "{\"t\":\"event\",\"id\":4294967295,\"prop\":\"value\",\"value\":1}") &&
+        expect_error(w.c, "unknown-id", 4294967295L, NULL) && click_expect(&w, 2);
     widgets_close(&w);
     return ok;
 }
@@ -1115,13 +691,14 @@ static bool case_event_not_widget_bad_prop(void)
     struct widgets w;
     bool ok =
         widgets_open(&S_MAIN, &w) &&
-        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":5}", w.clicks) &&
+        e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":5}", w.clicks) &&
         expect_error(w.c, "not-a-widget", w.clicks, NULL) &&
-        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":5}", w.button) &&
+        e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":5}", w.button) &&
         expect_error(w.c, "bad-prop", w.button, NULL) &&
-        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"name\",\"value\":\"x\"}", w.slider) &&
+        e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"name\",\"value\":\"x\"}",
+                  w.slider) &&
         expect_error(w.c, "bad-prop", w.slider, NULL) &&
-        sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", w.slider) &&
+        e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", w.slider) &&
         expect_error(w.c, "bad-prop", w.slider, NULL) && click_expect(&w, 1);
     widgets_close(&w);
     return ok;
@@ -1135,15 +712,15 @@ static bool case_event_bad_value(void)
     const char *bad[] = {"\"abc\"", "50.5", "true", "null", "\"50\""};
     bool ok = true;
     for (size_t i = 0; ok && i < sizeof bad / sizeof *bad; i++) {
-        ok = sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", w.slider,
-                   bad[i]) &&
+        ok = e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}",
+                       w.slider, bad[i]) &&
              expect_error(w.c, "bad-value", w.slider, NULL);
         if (!ok)
             e2e_failw("slider value %s", bad[i]);
     }
     /* nothing was applied: the session carries on from 50 */
     ok = ok &&
-         sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":10}", w.slider) &&
+         e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":10}", w.slider) &&
          expect_number_patch(w.c, w.level, 10, ">10%<");
     widgets_close(&w);
     return ok;
@@ -1151,19 +728,19 @@ static bool case_event_bad_value(void)
 
 static bool case_event_before_hello(void)
 {
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
-    bool ok = c && sendf(c, "{\"t\":\"event\",\"id\":3,\"prop\":\"clicks\"}") &&
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+    bool ok = c && e2e_sendf(c, "{\"t\":\"event\",\"id\":3,\"prop\":\"clicks\"}") &&
               expect_error(c, "no-session", -1, NULL);
-    json_t *doc = ok ? hello_doc(c, NULL, "") : NULL;
+    json_t *doc = ok ? e2e_hello_doc(c, NULL, "") : NULL;
     ok = ok && doc;
     if (ok) {
         struct widgets w = {.c = c, .doc = doc};
-        w.button = doc_id(doc, "Button", "Add one");
-        w.clicks = doc_id(doc, "Number", "Clicks");
+        w.button = e2e_doc_id(doc, "Button", "Add one");
+        w.clicks = e2e_doc_id(doc, "Number", "Clicks");
         ok = click_expect(&w, 1);
     }
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return ok;
 }
 
@@ -1201,7 +778,7 @@ static bool case_message_bad(void)
     return ok;
 }
 
-static bool ping_depth(struct cl *c, int depth, bool want_pong)
+static bool ping_depth(struct e2e_cl *c, int depth, bool want_pong)
 {
     /* depth levels in all: the message object and depth - 1 arrays */
     char msg[512];
@@ -1216,13 +793,13 @@ static bool ping_depth(struct cl *c, int depth, bool want_pong)
         return e2e_fail("send");
     if (!want_pong)
         return expect_error(c, "bad-message", -1, NULL) || e2e_failw("depth %d", depth);
-    json_t *p = expect_msg(c, "pong", NULL, T);
+    json_t *p = e2e_expect_msg(c, "pong", NULL, T);
     if (!p)
         return e2e_failw("depth %d", depth);
     json_t *sent = json_loads(msg, 0, NULL);
     bool ok = json_equal(json_object_get(p, "n"), json_object_get(sent, "n"));
     if (!ok)
-        e2e_fail("depth %d: pong n %s", depth, dumps(json_object_get(p, "n")));
+        e2e_fail("depth %d: pong n %s", depth, e2e_dumps(json_object_get(p, "n")));
     json_decref(sent);
     json_decref(p);
     return ok;
@@ -1239,7 +816,8 @@ static bool case_message_nested(void)
     int n = snprintf(msg, sizeof msg, "{\"t\":\"ping\",\"n\":\"\\\"%s\"}",
                      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
     json_t *p = NULL;
-    ok = ok && wsc_send_text(w.c->w, msg, (size_t)n) == 0 && (p = expect_msg(w.c, "pong", NULL, T));
+    ok = ok && wsc_send_text(w.c->w, msg, (size_t)n) == 0 &&
+         (p = e2e_expect_msg(w.c, "pong", NULL, T));
     json_decref(p);
     ok = ok && click_expect(&w, 1);
     widgets_close(&w);
@@ -1266,11 +844,12 @@ static bool case_message_too_big(void)
         return false;
     char *at = ping_of_size(MAX_MESSAGE), *over = ping_of_size(MAX_MESSAGE + 1);
     json_t *p = NULL;
-    bool ok = wsc_send_text(w.c->w, at, MAX_MESSAGE) == 0 && (p = expect_msg(w.c, "pong", NULL, T));
+    bool ok =
+        wsc_send_text(w.c->w, at, MAX_MESSAGE) == 0 && (p = e2e_expect_msg(w.c, "pong", NULL, T));
     if (!ok)
         e2e_failw("a message of exactly --websocket-max-message-size");
-    ok =
-        ok && wsc_send_text(w.c->w, over, MAX_MESSAGE + 1) == 0 && expect_close(w.c, 1009, NULL, T);
+    ok = ok && wsc_send_text(w.c->w, over, MAX_MESSAGE + 1) == 0 &&
+         e2e_expect_close(w.c, 1009, NULL, T);
     json_decref(p);
     widgets_close(&w);
     /* in fragments whose sum is over the limit */
@@ -1279,7 +858,7 @@ static bool case_message_too_big(void)
         size_t half = (MAX_MESSAGE + 1) / 2 + 1;
         size_t n = wsc_frame(f, false, 0, WSC_TEXT, true, over, half);
         n += wsc_frame(f + n, true, 0, WSC_CONT, true, over + half, MAX_MESSAGE + 1 - half);
-        ok = wsc_send_raw(w.c->w, f, n) == 0 && expect_close(w.c, 1009, NULL, T);
+        ok = wsc_send_raw(w.c->w, f, n) == 0 && e2e_expect_close(w.c, 1009, NULL, T);
         free(f);
         widgets_close(&w);
     } else {
@@ -1313,15 +892,15 @@ static bool case_message_rate(void)
     int pongs = 0;
     for (int i = 0; ok && i < 200; i++) {
         struct wsc_msg m;
-        if (cl_next(w.c, T, &m) != 1) {
+        if (e2e_cl_next(w.c, T, &m) != 1) {
             ok = e2e_fail("after %d pongs: no error/close", pongs);
             break;
         }
         json_t *j = m.opcode == WSC_TEXT ? json_loadb(m.data, m.len, 0, NULL) : NULL;
-        if (j && !strcmp(msg_type(j), "pong") &&
+        if (j && !strcmp(e2e_msg_type(j), "pong") &&
             json_integer_value(json_object_get(j, "n")) == pongs) {
             pongs++;
-        } else if (j && !strcmp(msg_type(j), "error") && !strcmp(jstr(j, "code"), "rate")) {
+        } else if (j && !strcmp(e2e_msg_type(j), "error") && !strcmp(e2e_jstr(j, "code"), "rate")) {
             json_decref(j);
             wsc_msg_free(&m);
             break;
@@ -1336,32 +915,33 @@ static bool case_message_rate(void)
         ok = e2e_fail("%d pongs before the rate error, want 99 (100 messages a second, hello "
                    "included)",
                    pongs);
-    ok = ok && expect_close(w.c, 1008, NULL, T);
+    ok = ok && e2e_expect_close(w.c, 1008, NULL, T);
     long long took = e2e_now_ms() - t0;
     if (ok && took > 1000)
         ok = e2e_fail("the flood took %lld ms to be refused", took);
     /* the other session is not affected */
     ok = ok && click_expect(&other, 1);
     json_t *p = NULL;
-    ok = ok && sendf(other.c, "{\"t\":\"ping\",\"n\":7}") &&
-         (p = expect_msg(other.c, "pong", NULL, T));
+    ok = ok && e2e_sendf(other.c, "{\"t\":\"ping\",\"n\":7}") &&
+         (p = e2e_expect_msg(other.c, "pong", NULL, T));
     json_decref(p);
     widgets_close(&w);
     widgets_close(&other);
     return ok;
 }
 
-static bool pong_of(struct cl *c, const char *n_json)
+static bool pong_of(struct e2e_cl *c, const char *n_json)
 {
-    bool ok = n_json ? sendf(c, "{\"t\":\"ping\",\"n\":%s}", n_json) : sendf(c, "{\"t\":\"ping\"}");
-    json_t *p = ok ? expect_msg(c, "pong", NULL, T) : NULL;
+    bool ok = n_json ? e2e_sendf(c, "{\"t\":\"ping\",\"n\":%s}", n_json)
+                     : e2e_sendf(c, "{\"t\":\"ping\"}");
+    json_t *p = ok ? e2e_expect_msg(c, "pong", NULL, T) : NULL;
     if (!p)
         return false;
     json_t *want = n_json ? json_loads(n_json, JSON_DECODE_ANY, NULL) : NULL;
     json_t *got = json_object_get(p, "n");
     ok = n_json ? json_equal(got, want) || (json_is_null(want) && !got) : got == NULL;
     if (!ok)
-        e2e_fail("ping n %s: pong %s", n_json ? n_json : "(none)", dumps(p));
+        e2e_fail("ping n %s: pong %s", n_json ? n_json : "(none)", e2e_dumps(p));
     json_decref(want);
     json_decref(p);
     return ok;
@@ -1369,44 +949,45 @@ static bool pong_of(struct cl *c, const char *n_json)
 
 static bool case_ping(void)
 {
-    struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
+    struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
     bool ok = c && pong_of(c, "1"); /* before hello too */
-    json_t *doc = ok ? hello_doc(c, NULL, "") : NULL;
+    json_t *doc = ok ? e2e_hello_doc(c, NULL, "") : NULL;
     ok = ok && doc && pong_of(c, "42") && pong_of(c, "\"abc\"") && pong_of(c, "1.5") &&
          pong_of(c, "{\"a\":[1,2,{\"b\":null}]}") && pong_of(c, "null") && pong_of(c, NULL) &&
          pong_of(c, "[]");
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return ok;
 }
 
 static bool case_weather_periodic(void)
 {
     json_t *doc;
-    struct cl *c = open_session(&S_MAIN, "/weather/ws", "", &doc);
+    struct e2e_cl *c = e2e_open_session(&S_MAIN, "/weather/ws", "", &doc);
     if (!c)
         return false;
-    long t = doc_id(doc, "Number", "Temperature"), h = doc_id(doc, "Number", "Humidity");
+    long t = e2e_doc_id(doc, "Number", "Temperature"), h = e2e_doc_id(doc, "Number", "Humidity");
     long long t0 = e2e_now_ms();
     bool ok = true;
     for (int i = 0; ok && i < 2; i++) { /* two ticks, 2 s apart */
-        json_t *p = expect_msg(c, "patch", NULL, 3000);
-        json_t *op = p ? patch_set(p, t) : NULL;
+        json_t *p = e2e_expect_msg(c, "patch", NULL, 3000);
+        json_t *op = p ? e2e_patch_set(p, t) : NULL;
         json_t *v = json_object_get(json_object_get(op, "props"), "value");
         char html[64];
         snprintf(html, sizeof html, ">%g °C<", json_number_value(v));
         if (!p)
             ok = false;
-        else if (!op || !json_is_number(v) || !strstr(jstr(op, "html"), html) || patch_set(p, h) ||
-                 patch_nops(p) != 1)
-            ok = e2e_fail("tick %d: want one op setting Temperature #%ld, got %s", i, t, dumps(p));
+        else if (!op || !json_is_number(v) || !strstr(e2e_jstr(op, "html"), html) ||
+                 e2e_patch_set(p, h) || e2e_patch_nops(p) != 1)
+            ok = e2e_fail("tick %d: want one op setting Temperature #%ld, got %s", i, t,
+                          e2e_dumps(p));
         json_decref(p);
     }
     long long took = e2e_now_ms() - t0;
     if (ok && (took < 2500 || took > 4500))
         ok = e2e_fail("two ticks took %lld ms (pn_every 2000)", took);
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return ok;
 }
 
@@ -1414,36 +995,36 @@ static bool case_weather_periodic(void)
  * comes has ticked 0 times (ticks.c counts every 100 ms), and ticks once connected. */
 static bool case_timers_start_on_connect(void)
 {
-    struct page p;
-    if (!get_page(&S_BOUND, "/ticks", &p))
+    struct e2e_page p;
+    if (!e2e_get_page(&S_BOUND, "/ticks", &p))
         return false;
     bool ok = true;
     if (!strstr(p.main, ">0</div>"))
         ok = e2e_fail("the page does not show Ticks 0: %.300s", p.main);
-    idle(700);
-    struct cl *c = ok ? cl_open(&S_BOUND, p.ws) : NULL;
-    json_t *doc = c ? hello_doc(c, p.token, "") : NULL;
+    e2e_idle(700);
+    struct e2e_cl *c = ok ? e2e_cl_open(&S_BOUND, p.ws) : NULL;
+    json_t *doc = c ? e2e_hello_doc(c, p.token, "") : NULL;
     ok = ok && doc;
-    json_t *v = ok ? doc_prop(doc, "Number", "Ticks", "value") : NULL;
-    if (ok && strcmp(jstr(doc, "token"), p.token))
+    json_t *v = ok ? e2e_doc_prop(doc, "Number", "Ticks", "value") : NULL;
+    if (ok && strcmp(e2e_jstr(doc, "token"), p.token))
         ok = e2e_fail("the page's token did not resume its session");
     else if (ok && (!json_is_number(v) || json_number_value(v) != 0))
         ok = e2e_fail("700 ms after the page, before its socket: Ticks %s (want 0: no timer runs "
-                   "before the page connects)",
-                   dumps(v));
+                      "before the page connects)",
+                      e2e_dumps(v));
     if (ok) {
-        long id = doc_id(doc, "Number", "Ticks");
-        json_t *patch = expect_msg(c, "patch", NULL, 1000);
-        json_t *pv = json_object_get(json_object_get(patch_set(patch, id), "props"), "value");
+        long id = e2e_doc_id(doc, "Number", "Ticks");
+        json_t *patch = e2e_expect_msg(c, "patch", NULL, 1000);
+        json_t *pv = json_object_get(json_object_get(e2e_patch_set(patch, id), "props"), "value");
         if (!patch)
             ok = e2e_failw("no tick within 1 s of connecting");
         else if (json_number_value(pv) != 1)
-            ok = e2e_fail("first tick after connecting: %s (want Ticks 1)", dumps(patch));
+            ok = e2e_fail("first tick after connecting: %s (want Ticks 1)", e2e_dumps(patch));
         json_decref(patch);
     }
     json_decref(doc);
-    close_nicely(c);
-    page_fini(&p);
+    e2e_close_nicely(c);
+    e2e_page_fini(&p);
     return ok;
 }
 
@@ -1457,11 +1038,11 @@ static bool case_unused_bound(void)
         return false;
     char tokens[PAGES][160];
     for (int i = 0; i < PAGES; i++) {
-        struct page p;
-        if (!get_page(&S_BOUND, "/ticks", &p))
+        struct e2e_page p;
+        if (!e2e_get_page(&S_BOUND, "/ticks", &p))
             return e2e_failw("page %d", i);
         snprintf(tokens[i], sizeof tokens[i], "%s", p.token);
-        page_fini(&p);
+        e2e_page_fini(&p);
     }
     if (!get_stats(&S_BOUND, &b))
         return false;
@@ -1473,17 +1054,17 @@ static bool case_unused_bound(void)
                      PAGES, MAX_UNUSED, b.unused, a.dropped, b.dropped, want_dropped, a.live,
                      b.live);
     /* the first page's session was dropped: its socket gets a new one */
-    struct cl *c1 = cl_open(&S_BOUND, "/ticks/ws");
-    json_t *d1 = c1 ? hello_doc(c1, tokens[0], "") : NULL;
+    struct e2e_cl *c1 = e2e_cl_open(&S_BOUND, "/ticks/ws");
+    json_t *d1 = c1 ? e2e_hello_doc(c1, tokens[0], "") : NULL;
     bool ok = d1 != NULL;
-    if (ok && !strcmp(jstr(d1, "token"), tokens[0]))
+    if (ok && !strcmp(e2e_jstr(d1, "token"), tokens[0]))
         ok = e2e_fail("a dropped session's token resumed it");
     /* the last page's session was kept: it resumes */
-    struct cl *c2 = ok ? cl_open(&S_BOUND, "/ticks/ws") : NULL;
-    json_t *d2 = c2 ? hello_doc(c2, tokens[PAGES - 1], "") : NULL;
+    struct e2e_cl *c2 = ok ? e2e_cl_open(&S_BOUND, "/ticks/ws") : NULL;
+    json_t *d2 = c2 ? e2e_hello_doc(c2, tokens[PAGES - 1], "") : NULL;
     ok = ok && d2;
-    if (ok && strcmp(jstr(d2, "token"), tokens[PAGES - 1]))
-        ok = e2e_fail("the newest page's session did not resume (token %s)", jstr(d2, "token"));
+    if (ok && strcmp(e2e_jstr(d2, "token"), tokens[PAGES - 1]))
+        ok = e2e_fail("the newest page's session did not resume (token %s)", e2e_jstr(d2, "token"));
     ok = ok && get_stats(&S_BOUND, &c0);
     if (ok && (c0.created != b.created + 1 || c0.resumed != b.resumed + 1 ||
                c0.unused != MAX_UNUSED - 1 || c0.sockets != 2))
@@ -1493,8 +1074,8 @@ static bool case_unused_bound(void)
                    c0.sockets);
     json_decref(d1);
     json_decref(d2);
-    close_nicely(c1);
-    close_nicely(c2);
+    e2e_close_nicely(c1);
+    e2e_close_nicely(c2);
     return ok;
 }
 
@@ -1503,31 +1084,31 @@ static char resumed_token[160];
 static bool case_resume(void)
 {
     struct stats a, b;
-    struct page p;
-    if (!get_stats(&S_MAIN, &a) || !get_page(&S_MAIN, "/widgets", &p))
+    struct e2e_page p;
+    if (!get_stats(&S_MAIN, &a) || !e2e_get_page(&S_MAIN, "/widgets", &p))
         return false;
     struct widgets w = {0};
-    bool ok = (w.c = cl_open(&S_MAIN, p.ws)) && (w.doc = hello_doc(w.c, p.token, ""));
+    bool ok = (w.c = e2e_cl_open(&S_MAIN, p.ws)) && (w.doc = e2e_hello_doc(w.c, p.token, ""));
     if (ok) {
-        w.button = doc_id(w.doc, "Button", "Add one");
-        w.clicks = doc_id(w.doc, "Number", "Clicks");
+        w.button = e2e_doc_id(w.doc, "Button", "Add one");
+        w.clicks = e2e_doc_id(w.doc, "Number", "Clicks");
         ok = click_expect(&w, 1) && click_expect(&w, 2) && click_expect(&w, 3);
     }
     json_decref(w.doc);
     w.doc = NULL;
-    close_nicely(w.c);
+    e2e_close_nicely(w.c);
     w.c = NULL;
     ok = ok && wait_sockets(&S_MAIN, a.sockets);
     if (ok)
-        idle(300); /* well within the lifetime */
-    ok = ok && (w.c = cl_open(&S_MAIN, p.ws)) && (w.doc = hello_doc(w.c, p.token, ""));
+        e2e_idle(300); /* well within the lifetime */
+    ok = ok && (w.c = e2e_cl_open(&S_MAIN, p.ws)) && (w.doc = e2e_hello_doc(w.c, p.token, ""));
     if (ok) {
-        json_t *v = doc_prop(w.doc, "Number", "Clicks", "value");
-        json_t *cl = doc_prop(w.doc, "Button", "Add one", "clicks");
-        if (strcmp(jstr(w.doc, "token"), p.token) || json_number_value(v) != 3 ||
-            json_integer_value(cl) != 3 || !strstr(jstr(w.doc, "html"), ">3<"))
+        json_t *v = e2e_doc_prop(w.doc, "Number", "Clicks", "value");
+        json_t *cl = e2e_doc_prop(w.doc, "Button", "Add one", "clicks");
+        if (strcmp(e2e_jstr(w.doc, "token"), p.token) || json_number_value(v) != 3 ||
+            json_integer_value(cl) != 3 || !strstr(e2e_jstr(w.doc, "html"), ">3<"))
             ok = e2e_fail("resumed doc: token %s (want %s), Clicks %s, button clicks %s",
-                       jstr(w.doc, "token"), p.token, dumps(v), dumps(cl));
+                          e2e_jstr(w.doc, "token"), p.token, e2e_dumps(v), e2e_dumps(cl));
     }
     ok = ok && get_stats(&S_MAIN, &b);
     /* "resumed" counts every attach to a session that exists (protocol.md calls the first
@@ -1538,10 +1119,10 @@ static bool case_resume(void)
                    a.resumed, b.resumed, a.created, b.created);
     ok = ok && click_expect(&w, 4);
     json_decref(w.doc);
-    close_nicely(w.c);
+    e2e_close_nicely(w.c);
     if (ok)
         snprintf(resumed_token, sizeof resumed_token, "%s", p.token);
-    page_fini(&p);
+    e2e_page_fini(&p);
     return ok;
 }
 
@@ -1553,7 +1134,7 @@ static bool case_resume_after_sweep(void)
     if (!get_stats(&S_MAIN, &a) || !wait_sockets(&S_MAIN, 0))
         return false;
     /* lifetime + sweep period + margin */
-    idle(LIFETIME_MS + SWEEP_MS + 700);
+    e2e_idle(LIFETIME_MS + SWEEP_MS + 700);
     if (!get_stats(&S_MAIN, &b))
         return false;
     if (b.live != 0 || b.destroyed <= a.destroyed || b.destroyed - a.destroyed < a.live)
@@ -1561,14 +1142,14 @@ static bool case_resume_after_sweep(void)
                      "%ld→%ld (%ld were live)",
                      b.live, a.destroyed, b.destroyed, a.live);
     struct widgets w = {0};
-    bool ok =
-        (w.c = cl_open(&S_MAIN, "/widgets/ws")) && (w.doc = hello_doc(w.c, resumed_token, ""));
+    bool ok = (w.c = e2e_cl_open(&S_MAIN, "/widgets/ws")) &&
+              (w.doc = e2e_hello_doc(w.c, resumed_token, ""));
     if (ok) {
-        json_t *v = doc_prop(w.doc, "Number", "Clicks", "value");
-        if (!strcmp(jstr(w.doc, "token"), resumed_token) || json_number_value(v) != 0)
+        json_t *v = e2e_doc_prop(w.doc, "Number", "Clicks", "value");
+        if (!strcmp(e2e_jstr(w.doc, "token"), resumed_token) || json_number_value(v) != 0)
             ok = e2e_fail(
                 "after the sweep the old token got token %s, Clicks %s (want a fresh session)",
-                jstr(w.doc, "token"), dumps(v));
+                e2e_jstr(w.doc, "token"), e2e_dumps(v));
     }
     ok = ok && get_stats(&S_MAIN, &c0);
     if (ok &&
@@ -1576,36 +1157,36 @@ static bool case_resume_after_sweep(void)
         ok = e2e_fail("stats after: created %ld→%ld, resumed %ld→%ld, live %ld, sockets %ld",
                    b.created, c0.created, b.resumed, c0.resumed, c0.live, c0.sockets);
     json_decref(w.doc);
-    cl_free(w.c);
+    e2e_cl_free(w.c);
     return ok;
 }
 
 static bool case_resume_replay(void)
 {
     struct stats a, b;
-    struct page p;
-    if (!get_stats(&S_MAIN, &a) || !get_page(&S_MAIN, "/widgets", &p))
+    struct e2e_page p;
+    if (!get_stats(&S_MAIN, &a) || !e2e_get_page(&S_MAIN, "/widgets", &p))
         return false;
     struct widgets w = {0}, r = {0};
-    bool ok = (w.c = cl_open(&S_MAIN, p.ws)) && (w.doc = hello_doc(w.c, p.token, ""));
+    bool ok = (w.c = e2e_cl_open(&S_MAIN, p.ws)) && (w.doc = e2e_hello_doc(w.c, p.token, ""));
     if (ok) {
-        w.button = doc_id(w.doc, "Button", "Add one");
-        w.clicks = doc_id(w.doc, "Number", "Clicks");
+        w.button = e2e_doc_id(w.doc, "Button", "Add one");
+        w.clicks = e2e_doc_id(w.doc, "Number", "Clicks");
         ok = click_expect(&w, 1);
     }
     /* the same token on a second socket while the first is attached */
-    ok = ok && (r.c = cl_open(&S_MAIN, p.ws)) && (r.doc = hello_doc(r.c, p.token, ""));
+    ok = ok && (r.c = e2e_cl_open(&S_MAIN, p.ws)) && (r.doc = e2e_hello_doc(r.c, p.token, ""));
     if (ok) {
-        r.button = doc_id(r.doc, "Button", "Add one");
-        r.clicks = doc_id(r.doc, "Number", "Clicks");
-        if (!strcmp(jstr(r.doc, "token"), p.token) ||
-            json_number_value(doc_prop(r.doc, "Number", "Clicks", "value")) != 0)
+        r.button = e2e_doc_id(r.doc, "Button", "Add one");
+        r.clicks = e2e_doc_id(r.doc, "Number", "Clicks");
+        if (!strcmp(e2e_jstr(r.doc, "token"), p.token) ||
+            json_number_value(e2e_doc_prop(r.doc, "Number", "Clicks", "value")) != 0)
             ok = e2e_fail("replayed token: doc token %s (the attached one is %s), Clicks %s",
-                       jstr(r.doc, "token"), p.token,
-                       dumps(doc_prop(r.doc, "Number", "Clicks", "value")));
+                          e2e_jstr(r.doc, "token"), p.token,
+                          e2e_dumps(e2e_doc_prop(r.doc, "Number", "Clicks", "value")));
     }
     ok = ok && click_expect(&w, 2) && click_expect(&r, 1) && click_expect(&w, 3) &&
-         expect_quiet(r.c, QUIET, NULL);
+         e2e_expect_quiet(r.c, QUIET, NULL);
     ok = ok && get_stats(&S_MAIN, &b);
     if (ok && (b.resumed != a.resumed + 1 || b.created != a.created + 2))
         ok = e2e_fail("stats: resumed %ld→%ld (want +1: the first socket only), created %ld→%ld "
@@ -1613,9 +1194,9 @@ static bool case_resume_replay(void)
                    a.resumed, b.resumed, a.created, b.created);
     json_decref(w.doc);
     json_decref(r.doc);
-    cl_free(w.c);
-    cl_free(r.c);
-    page_fini(&p);
+    e2e_cl_free(w.c);
+    e2e_cl_free(r.c);
+    e2e_page_fini(&p);
     return ok;
 }
 
@@ -1624,15 +1205,15 @@ static bool case_keepalive(void)
     /* a socket that answers pings stays; one that does not is dropped after 2 × --keep-alive,
      * and its session can be resumed */
     json_t *doc1 = NULL, *doc2 = NULL, *doc3 = NULL;
-    struct cl *live = open_session(&S_MAIN, "/widgets/ws", "", &doc1);
-    struct cl *mute = live ? open_session(&S_MAIN, "/widgets/ws", "", &doc2) : NULL;
+    struct e2e_cl *live = e2e_open_session(&S_MAIN, "/widgets/ws", "", &doc1);
+    struct e2e_cl *mute = live ? e2e_open_session(&S_MAIN, "/widgets/ws", "", &doc2) : NULL;
     bool ok = live && mute;
     char tok[160] = "";
     if (ok) {
-        snprintf(tok, sizeof tok, "%s", jstr(doc2, "token"));
+        snprintf(tok, sizeof tok, "%s", e2e_jstr(doc2, "token"));
         mute->silent = true;
         long long t0 = e2e_now_ms();
-        idle(3 * KEEPALIVE_MS + 300);
+        e2e_idle(3 * KEEPALIVE_MS + 300);
         size_t got = 0;
         int rc = wsc_drain(mute->w, 2000, &got); /* 0: the server closed it */
         long long took = e2e_now_ms() - t0;
@@ -1644,26 +1225,27 @@ static bool case_keepalive(void)
         else if (!pong_of(live, "5"))
             ok = false;
     }
-    cl_free(mute);
+    e2e_cl_free(mute);
     if (ok) { /* the dropped socket's session resumes */
-        struct cl *c = cl_open(&S_MAIN, "/widgets/ws");
-        doc3 = c ? hello_doc(c, tok, "") : NULL;
-        ok = doc3 && !strcmp(jstr(doc3, "token"), tok);
+        struct e2e_cl *c = e2e_cl_open(&S_MAIN, "/widgets/ws");
+        doc3 = c ? e2e_hello_doc(c, tok, "") : NULL;
+        ok = doc3 && !strcmp(e2e_jstr(doc3, "token"), tok);
         if (doc3 && !ok)
-            e2e_fail("after a keep-alive drop the token got %s, want a resume", jstr(doc3, "token"));
-        cl_free(c);
+            e2e_fail("after a keep-alive drop the token got %s, want a resume",
+                     e2e_jstr(doc3, "token"));
+        e2e_cl_free(c);
     }
     json_decref(doc1);
     json_decref(doc2);
     json_decref(doc3);
-    cl_free(live);
+    e2e_cl_free(live);
     return ok;
 }
 
 /* ---- the form app (tests/apps/live_form.c) ---- */
 
 struct form {
-    struct cl *c;
+    struct e2e_cl *c;
     json_t *doc;
     long name, hello, shout, city, ratio, percent, tens, lock, count, count_n, later, later_n,
         submit, submitted, check, check_n;
@@ -1672,23 +1254,23 @@ struct form {
 static bool form_open(struct form *f)
 {
     memset(f, 0, sizeof *f);
-    if (!(f->c = open_session(&S_FORM, "/live_form/ws", "", &f->doc)))
+    if (!(f->c = e2e_open_session(&S_FORM, "/live_form/ws", "", &f->doc)))
         return false;
-    f->name = doc_id(f->doc, "TextInput", "Name");
-    f->hello = doc_id(f->doc, "Markdown", NULL);
-    f->shout = doc_id(f->doc, "TextInput", "Shout");
-    f->city = doc_id(f->doc, "Select", "City");
-    f->ratio = doc_id(f->doc, "FloatSlider", "Ratio");
-    f->percent = doc_id(f->doc, "Number", "Percent");
-    f->tens = doc_id(f->doc, "IntSlider", "Tens");
-    f->lock = doc_id(f->doc, "Toggle", "Lock");
-    f->count = doc_id(f->doc, "Button", "Count");
-    f->count_n = doc_id(f->doc, "Number", "Count");
-    f->later = doc_id(f->doc, "Button", "Later");
-    f->later_n = doc_id(f->doc, "Number", "Later");
-    f->submit = doc_id(f->doc, "Button", "Submit");
-    f->check = doc_id(f->doc, "Checkbox", "Check");
-    f->check_n = doc_id(f->doc, "Number", "Checked");
+    f->name = e2e_doc_id(f->doc, "TextInput", "Name");
+    f->hello = e2e_doc_id(f->doc, "Markdown", NULL);
+    f->shout = e2e_doc_id(f->doc, "TextInput", "Shout");
+    f->city = e2e_doc_id(f->doc, "Select", "City");
+    f->ratio = e2e_doc_id(f->doc, "FloatSlider", "Ratio");
+    f->percent = e2e_doc_id(f->doc, "Number", "Percent");
+    f->tens = e2e_doc_id(f->doc, "IntSlider", "Tens");
+    f->lock = e2e_doc_id(f->doc, "Toggle", "Lock");
+    f->count = e2e_doc_id(f->doc, "Button", "Count");
+    f->count_n = e2e_doc_id(f->doc, "Number", "Count");
+    f->later = e2e_doc_id(f->doc, "Button", "Later");
+    f->later_n = e2e_doc_id(f->doc, "Number", "Later");
+    f->submit = e2e_doc_id(f->doc, "Button", "Submit");
+    f->check = e2e_doc_id(f->doc, "Checkbox", "Check");
+    f->check_n = e2e_doc_id(f->doc, "Number", "Checked");
     /* the second Markdown: "Nothing yet" */
     json_t *root = json_object_get(f->doc, "root");
     json_t *col = json_array_get(root, 0);
@@ -1697,7 +1279,7 @@ static bool form_open(struct form *f)
     f->submitted = -1;
     json_array_foreach(json_object_get(col, "children"), i, n)
     {
-        if (!strcmp(jstr(n, "kind"), "Markdown") &&
+        if (!strcmp(e2e_jstr(n, "kind"), "Markdown") &&
             json_integer_value(json_object_get(n, "id")) != f->hello)
             f->submitted = (long)json_integer_value(json_object_get(n, "id"));
     }
@@ -1706,47 +1288,47 @@ static bool form_open(struct form *f)
                    &f->submit, &f->submitted, &f->check, &f->check_n};
     for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
         if (*ids[k] < 0)
-            return e2e_fail("live_form doc without node %zu: %s", k, dumps(root));
+            return e2e_fail("live_form doc without node %zu: %s", k, e2e_dumps(root));
     return true;
 }
 
 static void form_close(struct form *f)
 {
     json_decref(f->doc);
-    cl_free(f->c);
+    e2e_cl_free(f->c);
 }
 
-static json_t *event_patch(struct cl *c, long id, const char *prop, const char *value_json)
+static json_t *event_patch(struct e2e_cl *c, long id, const char *prop, const char *value_json)
 {
-    if (!sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"%s\"%s%s}", id, prop,
-               value_json ? ",\"value\":" : "", value_json ? value_json : ""))
+    if (!e2e_sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"%s\"%s%s}", id, prop,
+                   value_json ? ",\"value\":" : "", value_json ? value_json : ""))
         return NULL;
-    return expect_msg(c, "patch", NULL, T);
+    return e2e_expect_msg(c, "patch", NULL, T);
 }
 
-static bool bad_value(struct cl *c, long id, const char *value_json)
+static bool bad_value(struct e2e_cl *c, long id, const char *value_json)
 {
-    bool ok =
-        sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id, value_json) &&
-        expect_error(c, "bad-value", id, NULL);
+    bool ok = e2e_sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id,
+                        value_json) &&
+              expect_error(c, "bad-value", id, NULL);
     if (!ok)
         e2e_failw("value %s for #%ld", value_json, id);
     return ok;
 }
 
 /* An event whose callback sets Number number_id to value: exactly that one op comes back. */
-static bool expect_number_patch_ev(struct cl *c, long id, const char *value_json, long number_id,
-                                   double value)
+static bool expect_number_patch_ev(struct e2e_cl *c, long id, const char *value_json,
+                                   long number_id, double value)
 {
-    bool ok =
-        sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id, value_json) &&
-        expect_number_patch(c, number_id, value, NULL);
+    bool ok = e2e_sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}", id,
+                        value_json) &&
+              expect_number_patch(c, number_id, value, NULL);
     return ok || e2e_failw("value %s for #%ld", value_json, id);
 }
 
-static bool expect_number_patch_ev_click(struct cl *c, long id, long number_id, double value)
+static bool expect_number_patch_ev_click(struct e2e_cl *c, long id, long number_id, double value)
 {
-    bool ok = sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", id) &&
+    bool ok = e2e_sendf(c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", id) &&
               expect_number_patch(c, number_id, value, NULL);
     return ok || e2e_failw("click on #%ld", id);
 }
@@ -1760,28 +1342,29 @@ static bool case_form_echo(void)
     if (!form_open(&f))
         return false;
     /* a callback that leaves the value as the event set it: no echo, no patch at all */
-    bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":40}", f.tens) &&
-              expect_quiet(f.c, QUIET, NULL);
+    bool ok =
+        e2e_sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":40}", f.tens) &&
+        e2e_expect_quiet(f.c, QUIET, NULL);
     /* one that moves it: 47 snaps to 40, and that change is echoed */
     json_t *p = NULL, *op = NULL;
     if (ok) {
         p = event_patch(f.c, f.tens, "value", "47");
-        op = p ? patch_set(p, f.tens) : NULL;
-        ok = op && patch_nops(p) == 1 &&
+        op = p ? e2e_patch_set(p, f.tens) : NULL;
+        ok = op && e2e_patch_nops(p) == 1 &&
              json_integer_value(json_object_get(json_object_get(op, "props"), "value")) == 40;
         if (p && !ok)
             e2e_fail("tens 47 (the callback snaps it to 40): want one op #%ld value 40, got %s",
-                  f.tens, dumps(p));
+                     f.tens, e2e_dumps(p));
         json_decref(p);
     }
     /* a text field whose callback uppercases it */
     if (ok) {
         p = event_patch(f.c, f.shout, "value", "\"bob\"");
-        op = p ? patch_set(p, f.shout) : NULL;
-        ok = op && !strcmp(jstr(json_object_get(op, "props"), "value"), "BOB");
+        op = p ? e2e_patch_set(p, f.shout) : NULL;
+        ok = op && !strcmp(e2e_jstr(json_object_get(op, "props"), "value"), "BOB");
         if (p && !ok)
             e2e_fail("shout \"bob\" (the callback uppercases it): want #%ld = BOB, got %s", f.shout,
-                  dumps(p));
+                     e2e_dumps(p));
         json_decref(p);
     }
     if (!ok && strstr(e2e_why, "no \"patch\"")) {
@@ -1807,9 +1390,10 @@ static bool case_form_values(void)
     /* Select: the title op; an unknown option is refused */
     p = event_patch(f.c, f.city, "value", "\"Paris\"");
     json_t *op0 = json_array_get(json_object_get(p, "ops"), 0);
-    if (!p || patch_nops(p) != 1 || strcmp(jstr(op0, "op"), "title") ||
-        strcmp(jstr(op0, "title"), "Paris form"))
-        ok = p ? e2e_fail("city Paris: want one title op \"Paris form\", got %s", dumps(p)) : false;
+    if (!p || e2e_patch_nops(p) != 1 || strcmp(e2e_jstr(op0, "op"), "title") ||
+        strcmp(e2e_jstr(op0, "title"), "Paris form"))
+        ok = p ? e2e_fail("city Paris: want one title op \"Paris form\", got %s", e2e_dumps(p))
+               : false;
     json_decref(p);
     ok = ok && bad_value(f.c, f.city, "\"Nowhere\"") && bad_value(f.c, f.city, "1");
     /* FloatSlider: a number (an integer too), clamped; not a string */
@@ -1822,11 +1406,11 @@ static bool case_form_values(void)
     ok = ok && bad_value(f.c, f.name, "\"abcdefghi\"") && bad_value(f.c, f.name, "12");
     if (ok) {
         p = event_patch(f.c, f.name, "value", "\"abcdefgh\"");
-        json_t *hop = p ? patch_set(p, f.hello) : NULL;
-        ok = hop && patch_nops(p) == 1 && strstr(jstr(hop, "html"), "Hello, abcdefgh");
+        json_t *hop = p ? e2e_patch_set(p, f.hello) : NULL;
+        ok = hop && e2e_patch_nops(p) == 1 && strstr(e2e_jstr(hop, "html"), "Hello, abcdefgh");
         if (p && !ok)
             e2e_fail("name of 8 characters: want one op for the greeting #%ld, got %s", f.hello,
-                  dumps(p));
+                     e2e_dumps(p));
         json_decref(p);
     }
     /* Checkbox: a boolean */
@@ -1843,9 +1427,10 @@ static bool case_form_utf8_length(void)
         return false;
     /* max_length counts characters: 8 two-byte characters fit */
     json_t *p = NULL;
-    bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"éééééééé\"}",
-                    f.name) &&
-              (p = expect_msg(f.c, "patch", NULL, T)) != NULL;
+    bool ok =
+        e2e_sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"éééééééé\"}",
+                  f.name) &&
+        (p = e2e_expect_msg(f.c, "patch", NULL, T)) != NULL;
     if (!ok)
         e2e_failw("8 characters (16 bytes) for a TextInput of max_length 8");
     json_decref(p);
@@ -1860,16 +1445,17 @@ static bool case_form_disabled(void)
         return false;
     /* Lock disables Count and Name; the toggle's own value is not echoed */
     json_t *p = event_patch(f.c, f.lock, "value", "true");
-    json_t *cop = p ? patch_set(p, f.count) : NULL, *nop = p ? patch_set(p, f.name) : NULL;
-    bool ok = p && cop && nop && !patch_set(p, f.lock) &&
+    json_t *cop = p ? e2e_patch_set(p, f.count) : NULL, *nop = p ? e2e_patch_set(p, f.name) : NULL;
+    bool ok = p && cop && nop && !e2e_patch_set(p, f.lock) &&
               json_is_true(json_object_get(json_object_get(cop, "props"), "disabled")) &&
               json_is_true(json_object_get(json_object_get(nop, "props"), "disabled"));
     if (p && !ok)
-        e2e_fail("lock: want disabled ops for #%ld and #%ld only, got %s", f.count, f.name, dumps(p));
+        e2e_fail("lock: want disabled ops for #%ld and #%ld only, got %s", f.count, f.name,
+                 e2e_dumps(p));
     json_decref(p);
     /* a click on the disabled button does nothing */
-    ok = ok && sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.count) &&
-         expect_quiet(f.c, QUIET, NULL);
+    ok = ok && e2e_sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.count) &&
+         e2e_expect_quiet(f.c, QUIET, NULL);
     if (ok) { /* unlock: the click before did not count */
         p = event_patch(f.c, f.lock, "value", "false");
         json_decref(p);
@@ -1889,26 +1475,26 @@ static bool case_form_disabled_value(void)
     json_decref(p);
     /* a value sent for the disabled field must not change what the app reads */
     if (ok)
-        ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"}",
-                   f.name);
+        ok = e2e_sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"}",
+                       f.name);
     json_t *e = NULL;
     if (ok) { /* an error or nothing: both are fine */
         struct wsc_msg m;
-        if (cl_next(f.c, QUIET, &m) == 1) {
+        if (e2e_cl_next(f.c, QUIET, &m) == 1) {
             e = json_loadb(m.data, m.len, 0, NULL);
             wsc_msg_free(&m);
         }
     }
     if (ok) {
         p = event_patch(f.c, f.submit, "clicks", NULL);
-        json_t *op = p ? patch_set(p, f.submitted) : NULL;
+        json_t *op = p ? e2e_patch_set(p, f.submitted) : NULL;
         if (!op)
-            ok = e2e_fail("submit: %s", p ? dumps(p) : e2e_why);
-        else if (strstr(jstr(op, "html"), "evil"))
+            ok = e2e_fail("submit: %s", p ? e2e_dumps(p) : e2e_why);
+        else if (strstr(e2e_jstr(op, "html"), "evil"))
             ok = e2e_fail("the disabled TextInput took the client's value: after Lock (disabled) "
-                       "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"} "
-                       "(answer: %s), Submit reads \"evil\": %s",
-                       f.name, e ? dumps(e) : "none", jstr(op, "html"));
+                          "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":\"evil\"} "
+                          "(answer: %s), Submit reads \"evil\": %s",
+                          f.name, e ? e2e_dumps(e) : "none", e2e_jstr(op, "html"));
         json_decref(p);
     }
     json_decref(e);
@@ -1922,12 +1508,12 @@ static bool case_form_timeout(void)
     if (!form_open(&f))
         return false;
     long long t0 = e2e_now_ms();
-    bool ok = sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.later) &&
+    bool ok = e2e_sendf(f.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"clicks\"}", f.later) &&
               expect_number_patch(f.c, f.later_n, 1, ">1<");
     long long took = e2e_now_ms() - t0;
     if (ok && (took < 150 || took > 1500))
         ok = e2e_fail("pn_timeout(200) from a callback fired after %lld ms", took);
-    ok = ok && expect_quiet(f.c, 400, NULL); /* once */
+    ok = ok && e2e_expect_quiet(f.c, 400, NULL); /* once */
     form_close(&f);
     return ok;
 }
@@ -1937,8 +1523,8 @@ static bool case_form_timeout(void)
 static bool case_threads(void)
 {
     enum { N = 20, NW = 4 };
-    struct page pages[N + NW];
-    struct cl *cs[N + NW] = {0};
+    struct e2e_page pages[N + NW];
+    struct e2e_cl *cs[N + NW] = {0};
     json_t *docs[N + NW] = {0};
     int on_loop[2] = {0, 0};
     bool ok = true;
@@ -1946,7 +1532,7 @@ static bool case_threads(void)
     for (int i = 0; i < N + NW; i++)
         memset(&pages[i], 0, sizeof pages[i]);
     for (int i = 0; ok && i < N + NW; i++) {
-        ok = get_page(&S_MT, i < N ? "/weather" : "/widgets", &pages[i]);
+        ok = e2e_get_page(&S_MT, i < N ? "/weather" : "/widgets", &pages[i]);
         const char *hint = ok ? strrchr(pages[i].ws, '/') : NULL;
         if (ok && (!hint || (strcmp(hint, "/0") && strcmp(hint, "/1"))))
             ok = e2e_fail("page %d: ws %s (want /APP/ws/LOOP)", i, pages[i].ws);
@@ -1962,39 +1548,39 @@ static bool case_threads(void)
                              pages[i].token);
             uint8_t frame[300];
             size_t fl = wsc_frame(frame, true, 0, WSC_TEXT, true, hello, (size_t)n);
-            cs[i] = cl_open_ex(&S_MT, pages[i].ws, "", frame, fl, NULL);
+            cs[i] = e2e_cl_open_ex(&S_MT, pages[i].ws, "", frame, fl, NULL);
             ok = cs[i] != NULL;
         } else {
-            cs[i] = cl_open_ex(&S_MT, pages[i].ws, "", NULL, 0, NULL);
-            ok = cs[i] && send_hello(cs[i], pages[i].token, "");
+            cs[i] = e2e_cl_open_ex(&S_MT, pages[i].ws, "", NULL, 0, NULL);
+            ok = cs[i] && e2e_send_hello(cs[i], pages[i].token, "");
         }
     }
     for (int i = 0; ok && i < N + NW; i++) {
-        docs[i] = expect_msg(cs[i], "doc", "patch", T);
+        docs[i] = e2e_expect_msg(cs[i], "doc", "patch", T);
         if (!docs[i]) {
             ok = e2e_failw("socket %d (%s)", i, pages[i].ws);
             break;
         }
-        if (strcmp(jstr(docs[i], "token"), pages[i].token) ||
-            strcmp(jstr(docs[i], "html"), pages[i].main)) {
+        if (strcmp(e2e_jstr(docs[i], "token"), pages[i].token) ||
+            strcmp(e2e_jstr(docs[i], "html"), pages[i].main)) {
             /* a weather tick between page and hello changes the html: only the token counts then */
-            bool tick = i < N && !strcmp(jstr(docs[i], "token"), pages[i].token);
+            bool tick = i < N && !strcmp(e2e_jstr(docs[i], "token"), pages[i].token);
             if (!tick) {
                 ok = e2e_fail("socket %d (%s): doc of another session: token %s, page's %s", i,
-                           pages[i].ws, jstr(docs[i], "token"), pages[i].token);
+                              pages[i].ws, e2e_jstr(docs[i], "token"), pages[i].token);
                 break;
             }
         }
         for (int j = 0; j < i; j++)
-            if (!strcmp(jstr(docs[i], "token"), jstr(docs[j], "token")))
+            if (!strcmp(e2e_jstr(docs[i], "token"), e2e_jstr(docs[j], "token")))
                 ok = e2e_fail("sockets %d and %d got the same session", i, j);
         got++;
     }
     /* the widgets sessions take events on their own loop */
     for (int i = N; ok && i < N + NW; i++) {
         struct widgets w = {.c = cs[i], .doc = docs[i]};
-        w.button = doc_id(docs[i], "Button", "Add one");
-        w.clicks = doc_id(docs[i], "Number", "Clicks");
+        w.button = e2e_doc_id(docs[i], "Button", "Add one");
+        w.clicks = e2e_doc_id(docs[i], "Number", "Clicks");
         ok = click_expect(&w, 1) && click_expect(&w, 2);
     }
     fprintf(stderr, "threads: pages on loop 0: %d, loop 1: %d; %d docs\n", on_loop[0], on_loop[1],
@@ -2004,8 +1590,8 @@ static bool case_threads(void)
                    on_loop[0], on_loop[1]);
     for (int i = 0; i < N + NW; i++) {
         json_decref(docs[i]);
-        cl_free(cs[i]);
-        page_fini(&pages[i]);
+        e2e_cl_free(cs[i]);
+        e2e_page_fini(&pages[i]);
     }
     return ok;
 }
@@ -2014,11 +1600,11 @@ static bool case_threads_bad_hint(void)
 {
     const char *paths[] = {"/weather/ws/9", "/weather/ws/x1", "/weather/ws/00", "/weather/ws/-1"};
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-        struct cl *c = cl_open_ex(&S_MT, paths[i], "", NULL, 0, NULL);
-        json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
+        struct e2e_cl *c = e2e_cl_open_ex(&S_MT, paths[i], "", NULL, 0, NULL);
+        json_t *doc = c ? e2e_hello_doc(c, NULL, "") : NULL;
         bool ok = doc != NULL;
         json_decref(doc);
-        cl_free(c);
+        e2e_cl_free(c);
         if (!ok)
             return e2e_failw("%s", paths[i]);
     }
@@ -2050,7 +1636,7 @@ static void *no_hello_reader(void *arg)
             continue;
         if (m.opcode == WSC_TEXT && !nh.error_at) {
             json_t *j = json_loadb(m.data, m.len, 0, NULL);
-            snprintf(nh.error, sizeof nh.error, "%s %s", msg_type(j), jstr(j, "code"));
+            snprintf(nh.error, sizeof nh.error, "%s %s", e2e_msg_type(j), e2e_jstr(j, "code"));
             nh.error_at = e2e_now_ms();
             json_decref(j);
         } else if (m.opcode == WSC_CLOSE) {
@@ -2101,16 +1687,16 @@ static bool case_hello_timeout(void)
     return true;
 }
 
-static bool sigterm_with(struct e2e_server *s, struct cl **cs, int n, const char *what)
+static bool sigterm_with(struct e2e_server *s, struct e2e_cl **cs, int n, const char *what)
 {
     int st = e2e_server_stop(s, SIGTERM, 10000);
     bool ok = true;
     for (int i = 0; i < n; i++) {
         if (!cs[i])
             continue;
-        if (ok && !expect_close(cs[i], 1001, "patch", 3000))
+        if (ok && !e2e_expect_close(cs[i], 1001, "patch", 3000))
             ok = e2e_failw("%s socket %d", what, i);
-        cl_free(cs[i]);
+        e2e_cl_free(cs[i]);
     }
     if (st != 0 && ok)
         ok = e2e_fail("%s: exit status %d after SIGTERM (256+N: signal N, -1: killed after 10 s)",
@@ -2123,13 +1709,13 @@ static bool sigterm_with(struct e2e_server *s, struct cl **cs, int n, const char
 static bool case_sigterm_main(void)
 {
     json_t *d1 = NULL, *d2 = NULL;
-    struct cl *cs[2] = {open_session(&S_MAIN, "/widgets/ws", "", &d1),
-                        open_session(&S_MAIN, "/weather/ws", "", &d2)};
+    struct e2e_cl *cs[2] = {e2e_open_session(&S_MAIN, "/widgets/ws", "", &d1),
+                            e2e_open_session(&S_MAIN, "/weather/ws", "", &d2)};
     json_decref(d1);
     json_decref(d2);
     if (!cs[0] || !cs[1]) {
-        cl_free(cs[0]);
-        cl_free(cs[1]);
+        e2e_cl_free(cs[0]);
+        e2e_cl_free(cs[1]);
         return false;
     }
     return sigterm_with(&S_MAIN, cs, 2, "attached");
@@ -2138,30 +1724,30 @@ static bool case_sigterm_main(void)
 static bool case_sigterm_prehello(void)
 {
     /* a socket that has not said hello yet, on the exp server */
-    struct cl *c = cl_open(&S_EXP, "/widgets/ws");
+    struct e2e_cl *c = e2e_cl_open(&S_EXP, "/widgets/ws");
     if (!c)
         return false;
-    idle(100);
+    e2e_idle(100);
     return sigterm_with(&S_EXP, &c, 1, "pre-hello");
 }
 
 static bool case_sigterm_threads(void)
 {
-    struct cl *cs[6] = {0};
+    struct e2e_cl *cs[6] = {0};
     bool ok = true;
     for (int i = 0; ok && i < 6; i++) {
-        struct page p;
-        ok = get_page(&S_MT, "/widgets", &p);
+        struct e2e_page p;
+        ok = e2e_get_page(&S_MT, "/widgets", &p);
         json_t *doc = NULL;
         if (ok)
-            ok = (cs[i] = cl_open_ex(&S_MT, p.ws, "", NULL, 0, NULL)) &&
-                 (doc = hello_doc(cs[i], p.token, ""));
+            ok = (cs[i] = e2e_cl_open_ex(&S_MT, p.ws, "", NULL, 0, NULL)) &&
+                 (doc = e2e_hello_doc(cs[i], p.token, ""));
         json_decref(doc);
-        page_fini(&p);
+        e2e_page_fini(&p);
     }
     if (!ok) {
         for (int i = 0; i < 6; i++)
-            cl_free(cs[i]);
+            e2e_cl_free(cs[i]);
         e2e_server_stop(&S_MT, SIGTERM, 10000);
         return false;
     }
@@ -2172,7 +1758,7 @@ static bool case_sigterm_threads(void)
 static bool sigterm_one(struct e2e_server *s, const char *path)
 {
     json_t *doc = NULL;
-    struct cl *c = s->pid > 0 ? open_session(s, path, "", &doc) : NULL;
+    struct e2e_cl *c = s->pid > 0 ? e2e_open_session(s, path, "", &doc) : NULL;
     json_decref(doc);
     if (!c) {
         int st = e2e_server_stop(s, SIGTERM, 10000);
@@ -2207,14 +1793,14 @@ static double number_in_html(const char *html, const char *name)
 }
 
 /* Waits for patches until the Number id shows want (10 patches, 2 s each at most). */
-static bool expect_value(struct cl *c, long id, double want)
+static bool expect_value(struct e2e_cl *c, long id, double want)
 {
     double got = -1;
     for (int i = 0; i < 10 && got != want; i++) {
-        json_t *patch = expect_msg(c, "patch", NULL, 2000);
+        json_t *patch = e2e_expect_msg(c, "patch", NULL, 2000);
         if (!patch)
             return e2e_failw("no patch with %g (last seen %g)", want, got);
-        json_t *v = json_object_get(json_object_get(patch_set(patch, id), "props"), "value");
+        json_t *v = json_object_get(json_object_get(e2e_patch_set(patch, id), "props"), "value");
         if (json_is_number(v))
             got = json_number_value(v);
         json_decref(patch);
@@ -2239,30 +1825,30 @@ static bool case_timers_churn(void)
     bool ok = true;
     for (int i = 0; ok && i < SESSIONS; i++) {
         json_t *doc = NULL;
-        struct cl *c = open_session(&S_LIFE, "/timers/ws", "", &doc);
+        struct e2e_cl *c = e2e_open_session(&S_LIFE, "/timers/ws", "", &doc);
         if (!c) {
             ok = e2e_failw("session %d", i);
             break;
         }
-        long id = doc_id(doc, "Number", "Fired");
+        long id = e2e_doc_id(doc, "Number", "Fired");
         json_decref(doc);
         if (!expect_value(c, id, 2))
             ok = e2e_failw("session %d: its timers did not both fire", i);
         if (i % 2)
-            close_nicely(c);
+            e2e_close_nicely(c);
         else
-            cl_free(c); /* and half go away without a close */
+            e2e_cl_free(c); /* and half go away without a close */
         char path[64]; /* and ordinary page traffic in between, as on a real server */
         snprintf(path, sizeof path, "/ticks?k=churn-%d", i % 50);
-        struct page p;
-        if (ok && !get_page(&S_LIFE, path, &p))
+        struct e2e_page p;
+        if (ok && !e2e_get_page(&S_LIFE, path, &p))
             ok = e2e_failw("page %s after session %d", path, i);
         else if (ok)
-            page_fini(&p);
+            e2e_page_fini(&p);
         if (ok && i % 25 == 24)
             ok = e2e_server_alive(&S_LIFE);
     }
-    idle(600); /* the sweep ends what the drop left (lifetime 200 ms, swept every 100 ms) */
+    e2e_idle(600); /* the sweep ends what the drop left (lifetime 200 ms, swept every 100 ms) */
     ok = ok && e2e_server_alive(&S_LIFE) && get_stats(&S_LIFE, &b);
     if (ok && (b.destroyed - a.destroyed < SESSIONS || b.created - a.created < SESSIONS))
         ok = e2e_fail("after %d sessions: created +%ld, destroyed +%ld (want +%d each)", SESSIONS,
@@ -2280,15 +1866,15 @@ static bool case_page_only_hooks(void)
     for (int i = 0; ok && i < 40; i++) {
         char path[64];
         snprintf(path, sizeof path, "/ticks?k=hooks-%d", i);
-        struct page p;
-        if (!get_page(&S_LIFE, path, &p))
+        struct e2e_page p;
+        if (!e2e_get_page(&S_LIFE, path, &p))
             return e2e_failw("page %d", i);
         double held = number_in_html(p.main, "Held");
         if (held != 1)
             ok = e2e_fail("page %d (a cache miss): Held %g, want 1 (its own state only: the "
                           "earlier pages' destroy hooks ran)",
                           i, held);
-        page_fini(&p);
+        e2e_page_fini(&p);
     }
     return ok;
 }
@@ -2300,24 +1886,24 @@ static bool case_sampler_thread(void)
 {
     static const char named[] = "sampler.c:12: pn_number_set_value called from another thread";
     size_t mark = e2e_log_mark(&S_LIFE);
-    struct page p;
-    if (!get_page(&S_LIFE, "/sampler?k=one", &p))
+    struct e2e_page p;
+    if (!e2e_get_page(&S_LIFE, "/sampler?k=one", &p))
         return false;
     bool ok = true;
     double v = number_in_html(p.main, "Sample");
     if (v != 0)
         ok = e2e_fail("the page shows Sample %g, want 0: the other thread's setter changed it", v);
-    page_fini(&p);
+    e2e_page_fini(&p);
     if (ok && !e2e_log_wait(&S_LIFE, mark, named, 2000))
         ok = e2e_fail("the log does not name the setter's call (want \"%s\")", named);
     mark = e2e_log_mark(&S_LIFE);
     json_t *doc = NULL;
-    struct cl *c = ok ? open_session(&S_LIFE, "/sampler/ws", "", &doc) : NULL;
-    json_t *dv = doc ? doc_prop(doc, "Number", "Sample", "value") : NULL;
+    struct e2e_cl *c = ok ? e2e_open_session(&S_LIFE, "/sampler/ws", "", &doc) : NULL;
+    json_t *dv = doc ? e2e_doc_prop(doc, "Number", "Sample", "value") : NULL;
     if (ok && (!c || json_number_value(dv) != 0))
-        ok = e2e_fail("live doc: Sample %s, want 0", dv ? dumps(dv) : "(none)");
+        ok = e2e_fail("live doc: Sample %s, want 0", dv ? e2e_dumps(dv) : "(none)");
     json_decref(doc);
-    close_nicely(c);
+    e2e_close_nicely(c);
     if (ok && !e2e_log_wait(&S_LIFE, mark, named, 2000)) /* the socket's session too */
         ok = e2e_fail("the live session's pn_app: the log does not name the setter's call");
     return ok;
@@ -2327,17 +1913,17 @@ static bool case_sampler_thread(void)
  * LeakSanitizer; under valgrind, memcheck's error exit status). */
 static bool case_sigterm_life(void)
 {
-    struct cl *cs[3] = {0};
+    struct e2e_cl *cs[3] = {0};
     bool ok = true;
     for (int i = 0; ok && i < 3; i++) {
         json_t *doc = NULL;
-        cs[i] = open_session(&S_LIFE, "/timers/ws", "", &doc);
-        ok = cs[i] && expect_value(cs[i], doc_id(doc, "Number", "Fired"), 2);
+        cs[i] = e2e_open_session(&S_LIFE, "/timers/ws", "", &doc);
+        ok = cs[i] && expect_value(cs[i], e2e_doc_id(doc, "Number", "Fired"), 2);
         json_decref(doc);
     }
     if (!ok) {
         for (int i = 0; i < 3; i++)
-            cl_free(cs[i]);
+            e2e_cl_free(cs[i]);
         e2e_server_stop(&S_LIFE, SIGTERM, 10000);
         return e2e_failw("sessions before SIGTERM");
     }
@@ -2510,15 +2096,15 @@ static bool case_mt_max_connections(void)
     if (!mt_start(&s, args, 0))
         return false;
     int held[3] = {-1, -1, -1};
-    struct cl *ws[2] = {0};
+    struct e2e_cl *ws[2] = {0};
     bool ok = true;
     for (int i = 0; ok && i < 2; i++) {
-        struct page p;
+        struct e2e_page p;
         json_t *doc = NULL;
-        ok = get_page(&s, "/widgets", &p) && (ws[i] = cl_open(&s, p.ws)) &&
-             (doc = hello_doc(ws[i], p.token, ""));
+        ok = e2e_get_page(&s, "/widgets", &p) && (ws[i] = e2e_cl_open(&s, p.ws)) &&
+             (doc = e2e_hello_doc(ws[i], p.token, ""));
         json_decref(doc);
-        page_fini(&p);
+        e2e_page_fini(&p);
     }
     for (int i = 0; ok && i < 3; i++) {
         int st;
@@ -2554,7 +2140,7 @@ static bool case_mt_max_connections(void)
         if (held[i] >= 0)
             close(held[i]);
     for (int i = 0; i < 2; i++)
-        cl_free(ws[i]);
+        e2e_cl_free(ws[i]);
     int st = e2e_server_stop(&s, SIGTERM, 10000);
     if (ok && st != 0)
         ok = e2e_fail("exit status %d after SIGTERM", st);
@@ -2577,27 +2163,27 @@ static bool case_mt_reuse(void)
     bool ok = true;
     int resumed = 0;
     for (int i = 0; ok && i < N; i++) {
-        struct page p;
+        struct e2e_page p;
         json_t *doc = NULL, *again = NULL;
-        struct cl *c = NULL;
-        ok = get_page(&s, "/widgets", &p);
+        struct e2e_cl *c = NULL;
+        ok = e2e_get_page(&s, "/widgets", &p);
         if (ok && (p.token[0] || strcmp(p.ws, "/widgets/ws")))
             ok = e2e_fail("page %d: token \"%s\", ws %s: not the cached page", i, p.token, p.ws);
-        ok = ok && (c = cl_open(&s, p.ws)) && (doc = hello_doc(c, NULL, ""));
+        ok = ok && (c = e2e_cl_open(&s, p.ws)) && (doc = e2e_hello_doc(c, NULL, ""));
         char token[160] = "";
         if (ok)
-            snprintf(token, sizeof token, "%s", jstr(doc, "token"));
-        close_nicely(c);
+            snprintf(token, sizeof token, "%s", e2e_jstr(doc, "token"));
+        e2e_close_nicely(c);
         c = NULL;
         if (ok)
-            idle(50); /* the server has seen the close */
-        ok = ok && (c = cl_open(&s, p.ws)) && (again = hello_doc(c, token, ""));
-        if (ok && !strcmp(jstr(again, "token"), token))
+            e2e_idle(50); /* the server has seen the close */
+        ok = ok && (c = e2e_cl_open(&s, p.ws)) && (again = e2e_hello_doc(c, token, ""));
+        if (ok && !strcmp(e2e_jstr(again, "token"), token))
             resumed++;
         json_decref(doc);
         json_decref(again);
-        close_nicely(c);
-        page_fini(&p);
+        e2e_close_nicely(c);
+        e2e_page_fini(&p);
     }
     fprintf(stderr, "mt-reuse: %d of %d reconnects resumed\n", resumed, N);
     if (ok && resumed != N)
@@ -2647,11 +2233,11 @@ static bool case_mt_sigterm(void)
                               NULL};
         if (!mt_start(&s, args, 0))
             return e2e_failw("run %d", run);
-        struct page pages[N];
+        struct e2e_page pages[N];
         int fds[N];
         int npages = 0;
         for (int i = 0; ok && i < N; i++, npages++)
-            ok = get_page(&s, "/widgets", &pages[i]);
+            ok = e2e_get_page(&s, "/widgets", &pages[i]);
         for (int i = 0; ok && i < N; i++) /* odd: no loop in the URL, the hello routes it */
             fds[i] = raw_upgrade_hello(&s, i % 2 ? "/widgets/ws" : pages[i].ws, pages[i].token);
         kill(s.pid, SIGTERM);
@@ -2660,7 +2246,7 @@ static bool case_mt_sigterm(void)
                 close(fds[i]);
         int st = e2e_server_stop(&s, 0, 10000);
         for (int i = 0; i < npages; i++)
-            page_fini(&pages[i]);
+            e2e_page_fini(&pages[i]);
         if (ok && st != 0)
             ok = e2e_fail("run %d: exit status %d after SIGTERM (256+N: signal N, -1: killed after "
                        "10 s)",
@@ -2739,13 +2325,13 @@ static bool health(struct e2e_server *s)
 {
     if (!e2e_server_alive(s))
         return false;
-    struct cl *c = cl_open(s, "/widgets/ws");
-    json_t *doc = c ? hello_doc(c, NULL, "") : NULL;
-    bool ok = doc && !strcmp(jstr(doc, "title"), "Widgets");
+    struct e2e_cl *c = e2e_cl_open(s, "/widgets/ws");
+    json_t *doc = c ? e2e_hello_doc(c, NULL, "") : NULL;
+    bool ok = doc && !strcmp(e2e_jstr(doc, "title"), "Widgets");
     if (doc && !ok)
-        e2e_fail("doc title %s", jstr(doc, "title"));
+        e2e_fail("doc title %s", e2e_jstr(doc, "title"));
     json_decref(doc);
-    cl_free(c);
+    e2e_cl_free(c);
     return ok;
 }
 
@@ -2753,7 +2339,7 @@ int main(int argc, char **argv)
 {
     e2e_init("live", argc, argv, GLOBAL_TIMEOUT_S);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    verbose = getenv("LIVE_TEST_VERBOSE") && *getenv("LIVE_TEST_VERBOSE") == '1';
+    e2e_ws_verbose = getenv("LIVE_TEST_VERBOSE") && *getenv("LIVE_TEST_VERBOSE") == '1';
     char widgets[4096], weather[4096], form[4096], ticks[4096];
     snprintf(widgets, sizeof widgets, "%s/examples/widgets.c", e2e.source_dir);
     snprintf(weather, sizeof weather, "%s/examples/weather.c", e2e.source_dir);
