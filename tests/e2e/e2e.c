@@ -983,28 +983,37 @@ void e2e_page_fini(struct e2e_page *p)
     p->main = NULL;
 }
 
+/* The text after open up to close in body, or NULL. */
+static const char *between(const char *body, const char *open, const char *close, int *len)
+{
+    const char *b = strstr(body, open), *e = b ? strstr(b + strlen(open), close) : NULL;
+    if (!e)
+        return NULL;
+    b += strlen(open);
+    *len = (int)(e - b);
+    return b;
+}
+
 bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page *p)
 {
     memset(p, 0, sizeof *p);
     struct e2e_resp r;
-    if (!e2e_get(s->port, path, NULL, &r))
+    if (!e2e_get(s->port, path, NULL, &r)) {
+        e2e_resp_fini(&r);
         return false;
+    }
     bool ok = false;
-    if (r.status != 200) {
-        e2e_fail("GET %s: status %d", path, r.status);
-        goto out;
-    }
-    const char *d = strstr(r.body.data, "id=\"pn-data\">");
-    const char *de = d ? strstr(d, "</script>") : NULL;
-    if (!d || !de) {
-        e2e_fail("GET %s: no #pn-data", path);
-        goto out;
-    }
-    d += strlen("id=\"pn-data\">");
+    const char *body = r.body.data ? r.body.data : "";
+    int dn = 0, tn = 0, mn = 0;
+    const char *d = between(body, "id=\"pn-data\">", "</script>", &dn);
+    const char *t = between(body, "<title>", "</title>", &tn);
+    const char *m = between(body, "id=\"pn-main\">", "</main>", &mn);
     json_error_t je;
-    json_t *j = json_loadb(d, (size_t)(de - d), 0, &je);
-    if (!j) {
-        e2e_fail("GET %s: #pn-data is not JSON: %s", path, je.text);
+    json_t *j = d ? json_loadb(d, (size_t)dn, 0, &je) : NULL;
+    if (r.status != 200 || !j || !m) {
+        e2e_fail("GET %s: status %d, #pn-data %s, #pn-main %s", path, r.status,
+                 j ? "found" : d ? je.text : "missing", m ? "found" : "missing");
+        json_decref(j);
         goto out;
     }
     const char *tok = json_string_value(json_object_get(j, "token"));
@@ -1012,17 +1021,9 @@ bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page 
     snprintf(p->token, sizeof p->token, "%s", tok ? tok : "");
     snprintf(p->ws, sizeof p->ws, "%s", ws ? ws : "");
     json_decref(j);
-    const char *t = strstr(r.body.data, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
-    if (t && te)
-        snprintf(p->title, sizeof p->title, "%.*s", (int)(te - t - 7), t + 7);
-    const char *m = strstr(r.body.data, "id=\"pn-main\">");
-    const char *me = m ? strstr(m, "</main>") : NULL;
-    if (!m || !me) {
-        e2e_fail("GET %s: no #pn-main", path);
-        goto out;
-    }
-    m += strlen("id=\"pn-main\">");
-    p->main = strndup(m, (size_t)(me - m));
+    if (t)
+        snprintf(p->title, sizeof p->title, "%.*s", tn, t);
+    p->main = strndup(m, (size_t)mn);
     ok = true;
 out:
     e2e_resp_fini(&r);

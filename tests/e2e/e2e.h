@@ -68,6 +68,12 @@ void e2e_init(const char *name, int argc, char **argv, int global_timeout_s);
 bool e2e_selected(const char *case_name);
 /* Prints `ok NAME` or `FAIL NAME: e2e_why`, counts it, clears e2e_why. */
 void e2e_report(const char *case_name, bool ok);
+/* Runs fn() and reports it as NAME when NAME is selected. */
+#define E2E_CASE(name, fn)                                                                         \
+    do {                                                                                           \
+        if (e2e_selected(name))                                                                    \
+            e2e_report(name, fn());                                                                \
+    } while (0)
 /* Prints `NAME: N passed, N failed`; the exit status for main. */
 int e2e_finish(void);
 bool e2e_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -599,12 +599,6 @@ static bool case_head_over_bound(void)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
-#define CASE(name, fn)                                                                             \
-    do {                                                                                           \
-        if (e2e_selected(name))                                                                    \
-            e2e_report(name, fn());                                                                \
-    } while (0)
-
 static void stop(struct e2e_server *s)
 {
     char name[64];
@@ -632,9 +626,9 @@ int main(int argc, char **argv)
     bool up = e2e_server_start(&pages, &(struct e2e_spawn){.args = pages_args, .napps = 2, .wrapper = wrapper});
     e2e_report("start-pages", up);
     if (up) {
-        CASE("csp-miss-hit", case_csp_miss_hit);
-        CASE("csp-bypass", case_csp_bypass);
-        CASE("gzip-miss-then-hit", case_gzip_miss_then_hit);
+        E2E_CASE("csp-miss-hit", case_csp_miss_hit);
+        E2E_CASE("csp-bypass", case_csp_bypass);
+        E2E_CASE("gzip-miss-then-hit", case_gzip_miss_then_hit);
         stop(&pages);
     }
 
@@ -660,16 +654,16 @@ int main(int argc, char **argv)
     up = e2e_server_start(&files, &(struct e2e_spawn){.args = files_args, .napps = 4, .wrapper = wrapper});
     e2e_report("start-files", up);
     if (up) {
-        CASE("csp-no-cache", case_csp_no_cache);
-        CASE("idle-clients-rss", case_idle_clients_rss);
-        CASE("full-download", case_full_download);
-        CASE("slow-steady-reader", case_slow_steady_reader);
-        CASE("slow-steady-page", case_slow_steady_page);
-        CASE("stalled-reader-cut", case_stalled_reader_cut);
-        CASE("head-range-304", case_head_range_304);
-        CASE("access-log-time", case_access_log_time);
-        CASE("head-over-bound-500", case_head_over_bound);
-        CASE("fifo", case_fifo);
+        E2E_CASE("csp-no-cache", case_csp_no_cache);
+        E2E_CASE("idle-clients-rss", case_idle_clients_rss);
+        E2E_CASE("full-download", case_full_download);
+        E2E_CASE("slow-steady-reader", case_slow_steady_reader);
+        E2E_CASE("slow-steady-page", case_slow_steady_page);
+        E2E_CASE("stalled-reader-cut", case_stalled_reader_cut);
+        E2E_CASE("head-range-304", case_head_range_304);
+        E2E_CASE("access-log-time", case_access_log_time);
+        E2E_CASE("head-over-bound-500", case_head_over_bound);
+        E2E_CASE("fifo", case_fifo);
         stop(&files);
     }
     remove_files();

@@ -27,47 +27,6 @@
 
 static struct e2e_server S = {.name = "strings"};
 
-/* A page's token, socket path, title and #pn-main. */
-struct page {
-    char token[160], ws[160], title[256];
-    char *main;
-};
-
-static bool get_page(const char *path, struct page *p)
-{
-    memset(p, 0, sizeof *p);
-    struct e2e_resp r;
-    if (!e2e_get(S.port, path, NULL, &r)) {
-        e2e_resp_fini(&r);
-        return false;
-    }
-    bool ok = false;
-    const char *body = r.body.data ? r.body.data : "";
-    const char *d = strstr(body, "id=\"pn-data\">"), *de = d ? strstr(d, "</script>") : NULL;
-    const char *t = strstr(body, "<title>"), *te = t ? strstr(t, "</title>") : NULL;
-    const char *m = strstr(body, "id=\"pn-main\">"), *me = m ? strstr(m, "</main>") : NULL;
-    if (r.status != 200 || !d || !de || !m || !me) {
-        e2e_fail("GET %s: status %d, #pn-data %s, #pn-main %s", path, r.status,
-                 d ? "found" : "missing", m ? "found" : "missing");
-        goto out;
-    }
-    d += strlen("id=\"pn-data\">");
-    json_t *j = json_loadb(d, (size_t)(de - d), 0, NULL);
-    const char *tok = json_string_value(json_object_get(j, "token"));
-    const char *ws = json_string_value(json_object_get(j, "ws"));
-    snprintf(p->token, sizeof p->token, "%s", tok ? tok : "");
-    snprintf(p->ws, sizeof p->ws, "%s", ws ? ws : "");
-    json_decref(j);
-    if (t && te)
-        snprintf(p->title, sizeof p->title, "%.*s", (int)(te - t - 7), t + 7);
-    m += strlen("id=\"pn-main\">");
-    p->main = strndup(m, (size_t)(me - m));
-    ok = true;
-out:
-    e2e_resp_fini(&r);
-    return ok;
-}
-
 static struct wsc *ws_open(const char *path)
 {
     char err[256];
@@ -118,10 +77,10 @@ static const char *jstr(json_t *j, const char *key)
 }
 
 /* A page, then its socket's doc; NULL with e2e_why. */
-static json_t *page_and_doc(const char *path, const char *query, struct page *p, struct wsc **w)
+static json_t *page_and_doc(const char *path, const char *query, struct e2e_page *p, struct wsc **w)
 {
     *w = NULL;
-    if (!get_page(path, p))
+    if (!e2e_get_page(&S, path, p))
         return NULL;
     if (!(*w = ws_open(p->ws)) || !hello(*w, p->token, query))
         return NULL;
@@ -140,7 +99,7 @@ static bool case_utf8(void)
     const char *want_title = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" FFFD;
     char path[256];
     snprintf(path, sizeof path, "/utf8?%s", query);
-    struct page p;
+    struct e2e_page p;
     struct wsc *w;
     json_t *doc = page_and_doc(path, query, &p, &w); /* pane used to abort here */
     bool ok = doc != NULL;
@@ -153,13 +112,13 @@ static bool case_utf8(void)
     json_decref(doc);
     if (w)
         wsc_free(w);
-    free(p.main);
+    e2e_page_fini(&p);
     return ok;
 }
 
 static bool case_deep(void)
 {
-    struct page p;
+    struct e2e_page p;
     struct wsc *w;
     json_t *doc = page_and_doc("/deep", "", &p, &w);
     bool ok = doc != NULL;
@@ -174,7 +133,7 @@ static bool case_deep(void)
     json_decref(doc);
     if (w)
         wsc_free(w);
-    free(p.main);
+    e2e_page_fini(&p);
     return ok;
 }
 

@@ -205,6 +205,17 @@ static bool wait_line(const struct e2e_server *s, size_t mark, const char *needl
     return e2e_fail("%s: no line with `%s` within %d ms", s->name, needle, timeout_ms);
 }
 
+/* Waits for "restarting worker k now" after mark, then for worker k's ready line with a pid
+ * other than old (into *fresh). */
+static bool wait_restarted_now(const struct e2e_server *s, size_t mark, int k, pid_t old,
+                               pid_t *fresh)
+{
+    char want[64], line[512];
+    snprintf(want, sizeof want, "restarting worker %d now", k);
+    return wait_line(s, mark, want, "restarting", line, sizeof line, MS(5000)) &&
+           wait_restarted(s, mark, k, old, fresh, MS(10000));
+}
+
 /* ---- processes ----------------------------------------------------------------------------- */
 
 /* Is pid gone (kill → ESRCH)? Otherwise why in buf: its state and parent. */
@@ -612,9 +623,7 @@ static bool case_isolation(void)
         fprintf(stderr, "isolation: the dead session's token got a doc from pid %d in %lld ms\n",
                 (int)pid_in(e2e_jstr(doc, "html")), e2e_now_ms() - t1);
     /* restarted */
-    snprintf(want, sizeof want, "restarting worker %d now", ka);
-    ok = ok && wait_line(&s, mark, want, "restarting", line, sizeof line, MS(5000)) &&
-         wait_restarted(&s, mark, ka, A->pid, &fresh, MS(10000));
+    ok = ok && wait_restarted_now(&s, mark, ka, A->pid, &fresh);
     if (ok && !e2e_server_alive(&s))
         ok = e2e_failw("the supervisor after a worker's crash");
     ok = ok && wait_nprocs(&s, 3, pids, 8, MS(3000));
@@ -655,10 +664,7 @@ static bool case_request(void)
                 (int)served, e2e_now_ms() - t0);
     if (ok && served == dead)
         ok = e2e_fail("GET /crash served by the dead worker's pid %d", (int)dead);
-    char want[64];
-    snprintf(want, sizeof want, "restarting worker %d now", k);
-    ok = ok && wait_line(&s, mark, want, "restarting", line, sizeof line, MS(5000)) &&
-         wait_restarted(&s, mark, k, dead, &fresh, MS(10000)) &&
+    ok = ok && wait_restarted_now(&s, mark, k, dead, &fresh) &&
          get_200(&s, "/crash", MS(5000), NULL);
     return stop(&s, ok);
 }
@@ -736,9 +742,7 @@ static bool case_sigkill(void)
     bool ok = wait_line(&s, mark, want, "killed by", line, sizeof line, MS(5000));
     if (ok && !level_is(line, "error"))
         ok = e2e_fail("not an error: %s", line);
-    snprintf(want, sizeof want, "restarting worker %d now", k);
-    ok = ok && wait_line(&s, mark, want, "restarting", line, sizeof line, MS(5000)) &&
-         wait_restarted(&s, mark, k, victim, &fresh, MS(10000)) &&
+    ok = ok && wait_restarted_now(&s, mark, k, victim, &fresh) &&
          get_200(&s, "/crash", MS(5000), NULL);
     return stop(&s, ok);
 }
@@ -1382,27 +1386,21 @@ static bool case_procs0(void)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
-#define CASE(name, fn)                                                                             \
-    do {                                                                                           \
-        if (e2e_selected(name))                                                                    \
-            e2e_report(name, fn());                                                                \
-    } while (0)
-
 int main(int argc, char **argv)
 {
     e2e_init("workers", argc, argv, GLOBAL_TIMEOUT_S);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    CASE("isolation", case_isolation);
-    CASE("request", case_request);
-    CASE("backoff", case_backoff);
-    CASE("sigkill", case_sigkill);
-    CASE("watchdog", case_watchdog);
+    E2E_CASE("isolation", case_isolation);
+    E2E_CASE("request", case_request);
+    E2E_CASE("backoff", case_backoff);
+    E2E_CASE("sigkill", case_sigkill);
+    E2E_CASE("watchdog", case_watchdog);
     case_entries();
-    CASE("sigterm", case_sigterm);
-    CASE("reload", case_reload);
-    CASE("stats", case_stats);
-    CASE("warm", case_warm);
-    CASE("procs0", case_procs0);
+    E2E_CASE("sigterm", case_sigterm);
+    E2E_CASE("reload", case_reload);
+    E2E_CASE("stats", case_stats);
+    E2E_CASE("warm", case_warm);
+    E2E_CASE("procs0", case_procs0);
     int left = kill_leftovers();
     if (left)
         e2e_fail("%d worker processes still ran after their supervisor stopped (killed now)", left);
