@@ -3,6 +3,8 @@
  *
  *     pane_embed OUT.c SOURCE_DIR FILE...
  *
+ * where a FILE may be PATH=FILE to store a file made by the build (the client bundle) under
+ * PATH.
  * and gets one C file holding every web asset (client JS and CSS, templates) and
  * include/pane.h as byte arrays, each with a gzip variant made here by zlib (level 9), an etag
  * (the first 16 hex digits of its SHA-256) and a mime type, plus the table
@@ -186,7 +188,13 @@ int main(int argc, char **argv)
         const char *file = argv[3 + i];
         struct asset *a = &assets[i];
         memset(a, 0, sizeof *a);
-        a->path = table_path(src_dir, file);
+        const char *eq = strchr(file, '=');
+        if (eq) { /* PATH=FILE */
+            a->path = strndup(file, (size_t)(eq - file));
+            file = eq + 1;
+        } else {
+            a->path = table_path(src_dir, file);
+        }
         if (!a->path)
             die(file, "out of memory");
         a->mime = mime_of(a->path);

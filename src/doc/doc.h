@@ -11,29 +11,7 @@
 
 #include "base/base.h"
 
-/* XX(ENUM, c_name, "PanelName", opts type, has children) — one line per component kind. */
-#define PN_KIND_MAP(XX)                                                                        \
-    XX(ROW, row, "Row", pn_row_opts, true)                                                     \
-    XX(COLUMN, column, "Column", pn_column_opts, true)                                         \
-    XX(CARD, card, "Card", pn_card_opts, true)                                                 \
-    XX(NUMBER, number, "Number", pn_number_opts, false)                                        \
-    XX(MARKDOWN, markdown, "Markdown", pn_markdown_opts, false)                                \
-    XX(HTML, html, "HTML", pn_html_opts, false)                                                \
-    XX(BUTTON, button, "Button", pn_button_opts, false)                                        \
-    XX(TOGGLE, toggle, "Toggle", pn_toggle_opts, false)                                        \
-    XX(CHECKBOX, checkbox, "Checkbox", pn_checkbox_opts, false)                                \
-    XX(TEXT_INPUT, text_input, "TextInput", pn_text_input_opts, false)                         \
-    XX(INT_SLIDER, int_slider, "IntSlider", pn_int_slider_opts, false)                         \
-    XX(FLOAT_SLIDER, float_slider, "FloatSlider", pn_float_slider_opts, false)                 \
-    XX(SELECT, select, "Select", pn_select_opts, false)
-
-enum pn_kind {
-#define XX(E, c, n, t, kids) PN_KIND_##E,
-    PN_KIND_MAP(XX)
-#undef XX
-    PN_KIND_COUNT
-};
-
+/* A property's type in a kind's option struct. */
 enum pn_prop_type {
     PN_PROP_STR,    /* const char *, escaped wherever rendered */
     PN_PROP_RAW,    /* const char *, raw HTML (pn_html only) */
@@ -61,16 +39,71 @@ struct pn_prop {
     unsigned flags;
 };
 
-struct pn_kind_desc {
-    enum pn_kind kind;
-    const char *name;      /* Panel's name: "Number" */
+#define PN_PROP(T, field, type) {#field, type, offsetof(T, field), 0}
+#define PN_EVENT_PROP(T, field, type) {#field, type, offsetof(T, field), PN_PF_EVENT}
+#define PN_HIDDEN_PROP(T, field, type) {#field, type, offsetof(T, field), PN_PF_HIDDEN}
+/* A widget's { callback, arg } pair, which every widget's opts end with. */
+#define PN_CALLBACK_PROPS(T, fn)                                                                 \
+    PN_HIDDEN_PROP(T, fn, PN_PROP_FN), PN_HIDDEN_PROP(T, arg, PN_PROP_ARG)
+#define PN_COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* A value from outside (an event) or a setter, before validation. */
+struct pn_value {
+    enum { PN_V_NONE, PN_V_BOOL, PN_V_NUM, PN_V_STR } type;
+    bool b;
+    double num;
+    const char *str; /* NUL-terminated; copied by pn__node_set */
+};
+
+/* What an event asks the server to run: the widget's callback, or nothing. */
+struct pn_call {
+    pn_callback fn;
+    void *arg;
+};
+
+/*
+ * A component kind: everything pane knows of it, in one place (src/kinds/NAME.c), as a widget
+ * class is in lvgl. doc, render and the server reach a kind only through this table; none of
+ * them names a kind. Hooks left NULL take the generic behaviour described with each.
+ */
+struct pn_kind {
+    const char *name;      /* Panel's name, and data-pn-kind: "Number" */
     const char *css_class; /* "pn-number" */
-    size_t opts_size;
+    size_t opts_size;      /* its pn_..._opts */
+    size_t state_size;     /* state the kind keeps beside its options (Button: clicks) */
     const struct pn_prop *props;
     size_t nprops;
     bool container; /* has children */
+    /* Defaults and build-time checks, after the options were copied into the arena (strings
+     * valid UTF-8). given is what the app passed (NULL: all defaults). Misuse at here. */
+    void (*init)(pn_node *n, const void *given, pn_here here);
+    /* A value for p is about to be stored (from a setter or an event): 0, possibly after
+     * adjusting *v (sliders clamp), or PN_EINVAL with why. NULL: any value of p's type. */
+    int (*check)(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why);
+    /* An event from the client for prop: NULL with what to run in *call, or an error code
+     * ("bad-prop", "bad-value") with why. A disabled widget must take no event (NULL, nothing
+     * to run). NULL hook: a PN_PF_EVENT prop set through pn__node_set, without echoing it,
+     * then the kind's callback. */
+    const char *(*event)(pn_node *n, pn_str prop, const struct pn_value *v, struct pn_call *call,
+                         const char **why);
+    /* Server-side HTML: a leaf whole, or a container up to its children (html_close after
+     * them). The outer element carries id="pn-ID" and data-pn-kind (render.md). */
+    int (*html)(struct pn_buf *out, const pn_node *n);
+    int (*html_close)(struct pn_buf *out, const pn_node *n);
+    /* Patch encoding: the wire values of the props in mask (changed since the last patch) into
+     * the JSON object changes (a json_t *), keyed as the client module reads them: a slot the
+     * server rendered ("text") or a prop by name. 0, or an error code. NULL: each changed
+     * prop that is not hidden, by name. */
+    int (*patch)(const pn_node *n, uint32_t mask, void *changes);
+    /* Extra values for the doc's props (a json_t *): Button's clicks. NULL: none. */
+    int (*doc)(const pn_node *n, void *props);
 };
-extern const struct pn_kind_desc pn__kinds[PN_KIND_COUNT];
+
+/* The kinds pane has (src/kinds/kinds.c), for lookups by name. */
+extern const struct pn_kind *const pn__kind_list[];
+extern const size_t pn__kind_count;
+/* Looks a kind up by its Panel name ("Number"); NULL if unknown. */
+const struct pn_kind *pn__kind_find(pn_str name);
 
 /* The deepest a tree may be: the session's servables are level 1, their children 2, and so
  * on. A child that would go deeper is refused (misuse with the caller's file and line), so no
@@ -78,34 +111,31 @@ extern const struct pn_kind_desc pn__kinds[PN_KIND_COUNT];
 #define PN_MAX_DEPTH 256
 
 struct pn_node {
-    const struct pn_kind_desc *desc;
+    const struct pn_kind *desc;
     uint32_t id; /* unique within the session, 1-based, in creation order */
     pn_session *s;
     pn_node *parent, *first, *last, *next; /* children list */
     pn_here here;                          /* where the app made it */
-    union {
-        pn_row_opts row;
-        pn_column_opts column;
-        pn_card_opts card;
-        pn_number_opts number;
-        pn_markdown_opts markdown;
-        pn_html_opts html;
-        pn_button_opts button;
-        pn_toggle_opts toggle;
-        pn_checkbox_opts checkbox;
-        pn_text_input_opts text_input;
-        pn_int_slider_opts int_slider;
-        pn_float_slider_opts float_slider;
-        pn_select_opts select;
-    } o; /* the current options: copied into the arena at build time; .items is cleared (use
-            the children); a string a setter changed is on the heap (heap_mask) */
     uint32_t heap_mask;  /* bit i: string prop i is heap-owned by this node */
     uint32_t dirty_mask; /* bit i: prop i changed since the last patch */
     pn_node *dirty_next; /* in the session's dirty list while dirty_mask != 0 */
     bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
-    long clicks;         /* Button */
     uint16_t height;     /* levels in this node's subtree below it (0: no children) */
+    /* the kind's options (desc->opts_size bytes; copied into the arena at build time, .items
+     * cleared: use the children; a string a setter changed is on the heap, see heap_mask),
+     * then its state (desc->state_size bytes, zeroed) */
+    _Alignas(max_align_t) unsigned char o[];
 };
+
+/* A node's options, as its kind's pn_..._opts. */
+#define PN_OPTS(n, T) ((T *)(void *)(n)->o)
+#define PN_COPTS(n, T) ((const T *)(const void *)(n)->o)
+/* A node's kind state (desc->state_size bytes after the options). */
+static inline void *pn__node_state(const pn_node *n)
+{
+    size_t a = _Alignof(max_align_t);
+    return (void *)(uintptr_t)(n->o + (n->desc->opts_size + a - 1) / a * a);
+}
 
 /* Misuse recorded while building: shown in logs (and, later, as an error card in --dev). */
 struct pn_misuse {
@@ -143,7 +173,7 @@ struct pn_session {
     const pn_request *req;
     pn_template_opts tmpl; /* strings in the arena; NULL fields mean the defaults */
     pn_here tmpl_here;     /* where pn_template was called (the server checks the name) */
-    pn_node root;          /* an unattached Column holding the servables */
+    pn_node *root;         /* an unattached container holding the servables */
     uint32_t next_id;
     struct pn_misuse *misuse, **misuse_tail;
     unsigned nmisuse;
@@ -182,34 +212,58 @@ void pn__session_misuse(pn_session *s, pn_here here, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The property of n's kind named name; NULL if none. */
-const struct pn_prop *pn__prop_find(const struct pn_kind_desc *d, pn_str name);
+const struct pn_prop *pn__prop_find(const struct pn_kind *d, pn_str name);
 /* Index of a prop in its kind's table (for the masks). */
-static inline unsigned pn__prop_index(const struct pn_kind_desc *d, const struct pn_prop *p)
+static inline unsigned pn__prop_index(const struct pn_kind *d, const struct pn_prop *p)
 {
     return (unsigned)(p - d->props);
 }
 /* Address of a prop's value in a node. */
 static inline void *pn__prop_ptr(pn_node *n, const struct pn_prop *p)
 {
-    return (unsigned char *)&n->o + p->offset;
+    return n->o + p->offset;
 }
 static inline const void *pn__prop_cptr(const pn_node *n, const struct pn_prop *p)
 {
-    return (const unsigned char *)&n->o + p->offset;
+    return n->o + p->offset;
 }
 
-/* A value from outside (an event) or a setter, before validation. */
-struct pn_value {
-    enum { PN_V_NONE, PN_V_BOOL, PN_V_NUM, PN_V_STR } type;
-    bool b;
-    double num;
-    const char *str; /* NUL-terminated; copied by pn__node_set */
-};
-/* Validates v for prop and, if it is acceptable, sets it (strings copied to the heap), marks
- * the prop dirty and notifies the session. Returns 0, or PN_EINVAL with a reason in *why.
- * Sliders clamp to their range; Select requires one of its options. */
+/* A new node of kind k in s's arena, its options copied from opts (NULL: all zero), made valid
+ * (strings UTF-8, colours checked, .items linked as children) and then given to k->init. NULL
+ * (nothing touched) only when called from another thread than the session's. */
+pn_node *pn__node_new(pn_session *s, const struct pn_kind *k, const void *opts, pn_here here);
+
+/* Validates v for prop (by type, then the kind's check) and, if it is acceptable, sets it
+ * (strings copied to the heap), marks the prop dirty and notifies the session. Returns 0, or
+ * PN_EINVAL with a reason in *why. */
 int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *v,
                  const char **why);
+/* A public setter's body: sets prop `name` of n to v when n is of one of kinds (NULL-terminated;
+ * NULL: any kind with that prop) and the caller is n's session's thread; misuse at here (the
+ * setter's call, named api) otherwise, and n keeps its value. */
+void pn__setter(pn_node *n, const struct pn_kind *const *kinds, const char *name,
+                struct pn_value v, const char *api, pn_here here);
+#define PN_NUM(x) ((struct pn_value){.type = PN_V_NUM, .num = (x)})
+#define PN_STR(x) ((struct pn_value){.type = PN_V_STR, .str = (x) ? (x) : ""})
+#define PN_BOOL(x) ((struct pn_value){.type = PN_V_BOOL, .b = (x)})
+/* True when n is a node of kind k (NULL n: false). */
+static inline bool pn__is(const pn_node *n, const struct pn_kind *k)
+{
+    return n && n->desc == k;
+}
+
+/* Applies an event from the client to n: the kind's event hook, or the generic one (a
+ * PN_PF_EVENT prop set and not echoed). Returns NULL with what to run in *call (fn NULL:
+ * nothing, e.g. a disabled widget), or an error code for the client ("not-a-widget",
+ * "bad-prop", "bad-value") with why. */
+const char *pn__node_event(pn_node *n, pn_str prop, const struct pn_value *v,
+                           struct pn_call *call, const char **why);
+/* True for a kind that takes events (it has a callback). */
+bool pn__kind_is_widget(const struct pn_kind *k);
+/* A widget's "disabled" prop (false for kinds without one). */
+bool pn__node_disabled(pn_node *n);
+/* A widget's { callback, arg } (its PN_PROP_FN and PN_PROP_ARG props). */
+struct pn_call pn__node_callback(pn_node *n);
 /* Takes the session's dirty list (linked by dirty_next) and empties it. The caller encodes
  * each node's dirty_mask and then clears it. */
 pn_node *pn__session_take_dirty(pn_session *s);
@@ -221,17 +275,29 @@ pn_node *pn__session_find(pn_session *s, uint32_t id);
 /* The page title in effect (setter, template, app name). */
 const char *pn__session_title(const pn_session *s);
 
-/* Looks a kind up by its Panel name ("Number"); NULL if unknown. */
-const struct pn_kind_desc *pn__kind_find(pn_str name);
-/* Formats a number's value with its format string ("{value}", "{value:.1f}") into out.
- * Unknown placeholders are copied as text. Returns 0 or PN_ETOOBIG. */
+/* ---- JSON (json.c): the doc's tree and the patches, through the kinds' tables and hooks ---- */
+
+/* The JSON array of root's children: [{"id", "kind", "props", "children"?}, ...] (a json_t *);
+ * NULL when a value could not be encoded. Walks without recursion. */
+void *pn__doc_tree_json(const pn_node *root);
+/* The ops of the session's changes since the last call, appended to ops (a json_t * array):
+ * ["title", TEXT] and [ID, {changes}] in the order of the changes; the dirty list is emptied.
+ * Returns 0 or the first error (the ops then are incomplete and must not be sent). */
+int pn__doc_patch_ops(pn_session *s, void *ops);
+/* A prop's value as JSON (a json_t *, new reference); NULL for what is never encoded. */
+void *pn__prop_json(const pn_node *n, const struct pn_prop *p);
+/* Sets obj[name] = value (a json_t * taken); -1 when value is NULL or it could not be set. */
+int pn__json_set(void *obj, const char *name, void *value);
+
+/* ---- values (format.c) ---- */
+
+/* Formats value with a format string ("{value}", "{value:.1f}"; NULL is "{value}") into out.
+ * Unknown placeholders are copied as text. On failure out is as it was. 0 or PN_ETOOBIG. */
+int pn__value_format(const char *format, double value, struct pn_buf *out);
 /* Checks a Number/FloatSlider format: every "{…}" must be {value} or {value:.Nf} (N 0..20);
  * "{{" and "}}" stand for literal braces. Returns NULL, or why not (static text). */
 const char *pn__number_format_check(const char *format);
-int pn__number_format(const pn_number_opts *o, double value, struct pn_buf *out);
-/* The colour a Number shows for its current value (stops, then default_color); NULL if none. */
-const char *pn__number_color(const pn_number_opts *o);
-/* Validation shared by builders and (later) patches. */
+/* Validation shared by builders and setters. */
 bool pn__css_color_ok(const char *s);  /* #rgb, #rrggbb, #rrggbbaa, named, rgb()/hsl() */
 bool pn__css_length_ok(const char *s); /* 12px, 1.5em, 54pt, 80%, 2rem, 0 */
 

@@ -18,6 +18,9 @@
 #define SESSION_BLOCK 2048 /* small first block: most weather-sized sessions fit in one */
 #define SCRATCH_BLOCK 1024 /* allocated on a callback's first pn_fmt, kept between callbacks */
 
+/* The root: an unattached container holding the servables; never rendered itself. */
+static const struct pn_kind root_kind = {.name = "Root", .css_class = "pn-root", .container = true};
+
 pn_session *pn__session_new(const struct pn_session_init *init)
 {
     pn_session *s = pn__xcalloc(1, sizeof *s);
@@ -28,9 +31,10 @@ pn_session *pn__session_new(const struct pn_session_init *init)
     s->query = pn__arena_strndup(&s->arena, init->query.ptr ? init->query.ptr : "",
                                  init->query.len);
     s->req = init->req;
-    s->root.desc = &pn__kinds[PN_KIND_COLUMN];
-    s->root.s = s;
-    s->root.here = (pn_here){"<root>", 0};
+    s->root = pn__arena_alloc(&s->arena, sizeof *s->root);
+    s->root->desc = &root_kind;
+    s->root->s = s;
+    s->root->here = (pn_here){"<root>", 0};
     s->misuse_tail = &s->misuse;
     return s;
 }

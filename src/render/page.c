@@ -154,7 +154,7 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
     pn__buf_init(&body, out->max);
     pn__buf_init(&script, 4096);
     int rc = script_tag(&script, ctx->js_url, ctx);
-    for (const pn_node *n = s->root.first; rc == 0 && n; n = n->next)
+    for (const pn_node *n = s->root->first; rc == 0 && n; n = n->next)
         rc = pn__render_node(&body, n);
     if (rc == 0) {
         const struct pn_tpl_var vars[] = {

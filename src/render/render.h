@@ -57,8 +57,14 @@ int pn__template_render(const struct pn_template *t, const struct pn_tpl_var *va
  * id="pn-<id>" and data-pn-kind="<Kind>" so the client can find it. Returns 0 or PN_ETOOBIG. */
 int pn__render_node(struct pn_buf *out, const pn_node *n);
 
-/* Server-side HTML of a widget (Button … Select); called by pn__render_node. */
-int pn__render_widget(struct pn_buf *out, const pn_node *n);
+/* For the kinds' html hooks: `<tag class="cls" id="pn-N" data-pn-kind="Kind"` (the caller
+ * closes the tag), and text HTML-escaped (NULL: nothing). 0 or PN_ETOOBIG. Every string option
+ * is written through pn__html_text; the only raw inputs are pn_html's .html and md4c's output
+ * (which has raw HTML turned off). CSS values that go into a style attribute are checked again
+ * with doc's validators and fall back to the default, so no value can open a new declaration. */
+int pn__html_open(struct pn_buf *out, const char *tag, const char *cls, const pn_node *n);
+int pn__html_text(struct pn_buf *out, const char *s);
+#define PN_PUT(out, lit) pn__buf_append((out), (lit), sizeof(lit) - 1)
 
 /* What a page needs besides the session. */
 struct pn_page_ctx {

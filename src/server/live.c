@@ -325,8 +325,8 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
         send_error(wc->ws, "bad-message", "hello was already sent", 0);
         return;
     }
-    if (m->version != 1) {
-        send_error(wc->ws, "version", "this server speaks protocol version 1", 0);
+    if (m->version != PN_PROTOCOL_VERSION) {
+        send_error(wc->ws, "version", "this server speaks protocol version " PN_STR_OF(PN_PROTOCOL_VERSION), 0);
         pn__ws_close(wc->ws, 1008, "protocol version");
         return;
     }
@@ -366,15 +366,6 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
     attach(live, wc);
 }
 
-/* Widgets are the kinds with a callback. */
-static bool is_widget(const struct pn_kind_desc *d)
-{
-    for (size_t i = 0; i < d->nprops; i++)
-        if (d->props[i].type == PN_PROP_FN)
-            return true;
-    return false;
-}
-
 static void handle_event(struct wsconn *wc, const struct pn_msg *m)
 {
     struct pn_live *live = wc->live;
@@ -387,51 +378,15 @@ static void handle_event(struct wsconn *wc, const struct pn_msg *m)
         send_error(wc->ws, "unknown-id", "no component with this id", m->id);
         return;
     }
-    enum pn_kind k = n->desc->kind;
-    if (!is_widget(n->desc)) {
-        send_error(wc->ws, "not-a-widget", "this component takes no events", m->id);
+    struct pn_call call;
+    const char *why = NULL;
+    const char *code = pn__node_event(n, m->prop, &m->value, &call, &why);
+    if (code) {
+        send_error(wc->ws, code, why, m->id);
         return;
     }
-    pn_callback cb = NULL;
-    void *arg = NULL;
-    if (k == PN_KIND_BUTTON) {
-        if (!pn__str_eq(m->prop, PN_STRLIT("clicks"))) {
-            send_error(wc->ws, "bad-prop", "a Button sends \"clicks\"", m->id);
-            return;
-        }
-        if (n->o.button.disabled)
-            return;
-        n->clicks++;
-        cb = n->o.button.on_click;
-        arg = n->o.button.arg;
-    } else {
-        const struct pn_prop *p = pn__prop_find(n->desc, m->prop);
-        if (!p || !(p->flags & PN_PF_EVENT)) {
-            send_error(wc->ws, "bad-prop", "this property cannot be set by the client", m->id);
-            return;
-        }
-        const struct pn_prop *dp = pn__prop_find(n->desc, PN_STRLIT("disabled"));
-        if (dp && *(bool *)pn__prop_ptr(n, dp))
-            return; /* a disabled widget takes no value (and runs no callback) */
-        const char *why = NULL;
-        uint32_t was_dirty = n->dirty_mask;
-        if (pn__node_set(n, p, &m->value, &why) != 0) {
-            send_error(wc->ws, "bad-value", why, m->id);
-            return;
-        }
-        /* the client already shows its own change: do not echo it back */
-        unsigned bit = 1u << pn__prop_index(n->desc, p);
-        if (!(was_dirty & bit))
-            n->dirty_mask &= ~bit;
-        /* every widget's opts end with { on_change/on_click, arg }, found by descriptor */
-        for (size_t i = 0; i < n->desc->nprops; i++) {
-            const struct pn_prop *q = &n->desc->props[i];
-            if (q->type == PN_PROP_FN)
-                cb = *(pn_callback *)pn__prop_ptr(n, q);
-            else if (q->type == PN_PROP_ARG)
-                arg = *(void **)pn__prop_ptr(n, q);
-        }
-    }
+    pn_callback cb = call.fn;
+    void *arg = call.arg;
     pn__live_run_begin(live);
     if (cb) {
         pn__entry_enter(PN_ENTRY_CALLBACK, live->app->name, n->id, "session %016llx",

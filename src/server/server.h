@@ -157,6 +157,11 @@ struct pn_msg {
     const struct json_t *ping; /* ping's "n", borrowed from json */
     struct json_t *json; /* owns every slice above */
 };
+/* The protocol version of docs/internals/protocol.md: the hello's "v" and the doc's. */
+#define PN_PROTOCOL_VERSION 2
+#define PN_STR_OF_(x) #x
+#define PN_STR_OF(x) PN_STR_OF_(x)
+
 /* Parses and type-checks one client message (pure; fuzzed). On error *why says what is wrong.
  * Always call pn__msg_free afterwards. */
 int pn__msg_parse(const char *data, size_t len, struct pn_msg *m, const char **why);

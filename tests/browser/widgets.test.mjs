@@ -210,7 +210,7 @@ test('a server value never moves a slider under the dragging pointer', async (t)
   const id = +(await slider.getAttribute('id')).match(/^pn-(\d+)-input$/)[1];
   const box = await slider.boundingBox();
   const y = box.y + box.height / 2, at = (f) => box.x + box.width * f;
-  const setTo = (v) => sock.inject({ t: 'patch', ops: [{ op: 'set', id, props: { value: v } }] });
+  const setTo = (v) => sock.inject({ t: 'patch', ops: [[id, { value: v }]] });
   // 1. the server's value arrives mid-drag, the visitor keeps moving: the visitor wins
   await page.mouse.move(at(0.5), y);
   await page.mouse.down();
@@ -250,8 +250,8 @@ test('unknown messages, ops, ids and server errors do not break the client', asy
   const { page, seen, warnings, sock } = await openRouted(t, widgetsUrl);
   sock.inject('not json');
   sock.inject({ t: 'future-thing', x: 1 });
-  sock.inject({ t: 'patch', ops: [{ op: 'teleport', id: 1 }, null, 7, { op: 'set', id: 999, props: {} },
-    { op: 'set', id: 7, props: { wat: true } }, { op: 'title', title: 'Injected' }] });
+  sock.inject({ t: 'patch', ops: [['teleport', 1], { op: 'set', id: 1 }, null, 7, [999, {}], [7, null],
+    [7, { wat: true }], ['title', 'Injected']] });
   sock.inject({ t: 'patch' });
   sock.inject({ t: 'error', code: 'bad-value', msg: 'out of range', id: 5 });
   sock.inject({ t: 'pong', n: 1 });

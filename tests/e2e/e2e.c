@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -1273,7 +1274,7 @@ bool e2e_send_hello(struct e2e_cl *c, const char *token, const char *query)
         snprintf(tok, sizeof tok, "\"%s\"", token);
     else
         snprintf(tok, sizeof tok, "null");
-    return e2e_sendf(c, "{\"t\":\"hello\",\"v\":1,\"token\":%s,\"query\":\"%s\"}", tok,
+    return e2e_sendf(c, "{\"t\":\"hello\",\"v\":2,\"token\":%s,\"query\":\"%s\"}", tok,
                      query ? query : "");
 }
 
@@ -1344,17 +1345,27 @@ json_t *e2e_doc_prop(json_t *doc, const char *kind, const char *name, const char
     return json_object_get(json_object_get(n, "props"), prop);
 }
 
-json_t *e2e_patch_set(json_t *patch, long id)
+json_t *e2e_patch_changes(json_t *patch, long id)
 {
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(patch, "ops"), i, op)
     {
-        if (!strcmp(e2e_jstr(op, "op"), "set") &&
-            json_integer_value(json_object_get(op, "id")) == id)
-            return op;
+        json_t *first = json_array_get(op, 0);
+        if (json_is_integer(first) && json_integer_value(first) == id)
+            return json_array_get(op, 1);
     }
     return NULL;
+}
+
+double e2e_patch_number(json_t *patch, long id, const char **text)
+{
+    const char *t = json_string_value(json_object_get(e2e_patch_changes(patch, id), "text"));
+    if (text)
+        *text = t ? t : "";
+    char *end;
+    double v = t ? strtod(t, &end) : 0;
+    return t && end != t ? v : NAN;
 }
 
 size_t e2e_patch_nops(json_t *patch)

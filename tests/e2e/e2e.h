@@ -261,14 +261,18 @@ struct e2e_cl *e2e_open_session(const struct e2e_server *s, const char *path, co
 void e2e_close_nicely(struct e2e_cl *c);
 
 /* JSON helpers: a string member ("" if none); the first node of kind (and props.name or
- * props.label, unless name is NULL), depth first; its id (-1) or one of its props; the "set"
- * op for id in a patch; a patch's number of ops; a compact dump for messages (4 rotating
- * buffers of 600 bytes). */
+ * props.label, unless name is NULL), depth first; its id (-1) or one of its props; the changes
+ * of node id in a patch (the {…} of its [id, {…}] op: {"text"} for a Number, {"html"} for
+ * Markdown, props by name for widgets); a patch's number of ops; a compact dump for messages
+ * (4 rotating buffers of 600 bytes). */
 const char *e2e_jstr(json_t *j, const char *key);
 json_t *e2e_tree_find(json_t *nodes, const char *kind, const char *name);
 long e2e_doc_id(json_t *doc, const char *kind, const char *name);
 json_t *e2e_doc_prop(json_t *doc, const char *kind, const char *name, const char *prop);
-json_t *e2e_patch_set(json_t *patch, long id);
+json_t *e2e_patch_changes(json_t *patch, long id);
+/* The number a patch shows in Number id (its "text", read as far as it is a number: "21 °C" is
+ * 21), or NAN when the patch does not change it; *text (if not NULL) is the text ("" if none). */
+double e2e_patch_number(json_t *patch, long id, const char **text);
 size_t e2e_patch_nops(json_t *patch);
 char *e2e_dumps(json_t *j);
 

@@ -866,8 +866,8 @@ static struct wsc *ws_hello(const char *token, char *why, size_t whylen)
     if (!w)
         return NULL;
     int n = token ? snprintf(hello, sizeof hello,
-                             "{\"t\":\"hello\",\"v\":1,\"token\":\"%s\",\"query\":\"\"}", token)
-                  : snprintf(hello, sizeof hello, "{\"t\":\"hello\",\"v\":1,\"token\":null}");
+                             "{\"t\":\"hello\",\"v\":2,\"token\":\"%s\",\"query\":\"\"}", token)
+                  : snprintf(hello, sizeof hello, "{\"t\":\"hello\",\"v\":2,\"token\":null}");
     int code;
     int rc = wsc_send_text(w, hello, (size_t)n) == 0
                  ? ws_wait_for(w, "\"t\":\"doc\"", READ_TIMEOUT_MS, &code)

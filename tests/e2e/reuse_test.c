@@ -561,7 +561,7 @@ static bool ws_doc_title(int port, const char *path, const char *query, const ch
     if (!w)
         return e2e_fail("%s: upgrade failed (%d): %s", path, status, err);
     char hello[512];
-    snprintf(hello, sizeof hello, "{\"t\":\"hello\",\"v\":1,\"token\":null,\"query\":\"%s\"}",
+    snprintf(hello, sizeof hello, "{\"t\":\"hello\",\"v\":2,\"token\":null,\"query\":\"%s\"}",
              query);
     bool ok = wsc_send_text(w, hello, strlen(hello)) == 0;
     if (!ok)

@@ -44,7 +44,7 @@ static struct wsc *ws_open(const char *path)
 static bool hello(struct wsc *w, const char *token, const char *query)
 {
     char msg[512];
-    int n = snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"v\":1,\"token\":%s%s%s,\"query\":\"%s\"}",
+    int n = snprintf(msg, sizeof msg, "{\"t\":\"hello\",\"v\":2,\"token\":%s%s%s,\"query\":\"%s\"}",
                      token && *token ? "\"" : "", token && *token ? token : "null",
                      token && *token ? "\"" : "", query);
     return wsc_send_text(w, msg, (size_t)n) == 0 || e2e_fail("send hello failed");

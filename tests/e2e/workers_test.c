@@ -49,6 +49,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -487,8 +488,8 @@ static bool two_sessions(const struct e2e_server *s, const struct workers *w, st
 /* The value a patch sets on node id, or -1 if it sets none. */
 static double patch_value(json_t *patch, long id)
 {
-    json_t *v = json_object_get(json_object_get(e2e_patch_set(patch, id), "props"), "value");
-    return json_is_number(v) ? json_number_value(v) : -1;
+    double v = e2e_patch_number(patch, id, NULL);
+    return isnan(v) ? -1 : v;
 }
 
 /* Drops what c has received so far. */
@@ -913,7 +914,7 @@ static bool entry_destroy(void)
     for (int i = 0; ok && !armed && i < 100; i++) { /* the callback ran: the label says so */
         json_t *p = e2e_expect_msg(x.c, "patch", NULL, MS(3000));
         const char *label = json_string_value(
-            json_object_get(json_object_get(e2e_patch_set(p, x.atend), "props"), "label"));
+            json_object_get(e2e_patch_changes(p, x.atend), "label"));
         armed = label && !strcmp(label, "Armed");
         ok = p != NULL;
         json_decref(p);

@@ -162,9 +162,9 @@ static void check_builds_answer_page(const struct pn_app *a)
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = a->name});
     a->build(s);
     bool ok = s->nmisuse == 0 && s->tmpl.title && strcmp(s->tmpl.title, "Hi") == 0 &&
-              s->root.first && s->root.first->desc->kind == PN_KIND_CARD && s->root.first->first &&
-              s->root.first->first->desc->kind == PN_KIND_NUMBER &&
-              s->root.first->first->o.number.value == 42;
+              s->root->first && !strcmp(s->root->first->desc->name, "Card") &&
+              s->root->first->first && !strcmp(s->root->first->first->desc->name, "Number") &&
+              PN_COPTS(s->root->first->first, pn_number_opts)->value == 42;
     pn__session_free(s);
     assert_true(ok);
 }

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "doc/doc.h"
+#include "kinds/kinds.h"
 
 static int setup(void **state)
 {
@@ -74,8 +74,9 @@ static void test_session_new_copies_its_inputs(void **state)
     assert_string_equal(s->app_name, "weather");
     assert_string_equal(s->query, "a=1");
     assert_int_equal(s->nmisuse, 0);
-    assert_null(s->root.first);
-    assert_ptr_equal(s->root.desc, &pn__kinds[PN_KIND_COLUMN]);
+    assert_null(s->root->first);
+    assert_string_equal(s->root->desc->name, "Root");
+    assert_true(s->root->desc->container);
     pn__session_free(s);
     pn_session *d = pn__session_new(&(struct pn_session_init){0});
     assert_string_equal(d->app_name, "app");
@@ -127,10 +128,10 @@ static void test_builders_copy_strings_into_the_arena(void **state)
     memset(name, 'X', sizeof name - 1);
     memset(fmt, 'X', sizeof fmt - 1);
     memset(title, 'X', sizeof title - 1);
-    assert_string_equal(n->o.number.name, "Temperature");
-    assert_string_equal(n->o.number.format, "{value} C");
-    assert_string_equal(c->o.card.title, "Sensors");
-    assert_true(n->o.number.value == 21);
+    assert_string_equal(PN_OPTS(n, pn_number_opts)->name, "Temperature");
+    assert_string_equal(PN_OPTS(n, pn_number_opts)->format, "{value} C");
+    assert_string_equal(PN_OPTS(c, pn_card_opts)->title, "Sensors");
+    assert_true(PN_OPTS(n, pn_number_opts)->value == 21);
     assert_int_equal(s->nmisuse, 0);
 }
 
@@ -143,9 +144,9 @@ static void test_builders_give_ids_in_creation_order(void **state)
     assert_int_equal(a->id, 1);
     assert_int_equal(b->id, 2);
     assert_int_equal(c->id, 3);
-    assert_ptr_equal(a->desc, &pn__kinds[PN_KIND_HTML]);
-    assert_ptr_equal(b->desc, &pn__kinds[PN_KIND_MARKDOWN]);
-    assert_ptr_equal(c->desc, &pn__kinds[PN_KIND_ROW]);
+    assert_ptr_equal(a->desc, &pn__kind_html);
+    assert_ptr_equal(b->desc, &pn__kind_markdown);
+    assert_ptr_equal(c->desc, &pn__kind_row);
     assert_ptr_equal(a->s, s);
 }
 
@@ -173,7 +174,7 @@ static void test_items_become_children_in_order(void **state)
     assert_null(c->next);
     assert_ptr_equal(a->parent, card);
     assert_ptr_equal(c->parent, card);
-    assert_null(card->o.card.items); /* the children list is the truth */
+    assert_null(PN_OPTS(card, pn_card_opts)->items); /* the children list is the truth */
     assert_int_equal(s->nmisuse, 0);
 }
 
@@ -190,7 +191,7 @@ static void test_row_and_column_short_and_full_forms_agree(void **state)
     assert_int_equal(nchildren(r2), 2);
     assert_int_equal(nchildren(col), 2);
     assert_int_equal(nchildren(empty), 0);
-    assert_ptr_equal(col->desc, &pn__kinds[PN_KIND_COLUMN]);
+    assert_ptr_equal(col->desc, &pn__kind_column);
 }
 
 static void test_append_adds_children_after_construction(void **state)
@@ -215,9 +216,9 @@ static void test_servable_adds_to_the_root_in_order(void **state)
     pn_node *a = pn_html(s, .html = "1"), *b = pn_html(s, .html = "2");
     pn_servable(s, a);
     pn_servable(s, b);
-    assert_ptr_equal(s->root.first, a);
-    assert_ptr_equal(s->root.last, b);
-    assert_ptr_equal(a->parent, &s->root);
+    assert_ptr_equal(s->root->first, a);
+    assert_ptr_equal(s->root->last, b);
+    assert_ptr_equal(a->parent, s->root);
 }
 
 /* ---- misuse ---- */
@@ -240,7 +241,7 @@ static void test_servable_null_is_recorded(void **state)
     pn_servable(s, NULL);
     assert_int_equal(s->nmisuse, 1);
     assert_misuse(s, 0, line, "NULL child");
-    assert_null(s->root.first);
+    assert_null(s->root->first);
 }
 
 /* pane.h: "Misuse — a NULL child … — is recorded on the session". A child expression that
@@ -278,7 +279,7 @@ static void test_child_with_a_parent_cannot_be_added_again(void **state)
     pn_servable(s, c1);
     pn_servable(s, c1);
     assert_int_equal(s->nmisuse, 2);
-    assert_int_equal(nchildren(&s->root), 1);
+    assert_int_equal(nchildren(s->root), 1);
 }
 
 static void test_node_cannot_contain_itself(void **state)
@@ -301,9 +302,9 @@ static void test_root_cannot_be_a_child(void **state)
 {
     pn_session *s = *state;
     pn_node *col = pn_column_ex(s);
-    pn_append(col, &s->root);
+    pn_append(col, s->root);
     assert_int_equal(s->nmisuse, 1);
-    assert_null(s->root.parent);
+    assert_null(s->root->parent);
 }
 
 static void test_node_from_another_session_is_refused(void **state)
@@ -397,13 +398,13 @@ static void test_number_invalid_sizes_and_colour_are_recorded_and_defaulted(void
     assert_misuse(s, 0, line, "default_color");
     assert_misuse(s, 1, line, "font_size");
     assert_misuse(s, 2, line, "title_size");
-    assert_null(n->o.number.font_size);
-    assert_null(n->o.number.title_size);
-    assert_null(n->o.number.default_color);
+    assert_null(PN_OPTS(n, pn_number_opts)->font_size);
+    assert_null(PN_OPTS(n, pn_number_opts)->title_size);
+    assert_null(PN_OPTS(n, pn_number_opts)->default_color);
     pn_node *ok = pn_number(s, .font_size = "54pt", .title_size = "1.5em", .default_color = "#abc");
-    assert_string_equal(ok->o.number.font_size, "54pt");
-    assert_string_equal(ok->o.number.title_size, "1.5em");
-    assert_string_equal(ok->o.number.default_color, "#abc");
+    assert_string_equal(PN_OPTS(ok, pn_number_opts)->font_size, "54pt");
+    assert_string_equal(PN_OPTS(ok, pn_number_opts)->title_size, "1.5em");
+    assert_string_equal(PN_OPTS(ok, pn_number_opts)->default_color, "#abc");
     assert_int_equal(s->nmisuse, 3);
 }
 
@@ -417,43 +418,46 @@ static void test_number_colour_stops_are_copied_and_bad_ones_dropped(void **stat
     stops[0].below = 99;
     assert_int_equal(s->nmisuse, 1);
     assert_misuse(s, 0, line, "colors");
-    const pn_color_stop *c = n->o.number.colors;
+    const pn_color_stop *c = PN_OPTS(n, pn_number_opts)->colors;
     assert_string_equal(c[0].color, "blue");
     assert_true(c[0].below == 0);
     assert_string_equal(c[1].color, "red");
     assert_null(c[2].color);
 }
 
+/* The colour a Number with these stops shows for value, as its HTML says ("" for none). */
+static const char *shown_color(double value, const char *default_color, char *buf, size_t len)
+{
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *n = pn_number(s, .value = value, .default_color = default_color,
+                           .colors = PN_COLORS({0, "blue"}, {30, "green"}, {1e9, "red"}));
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 16);
+    assert_int_equal(pn__render_node(&b, n), 0);
+    const char *c = strstr(b.data, ";color:");
+    snprintf(buf, len, "%.*s", c ? (int)strcspn(c + 7, "\"") : 0, c ? c + 7 : "");
+    pn__buf_fini(&b);
+    pn__session_free(s);
+    return buf;
+}
+
 static void test_number_color_picks_first_stop_below_then_default(void **state)
 {
     (void)state;
-    pn_number_opts o = {
-        .colors = PN_COLORS({0, "blue"}, {30, "green"}, {1e9, "red"}),
-        .default_color = "black",
-    };
-    o.value = -5;
-    assert_string_equal(pn__number_color(&o), "blue");
-    o.value = 0; /* not below 0 */
-    assert_string_equal(pn__number_color(&o), "green");
-    o.value = 29.9;
-    assert_string_equal(pn__number_color(&o), "green");
-    o.value = 30;
-    assert_string_equal(pn__number_color(&o), "red");
-    o.value = 2e9;
-    assert_string_equal(pn__number_color(&o), "black");
-    o.value = NAN;
-    assert_string_equal(pn__number_color(&o), "black");
-    o.default_color = NULL;
-    assert_null(pn__number_color(&o));
-    pn_number_opts none = {.value = 1};
-    assert_null(pn__number_color(&none));
+    char b[64];
+    assert_string_equal(shown_color(-5, "black", b, sizeof b), "blue");
+    assert_string_equal(shown_color(0, "black", b, sizeof b), "green"); /* not below 0 */
+    assert_string_equal(shown_color(29.9, "black", b, sizeof b), "green");
+    assert_string_equal(shown_color(30, "black", b, sizeof b), "red");
+    assert_string_equal(shown_color(2e9, "black", b, sizeof b), "black");
+    assert_string_equal(shown_color(NAN, "black", b, sizeof b), "black");
+    assert_string_equal(shown_color(2e9, NULL, b, sizeof b), "");
 }
 
 static const char *fmt_value(struct pn_buf *b, const char *format, double v)
 {
     pn__buf_reset(b);
-    pn_number_opts o = {.format = format};
-    int rc = pn__number_format(&o, v, b);
+    int rc = pn__value_format(format, v, b);
     if (rc != 0)
         fail_msg("format \"%s\" of %g: %s", format ? format : "(default)", v, pn__strerror(rc));
     return b->data ? b->data : "";
@@ -544,8 +548,7 @@ static void test_number_format_past_max_is_too_big(void **state)
     (void)state;
     struct pn_buf b;
     pn__buf_init(&b, 5);
-    pn_number_opts o = {.format = "{value:.10f}"};
-    assert_int_equal(pn__number_format(&o, 1, &b), PN_ETOOBIG);
+    assert_int_equal(pn__value_format("{value:.10f}", 1, &b), PN_ETOOBIG);
     pn__buf_fini(&b);
 }
 
@@ -557,8 +560,7 @@ static void test_number_format_failure_leaves_out_untouched(void **state)
     struct pn_buf b;
     pn__buf_init(&b, 8);
     pn__buf_puts(&b, "<");
-    pn_number_opts o = {.format = "abc{value:.10f}"};
-    int rc = pn__number_format(&o, 1, &b);
+    int rc = pn__value_format("abc{value:.10f}", 1, &b);
     char got[16];
     snprintf(got, sizeof got, "%s", b.data);
     size_t len = b.len;
@@ -656,7 +658,7 @@ static void test_css_length_rejects_everything_else(void **state)
 
 /* ---- kind table ---- */
 
-static bool has_prop(const struct pn_kind_desc *d, const char *name, enum pn_prop_type type,
+static bool has_prop(const struct pn_kind *d, const char *name, enum pn_prop_type type,
                      size_t offset)
 {
     for (size_t i = 0; i < d->nprops; i++)
@@ -667,39 +669,40 @@ static bool has_prop(const struct pn_kind_desc *d, const char *name, enum pn_pro
 
 #define ASSERT_PROP(kind, T, field, type)                                                          \
     do {                                                                                           \
-        if (!has_prop(&pn__kinds[kind], #field, type, offsetof(T, field)))                         \
-            fail_msg("%s: no property " #field " of the right type and offset",                    \
-                     pn__kinds[kind].name);                                                        \
+        if (!has_prop(&kind, #field, type, offsetof(T, field)))                                    \
+            fail_msg("%s: no property " #field " of the right type and offset", kind.name);        \
     } while (0)
 
 static void test_kind_table_describes_every_option_field(void **state)
 {
     (void)state;
-    ASSERT_PROP(PN_KIND_ROW, pn_row_opts, items, PN_PROP_ITEMS);
-    ASSERT_PROP(PN_KIND_COLUMN, pn_column_opts, items, PN_PROP_ITEMS);
-    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, items, PN_PROP_ITEMS);
-    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, title, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, hide_header, PN_PROP_BOOL);
-    ASSERT_PROP(PN_KIND_CARD, pn_card_opts, collapsed, PN_PROP_BOOL);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, name, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, value, PN_PROP_DOUBLE);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, format, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, colors, PN_PROP_COLORS);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, default_color, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, font_size, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_NUMBER, pn_number_opts, title_size, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_MARKDOWN, pn_markdown_opts, text, PN_PROP_STR);
-    ASSERT_PROP(PN_KIND_HTML, pn_html_opts, html, PN_PROP_RAW);
-    assert_int_equal(pn__kinds[PN_KIND_CARD].nprops, 4);
-    assert_int_equal(pn__kinds[PN_KIND_NUMBER].nprops, 7);
+    ASSERT_PROP(pn__kind_row, pn_row_opts, items, PN_PROP_ITEMS);
+    ASSERT_PROP(pn__kind_column, pn_column_opts, items, PN_PROP_ITEMS);
+    ASSERT_PROP(pn__kind_card, pn_card_opts, items, PN_PROP_ITEMS);
+    ASSERT_PROP(pn__kind_card, pn_card_opts, title, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_card, pn_card_opts, hide_header, PN_PROP_BOOL);
+    ASSERT_PROP(pn__kind_card, pn_card_opts, collapsed, PN_PROP_BOOL);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, name, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, value, PN_PROP_DOUBLE);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, format, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, colors, PN_PROP_COLORS);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, default_color, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, font_size, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_number, pn_number_opts, title_size, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_markdown, pn_markdown_opts, text, PN_PROP_STR);
+    ASSERT_PROP(pn__kind_html, pn_html_opts, html, PN_PROP_RAW);
+    assert_int_equal(pn__kind_card.nprops, 4);
+    assert_int_equal(pn__kind_number.nprops, 7);
 }
 
 static void test_kind_table_is_consistent(void **state)
 {
     (void)state;
-    for (size_t k = 0; k < PN_KIND_COUNT; k++) {
-        const struct pn_kind_desc *d = &pn__kinds[k];
-        assert_int_equal(d->kind, k);
+    assert_int_equal(pn__kind_count, 13);
+    for (size_t k = 0; k < pn__kind_count; k++) {
+        const struct pn_kind *d = pn__kind_list[k];
+        assert_non_null(d->html);
+        assert_true(!d->container || d->html_close);
         assert_non_null(d->name);
         assert_true(strncmp(d->css_class, "pn-", 3) == 0);
         assert_true(d->opts_size > 0);
@@ -715,12 +718,12 @@ static void test_kind_table_is_consistent(void **state)
         }
         assert_ptr_equal(pn__kind_find(pn__str(d->name)), d);
     }
-    assert_true(pn__kinds[PN_KIND_ROW].container);
-    assert_false(pn__kinds[PN_KIND_NUMBER].container);
+    assert_true(pn__kind_row.container);
+    assert_false(pn__kind_number.container);
     assert_null(pn__kind_find(PN_STRLIT("number"))); /* Panel's names are case-sensitive */
     assert_null(pn__kind_find(PN_STRLIT("Num")));
     assert_null(pn__kind_find(PN_STRLIT("")));
-    assert_ptr_equal(pn__kind_find((pn_str){"NumberX", 6}), &pn__kinds[PN_KIND_NUMBER]);
+    assert_ptr_equal(pn__kind_find((pn_str){"NumberX", 6}), &pn__kind_number);
 }
 
 /* A session with many nodes frees everything it owns (LeakSanitizer checks in the asan
@@ -764,8 +767,8 @@ static void test_callbacks_that_format_do_not_grow_the_session(void **state)
             d->dirty_mask = 0, d->dirty_listed = false; /* as a patch does */
     }
     assert_int_equal(s->arena.total, arena);
-    assert_string_equal(n->o.number.name, "tick 99999"); /* the setter kept its own copy */
-    assert_string_equal(md->o.markdown.text, "**99999** of New York");
+    assert_string_equal(PN_OPTS(n, pn_number_opts)->name, "tick 99999"); /* the setter kept its own copy */
+    assert_string_equal(PN_OPTS(md, pn_markdown_opts)->text, "**99999** of New York");
     assert_string_equal(in_app, "made in pn_app"); /* pn_app's strings live with the session */
     assert_int_equal(s->nmisuse, 0);
 }
@@ -918,7 +921,7 @@ static void test_calls_from_another_thread_are_refused_with_the_callers_line(voi
     uint32_t ids = s->next_id;
     size_t arena = s->arena.total;
     char *log = capture_stderr(run_sampler, &o);
-    assert_true(o.number->o.number.value == 7);
+    assert_true(PN_OPTS(o.number, pn_number_opts)->value == 7);
     assert_int_equal(o.number->dirty_mask, 0);
     assert_null(s->dirty);
     assert_null(o.built);
@@ -927,7 +930,7 @@ static void test_calls_from_another_thread_are_refused_with_the_callers_line(voi
     assert_int_equal(s->arena.total, arena);
     assert_int_equal(s->nmisuse, 0); /* recording it would race too */
     assert_null(s->title_heap);
-    assert_null(s->root.first);
+    assert_null(s->root->first);
     char want[128];
     snprintf(want, sizeof want, "test_doc.c:%d: pn_number_set_value called from another thread",
              o.set_line);
@@ -941,7 +944,7 @@ static void test_calls_from_another_thread_are_refused_with_the_callers_line(voi
     assert_non_null(strstr(log, "pn_servable"));
     free(log);
     pn_number_set_value(o.number, 8); /* its own thread still can */
-    assert_true(o.number->o.number.value == 8);
+    assert_true(PN_OPTS(o.number, pn_number_opts)->value == 8);
 }
 
 /* ---- misuse names the line that misused ---- */
@@ -960,7 +963,7 @@ static void test_setter_misuse_names_the_setters_line(void **state)
     assert_misuse(s, 1, line + 1, "finite");
     assert_misuse(s, 2, line + 2, "called on a Markdown");
     assert_misuse(s, 3, line + 3, "finite");
-    assert_true(n->o.number.value == 3);
+    assert_true(PN_OPTS(n, pn_number_opts)->value == 3);
     char made[32];
     snprintf(made, sizeof made, "test_doc.c:%d", line - 3); /* and where the node was made */
     assert_non_null(strstr(misuse_at(s, 0)->msg, made));
@@ -994,15 +997,15 @@ static void test_misspelt_format_is_misuse_at_build_and_set(void **state)
     pn_node *f = pn_float_slider(s, .format = "{value:.2e}");
     assert_misuse(s, 0, line, "{val:.2f}");
     assert_misuse(s, 1, line + 1, "{value:.2e}");
-    assert_null(n->o.number.format);
-    assert_null(f->o.float_slider.format);
+    assert_null(PN_OPTS(n, pn_number_opts)->format);
+    assert_null(PN_OPTS(f, pn_float_slider_opts)->format);
     pn_number_set_format(n, "{value:.1f} °C");
     assert_int_equal(s->nmisuse, 2);
-    assert_string_equal(n->o.number.format, "{value:.1f} °C");
+    assert_string_equal(PN_OPTS(n, pn_number_opts)->format, "{value:.1f} °C");
     line = __LINE__ + 1;
     pn_number_set_format(n, "{Value} °C");
     assert_misuse(s, 2, line, "placeholder");
-    assert_string_equal(n->o.number.format, "{value:.1f} °C");
+    assert_string_equal(PN_OPTS(n, pn_number_opts)->format, "{value:.1f} °C");
     assert_int_equal(n->dirty_mask, 1u << 2); /* only the good set marked it */
 }
 
@@ -1025,20 +1028,20 @@ static void test_strings_entering_the_tree_are_made_valid_utf8(void **state)
     pn_servable(s, pn_column(s, card, sel, txt));
     const char *cut_fixed = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" FFFD;
     assert_string_equal(s->tmpl.title, cut_fixed);
-    assert_string_equal(md->o.markdown.text, "caf" FFFD);
-    assert_string_equal(num->o.number.name, cut_fixed);
-    assert_string_equal(num->o.number.format, "{value} " FFFD "C");
-    assert_string_equal(card->o.card.title, FFFD FFFD FFFD);
-    assert_string_equal(sel->o.select.options[0], "Z" FFFD "rich");
-    assert_string_equal(txt->o.text_input.value, FFFD FFFD FFFD FFFD);
+    assert_string_equal(PN_OPTS(md, pn_markdown_opts)->text, "caf" FFFD);
+    assert_string_equal(PN_OPTS(num, pn_number_opts)->name, cut_fixed);
+    assert_string_equal(PN_OPTS(num, pn_number_opts)->format, "{value} " FFFD "C");
+    assert_string_equal(PN_OPTS(card, pn_card_opts)->title, FFFD FFFD FFFD);
+    assert_string_equal(PN_OPTS(sel, pn_select_opts)->options[0], "Z" FFFD "rich");
+    assert_string_equal(PN_OPTS(txt, pn_text_input_opts)->value, FFFD FFFD FFFD FFFD);
     /* setters too */
     pn_markdown_set_text(md, "cr\xe8me \xe2\x82");
-    assert_string_equal(md->o.markdown.text, "cr" FFFD "me " FFFD);
+    assert_string_equal(PN_OPTS(md, pn_markdown_opts)->text, "cr" FFFD "me " FFFD);
     pn_card_set_title(card, "\xc0\xaf");
-    assert_string_equal(card->o.card.title, FFFD FFFD);
+    assert_string_equal(PN_OPTS(card, pn_card_opts)->title, FFFD FFFD);
     pn_title_set(s, "t\xff");
     assert_string_equal(pn__session_title(s), "t" FFFD);
-    assert_string_equal(sel->o.select.value, "Z" FFFD "rich"); /* matched as repaired */
+    assert_string_equal(PN_OPTS(sel, pn_select_opts)->value, "Z" FFFD "rich"); /* matched as repaired */
     pn_select_set_value(sel, "Paris");
     pn_select_set_value(sel, "Z\xfcrich");
     assert_string_equal(pn_select_value(sel), "Z" FFFD "rich");
@@ -1050,7 +1053,7 @@ static void test_strings_entering_the_tree_are_made_valid_utf8(void **state)
     unsigned before = s->nmisuse;
     /* a value already valid is kept byte for byte */
     pn_number_set_name(num, "\xf0\x9f\x98\x80 ok");
-    assert_string_equal(num->o.number.name, "\xf0\x9f\x98\x80 ok");
+    assert_string_equal(PN_OPTS(num, pn_number_opts)->name, "\xf0\x9f\x98\x80 ok");
     assert_int_equal(s->nmisuse, before);
 }
 
@@ -1091,10 +1094,10 @@ static void test_rows_nested_30000_deep_bottom_up_stop_at_max_depth(void **state
     pn_servable(s, n);
     assert_true(s->nmisuse >= 30000 / PN_MAX_DEPTH);
     assert_misuse(s, 0, line, "deeper than 256 levels");
-    assert_true(depth_below(&s->root) <= PN_MAX_DEPTH); /* the last chain, rebuilt after a refusal */
+    assert_true(depth_below(s->root) <= PN_MAX_DEPTH); /* the last chain, rebuilt after a refusal */
     size_t count = 0;
     pn__session_walk(s, count_node, &count); /* iterative: no stack per level */
-    assert_int_equal(count, depth_below(&s->root));
+    assert_int_equal(count, depth_below(s->root));
 }
 
 static void test_rows_nested_top_down_stop_at_max_depth(void **state)
@@ -1113,7 +1116,7 @@ static void test_rows_nested_top_down_stop_at_max_depth(void **state)
     /* top is level 1: children 2..256 are taken (255), the next 11 refused */
     assert_int_equal(s->nmisuse, 11);
     assert_misuse(s, 0, line, "deeper than 256 levels");
-    assert_int_equal(depth_below(&s->root), PN_MAX_DEPTH);
+    assert_int_equal(depth_below(s->root), PN_MAX_DEPTH);
     /* a subtree that fits where it goes is still taken */
     pn_node *mid = top;
     for (int i = 0; i < 100; i++)

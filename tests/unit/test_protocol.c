@@ -281,7 +281,15 @@ static json_t *load(char *s)
     return j;
 }
 
-static void test_patch_carries_changed_props_and_leaf_html(void **state)
+/* An op of a patch: [ID, {changes}] for a node, ["title", TEXT] for the title. */
+static json_t *op_changes(json_t *op, json_int_t id)
+{
+    assert_true(json_is_array(op) && json_array_size(op) == 2);
+    assert_int_equal(json_integer_value(json_array_get(op, 0)), id);
+    return json_array_get(op, 1);
+}
+
+static void test_patch_carries_what_the_server_rendered(void **state)
 {
     (void)state;
     pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
@@ -289,18 +297,48 @@ static void test_patch_carries_changed_props_and_leaf_html(void **state)
     assert_null(patch_of(s)); /* nothing changed yet */
     pn_number_set_value(num, 21);
     pn_markdown_set_text(md, "*new*");
+    pn_int_slider_set_value(slider, 7);
     json_t *p = load(patch_of(s));
     assert_string_equal(json_string_value(json_object_get(p, "t")), "patch");
     json_t *ops = json_object_get(p, "ops");
-    assert_int_equal(json_array_size(ops), 2);
-    json_t *op0 = json_array_get(ops, 0);
-    assert_int_equal(json_integer_value(json_object_get(op0, "id")), num->id);
-    assert_true(json_real_value(json_object_get(json_object_get(op0, "props"), "value")) == 21);
-    assert_non_null(strstr(json_string_value(json_object_get(op0, "html")), "21 °C"));
-    json_t *op1 = json_array_get(ops, 1);
-    assert_non_null(strstr(json_string_value(json_object_get(op1, "html")), "<em>new</em>"));
+    assert_int_equal(json_array_size(ops), 3);
+    json_t *c0 = op_changes(json_array_get(ops, 0), num->id);
+    assert_int_equal(json_object_size(c0), 1); /* the formatted value only: no props, no HTML */
+    assert_string_equal(json_string_value(json_object_get(c0, "text")), "21 °C");
+    json_t *c1 = op_changes(json_array_get(ops, 1), md->id);
+    assert_string_equal(json_string_value(json_object_get(c1, "html")), "<p><em>new</em></p>\n");
+    json_t *c2 = op_changes(json_array_get(ops, 2), slider->id);
+    assert_int_equal(json_integer_value(json_object_get(c2, "value")), 7); /* a prop by name */
     json_decref(p);
     assert_null(patch_of(s)); /* clean again */
+    pn__session_free(s);
+}
+
+/* Issue 11: a Number value update costs at most 60 bytes on the wire, the WebSocket frame's
+ * 2-byte header (a server frame under 126 bytes) included. */
+static void test_number_update_fits_in_60_bytes_on_the_wire(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *t = pn_number(s, .name = "Temperature", .value = 21, .format = "{value:.1f} °C",
+                           .colors = PN_COLORS({0, "#1e88e5"}, {30, "#43a047"}, {1e9, "#e53935"}));
+    pn_servable(s, pn_row(s, t));
+    for (int i = 0; i < 200; i++)
+        pn_number_set_value(t, i % 30); /* ends at 19: the green stop */
+    free(patch_of(s));
+    pn_number_set_value(t, 23.4);
+    char *m = patch_of(s);
+    assert_string_equal(m, "{\"t\":\"patch\",\"ops\":[[1,{\"text\":\"23.4 °C\"}]]}");
+    assert_true(2 + strlen(m) <= 60);
+    free(m);
+    pn_number_set_value(t, 31); /* crosses a stop: the colour comes too */
+    m = patch_of(s);
+    assert_string_equal(m, "{\"t\":\"patch\",\"ops\":[[1,{\"text\":\"31.0 °C\",\"color\":\"#e53935\"}]]}");
+    free(m);
+    pn_number_set_value(t, 32); /* the same stop: no colour */
+    m = patch_of(s);
+    assert_null(strstr(m, "color"));
+    free(m);
     pn__session_free(s);
 }
 
@@ -371,8 +409,8 @@ static void test_doc_of_invalid_utf8_strings_encodes_with_fffd(void **state)
     pn_markdown_set_text(m, "caf\xe9");
     json_t *p = load(patch_of(s));
     json_t *op = json_array_get(json_object_get(p, "ops"), 0);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(op, "props"), "text")),
-                        "caf\xef\xbf\xbd");
+    assert_string_equal(json_string_value(json_object_get(op_changes(op, m->id), "html")),
+                        "<p>caf\xef\xbf\xbd</p>\n");
     json_decref(p);
     pn__session_free(s);
 }
@@ -428,8 +466,8 @@ static void test_title_set_makes_a_title_op(void **state)
     pn_title_set(s, "Live");
     json_t *p = load(patch_of(s));
     json_t *op = json_array_get(json_object_get(p, "ops"), 0);
-    assert_string_equal(json_string_value(json_object_get(op, "op")), "title");
-    assert_string_equal(json_string_value(json_object_get(op, "title")), "Live");
+    assert_string_equal(json_string_value(json_array_get(op, 0)), "title");
+    assert_string_equal(json_string_value(json_array_get(op, 1)), "Live");
     json_decref(p);
     pn__session_free(s);
 }
@@ -450,7 +488,7 @@ static void test_ten_thousand_updates_do_not_grow_the_session(void **state)
         free(patch_of(s));
     }
     assert_int_equal(s->arena.total, arena); /* setters own their values on the heap */
-    assert_string_equal(md->o.markdown.text, "tick 9999");
+    assert_string_equal(PN_COPTS(md, pn_markdown_opts)->text, "tick 9999");
     pn__session_free(s); /* LeakSanitizer (asan preset) checks the heap copies are freed */
 }
 
@@ -476,7 +514,8 @@ int main(void)
         cmocka_unit_test(test_event_values_keep_their_json_types),
         cmocka_unit_test(test_bad_messages_are_refused_with_a_reason),
         cmocka_unit_test(test_deep_nesting_is_refused_before_parsing),
-        cmocka_unit_test(test_patch_carries_changed_props_and_leaf_html),
+        cmocka_unit_test(test_patch_carries_what_the_server_rendered),
+        cmocka_unit_test(test_number_update_fits_in_60_bytes_on_the_wire),
         cmocka_unit_test(test_doc_of_invalid_utf8_strings_encodes_with_fffd),
         cmocka_unit_test(test_doc_of_rows_nested_30000_deep_encodes),
         cmocka_unit_test(test_doc_or_patch_over_the_bound_is_refused),

@@ -437,6 +437,26 @@ static void test_html_is_inserted_raw(void **state)
     pn__session_free(s);
 }
 
+/* Every widget kind's markup, as pane.js and the browser tests rely on it (the kinds' headers). */
+static void test_widgets_golden(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    check_node_golden("button", pn_button(s, .label = "Add <one>", .button_type = "primary"));
+    check_node_golden("toggle", pn_toggle(s, .label = "Lock", .value = true, .disabled = true));
+    check_node_golden("checkbox", pn_checkbox(s, .label = "Check & go", .value = true));
+    check_node_golden("text_input", pn_text_input(s, .name = "Name", .value = "Bob \"B\"",
+                                                  .placeholder = "your name", .max_length = 8));
+    check_node_golden("int_slider",
+                      pn_int_slider(s, .name = "Tens", .start = -10, .end = 90, .step = 10,
+                                    .value = 40));
+    check_node_golden("float_slider", pn_float_slider(s, .name = "Ratio", .end = 1, .step = 0.05,
+                                                      .value = 0.25, .format = "{value:.2f}"));
+    check_node_golden("select", pn_select(s, .name = "City", .value = "Paris",
+                                          .options = PN_OPTIONS("Berlin", "Paris", "Z<rich")));
+    pn__session_free(s);
+}
+
 /* ---- markdown safety --------------------------------------------------------------------- */
 
 static const char *md(struct pn_buf *b, const char *text)
@@ -712,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_row_and_column_nest_their_children_in_order),
         cmocka_unit_test(test_markdown_renders_gfm_with_raw_html_as_text),
         cmocka_unit_test(test_html_is_inserted_raw),
+        cmocka_unit_test(test_widgets_golden),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),
         cmocka_unit_test(test_markdown_neutralises_script_urls_in_links_and_images),
         cmocka_unit_test(test_markdown_never_reads_past_its_input),

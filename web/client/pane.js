@@ -2,6 +2,17 @@
    this renders its doc and patches and reports what the visitor does. No eval, no inline
    handlers or styles (strict-CSP safe). window.pane.state() is for tests.
 
+   This is the core: the socket, the doc, the patch ops and the page's events. What a kind does
+   in the browser is its module in web/client/kinds/ (one per kind, registered with
+   pane.kind(NAME, module)); the build appends them to this file. A module may have:
+     patch(el, id, changes, ctx)   apply a node's changes from a patch ({key: value}, as its
+                                   C file encodes them)
+     click/input/change/keydown/pointerdown(el, e, ctx)   the visitor, delegated from #pn-main
+     reset(ctx)                    the page was replaced by a new doc
+   ctx: event(id, prop, value), props(id) (the node's props from the doc), ctl(id) (its inner
+   control), idOf(el), byId(id), text(v), g(v, p), fmt(format, v) (numbers as the server prints
+   them), label(el, id, name). Modules are registered before the first message arrives.
+
    Hydration: doc.html is parsed in an inert <template> and compared with #pn-main as a tree
    (tags, attributes sorted, text), so the browser's serialisation (entities, `open=""`,
    attribute order) never counts as a change. Equal: the DOM is not touched (no flash); else
@@ -29,7 +40,6 @@
   let fatal = null;
   let docs = 0, hydration = null, queue = [];
   const props = new Map();   // node id -> its props, from doc.root and patches
-  const sliders = new Map(); // node id -> {value, sent, timer, dragging, pending}
   const byId = (id) => document.getElementById('pn-' + id);
   const ctl = (id) => document.getElementById(`pn-${id}-input`);
   const idOf = (el) => +el.id.slice(3);
@@ -54,6 +64,27 @@
   const fmt = (f, v) => text(f == null ? '{value}' : f).replace(/\{value(?::\.(\d+)f)?\}/g,
     (m, n) => (n === undefined ? shortest(v) : +n <= 20 ? (v === 0 ? 0 : v).toFixed(+n) : m));
 
+  const kinds = Object.create(null); // kind name -> its module
+  const kindOf = (el) => kinds[el.dataset.pnKind] || {};
+
+  function label(el, id, name) { // TextInput, Select: a label before the control, or none
+    let l = el.querySelector(':scope > label');
+    if (name == null) return l && l.remove();
+    if (!l) {
+      l = document.createElement('label');
+      l.className = 'pn-widget-label';
+      l.htmlFor = `pn-${id}-input`;
+      el.prepend(l);
+    }
+    l.textContent = name;
+  }
+
+  const ctx = Object.freeze({
+    event: (id, prop, value) => send({ t: 'event', id, prop, value }),
+    props: (id) => props.get(id) || {},
+    ctl, idOf, byId, text, g, fmt, label,
+  });
+
   /* ---- the socket ---- */
   function connect() {
     retryTimer = 0;
@@ -64,7 +95,7 @@
       console.warn('pane: cannot open', url, e);
       return retry();
     }
-    sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', v: 1, token, query }));
+    sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', v: 2, token, query }));
     sock.onmessage = (e) => sock === ws && receive(e.data);
     sock.onclose = (e) => {
       if (sock !== ws) return;
@@ -116,7 +147,6 @@
     if (connected && ws && ws.readyState === 1) ws.send(JSON.stringify(msg));
     else if (queue.length < 50) queue.push(msg); // sent after the doc if the page was current
   }
-  const event = (id, prop, value) => send({ t: 'event', id, prop, value });
 
   function receive(data) {
     let m;
@@ -186,8 +216,7 @@
       t.innerHTML = d.html;
       if (canon(t.content) !== canon(main)) {
         kept = false;
-        sliders.forEach((s) => clearTimeout(s.timer));
-        sliders.clear();
+        Object.values(kinds).forEach((k) => k.reset && k.reset(ctx));
         morph(main, t.content);
       }
     }
@@ -211,186 +240,25 @@
   }
 
   /* ---- patch ---- */
-  function apply(op) {
-    if (!op || typeof op !== 'object') return;
-    if (op.op === 'title') return title(op.title);
-    if (op.op !== 'set') return; // unknown operations are ignored
-    const p = op.props && typeof op.props === 'object' ? op.props : {};
-    if (props.has(op.id)) Object.assign(props.get(op.id), p);
-    const el = byId(op.id);
-    if (!el) return console.warn('pane: no element for node', op.id);
-    if (typeof op.html !== 'string') return setProps(el, op.id, p);
-    const t = document.createElement('template');
-    t.innerHTML = op.html;
-    el.replaceWith(t.content);
+  function apply(op) { // [id, {changes}] or ["title", text]; unknown ops are ignored
+    if (!Array.isArray(op)) return;
+    const [id, changes] = op;
+    if (id === 'title') return title(changes);
+    if (typeof id !== 'number' || !changes || typeof changes !== 'object') return;
+    if (props.has(id)) Object.assign(props.get(id), changes);
+    const el = byId(id);
+    if (!el) return console.warn('pane: no element for node', id);
+    const k = kindOf(el);
+    if (k.patch) k.patch(el, id, changes, ctx);
   }
 
-  function label(el, id, name) { // TextInput, Select: a label before the control, or none
-    let l = el.querySelector(':scope > label');
-    if (name == null) return l && l.remove();
-    if (!l) {
-      l = document.createElement('label');
-      l.className = 'pn-widget-label';
-      l.htmlFor = `pn-${id}-input`;
-      el.prepend(l);
-    }
-    l.textContent = name;
+  /* ---- the visitor, by delegation on #pn-main to the kind's module ---- */
+  for (const type of ['click', 'input', 'change', 'keydown', 'pointerdown']) {
+    main.addEventListener(type, (e) => {
+      const el = widgetOf(e.target), k = el && kindOf(el);
+      if (k && k[type]) k[type](el, e, ctx);
+    });
   }
-
-  const isInt = (el) => el.dataset.pnKind === 'IntSlider';
-  const num = (el, v) => (isInt(el) ? String(v) : g(v, 17)); // attributes: %ld, %.17g
-
-  function showSlider(el, id, v) {
-    const span = el.querySelector('.pn-slider-value');
-    if (span) span.textContent = isInt(el) ? String(v) : fmt((props.get(id) || {}).format, v);
-  }
-
-  function setSlider(el, id, v) {
-    const input = ctl(id);
-    if (!input || typeof v !== 'number') return;
-    input.defaultValue = input.value = num(el, v);
-    showSlider(el, id, v);
-    const s = sliders.get(id);
-    if (s) s.sent = s.value = v;
-  }
-
-  function setProps(el, id, p) {
-    const kind = el.dataset.pnKind, input = ctl(id) || el;
-    for (const [k, v] of Object.entries(p)) {
-      if (k === 'disabled' && kind !== 'Card') input.disabled = !!v;
-      else if (kind === 'Button' || kind === 'Toggle') {
-        if (k === 'label') el.textContent = text(v);
-        else if (k === 'button_type') el.className = `pn-${kind.toLowerCase()} pn-button-${v || 'default'}`;
-        else if (k === 'value') el.setAttribute('aria-pressed', String(!!v));
-      } else if (kind === 'Checkbox') {
-        if (k === 'label') el.querySelector('span').textContent = text(v);
-        else if (k === 'value') input.checked = input.defaultChecked = !!v;
-      } else if (kind === 'TextInput') {
-        if (k === 'name') label(el, id, v);
-        else if (k === 'value') {
-          input.defaultValue = text(v);
-          if (input.value !== input.defaultValue) input.value = input.defaultValue;
-        } else if (k === 'placeholder') {
-          if (v == null) input.removeAttribute('placeholder');
-          else input.placeholder = v;
-        } else if (k === 'max_length') input.maxLength = v;
-      } else if (kind === 'IntSlider' || kind === 'FloatSlider') {
-        const s = sliders.get(id);
-        if (k === 'name') {
-          const l = el.querySelector(':scope > label');
-          l.replaceChildren(...(v == null ? [] : [v + ': ']), l.querySelector('.pn-slider-value'));
-        } else if (k === 'value') {
-          if (s && s.dragging) s.pending = v; // applied when the drag ends, unless superseded
-          else setSlider(el, id, v);
-        } else if (k === 'start' || k === 'end' || k === 'step') {
-          input.setAttribute({ start: 'min', end: 'max', step: 'step' }[k], num(el, v));
-        } else if (k === 'format') showSlider(el, id, +input.value);
-      } else if (kind === 'Select') {
-        if (k === 'name') label(el, id, v);
-        else if (k === 'options') {
-          const cur = (props.get(id) || {}).value;
-          input.replaceChildren(...(Array.isArray(v) ? v : []).map((o) => {
-            const e = document.createElement('option');
-            e.value = e.textContent = o;
-            e.defaultSelected = o === cur;
-            return e;
-          }));
-        } else if (k === 'value') {
-          for (const o of input.options) o.selected = o.defaultSelected = o.value === v;
-        }
-      } else if (kind === 'Card') {
-        const t = el.querySelector(':scope > .pn-card-header > .pn-card-title');
-        if (k === 'title' && t) t.textContent = text(v);
-        else if (k === 'collapsed' && el.localName === 'details') el.open = !v;
-      }
-    }
-  }
-
-  /* ---- the visitor, by delegation on #pn-main ---- */
-  main.addEventListener('click', (e) => {
-    const el = widgetOf(e.target);
-    if (!el || el.disabled) return;
-    if (el.dataset.pnKind === 'Button') event(idOf(el), 'clicks');
-    if (el.dataset.pnKind !== 'Toggle') return;
-    const v = el.getAttribute('aria-pressed') !== 'true';
-    el.setAttribute('aria-pressed', String(v));
-    event(idOf(el), 'value', v);
-  });
-
-  function commit(id, input) { // TextInput: Enter or leaving the field
-    if (input.value === input.defaultValue) return;
-    input.defaultValue = input.value;
-    event(id, 'value', input.value);
-  }
-
-  function slider(id) {
-    if (!sliders.has(id)) sliders.set(id, { sent: undefined, timer: 0, dragging: false });
-    return sliders.get(id);
-  }
-
-  function slide(el, input, final) {
-    const id = idOf(el), v = isInt(el) ? Math.round(+input.value) : +input.value;
-    if (!Number.isFinite(v)) return;
-    showSlider(el, id, v);
-    input.defaultValue = num(el, v);
-    const s = slider(id);
-    s.value = v;
-    if (final) clearTimeout(s.timer);
-    if (final || !s.timer) push(id, s);
-  }
-
-  function push(id, s) { // sends the latest value, then holds further sends for 50 ms
-    s.timer = 0;
-    if (s.value === s.sent) return;
-    s.sent = s.value;
-    s.pending = undefined;
-    event(id, 'value', s.value);
-    s.timer = setTimeout(push, 50, id, s);
-  }
-
-  main.addEventListener('input', (e) => {
-    const el = widgetOf(e.target);
-    if (el && e.target.type === 'range') slide(el, e.target, false);
-  });
-
-  main.addEventListener('change', (e) => {
-    const el = widgetOf(e.target), t = e.target;
-    const kind = el && el.dataset.pnKind;
-    if (kind === 'Checkbox') {
-      t.defaultChecked = t.checked;
-      event(idOf(el), 'value', t.checked);
-    } else if (kind === 'TextInput') {
-      commit(idOf(el), t);
-    } else if (kind === 'Select') {
-      for (const o of t.options) o.defaultSelected = o.selected;
-      event(idOf(el), 'value', t.value);
-    } else if (t.type === 'range' && el) {
-      slide(el, t, true);
-      endDrag();
-    }
-  });
-
-  main.addEventListener('keydown', (e) => {
-    const el = e.key === 'Enter' && !e.isComposing && widgetOf(e.target);
-    if (el && el.dataset.pnKind === 'TextInput') commit(idOf(el), e.target);
-  });
-
-  main.addEventListener('pointerdown', (e) => {
-    const el = widgetOf(e.target);
-    if (el && e.target.type === 'range') slider(idOf(el)).dragging = true;
-  });
-
-  function endDrag() { // after the input's own change event, which may supersede `pending`
-    setTimeout(() => sliders.forEach((s, id) => {
-      if (!s.dragging) return;
-      s.dragging = false;
-      const el = byId(id);
-      if (s.pending !== undefined && el) setSlider(el, id, s.pending);
-      s.pending = undefined;
-    }));
-  }
-  addEventListener('pointerup', endDrag, true);
-  addEventListener('pointercancel', endDrag, true);
 
   /* ---- page life ---- */
   addEventListener('pagehide', () => {
@@ -405,6 +273,8 @@
 
   window.pane = Object.freeze({ // docs: docs received; hydration: the last one 'kept'/'replaced'
     state: () => ({ connected, token, docs, hydration, fatal }),
+    kind: (name, module) => void (kinds[name] = module),
   });
+  // the first message comes after this script (and the kinds' modules appended to it) has run
   connect();
 })();

@@ -1,7 +1,7 @@
 /*
- * number: what a Number shows — its value through the format string ("{value}",
- * "{value:.1f}") and its colour by threshold — and the CSS value checks that keep app-given
- * colours and sizes from breaking out of a style attribute.
+ * format: a value through a format string ("{value}", "{value:.1f}"), as Number and
+ * FloatSlider show it, and the CSS value checks that keep app-given colours and sizes from
+ * breaking out of a style attribute.
  */
 #include <ctype.h>
 #include <math.h>
@@ -28,13 +28,13 @@ static int format_shortest(struct pn_buf *out, double v)
     return pn__buf_puts(out, tmp);
 }
 
-static int format_into(const pn_number_opts *o, double value, struct pn_buf *out);
+static int format_into(const char *f, double value, struct pn_buf *out);
 
 /* STYLE §3.5: on failure out is left as it was (no half-formatted value). */
-int pn__number_format(const pn_number_opts *o, double value, struct pn_buf *out)
+int pn__value_format(const char *format, double value, struct pn_buf *out)
 {
     size_t start = out->len;
-    int rc = format_into(o, value, out);
+    int rc = format_into(format ? format : "{value}", value, out);
     if (rc) {
         out->len = start;
         if (out->data)
@@ -43,9 +43,8 @@ int pn__number_format(const pn_number_opts *o, double value, struct pn_buf *out)
     return rc;
 }
 
-static int format_into(const pn_number_opts *o, double value, struct pn_buf *out)
+static int format_into(const char *f, double value, struct pn_buf *out)
 {
-    const char *f = o->format ? o->format : "{value}";
     static const char tag[] = "{value";
     while (*f) {
         const char *open = strstr(f, tag);
@@ -116,14 +115,6 @@ const char *pn__number_format_check(const char *f)
         p++;
     }
     return NULL;
-}
-
-const char *pn__number_color(const pn_number_opts *o)
-{
-    for (const pn_color_stop *c = o->colors; c && c->color; c++)
-        if (o->value < c->below)
-            return c->color;
-    return o->default_color;
 }
 
 bool pn__css_color_ok(const char *s)

@@ -1,0 +1,173 @@
+/*
+ * json: a session's tree and its changes as JSON, through the kinds' tables and hooks. The doc
+ * message's "root" is every node with its encoded props; a patch is a list of ops, each the
+ * changes of one node as its kind puts them on the wire (docs/internals/protocol.md):
+ *
+ *     ["title", "Paris Weather"]              the page title
+ *     [7, {"text": "21 °C"}]                  node 7: a slot the server rendered, or props
+ *
+ * The server wraps these in messages and sends them; it knows no kind.
+ */
+#include <jansson.h>
+#include <math.h>
+
+#include "doc/doc.h"
+
+int pn__json_set(void *obj, const char *name, void *value)
+{
+    if (!value)
+        return -1;
+    return json_object_set_new(obj, name, value) == 0 ? 0 : -1;
+}
+
+void *pn__prop_json(const pn_node *n, const struct pn_prop *p)
+{
+    const void *f = pn__prop_cptr(n, p);
+    switch (p->type) {
+    case PN_PROP_STR:
+    case PN_PROP_RAW: {
+        const char *s = *(const char *const *)f;
+        return s ? json_string(s) : json_null();
+    }
+    case PN_PROP_BOOL:
+        return json_boolean(*(const bool *)f);
+    case PN_PROP_DOUBLE: {
+        double d = *(const double *)f;
+        return isfinite(d) ? json_real(d) : json_null();
+    }
+    case PN_PROP_LONG:
+        return json_integer(*(const long *)f);
+    case PN_PROP_INT:
+        return json_integer(*(const int *)f);
+    case PN_PROP_COLORS: {
+        json_t *a = json_array();
+        for (const pn_color_stop *c = *(const pn_color_stop *const *)f; a && c && c->color; c++)
+            json_array_append_new(a, json_pack("[fs]", c->below, c->color));
+        return a;
+    }
+    case PN_PROP_STRS: {
+        json_t *a = json_array();
+        for (const char *const *s = *(const char *const *const *)f; a && s && *s; s++)
+            json_array_append_new(a, json_string(*s));
+        return a;
+    }
+    case PN_PROP_ITEMS:
+    case PN_PROP_FN:
+    case PN_PROP_ARG:
+        break;
+    }
+    return NULL;
+}
+
+static bool encoded(const struct pn_prop *p)
+{
+    return !(p->flags & PN_PF_HIDDEN) && p->type != PN_PROP_ITEMS;
+}
+
+/* One node without its children: {"id", "kind", "props"} (+ "children": [] for a container,
+ * filled by the caller). NULL when a value could not be encoded. */
+static json_t *node_json(const pn_node *n)
+{
+    json_t *props = json_object();
+    bool ok = props != NULL;
+    for (size_t i = 0; ok && i < n->desc->nprops; i++)
+        if (encoded(&n->desc->props[i]))
+            ok = pn__json_set(props, n->desc->props[i].name,
+                              pn__prop_json(n, &n->desc->props[i])) == 0;
+    if (ok && n->desc->doc)
+        ok = n->desc->doc(n, props) == 0;
+    if (!ok) {
+        json_decref(props);
+        return NULL;
+    }
+    json_t *o = json_pack("{sIssso}", "id", (json_int_t)n->id, "kind", n->desc->name, "props",
+                          props);
+    if (o && n->desc->container && pn__json_set(o, "children", json_array()) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* A pre-order walk by the parent links (the depth is bounded by PN_MAX_DEPTH, but no stack
+ * frame is spent per level), keeping each open container's "children" array by depth. */
+void *pn__doc_tree_json(const pn_node *root)
+{
+    json_t *kids[PN_MAX_DEPTH + 2];
+    int depth = 0;
+    kids[0] = json_array();
+    if (!kids[0])
+        return NULL;
+    const pn_node *n = root->first;
+    while (n) {
+        json_t *o = node_json(n);
+        if (!o || json_array_append_new(kids[depth], o) != 0) {
+            json_decref(kids[0]);
+            return NULL;
+        }
+        if (n->first && depth + 1 < PN_MAX_DEPTH + 1) { /* always true: attach bounds depth */
+            kids[++depth] = json_object_get(o, "children");
+            n = n->first;
+            continue;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            depth--;
+        }
+        n = n == root ? NULL : n->next;
+    }
+    return kids[0];
+}
+
+/* The generic patch encoding: each changed prop that is sent at all, by name. */
+static int changed_props(const pn_node *n, uint32_t mask, json_t *changes)
+{
+    for (size_t i = 0; i < n->desc->nprops; i++)
+        if ((mask & (1u << i)) && encoded(&n->desc->props[i]) &&
+            pn__json_set(changes, n->desc->props[i].name, pn__prop_json(n, &n->desc->props[i])))
+            return PN_EINVAL;
+    return 0;
+}
+
+int pn__doc_patch_ops(pn_session *s, void *ops)
+{
+    int rc = 0;
+    if (s->title_dirty) {
+        if (json_array_append_new(ops, json_pack("[ss]", "title", pn__session_title(s))) != 0)
+            rc = PN_EINVAL;
+        s->title_dirty = false;
+    }
+    /* the list is most-recent-first: walk it in reverse so ops follow the order of changes */
+    pn_node *rev = NULL;
+    for (pn_node *n = pn__session_take_dirty(s), *next; n; n = next) {
+        next = n->dirty_next;
+        n->dirty_next = rev;
+        rev = n;
+    }
+    for (pn_node *n = rev; n; n = n->dirty_next) {
+        uint32_t mask = n->dirty_mask;
+        n->dirty_mask = 0;
+        if (!mask || rc)
+            continue; /* its only change came from this client (not echoed), or we failed */
+        json_t *changes = json_object();
+        int r = !changes ? PN_EINVAL
+                : n->desc->patch ? n->desc->patch(n, mask, changes)
+                                 : changed_props(n, mask, changes);
+        if (r == 0 && json_object_size(changes) == 0) {
+            json_decref(changes); /* nothing the client sees changed */
+            continue;
+        }
+        json_t *op = r == 0 ? json_pack("[Io]", (json_int_t)n->id, changes) : NULL;
+        if (r == 0 && (!op || json_array_append_new(ops, op) != 0))
+            r = PN_EINVAL;
+        else if (r != 0)
+            json_decref(changes);
+        rc = r;
+    }
+    for (pn_node *n = rev, *next; n; n = next) {
+        next = n->dirty_next;
+        n->dirty_next = NULL;
+        n->dirty_listed = false;
+    }
+    return rc;
+}

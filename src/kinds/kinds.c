@@ -1,0 +1,95 @@
+/*
+ * kinds.c: the list of every kind (for lookups by name: tests, the catalogue) and the helpers
+ * several kinds share.
+ */
+#include <stdio.h>
+
+#include "kinds/kinds.h"
+
+const struct pn_kind *const pn__kind_list[] = {
+    &pn__kind_row,        &pn__kind_column,     &pn__kind_card,        &pn__kind_number,
+    &pn__kind_markdown,   &pn__kind_html,       &pn__kind_button,      &pn__kind_toggle,
+    &pn__kind_checkbox,   &pn__kind_text_input, &pn__kind_int_slider,  &pn__kind_float_slider,
+    &pn__kind_select,
+};
+const size_t pn__kind_count = PN_COUNT(pn__kind_list);
+
+const char *pn__kind_check_str(pn_session *s, pn_here here, const char *kind, const char *field,
+                               const char *val, bool (*ok)(const char *))
+{
+    if (!val || ok(val))
+        return val;
+    pn__session_misuse(s, here, "%s.%s: \"%.60s\" is not valid; using the default", kind, field,
+                       val);
+    return NULL;
+}
+
+const char *pn__kind_check_format(pn_session *s, pn_here here, const char *kind,
+                                  const char *format)
+{
+    const char *why = pn__number_format_check(format);
+    if (!why)
+        return format;
+    pn__session_misuse(s, here, "%s.format: \"%.60s\": %s; using \"{value}\"", kind, format, why);
+    return NULL;
+}
+
+const char *pn__kind_button_type(pn_session *s, pn_here here, const char *t)
+{
+    static const char *const types[] = {"default", "primary", "success", "warning", "danger",
+                                        "light"};
+    if (!t)
+        return "default";
+    for (size_t i = 0; i < PN_COUNT(types); i++)
+        if (strcmp(t, types[i]) == 0)
+            return t;
+    pn__session_misuse(s, here, "button_type \"%.40s\" is not one of default, primary, success, "
+                       "warning, danger, light", t);
+    return "default";
+}
+
+int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name)
+{
+    int rc = pn__buf_printf(out, "<label class=\"pn-widget-label\" for=\"pn-%u-input\">",
+                            (unsigned)n->id);
+    return rc ? rc : pn__html_text(out, name);
+}
+
+int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, const char *type,
+                         const char *label, bool disabled, int pressed)
+{
+    char klass[96];
+    snprintf(klass, sizeof klass, "%s pn-button-%s", cls, type ? type : "default");
+    int rc;
+    if ((rc = pn__html_open(out, "button", klass, n)) || (rc = PN_PUT(out, " type=\"button\"")))
+        return rc;
+    if (pressed >= 0 &&
+        (rc = pn__buf_printf(out, " aria-pressed=\"%s\"", pressed ? "true" : "false")))
+        return rc;
+    if ((disabled && (rc = PN_PUT(out, " disabled"))) || (rc = PN_PUT(out, ">")) ||
+        (rc = pn__html_text(out, label)))
+        return rc;
+    return PN_PUT(out, "</button>");
+}
+
+int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
+                         const char *shown, const char *min, const char *max, const char *step,
+                         const char *value, bool disabled)
+{
+    int rc;
+    if ((rc = pn__html_open(out, "div", "pn-slider", n)) || (rc = PN_PUT(out, ">")) ||
+        (rc = pn__kind_label(out, n, name)) || (name && (rc = PN_PUT(out, ": "))) ||
+        (rc = PN_PUT(out, "<span class=\"pn-slider-value\">")) || (rc = pn__html_text(out, shown)) ||
+        (rc = PN_PUT(out, "</span></label>")))
+        return rc;
+    return pn__buf_printf(out,
+                          "<input type=\"range\" id=\"pn-%u-input\" min=\"%s\" max=\"%s\" "
+                          "step=\"%s\" value=\"%s\"%s></div>",
+                          (unsigned)n->id, min, max, step, value, disabled ? " disabled" : "");
+}
+
+/* Enables or disables any widget (every kind with a "disabled" prop). */
+void pn_widget_set_disabled_at(pn_node *n, bool v, pn_here here)
+{
+    pn__setter(n, NULL, "disabled", PN_BOOL(v), "pn_widget_set_disabled", here);
+}

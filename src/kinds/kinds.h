@@ -1,0 +1,51 @@
+/*
+ * kinds: the component kinds, one file each (src/kinds/NAME.c): a kind's option table and
+ * defaults, its checks, how its events are applied, its server-side HTML and its patch
+ * encoding, next to its builder, setters and getters of pane.h. Its browser behaviour is one
+ * client module (web/client/kinds/NAME.js). Adding a kind: that C file with its
+ * `const struct pn_kind pn__kind_NAME`, a line in kinds.c's list, the client module, a golden
+ * test and a line in an example (docs/internals/kinds.md).
+ *
+ * This header is for the kinds' files only: doc, render and the server reach a kind through
+ * its struct pn_kind and never name one.
+ */
+#ifndef PN_KINDS_H
+#define PN_KINDS_H
+
+#include <jansson.h>
+
+#include "doc/doc.h"
+#include "render/render.h"
+
+extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__kind_number,
+    pn__kind_markdown, pn__kind_html, pn__kind_button, pn__kind_toggle, pn__kind_checkbox,
+    pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select;
+
+/* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
+ * default). */
+const char *pn__kind_check_str(pn_session *s, pn_here here, const char *kind, const char *field,
+                               const char *val, bool (*ok)(const char *));
+/* A format with a placeholder pane does not know ("{val:.2f}") would show as text: misuse
+ * and NULL ("{value}"). */
+const char *pn__kind_check_format(pn_session *s, pn_here here, const char *kind,
+                                  const char *format);
+/* Button and Toggle: one of default, primary, success, warning, danger, light (NULL: default);
+ * misuse otherwise. */
+const char *pn__kind_button_type(pn_session *s, pn_here here, const char *type);
+/* A prop's name is name (for checks keyed by prop). */
+static inline bool pn__prop_is(const struct pn_prop *p, const char *name)
+{
+    return strcmp(p->name, name) == 0;
+}
+/* A widget's `<label class="pn-widget-label" for="pn-N-input">NAME` (not closed). */
+int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name);
+/* Button and Toggle: <button type="button" class="CLS pn-button-TYPE" … [aria-pressed]>LABEL
+ * (pressed < 0: not a toggle). */
+int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, const char *type,
+                         const char *label, bool disabled, int pressed);
+/* IntSlider and FloatSlider: the label with the shown value, then the range input. */
+int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
+                         const char *shown, const char *min, const char *max, const char *step,
+                         const char *value, bool disabled);
+
+#endif
