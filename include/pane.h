@@ -303,6 +303,74 @@ typedef struct pn_number_opts {
 #define pn_number(s, ...) pn_number_new((s), &(const pn_number_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here);
 
+/* ---- data ------------------------------------------------------------------------------------ */
+
+/* How a Plot draws its series. */
+typedef enum pn_plot_type {
+    PN_LINE,    /* lines through the points (the default) */
+    PN_AREA,    /* lines, filled down to zero */
+    PN_SCATTER, /* points only */
+    PN_BAR,     /* a bar per point */
+    PN_STEP,    /* a step after each point */
+} pn_plot_type;
+
+/* One series of a Plot. */
+typedef struct pn_series {
+    const char *label; /* legend text. default: "y1", "y2", … */
+    const char *color; /* CSS colour. default: the next of the palette (Panel's Category10) */
+} pn_series;
+/* A series list: `.series = PN_SERIES({"CPU", "#1e88e5"}, {"Memory"})`. */
+PN_API extern const char pn_series_end;
+#define PN_SERIES(...) ((const pn_series[]){__VA_ARGS__, {&pn_series_end, NULL}})
+
+typedef struct pn_plot_opts {
+    const char *title;         /* above the plot. default: none */
+    pn_plot_type type;         /* default: PN_LINE */
+    const pn_series *series;   /* PN_SERIES(...), 1 to 16. default: one series, "y1" */
+    bool time_x;               /* x is Unix time in seconds, shown as times. default: numbers */
+    const char *x_label;       /* axis labels. default: none */
+    const char *y_label;
+    double y_min, y_max;       /* a fixed y range when y_min < y_max. default: from the data */
+    int rollover;              /* points kept per series: the window. default: 1000; at most
+                                  1,000,000 */
+    int height;                /* pixels, title and legend included. default: 300 */
+    bool hide_legend;          /* default: a legend with each series' value under the pointer */
+} pn_plot_opts;
+
+/*
+ * pn_plot — a chart of one or more series over a shared x, drawn by uPlot in the browser and,
+ * in the first paint (a cached page too), as SVG by the server. It keeps the last `rollover`
+ * points; only new points travel to the browser.
+ *     pn_node *p = pn_plot(s, .title = "Load", .time_x = true, .rollover = 300,
+ *                          .series = PN_SERIES({"1 min"}, {"5 min"}));
+ *     pn_plot_push(p, now, load1, load5);          // one point: x, then a y per series
+ * Example: examples/monitor.c
+ * Thread: session
+ */
+#define pn_plot(s, ...) pn_plot_new((s), &(const pn_plot_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_plot_new(pn_session *s, const pn_plot_opts *o, pn_here here);
+/*
+ * pn_plot_append — appends n points: x[0..n), and for each point the y of every series,
+ * point by point (y[i * nseries + k] is series k at x[i]; a `double y[n][nseries]` array).
+ * x must not go back (points that do are dropped as misuse); a y that is not finite leaves a
+ * gap. The appends of one callback reach the browser as one message.
+ * Thread: session
+ */
+#define pn_plot_append(p, x, y, n) pn_plot_append_at((p), (x), (y), (n), PN_HERE)
+PN_API void pn_plot_append_at(pn_node *plot, const double *x, const double *y, size_t n,
+                              pn_here here);
+/* pn_plot_push — appends one point: pn_plot_push(p, x, y1, y2, …), a y per series. */
+#define pn_plot_push(p, x, ...)                                                                  \
+    pn_plot_push_at((p), (x), (const double[]){__VA_ARGS__},                                     \
+                    sizeof((const double[]){__VA_ARGS__}) / sizeof(double), PN_HERE)
+PN_API void pn_plot_push_at(pn_node *plot, double x, const double *y, size_t ny, pn_here here);
+/* pn_plot_set_data — replaces the data with n points (as pn_plot_append; 0 clears it). */
+#define pn_plot_set_data(p, x, y, n) pn_plot_set_data_at((p), (x), (y), (n), PN_HERE)
+PN_API void pn_plot_set_data_at(pn_node *plot, const double *x, const double *y, size_t n,
+                                pn_here here);
+/* pn_plot_len — the points a Plot holds now (at most its rollover). Thread: session */
+PN_API size_t pn_plot_len(const pn_node *plot);
+
 /* ---- panes ----------------------------------------------------------------------------------- */
 
 typedef struct pn_markdown_opts {

@@ -97,7 +97,19 @@ struct pn_kind {
     int (*patch)(const pn_node *n, uint32_t mask, void *changes);
     /* Extra values for the doc's props (a json_t *): Button's clicks. NULL: none. */
     int (*doc)(const pn_node *n, void *props);
+    /* Kinds with data that travels in binary messages (Plot): appends one record of what the
+     * client has not got to bin (docs/internals/protocol.md, "Data messages"), or nothing.
+     * mode: PN_DATA_SEND (what is new, or the whole window when the client missed some),
+     * PN_DATA_SNAPSHOT (the whole window: a new doc was sent), PN_DATA_DROP (nobody listens:
+     * forget what is pending). 0 or an error code. */
+    int (*data)(pn_node *n, int mode, struct pn_buf *bin);
+    /* Frees what the node holds on the heap besides its strings (a Plot's window). */
+    void (*fini)(pn_node *n);
+    /* A client library the page must load for this kind ("plot": client/plot.js and .css),
+     * before pane.js. NULL: none. */
+    const char *lib;
 };
+enum { PN_DATA_SEND, PN_DATA_SNAPSHOT, PN_DATA_DROP };
 
 /* The kinds pane has (src/kinds/kinds.c), for lookups by name. */
 extern const struct pn_kind *const pn__kind_list[];
@@ -121,6 +133,7 @@ struct pn_node {
     pn_node *dirty_next; /* in the session's dirty list while dirty_mask != 0 */
     bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
     uint16_t height;     /* levels in this node's subtree below it (0: no children) */
+    pn_node *data_next;  /* the session's nodes of kinds with a data hook */
     /* the kind's options (desc->opts_size bytes; copied into the arena at build time, .items
      * cleared: use the children; a string a setter changed is on the heap, see heap_mask),
      * then its state (desc->state_size bytes, zeroed) */
@@ -188,6 +201,8 @@ struct pn_session {
     pn_node **by_id; /* heap array, index = id */
     size_t by_id_cap;
     struct pn_hook *hooks; /* pn_on_session_destroyed, most recent first (heap) */
+    pn_node *data_nodes;   /* nodes whose kind has a data hook, most recent first */
+    const char *libs[4];   /* the client libraries its kinds need (struct pn_kind.lib) */
     bool ended;            /* pn__session_end ran */
 };
 
@@ -284,6 +299,13 @@ void *pn__doc_tree_json(const pn_node *root);
  * ["title", TEXT] and [ID, {changes}] in the order of the changes; the dirty list is emptied.
  * Returns 0 or the first error (the ops then are incomplete and must not be sent). */
 int pn__doc_patch_ops(pn_session *s, void *ops);
+/* The binary data message of everything the session's data nodes have not sent (mode as the
+ * kinds' data hook) into bin: empty when there is nothing. 0 or the first error. */
+int pn__doc_data(pn_session *s, int mode, struct pn_buf *bin);
+/* Marks n's data changed (PN_DIRTY_DATA in its dirty mask: a Plot's appended points), so
+ * that the session flushes; the kind's patch hook sees the bit, its data hook sends the data. */
+void pn__node_touch(pn_node *n);
+#define PN_DIRTY_DATA (1u << 31) /* a kind has at most 31 props */
 /* A prop's value as JSON (a json_t *, new reference); NULL for what is never encoded. */
 void *pn__prop_json(const pn_node *n, const struct pn_prop *p);
 /* Sets obj[name] = value (a json_t * taken); -1 when value is NULL or it could not be set. */

@@ -171,3 +171,22 @@ int pn__doc_patch_ops(pn_session *s, void *ops)
     }
     return rc;
 }
+
+int pn__doc_data(pn_session *s, int mode, struct pn_buf *bin)
+{
+    /* the message's header: a version byte and 7 bytes of padding, so that every record (and
+     * the doubles in it) stays 8-byte aligned */
+    static const char header[8] = {1};
+    if (mode == PN_DATA_DROP) { /* bin may be NULL */
+        for (pn_node *n = s->data_nodes; n; n = n->data_next)
+            n->desc->data(n, mode, NULL);
+        return 0;
+    }
+    size_t start = bin->len;
+    int rc = s->data_nodes ? pn__buf_append(bin, header, sizeof header) : 0;
+    for (pn_node *n = s->data_nodes; rc == 0 && n; n = n->data_next)
+        rc = n->desc->data(n, mode, bin);
+    if (rc || bin->len == start + sizeof header)
+        bin->len = start; /* nothing to send, or not all of it */
+    return rc;
+}

@@ -167,6 +167,15 @@ pn_node *pn__node_new(pn_session *s, const struct pn_kind *k, const void *opts, 
     s->by_id[n->id] = n;
     n->here = here;
     copy_opts(n, opts);
+    if (k->data) {
+        n->data_next = s->data_nodes;
+        s->data_nodes = n;
+    }
+    for (size_t i = 0; k->lib && i < PN_COUNT(s->libs); i++)
+        if (!s->libs[i] || strcmp(s->libs[i], k->lib) == 0) {
+            s->libs[i] = k->lib;
+            break;
+        }
     if (k->init)
         k->init(n, opts, here);
     return n;

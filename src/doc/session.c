@@ -46,6 +46,8 @@ static void free_heap_values(pn_node *n, void *ud)
         if (n->heap_mask & (1u << i))
             free(*(char **)pn__prop_ptr(n, &n->desc->props[i]));
     n->heap_mask = 0;
+    if (n->desc->fini)
+        n->desc->fini(n);
 }
 
 bool pn__session_owned(const pn_session *s, pn_here here, const char *api)

@@ -35,6 +35,11 @@ static void mark(pn_node *n, unsigned idx)
     n->dirty_mask |= 1u << idx;
 }
 
+void pn__node_touch(pn_node *n)
+{
+    mark(n, 31);
+}
+
 static void set_heap_str(pn_node *n, unsigned idx, const char **field, const char *v)
 {
     if (n->heap_mask & (1u << idx))

@@ -210,6 +210,8 @@ struct pn_ws_handler {
      * its frame), else the code we closed with (1002/1003/1007/1009 for the peer's errors,
      * 1008 over max_outbuf, pn__ws_close's), else 1006 (EOF, reset, keep-alive timeout). */
     void (*on_close)(struct pn_ws *ws, uint16_t code, void *ud);
+    /* Everything queued has been written (after pn__ws_want_drain; once per call). Optional. */
+    void (*on_drain)(struct pn_ws *ws, void *ud);
 };
 
 /*
@@ -228,6 +230,13 @@ int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r,
  * dropped at once, without a close frame since the peer reads nothing, and on_close gets
  * 1008). Safe to call from on_message. */
 int pn__ws_send(struct pn_ws *ws, const char *data, size_t len);
+/* The same for a binary message (server to client only: the peer's binary messages are still
+ * refused). */
+int pn__ws_send_binary(struct pn_ws *ws, const void *data, size_t len);
+/* Asks for one on_drain call when the writes under way have emptied the output queue (call it
+ * while pn__ws_outbuf is not 0): a sender that held data back while the peer was behind sends
+ * it then. */
+void pn__ws_want_drain(struct pn_ws *ws);
 /* Sends a close frame with code and reason (at most 123 bytes, cut at a character boundary;
  * a code that may not be sent, such as 1005, becomes 1000) after whatever was queued, then
  * waits up to 2 s for the peer's close and closes; on_close follows. No message is delivered

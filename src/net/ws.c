@@ -38,6 +38,7 @@ struct pn_ws {
     struct pn_ws_opts o;
     struct pn_ws_handler h;
     void *ud;
+    bool want_drain; /* pn__ws_want_drain: call h.on_drain once everything queued is written */
     /* input: the bytes wslay_event_recv is consuming now, and bytes that came with the
      * upgrade request, fed before anything read later */
     const char *in;
@@ -458,6 +459,10 @@ static void on_write(uv_write_t *w, int status)
         return;
     }
     flush(ws);
+    if (ws->want_drain && !ws->gone && !ws->writing && pn__ws_outbuf(ws) == 0 && ws->h.on_drain) {
+        ws->want_drain = false;
+        ws->h.on_drain(ws, ws->ud);
+    }
 }
 
 static void start_write(struct pn_ws *ws)
@@ -731,7 +736,24 @@ int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r, const st
     return 0;
 }
 
+static int send_msg(struct pn_ws *ws, uint8_t opcode, const char *data, size_t len);
+
 int pn__ws_send(struct pn_ws *ws, const char *data, size_t len)
+{
+    return send_msg(ws, WSLAY_TEXT_FRAME, data, len);
+}
+
+int pn__ws_send_binary(struct pn_ws *ws, const void *data, size_t len)
+{
+    return send_msg(ws, WSLAY_BINARY_FRAME, data, len);
+}
+
+void pn__ws_want_drain(struct pn_ws *ws)
+{
+    ws->want_drain = true;
+}
+
+static int send_msg(struct pn_ws *ws, uint8_t opcode, const char *data, size_t len)
 {
     if (ws->gone || ws->broken || ws->closing || ws->failed ||
         !wslay_event_get_write_enabled(ws->ctx) || wslay_event_get_close_received(ws->ctx))
@@ -746,7 +768,7 @@ int pn__ws_send(struct pn_ws *ws, const char *data, size_t len)
         return PN_ETOOBIG;
     }
     int rc = wslay_event_queue_msg(
-        ws->ctx, &(struct wslay_event_msg){WSLAY_TEXT_FRAME, (const uint8_t *)data, len});
+        ws->ctx, &(struct wslay_event_msg){opcode, (const uint8_t *)data, len});
     if (rc == WSLAY_ERR_NOMEM) {
         pn__error("ws: out of memory");
         abort();

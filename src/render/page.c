@@ -117,16 +117,42 @@ static int json_str(struct pn_buf *out, const char *s)
     return pn__buf_putc(out, '"');
 }
 
-/* The page's bootstrap data for the client (docs/internals/protocol.md), then the <script>
- * tag for js_url; nothing without a script. */
-static int script_tag(struct pn_buf *tag, const char *js_url, const struct pn_page_ctx *ctx)
+/* The stylesheet and script of a client library a kind needs (struct pn_kind.lib: "plot" is
+ * client/plot.css and client/plot.js), versioned like pane.js. */
+static int lib_tags(struct pn_buf *tag, const char *lib, const struct pn_page_ctx *ctx)
+{
+    const char *prefix = ctx->prefix ? ctx->prefix : "";
+    char path[64];
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        snprintf(path, sizeof path, "client/%s.%s", lib, i ? "js" : "css");
+        const struct pn_asset *a = pn__asset_find(pn__str(path));
+        if (!a)
+            continue; /* not embedded: the page works without it, as drawn by the server */
+        rc = pn__buf_printf(tag, i ? "<script src=\"" : "<link rel=\"stylesheet\" href=\"");
+        if (rc == 0)
+            rc = pn__html_escape(tag, prefix, strlen(prefix));
+        if (rc == 0)
+            rc = pn__buf_printf(tag, "/static/%s/%s.%s\"%s\n", a->etag, lib, i ? "js" : "css",
+                                i ? " defer></script>" : ">");
+    }
+    return rc;
+}
+
+/* The page's bootstrap data for the client (docs/internals/protocol.md), the libraries its
+ * kinds need, then the <script> tag for js_url; nothing without a script. */
+static int script_tag(struct pn_buf *tag, const char *js_url, const pn_session *s,
+                      const struct pn_page_ctx *ctx)
 {
     int rc;
     if (!js_url || !*js_url)
         return 0;
+    for (size_t i = 0; i < sizeof s->libs / sizeof *s->libs && s->libs[i]; i++)
+        if ((rc = lib_tags(tag, s->libs[i], ctx)))
+            return rc;
     if (ctx->ws_path &&
         ((rc = pn__buf_puts(tag,
-                            "<script type=\"application/json\" id=\"pn-data\">{\"v\":1,\"ws\":")) ||
+                            "<script type=\"application/json\" id=\"pn-data\">{\"v\":2,\"ws\":")) ||
          (rc = json_str(tag, ctx->ws_path)) || (rc = pn__buf_puts(tag, ",\"token\":")) ||
          (rc = json_str(tag, ctx->token)) || (rc = pn__buf_puts(tag, "}</script>\n"))))
         return rc;
@@ -153,7 +179,7 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
     struct pn_buf body, script;
     pn__buf_init(&body, out->max);
     pn__buf_init(&script, 4096);
-    int rc = script_tag(&script, ctx->js_url, ctx);
+    int rc = script_tag(&script, ctx->js_url, s, ctx);
     for (const pn_node *n = s->root->first; rc == 0 && n; n = n->next)
         rc = pn__render_node(&body, n);
     if (rc == 0) {

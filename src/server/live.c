@@ -164,6 +164,30 @@ static void send_failed(struct pn_live *live, struct pn_ws *ws, const char *what
     }
 }
 
+/* Sends the data (a Plot's points) the client has not got, in one binary message: what is new,
+ * or the whole window of a node whose client missed some. While the socket is behind (more
+ * than PN_DATA_BEHIND bytes queued) nothing is sent and the socket's drain sends it later, as
+ * whole windows: a slow client never makes a backlog. */
+#define PN_DATA_BEHIND (1u << 20)
+static void flush_data(struct pn_live *live, int mode)
+{
+    if (!live->s->data_nodes || !live->ws)
+        return;
+    if (mode == PN_DATA_SEND && pn__ws_outbuf(live->ws) > PN_DATA_BEHIND) {
+        live->data_behind = true;
+        pn__ws_want_drain(live->ws);
+        return;
+    }
+    struct pn_buf bin;
+    pn__buf_init(&bin, PN_MAX_DOC);
+    int rc = pn__doc_data(live->s, mode, &bin);
+    if (rc)
+        send_failed(live, live->ws, "data", rc);
+    else if (bin.len)
+        pn__ws_send_binary(live->ws, bin.data, bin.len);
+    pn__buf_fini(&bin);
+}
+
 /* Sends what the last callback changed (or forgets it when no socket listens). */
 static void flush(struct pn_live *live)
 {
@@ -176,10 +200,13 @@ static void flush(struct pn_live *live)
     size_t len;
     char *m;
     int rc = pn__msg_patch(live->s, PN_MAX_DOC, &m, &len);
-    if (rc)
+    if (rc) {
         send_failed(live, live->ws, "patch", rc);
-    else
-        send_owned(live->ws, m, len);
+        return;
+    }
+    send_owned(live->ws, m, len);
+    if (!live->data_behind && live->ws)
+        flush_data(live, PN_DATA_SEND);
 }
 
 /* ---- sessions ---- */
@@ -301,10 +328,13 @@ static void attach(struct pn_live *live, struct wsconn *wc)
     size_t len;
     char *doc;
     int rc = pn__msg_doc(live->s, live->token, PN_MAX_DOC, &doc, &len);
-    if (rc)
+    if (rc) {
         send_failed(live, wc->ws, "document", rc);
-    else
-        send_owned(wc->ws, doc, len);
+        return;
+    }
+    send_owned(wc->ws, doc, len);
+    live->data_behind = false;
+    flush_data(live, PN_DATA_SNAPSHOT); /* the doc's plots have their SVG; now their data */
 }
 
 /* ---- the WebSocket side ---- */
@@ -460,7 +490,19 @@ static void on_ws_close(struct pn_ws *ws, uint16_t code, void *ud)
     table_release(t);
 }
 
-static const struct pn_ws_handler ws_handler = {on_ws_message, on_ws_close};
+/* The socket wrote everything it had queued: send the data held back while it was behind. */
+static void on_ws_drain(struct pn_ws *ws, void *ud)
+{
+    (void)ws;
+    struct wsconn *wc = ud;
+    struct pn_live *live = wc->live;
+    if (live && live->data_behind && !live->destroying) {
+        live->data_behind = false;
+        flush_data(live, PN_DATA_SEND);
+    }
+}
+
+static const struct pn_ws_handler ws_handler = {on_ws_message, on_ws_close, on_ws_drain};
 
 int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,
                     const struct pn_http_req *r)

@@ -26,6 +26,7 @@ struct pn_live {
                                  per app callback running: freed at 0 (pn__live_unref) */
     bool destroying;
     bool connected_once; /* a socket has attached: its timers run */
+    bool data_behind;    /* data held back while the socket was behind (sent on its drain) */
     struct pn_live *hnext;
     struct pn_live *uprev, *unext; /* the table's unused list, while it has no socket */
     struct pn_timer *timers; /* timers.c */

@@ -9,6 +9,9 @@
                                    C file encodes them)
      click/input/change/keydown/pointerdown(el, e, ctx)   the visitor, delegated from #pn-main
      reset(ctx)                    the page was replaced by a new doc
+     mount(el, id, ctx)            after each doc: take over the element (a Plot draws itself)
+     data(el, id, op, x, ys, ctx)  a data record (protocol.md): op 1 append, 2 whole window;
+                                   x and ys[k] are Float64Arrays over the message, copy them
    ctx: event(id, prop, value), props(id) (the node's props from the doc), ctl(id) (its inner
    control), idOf(el), byId(id), text(v), g(v, p), fmt(format, v) (numbers as the server prints
    them), label(el, id, name). Modules are registered before the first message arrives.
@@ -66,6 +69,20 @@
 
   const kinds = Object.create(null); // kind name -> its module
   const kindOf = (el) => kinds[el.dataset.pnKind] || {};
+  // A kind's module that comes in a library loaded before this file (client/plot.js) queues
+  // itself in window.paneKinds; modules appended to this file call pane.kind.
+  const pending = Array.isArray(window.paneKinds) ? window.paneKinds : [];
+  function register(name, module) {
+    kinds[name] = module;
+    if (docs && module.mount) // a doc came first: mount its elements now
+      for (const el of main.querySelectorAll(`[data-pn-kind="${name}"]`)) module.mount(el, idOf(el), ctx);
+  }
+  function mountAll() { // after every doc: the kinds that draw client-side take their elements
+    for (const el of main.querySelectorAll('[data-pn-kind]')) {
+      const k = kindOf(el);
+      if (k.mount) k.mount(el, idOf(el), ctx);
+    }
+  }
 
   function label(el, id, name) { // TextInput, Select: a label before the control, or none
     let l = el.querySelector(':scope > label');
@@ -96,7 +113,8 @@
       return retry();
     }
     sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', v: 2, token, query }));
-    sock.onmessage = (e) => sock === ws && receive(e.data);
+    sock.binaryType = 'arraybuffer';
+    sock.onmessage = (e) => sock === ws && (typeof e.data === 'string' ? receive(e.data) : data(e.data));
     sock.onclose = (e) => {
       if (sock !== ws) return;
       ws = null;
@@ -172,12 +190,37 @@
     }
   }
 
+  /* ---- data messages (binary): a version byte, 7 bytes of padding, then records of
+     {u32 id, u8 op, u8 series, u16 0, u32 n, u32 0} followed by x[n] and each series' y[n],
+     little-endian doubles ---- */
+  function data(buf) {
+    if (!(buf instanceof ArrayBuffer) || buf.byteLength < 8 || new Uint8Array(buf, 0, 1)[0] !== 1)
+      return console.warn('pane: a data message pane does not know');
+    for (let off = 8; off + 16 <= buf.byteLength;) {
+      const h = new DataView(buf, off, 16);
+      const id = h.getUint32(0, true), op = h.getUint8(4), k = h.getUint8(5), n = h.getUint32(8, true);
+      const end = off + 16 + 8 * n * (1 + k);
+      if (end > buf.byteLength) return console.warn('pane: a data record past its message');
+      const x = new Float64Array(buf, off + 16, n), ys = [];
+      for (let i = 0; i < k; i++) ys.push(new Float64Array(buf, off + 16 + 8 * n * (1 + i), n));
+      const el = byId(id), m = el && kindOf(el);
+      if (m && m.data) {
+        try {
+          m.data(el, id, op, x, ys, ctx);
+        } catch (e) {
+          console.warn('pane: cannot apply data for node', id, e);
+        }
+      }
+      off = end;
+    }
+  }
+
   /* ---- doc ---- */
   function canon(n) {
     let s = '';
     for (let c = n.firstChild; c; c = c.nextSibling) {
       if (c.nodeType === 3) s += c.data.replace(/</g, '&lt;');
-      if (c.nodeType !== 1) continue;
+      if (c.nodeType !== 1 || c.hasAttribute('data-pn-client')) continue; // made here, not sent
       const attrs = [...c.attributes].map((a) => ` ${a.name}=${JSON.stringify(a.value)}`);
       s += `<${c.localName}${attrs.sort().join('')}>${canon(c.content || c)}</>`;
     }
@@ -224,6 +267,7 @@
     attempt = 0;
     docs++;
     hydration = kept ? 'kept' : 'replaced';
+    mountAll();
     indicator(false);
     const spinner = document.getElementById('pn-loading'); // --global-loading-spinner
     if (spinner) spinner.remove();
@@ -273,8 +317,9 @@
 
   window.pane = Object.freeze({ // docs: docs received; hydration: the last one 'kept'/'replaced'
     state: () => ({ connected, token, docs, hydration, fatal }),
-    kind: (name, module) => void (kinds[name] = module),
+    kind: register,
   });
+  pending.forEach(([name, module]) => register(name, module));
   // the first message comes after this script (and the kinds' modules appended to it) has run
   connect();
 })();

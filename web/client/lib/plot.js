@@ -1,0 +1,137 @@
+/* Plot (src/kinds/plot.c) in the browser: uPlot draws the window the server keeps, in the box the
+   server's SVG first paint already holds (fixed height: no layout shift). Points come in data
+   records: op 1 appends, op 2 is the whole window. Each series and x live in a Float64Array of
+   twice the window, filled from the left and moved back once full, so an append allocates
+   nothing; uPlot gets views of the current window, redrawn at most once per animation frame.
+   Built into client/plot.js after uPlot itself (node_modules/uplot), loaded only by pages with
+   a plot, before pane.js: so the module queues itself in window.paneKinds. */
+(() => {
+  'use strict';
+  const plots = new Map(); // node id -> its state
+
+  const PATHS = {
+    line: () => undefined,
+    area: () => undefined,
+    step: () => uPlot.paths.stepped({ align: 1 }),
+    bar: () => uPlot.paths.bars({ size: [0.6, 64] }),
+    scatter: () => () => null,
+  };
+
+  function buffers(p, cap, k) {
+    p.cap = cap;
+    p.xs = new Float64Array(2 * cap);
+    p.ys = Array.from({ length: k }, () => new Float64Array(2 * cap));
+    p.start = 0;
+    p.len = 0;
+  }
+
+  function state(el, id, ctx) {
+    let p = plots.get(id);
+    const props = ctx.props(id), series = Array.isArray(props.series) ? props.series : [];
+    const cap = Math.max(2, props.rollover | 0);
+    if (!p || p.cap !== cap || p.ys.length !== series.length) {
+      p = { id, props, series, dirty: false, frame: 0, u: null, el: null, seen: 0 };
+      buffers(p, cap, series.length);
+      plots.set(id, p);
+    }
+    p.props = props;
+    p.series = series;
+    return p;
+  }
+
+  // Adds n points of x and ys at the end of the window, dropping the oldest past cap.
+  function append(p, x, ys, whole) {
+    if (whole) p.start = p.len = 0;
+    let n = x.length, from = 0;
+    if (n > p.cap) from = n - p.cap, n = p.cap;
+    if (p.len + n > p.cap) { p.start += p.len + n - p.cap; p.len = p.cap - n; }
+    if (p.start + p.len + n > 2 * p.cap) { // move the window back to the left
+      p.xs.copyWithin(0, p.start, p.start + p.len);
+      for (const y of p.ys) y.copyWithin(0, p.start, p.start + p.len);
+      p.start = 0;
+    }
+    const at = p.start + p.len;
+    p.xs.set(from ? x.subarray(from) : x, at);
+    p.ys.forEach((y, k) => y.set(from ? ys[k].subarray(from) : ys[k], at));
+    p.len += n;
+    p.seen += x.length;
+  }
+
+  const view = (p) => [p.xs.subarray(p.start, p.start + p.len),
+    ...p.ys.map((y) => y.subarray(p.start, p.start + p.len))];
+
+  function redraw(p) {
+    p.dirty = true;
+    if (p.frame) return;
+    p.frame = requestAnimationFrame(() => {
+      p.frame = 0;
+      if (!p.dirty || !p.u) return;
+      p.dirty = false;
+      p.u.setData(view(p));
+    });
+  }
+
+  function size(p) {
+    const live = p.live, legend = p.u.root.querySelector('.u-legend');
+    const h = live.clientHeight - (legend ? legend.offsetHeight : 0);
+    p.u.setSize({ width: Math.max(50, live.clientWidth), height: Math.max(40, h) });
+  }
+
+  function mount(el, id, ctx) {
+    const p = state(el, id, ctx);
+    if (p.el === el && p.live && p.live.isConnected) return; // this element already draws
+    if (p.u) p.u.destroy();
+    if (p.ro) p.ro.disconnect();
+    p.el = el;
+    const live = document.createElement('div');
+    live.className = 'pn-plot-live';
+    live.setAttribute('data-pn-client', ''); // not the server's markup (pane.js's canon skips it)
+    el.append(live);
+    p.live = live;
+    const o = p.props, type = ['line', 'area', 'scatter', 'bar', 'step'][o.type] || 'line';
+    const css = getComputedStyle(el), ink = css.color, grid = css.getPropertyValue('--pn-line') || '#e3e7eb';
+    const axis = (label) => ({ label: label || undefined, stroke: ink, grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 }, font: '12px ' + (css.fontFamily || 'sans-serif'),
+      labelFont: 'italic 12px ' + (css.fontFamily || 'sans-serif') });
+    p.u = new uPlot({
+      width: Math.max(50, live.clientWidth),
+      height: Math.max(40, live.clientHeight - 24),
+      scales: {
+        x: { time: !!o.time_x },
+        y: o.y_min < o.y_max ? { range: [o.y_min, o.y_max] } : {},
+      },
+      axes: [axis(o.x_label), axis(o.y_label)],
+      legend: { show: !o.hide_legend, live: true },
+      cursor: { points: { size: 6 } },
+      series: [{}, ...p.series.map((s) => ({
+        label: s.label,
+        stroke: s.color,
+        width: type === 'scatter' ? 0 : 1.5,
+        fill: type === 'area' || type === 'bar' ? s.color + (type === 'area' ? '33' : 'cc') : undefined,
+        paths: PATHS[type](),
+        points: { show: type === 'scatter', size: 4, fill: s.color, stroke: s.color },
+      }))],
+    }, view(p), live);
+    size(p);
+    p.ro = new ResizeObserver(() => p.u && size(p));
+    p.ro.observe(live);
+  }
+
+  (window.paneKinds = window.paneKinds || []).push(['Plot', {
+    mount,
+    data(el, id, op, x, ys, ctx) {
+      const p = state(el, id, ctx);
+      if (ys.length !== p.ys.length) return console.warn('pane: plot', id, 'got', ys.length, 'series');
+      append(p, x, ys, op === 2);
+      if (p.el !== el || !p.live || !p.live.isConnected) mount(el, id, ctx);
+      redraw(p);
+    },
+    reset() {
+      plots.forEach((p) => { if (p.u) p.u.destroy(); if (p.ro) p.ro.disconnect(); cancelAnimationFrame(p.frame); });
+      plots.clear();
+    },
+  }]);
+  // for tests: the points each plot holds and has received
+  window.panePlots = () => [...plots.values()].map((p) => ({ id: p.id, len: p.len, seen: p.seen,
+    last: p.len ? p.xs[p.start + p.len - 1] : null }));
+})();
