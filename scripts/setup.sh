@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets pane up from a clean Debian 12 and serves the weather example:
 #   1. installs the packages in scripts/packages.txt (apt-get; sudo when not root),
-#   2. builds the release preset (build/release),
-#   3. execs: build/release/pane serve examples/weather.c --reuse-sessions
+#   2. npm ci: uPlot, which the build embeds (package-lock.json pins it),
+#   3. builds the release preset (build/release),
+#   4. execs: build/release/pane serve examples/weather.c --reuse-sessions
 #             --global-loading-spinner --warm [your extra args...]
 #
 #   scripts/setup.sh                   # then open http://localhost:5006/weather
@@ -54,6 +55,7 @@ if [[ ${1:-} == --deps-only ]]; then
     exit 0
 fi
 
+npm ci --no-audit --no-fund
 cmake --preset release
 cmake --build --preset release
 exec build/release/pane serve examples/weather.c --reuse-sessions --global-loading-spinner --warm "$@"

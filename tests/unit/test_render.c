@@ -4,6 +4,7 @@
  * the diff is reviewed), whole pages, the index page, Markdown, and the promise that text from
  * outside (a title from ?city=, a number's name or format, a card title) comes out as text.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -457,6 +458,48 @@ static void test_widgets_golden(void **state)
     pn__session_free(s);
 }
 
+/* A Plot's first paint: its window as SVG, per type, with a gap (NaN) and a fixed range. */
+static void test_plot_golden(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"plot_line", "plot_area", "plot_scatter", "plot_bar",
+                                        "plot_step"};
+    for (int t = PN_LINE; t <= PN_STEP; t++) {
+        pn_session *s = new_session();
+        pn_node *p = pn_plot(s, .title = "Load <now>", .type = (pn_plot_type)t, .time_x = t == 0,
+                             .x_label = "time", .y_label = "%", .height = 240,
+                             .series = PN_SERIES({"CPU", "#1e88e5"}, {"Memory"}),
+                             .y_min = t == PN_STEP ? -10 : 0, .y_max = t == PN_STEP ? 110 : 0);
+        double x[6] = {1796170000, 1796170001, 1796170002, 1796170003, 1796170004, 1796170005};
+        double y[6][2] = {{10, 50}, {20, 52}, {NAN, 55}, {40, 53}, {35, 60}, {90, 58}};
+        pn_plot_append(p, x, &y[0][0], 6);
+        check_node_golden(names[t], p);
+        assert_int_equal(s->nmisuse, 0);
+        pn__session_free(s);
+    }
+    pn_session *s = new_session();
+    check_node_golden("plot_empty", pn_plot(s, .hide_legend = true));
+    pn__session_free(s);
+}
+
+/* A window of 200,000 points is drawn as at most two points per pixel column: the page does not
+ * grow with the data. */
+static void test_plot_svg_is_bounded_by_columns(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s, .rollover = 200000);
+    for (int i = 0; i < 200000; i++)
+        pn_plot_push(p, i, sin(i / 1000.0) + (i % 7) * 0.01);
+    struct pn_buf b;
+    pn__buf_init(&b, MAX_OUT);
+    assert_int_equal(pn__render_node(&b, p), 0);
+    assert_true(b.len < 40000); /* ~1000 columns x "L123.0 456.7V456.9" */
+    assert_non_null(strstr(b.data, "200000 points of 1 series"));
+    pn__buf_fini(&b);
+    pn__session_free(s);
+}
+
 /* ---- markdown safety --------------------------------------------------------------------- */
 
 static const char *md(struct pn_buf *b, const char *text)
@@ -733,6 +776,8 @@ int main(void)
         cmocka_unit_test(test_markdown_renders_gfm_with_raw_html_as_text),
         cmocka_unit_test(test_html_is_inserted_raw),
         cmocka_unit_test(test_widgets_golden),
+        cmocka_unit_test(test_plot_golden),
+        cmocka_unit_test(test_plot_svg_is_bounded_by_columns),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),
         cmocka_unit_test(test_markdown_neutralises_script_urls_in_links_and_images),
         cmocka_unit_test(test_markdown_never_reads_past_its_input),

@@ -103,7 +103,7 @@
       axes: [axis(o.x_label), axis(o.y_label)],
       legend: { show: !o.hide_legend, live: true },
       cursor: { points: { size: 6 } },
-      series: [{}, ...p.series.map((s) => ({
+      series: [{ label: o.x_label || (o.time_x ? 'Time' : 'x') }, ...p.series.map((s) => ({
         label: s.label,
         stroke: s.color,
         width: type === 'scatter' ? 0 : 1.5,

@@ -1,0 +1,249 @@
+/*
+ * test_kinds: what a kind does beyond its markup (goldens are in test_render): the Plot's window
+ * (a ring buffer bounded by its rollover), its data messages (only new points, coalesced, the
+ * whole window when the client missed some or got a new doc), the misuse of bad plot calls, and
+ * that a session frees what its plots hold (LeakSanitizer in the asan preset).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kinds/kinds.h"
+
+static pn_session *new_session(void)
+{
+    return pn__session_new(&(struct pn_session_init){.app_name = "t"});
+}
+
+/* One record of a data message, decoded as the client does (pane.js: data()). */
+struct rec {
+    uint32_t id;
+    int op, k;
+    uint32_t n;
+    const double *x, *y[16];
+};
+
+/* Decodes a whole message into recs (at most max); returns how many, failing on any defect. */
+static int decode(const struct pn_buf *b, struct rec *recs, int max)
+{
+    assert_true(b->len >= 8);
+    assert_int_equal((unsigned char)b->data[0], 1);
+    int nrec = 0;
+    size_t off = 8;
+    while (off < b->len) {
+        assert_true(nrec < max);
+        assert_true(off + 16 <= b->len);
+        assert_int_equal(off % 8, 0); /* the client's Float64Arrays need it */
+        uint32_t h[4];
+        memcpy(h, b->data + off, sizeof h);
+        struct rec *r = &recs[nrec++];
+        r->id = h[0], r->op = (int)(h[1] & 0xff), r->k = (int)(h[1] >> 8 & 0xff), r->n = h[2];
+        assert_int_equal(h[1] >> 16, 0);
+        assert_int_equal(h[3], 0);
+        r->x = (const double *)(const void *)(b->data + off + 16);
+        for (int i = 0; i < r->k; i++)
+            r->y[i] = r->x + (size_t)r->n * (size_t)(1 + i);
+        off += 16 + 8 * (size_t)r->n * (size_t)(1 + r->k);
+        assert_true(off <= b->len);
+    }
+    return nrec;
+}
+
+/* The data message the session would send now (mode as pn__doc_data). */
+static int data_now(pn_session *s, int mode, struct pn_buf *b, struct rec *recs, int max)
+{
+    pn__buf_reset(b);
+    assert_int_equal(pn__doc_data(s, mode, b), 0);
+    return b->len ? decode(b, recs, max) : 0;
+}
+
+static void test_plot_window_keeps_the_last_rollover_points(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s, .rollover = 5, .series = PN_SERIES({"a"}, {"b"}));
+    pn_servable(s, p);
+    for (int i = 0; i < 8; i++)
+        pn_plot_push(p, i, 10 * i, -i);
+    assert_int_equal(pn_plot_len(p), 5);
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    struct rec r[4];
+    assert_int_equal(data_now(s, PN_DATA_SNAPSHOT, &b, r, 4), 1);
+    assert_int_equal(r[0].id, p->id);
+    assert_int_equal(r[0].op, 2);
+    assert_int_equal(r[0].k, 2);
+    assert_int_equal(r[0].n, 5);
+    for (int i = 0; i < 5; i++) { /* the oldest three went, in order */
+        assert_true(r[0].x[i] == 3 + i);
+        assert_true(r[0].y[0][i] == 10 * (3 + i));
+        assert_true(r[0].y[1][i] == -(3 + i));
+    }
+    pn__buf_fini(&b);
+    assert_int_equal(s->nmisuse, 0);
+    pn__session_free(s);
+}
+
+static void test_plot_sends_only_new_points_coalesced(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s, .rollover = 100);
+    pn_node *q = pn_plot(s, .rollover = 100, .series = PN_SERIES({"u"}, {"v"}, {"w"}));
+    pn_servable(s, pn_column(s, p, q));
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    struct rec r[4];
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 4), 0); /* nothing yet */
+    double x[3] = {1, 2, 3}, y[3] = {4, 5, 6};
+    pn_plot_append(p, x, y, 3);
+    pn_plot_push(p, 4, 7);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 4), 1); /* both appends, one record */
+    assert_int_equal(r[0].op, 1);
+    assert_int_equal(r[0].n, 4);
+    assert_true(r[0].x[0] == 1 && r[0].x[3] == 4 && r[0].y[0][3] == 7);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 4), 0); /* sent: nothing more */
+    pn_plot_push(p, 5, 8);
+    pn_plot_push(q, 5, 1, 2, 3);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 4), 2); /* one message for both plots */
+    int iq = r[0].id == q->id ? 0 : 1;
+    assert_int_equal(r[iq].k, 3);
+    assert_int_equal(r[iq].n, 1);
+    assert_true(r[iq].y[2][0] == 3);
+    assert_int_equal(r[1 - iq].n, 1);
+    assert_true(r[1 - iq].x[0] == 5);
+    /* bytes per (x, y) point: 16 for one series, less for more */
+    assert_int_equal(b.len, 8 + (16 + 8 * 2) + (16 + 8 * 4));
+    pn__buf_fini(&b);
+    pn__session_free(s);
+}
+
+static void test_plot_client_that_missed_points_gets_the_window(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s, .rollover = 10);
+    pn_servable(s, p);
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    struct rec r[2];
+    for (int i = 0; i < 25; i++) /* more than the window while nothing was sent */
+        pn_plot_push(p, i, i);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 2); /* the window, not 25 points */
+    assert_int_equal(r[0].n, 10);
+    assert_true(r[0].x[0] == 15 && r[0].x[9] == 24);
+    for (int i = 25; i < 30; i++)
+        pn_plot_push(p, i, i);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 1); /* fewer than the window: an append (the ring wrapped) */
+    assert_int_equal(r[0].n, 5);
+    assert_true(r[0].x[0] == 25 && r[0].x[4] == 29);
+    /* nobody listens: dropped, and the next doc's snapshot carries the window */
+    pn_plot_push(p, 30, 30);
+    assert_int_equal(pn__doc_data(s, PN_DATA_DROP, NULL), 0);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 0);
+    assert_int_equal(data_now(s, PN_DATA_SNAPSHOT, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 2);
+    assert_true(r[0].x[9] == 30);
+    /* replaced: the whole (new) window, even if small */
+    double x[2] = {100, 101}, y[2] = {1, 2};
+    pn_plot_set_data(p, x, y, 2);
+    assert_int_equal(pn_plot_len(p), 2);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 2);
+    assert_int_equal(r[0].n, 2);
+    pn_plot_set_data(p, NULL, NULL, 0); /* cleared */
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].n, 0);
+    pn__buf_fini(&b);
+    assert_int_equal(s->nmisuse, 0);
+    pn__session_free(s);
+}
+
+static void test_plot_append_marks_the_session_for_a_flush(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s);
+    pn_servable(s, p);
+    json_t *ops = json_array();
+    assert_int_equal(pn__doc_patch_ops(s, ops), 0); /* as a flush: the session is clean */
+    assert_null(s->dirty);
+    pn_plot_push(p, 1, 2);
+    assert_ptr_equal(s->dirty, p); /* the server flushes; the JSON patch has nothing for it */
+    assert_true(p->dirty_mask & PN_DIRTY_DATA);
+    assert_int_equal(pn__doc_patch_ops(s, ops), 0);
+    assert_int_equal(json_array_size(ops), 0); /* no JSON op: the data goes in binary */
+    json_decref(ops);
+    pn__session_free(s);
+}
+
+static void test_bad_plot_calls_are_misuse(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s, .series = PN_SERIES({"a"}, {"b"}));
+    pn_node *num = pn_number(s, .value = 1);
+    unsigned m = s->nmisuse;
+    pn_plot_push(p, 1, 2); /* one y for two series */
+    assert_int_equal(s->nmisuse, ++m);
+    assert_int_equal(pn_plot_len(p), 0);
+    pn_plot_push(num, 1, 2); /* not a plot */
+    assert_int_equal(s->nmisuse, ++m);
+    pn_plot_append(p, NULL, NULL, 3);
+    assert_int_equal(s->nmisuse, ++m);
+    double x[4] = {1, 3, 2, NAN}, y[8] = {0};
+    pn_plot_append(p, x, y, 4); /* 2 goes back, NaN is no x: both dropped, one misuse */
+    assert_int_equal(s->nmisuse, ++m);
+    assert_int_equal(pn_plot_len(p), 2);
+    pn_plot_push(p, 2.5, 1, 1); /* behind the last x (3) */
+    assert_int_equal(s->nmisuse, ++m);
+    pn_plot_push(p, 4, NAN, INFINITY); /* a gap: kept */
+    assert_int_equal(s->nmisuse, m);
+    assert_int_equal(pn_plot_len(p), 3);
+    pn_plot_push(NULL, 1, 2); /* nothing to record it on: ignored */
+    /* options: rollover, height, type, series count, range */
+    pn_node *q = pn_plot(s, .rollover = -3, .height = 5, .type = (pn_plot_type)42,
+                         .y_min = NAN, .y_max = 1);
+    assert_int_equal(s->nmisuse, m + 4);
+    assert_int_equal(PN_COPTS(q, pn_plot_opts)->rollover, 2);
+    assert_int_equal(PN_COPTS(q, pn_plot_opts)->height, 300);
+    assert_int_equal(PN_COPTS(q, pn_plot_opts)->type, PN_LINE);
+    m = s->nmisuse;
+    pn_node *big = pn_plot(s, .rollover = 1000000, .series = PN_SERIES({"a"}, {"b"}, {"c"}));
+    assert_int_equal(s->nmisuse, ++m);
+    assert_int_equal(PN_COPTS(big, pn_plot_opts)->rollover, 500000); /* 16 MB of doubles */
+    pn_series many[20];
+    for (int i = 0; i < 19; i++)
+        many[i] = (pn_series){"s", NULL};
+    many[19] = (pn_series){&pn_series_end, NULL};
+    pn_node *wide = pn_plot(s, .series = many);
+    assert_int_equal(s->nmisuse, ++m);
+    double one[17] = {0};
+    pn_plot_push_at(wide, 1, one, 16, PN_HERE); /* 16 series kept */
+    assert_int_equal(s->nmisuse, m);
+    pn_node *colors = pn_plot(s, .series = PN_SERIES({"a", "red; x: y"}));
+    assert_int_equal(s->nmisuse, ++m);
+    (void)colors;
+    pn__session_free(s); /* every window freed: LeakSanitizer */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plot_window_keeps_the_last_rollover_points),
+        cmocka_unit_test(test_plot_sends_only_new_points_coalesced),
+        cmocka_unit_test(test_plot_client_that_missed_points_gets_the_window),
+        cmocka_unit_test(test_plot_append_marks_the_session_for_a_flush),
+        cmocka_unit_test(test_bad_plot_calls_are_misuse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
