@@ -17,10 +17,13 @@
  *   --mode rss       after the warm-up: VmRSS; after all N docs and --settle ms: VmRSS again;
  *                    prints (after - before) / N
  *   --mode latency   after all docs, for --duration s: every patch's receive time (CLOCK_REALTIME,
- *                    ms) minus the "value" it carries (the app's CLOCK_REALTIME in ms when its
- *                    pn_every callback ran): p50, p90, p99, p99.9, max, patches/s; and the
- *                    period between a session's consecutive values (pn_every(1000)'s lateness)
+ *                    ms) minus the value it carries (the app's CLOCK_REALTIME in ms when its
+ *                    pn_every callback ran): a Number's "text", or the last x of each Plot
+ *                    record in a data message; p50, p90, p99, p99.9, max, messages/s; the
+ *                    period between a session's consecutive values (pn_every's lateness); the
+ *                    bytes on the wire per message (frame header included) and per data point
  *   --timeout S      the whole run's bound (default 300)
+ *   --protocol 1     speak version 1 (a pane from before issue 11), for before/after figures
  *
  * Output: one line of key=value pairs on stdout (for the script), a summary on stderr. Exit
  * status 0 when every session got its doc and nothing failed, 1 otherwise.
@@ -57,6 +60,8 @@ static struct conn *conns;
 static int port, n_total, warmup = 16, concurrency = 256, duration_s = 20, settle_ms = 2000;
 static int timeout_s = 300;
 static const char *path = "/weather", *mode = "rss";
+static unsigned long long wire_bytes, wire_msgs, data_points; /* while recording */
+static bool v1; /* --v1: protocol version 1 (pane before issue 11: patches with "value") */
 static long server_pid;
 static int ep;
 static long n_ready, n_failed, n_closed, n_pings, n_patches, n_unparsed;
@@ -271,11 +276,14 @@ static bool on_page(struct conn *c)
                      ws, port);
     char hello[256];
     int hl = snprintf(hello, sizeof hello,
-                      "{\"t\":\"hello\",\"v\":1,\"token\":\"%s\",\"query\":\"\"}", c->token);
+                      "{\"t\":\"hello\",\"v\":%d,\"token\":\"%s\",\"query\":\"\"}", v1 ? 1 : 2,
+                      c->token);
     n += (int)frame((uint8_t *)out + n, 1, hello, (size_t)hl);
     c->st = S_UPGRADE;
     return send_all(c, out, (size_t)n);
 }
+
+static void record(struct conn *c, double at, double sent);
 
 static void on_text(struct conn *c, const char *p, size_t n)
 {
@@ -295,12 +303,41 @@ static void on_text(struct conn *c, const char *p, size_t n)
     if (!recording)
         return;
     double at = now_real_ms();
-    const char *v = memmem(p, n, "\"value\":", 8);
+    /* a Number's text: "{value}" of the time (version 1: its "value" prop) */
+    const char *key = v1 ? "\"value\":" : "\"text\":\"";
+    const char *v = memmem(p, n, key, strlen(key));
     if (!v) {
         n_unparsed++;
         return;
     }
-    double sent = strtod(v + 8, NULL);
+    record(c, at, strtod(v + strlen(key), NULL));
+}
+
+/* A data message (protocol.md): the last x of each record is the app's time of the append. */
+static void on_binary(struct conn *c, const char *p, size_t n)
+{
+    if (c->st != S_READY || !recording)
+        return;
+    double at = now_real_ms();
+    for (size_t off = 8; off + 16 <= n;) {
+        uint32_t h[4];
+        memcpy(h, p + off, sizeof h);
+        unsigned k = h[1] >> 8 & 0xff, np = h[2];
+        size_t need = 16 + 8 * (size_t)np * (1 + k);
+        if (off + need > n || np == 0) {
+            n_unparsed += np != 0;
+            return;
+        }
+        double x;
+        memcpy(&x, p + off + 16 + 8 * (size_t)(np - 1), sizeof x);
+        data_points += np * k;
+        record(c, at, x);
+        off += need;
+    }
+}
+
+static void record(struct conn *c, double at, double sent)
+{
     if (c->last_sent > 0 && nperiod < caplat)
         period[nperiod++] = sent - c->last_sent; /* the timer's period as the app saw it */
     c->last_sent = sent;
@@ -341,8 +378,12 @@ static void on_frames(struct conn *c)
         if (c->len < h + len)
             return;
         const char *p = c->in + h;
+        if (recording && c->st == S_READY && (op == 1 || op == 2))
+            wire_bytes += h + len, wire_msgs++;
         if (op == 1) {
             on_text(c, p, (size_t)len);
+        } else if (op == 2) {
+            on_binary(c, p, (size_t)len);
         } else if (op == 9) { /* ping: pong with its payload */
             uint8_t out[200];
             if (len <= 125) {
@@ -506,6 +547,8 @@ int main(int argc, char **argv)
             settle_ms = (int)strtol(v, NULL, 10);
         else if (!strcmp(a, "--timeout"))
             timeout_s = (int)strtol(v, NULL, 10);
+        else if (!strcmp(a, "--protocol"))
+            v1 = !strcmp(v, "1");
         else
             usage();
     }
@@ -577,12 +620,15 @@ int main(int argc, char **argv)
         printf("mode=latency sessions=%d ready=%ld failed=%ld setup_ms=%lld seconds=%.1f "
                "patches=%zu patches_per_s=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f "
                "max_ms=%.2f min_ms=%.2f server_cpu_pct=%.0f rss_kb=%ld closed_while_recording=%ld "
-               "unparsed=%ld pings=%ld period_p50_ms=%.2f period_p99_ms=%.2f period_max_ms=%.2f\n",
+               "unparsed=%ld pings=%ld period_p50_ms=%.2f period_p99_ms=%.2f period_max_ms=%.2f "
+               "wire_bytes_per_msg=%.1f data_points=%llu wire_bytes_per_point=%.2f\n",
                n_total, n_ready - warmup, n_failed + n_closed, setup_ms, secs, nlat,
                (double)nlat / secs, pct(50), pct(90), pct(99), pct(99.9), nlat ? lat[nlat - 1] : -1,
                nlat ? lat[0] : -1, cpu, rss2, n_closed - closed0, n_unparsed, n_pings,
                pct_of(period, nperiod, 50), pct_of(period, nperiod, 99),
-               nperiod ? period[nperiod - 1] : -1);
+               nperiod ? period[nperiod - 1] : -1,
+               wire_msgs ? (double)wire_bytes / (double)wire_msgs : 0, data_points,
+               data_points ? (double)wire_bytes / (double)data_points : 0);
         fprintf(
             stderr,
             "sessions: %d sessions; %zu patches in %.1f s (%.0f/s); delay p50 %.2f ms, p99 %.2f "
