@@ -13,7 +13,8 @@
  *   --warmup W       sessions opened before the baseline (default 16: the loop's first-use
  *                    allocations, e.g. its read buffer, are not counted per session)
  *   --concurrency C  set-ups in flight at once (default 256)
- *   --pid PID        the server: VmRSS and CPU time are read from /proc/PID
+ *   --pid PID        the server: VmRSS and CPU time are read from /proc/PID, or from its child
+ *                    when it has one (pane's worker under its supervisor)
  *   --mode rss       after the warm-up: VmRSS; after all N docs and --settle ms: VmRSS again;
  *                    prints (after - before) / N
  *   --mode latency   after all docs, for --duration s: every patch's receive time (CLOCK_REALTIME,
@@ -558,6 +559,15 @@ int main(int argc, char **argv)
         duration_s > 120 || settle_ms < 0 || settle_ms > 60000 || timeout_s < 10 ||
         timeout_s > 1800 || server_pid <= 0 || (!latency && strcmp(mode, "rss")))
         usage();
+    /* pane serve is a supervisor and its worker (--num-procs 1): the sessions live in the worker,
+     * its child, whose memory and CPU are what is measured */
+    char kids[64], kid_path[96];
+    snprintf(kid_path, sizeof kid_path, "/proc/%ld/task/%ld/children", server_pid, server_pid);
+    FILE *kf = fopen(kid_path, "r");
+    if (kf && fgets(kids, sizeof kids, kf) && strtol(kids, NULL, 10) > 0)
+        server_pid = strtol(kids, NULL, 10);
+    if (kf)
+        fclose(kf);
     srand((unsigned)getpid());
     long long deadline = now_mono_ms() + (long long)timeout_s * 1000;
     int all = warmup + n_total;
@@ -595,7 +605,8 @@ int main(int argc, char **argv)
                 "kB %d ms later: %.0f bytes (%.1f KiB) per session\n",
                 n_total, setup_ms, rss0, rss1, rss2, settle_ms, per, per / 1024);
     } else {
-        caplat = (size_t)n_total * (size_t)(duration_s + 2) + 1024;
+        /* up to 12 messages a second per session (a plot appending ten times a second) */
+        caplat = (size_t)n_total * (size_t)(duration_s + 2) * 12 + 1024;
         lat = malloc(caplat * sizeof *lat);
         period = malloc(caplat * sizeof *period);
         if (!lat || !period)
