@@ -81,6 +81,10 @@ export async function routeSockets(page) {
   return {
     frames,
     inject(msg) {
+      if (Buffer.isBuffer(msg)) { // a binary (data) message
+        frames.push(`<< (injected) ${msg.length} bytes of binary`);
+        return routes.at(-1).ws.send(msg);
+      }
       const text = typeof msg === 'string' ? msg : JSON.stringify(msg);
       frames.push(`<< (injected) ${text}`);
       routes.at(-1).ws.send(text);

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
+import { routeSockets } from './live-lib.mjs';
 
 let pane, examples, browser, nojs;
 
@@ -112,6 +113,45 @@ test('explorer: a slider redraws the curve and the number', async () => {
   const p = await page.evaluate(() => window.panePlots()[0]);
   assert.equal(p.len, 800, 'the whole curve, replaced');
   await screenshot(page, 'explorer');
+  assert.deepEqual(seen.pageErrors, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await page.close();
+});
+
+// The client's decoder of data messages, fuzzed: garbage, truncated and lying records (sizes past
+// the message, unknown ids and ops, other series counts, NaN and infinities) are warnings, never
+// an exception, and the plot goes on streaming.
+test('data messages the client cannot use are ignored (fuzz)', async () => {
+  const page = await browser.newPage();
+  const seen = watchPage(page);
+  const sock = await routeSockets(page);
+  await page.goto(`${pane.url}?mode=stream`);
+  await eventually(async () => assert.equal(await page.locator('.pn-plot-live canvas').count(), 1));
+  const id = +(await page.locator('.pn-plot').getAttribute('id')).slice(3);
+  let seed = 12345;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const record = (rid, op, k, n, vals) => {
+    const b = Buffer.alloc(16 + 8 * vals.length);
+    b.writeUInt32LE(rid, 0), b.writeUInt8(op, 4), b.writeUInt8(k, 5), b.writeUInt32LE(n, 8);
+    vals.forEach((v, i) => b.writeDoubleLE(v, 16 + 8 * i));
+    return b;
+  };
+  const msg = (version, ...recs) => Buffer.concat([Buffer.from([version, 0, 0, 0, 0, 0, 0, 0]), ...recs]);
+  const odd = [NaN, Infinity, -Infinity, 1e308, -0, 5e-324];
+  for (let i = 0; i < 400; i++) {
+    const n = rnd(4), k = rnd(4), vals = Array.from({ length: n * (1 + k) }, () =>
+      (rnd(3) ? rnd(1000) : odd[rnd(odd.length)]));
+    const rid = [id, id, 999, 0][rnd(4)], op = [1, 2, 3, 0][rnd(4)];
+    let m = msg(rnd(8) ? 1 : rnd(256), record(rid, op, k, rnd(5) ? n : n + 1 + rnd(1 << 20), vals));
+    if (!rnd(4)) m = m.subarray(0, rnd(m.length + 1)); // truncated anywhere
+    if (!rnd(8)) m = Buffer.from(Array.from({ length: rnd(64) }, () => rnd(256))); // noise
+    sock.inject(m);
+  }
+  const before = (await page.evaluate(() => window.panePlots()[0])).seen;
+  await eventually(async () => {
+    const now = (await page.evaluate(() => window.panePlots()[0])).seen;
+    assert.ok(now > before + 20, `still streaming (${before} -> ${now})`);
+  });
   assert.deepEqual(seen.pageErrors, []);
   assert.deepEqual(seen.consoleErrors, []);
   await page.close();

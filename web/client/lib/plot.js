@@ -189,6 +189,7 @@
     mount,
     data(el, id, op, x, ys, ctx) {
       const p = state(el, id, ctx);
+      if (op !== 1 && op !== 2) return console.warn('pane: plot', id, 'got data op', op);
       if (ys.length !== p.ys.length) return console.warn('pane: plot', id, 'got', ys.length, 'series');
       append(p, x, ys, op === 2);
       if (p.el !== el || !p.live || !p.live.isConnected) mount(el, id, ctx);
