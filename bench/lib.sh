@@ -1,6 +1,9 @@
 # bench/lib.sh — what the bench scripts share; sourced, not run.
 #
 #   stop_pid PID [SECONDS]   SIGTERM, wait up to SECONDS (default 10), then SIGKILL; reaps it.
+#   bench_tmp NAME           makes $tmp (/tmp/pane-NAME.XXXXXX) with the load client built in it
+#                            ($tmp/sessions, from bench/sessions.c) and $tmp/cache; on exit stops
+#                            the pane whose PID is in $pane_pid and removes $tmp.
 #   wait_url PID OUT ERR     waits up to 60 s (the first start compiles the app) for the
 #                            "pane: serving http://…" line in OUT and prints the URL; fails
 #                            with ERR's contents if the process exits first.
@@ -31,4 +34,13 @@ wait_url() {
     done
     echo "bench: pane printed no URL in 60 s" >&2
     return 1
+}
+
+bench_tmp() {
+    tmp=$(mktemp -d "/tmp/pane-$1.XXXXXX")
+    pane_pid=
+    trap 'stop_pid "$pane_pid"; rm -rf "$tmp"' EXIT
+    trap 'exit 130' INT TERM
+    cc -O2 -Wall -Wextra -o "$tmp/sessions" bench/sessions.c
+    mkdir -p "$tmp/cache"
 }

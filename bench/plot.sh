@@ -36,16 +36,7 @@ done
 [[ -x $PANE_BIN ]] || { echo "bench: $PANE_BIN not found (cmake --preset release && cmake --build --preset release)" >&2; exit 2; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-tmp=$(mktemp -d /tmp/pane-plot.XXXXXX)
-pane_pid=
-cleanup() {
-    stop_pid "$pane_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cc -O2 -Wall -Wextra -o "$tmp/sessions" bench/sessions.c
-mkdir -p "$tmp/cache"
+bench_tmp plot
 
 start() { # BIN APP: pane on core 0; sets pane_pid and port
     : >"$tmp/out"
@@ -77,7 +68,7 @@ run() { # BIN APP PATH N SECONDS [PROTOCOL]: one client run; prints its key=valu
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
-declare -a num_after num_before p50 p99 pmax cpu bpm bpp
+num_after=() num_before=() p50=() p99=() pmax=() cpu=() bpm=() bpp=()
 for ((r = 1; r <= RUNS; r++)); do
     l=$(run "$PANE_BIN" bench/apps/tick.c /tick "$NUM_N" "$NUM_DURATION")
     num_after+=("$(field "$l" wire_bytes_per_msg)")
@@ -98,5 +89,5 @@ for ((r = 1; r <= RUNS; r++)); do
 done
 echo "bench: medians of $RUNS runs:"
 echo "bench:   Number value update: $(printf '%s\n' "${num_after[@]}" | median) bytes on the wire (target <= 60)"
-((${#num_before[@]})) && echo "bench:   before (protocol 1): $(printf '%s\n' "${num_before[@]}" | median) bytes"
+[[ -n $PANE_BIN_BEFORE ]] && echo "bench:   before (protocol 1): $(printf '%s\n' "${num_before[@]}" | median) bytes"
 echo "bench:   plot, $PLOT_N sessions: delay p50 $(printf '%s\n' "${p50[@]}" | median) ms, p99 $(printf '%s\n' "${p99[@]}" | median) ms (target < 50), max $(printf '%s\n' "${pmax[@]}" | median) ms; pane CPU $(printf '%s\n' "${cpu[@]}" | median)%; $(printf '%s\n' "${bpm[@]}" | median) bytes per message, $(printf '%s\n' "${bpp[@]}" | median) per (x, y) point"

@@ -65,17 +65,7 @@ if (($(ulimit -n) < max_n + 200)); then
     exit 2
 fi
 
-tmp=$(mktemp -d /tmp/pane-sessions.XXXXXX)
-pane_pid=
-cleanup() {
-    stop_pid "$pane_pid"
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cc -O2 -Wall -Wextra -o "$tmp/sessions" bench/sessions.c
-mkdir -p "$tmp/cache"
+bench_tmp sessions
 
 start_pane() { # APP: pane on core 0; sets pane_pid and port
     : >"$tmp/pane.out"
