@@ -1,32 +1,34 @@
-/* This machine's load, CPU and memory from /proc every second: numbers, and a five-minute chart
- * every tab shares (the samples are the process's; each tab's plot streams the new ones). */
+/* This machine's load, CPU and memory from /proc every second: numbers and a five-minute chart,
+ * the same in every tab (the samples are the process's; each tab's plot streams the new ones). */
 #include <pane.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#define N 300                           /* seconds kept */
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* the samples are the loops' to share */
-static double when[N], pct[N][2], load; /* sample i is at i % N: its time; CPU %, memory % */
-static long n, busy0, all0;             /* samples taken; the CPU counters at the last one */
+#define N 300                                           /* seconds kept */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* loops (--num-threads) share them */
+static double when[N], cpu[N], mem[N], load;            /* sample i is at i % N */
+static long n;                                          /* samples taken */
 
 static void sample(void) /* at most once a second, by the first tab that asks */
 {
-    long v[8] = {0}, busy = 0, all = 0, i = n % N;
-    double total = 1, avail = 0;
+    static long long busy0, all0;
+    long long v[8] = {0}, busy = 0, all = 0;
+    double total = 1, avail = 0, now = (double)time(NULL);
     FILE *f;
-    if (n && when[(n - 1) % N] >= (double)time(NULL)) return;
-    if ((f = fopen("/proc/stat", "r")) && fscanf(f, "cpu %ld %ld %ld %ld %ld %ld %ld %ld", v,
-                                                 v + 1, v + 2, v + 3, v + 4, v + 5, v + 6, v + 7) == 8)
-        for (int k = 0; k < 8; k++) all += v[k], busy += k == 3 || k == 4 ? 0 : v[k];
-    if (f) fclose(f);
+    if (n && when[(n - 1) % N] >= now) return;
+    if ((f = fopen("/proc/stat", "r")))
+        fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", v, v + 1, v + 2, v + 3, v + 4,
+               v + 5, v + 6, v + 7), fclose(f);
+    for (int k = 0; k < 8; k++) all += v[k], busy += k == 3 || k == 4 ? 0 : v[k]; /* not idle */
     if ((f = fopen("/proc/meminfo", "r")))
         fscanf(f, "MemTotal: %lf kB MemFree: %*f kB MemAvailable: %lf", &total, &avail), fclose(f);
     if ((f = fopen("/proc/loadavg", "r"))) fscanf(f, "%lf", &load), fclose(f);
-    when[i] = (double)time(NULL), pct[i][1] = 100 * (1 - avail / total);
-    pct[i][0] = n && all > all0 ? 100.0 * (double)(busy - busy0) / (double)(all - all0) : 0;
-    busy0 = busy, all0 = all, n++;
+    long i = n++ % N; /* the first CPU figure is the average since boot */
+    when[i] = now, mem[i] = 100 * (1 - avail / total);
+    cpu[i] = all > all0 ? 100.0 * (double)(busy - busy0) / (double)(all - all0) : 0;
+    busy0 = busy, all0 = all;
 }
 
 struct tab { pn_node *load, *cpu, *mem, *plot; long shown; }; /* shown: samples it has */
@@ -36,11 +38,11 @@ static void tick(pn_session *s, void *arg)
     struct tab *t = arg;
     pthread_mutex_lock(&mu);
     sample();
-    for (t->shown = t->shown < n - N ? n - N : t->shown; t->shown < n; t->shown++)
-        pn_plot_push(t->plot, when[t->shown % N], pct[t->shown % N][0], pct[t->shown % N][1]);
+    for (t->shown = t->shown > n - N ? t->shown : n - N; t->shown < n; t->shown++)
+        pn_plot_push(t->plot, when[t->shown % N], cpu[t->shown % N], mem[t->shown % N]);
     pn_number_set_value(t->load, load);
-    pn_number_set_value(t->cpu, pct[(n - 1) % N][0]);
-    pn_number_set_value(t->mem, pct[(n - 1) % N][1]);
+    pn_number_set_value(t->cpu, cpu[(n - 1) % N]);
+    pn_number_set_value(t->mem, mem[(n - 1) % N]);
     pthread_mutex_unlock(&mu);
     (void)s;
 }
@@ -58,7 +60,8 @@ void pn_app(pn_session *s)
                        .colors = PN_COLORS({60, "#2ca02c"}, {85, "#ff7f0e"}, {1e9, "#d62728"}));
     t->mem = pn_number(s, .name = "Memory", .format = "{value:.0f}%");
     t->plot = pn_plot(s, .title = "The last five minutes", .time_x = true, .rollover = N,
-                      .y_min = 0, .y_max = 100, .y_label = "%", .series = PN_SERIES({"CPU"}, {"Memory"}));
+                      .y_min = 0, .y_max = 100, .y_label = "%",
+                      .series = PN_SERIES({"CPU"}, {"Memory"}));
     pn_servable(s, pn_row(s, CARD(t->load), CARD(t->cpu), CARD(t->mem)));
     pn_servable(s, CARD(t->plot));
     tick(s, t); /* the first paint shows the numbers and the chart so far */
