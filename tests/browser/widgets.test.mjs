@@ -265,3 +265,17 @@ test('unknown messages, ops, ids and server errors do not break the client', asy
   assert.deepEqual(seen.pageErrors, []);
   assert.deepEqual(seen.consoleErrors, []);
 });
+
+test('error version (pane upgraded under an open page) reloads the page into a live one', async (t) => {
+  const { page, seen, sock } = await openRouted(t, widgetsUrl);
+  await page.evaluate(() => { window.beforeTheReload = true; });
+  const reloaded = page.waitForEvent('load', { timeout: 10_000 });
+  sock.inject({ t: 'error', code: 'version', msg: 'this server speaks protocol version 3' });
+  await eventually(async () => assert.match(await page.locator('.pn-fatal').textContent(), /upgraded/));
+  await reloaded;
+  assert.equal(await page.evaluate(() => window.beforeTheReload), undefined, 'a new page');
+  await waitForDocs(page);
+  await page.getByRole('button', { name: 'Add one' }).click();
+  await eventually(async () => assert.equal((await numberText(page, 'Clicks')).trim(), '1'));
+  assert.deepEqual(seen.pageErrors, []);
+});

@@ -187,6 +187,12 @@
       console.warn(`pane: server error ${m.code}: ${m.msg}${m.id ? ` (node ${m.id})` : ''}`);
       if (m.code === 'bad-token' || m.code === 'expired-token') token = null, attempt = 0;
       if (m.code === 'too-big' || m.code === 'internal') fatal = text(m.msg) || m.code;
+      // this page's client speaks another protocol version than the server (pane was upgraded
+      // while the page was open): the page from the server now comes with a client that fits
+      if (m.code === 'version' && !fatal) {
+        stop((fatal = 'pane was upgraded; reloading'));
+        setTimeout(() => location.reload(), 1000);
+      }
     }
   }
 
