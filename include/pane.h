@@ -323,6 +323,9 @@ typedef struct pn_series {
 PN_API extern const char pn_series_end;
 #define PN_SERIES(...) ((const pn_series[]){__VA_ARGS__, {&pn_series_end, NULL}})
 
+/* A feed: a series of points the whole process shares (pn_feed_series). */
+typedef struct pn_feed pn_feed;
+
 typedef struct pn_plot_opts {
     const char *title;         /* above the plot. default: none */
     pn_plot_type type;         /* default: PN_LINE */
@@ -335,6 +338,8 @@ typedef struct pn_plot_opts {
                                   1,000,000 */
     int height;                /* pixels, title and legend included. default: 300 */
     bool hide_legend;          /* default: a legend with each series' value under the pointer */
+    pn_feed *feed;             /* show this feed's window (its series count and rollover; the
+                                  plot's own appends are misuse). default: the plot's own data */
 } pn_plot_opts;
 
 /*
@@ -370,6 +375,28 @@ PN_API void pn_plot_set_data_at(pn_node *plot, const double *x, const double *y,
                                 pn_here here);
 /* pn_plot_len — the points a Plot holds now (at most its rollover). Thread: session */
 PN_API size_t pn_plot_len(const pn_node *plot);
+
+/*
+ * pn_feed_series — the process's series feed called name: made on the first call with nseries
+ * (1..16) series and a window of rollover points; later calls with the same name and shape
+ * return the same feed (another shape, or bad arguments: NULL, with a warning). It lives as
+ * long as the process. Plots bound to it (pn_plot(s, .feed = f)) show its window in every
+ * session, and what is appended is encoded once and sent, the same bytes, to each of them.
+ *     static pn_feed *load;  ...  load = pn_feed_series("load", 2, 300);
+ *     pn_feed_push(load, now, cpu, mem);
+ * Example: examples/monitor.c
+ * Thread: any
+ */
+PN_API pn_feed *pn_feed_series(const char *name, int nseries, int rollover);
+/* pn_feed_append — appends n points to a feed, laid out as pn_plot_append's; x must not go back
+ * (points that do are dropped, with a warning). Thread: any: it takes the feed's lock briefly
+ * and wakes the loops whose sessions show it. */
+PN_API void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n);
+/* pn_feed_push — one point: pn_feed_push(f, x, y1, y2, …), a y per series. Thread: any */
+#define pn_feed_push(f, x, ...)                                                                  \
+    pn_feed_push_n((f), (x), (const double[]){__VA_ARGS__},                                      \
+                   sizeof((const double[]){__VA_ARGS__}) / sizeof(double))
+PN_API void pn_feed_push_n(pn_feed *f, double x, const double *y, size_t ny);
 
 /* ---- panes ----------------------------------------------------------------------------------- */
 

@@ -137,6 +137,7 @@ _Noreturn void pn__worker_main(const struct pn_worker_args *w)
         free(loops[i]);
     }
     uv_loop_close(loops[0]);
+    pn__feeds_free(); /* no loop runs: no session shows a feed any more */
     for (int i = 0; i < cli->napps; i++)
         pn__app_unload(&w->apps[i]);
     pn__render_fini();

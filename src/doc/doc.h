@@ -196,6 +196,8 @@ struct pn_session {
     /* Set by the server for a live session: called when a node first becomes dirty, so the
      * server can schedule a patch. NULL while building or for a page-only session. */
     void (*on_dirty)(pn_session *s);
+    /* Set by the server for a live session: a plot of it shows feed f (pn__session_watch_feed). */
+    void (*watch_feed)(pn_session *s, pn_feed *f);
     void *live; /* the server's per-session state (timers, socket); doc never looks inside */
     const char *cookies; /* "Set-Cookie: …\r\n" lines from pn_set_cookie (arena), or NULL */
     pn_node **by_id; /* heap array, index = id */
@@ -310,6 +312,35 @@ void pn__node_touch(pn_node *n);
 void *pn__prop_json(const pn_node *n, const struct pn_prop *p);
 /* Sets obj[name] = value (a json_t * taken); -1 when value is NULL or it could not be set. */
 int pn__json_set(void *obj, const char *name, void *value);
+
+/* ---- feeds (feed.c): series the process shares; the public side is pane.h's pn_feed_* ---- */
+
+/* Its shape, fixed at creation. */
+const char *pn__feed_name(const pn_feed *f);
+int pn__feed_nseries(const pn_feed *f);
+size_t pn__feed_cap(const pn_feed *f);
+/* Points appended in all. */
+uint64_t pn__feed_seq(pn_feed *f);
+/* Calls fn(ud) after each append, from the appending thread, under the feed's lock: it must
+ * only note it and wake a loop. After pn__feed_unwatch returns, fn is not called again. */
+void pn__feed_watch(pn_feed *f, void (*fn)(void *ud), void *ud);
+void pn__feed_unwatch(pn_feed *f, void (*fn)(void *ud), void *ud);
+/* Writes the data record node id needs into bin: the points after *sent as they were encoded
+ * when appended (op 1), or the window (op 2) when whole or when the chunks kept do not reach
+ * back to *sent; nothing when nothing is new. *sent becomes the feed's sequence number.
+ * 0 or PN_ETOOBIG. */
+int pn__feed_record(pn_feed *f, uint32_t id, bool whole, uint64_t *sent, struct pn_buf *bin);
+/* A copy of the window (heap: x[n], then y[n] for each series); returns n. */
+size_t pn__feed_copy(pn_feed *f, double **x, double **y);
+/* Frees every feed (at the process's end, once no loop runs). */
+void pn__feeds_free(void);
+/* Asks the session's server to flush the session whenever f gets points (a live session's
+ * plot bound to f): s->watch_feed, when the server set it. */
+static inline void pn__session_watch_feed(pn_session *s, pn_feed *f)
+{
+    if (s->watch_feed)
+        s->watch_feed(s, f);
+}
 
 /* ---- values (format.c) ---- */
 

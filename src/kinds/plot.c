@@ -60,6 +60,7 @@ static const char *const type_names[] = {"line", "area", "scatter", "bar", "step
 struct state {
     pn_series *series; /* nseries, in the arena: labels valid UTF-8, colours valid */
     int nseries;
+    pn_feed *feed;          /* bound to a feed: its window, not the arrays below */
     double *x, *y;          /* heap: cap, and cap per series (series k at y + k * cap) */
     size_t cap, len, head;  /* the window: len points from index head on, wrapping */
     uint64_t seq, sent;     /* points appended in all; how many of them the client has */
@@ -90,7 +91,14 @@ static void init(pn_node *n, const void *given, pn_here here)
                            MAX_SERIES, MAX_SERIES);
         k = MAX_SERIES;
     }
-    t->nseries = k ? (int)k : 1;
+    t->feed = o->feed;
+    if (t->feed && k && k != (size_t)pn__feed_nseries(t->feed)) {
+        pn__session_misuse(s, here, "Plot: %zu series named for feed \"%s\" of %d series; "
+                           "using its default names", k, pn__feed_name(t->feed),
+                           pn__feed_nseries(t->feed));
+        k = 0;
+    }
+    t->nseries = t->feed ? pn__feed_nseries(t->feed) : k ? (int)k : 1;
     t->series = pn__arena_alloc(&s->arena, (size_t)t->nseries * sizeof *t->series);
     for (int i = 0; i < t->nseries; i++) {
         const pn_series *in = k ? &g->series[i] : NULL;
@@ -104,6 +112,8 @@ static void init(pn_node *n, const void *given, pn_here here)
         t->series[i].color =
             pn__arena_strdup_utf8(&s->arena, c ? c : palette[i % PN_COUNT(palette)]);
     }
+    if (t->feed)
+        o->rollover = (int)pn__feed_cap(t->feed);
     if (o->rollover == 0)
         o->rollover = 1000;
     if (o->rollover < 2 || o->rollover > MAX_ROLLOVER ||
@@ -124,6 +134,10 @@ static void init(pn_node *n, const void *given, pn_here here)
     if (!(isfinite(o->y_min) && isfinite(o->y_max))) {
         pn__session_misuse(s, here, "Plot: y_min and y_max must be finite; the range is automatic");
         o->y_min = o->y_max = 0;
+    }
+    if (t->feed) { /* its window is the feed's; the server flushes this session on appends */
+        pn__session_watch_feed(s, t->feed);
+        return;
     }
     t->cap = (size_t)o->rollover;
     t->x = pn__xmalloc(t->cap * sizeof *t->x);
@@ -169,6 +183,12 @@ static pn_node *plot_of(pn_node *n, const char *api, pn_here here)
     if (!pn__is(n, &pn__kind_plot)) {
         pn__session_misuse(n->s, here, "%s called on a %s (made at %s:%d)", api, n->desc->name,
                            n->here.file ? n->here.file : "?", n->here.line);
+        return NULL;
+    }
+    if (st(n)->feed) {
+        pn__session_misuse(n->s, here, "%s: the Plot (made at %s:%d) shows feed \"%s\"; append "
+                           "to the feed", api, n->here.file ? n->here.file : "?", n->here.line,
+                           pn__feed_name(st(n)->feed));
         return NULL;
     }
     return n;
@@ -233,7 +253,13 @@ void pn_plot_set_data_at(pn_node *n, const double *x, const double *y, size_t np
 
 size_t pn_plot_len(const pn_node *n)
 {
-    return pn__is(n, &pn__kind_plot) ? st(n)->len : 0;
+    if (!pn__is(n, &pn__kind_plot))
+        return 0;
+    if (!st(n)->feed)
+        return st(n)->len;
+    uint64_t seq = pn__feed_seq(st(n)->feed);
+    size_t cap = pn__feed_cap(st(n)->feed);
+    return seq < cap ? (size_t)seq : cap;
 }
 
 /* One record: {u32 id, u8 op, u8 series, u16 0, u32 n, u32 0}, then x[n] and each series'
@@ -263,6 +289,16 @@ enum { OP_APPEND = 1, OP_WINDOW = 2 };
 static int data(pn_node *n, int mode, struct pn_buf *bin)
 {
     struct state *t = st(n);
+    if (t->feed) { /* the feed's chunks, or its window */
+        if (mode == PN_DATA_DROP) {
+            t->sent = pn__feed_seq(t->feed);
+            return 0;
+        }
+        int rc = pn__feed_record(t->feed, n->id, mode == PN_DATA_SNAPSHOT || t->reset, &t->sent,
+                                 bin);
+        t->reset = rc != 0 && t->reset;
+        return rc;
+    }
     uint64_t pending = t->seq - t->sent;
     int rc = 0;
     if (mode == PN_DATA_SNAPSHOT || (mode == PN_DATA_SEND && (t->reset || pending > t->len)))
@@ -278,10 +314,10 @@ static int data(pn_node *n, int mode, struct pn_buf *bin)
 
 /* ---- HTML ---- */
 
-static void range(const pn_node *n, double *xmin, double *xmax, double *ymin, double *ymax)
+static void range(const pn_node *n, const struct state *t, double *xmin, double *xmax,
+                  double *ymin, double *ymax)
 {
     const pn_plot_opts *o = PN_COPTS(n, pn_plot_opts);
-    const struct state *t = st(n);
     *xmin = t->len ? t->x[at(t, 0)] : 0;
     *xmax = t->len ? t->x[at(t, t->len - 1)] : 1;
     *ymin = INFINITY, *ymax = -INFINITY;
@@ -326,10 +362,10 @@ static int tick(struct pn_buf *out, double v, bool time)
 /* The d of one series' path in the BOX x BOX viewBox: point by point up to SVG_ALL points,
  * else one vertical stroke from the min to the max of each pixel column. A gap (NaN) starts a
  * new subpath; an area's subpaths are closed down to y = 0. */
-static int path(struct pn_buf *out, const pn_node *n, int k, const double r[4])
+static int path(struct pn_buf *out, const pn_node *n, const struct state *t, int k,
+                const double r[4])
 {
     const pn_plot_type type = PN_COPTS(n, pn_plot_opts)->type;
-    const struct state *t = st(n);
     const double *y = t->y + (size_t)k * t->cap;
     double sx = BOX / (r[1] - r[0]), sy = BOX / (r[3] - r[2]);
     double base = BOX - (fmin(fmax(0, r[2]), r[3]) - r[2]) * sy; /* y = 0, inside the box */
@@ -374,12 +410,28 @@ static int path(struct pn_buf *out, const pn_node *n, int k, const double r[4])
     return rc;
 }
 
+static int draw(struct pn_buf *out, const pn_node *n, const struct state *t);
+
 static int html(struct pn_buf *out, const pn_node *n)
 {
-    const pn_plot_opts *o = PN_COPTS(n, pn_plot_opts);
     const struct state *t = st(n);
+    if (!t->feed)
+        return draw(out, n, t);
+    struct state w = *t; /* the feed's window, copied: the drawing takes no lock */
+    w.len = w.cap = pn__feed_copy(t->feed, &w.x, &w.y);
+    w.head = 0;
+    w.cap = w.cap ? w.cap : 1;
+    int rc = draw(out, n, &w);
+    free(w.x);
+    free(w.y);
+    return rc;
+}
+
+static int draw(struct pn_buf *out, const pn_node *n, const struct state *t)
+{
+    const pn_plot_opts *o = PN_COPTS(n, pn_plot_opts);
     double r[4];
-    range(n, &r[0], &r[1], &r[2], &r[3]);
+    range(n, t, &r[0], &r[1], &r[2], &r[3]);
     char cls[48];
     snprintf(cls, sizeof cls, "pn-plot pn-plot-%s", type_names[o->type]);
     int rc;
@@ -403,7 +455,7 @@ static int html(struct pn_buf *out, const pn_node *n)
         return rc;
     for (int k = 0; k < t->nseries; k++) {
         if ((rc = pn__buf_printf(out, "<path class=\"pn-plot-s\" d=\"")) ||
-            (rc = path(out, n, k, r)) || (rc = PN_PUT(out, "\" stroke=\"")) ||
+            (rc = path(out, n, t, k, r)) || (rc = PN_PUT(out, "\" stroke=\"")) ||
             (rc = pn__html_text(out, t->series[k].color)))
             return rc;
         if (o->type == PN_AREA &&

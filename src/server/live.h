@@ -56,6 +56,11 @@ struct pn_live_table {
     struct pn_live *unused_head, *unused_tail;
     size_t unused;
     uint64_t created, destroyed, resumed, dropped; /* counters */
+    /* feeds shown by this loop's sessions (plots bound to them): an append anywhere wakes the
+     * loop, which sends each of those sessions what is new */
+    struct feed_sub *feeds;
+    uv_async_t feed_wake;
+    bool feed_wake_closed;
 };
 
 struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_opts *o);

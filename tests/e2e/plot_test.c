@@ -9,6 +9,9 @@
  *               again it gets the window (op 2), never the backlog
  *   bad         bad plot calls are misuse lines naming the app's line; the page and a socket
  *               still work
+ *   feed        (a server of its own, --num-threads 2, tests/apps/feed.c) sessions on both loops
+ *               showing one feed that a session on either loop appends to: each gets every
+ *               point, in order, and the same bytes after its record's header
  *
  *   plot_test PANE_BIN SOURCE_DIR [FILTER]
  */
@@ -22,7 +25,7 @@
 
 #define T 5000
 
-static struct e2e_server S = {.name = "plot"};
+static struct e2e_server S = {.name = "plot"}, F = {.name = "feed"};
 
 struct rec {
     unsigned id, op, k, n;
@@ -245,6 +248,103 @@ static bool case_bad(void)
     return ok;
 }
 
+/* The loop a session's token names: the low byte of its id (base64url of id, then expiry). */
+static int token_loop(const char *tok)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char raw[16];
+    size_t n = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (const char *p = tok; *p && *p != '.' && n < sizeof raw; p++) {
+        const char *c = strchr(b64, *p);
+        if (!c)
+            return -1;
+        acc = acc << 6 | (unsigned)(c - b64), bits += 6;
+        if (bits >= 8)
+            raw[n++] = (unsigned char)(acc >> (bits -= 8));
+    }
+    return n >= 8 ? raw[7] : -1; /* the id is big-endian: its low byte is the 8th */
+}
+
+static bool case_feed(void)
+{
+    enum { W = 6 };
+    struct e2e_cl *w[W] = {0}, *pub = NULL;
+    json_t *doc = NULL;
+    int loops[2] = {0, 0};
+    bool ok = true;
+    for (int i = 0; ok && i < W; i++) {
+        ok = (w[i] = e2e_open_session(&F, "/feed/ws", "", &doc)) != NULL;
+        int l = ok ? token_loop(e2e_jstr(doc, "token")) : -1;
+        if (l == 0 || l == 1)
+            loops[l]++;
+        json_decref(doc);
+        doc = NULL;
+    }
+    if (ok)
+        fprintf(stderr, "feed: %d watchers on loop 0, %d on loop 1\n", loops[0], loops[1]);
+    ok = ok && (pub = e2e_open_session(&F, "/feed/ws", "pub=1", &doc));
+    json_decref(doc);
+    /* every watcher: the window after its doc, then appends continuing it, same bytes */
+    double next[W];
+    char *first[W] = {0};
+    size_t first_len[W] = {0};
+    long long end = e2e_now_ms() + 1500;
+    for (int i = 0; i < W; i++)
+        next[i] = -1;
+    while (ok && e2e_now_ms() < end)
+        for (int i = 0; ok && i < W; i++) {
+            struct wsc_msg m;
+            struct rec r[4];
+            int nrec;
+            int got = next_data(w[i], 50, &m);
+            if (got < 0) {
+                ok = false;
+                break;
+            }
+            if (!got)
+                continue;
+            ok = decode(&m, r, 4, &nrec);
+            for (int j = 0; ok && j < nrec; j++) {
+                if (r[j].op == 2) { /* the window: from 0, or empty before the publisher */
+                    ok = r[j].n == 0 || stream_rec_ok(&r[j], r[j].x[0]);
+                } else if (next[i] >= 0 && r[j].n && r[j].x[0] != next[i]) {
+                    ok = e2e_fail("watcher %d: an append from x %g after %g", i, r[j].x[0],
+                                  next[i] - 1);
+                } else {
+                    ok = stream_rec_ok(&r[j], r[j].x[0]);
+                    if (ok && r[j].x[0] == 50) { /* one append all of them get: its bytes */
+                        size_t body = 8 * r[j].n * 3;
+                        first[i] = malloc(body);
+                        memcpy(first[i], r[j].x, body);
+                        first_len[i] = body;
+                    }
+                }
+                if (r[j].n)
+                    next[i] = r[j].x[r[j].n - 1] + 1;
+            }
+            wsc_msg_free(&m);
+        }
+    for (int i = 0; ok && i < W; i++)
+        if (next[i] < 100)
+            ok = e2e_fail("watcher %d got points up to %g in 1.5 s (250 a second)", i, next[i]);
+    /* the same append (from x 50) in every watcher: the same bytes, unless one got it within a
+     * window (then it has none) */
+    for (int i = 1; ok && i < W; i++)
+        if (first[i] && first[0] && (first_len[i] != first_len[0] ||
+                                     memcmp(first[i], first[0], first_len[0])))
+            ok = e2e_fail("watchers 0 and %d got different bytes for the append from x 50", i);
+    for (int i = 0; i < W; i++) {
+        free(first[i]);
+        if (w[i])
+            e2e_close_nicely(w[i]);
+    }
+    if (pub)
+        e2e_close_nicely(pub);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     e2e_init("plot", argc, argv, 120);
@@ -260,5 +360,13 @@ int main(int argc, char **argv)
     E2E_CASE("bad", case_bad);
     e2e_report("alive", e2e_server_alive(&S));
     e2e_report("sigterm", e2e_server_stop(&S, SIGTERM, 10000) == 0);
+    if (e2e_selected("feed")) {
+        const char *fargs[] = {"--num-threads", "2", e2e_src("tests/apps/feed.c"), NULL};
+        if (!e2e_server_start(&F, &(struct e2e_spawn){.args = fargs}))
+            e2e_report("feed", false);
+        else
+            E2E_CASE("feed", case_feed);
+        e2e_report("feed sigterm", e2e_server_stop(&F, SIGTERM, 10000) == 0);
+    }
     return e2e_finish();
 }

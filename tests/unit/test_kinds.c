@@ -236,6 +236,124 @@ static void test_bad_plot_calls_are_misuse(void **state)
     pn__session_free(s); /* every window freed: LeakSanitizer */
 }
 
+/* ---- feeds ---- */
+
+static int woken;
+static void count_wake(void *ud)
+{
+    (void)ud;
+    woken++;
+}
+
+/* Two sessions' plots of one feed: the same bytes after their own headers; a watcher is told of
+ * each append; the sessions keep nothing of the data themselves. */
+static void test_feed_appends_are_encoded_once_for_every_plot(void **state)
+{
+    (void)state;
+    pn_feed *f = pn_feed_series("t-shared", 2, 50);
+    assert_non_null(f);
+    assert_ptr_equal(pn_feed_series("t-shared", 2, 50), f);
+    assert_null(pn_feed_series("t-shared", 3, 50)); /* another shape */
+    assert_null(pn_feed_series("", 1, 50));
+    assert_null(pn_feed_series("t-bad", 1, 1));
+    pn__feed_watch(f, count_wake, NULL);
+    pn_session *a = new_session(), *b = new_session();
+    pn_node *pa = pn_plot(a, .feed = f, .series = PN_SERIES({"u"}, {"v"}));
+    pn_node *pb = pn_plot(b, .title = "other", .feed = f);
+    pn_node *px = pn_plot(b, .feed = f, .series = PN_SERIES({"one"})); /* 1 name, 2 series */
+    assert_int_equal(a->nmisuse, 0);
+    assert_int_equal(b->nmisuse, 1);
+    pn_servable(a, pa);
+    pn_servable(b, pn_column(b, pb, px));
+    struct pn_buf ba, bb;
+    pn__buf_init(&ba, 1 << 20);
+    pn__buf_init(&bb, 1 << 20);
+    struct rec ra[4], rb[4];
+    assert_int_equal(data_now(a, PN_DATA_SNAPSHOT, &ba, ra, 4), 1); /* the empty window */
+    assert_int_equal(ra[0].n, 0);
+    assert_int_equal(pn__doc_data(b, PN_DATA_DROP, NULL), 0);
+    double x[3] = {1, 2, 3}, y[6] = {10, -10, 20, -20, 30, -30};
+    pn_feed_append(f, x, y, 3);
+    pn_feed_push(f, 4, 40, -40);
+    assert_int_equal(woken, 2);
+    assert_int_equal(pn_plot_len(pa), 4);
+    assert_int_equal(data_now(a, PN_DATA_SEND, &ba, ra, 4), 1);
+    assert_int_equal(data_now(b, PN_DATA_SEND, &bb, rb, 4), 2); /* both plots of b */
+    assert_int_equal(ra[0].op, 1);
+    assert_int_equal(ra[0].n, 4);
+    assert_true(ra[0].x[3] == 4 && ra[0].y[0][3] == 40 && ra[0].y[1][3] == -40);
+    size_t body = 8 * 4 * 3;
+    assert_int_equal(ba.len, 8 + 16 + body);
+    assert_memory_equal(ba.data + 24, bb.data + 24, body); /* the same encoded bytes */
+    assert_memory_equal(ba.data + 24, bb.data + 24 + 16 + body, body);
+    assert_int_equal(data_now(a, PN_DATA_SEND, &ba, ra, 4), 0); /* nothing new */
+    /* a plot of a feed takes no data of its own */
+    unsigned m = a->nmisuse;
+    pn_plot_push(pa, 5, 1, 2);
+    assert_int_equal(a->nmisuse, m + 1);
+    pn__buf_fini(&ba);
+    pn__buf_fini(&bb);
+    pn__session_free(a);
+    pn__session_free(b);
+    pn__feed_unwatch(f, count_wake, NULL);
+}
+
+/* A client further behind than the chunks kept, or an append past the window in one call, gets
+ * the window; the feed's memory stays bounded by its rollover. */
+static void test_feed_client_behind_gets_the_window(void **state)
+{
+    (void)state;
+    pn_feed *f = pn_feed_series("t-behind", 1, 10);
+    pn_session *s = new_session();
+    pn_node *p = pn_plot(s, .feed = f);
+    pn_servable(s, p);
+    struct pn_buf b;
+    pn__buf_init(&b, 1 << 20);
+    struct rec r[2];
+    assert_int_equal(pn__doc_data(s, PN_DATA_DROP, NULL), 0);
+    for (int i = 0; i < 3; i++)
+        pn_feed_push(f, i, i);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 1);
+    assert_int_equal(r[0].n, 3);
+    for (int i = 3; i < 40; i++) /* 37 points while this session sent nothing */
+        pn_feed_push(f, i, i);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 2);
+    assert_int_equal(r[0].n, 10);
+    assert_true(r[0].x[0] == 30 && r[0].x[9] == 39);
+    for (int i = 40; i < 45; i++) /* 5 one by one: from the chunks */
+        pn_feed_push(f, i, i);
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 1);
+    assert_true(r[0].n == 5 && r[0].x[0] == 40 && r[0].x[4] == 44);
+    double x[25], y[25];
+    for (int i = 0; i < 25; i++)
+        x[i] = 100 + i, y[i] = -i;
+    pn_feed_append(f, x, y, 25); /* more than the window at once */
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 1);
+    assert_int_equal(r[0].op, 2);
+    assert_true(r[0].n == 10 && r[0].x[0] == 115 && r[0].y[0][9] == -24);
+    double back = 50, yb = 0;
+    pn_feed_append(f, &back, &yb, 1); /* x went back: dropped */
+    assert_int_equal(data_now(s, PN_DATA_SEND, &b, r, 2), 0);
+    /* its page draws the feed's window */
+    struct pn_buf h;
+    pn__buf_init(&h, 1 << 20);
+    assert_int_equal(pn__render_node(&h, p), 0);
+    assert_non_null(strstr(h.data, ": 10 points of 1 series"));
+    pn__buf_fini(&h);
+    pn__buf_fini(&b);
+    pn__session_free(s);
+}
+
+static int free_feeds(void **state)
+{
+    (void)state;
+    pn__feeds_free(); /* LeakSanitizer: every feed, chunk and watcher */
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +362,8 @@ int main(void)
         cmocka_unit_test(test_plot_client_that_missed_points_gets_the_window),
         cmocka_unit_test(test_plot_append_marks_the_session_for_a_flush),
         cmocka_unit_test(test_bad_plot_calls_are_misuse),
+        cmocka_unit_test(test_feed_appends_are_encoded_once_for_every_plot),
+        cmocka_unit_test(test_feed_client_behind_gets_the_window),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, free_feeds);
 }
