@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +224,7 @@ struct e2e_log {
     pthread_t thread;
     pthread_mutex_t mu;
     struct pn_buf buf; /* under mu */
-    volatile int stop; /* set once the process is reaped: drain what is there, then end */
+    atomic_int stop;   /* set once the process is reaped: drain what is there, then end */
     char prefix[64];
 };
 
