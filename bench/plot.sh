@@ -8,7 +8,8 @@
 # (2) A streaming plot: bench/apps/stream.c (each session appends one point of 3 series ten times
 #     a second, x = the wall-clock ms of the append), PLOT_N sessions for DURATION s: delivery
 #     delay p50/p99/max (receive time − x), pane's CPU, bytes on the wire per data message and
-#     per (x, y) point.
+#     per (x, y) point. The same with one shared feed (bench/apps/stream_feed.c: the same data
+#     messages per session, but each append made once, by one session's timer, for all).
 #
 # pane runs on core 0, the client on core 1; every run is bounded by `timeout`, every process
 # started is stopped by PID. Medians of RUNS runs are printed last.
@@ -68,7 +69,7 @@ run() { # BIN APP PATH N SECONDS [PROTOCOL]: one client run; prints its key=valu
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
-num_after=() num_before=() p50=() p99=() pmax=() cpu=() bpm=() bpp=()
+num_after=() num_before=() p50=() p99=() pmax=() cpu=() bpm=() bpp=() fp99=() fcpu=()
 for ((r = 1; r <= RUNS; r++)); do
     l=$(run "$PANE_BIN" bench/apps/tick.c /tick "$NUM_N" "$NUM_DURATION")
     num_after+=("$(field "$l" wire_bytes_per_msg)")
@@ -86,8 +87,14 @@ for ((r = 1; r <= RUNS; r++)); do
         "in $(field "$l" seconds) s, delay p50 $(field "$l" p50_ms) ms p99 $(field "$l" p99_ms) ms" \
         "max $(field "$l" max_ms) ms, pane CPU $(field "$l" server_cpu_pct)%," \
         "$(field "$l" wire_bytes_per_msg) bytes per message, $(field "$l" wire_bytes_per_point) per (x, y) point"
+    l=$(run "$PANE_BIN" bench/apps/stream_feed.c /stream_feed "$PLOT_N" "$DURATION")
+    fp99+=("$(field "$l" p99_ms)") fcpu+=("$(field "$l" server_cpu_pct)")
+    echo "bench: run $r: one feed, $PLOT_N sessions: $(field "$l" patches) data messages," \
+        "delay p50 $(field "$l" p50_ms) ms p99 $(field "$l" p99_ms) ms max $(field "$l" max_ms) ms," \
+        "pane CPU $(field "$l" server_cpu_pct)%, $(field "$l" wire_bytes_per_msg) bytes per message"
 done
 echo "bench: medians of $RUNS runs:"
 echo "bench:   Number value update: $(printf '%s\n' "${num_after[@]}" | median) bytes on the wire (target <= 60)"
 [[ -n $PANE_BIN_BEFORE ]] && echo "bench:   before (protocol 1): $(printf '%s\n' "${num_before[@]}" | median) bytes"
 echo "bench:   plot, $PLOT_N sessions: delay p50 $(printf '%s\n' "${p50[@]}" | median) ms, p99 $(printf '%s\n' "${p99[@]}" | median) ms (target < 50), max $(printf '%s\n' "${pmax[@]}" | median) ms; pane CPU $(printf '%s\n' "${cpu[@]}" | median)%; $(printf '%s\n' "${bpm[@]}" | median) bytes per message, $(printf '%s\n' "${bpp[@]}" | median) per (x, y) point"
+echo "bench:   one feed, $PLOT_N sessions: delay p99 $(printf '%s\n' "${fp99[@]}" | median) ms; pane CPU $(printf '%s\n' "${fcpu[@]}" | median)%"
