@@ -14,6 +14,7 @@
  *               point, in order, and the same bytes after its record's header
  *
  *   plot_test PANE_BIN SOURCE_DIR [FILTER]
+ *   PANE_WRAPPER="valgrind ..." PANE_TIMEOUT_SCALE=5 plot_test ...   the servers under valgrind
  */
 #include <signal.h>
 #include <stdio.h>
@@ -350,7 +351,8 @@ int main(int argc, char **argv)
     e2e_init("plot", argc, argv, 120);
     signal(SIGPIPE, SIG_IGN);
     const char *args[] = {e2e_src("tests/apps/plot.c"), NULL};
-    if (!e2e_server_start(&S, &(struct e2e_spawn){.args = args})) {
+    const char *wrapper = getenv("PANE_WRAPPER");
+    if (!e2e_server_start(&S, &(struct e2e_spawn){.args = args, .wrapper = wrapper})) {
         e2e_report("start", false);
         return e2e_finish();
     }
@@ -362,7 +364,7 @@ int main(int argc, char **argv)
     e2e_report("sigterm", e2e_server_stop(&S, SIGTERM, 10000) == 0);
     if (e2e_selected("feed")) {
         const char *fargs[] = {"--num-threads", "2", e2e_src("tests/apps/feed.c"), NULL};
-        if (!e2e_server_start(&F, &(struct e2e_spawn){.args = fargs}))
+        if (!e2e_server_start(&F, &(struct e2e_spawn){.args = fargs, .wrapper = wrapper}))
             e2e_report("feed", false);
         else
             E2E_CASE("feed", case_feed);
