@@ -52,34 +52,33 @@ start() { # BIN APP: pane on core 0; sets pane_pid and port
 
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 
-run() { # BIN APP PATH N SECONDS [PROTOCOL]: one client run; prints its key=value line
+run() { # BIN APP PATH N SECONDS [PROTOCOL]: one client run; its key=value line in $l (not run
+         # in a $(…) subshell: the pane it starts must be the one the exit trap stops)
     start "$1" "$2"
-    local line
-    line=$(timeout $(($5 + 200)) taskset -c 1 "$tmp/sessions" --port "$port" --path "$3" \
+    l=$(timeout $(($5 + 200)) taskset -c 1 "$tmp/sessions" --port "$port" --path "$3" \
         --n "$4" --pid "$pane_pid" --mode latency --duration "$5" --protocol "${6:-2}" \
         --timeout $(($5 + 150))) || {
-        echo "bench: the client failed: $line" >&2
+        echo "bench: the client failed: $l" >&2
         tail -n 20 "$tmp/err" >&2
         exit 1
     }
     stop_pid "$pane_pid"
     pane_pid=
-    echo "$line"
 }
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
 num_after=() num_before=() p50=() p99=() pmax=() cpu=() bpm=() bpp=() fp99=() fcpu=()
 for ((r = 1; r <= RUNS; r++)); do
-    l=$(run "$PANE_BIN" bench/apps/tick.c /tick "$NUM_N" "$NUM_DURATION")
+    run "$PANE_BIN" bench/apps/tick.c /tick "$NUM_N" "$NUM_DURATION"
     num_after+=("$(field "$l" wire_bytes_per_msg)")
     echo "bench: run $r: Number update, protocol 2: $(field "$l" wire_bytes_per_msg) bytes on the wire per patch ($(field "$l" patches) patches)"
     if [[ -n $PANE_BIN_BEFORE ]]; then
-        l=$(run "$PANE_BIN_BEFORE" bench/apps/tick.c /tick "$NUM_N" "$NUM_DURATION" 1)
+        run "$PANE_BIN_BEFORE" bench/apps/tick.c /tick "$NUM_N" "$NUM_DURATION" 1
         num_before+=("$(field "$l" wire_bytes_per_msg)")
         echo "bench: run $r: Number update, protocol 1 ($(basename "$PANE_BIN_BEFORE")): $(field "$l" wire_bytes_per_msg) bytes per patch"
     fi
-    l=$(run "$PANE_BIN" bench/apps/stream.c /stream "$PLOT_N" "$DURATION")
+    run "$PANE_BIN" bench/apps/stream.c /stream "$PLOT_N" "$DURATION"
     p50+=("$(field "$l" p50_ms)") p99+=("$(field "$l" p99_ms)") pmax+=("$(field "$l" max_ms)")
     cpu+=("$(field "$l" server_cpu_pct)") bpm+=("$(field "$l" wire_bytes_per_msg)")
     bpp+=("$(field "$l" wire_bytes_per_point)")
@@ -87,7 +86,7 @@ for ((r = 1; r <= RUNS; r++)); do
         "in $(field "$l" seconds) s, delay p50 $(field "$l" p50_ms) ms p99 $(field "$l" p99_ms) ms" \
         "max $(field "$l" max_ms) ms, pane CPU $(field "$l" server_cpu_pct)%," \
         "$(field "$l" wire_bytes_per_msg) bytes per message, $(field "$l" wire_bytes_per_point) per (x, y) point"
-    l=$(run "$PANE_BIN" bench/apps/stream_feed.c /stream_feed "$PLOT_N" "$DURATION")
+    run "$PANE_BIN" bench/apps/stream_feed.c /stream_feed "$PLOT_N" "$DURATION"
     fp99+=("$(field "$l" p99_ms)") fcpu+=("$(field "$l" server_cpu_pct)")
     echo "bench: run $r: one feed, $PLOT_N sessions: $(field "$l" patches) data messages," \
         "delay p50 $(field "$l" p50_ms) ms p99 $(field "$l" p99_ms) ms max $(field "$l" max_ms) ms," \
