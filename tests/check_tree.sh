@@ -15,10 +15,11 @@ edge src/doc '#include "(net|server|render|kinds|app|cli)/' "doc knows nothing o
 edge src/render '#include "(net|server|kinds|app|cli)/' "render reads a doc and writes bytes; it knows no kind"
 edge src/kinds '#include "(net|server|app|cli)/' "a kind is doc and render: it knows nothing of sockets or sessions' loops"
 edge src/app '#include "(net|server|doc|render|cli)/' "app compiles and loads apps: base only"
-edge src/server '#include "(cli|kinds)/' "server routes messages and knows no kind; the command line drives it"
+edge src/server '#include "(cli|kinds|runtime)/' "server routes messages and knows no kind; the runtime drives it"
+edge src/runtime '#include "(cli|kinds)/' "the runtime is a library the command line and an embedding program drive"
 # every module under src/ has its edges here: a new one must be added above
 for d in src/*/; do
-    case $d in src/base/|src/net/|src/doc/|src/render/|src/kinds/|src/app/|src/server/|src/cli/) ;;
+    case $d in src/base/|src/net/|src/doc/|src/render/|src/kinds/|src/app/|src/server/|src/runtime/|src/cli/) ;;
     *) echo "layering: $d has no edges in tests/check_tree.sh"; fail=1 ;;
     esac
 done

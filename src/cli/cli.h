@@ -8,10 +8,9 @@
 
 #include "app/app.h"
 #include "base/record.h"
-#include "server/server.h"
+#include "runtime/runtime.h"
 
 #define PN_MAX_APPS 64
-#define PN_MAX_LOOPS 64
 #define PN_MAX_PROCS 64
 
 struct cli {

@@ -1,0 +1,167 @@
+/*
+ * runtime: see runtime.h. Every loop is one of ours (never libuv's default loop, which an
+ * embedding program may use for itself).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/record.h"
+#include "render/render.h"
+#include "runtime/runtime.h"
+
+struct pn_runtime {
+    struct pn_server_opts o;
+    struct pn_app *apps;
+    int napps;
+    int n;                       /* loops started */
+    uv_loop_t *loops[PN_MAX_LOOPS];
+    struct pn_server *servers[PN_MAX_LOOPS];
+    uv_thread_t threads[PN_MAX_LOOPS];
+    bool threaded[PN_MAX_LOOPS]; /* runs on a thread of ours */
+    struct loop_arg {
+        struct pn_runtime *rt;
+        int index;
+    } args[PN_MAX_LOOPS]; /* a loop's thread's argument */
+};
+
+static void run_loop(void *arg)
+{
+    struct loop_arg *a = arg;
+    pn__record_bind_thread(a->index);
+    uv_run(a->rt->loops[a->index], UV_RUN_DEFAULT);
+    pn__gzip_thread_fini();
+}
+
+int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, char *err,
+                      size_t errlen)
+{
+    *out = NULL;
+    if (o->nloops < 1 || o->nloops > PN_MAX_LOOPS) {
+        snprintf(err, errlen, "%d loops: 1..%d", o->nloops, PN_MAX_LOOPS);
+        return PN_EINVAL;
+    }
+    if (pn__render_init(err, errlen) != 0)
+        return PN_EINVAL;
+    struct pn_runtime *rt = pn__xcalloc(1, sizeof *rt);
+    rt->o = o->server;
+    rt->apps = o->server.apps;
+    rt->napps = (int)o->server.napps;
+    for (int i = 0; i < rt->napps; i++)
+        if (pn__app_open(&rt->apps[i], err, errlen) != 0) {
+            for (int j = 0; j < i; j++)
+                pn__app_unload(&rt->apps[j]);
+            free(rt);
+            pn__render_fini();
+            return PN_EINVAL;
+        }
+    struct pn_server_opts so = o->server;
+    so.reuseport = o->listen_fds == NULL && o->nloops > 1;
+    for (int i = 0; i < o->nloops; i++) {
+        rt->args[i] = (struct loop_arg){rt, i};
+        rt->loops[i] = pn__xmalloc(sizeof(uv_loop_t));
+        uv_loop_init(rt->loops[i]);
+        so.listen_fd = o->listen_fds ? &o->listen_fds[i] : NULL;
+        if (i > 0 && !o->listen_fds && rt->servers[0]) /* the rest join the first's port */
+            so.port = pn__server_port(rt->servers[0]);
+        int rc = pn__server_start(rt->loops[i], &so, &rt->servers[i], err, errlen);
+        if (rc != 0) {
+            uv_loop_close(rt->loops[i]);
+            free(rt->loops[i]);
+            rt->loops[i] = NULL;
+            pn__runtime_stop(rt); /* the servers started so far */
+            pn__runtime_free(rt);
+            return rc;
+        }
+        rt->n = i + 1;
+    }
+    if (o->listen_fds)
+        for (int i = 0; i < rt->n; i++)
+            close(o->listen_fds[i]); /* every server has its own copy */
+    pn__server_link(rt->servers, rt->n);
+    for (int i = 0; i < rt->n && (o->warm || o->nwarm); i++) {
+        for (int a = 0; o->warm && a < rt->napps; a++) {
+            char url[600];
+            snprintf(url, sizeof url, "%s/%s", so.prefix ? so.prefix : "", rt->apps[a].name);
+            if (pn__server_warm(rt->servers[i], url, err, errlen) != 0)
+                pn__warn("%s", err);
+        }
+        for (int u = 0; u < o->nwarm; u++)
+            if (pn__server_warm(rt->servers[i], o->warm_urls[u], err, errlen) != 0) {
+                pn__runtime_stop(rt);
+                pn__runtime_free(rt); /* runs each loop until its server has closed */
+                return PN_EINVAL;
+            }
+    }
+    *out = rt;
+    return 0;
+}
+
+static int start_threads(struct pn_runtime *rt, int from)
+{
+    for (int i = from; i < rt->n; i++) {
+        if (uv_thread_create(&rt->threads[i], run_loop, &rt->args[i]) != 0)
+            return PN_EINVAL;
+        rt->threaded[i] = true;
+    }
+    return 0;
+}
+
+void pn__runtime_run(struct pn_runtime *rt)
+{
+    if (start_threads(rt, 1) != 0)
+        pn__runtime_stop(rt);
+    pn__record_bind_thread(0);
+    uv_run(rt->loops[0], UV_RUN_DEFAULT);
+}
+
+int pn__runtime_run_in_background(struct pn_runtime *rt)
+{
+    int rc = start_threads(rt, 0);
+    if (rc != 0)
+        pn__runtime_stop(rt);
+    return rc;
+}
+
+void pn__runtime_stop(struct pn_runtime *rt)
+{
+    for (int i = 0; i < rt->n; i++)
+        pn__server_request_shutdown(rt->servers[i]);
+}
+
+uv_loop_t *pn__runtime_loop(struct pn_runtime *rt)
+{
+    return rt->loops[0];
+}
+
+int pn__runtime_port(const struct pn_runtime *rt)
+{
+    return rt->n ? pn__server_port(rt->servers[0]) : 0;
+}
+
+void pn__runtime_wait(struct pn_runtime *rt)
+{
+    for (int i = 0; i < rt->n; i++)
+        if (rt->threaded[i])
+            uv_thread_join(&rt->threads[i]);
+    pn__runtime_free(rt);
+}
+
+void pn__runtime_free(struct pn_runtime *rt)
+{
+    for (int i = 0; i < PN_MAX_LOOPS; i++) {
+        if (!rt->loops[i])
+            continue;
+        if (uv_loop_close(rt->loops[i]) == UV_EBUSY) { /* stopped but never run: close now */
+            uv_run(rt->loops[i], UV_RUN_DEFAULT);
+            uv_loop_close(rt->loops[i]);
+        }
+        free(rt->loops[i]);
+    }
+    pn__feeds_free(); /* no loop runs: no session shows a feed any more */
+    for (int i = 0; i < rt->napps; i++)
+        pn__app_unload(&rt->apps[i]);
+    pn__render_fini();
+    pn__gzip_thread_fini();
+    free(rt);
+}
