@@ -644,6 +644,66 @@ PN_API void pn_timer_cancel_at(pn_timer *t, pn_here here);
 #define pn_on_session_destroyed(s, fn, arg) pn_on_session_destroyed_at((s), (fn), (arg), PN_HERE)
 PN_API void pn_on_session_destroyed_at(pn_session *s, pn_timer_fn fn, void *arg, pn_here here);
 
+/* ---- embedding: a dashboard inside your own program -------------------------------------------
+ *
+ * A program with its own main() serves its apps without the `pane` command: the apps are
+ * functions of the program, the server runs its loops on threads of its own, and the program's
+ * threads publish to feeds (pn_feed_append) while the dashboard is served.
+ */
+
+/* One app of an embedding program: served at /name, built by app for every session. */
+typedef struct pn_app_def {
+    const char *name;                                   /* URL segment, e.g. "sim" */
+    void (*app)(pn_session *s);                         /* as an app file's pn_app */
+    void (*session_key)(const pn_request *r, pn_key *k); /* as pn_session_key, or NULL */
+} pn_app_def;
+/* The apps: `.apps = PN_APPS({"sim", sim_app}, {"log", log_app})`. */
+#define PN_APPS(...) ((const pn_app_def[]){__VA_ARGS__, {NULL, NULL, NULL}})
+/* .port for a free port the system picks (pn_server_url tells which). */
+#define PN_ANY_PORT (-1)
+
+/* What `pane serve`'s flags set, as fields (zero is the command's default). */
+typedef struct pn_server_options {
+    const pn_app_def *apps;     /* PN_APPS(...): at least one */
+    const char *address;        /* default: all interfaces ("0.0.0.0"), as `pane serve` */
+    int port;                   /* default: 5006; PN_ANY_PORT: any free one */
+    const char *prefix;         /* URL prefix ("/dash"). default: none */
+    const char *index;          /* the app served at "/". default: the only one, else a list */
+    int num_threads;            /* loops, each on a thread. default: 1 */
+    bool reuse_sessions;        /* --reuse-sessions */
+    bool global_loading_spinner; /* --global-loading-spinner */
+    bool warm;                  /* --warm */
+    const char *secret_key;     /* --secret-key. default: random, made at start */
+    const char *const *allow_websocket_origin; /* NULL-terminated. default: the page's Host */
+    int unused_session_lifetime_ms; /* default: 15000 */
+    int max_connections;        /* default: no limit */
+    bool admin;                 /* --admin: PREFIX/_pane/stats */
+} pn_server_options;
+
+/* A running server of an embedding program. */
+typedef struct pn_runtime pn_server;
+
+/*
+ * pn_server_start — starts serving the apps: returns once the port listens, with the loops
+ * running on threads of the server's own; NULL on an error (logged: a port in use, no apps, a
+ * bad option). SIGPIPE is ignored from then on unless the program handles it. Several servers
+ * may run in one process.
+ *     pn_server *srv = pn_server_start(&(pn_server_options){.apps = PN_APPS({"sim", sim_app})});
+ * Example: examples/embed/sim.c
+ * Thread: any, not a server's own loop
+ */
+PN_API pn_server *pn_server_start(const pn_server_options *o);
+/* pn_server_url — "http://127.0.0.1:PORT" plus the prefix (the address if one was given).
+ * Thread: any, while the server runs */
+PN_API const char *pn_server_url(const pn_server *srv);
+/*
+ * pn_server_stop — stops gracefully (no more accepting, the requests under way finish, pages
+ * are told the server is going away), runs every session's destroy hooks, waits for the loops'
+ * threads and frees the server. Feeds stay valid while any server of the process runs.
+ * Thread: any but the server's own loops (a callback must not stop its own server)
+ */
+PN_API void pn_server_stop(pn_server *srv);
+
 #ifdef __cplusplus
 }
 #endif

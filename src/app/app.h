@@ -26,6 +26,10 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
  * supervisor does, which never runs app code — then, in the process that serves, load. */
 int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errlen);
 int pn__app_open(struct pn_app *a, char *err, size_t errlen);
+/* An app an embedding program gives as functions (no file, nothing to load: pn__app_open
+ * accepts it as it is). build must not be NULL. */
+void pn__app_builtin(struct pn_app *out, const char *name, void (*build)(pn_session *s),
+                     void (*key)(const pn_request *r, pn_key *k));
 void pn__app_unload(struct pn_app *a);
 /* The cache directory used for compiled apps: $XDG_CACHE_HOME/pane or ~/.cache/pane, else
  * /tmp/pane-cache-<uid>. It and every folder under it must be this user's and not writable by

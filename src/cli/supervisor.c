@@ -563,12 +563,7 @@ int pn__supervise(struct cli *cli)
     if (!cli->o.secret_key) {
         /* every worker, and every worker started later, must accept every other's tokens */
         static char key[65];
-        unsigned char raw[32];
-        for (size_t i = 0; i < sizeof raw; i += 8) {
-            uint64_t v = pn__random_u64();
-            memcpy(raw + i, &v, 8);
-        }
-        pn__hex(raw, sizeof raw, key);
+        pn__secret_random(key);
         cli->o.secret_key = key;
     }
     memset(s->socks, -1, sizeof s->socks);

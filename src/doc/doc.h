@@ -332,7 +332,8 @@ void pn__feed_unwatch(pn_feed *f, void (*fn)(void *ud), void *ud);
 int pn__feed_record(pn_feed *f, uint32_t id, bool whole, uint64_t *sent, struct pn_buf *bin);
 /* A copy of the window (heap: x[n], then y[n] for each series); returns n. */
 size_t pn__feed_copy(pn_feed *f, double **x, double **y);
-/* Frees every feed (at the process's end, once no loop runs). */
+/* Frees every feed: for tests only. A process keeps its feeds to its end (a program's thread
+ * may publish to one after its server stopped; the registry keeps them reachable). */
 void pn__feeds_free(void);
 /* Asks the session's server to flush the session whenever f gets points (a live session's
  * plot bound to f): s->watch_feed, when the server set it. */

@@ -25,6 +25,37 @@ struct pn_runtime {
     } args[PN_MAX_LOOPS]; /* a loop's thread's argument */
 };
 
+/* What the process shares between runtimes (an embedding program may start several): the
+ * render tables, made by the first and freed with the last. (Feeds live as long as the
+ * process: a program's thread may still publish after its server stopped.) */
+static uv_mutex_t users_mu;
+static uv_once_t users_once = UV_ONCE_INIT;
+static int users;
+
+static void users_init(void)
+{
+    uv_mutex_init(&users_mu);
+}
+
+static int process_use(char *err, size_t errlen)
+{
+    uv_once(&users_once, users_init);
+    uv_mutex_lock(&users_mu);
+    int rc = users++ == 0 ? pn__render_init(err, errlen) : 0;
+    if (rc)
+        users--;
+    uv_mutex_unlock(&users_mu);
+    return rc;
+}
+
+static void process_release(void)
+{
+    uv_mutex_lock(&users_mu);
+    if (--users == 0)
+        pn__render_fini();
+    uv_mutex_unlock(&users_mu);
+}
+
 static void run_loop(void *arg)
 {
     struct loop_arg *a = arg;
@@ -41,7 +72,7 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
         snprintf(err, errlen, "%d loops: 1..%d", o->nloops, PN_MAX_LOOPS);
         return PN_EINVAL;
     }
-    if (pn__render_init(err, errlen) != 0)
+    if (process_use(err, errlen) != 0)
         return PN_EINVAL;
     struct pn_runtime *rt = pn__xcalloc(1, sizeof *rt);
     rt->o = o->server;
@@ -52,7 +83,7 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
             for (int j = 0; j < i; j++)
                 pn__app_unload(&rt->apps[j]);
             free(rt);
-            pn__render_fini();
+            process_release();
             return PN_EINVAL;
         }
     struct pn_server_opts so = o->server;
@@ -65,11 +96,9 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
         if (i > 0 && !o->listen_fds && rt->servers[0]) /* the rest join the first's port */
             so.port = pn__server_port(rt->servers[0]);
         int rc = pn__server_start(rt->loops[i], &so, &rt->servers[i], err, errlen);
-        if (rc != 0) {
-            uv_loop_close(rt->loops[i]);
-            free(rt->loops[i]);
-            rt->loops[i] = NULL;
-            pn__runtime_stop(rt); /* the servers started so far */
+        if (rc != 0) { /* the servers started so far stop; every loop, this one too (the
+                          failed server closes what it made), runs until its handles closed */
+            pn__runtime_stop(rt);
             pn__runtime_free(rt);
             return rc;
         }
@@ -158,10 +187,9 @@ void pn__runtime_free(struct pn_runtime *rt)
         }
         free(rt->loops[i]);
     }
-    pn__feeds_free(); /* no loop runs: no session shows a feed any more */
     for (int i = 0; i < rt->napps; i++)
         pn__app_unload(&rt->apps[i]);
-    pn__render_fini();
+    process_release();
     pn__gzip_thread_fini();
     free(rt);
 }

@@ -140,6 +140,9 @@ void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
  * (expiry <= now, Unix seconds). */
 int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid);
 uint64_t pn__random_u64(void);
+/* A random secret key (64 hex digits) for processes or loops that must accept each other's
+ * tokens when no --secret-key was given. */
+void pn__secret_random(char out[65]);
 
 /* ---- protocol messages (protocol.c) ---- */
 

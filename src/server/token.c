@@ -147,3 +147,13 @@ uint64_t pn__random_u64(void)
     }
     return v;
 }
+
+void pn__secret_random(char out[65])
+{
+    unsigned char raw[32];
+    for (size_t i = 0; i < sizeof raw; i += 8) {
+        uint64_t v = pn__random_u64();
+        memcpy(raw + i, &v, 8);
+    }
+    pn__hex(raw, sizeof raw, out);
+}
