@@ -60,6 +60,7 @@
 #define PANE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -643,6 +644,37 @@ PN_API void pn_timer_cancel_at(pn_timer *t, pn_here here);
  */
 #define pn_on_session_destroyed(s, fn, arg) pn_on_session_destroyed_at((s), (fn), (arg), PN_HERE)
 PN_API void pn_on_session_destroyed_at(pn_session *s, pn_timer_fn fn, void *arg, pn_here here);
+
+/* ---- from other threads: posts -----------------------------------------------------------------
+ *
+ * A session's calls are for its own loop's thread. Another thread (a simulation, a device
+ * reader, a thread an app started) asks the session's loop to run a function instead: posts
+ * run in order, as callbacks of the session (their changes reach the page), and a session is
+ * addressed by an id that stays harmless after it ended, never by a pointer.
+ */
+
+/* A session's id for posts (0: none: a page-only session). */
+typedef uint64_t pn_session_id;
+/* pn_session_id_of — s's id. Thread: session */
+PN_API pn_session_id pn_session_id_of(pn_session *s);
+typedef void (*pn_post_fn)(pn_session *s, void *data);
+/*
+ * pn_post — runs fn(s, data) on the loop of session id, after what this thread posted before.
+ * When the session has ended (or ends first, or its server stops), fn is not run and
+ * fallback(data) is called instead (if not NULL; on this thread or the loop's), so data can be
+ * freed either way. Returns false when the post could not be queued (fallback already ran).
+ *     pn_post(id, show_reading, reading, free);
+ * Example: tests/e2e/embed_test.c
+ * Thread: any
+ */
+PN_API bool pn_post(pn_session_id id, pn_post_fn fn, void *data, void (*fallback)(void *data));
+/*
+ * pn_post_app — runs fn(s, data) on every live session of the app called app, on every loop of
+ * every server of the process; done(data) (if not NULL) runs once after the last of them, on
+ * one of the loops' threads (or this one when no loop took it).
+ * Thread: any
+ */
+PN_API void pn_post_app(const char *app, pn_post_fn fn, void *data, void (*done)(void *data));
 
 /* ---- embedding: a dashboard inside your own program -------------------------------------------
  *

@@ -213,6 +213,9 @@ void pn__note_describe(const struct pn_note *n, char *out, size_t outlen)
     case PN_ENTRY_TIMER:
         snprintf(out, outlen, "a timer (%s)", n->what);
         break;
+    case PN_ENTRY_POST:
+        snprintf(out, outlen, "a posted function (%s)", n->what);
+        break;
     case PN_ENTRY_DESTROY:
         snprintf(out, outlen, "a destroy hook (%s)", n->what);
         break;

@@ -30,6 +30,7 @@ enum pn_entry {
     PN_ENTRY_CALLBACK, /* a widget's callback */
     PN_ENTRY_TIMER,    /* a pn_every / pn_timeout function */
     PN_ENTRY_DESTROY,  /* a pn_on_session_destroyed hook */
+    PN_ENTRY_POST,     /* a function posted to a session (pn_post, pn_post_app) */
 };
 
 struct pn_note {

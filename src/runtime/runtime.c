@@ -2,6 +2,7 @@
  * runtime: see runtime.h. Every loop is one of ours (never libuv's default loop, which an
  * embedding program may use for itself).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -56,6 +57,31 @@ static void process_release(void)
     uv_mutex_unlock(&users_mu);
 }
 
+/* The process's runtimes by group number (bits 8..15 of their session ids): where a post goes.
+ * A runtime leaves the table when it is asked to stop, before its servers can be freed. */
+static struct pn_runtime *groups[256];
+
+static int group_add(struct pn_runtime *rt)
+{
+    uv_mutex_lock(&users_mu);
+    int g = 0;
+    while (g < 256 && groups[g])
+        g++;
+    if (g < 256)
+        groups[g] = rt;
+    uv_mutex_unlock(&users_mu);
+    return g < 256 ? g : -1;
+}
+
+static void group_remove(struct pn_runtime *rt)
+{
+    uv_mutex_lock(&users_mu);
+    for (int g = 0; g < 256; g++)
+        if (groups[g] == rt)
+            groups[g] = NULL;
+    uv_mutex_unlock(&users_mu);
+}
+
 static void run_loop(void *arg)
 {
     struct loop_arg *a = arg;
@@ -88,6 +114,16 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
         }
     struct pn_server_opts so = o->server;
     so.reuseport = o->listen_fds == NULL && o->nloops > 1;
+    int g = group_add(rt);
+    if (g < 0) {
+        snprintf(err, errlen, "more than 256 servers in one process");
+        for (int j = 0; j < rt->napps; j++)
+            pn__app_unload(&rt->apps[j]);
+        free(rt);
+        process_release();
+        return PN_EINVAL;
+    }
+    so.group = (unsigned)g;
     for (int i = 0; i < o->nloops; i++) {
         rt->args[i] = (struct loop_arg){rt, i};
         rt->loops[i] = pn__xmalloc(sizeof(uv_loop_t));
@@ -154,8 +190,45 @@ int pn__runtime_run_in_background(struct pn_runtime *rt)
 
 void pn__runtime_stop(struct pn_runtime *rt)
 {
+    group_remove(rt); /* no post reaches it any more */
     for (int i = 0; i < rt->n; i++)
         pn__server_request_shutdown(rt->servers[i]);
+}
+
+bool pn_post(pn_session_id id, pn_post_fn fn, void *data, void (*fallback)(void *data))
+{
+    struct pn_post *p = pn__xcalloc(1, sizeof *p);
+    *p = (struct pn_post){.sid = id, .fn = fn, .data = data, .fallback = fallback};
+    int rc = PN_ECLOSED;
+    uv_once(&users_once, users_init);
+    uv_mutex_lock(&users_mu); /* the runtime and its servers stay while it is in the table */
+    struct pn_runtime *rt = fn && id ? groups[(id >> 8) & 0xff] : NULL;
+    if (rt && (int)(id & 0xff) < rt->n)
+        rc = pn__server_post(rt->servers[id & 0xff], p);
+    uv_mutex_unlock(&users_mu);
+    if (rc != 0)
+        pn__post_drop(p); /* its fallback, here */
+    return rc == 0;
+}
+
+void pn_post_app(const char *app, pn_post_fn fn, void *data, void (*done)(void *data))
+{
+    struct pn_post_all *all = pn__xcalloc(1, sizeof *all);
+    all->data = data;
+    all->done = done;
+    atomic_init(&all->left, 1); /* this call's own, dropped at the end */
+    uv_once(&users_once, users_init);
+    uv_mutex_lock(&users_mu);
+    for (int g = 0; app && fn && g < 256; g++)
+        for (int i = 0; groups[g] && i < groups[g]->n; i++) {
+            struct pn_post *p = pn__xcalloc(1, sizeof *p);
+            *p = (struct pn_post){.app = app, .fn = fn, .data = data, .all = all};
+            atomic_fetch_add(&all->left, 1);
+            if (pn__server_post(groups[g]->servers[i], p) != 0)
+                pn__post_drop(p);
+        }
+    uv_mutex_unlock(&users_mu);
+    pn__post_all_release(all); /* this call's count */
 }
 
 uv_loop_t *pn__runtime_loop(struct pn_runtime *rt)

@@ -49,6 +49,7 @@ struct pn_server {
     uv_async_t wake;
     uv_mutex_t mu;
     struct handoff *inbox; /* under mu */
+    struct pn_post *posts, **posts_tail; /* under mu: FIFO */
     bool box_open;         /* under mu: handoffs and stop requests are taken */
     bool stop_requested;   /* under mu */
     bool drain_requested;  /* under mu */

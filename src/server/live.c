@@ -293,8 +293,9 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
     live->refs = 1; /* the table's, dropped by pn__live_destroy */
     do
-        live->sid = (pn__random_u64() & ~(uint64_t)0xff) | t->loop_index;
-    while ((live->sid >> 8) == 0 || pn__live_find(t, live->sid));
+        live->sid = (pn__random_u64() & ~(uint64_t)0xffff) | (uint64_t)t->group << 8 |
+                    t->loop_index;
+    while ((live->sid >> 16) == 0 || pn__live_find(t, live->sid));
     live->tab = t;
     live->app = app;
     live->idle_since = uv_now(t->loop);
@@ -695,4 +696,74 @@ void pn__live_opts_default(struct pn_live_opts *o)
         o->ws.max_outbuf = PN_MAX_DOC + (1u << 20);
     if (!o->ws.ping_interval_ms)
         o->ws.ping_interval_ms = 37000;
+}
+
+/* ---- posts (pn_post, pn_post_app) ---- */
+
+pn_session_id pn_session_id_of(pn_session *s)
+{
+    struct pn_live *live = s ? s->live : NULL;
+    return live ? live->sid : 0;
+}
+
+static void run_post(struct pn_live *live, const struct pn_post *p)
+{
+    pn__live_run_begin(live);
+    pn__entry_enter(PN_ENTRY_POST, live->app->name, 0, "session %016llx",
+                    (unsigned long long)live->sid);
+    p->fn(live->s, p->data);
+    pn__entry_leave();
+    pn__live_run_end(live);
+}
+
+void pn__post_all_release(struct pn_post_all *all)
+{
+    if (atomic_fetch_sub(&all->left, 1) == 1) {
+        if (all->done)
+            all->done(all->data);
+        free(all);
+    }
+}
+
+void pn__post_drop(struct pn_post *p)
+{
+    if (p->all) {
+        pn__post_all_release(p->all);
+    } else if (p->fallback) {
+        p->fallback(p->data);
+    }
+    free(p);
+}
+
+void pn__live_post(struct pn_live_table *t, struct pn_post *p)
+{
+    if (!p->app) {
+        struct pn_live *live = pn__live_find(t, p->sid);
+        if (!live || live->destroying) {
+            pn__post_drop(p); /* ended: its fallback */
+            return;
+        }
+        run_post(live, p);
+        free(p);
+        return;
+    }
+    /* every session of the app, collected first and held: the table is not walked while app
+     * code runs */
+    size_t n = 0, cap = 0;
+    struct pn_live **all = NULL;
+    for (size_t b = 0; b < t->nbuckets; b++)
+        for (struct pn_live *l = t->buckets[b]; l; l = l->hnext)
+            if (!l->destroying && !strcmp(l->app->name, p->app)) {
+                if (n == cap)
+                    all = pn__xrealloc(all, (cap = cap ? cap * 2 : 16) * sizeof *all);
+                pn__live_ref(all[n++] = l);
+            }
+    for (size_t i = 0; i < n; i++) {
+        if (!all[i]->destroying)
+            run_post(all[i], p);
+        pn__live_unref(all[i]);
+    }
+    free(all);
+    p->fallback = NULL;
+    pn__post_drop(p); /* counts this loop off */
 }

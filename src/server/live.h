@@ -41,6 +41,7 @@ typedef bool (*pn_live_route_fn)(void *ud, unsigned to, struct pn_app *app, stru
 struct pn_live_table {
     uv_loop_t *loop;
     unsigned loop_index; /* the low byte of every sid made here (--num-threads routing) */
+    unsigned group;      /* the next byte: the process's number for this group of loops */
     unsigned nloops;     /* loops of the process (1 unless linked) */
     pn_live_route_fn route;
     void *route_ud;
@@ -81,6 +82,8 @@ static inline unsigned pn__sid_loop(uint64_t sid)
  * stops) closes and it leaves the table; its memory is freed once the last of its handles'
  * close callbacks has run (see pn__live_ref). */
 void pn__live_destroy(struct pn_live *live);
+/* Runs a post on this loop (the session of p->sid, or every session of p->app) and frees p. */
+void pn__live_post(struct pn_live_table *t, struct pn_post *p);
 /* References on a session's memory (struct pn_live and its pn_session): every open uv handle
  * the session owns holds one, dropped in the handle's close callback. */
 void pn__live_ref(struct pn_live *live);

@@ -99,7 +99,17 @@ static void on_wake(uv_async_t *a)
     struct handoff *list = srv->inbox;
     srv->inbox = NULL;
     bool stop = srv->stop_requested, drain = srv->drain_requested;
+    struct pn_post *posts = srv->posts;
+    srv->posts = NULL;
+    srv->posts_tail = &srv->posts;
     uv_mutex_unlock(&srv->mu);
+    for (struct pn_post *p = posts, *next; p; p = next) {
+        next = p->next;
+        if (srv->stopped)
+            pn__post_drop(p);
+        else
+            pn__post_run(srv, p);
+    }
     for (struct handoff *h = list, *next; h; h = next) {
         next = h->next;
         if (srv->stopped)
@@ -123,6 +133,7 @@ void pn__loops_init(struct pn_server *srv, uv_loop_t *loop)
     uv_async_init(loop, &srv->wake, on_wake);
     srv->wake.data = srv;
     srv->box_open = true;
+    srv->posts_tail = &srv->posts;
 }
 
 void pn__loops_close_inbox(struct pn_server *srv)
@@ -131,12 +142,38 @@ void pn__loops_close_inbox(struct pn_server *srv)
     srv->box_open = false;
     struct handoff *list = srv->inbox;
     srv->inbox = NULL;
+    struct pn_post *posts = srv->posts;
+    srv->posts = NULL;
+    srv->posts_tail = &srv->posts;
     uv_mutex_unlock(&srv->mu);
     for (struct handoff *h = list, *next; h; h = next) {
         next = h->next;
         close(h->fd);
         handoff_free(h);
     }
+    for (struct pn_post *p = posts, *next; p; p = next) { /* their sessions are ending */
+        next = p->next;
+        pn__post_drop(p);
+    }
+}
+
+void pn__post_run(struct pn_server *srv, struct pn_post *p)
+{
+    pn__live_post(srv->live, p);
+}
+
+int pn__server_post(struct pn_server *srv, struct pn_post *p)
+{
+    p->next = NULL;
+    uv_mutex_lock(&srv->mu);
+    bool open = srv->box_open;
+    if (open) {
+        *srv->posts_tail = p;
+        srv->posts_tail = &p->next;
+        uv_async_send(&srv->wake); /* under mu: see post() */
+    }
+    uv_mutex_unlock(&srv->mu);
+    return open ? 0 : PN_ECLOSED;
 }
 
 void pn__loops_release(struct pn_server *srv)

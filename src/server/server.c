@@ -604,6 +604,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         return krc;
     }
     srv->live = pn__live_table_new(loop, &lo);
+    srv->live->group = o->group & 0xff;
     pn__arena_init(&srv->req_arena, 2048);
     pn__buf_init(&srv->key.buf, 16 * 1024);
     srv->key_spec = o->session_key;

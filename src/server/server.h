@@ -53,9 +53,36 @@ struct pn_server_opts {
     size_t max_connections;      /* --max-connections: more get 503 (linked servers: their
                                     sum). default 0: no limit */
     const char *frame_ancestors; /* CSP frame-ancestors of pages. default 'self' */
+    unsigned group; /* the process's number for this server's group of loops (0..255): bits
+                       8..15 of its session ids, so that a post finds it (runtime.c) */
 };
 
 struct pn_server;
+
+/* A function posted to a session (pane.h's pn_post) or to every session of an app. */
+struct pn_post_all { /* what the posts of one pn_post_app share */
+    _Atomic int left;  /* posts (and the posting call) not yet run or dropped */
+    void *data;
+    void (*done)(void *data);
+};
+/* Counts one off; the last runs done(data) and frees all. Thread: any. */
+void pn__post_all_release(struct pn_post_all *all);
+struct pn_post {
+    struct pn_post *next;
+    uint64_t sid;    /* the session, or 0 with app */
+    const char *app; /* every session of this app (pn_post_app), or NULL */
+    pn_post_fn fn;
+    void *data;
+    void (*fallback)(void *data); /* the session is gone: instead of fn (pn_post) */
+    struct pn_post_all *all;      /* pn_post_app: counted down after this loop ran it */
+};
+/* Queues p for srv's loop (FIFO) and wakes it. Thread: any. PN_ECLOSED when the server stops
+ * (p is left to the caller). */
+int pn__server_post(struct pn_server *srv, struct pn_post *p);
+/* Runs a post on the loop (fn, or its fallback) and frees it (loops.c, live.c). */
+void pn__post_run(struct pn_server *srv, struct pn_post *p);
+/* The end of a post that never ran: fallback (pn_post) or the count of its pn_post_app. */
+void pn__post_drop(struct pn_post *p);
 
 /* Starts serving on loop. Returns 0, or an error with a message. */
 int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_server **out,

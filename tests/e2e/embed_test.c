@@ -11,10 +11,14 @@
  *   two         two servers in one process at once (4 loops in all), both serve; stop one, the
  *               other still serves; start a third
  *   stop-open   pn_server_stop with a socket open: the socket gets 1001, the call returns
+ *   post        100 pn_post calls from a thread of the program set a session's Number in order;
+ *               a post to an id no session has runs its fallback; pn_post_app reaches every
+ *               session of the app (on both loops) and runs done once
  *   bad         no apps, a name with '/', a port in use: NULL and a log line, nothing started
  *
  *   embed_test PANE_BIN SOURCE_DIR [FILTER]       (PANE_BIN is not used: no pane process)
  */
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -51,11 +55,60 @@ static void pause_it(pn_session *s, pn_node *n, void *arg)
     atomic_store(&paused, true);
 }
 
+static _Atomic pn_session_id last_id; /* the last dash session built */
+static pn_node *posted_of[4096];       /* by the session id's low bits: the test's few */
+
 static void dash(pn_session *s)
 {
     pn_template(s, .title = "Embedded");
-    pn_servable(s, pn_column(s, pn_button(s, .label = "Pause", .on_click = pause_it),
+    pn_node *n = pn_number(s, .name = "Posted", .value = -1);
+    pn_servable(s, pn_column(s, pn_button(s, .label = "Pause", .on_click = pause_it), n,
                              pn_plot(s, .feed = feed, .series = PN_SERIES({"x"}, {"y"}))));
+    posted_of[(pn_session_id_of(s) >> 16) % 4096] = n;
+    atomic_store(&last_id, pn_session_id_of(s));
+}
+
+/* A post: the Number of its session shows the value given (a pointer to a heap long). */
+static atomic_int ran, fell_back, done_calls;
+static void show_posted(pn_session *s, void *data)
+{
+    pn_number_set_value(posted_of[(pn_session_id_of(s) >> 16) % 4096], (double)*(long *)data);
+    free(data);
+    atomic_fetch_add(&ran, 1);
+}
+
+static void fallback_free(void *data)
+{
+    free(data);
+    atomic_fetch_add(&fell_back, 1);
+}
+
+static void count_done(void *data)
+{
+    (void)data;
+    atomic_fetch_add(&done_calls, 1);
+}
+
+static void show_app(pn_session *s, void *data)
+{
+    pn_number_set_value(posted_of[(pn_session_id_of(s) >> 16) % 4096], (double)*(long *)data);
+    atomic_fetch_add(&ran, 1);
+}
+
+struct poster {
+    pn_session_id id;
+    int n;
+};
+
+static void *poster(void *arg)
+{
+    struct poster *p = arg;
+    for (long i = 0; i < p->n; i++) {
+        long *v = malloc(sizeof *v);
+        *v = i;
+        pn_post(p->id, show_posted, v, fallback_free);
+    }
+    return NULL;
 }
 
 static void other(pn_session *s)
@@ -236,6 +289,68 @@ static bool case_stop_open(void)
     return ok;
 }
 
+static bool case_post(void)
+{
+    json_t *doc = NULL;
+    struct e2e_cl *c = e2e_open_session(&EA, "/dash/ws", "", &doc);
+    if (!c)
+        return false;
+    long num = e2e_doc_id(doc, "Number", "Posted");
+    json_decref(doc);
+    struct poster p = {atomic_load(&last_id), 100};
+    pthread_t th;
+    pthread_create(&th, NULL, poster, &p);
+    pthread_join(th, NULL);
+    double last = -1;
+    bool ok = true;
+    for (int i = 0; ok && last < 99 && i < 200; i++) {
+        json_t *patch = e2e_expect_msg(c, "patch", "data", T);
+        double v = patch ? e2e_patch_number(patch, num, NULL) : NAN;
+        json_decref(patch);
+        if (!patch)
+            ok = false;
+        else if (!isnan(v) && v < last)
+            ok = e2e_fail("posted %g after %g: out of order", v, last);
+        else if (!isnan(v))
+            last = v;
+    }
+    if (ok && (last != 99 || atomic_load(&ran) != 100 || atomic_load(&fell_back) != 0))
+        ok = e2e_fail("last %g, %d ran, %d fell back", last, atomic_load(&ran),
+                      atomic_load(&fell_back));
+    /* an id no session has (this group's and loop's bits, other random ones) */
+    long *v = malloc(sizeof *v);
+    *v = 1;
+    bool queued = pn_post((atomic_load(&last_id) & 0xffff) | 0x7777000000000000ull, show_posted,
+                          v, fallback_free);
+    for (int i = 0; ok && atomic_load(&fell_back) == 0 && i < 500; i++)
+        e2e_sleep_ms(2);
+    if (ok && (!queued || atomic_load(&fell_back) != 1))
+        ok = e2e_fail("a post to an unknown session: queued %d, %d fell back", queued,
+                      atomic_load(&fell_back));
+    /* every session of the app: this one and three more, on both loops */
+    struct e2e_cl *more[3] = {0};
+    for (int i = 0; ok && i < 3; i++) {
+        ok = (more[i] = e2e_open_session(&EA, "/dash/ws", "", &doc)) != NULL;
+        json_decref(doc);
+    }
+    static long seven = 7;
+    int ran0 = atomic_load(&ran);
+    pn_post_app("dash", show_app, &seven, count_done);
+    for (int i = 0; ok && atomic_load(&done_calls) == 0 && i < 1000; i++)
+        e2e_idle(2);
+    if (ok && (atomic_load(&done_calls) != 1 || atomic_load(&ran) - ran0 < 4))
+        ok = e2e_fail("pn_post_app: done %d times, ran on %d sessions (want 1, >= 4)",
+                      atomic_load(&done_calls), atomic_load(&ran) - ran0);
+    if (ok)
+        fprintf(stderr, "post: 100 in order; pn_post_app on %d sessions\n",
+                atomic_load(&ran) - ran0);
+    for (int i = 0; i < 3; i++)
+        if (more[i])
+            e2e_close_nicely(more[i]);
+    e2e_close_nicely(c);
+    return ok;
+}
+
 static bool case_bad(void)
 {
     bool ok = true;
@@ -269,10 +384,16 @@ int main(int argc, char **argv)
     if (A) {
         E2E_CASE("publish", case_publish_and_callback);
         E2E_CASE("two", case_two);
+        E2E_CASE("post", case_post);
         E2E_CASE("stop-open", case_stop_open);
     }
     if (A)
         pn_server_stop(A);
+    long *v = malloc(sizeof *v);
+    *v = 0;
+    int fb = atomic_load(&fell_back);
+    e2e_report("post after stop", !pn_post(atomic_load(&last_id), show_posted, v, fallback_free) &&
+                                      atomic_load(&fell_back) == fb + 1);
     E2E_CASE("bad", case_bad);
     return e2e_finish();
 }
