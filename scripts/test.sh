@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds and tests pane as CI does: the dev preset (Debug, -Werror: unit, e2e, browser,
 # fuzz-replay and check tests), then the asan preset (the same under ASan+UBSan; browser tests
-# are skipped there). Both run even if the first fails; the summary of both is printed last and
-# the exit status is non-zero if either failed.
+# are skipped there), then the tsan preset (ThreadSanitizer: the tests labelled tsan, where
+# threads meet: embedding, posts, feeds on several loops). Each runs even if one before it
+# failed; the summary of all is printed last and the exit status is non-zero if any failed.
 #
-#   scripts/test.sh                  # both presets
+#   scripts/test.sh                  # all three presets
 #   scripts/test.sh dev              # only one
 #   PANE_TEST_JOBS=1 scripts/test.sh
 set -euo pipefail
@@ -17,7 +18,7 @@ if [[ ! -d node_modules/playwright-core || package-lock.json -nt node_modules/.p
 fi
 
 presets=("$@")
-((${#presets[@]})) || presets=(dev asan)
+((${#presets[@]})) || presets=(dev asan tsan)
 jobs=${PANE_TEST_JOBS:-2}
 logdir=$(mktemp -d)
 trap 'rm -rf "$logdir"' EXIT

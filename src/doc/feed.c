@@ -38,11 +38,11 @@ struct pn_feed {
     int nseries;
     size_t cap;
     pthread_mutex_t mu;
-    double *x, *y;         /* the window: cap points, series k at y + k * cap */
+    double *x, *y; /* the window: cap points, series k at y + k * cap */
     size_t len, head;
-    uint64_t seq;          /* points appended in all */
+    uint64_t seq; /* points appended in all */
     struct chunk *first, *last;
-    size_t kept;           /* points in the chunks */
+    size_t kept; /* points in the chunks */
     struct watch *watchers;
 };
 
@@ -64,7 +64,8 @@ pn_feed *pn_feed_series(const char *name, int nseries, int rollover)
         f = f->next;
     if (f && (f->nseries != nseries || f->cap != (size_t)rollover)) {
         pn__warn("pn_feed_series(\"%.60s\", %d, %d): the feed has %d series and a rollover of "
-                 "%zu", name, nseries, rollover, f->nseries, f->cap);
+                 "%zu",
+                 name, nseries, rollover, f->nseries, f->cap);
         f = NULL;
     } else if (!f) {
         f = pn__xcalloc(1, sizeof *f);
@@ -179,7 +180,8 @@ void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
     free(ok);
     if (taken < n)
         pn__warn("pn_feed_append(\"%s\"): %zu of %zu points dropped: x must be finite and must "
-                 "not go back", f->name, n - taken, n);
+                 "not go back",
+                 f->name, n - taken, n);
 }
 
 void pn_feed_push_n(pn_feed *f, double x, const double *y, size_t ny)

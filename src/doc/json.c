@@ -80,8 +80,8 @@ static json_t *node_json(const pn_node *n)
         json_decref(props);
         return NULL;
     }
-    json_t *o = json_pack("{sIssso}", "id", (json_int_t)n->id, "kind", n->desc->name, "props",
-                          props);
+    json_t *o =
+        json_pack("{sIssso}", "id", (json_int_t)n->id, "kind", n->desc->name, "props", props);
     if (o && n->desc->container && pn__json_set(o, "children", json_array()) != 0) {
         json_decref(o);
         return NULL;
@@ -150,7 +150,7 @@ int pn__doc_patch_ops(pn_session *s, void *ops)
         if (!mask || rc)
             continue; /* its only change came from this client (not echoed), or we failed */
         json_t *changes = json_object();
-        int r = !changes ? PN_EINVAL
+        int r = !changes         ? PN_EINVAL
                 : n->desc->patch ? n->desc->patch(n, mask, changes)
                                  : changed_props(n, mask, changes);
         if (r == 0 && json_object_size(changes) == 0) {

@@ -55,10 +55,16 @@ static int doc(const pn_node *n, void *props)
 }
 
 const struct pn_kind pn__kind_button = {
-    .name = "Button", .css_class = "pn-button", .opts_size = sizeof(pn_button_opts),
-    .state_size = sizeof(struct state), .props = button_props,
-    .nprops = PN_COUNT(button_props), .init = init, .event = event,
-    .html = html, .doc = doc,
+    .name = "Button",
+    .css_class = "pn-button",
+    .opts_size = sizeof(pn_button_opts),
+    .state_size = sizeof(struct state),
+    .props = button_props,
+    .nprops = PN_COUNT(button_props),
+    .init = init,
+    .event = event,
+    .html = html,
+    .doc = doc,
 };
 
 pn_node *pn_button_new(pn_session *s, const pn_button_opts *o, pn_here here)

@@ -37,13 +37,18 @@ static int html(struct pn_buf *out, const pn_node *n)
 static int html_close(struct pn_buf *out, const pn_node *n)
 {
     return PN_COPTS(n, pn_card_opts)->hide_header ? PN_PUT(out, "</div></div>")
-                                                   : PN_PUT(out, "</div></details>");
+                                                  : PN_PUT(out, "</div></details>");
 }
 
 const struct pn_kind pn__kind_card = {
-    .name = "Card", .css_class = "pn-card", .opts_size = sizeof(pn_card_opts),
-    .props = card_props, .nprops = PN_COUNT(card_props), .container = true,
-    .html = html, .html_close = html_close,
+    .name = "Card",
+    .css_class = "pn-card",
+    .opts_size = sizeof(pn_card_opts),
+    .props = card_props,
+    .nprops = PN_COUNT(card_props),
+    .container = true,
+    .html = html,
+    .html_close = html_close,
 };
 
 pn_node *pn_card_new(pn_session *s, const pn_card_opts *o, pn_here here)

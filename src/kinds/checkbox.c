@@ -31,8 +31,12 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_checkbox = {
-    .name = "Checkbox", .css_class = "pn-checkbox", .opts_size = sizeof(pn_checkbox_opts),
-    .props = checkbox_props, .nprops = PN_COUNT(checkbox_props), .html = html,
+    .name = "Checkbox",
+    .css_class = "pn-checkbox",
+    .opts_size = sizeof(pn_checkbox_opts),
+    .props = checkbox_props,
+    .nprops = PN_COUNT(checkbox_props),
+    .html = html,
 };
 
 pn_node *pn_checkbox_new(pn_session *s, const pn_checkbox_opts *o, pn_here here)

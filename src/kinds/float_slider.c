@@ -75,9 +75,14 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_float_slider = {
-    .name = "FloatSlider", .css_class = "pn-slider", .opts_size = sizeof(pn_float_slider_opts),
-    .props = float_slider_props, .nprops = PN_COUNT(float_slider_props), .init = init,
-    .check = check, .html = html,
+    .name = "FloatSlider",
+    .css_class = "pn-slider",
+    .opts_size = sizeof(pn_float_slider_opts),
+    .props = float_slider_props,
+    .nprops = PN_COUNT(float_slider_props),
+    .init = init,
+    .check = check,
+    .html = html,
 };
 
 pn_node *pn_float_slider_new(pn_session *s, const pn_float_slider_opts *o, pn_here here)

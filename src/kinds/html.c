@@ -22,8 +22,12 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_html = {
-    .name = "HTML", .css_class = "pn-html", .opts_size = sizeof(pn_html_opts),
-    .props = html_props, .nprops = PN_COUNT(html_props), .html = html,
+    .name = "HTML",
+    .css_class = "pn-html",
+    .opts_size = sizeof(pn_html_opts),
+    .props = html_props,
+    .nprops = PN_COUNT(html_props),
+    .html = html,
     /* patch: NULL, so {"html": HTML} by the prop's name */
 };
 

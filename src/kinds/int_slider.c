@@ -65,9 +65,14 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_int_slider = {
-    .name = "IntSlider", .css_class = "pn-slider", .opts_size = sizeof(pn_int_slider_opts),
-    .props = int_slider_props, .nprops = PN_COUNT(int_slider_props), .init = init,
-    .check = check, .html = html,
+    .name = "IntSlider",
+    .css_class = "pn-slider",
+    .opts_size = sizeof(pn_int_slider_opts),
+    .props = int_slider_props,
+    .nprops = PN_COUNT(int_slider_props),
+    .init = init,
+    .check = check,
+    .html = html,
 };
 
 pn_node *pn_int_slider_new(pn_session *s, const pn_int_slider_opts *o, pn_here here)

@@ -7,10 +7,10 @@
 #include "kinds/kinds.h"
 
 const struct pn_kind *const pn__kind_list[] = {
-    &pn__kind_row,        &pn__kind_column,     &pn__kind_card,        &pn__kind_number,
-    &pn__kind_markdown,   &pn__kind_html,       &pn__kind_button,      &pn__kind_toggle,
-    &pn__kind_checkbox,   &pn__kind_text_input, &pn__kind_int_slider,  &pn__kind_float_slider,
-    &pn__kind_select,     &pn__kind_plot,
+    &pn__kind_row,      &pn__kind_column,     &pn__kind_card,       &pn__kind_number,
+    &pn__kind_markdown, &pn__kind_html,       &pn__kind_button,     &pn__kind_toggle,
+    &pn__kind_checkbox, &pn__kind_text_input, &pn__kind_int_slider, &pn__kind_float_slider,
+    &pn__kind_select,   &pn__kind_plot,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
@@ -24,8 +24,7 @@ const char *pn__kind_check_str(pn_session *s, pn_here here, const char *kind, co
     return NULL;
 }
 
-const char *pn__kind_check_format(pn_session *s, pn_here here, const char *kind,
-                                  const char *format)
+const char *pn__kind_check_format(pn_session *s, pn_here here, const char *kind, const char *format)
 {
     const char *why = pn__number_format_check(format);
     if (!why)
@@ -36,15 +35,17 @@ const char *pn__kind_check_format(pn_session *s, pn_here here, const char *kind,
 
 const char *pn__kind_button_type(pn_session *s, pn_here here, const char *t)
 {
-    static const char *const types[] = {"default", "primary", "success", "warning", "danger",
-                                        "light"};
+    static const char *const types[] = {"default", "primary", "success",
+                                        "warning", "danger",  "light"};
     if (!t)
         return "default";
     for (size_t i = 0; i < PN_COUNT(types); i++)
         if (strcmp(t, types[i]) == 0)
             return t;
-    pn__session_misuse(s, here, "button_type \"%.40s\" is not one of default, primary, success, "
-                       "warning, danger, light", t);
+    pn__session_misuse(s, here,
+                       "button_type \"%.40s\" is not one of default, primary, success, "
+                       "warning, danger, light",
+                       t);
     return "default";
 }
 
@@ -72,15 +73,15 @@ int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, 
     return PN_PUT(out, "</button>");
 }
 
-int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
-                         const char *shown, const char *min, const char *max, const char *step,
-                         const char *value, bool disabled)
+int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name, const char *shown,
+                         const char *min, const char *max, const char *step, const char *value,
+                         bool disabled)
 {
     int rc;
     if ((rc = pn__html_open(out, "div", "pn-slider", n)) || (rc = PN_PUT(out, ">")) ||
         (rc = pn__kind_label(out, n, name)) || (name && (rc = PN_PUT(out, ": "))) ||
-        (rc = PN_PUT(out, "<span class=\"pn-slider-value\">")) || (rc = pn__html_text(out, shown)) ||
-        (rc = PN_PUT(out, "</span></label>")))
+        (rc = PN_PUT(out, "<span class=\"pn-slider-value\">")) ||
+        (rc = pn__html_text(out, shown)) || (rc = PN_PUT(out, "</span></label>")))
         return rc;
     return pn__buf_printf(out,
                           "<input type=\"range\" id=\"pn-%u-input\" min=\"%s\" max=\"%s\" "

@@ -19,8 +19,7 @@
 
 extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__kind_number,
     pn__kind_markdown, pn__kind_html, pn__kind_button, pn__kind_toggle, pn__kind_checkbox,
-    pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select,
-    pn__kind_plot;
+    pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */
@@ -45,8 +44,8 @@ int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name);
 int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, const char *type,
                          const char *label, bool disabled, int pressed);
 /* IntSlider and FloatSlider: the label with the shown value, then the range input. */
-int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
-                         const char *shown, const char *min, const char *max, const char *step,
-                         const char *value, bool disabled);
+int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name, const char *shown,
+                         const char *min, const char *max, const char *step, const char *value,
+                         bool disabled);
 
 #endif

@@ -40,8 +40,13 @@ static int patch(const pn_node *n, uint32_t mask, void *changes)
 }
 
 const struct pn_kind pn__kind_markdown = {
-    .name = "Markdown", .css_class = "pn-markdown", .opts_size = sizeof(pn_markdown_opts),
-    .props = markdown_props, .nprops = PN_COUNT(markdown_props), .html = html, .patch = patch,
+    .name = "Markdown",
+    .css_class = "pn-markdown",
+    .opts_size = sizeof(pn_markdown_opts),
+    .props = markdown_props,
+    .nprops = PN_COUNT(markdown_props),
+    .html = html,
+    .patch = patch,
 };
 
 pn_node *pn_markdown_new(pn_session *s, const pn_markdown_opts *o, pn_here here)

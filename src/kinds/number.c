@@ -41,8 +41,8 @@ static void init(pn_node *n, const void *given, pn_here here)
 {
     (void)given;
     pn_number_opts *o = PN_OPTS(n, pn_number_opts);
-    o->default_color = pn__kind_check_str(n->s, here, "Number", "default_color",
-                                          o->default_color, pn__css_color_ok);
+    o->default_color = pn__kind_check_str(n->s, here, "Number", "default_color", o->default_color,
+                                          pn__css_color_ok);
     o->font_size =
         pn__kind_check_str(n->s, here, "Number", "font_size", o->font_size, pn__css_length_ok);
     o->title_size =
@@ -135,9 +135,15 @@ static int patch(const pn_node *n, uint32_t mask, void *changes)
 }
 
 const struct pn_kind pn__kind_number = {
-    .name = "Number", .css_class = "pn-number", .opts_size = sizeof(pn_number_opts),
-    .state_size = sizeof(struct state), .props = number_props,
-    .nprops = PN_COUNT(number_props), .init = init, .check = check, .html = html,
+    .name = "Number",
+    .css_class = "pn-number",
+    .opts_size = sizeof(pn_number_opts),
+    .state_size = sizeof(struct state),
+    .props = number_props,
+    .nprops = PN_COUNT(number_props),
+    .init = init,
+    .check = check,
+    .html = html,
     .patch = patch,
 };
 

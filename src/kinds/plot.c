@@ -40,16 +40,11 @@ _Static_assert(sizeof(pn_plot_type) == sizeof(int), "pn_plot_type is an int-size
 const char pn_series_end; /* its address ends PN_SERIES lists (pane.h) */
 
 static const struct pn_prop plot_props[] = {
-    PN_PROP(pn_plot_opts, title, PN_PROP_STR),
-    PN_PROP(pn_plot_opts, type, PN_PROP_INT),
-    PN_PROP(pn_plot_opts, time_x, PN_PROP_BOOL),
-    PN_PROP(pn_plot_opts, x_label, PN_PROP_STR),
-    PN_PROP(pn_plot_opts, y_label, PN_PROP_STR),
-    PN_PROP(pn_plot_opts, y_min, PN_PROP_DOUBLE),
-    PN_PROP(pn_plot_opts, y_max, PN_PROP_DOUBLE),
-    PN_PROP(pn_plot_opts, rollover, PN_PROP_INT),
-    PN_PROP(pn_plot_opts, height, PN_PROP_INT),
-    PN_PROP(pn_plot_opts, hide_legend, PN_PROP_BOOL),
+    PN_PROP(pn_plot_opts, title, PN_PROP_STR),    PN_PROP(pn_plot_opts, type, PN_PROP_INT),
+    PN_PROP(pn_plot_opts, time_x, PN_PROP_BOOL),  PN_PROP(pn_plot_opts, x_label, PN_PROP_STR),
+    PN_PROP(pn_plot_opts, y_label, PN_PROP_STR),  PN_PROP(pn_plot_opts, y_min, PN_PROP_DOUBLE),
+    PN_PROP(pn_plot_opts, y_max, PN_PROP_DOUBLE), PN_PROP(pn_plot_opts, rollover, PN_PROP_INT),
+    PN_PROP(pn_plot_opts, height, PN_PROP_INT),   PN_PROP(pn_plot_opts, hide_legend, PN_PROP_BOOL),
 };
 
 /* Panel's (Bokeh's) Category10. */
@@ -60,11 +55,11 @@ static const char *const type_names[] = {"line", "area", "scatter", "bar", "step
 struct state {
     pn_series *series; /* nseries, in the arena: labels valid UTF-8, colours valid */
     int nseries;
-    pn_feed *feed;          /* bound to a feed: its window, not the arrays below */
-    double *x, *y;          /* heap: cap, and cap per series (series k at y + k * cap) */
-    size_t cap, len, head;  /* the window: len points from index head on, wrapping */
-    uint64_t seq, sent;     /* points appended in all; how many of them the client has */
-    bool reset;             /* the window was replaced: the client needs it whole */
+    pn_feed *feed;         /* bound to a feed: its window, not the arrays below */
+    double *x, *y;         /* heap: cap, and cap per series (series k at y + k * cap) */
+    size_t cap, len, head; /* the window: len points from index head on, wrapping */
+    uint64_t seq, sent;    /* points appended in all; how many of them the client has */
+    bool reset;            /* the window was replaced: the client needs it whole */
 };
 
 static struct state *st(const pn_node *n)
@@ -87,15 +82,16 @@ static void init(pn_node *n, const void *given, pn_here here)
     while (g && g->series && g->series[k].label != &pn_series_end && k <= MAX_SERIES)
         k++;
     if (k > MAX_SERIES) {
-        pn__session_misuse(s, here, "Plot: more than %d series; the first %d are kept",
-                           MAX_SERIES, MAX_SERIES);
+        pn__session_misuse(s, here, "Plot: more than %d series; the first %d are kept", MAX_SERIES,
+                           MAX_SERIES);
         k = MAX_SERIES;
     }
     t->feed = o->feed;
     if (t->feed && k && k != (size_t)pn__feed_nseries(t->feed)) {
-        pn__session_misuse(s, here, "Plot: %zu series named for feed \"%s\" of %d series; "
-                           "using its default names", k, pn__feed_name(t->feed),
-                           pn__feed_nseries(t->feed));
+        pn__session_misuse(s, here,
+                           "Plot: %zu series named for feed \"%s\" of %d series; "
+                           "using its default names",
+                           k, pn__feed_name(t->feed), pn__feed_nseries(t->feed));
         k = 0;
     }
     t->nseries = t->feed ? pn__feed_nseries(t->feed) : k ? (int)k : 1;
@@ -104,11 +100,10 @@ static void init(pn_node *n, const void *given, pn_here here)
         const pn_series *in = k ? &g->series[i] : NULL;
         char def[16];
         snprintf(def, sizeof def, "y%d", i + 1);
-        t->series[i].label =
-            pn__arena_strdup_utf8(&s->arena, in && in->label ? in->label : def);
-        const char *c = in ? pn__kind_check_str(s, here, "Plot", "series.color", in->color,
-                                                pn__css_color_ok)
-                           : NULL;
+        t->series[i].label = pn__arena_strdup_utf8(&s->arena, in && in->label ? in->label : def);
+        const char *c =
+            in ? pn__kind_check_str(s, here, "Plot", "series.color", in->color, pn__css_color_ok)
+               : NULL;
         t->series[i].color =
             pn__arena_strdup_utf8(&s->arena, c ? c : palette[i % PN_COUNT(palette)]);
     }
@@ -186,8 +181,10 @@ static pn_node *plot_of(pn_node *n, const char *api, pn_here here)
         return NULL;
     }
     if (st(n)->feed) {
-        pn__session_misuse(n->s, here, "%s: the Plot (made at %s:%d) shows feed \"%s\"; append "
-                           "to the feed", api, n->here.file ? n->here.file : "?", n->here.line,
+        pn__session_misuse(n->s, here,
+                           "%s: the Plot (made at %s:%d) shows feed \"%s\"; append "
+                           "to the feed",
+                           api, n->here.file ? n->here.file : "?", n->here.line,
                            pn__feed_name(st(n)->feed));
         return NULL;
     }
@@ -216,8 +213,10 @@ static void append(pn_node *n, const double *x, const double *y, size_t np, cons
         t->seq++;
     }
     if (dropped)
-        pn__session_misuse(n->s, here, "%s: %zu of %zu points dropped: x must be finite and "
-                           "must not go back", api, dropped, np);
+        pn__session_misuse(n->s, here,
+                           "%s: %zu of %zu points dropped: x must be finite and "
+                           "must not go back",
+                           api, dropped, np);
     if (np > dropped)
         pn__node_touch(n);
 }
@@ -294,8 +293,8 @@ static int data(pn_node *n, int mode, struct pn_buf *bin)
             t->sent = pn__feed_seq(t->feed);
             return 0;
         }
-        int rc = pn__feed_record(t->feed, n->id, mode == PN_DATA_SNAPSHOT || t->reset, &t->sent,
-                                 bin);
+        int rc =
+            pn__feed_record(t->feed, n->id, mode == PN_DATA_SNAPSHOT || t->reset, &t->sent, bin);
         t->reset = rc != 0 && t->reset;
         return rc;
     }
@@ -314,8 +313,8 @@ static int data(pn_node *n, int mode, struct pn_buf *bin)
 
 /* ---- HTML ---- */
 
-static void range(const pn_node *n, const struct state *t, double *xmin, double *xmax,
-                  double *ymin, double *ymax)
+static void range(const pn_node *n, const struct state *t, double *xmin, double *xmax, double *ymin,
+                  double *ymax)
 {
     const pn_plot_opts *o = PN_COPTS(n, pn_plot_opts);
     *xmin = t->len ? t->x[at(t, 0)] : 0;
@@ -439,15 +438,17 @@ static int draw(struct pn_buf *out, const pn_node *n, const struct state *t)
         (rc = pn__buf_printf(out, " style=\"height:%dpx\">", o->height)))
         return rc;
     if (o->title && *o->title &&
-        ((rc = PN_PUT(out, "<div class=\"pn-plot-title\">")) || (rc = pn__html_text(out, o->title)) ||
-         (rc = PN_PUT(out, "</div>"))))
+        ((rc = PN_PUT(out, "<div class=\"pn-plot-title\">")) ||
+         (rc = pn__html_text(out, o->title)) || (rc = PN_PUT(out, "</div>"))))
         return rc;
     if ((rc = PN_PUT(out, "<div class=\"pn-plot-body\"><div class=\"pn-plot-y\"><span>")) ||
-        (rc = tick(out, r[3], false)) || (rc = PN_PUT(out, "</span><span class=\"pn-plot-label\">")) ||
+        (rc = tick(out, r[3], false)) ||
+        (rc = PN_PUT(out, "</span><span class=\"pn-plot-label\">")) ||
         (rc = pn__html_text(out, o->y_label)) || (rc = PN_PUT(out, "</span><span>")) ||
         (rc = tick(out, r[2], false)) || (rc = PN_PUT(out, "</span></div>")))
         return rc;
-    if ((rc = pn__buf_printf(out, "<svg class=\"pn-plot-svg\" viewBox=\"0 0 %d %d\" "
+    if ((rc = pn__buf_printf(out,
+                             "<svg class=\"pn-plot-svg\" viewBox=\"0 0 %d %d\" "
                              "preserveAspectRatio=\"none\" role=\"img\" aria-label=\"",
                              BOX, BOX)) ||
         (rc = pn__html_text(out, o->title && *o->title ? o->title : "Plot")) ||
@@ -465,7 +466,8 @@ static int draw(struct pn_buf *out, const pn_node *n, const struct state *t)
             return rc;
     }
     if ((rc = PN_PUT(out, "</svg></div><div class=\"pn-plot-x\"><span>")) ||
-        (rc = tick(out, r[0], o->time_x)) || (rc = PN_PUT(out, "</span><span class=\"pn-plot-label\">")) ||
+        (rc = tick(out, r[0], o->time_x)) ||
+        (rc = PN_PUT(out, "</span><span class=\"pn-plot-label\">")) ||
         (rc = pn__html_text(out, o->x_label)) || (rc = PN_PUT(out, "</span><span>")) ||
         (rc = tick(out, r[1], o->time_x)) || (rc = PN_PUT(out, "</span></div>")))
         return rc;
@@ -490,8 +492,8 @@ static int doc(const pn_node *n, void *props)
     const struct state *t = st(n);
     json_t *a = json_array();
     for (int k = 0; a && k < t->nseries; k++)
-        if (json_array_append_new(a, json_pack("{ssss}", "label", t->series[k].label, "color",
-                                               t->series[k].color)))
+        if (json_array_append_new(
+                a, json_pack("{ssss}", "label", t->series[k].label, "color", t->series[k].color)))
             return json_decref(a), PN_EINVAL;
     return pn__json_set(props, "series", a) ? PN_EINVAL : 0;
 }
@@ -503,9 +505,18 @@ static int patch(const pn_node *n, uint32_t mask, void *changes)
 }
 
 const struct pn_kind pn__kind_plot = {
-    .name = "Plot", .css_class = "pn-plot", .opts_size = sizeof(pn_plot_opts),
-    .state_size = sizeof(struct state), .props = plot_props, .nprops = PN_COUNT(plot_props),
-    .init = init, .html = html, .patch = patch, .doc = doc, .data = data, .fini = fini,
+    .name = "Plot",
+    .css_class = "pn-plot",
+    .opts_size = sizeof(pn_plot_opts),
+    .state_size = sizeof(struct state),
+    .props = plot_props,
+    .nprops = PN_COUNT(plot_props),
+    .init = init,
+    .html = html,
+    .patch = patch,
+    .doc = doc,
+    .data = data,
+    .fini = fini,
     .lib = "plot",
 };
 

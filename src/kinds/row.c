@@ -24,15 +24,25 @@ static int html_close(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_row = {
-    .name = "Row", .css_class = "pn-row", .opts_size = sizeof(pn_row_opts),
-    .props = row_props, .nprops = PN_COUNT(row_props), .container = true,
-    .html = html, .html_close = html_close,
+    .name = "Row",
+    .css_class = "pn-row",
+    .opts_size = sizeof(pn_row_opts),
+    .props = row_props,
+    .nprops = PN_COUNT(row_props),
+    .container = true,
+    .html = html,
+    .html_close = html_close,
 };
 
 const struct pn_kind pn__kind_column = {
-    .name = "Column", .css_class = "pn-column", .opts_size = sizeof(pn_column_opts),
-    .props = row_props, .nprops = PN_COUNT(row_props), .container = true,
-    .html = html, .html_close = html_close,
+    .name = "Column",
+    .css_class = "pn-column",
+    .opts_size = sizeof(pn_column_opts),
+    .props = row_props,
+    .nprops = PN_COUNT(row_props),
+    .container = true,
+    .html = html,
+    .html_close = html_close,
 };
 
 pn_node *pn_row_new(pn_session *s, const pn_row_opts *o, pn_here here)

@@ -76,8 +76,13 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_select = {
-    .name = "Select", .css_class = "pn-select", .opts_size = sizeof(pn_select_opts),
-    .props = select_props, .nprops = PN_COUNT(select_props), .init = init, .check = check,
+    .name = "Select",
+    .css_class = "pn-select",
+    .opts_size = sizeof(pn_select_opts),
+    .props = select_props,
+    .nprops = PN_COUNT(select_props),
+    .init = init,
+    .check = check,
     .html = html,
 };
 

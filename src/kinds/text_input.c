@@ -36,8 +36,8 @@ static void init(pn_node *n, const void *given, pn_here here)
     pn_text_input_opts *t = PN_OPTS(n, pn_text_input_opts);
     if (t->max_length <= 0 || t->max_length > TEXT_MAX) {
         if (t->max_length)
-            pn__session_misuse(n->s, here, "TextInput.max_length %d is not in 1..%d",
-                               t->max_length, TEXT_MAX);
+            pn__session_misuse(n->s, here, "TextInput.max_length %d is not in 1..%d", t->max_length,
+                               TEXT_MAX);
         t->max_length = 1000;
     }
     if (!t->value)
@@ -65,9 +65,8 @@ static int html(struct pn_buf *out, const pn_node *n)
                              (unsigned)n->id, o->max_length)) ||
         (rc = pn__html_text(out, o->value)) || (rc = PN_PUT(out, "\"")))
         return rc;
-    if (o->placeholder &&
-        ((rc = PN_PUT(out, " placeholder=\"")) || (rc = pn__html_text(out, o->placeholder)) ||
-         (rc = PN_PUT(out, "\""))))
+    if (o->placeholder && ((rc = PN_PUT(out, " placeholder=\"")) ||
+                           (rc = pn__html_text(out, o->placeholder)) || (rc = PN_PUT(out, "\""))))
         return rc;
     if (o->disabled && (rc = PN_PUT(out, " disabled")))
         return rc;
@@ -75,9 +74,14 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_text_input = {
-    .name = "TextInput", .css_class = "pn-text-input", .opts_size = sizeof(pn_text_input_opts),
-    .props = text_input_props, .nprops = PN_COUNT(text_input_props), .init = init,
-    .check = check, .html = html,
+    .name = "TextInput",
+    .css_class = "pn-text-input",
+    .opts_size = sizeof(pn_text_input_opts),
+    .props = text_input_props,
+    .nprops = PN_COUNT(text_input_props),
+    .init = init,
+    .check = check,
+    .html = html,
 };
 
 pn_node *pn_text_input_new(pn_session *s, const pn_text_input_opts *o, pn_here here)

@@ -34,8 +34,13 @@ static int html(struct pn_buf *out, const pn_node *n)
 }
 
 const struct pn_kind pn__kind_toggle = {
-    .name = "Toggle", .css_class = "pn-toggle", .opts_size = sizeof(pn_toggle_opts),
-    .props = toggle_props, .nprops = PN_COUNT(toggle_props), .init = init, .html = html,
+    .name = "Toggle",
+    .css_class = "pn-toggle",
+    .opts_size = sizeof(pn_toggle_opts),
+    .props = toggle_props,
+    .nprops = PN_COUNT(toggle_props),
+    .init = init,
+    .html = html,
 };
 
 pn_node *pn_toggle_new(pn_session *s, const pn_toggle_opts *o, pn_here here)

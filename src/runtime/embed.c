@@ -59,7 +59,8 @@ pn_server *pn_server_start(const pn_server_options *o)
         if (napps == (int)(sizeof e->apps / sizeof *e->apps) || !d->app || !*d->name ||
             strchr(d->name, '/')) {
             pn__error("pn_server_start: app %d (\"%.60s\"): a name without '/' and a function, "
-                      "at most %zu apps", napps + 1, d->name, sizeof e->apps / sizeof *e->apps);
+                      "at most %zu apps",
+                      napps + 1, d->name, sizeof e->apps / sizeof *e->apps);
             for (int i = 0; i < napps; i++)
                 pn__app_unload(&e->apps[i]);
             free(e);
@@ -79,8 +80,8 @@ pn_server *pn_server_start(const pn_server_options *o)
     so->max_connections = o->max_connections > 0 ? (size_t)o->max_connections : 0;
     so->unused_session_lifetime_ms =
         o->unused_session_lifetime_ms > 0 ? (uint64_t)o->unused_session_lifetime_ms : 0;
-    for (int i = 0; o->allow_websocket_origin && o->allow_websocket_origin[i] &&
-                    so->norigins < MAX_ORIGINS;
+    for (int i = 0;
+         o->allow_websocket_origin && o->allow_websocket_origin[i] && so->norigins < MAX_ORIGINS;
          i++)
         e->origins[so->norigins++] = o->allow_websocket_origin[i];
     so->allowed_origins = e->origins;
@@ -107,8 +108,8 @@ pn_server *pn_server_start(const pn_server_options *o)
         return NULL;
     }
     const char *host = o->address && strcmp(o->address, "0.0.0.0") ? o->address : "127.0.0.1";
-    snprintf(e->url, sizeof e->url, strchr(host, ':') ? "http://[%s]:%d%s" : "http://%s:%d%s",
-             host, pn__runtime_port(e->rt), so->prefix);
+    snprintf(e->url, sizeof e->url, strchr(host, ':') ? "http://[%s]:%d%s" : "http://%s:%d%s", host,
+             pn__runtime_port(e->rt), so->prefix);
     uv_mutex_lock(&embeds_mu);
     size_t i = 0;
     while (i < sizeof embeds / sizeof *embeds && embeds[i])

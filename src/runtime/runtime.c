@@ -15,7 +15,7 @@ struct pn_runtime {
     struct pn_server_opts o;
     struct pn_app *apps;
     int napps;
-    int n;                       /* loops started */
+    int n; /* loops started */
     uv_loop_t *loops[PN_MAX_LOOPS];
     struct pn_server *servers[PN_MAX_LOOPS];
     uv_thread_t threads[PN_MAX_LOOPS];

@@ -293,8 +293,8 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
     live->refs = 1; /* the table's, dropped by pn__live_destroy */
     do
-        live->sid = (pn__random_u64() & ~(uint64_t)0xffff) | (uint64_t)t->group << 8 |
-                    t->loop_index;
+        live->sid =
+            (pn__random_u64() & ~(uint64_t)0xffff) | (uint64_t)t->group << 8 | t->loop_index;
     while ((live->sid >> 16) == 0 || pn__live_find(t, live->sid));
     live->tab = t;
     live->app = app;
@@ -433,7 +433,8 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
         return;
     }
     if (m->version != PN_PROTOCOL_VERSION) {
-        send_error(wc->ws, "version", "this server speaks protocol version " PN_STR_OF(PN_PROTOCOL_VERSION), 0);
+        send_error(wc->ws, "version",
+                   "this server speaks protocol version " PN_STR_OF(PN_PROTOCOL_VERSION), 0);
         pn__ws_close(wc->ws, 1008, "protocol version");
         return;
     }
@@ -447,9 +448,10 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
             return;
         }
         if (rc != 0) {
-            pn__info("%s: session token not signed with this server's key (forged, or from a process "
-                     "with another --secret-key)",
-                     pn__ws_peer(wc->ws));
+            pn__info(
+                "%s: session token not signed with this server's key (forged, or from a process "
+                "with another --secret-key)",
+                pn__ws_peer(wc->ws));
             send_error(wc->ws, "bad-token", "invalid session token", 0);
             pn__ws_close(wc->ws, 1008, "bad token");
             return;

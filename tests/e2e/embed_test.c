@@ -14,6 +14,9 @@
  *   post        100 pn_post calls from a thread of the program set a session's Number in order;
  *               a post to an id no session has runs its fallback; pn_post_app reaches every
  *               session of the app (on both loops) and runs done once
+ *   four        4 threads of the program publish 200 points each to a feed of their own while
+ *               a thread posts to the page's session: every plot gets every point, in order
+ *               (the tsan preset runs this under ThreadSanitizer: no report)
  *   bad         no apps, a name with '/', a port in use: NULL and a log line, nothing started
  *
  *   embed_test PANE_BIN SOURCE_DIR [FILTER]       (PANE_BIN is not used: no pane process)
@@ -56,7 +59,7 @@ static void pause_it(pn_session *s, pn_node *n, void *arg)
 }
 
 static _Atomic pn_session_id last_id; /* the last dash session built */
-static pn_node *posted_of[4096];       /* by the session id's low bits: the test's few */
+static pn_node *posted_of[4096];      /* by the session id's low bits: the test's few */
 
 static void dash(pn_session *s)
 {
@@ -107,6 +110,29 @@ static void *poster(void *arg)
         long *v = malloc(sizeof *v);
         *v = i;
         pn_post(p->id, show_posted, v, fallback_free);
+    }
+    return NULL;
+}
+
+static pn_feed *feeds4[4];
+
+static void four(pn_session *s)
+{
+    pn_template(s, .title = "Four");
+    pn_node *n = pn_number(s, .name = "Posted", .value = -1);
+    pn_servable(s, n);
+    for (int i = 0; i < 4; i++)
+        pn_servable(s, pn_plot(s, .feed = feeds4[i], .series = PN_SERIES({"x"}, {"y"})));
+    posted_of[(pn_session_id_of(s) >> 16) % 4096] = n;
+    atomic_store(&last_id, pn_session_id_of(s));
+}
+
+static void *publish4(void *arg)
+{
+    pn_feed *f = arg;
+    for (int i = 0; i < 200; i++) {
+        pn_feed_push(f, i, i, -i);
+        usleep(500);
     }
     return NULL;
 }
@@ -194,7 +220,7 @@ static struct e2e_server EA;
 
 static bool case_serve(void)
 {
-    A = start((pn_server_options){.apps = PN_APPS({"dash", dash}, {"other", other}),
+    A = start((pn_server_options){.apps = PN_APPS({"dash", dash}, {"other", other}, {"four", four}),
                                   .num_threads = 2});
     if (!A)
         return e2e_fail("pn_server_start returned NULL");
@@ -259,8 +285,8 @@ static bool case_two(void)
         return e2e_fail("a second server: NULL");
     struct e2e_server eb;
     as_e2e(&eb, "second", b);
-    bool ok = eb.port != EA.port && page_ok(&eb, "/other", "Other") &&
-              page_ok(&EA, "/dash", "Embedded");
+    bool ok =
+        eb.port != EA.port && page_ok(&eb, "/other", "Other") && page_ok(&EA, "/dash", "Embedded");
     pn_server_stop(b);
     ok = ok && page_ok(&EA, "/other", "Other"); /* the first still serves: tables kept */
     pn_server *c = start((pn_server_options){.apps = PN_APPS({"other", other})});
@@ -320,8 +346,8 @@ static bool case_post(void)
     /* an id no session has (this group's and loop's bits, other random ones) */
     long *v = malloc(sizeof *v);
     *v = 1;
-    bool queued = pn_post((atomic_load(&last_id) & 0xffff) | 0x7777000000000000ull, show_posted,
-                          v, fallback_free);
+    bool queued = pn_post((atomic_load(&last_id) & 0xffff) | 0x7777000000000000ull, show_posted, v,
+                          fallback_free);
     for (int i = 0; ok && atomic_load(&fell_back) == 0 && i < 500; i++)
         e2e_sleep_ms(2);
     if (ok && (!queued || atomic_load(&fell_back) != 1))
@@ -347,6 +373,68 @@ static bool case_post(void)
     for (int i = 0; i < 3; i++)
         if (more[i])
             e2e_close_nicely(more[i]);
+    e2e_close_nicely(c);
+    return ok;
+}
+
+static bool case_four(void)
+{
+    for (int i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "four-%d", i);
+        feeds4[i] = pn_feed_series(name, 2, 500);
+    }
+    json_t *doc = NULL;
+    struct e2e_cl *c = e2e_open_session(&EA, "/four/ws", "", &doc);
+    if (!c)
+        return false;
+    long ids[4], k = 0;
+    json_t *root = json_object_get(doc, "root"), *n;
+    size_t i;
+    json_array_foreach(root, i, n) if (!strcmp(e2e_jstr(n, "kind"), "Plot") && k < 4) ids[k++] =
+        (long)json_integer_value(json_object_get(n, "id"));
+    json_decref(doc);
+    pthread_t th[5];
+    struct poster p = {atomic_load(&last_id), 50};
+    for (int t = 0; t < 4; t++)
+        pthread_create(&th[t], NULL, publish4, feeds4[t]);
+    pthread_create(&th[4], NULL, poster, &p);
+    double next[4] = {-1, -1, -1, -1};
+    bool ok = k == 4;
+    long long end = e2e_now_ms() + 3000;
+    while (ok && e2e_now_ms() < end &&
+           (next[0] < 200 || next[1] < 200 || next[2] < 200 || next[3] < 200)) {
+        struct wsc_msg m;
+        int rc = e2e_cl_next(c, 50, &m);
+        if (rc < 0)
+            ok = e2e_fail("connection over");
+        if (rc <= 0 || m.opcode != WSC_BINARY) {
+            if (rc > 0)
+                wsc_msg_free(&m);
+            continue;
+        }
+        for (size_t off = 8; ok && off + 16 <= m.len;) {
+            unsigned h[4];
+            memcpy(h, m.data + off, sizeof h);
+            unsigned op = h[1] & 0xff, nk = h[1] >> 8 & 0xff, np = h[2];
+            const double *x = (const double *)(const void *)(m.data + off + 16);
+            int which = -1;
+            for (int t = 0; t < 4; t++)
+                which = ids[t] == (long)h[0] ? t : which;
+            for (unsigned j = 0; ok && which >= 0 && j < np; j++) {
+                if (op == 1 && next[which] >= 0 && x[j] != next[which])
+                    ok = e2e_fail("feed %d: x %g after %g", which, x[j], next[which] - 1);
+                next[which] = x[j] + 1;
+            }
+            off += 16 + 8 * (size_t)np * (1 + nk);
+        }
+        wsc_msg_free(&m);
+    }
+    for (int t = 0; t < 5; t++)
+        pthread_join(th[t], NULL);
+    for (int t = 0; ok && t < 4; t++)
+        if (next[t] != 200)
+            ok = e2e_fail("feed %d: points up to x %g of 200", t, next[t] - 1);
     e2e_close_nicely(c);
     return ok;
 }
@@ -385,6 +473,7 @@ int main(int argc, char **argv)
         E2E_CASE("publish", case_publish_and_callback);
         E2E_CASE("two", case_two);
         E2E_CASE("post", case_post);
+        E2E_CASE("four", case_four);
         E2E_CASE("stop-open", case_stop_open);
     }
     if (A)

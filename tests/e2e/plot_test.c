@@ -85,8 +85,8 @@ static bool stream_rec_ok(const struct rec *r, double from)
         return e2e_fail("%u series, want 2", r->k);
     for (unsigned i = 0; i < r->n; i++)
         if (r->x[i] != from + i || r->y[0][i] != r->x[i] || r->y[1][i] != -r->x[i])
-            return e2e_fail("point %u: x %g y %g %g, want x %g", i, r->x[i], r->y[0][i],
-                            r->y[1][i], from + i);
+            return e2e_fail("point %u: x %g y %g %g, want x %g", i, r->x[i], r->y[0][i], r->y[1][i],
+                            from + i);
     return true;
 }
 
@@ -122,7 +122,8 @@ static bool case_stream(void)
         ok = decode(&m, r, 4, &nrec);
         if (ok && (nrec != 1 || r[0].op != 1 || r[0].n != 3))
             ok = e2e_fail("message %d: %d records, op %u, %u points; want one append of a "
-                          "tick's 3 points", msgs, nrec, r[0].op, r[0].n);
+                          "tick's 3 points",
+                          msgs, nrec, r[0].op, r[0].n);
         ok = ok && stream_rec_ok(&r[0], next);
         next += 3, msgs++;
         wsc_msg_free(&m);
@@ -150,8 +151,8 @@ static bool case_resume(void)
     if (ok) {
         ok = decode(&m, r, 4, &nrec) && stream_rec_ok(&r[0], r[0].n ? r[0].x[0] : 0);
         if (ok && (r[0].op != 2 || r[0].n < 60 || r[0].x[0] != 0))
-            ok = e2e_fail("resume: op %u with %u points from x %g; want the window from 0",
-                          r[0].op, r[0].n, r[0].n ? r[0].x[0] : -1);
+            ok = e2e_fail("resume: op %u with %u points from x %g; want the window from 0", r[0].op,
+                          r[0].n, r[0].n ? r[0].x[0] : -1);
         wsc_msg_free(&m);
     }
     if (c)
@@ -237,8 +238,7 @@ static bool case_bad(void)
     if (ok && next_data(c, T, &m) == 1) {
         ok = decode(&m, r, 4, &nrec);
         if (ok && (r[0].n != 2 || r[0].x[1] != 6 || r[0].y[0][1] == r[0].y[0][1]))
-            ok = e2e_fail("window of %u points; want x 5 and 6, the second y a gap (NaN)",
-                          r[0].n);
+            ok = e2e_fail("window of %u points; want x 5 and 6, the second y a gap (NaN)", r[0].n);
         wsc_msg_free(&m);
     } else if (ok) {
         ok = false;
@@ -333,8 +333,8 @@ static bool case_feed(void)
     /* the same append (from x 50) in every watcher: the same bytes, unless one got it within a
      * window (then it has none) */
     for (int i = 1; ok && i < W; i++)
-        if (first[i] && first[0] && (first_len[i] != first_len[0] ||
-                                     memcmp(first[i], first[0], first_len[0])))
+        if (first[i] && first[0] &&
+            (first_len[i] != first_len[0] || memcmp(first[i], first[0], first_len[0])))
             ok = e2e_fail("watchers 0 and %d got different bytes for the append from x 50", i);
     for (int i = 0; i < W; i++) {
         free(first[i]);

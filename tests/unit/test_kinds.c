@@ -211,8 +211,8 @@ static void test_bad_plot_calls_are_misuse(void **state)
     assert_int_equal(pn_plot_len(p), 3);
     pn_plot_push(NULL, 1, 2); /* nothing to record it on: ignored */
     /* options: rollover, height, type, series count, range */
-    pn_node *q = pn_plot(s, .rollover = -3, .height = 5, .type = (pn_plot_type)42,
-                         .y_min = NAN, .y_max = 1);
+    pn_node *q =
+        pn_plot(s, .rollover = -3, .height = 5, .type = (pn_plot_type)42, .y_min = NAN, .y_max = 1);
     assert_int_equal(s->nmisuse, m + 4);
     assert_int_equal(PN_COPTS(q, pn_plot_opts)->rollover, 2);
     assert_int_equal(PN_COPTS(q, pn_plot_opts)->height, 300);
