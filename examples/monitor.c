@@ -1,64 +1,76 @@
-/* This machine's load, CPU and memory from /proc every second: numbers, and a five-minute chart
- * every tab shares (a feed: each sample is encoded once and goes to every open tab). */
+/* This machine's load, CPU and memory: a thread samples /proc every second into a feed (a
+ * five-minute chart every tab shares: each sample is encoded once for all) and the numbers. */
 #include <pane.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* the loops (--num-threads) share it */
-static double last, load, cpu, mem;                     /* the latest sample and its time */
+static _Atomic double load, cpu, mem; /* the latest sample */
+static pn_feed *chart;
+static pthread_t sampler;
+static atomic_bool running;
 
-static void sample(pn_feed *chart) /* at most once a second, by the first tab that asks */
+static void sample(void)
 {
     static long long busy0, all0;
     long long v[8] = {0}, busy = 0, all = 0;
-    double total = 1, avail = 0, now = (double)time(NULL);
+    double total = 1, avail = 0, l = 0;
     FILE *f;
-    if (now <= last) return;
     if ((f = fopen("/proc/stat", "r")))
         fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", v, v + 1, v + 2, v + 3, v + 4,
                v + 5, v + 6, v + 7), fclose(f);
     for (int k = 0; k < 8; k++) all += v[k], busy += k == 3 || k == 4 ? 0 : v[k]; /* not idle */
     if ((f = fopen("/proc/meminfo", "r")))
         fscanf(f, "MemTotal: %lf kB MemFree: %*f kB MemAvailable: %lf", &total, &avail), fclose(f);
-    if ((f = fopen("/proc/loadavg", "r"))) fscanf(f, "%lf", &load), fclose(f);
-    cpu = all > all0 ? 100.0 * (double)(busy - busy0) / (double)(all - all0) : 0; /* 1st: since boot */
-    mem = 100 * (1 - avail / total), last = now, busy0 = busy, all0 = all;
-    pn_feed_push(chart, now, cpu, mem);
+    if ((f = fopen("/proc/loadavg", "r"))) fscanf(f, "%lf", &l), fclose(f);
+    load = l, mem = 100 * (1 - avail / total); /* the first CPU figure: the average since boot */
+    cpu = all > all0 ? 100.0 * (double)(busy - busy0) / (double)(all - all0) : 0;
+    busy0 = busy, all0 = all;
+    pn_feed_push(chart, (double)time(NULL), cpu, mem);
 }
 
-struct tab { pn_node *load, *cpu, *mem; };
-
-static void tick(pn_session *s, void *arg)
+static void *sampling(void *arg) /* a sample a second; stops within 0.1 s */
 {
-    struct tab *t = arg;
-    pthread_mutex_lock(&mu);
-    sample(pn_feed_series("monitor", 2, 300)); /* the last 300 seconds */
-    pn_number_set_value(t->load, load);
-    pn_number_set_value(t->cpu, cpu);
-    pn_number_set_value(t->mem, mem);
-    pthread_mutex_unlock(&mu);
+    for (int tick = 1; atomic_load(&running); tick++, usleep(100000)) if (tick % 10 == 0) sample();
+    return arg;
+}
+
+void pn_app_init(pn_app_ctx *ctx) /* once per process, before the first tab */
+{
+    chart = pn_feed_series("monitor", 2, 300); /* the last 300 seconds */
+    sample(), atomic_store(&running, true), pthread_create(&sampler, NULL, sampling, ctx);
+}
+
+void pn_app_cleanup(pn_app_ctx *ctx) /* after the last tab, when the server stops */
+{
+    (void)ctx, atomic_store(&running, false), pthread_join(sampler, NULL);
+}
+
+static void show(pn_session *s, void *arg) /* a tab's numbers, every second */
+{
+    pn_node **n = arg;
+    pn_number_set_value(n[0], load), pn_number_set_value(n[1], cpu), pn_number_set_value(n[2], mem);
     (void)s;
 }
 
-static void bye(pn_session *s, void *t) { (void)s, free(t); }
+static void bye(pn_session *s, void *n) { (void)s, free(n); }
 #define CARD(node) pn_card(s, .hide_header = true, .items = PN_ITEMS(node))
 
 void pn_app(pn_session *s)
 {
-    struct tab *t = calloc(1, sizeof *t);
-    pn_on_session_destroyed(s, bye, t);
+    pn_node **n = calloc(3, sizeof *n);
+    pn_on_session_destroyed(s, bye, n);
     pn_template(s, .name = "material", .title = "Machine monitor");
-    t->load = pn_number(s, .name = "Load (1 min)", .format = "{value:.2f}");
-    t->cpu = pn_number(s, .name = "CPU", .format = "{value:.0f}%",
-                       .colors = PN_COLORS({60, "#2ca02c"}, {85, "#ff7f0e"}, {1e9, "#d62728"}));
-    t->mem = pn_number(s, .name = "Memory", .format = "{value:.0f}%");
-    tick(s, t); /* the first paint shows the numbers and the chart so far */
-    pn_node *chart = pn_plot(s, .title = "The last five minutes", .time_x = true, .y_min = 0,
-                             .y_max = 100, .y_label = "%", .series = PN_SERIES({"CPU"}, {"Memory"}),
-                             .feed = pn_feed_series("monitor", 2, 300));
-    pn_servable(s, pn_row(s, CARD(t->load), CARD(t->cpu), CARD(t->mem)));
-    pn_servable(s, CARD(chart));
-    pn_every(s, 1000, tick, t);
+    n[0] = pn_number(s, .name = "Load (1 min)", .format = "{value:.2f}", .value = load);
+    n[1] = pn_number(s, .name = "CPU", .format = "{value:.0f}%", .value = cpu,
+                     .colors = PN_COLORS({60, "#2ca02c"}, {85, "#ff7f0e"}, {1e9, "#d62728"}));
+    n[2] = pn_number(s, .name = "Memory", .format = "{value:.0f}%", .value = mem);
+    pn_servable(s, pn_row(s, CARD(n[0]), CARD(n[1]), CARD(n[2])));
+    pn_servable(s, CARD(pn_plot(s, .title = "The last five minutes", .time_x = true, .y_min = 0,
+                                .y_max = 100, .y_label = "%", .feed = chart,
+                                .series = PN_SERIES({"CPU"}, {"Memory"}))));
+    pn_every(s, 1000, show, n);
 }

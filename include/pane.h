@@ -136,6 +136,24 @@ void pn_app(pn_session *s);
  */
 void pn_session_key(const pn_request *r, pn_key *k);
 
+/* What pn_app_init and pn_app_cleanup are told. */
+typedef struct pn_app_ctx {
+    const char *name; /* the app's name: "monitor" for monitor.c */
+} pn_app_ctx;
+
+/*
+ * pn_app_init — optional. Runs once per process that serves the app (each worker of
+ * `pane serve`; a reload's new workers too), before its first session: load shared data, start
+ * a thread that samples a device and publishes to feeds. pn_app_cleanup — optional. Runs once,
+ * after the app's last session ended (its destroy hooks ran) and its server stopped: stop and
+ * join what init started.
+ *     void pn_app_init(pn_app_ctx *ctx) { pthread_create(&sampler, NULL, sample, NULL); }
+ * Example: examples/monitor.c
+ * Thread: the process's main thread, no loop running yet (init) or any more (cleanup)
+ */
+void pn_app_init(pn_app_ctx *ctx);
+void pn_app_cleanup(pn_app_ctx *ctx);
+
 /*
  * pn_key_add — appends one part to a session key. Parts are length-delimited, so ("ab", "c")
  * and ("a", "bc") are different keys. NULL adds an "absent" part distinct from "".
@@ -688,9 +706,11 @@ typedef struct pn_app_def {
     const char *name;                                   /* URL segment, e.g. "sim" */
     void (*app)(pn_session *s);                         /* as an app file's pn_app */
     void (*session_key)(const pn_request *r, pn_key *k); /* as pn_session_key, or NULL */
+    void (*init)(pn_app_ctx *ctx);                      /* as pn_app_init, or NULL */
+    void (*cleanup)(pn_app_ctx *ctx);                   /* as pn_app_cleanup, or NULL */
 } pn_app_def;
 /* The apps: `.apps = PN_APPS({"sim", sim_app}, {"log", log_app})`. */
-#define PN_APPS(...) ((const pn_app_def[]){__VA_ARGS__, {NULL, NULL, NULL}})
+#define PN_APPS(...) ((const pn_app_def[]){__VA_ARGS__, {NULL, NULL, NULL, NULL, NULL}})
 /* .port for a free port the system picks (pn_server_url tells which). */
 #define PN_ANY_PORT (-1)
 

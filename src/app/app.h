@@ -17,6 +17,9 @@ struct pn_app {
     int fd; /* 1 + the descriptor of the cached object while it is loaded; 0: none */
     void (*build)(pn_session *s);                   /* pn_app */
     void (*key)(const pn_request *r, pn_key *k);    /* pn_session_key, or NULL */
+    void (*init)(pn_app_ctx *ctx);                  /* pn_app_init, or NULL */
+    void (*cleanup)(pn_app_ctx *ctx);               /* pn_app_cleanup, or NULL */
+    bool initialised;                               /* init ran: cleanup will */
 };
 
 /* Compiles (or finds in the cache) and loads the app at path. On failure returns PN_ECOMPILE
@@ -30,6 +33,10 @@ int pn__app_open(struct pn_app *a, char *err, size_t errlen);
  * accepts it as it is). build must not be NULL. */
 void pn__app_builtin(struct pn_app *out, const char *name, void (*build)(pn_session *s),
                      void (*key)(const pn_request *r, pn_key *k));
+/* Runs the app's pn_app_init (once; noted in the record as the app's entry), and its
+ * pn_app_cleanup if init ran. */
+void pn__app_init(struct pn_app *a);
+void pn__app_cleanup(struct pn_app *a);
 void pn__app_unload(struct pn_app *a);
 /* The cache directory used for compiled apps: $XDG_CACHE_HOME/pane or ~/.cache/pane, else
  * /tmp/pane-cache-<uid>. It and every folder under it must be this user's and not writable by

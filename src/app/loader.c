@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "base/record.h"
 
 extern char **environ;
 
@@ -101,8 +102,7 @@ static int mkdirs(char *path, size_t from, char *err, size_t errlen)
         path[i] = '\0';
         int rc = mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : PN_EIO;
         if (rc)
-            snprintf(err, errlen, "cannot create the cache folder %s: %s", path,
-                     strerror(errno));
+            snprintf(err, errlen, "cannot create the cache folder %s: %s", path, strerror(errno));
         else if (i >= from)
             rc = check_dir(path, err, errlen);
         path[i] = c;
@@ -206,8 +206,8 @@ static int split_words(char *s, char **argv, int max)
     return n;
 }
 
-static int compile(const char *cc, const char *incdir, const char *src, const char *out,
-                   char *err, size_t errlen)
+static int compile(const char *cc, const char *incdir, const char *src, const char *out, char *err,
+                   size_t errlen)
 {
     char *ccdup = pn__xstrdup(cc);
     char *argv[48];
@@ -226,8 +226,7 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
     if (rc != 0) {
-        snprintf(err, errlen, "cannot run the C compiler '%s': %s (set CC)", argv[0],
-                 strerror(rc));
+        snprintf(err, errlen, "cannot run the C compiler '%s': %s (set CC)", argv[0], strerror(rc));
         free(ccdup);
         return PN_ECOMPILE;
     }
@@ -241,8 +240,8 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
                      "above; set CC to use another compiler)",
                      src, argv[0], WEXITSTATUS(status));
         else
-            snprintf(err, errlen, "%s: compile error: '%s' was killed by signal %d", src,
-                     argv[0], WTERMSIG(status));
+            snprintf(err, errlen, "%s: compile error: '%s' was killed by signal %d", src, argv[0],
+                     WTERMSIG(status));
         free(ccdup);
         return PN_ECOMPILE;
     }
@@ -272,6 +271,8 @@ static int load_so(struct pn_app *a, int fd, char *err, size_t errlen)
     a->fd = fd + 1;
     *(void **)&a->build = dlsym(a->dl, "pn_app");
     *(void **)&a->key = dlsym(a->dl, "pn_session_key");
+    *(void **)&a->init = dlsym(a->dl, "pn_app_init");
+    *(void **)&a->cleanup = dlsym(a->dl, "pn_app_cleanup");
     if (!a->build) {
         snprintf(err, errlen,
                  "%s: no pn_app function: an app must define void pn_app(pn_session *s)",
@@ -408,6 +409,28 @@ int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen)
     if (rc == 0 && (rc = pn__app_open(out, err, errlen)) != 0)
         pn__app_unload(out);
     return rc;
+}
+
+void pn__app_init(struct pn_app *a)
+{
+    if (!a->init || a->initialised)
+        return;
+    pn__entry_enter(PN_ENTRY_APP, a->name, 0, "pn_app_init");
+    a->init(&(pn_app_ctx){.name = a->name});
+    pn__entry_leave();
+    a->initialised = true;
+}
+
+void pn__app_cleanup(struct pn_app *a)
+{
+    if (!a->initialised)
+        return;
+    a->initialised = false;
+    if (!a->cleanup)
+        return;
+    pn__entry_enter(PN_ENTRY_APP, a->name, 0, "pn_app_cleanup");
+    a->cleanup(&(pn_app_ctx){.name = a->name});
+    pn__entry_leave();
 }
 
 void pn__app_unload(struct pn_app *a)

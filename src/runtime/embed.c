@@ -67,6 +67,8 @@ pn_server *pn_server_start(const pn_server_options *o)
             return NULL;
         }
         pn__app_builtin(&e->apps[napps], d->name, d->app, d->session_key);
+        e->apps[napps].init = d->init;
+        e->apps[napps].cleanup = d->cleanup;
     }
     so->apps = e->apps;
     so->napps = napps;

@@ -124,6 +124,8 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
         return PN_EINVAL;
     }
     so.group = (unsigned)g;
+    for (int i = 0; i < rt->napps; i++)
+        pn__app_init(&rt->apps[i]); /* once per process, before the first session */
     for (int i = 0; i < o->nloops; i++) {
         rt->args[i] = (struct loop_arg){rt, i};
         rt->loops[i] = pn__xmalloc(sizeof(uv_loop_t));
@@ -260,8 +262,10 @@ void pn__runtime_free(struct pn_runtime *rt)
         }
         free(rt->loops[i]);
     }
-    for (int i = 0; i < rt->napps; i++)
+    for (int i = 0; i < rt->napps; i++) {
+        pn__app_cleanup(&rt->apps[i]); /* every session has ended, no loop runs */
         pn__app_unload(&rt->apps[i]);
+    }
     process_release();
     pn__gzip_thread_fini();
     free(rt);

@@ -278,16 +278,34 @@ static bool case_publish_and_callback(void)
     return ok;
 }
 
+static atomic_int inits, cleanups;
+static void other_init(pn_app_ctx *ctx)
+{
+    if (!strcmp(ctx->name, "other"))
+        atomic_fetch_add(&inits, 1);
+}
+static void other_cleanup(pn_app_ctx *ctx)
+{
+    if (!strcmp(ctx->name, "other"))
+        atomic_fetch_add(&cleanups, 1);
+}
+
 static bool case_two(void)
 {
-    pn_server *b = start((pn_server_options){.apps = PN_APPS({"other", other}), .num_threads = 2});
+    pn_server *b = start((pn_server_options){
+        .apps = PN_APPS({"other", other, NULL, other_init, other_cleanup}), .num_threads = 2});
     if (!b)
         return e2e_fail("a second server: NULL");
     struct e2e_server eb;
     as_e2e(&eb, "second", b);
     bool ok =
         eb.port != EA.port && page_ok(&eb, "/other", "Other") && page_ok(&EA, "/dash", "Embedded");
+    if (ok && (atomic_load(&inits) != 1 || atomic_load(&cleanups) != 0))
+        ok = e2e_fail("init %d, cleanup %d while serving", atomic_load(&inits),
+                      atomic_load(&cleanups));
     pn_server_stop(b);
+    if (ok && atomic_load(&cleanups) != 1)
+        ok = e2e_fail("cleanup %d after stop", atomic_load(&cleanups));
     ok = ok && page_ok(&EA, "/other", "Other"); /* the first still serves: tables kept */
     pn_server *c = start((pn_server_options){.apps = PN_APPS({"other", other})});
     struct e2e_server ec;

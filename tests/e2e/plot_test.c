@@ -369,6 +369,14 @@ int main(int argc, char **argv)
         else
             E2E_CASE("feed", case_feed);
         e2e_report("feed sigterm", e2e_server_stop(&F, SIGTERM, 10000) == 0);
+        /* pn_app_init once in the worker (with 2 loops), pn_app_cleanup at its end */
+        char line[256];
+        bool init1 = e2e_log_line(&F, 0, "feed app: pn_app_init 1 of feed", line, sizeof line);
+        bool init2 = e2e_log_has(&F, 0, "feed app: pn_app_init 2");
+        bool cleanup = e2e_log_has(&F, 0, "feed app: pn_app_cleanup of feed");
+        if (!init1 || init2 || !cleanup)
+            e2e_fail("init once %d, twice %d, cleanup %d", init1, init2, cleanup);
+        e2e_report("feed init-cleanup", init1 && !init2 && cleanup);
     }
     return e2e_finish();
 }
