@@ -25,6 +25,12 @@ struct pn_app {
 /* Compiles (or finds in the cache) and loads the app at path. On failure returns PN_ECOMPILE
  * (the compiler's messages went to stderr) or PN_ELOAD, with a message in err. */
 int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen);
+/* The flags every app is compiled with from now on: cflags before its source, libs after it
+ * (each split on spaces), pkgs ("zlib,libpng") through `pkg-config --cflags/--libs`, and
+ * $PANE_CFLAGS / $PANE_LIBS. They are part of the compiled-app cache's key. 0, or an error with
+ * a message (pkg-config failed). */
+int pn__app_set_build(const char *cflags, const char *libs, const char *pkgs, char *err,
+                      size_t errlen);
 /* The two halves of pn__app_load: compile (or find in the cache) without loading — what a
  * supervisor does, which never runs app code — then, in the process that serves, load. */
 int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errlen);

@@ -206,11 +206,109 @@ static int split_words(char *s, char **argv, int max)
     return n;
 }
 
-static int compile(const char *cc, const char *incdir, const char *src, const char *out, char *err,
-                   size_t errlen)
+/* --cflags, --libs and --pkg (pn__app_set_build) with $PANE_CFLAGS and $PANE_LIBS: the words
+ * every app is compiled with, before and after its source. */
+static char build_cflags[4096], build_libs[4096];
+
+/* Runs argv, its standard output into out (at most outlen - 1 bytes, NUL-terminated, newlines
+ * as spaces). 0, or an error with a message. */
+static int run_capture(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
 {
-    char *ccdup = pn__xstrdup(cc);
-    char *argv[48];
+    int fds[2];
+    if (pipe(fds) != 0)
+        return snprintf(err, errlen, "pipe: %s", strerror(errno)), PN_EIO;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t k;
+    while (rc == 0 && (k = read(fds[0], out + len, outlen - 1 - len)) != 0) {
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0 || (len += (size_t)k) == outlen - 1)
+            break;
+    }
+    close(fds[0]);
+    out[len] = '\0';
+    for (char *c = out; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    int status = 0;
+    if (rc == 0)
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return snprintf(err, errlen, "%s failed%s%s", argv[0], rc ? ": " : "",
+                        rc ? strerror(rc) : " (its messages are above)"),
+               PN_EIO;
+    return 0;
+}
+
+int pn__app_set_build(const char *cflags, const char *libs, const char *pkgs, char *err,
+                      size_t errlen)
+{
+    const char *env_c = getenv("PANE_CFLAGS"), *env_l = getenv("PANE_LIBS");
+    char pc_c[2048] = "", pc_l[2048] = "";
+    if (pkgs && *pkgs) { /* "zlib,libpng": pkg-config's words for them */
+        char names[1024], *argv[40] = {"pkg-config", "--cflags"};
+        snprintf(names, sizeof names, "%s", pkgs);
+        int n = 2;
+        for (char *save = NULL, *t = strtok_r(names, ", ", &save); t && n < 38;
+             t = strtok_r(NULL, ", ", &save))
+            argv[n++] = t;
+        argv[n] = NULL;
+        int rc = run_capture(argv, pc_c, sizeof pc_c, err, errlen);
+        argv[1] = "--libs";
+        if (rc == 0)
+            rc = run_capture(argv, pc_l, sizeof pc_l, err, errlen);
+        if (rc)
+            return rc;
+    }
+    int a = snprintf(build_cflags, sizeof build_cflags, "%s %s %s", env_c ? env_c : "",
+                     cflags ? cflags : "", pc_c);
+    int b = snprintf(build_libs, sizeof build_libs, "%s %s %s", env_l ? env_l : "",
+                     libs ? libs : "", pc_l);
+    if (a >= (int)sizeof build_cflags || b >= (int)sizeof build_libs)
+        return snprintf(err, errlen, "compile or link flags longer than %zu bytes",
+                        sizeof build_cflags - 1),
+               PN_ETOOBIG;
+    return 0;
+}
+
+/* The local headers a compile used, from its dependency file (make syntax: "out: src h1 h2"),
+ * hashed with their contents into out: what the cached object depends on besides its key. */
+static void deps_hash(const char *dfile, const char *src, char out[65])
+{
+    struct pn_buf d, all;
+    pn__buf_init(&d, 1u << 20);
+    pn__buf_init(&all, 256u << 20);
+    if (read_file(dfile, &d) == 0 && d.data) {
+        char *p = strchr(d.data, ':');
+        for (char *save = NULL, *t = p ? strtok_r(p + 1, " \t\n\\", &save) : NULL; t;
+             t = strtok_r(NULL, " \t\n\\", &save)) {
+            if (!strcmp(t, src))
+                continue;
+            pn__buf_printf(&all, "%s\n", t);
+            if (read_file(t, &all) != 0)
+                pn__buf_puts(&all, "(missing)\n");
+        }
+    }
+    pn__sha256_hex(all.data ? all.data : "", all.len, out);
+    pn__buf_fini(&d);
+    pn__buf_fini(&all);
+}
+
+static int compile(const char *cc, const char *incdir, const char *src, const char *out,
+                   const char *dfile, char *err, size_t errlen)
+{
+    char *ccdup = pn__xstrdup(cc), *cdup = pn__xstrdup(build_cflags),
+         *ldup = pn__xstrdup(build_libs);
+    char *argv[560];
     int n = split_words(ccdup, argv, 16);
     if (n == 0) {
         free(ccdup);
@@ -219,15 +317,19 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
     }
     char inc[4300];
     snprintf(inc, sizeof inc, "-I%s", incdir);
-    const char *rest[] = {CFLAGS, inc, "-o", out, src, "-lm", NULL};
+    const char *rest[] = {CFLAGS, inc, "-MMD", "-MF", dfile, "-o", out, NULL};
     for (int i = 0; rest[i]; i++)
         argv[n++] = (char *)rest[i];
+    n += split_words(cdup, argv + n, 256);
+    argv[n++] = (char *)src;
+    n += split_words(ldup, argv + n, 256);
+    argv[n++] = "-lm";
     argv[n] = NULL;
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
     if (rc != 0) {
         snprintf(err, errlen, "cannot run the C compiler '%s': %s (set CC)", argv[0], strerror(rc));
-        free(ccdup);
+        free(ccdup), free(cdup), free(ldup);
         return PN_ECOMPILE;
     }
     int status = 0;
@@ -242,10 +344,10 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
         else
             snprintf(err, errlen, "%s: compile error: '%s' was killed by signal %d", src, argv[0],
                      WTERMSIG(status));
-        free(ccdup);
+        free(ccdup), free(cdup), free(ldup);
         return PN_ECOMPILE;
     }
-    free(ccdup);
+    free(ccdup), free(cdup), free(ldup);
     return 0;
 }
 
@@ -320,6 +422,7 @@ int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errl
     const char *flags[] = {CFLAGS};
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
         pn__buf_printf(&key, "%s ", flags[i]);
+    pn__buf_printf(&key, "\n%s\n%s\n", build_cflags, build_libs);
     pn__buf_append(&key, src.data, src.len);
     char hash[65];
     pn__sha256_hex(key.data, key.len, hash);
@@ -350,7 +453,30 @@ int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errl
     a.so_path = pn__xstrdup(so);
     const char *why = NULL;
     int fd = open_so(so, &why);
-    if (fd < 0 && errno != ENOENT) {
+    int open_errno = errno; /* ENOENT: none yet */
+    char dfile[4500], depsfile[4500], deps[65], was[80] = "", depdir[4300];
+    /* what it included, beside the cache of objects (which holds objects only) */
+    snprintf(depdir, sizeof depdir, "%s/%s/deps", dir, PANE_VERSION_STRING);
+    snprintf(dfile, sizeof dfile, "%s/%s-%.16s.d", depdir, a.name, hash);
+    snprintf(depsfile, sizeof depsfile, "%s/%s-%.16s.hash", depdir, a.name, hash);
+    if (mkdirs(depdir, strlen(dir), err, errlen) != 0) {
+        pn__app_unload(&a);
+        return PN_ELOAD;
+    }
+    if (fd >= 0) { /* the headers it included may have changed since */
+        deps_hash(dfile, path, deps);
+        FILE *f = fopen(depsfile, "r");
+        if (!f || !fgets(was, sizeof was, f) || strncmp(was, deps, 64) != 0) {
+            pn__info("%s: a header it includes changed: compiling again", path);
+            close(fd);
+            fd = -1;
+            unlink(so);
+            open_errno = ENOENT;
+        }
+        if (f)
+            fclose(f);
+    }
+    if (fd < 0 && open_errno != ENOENT) {
         /* not one we can trust: made anew in its place (the folder is ours, checked above) */
         pn__warn("cached %s %s: removed, compiling again", so, why);
         if (unlink(so) != 0) {
@@ -363,8 +489,13 @@ int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errl
     if (fd < 0) {
         char tmp[4500];
         snprintf(tmp, sizeof tmp, "%s.tmp.%d.so", so, (int)getpid());
-        pn__info("compiling %s with %s", path, cc);
-        rc = compile(cc, incdir, path, tmp, err, errlen);
+        bool given = build_cflags[strspn(build_cflags, " ")] || build_libs[strspn(build_libs, " ")];
+        pn__info("compiling %s with %s%s", path, cc, given ? " and the flags given" : "");
+        rc = compile(cc, incdir, path, tmp, dfile, err, errlen);
+        if (rc == 0) { /* what it included, for the next start's check */
+            deps_hash(dfile, path, deps);
+            write_if_changed(depsfile, deps, 64);
+        }
         if (rc == 0 && (chmod(tmp, 0700) != 0 || rename(tmp, so) != 0)) {
             snprintf(err, errlen, "cannot move %s into place: %s", tmp, strerror(errno));
             rc = PN_ELOAD;

@@ -24,6 +24,7 @@ struct cli {
     const char *origins[64];
     const char *app_paths[PN_MAX_APPS];
     int napps;
+    const char *cflags, *libs, *pkgs; /* --cflags, --libs, --pkg */
 };
 
 /* Runs `pane serve` as parsed: returns the process's exit status. */

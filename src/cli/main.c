@@ -26,6 +26,10 @@ static const char usage[] =
     "  --prefix PATH         URL prefix for every route, e.g. /dash (default none)\n"
     "  --index NAME          the app served at / (default: the only app, else a list)\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
+    "  --cflags FLAGS        compile the apps with these flags too (split on spaces; also\n"
+    "                        $PANE_CFLAGS), e.g. --cflags \"-DFAST -I/opt/dev/include\"\n"
+    "  --libs FLAGS          link the apps with these (also $PANE_LIBS), e.g. --libs \"-lz\"\n"
+    "  --pkg NAMES           both from pkg-config for these packages, e.g. --pkg zlib,libpng\n"
     "  --allow-websocket-origin HOST[:PORT]\n"
     "                        an origin allowed to open the live socket (repeatable; '*' for\n"
     "                        any). default: the host and port the page was requested from\n"
@@ -233,6 +237,15 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         } else if (!strcmp(name, "--secret-key")) {
             NEED_VALUE();
             cli->o.secret_key = val;
+        } else if (!strcmp(name, "--cflags")) {
+            NEED_VALUE();
+            cli->cflags = val;
+        } else if (!strcmp(name, "--libs")) {
+            NEED_VALUE();
+            cli->libs = val;
+        } else if (!strcmp(name, "--pkg")) {
+            NEED_VALUE();
+            cli->pkgs = val;
         } else if (!strcmp(name, "--session-token-expiration")) {
             NEED_VALUE();
             if (!parse_uint(val, 10ul * 365 * 24 * 3600, &n) || n == 0)
@@ -306,6 +319,11 @@ static int serve(int argc, char **argv)
         return rc;
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
+    char err[1024];
+    if (pn__app_set_build(cli.cflags, cli.libs, cli.pkgs, err, sizeof err) != 0) {
+        fprintf(stderr, "pane: %s\n", err);
+        return 1;
+    }
     return pn__supervise(&cli);
 }
 

@@ -12,15 +12,14 @@
  *   files   --frame-ancestors <the same> --idle-timeout 1000 --static-dirs files=<a temporary
  *           folder with a 30 MB file and a FIFO>, examples/weather.c, tests/apps/busy.c
  *           (pn_app busy-waits 200 ms), tests/apps/bigpage.c (a 12 MiB page) and
- *           tests/apps/bigcookie.c (36 KB of Set-Cookie lines: a 500, not a cut head): the non-reuse
- *           page's head; 8 clients that request the 30 MB file and read nothing leave pane's
- *           RSS small; a full download has the file's bytes; a client reading the file or the
- *           big page slowly but steadily for much longer than the idle timeout gets all of it;
- *           one that stops reading is cut; HEAD, a byte range, 304; a FIFO is
- *           404 and the server still answers; the access log times a 200 ms handler.
- * Every read has a timeout, the run one alarm (GLOBAL_TIMEOUT_S) that kills the servers.
- * PANE_WRAPPER (e.g. "valgrind --tool=memcheck --error-exitcode=1") runs pane under it; the RSS
- * case is then skipped.
+ *           tests/apps/bigcookie.c (36 KB of Set-Cookie lines: a 500, not a cut head): the
+ * non-reuse page's head; 8 clients that request the 30 MB file and read nothing leave pane's RSS
+ * small; a full download has the file's bytes; a client reading the file or the big page slowly but
+ * steadily for much longer than the idle timeout gets all of it; one that stops reading is cut;
+ * HEAD, a byte range, 304; a FIFO is 404 and the server still answers; the access log times a 200
+ * ms handler. Every read has a timeout, the run one alarm (GLOBAL_TIMEOUT_S) that kills the
+ * servers. PANE_WRAPPER (e.g. "valgrind --tool=memcheck --error-exitcode=1") runs pane under it;
+ * the RSS case is then skipped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -101,8 +100,8 @@ static void make_frame_ancestors(void)
 {
     size_t n = 0;
     for (int i = 0; n < FA_LEN; i++) {
-        int k = snprintf(frame_ancestors + n, sizeof frame_ancestors - n, "%shttps://app%03d.example.com",
-                         i ? " " : "", i);
+        int k = snprintf(frame_ancestors + n, sizeof frame_ancestors - n,
+                         "%shttps://app%03d.example.com", i ? " " : "", i);
         n += (size_t)k;
         if (n >= FA_LEN)
             break;
@@ -484,12 +483,13 @@ static bool case_head_range_304(void)
     struct e2e_resp h, r, inm, ims, past; /* each e2e_get sets its response in any case */
     bool ok = e2e_request(port, "HEAD", "/files/big.bin", NULL, &h);
     char etag[128] = "", lm[128] = "", hdr[300];
-    if (ok && (h.status != 200 || h.body.len != 0 ||
-               !e2e_header_has(&h, "content-length", "31457280") ||
-               !e2e_header_copy(&h, "etag", etag, sizeof etag) ||
-               !e2e_header_copy(&h, "last-modified", lm, sizeof lm)))
+    if (ok &&
+        (h.status != 200 || h.body.len != 0 || !e2e_header_has(&h, "content-length", "31457280") ||
+         !e2e_header_copy(&h, "etag", etag, sizeof etag) ||
+         !e2e_header_copy(&h, "last-modified", lm, sizeof lm)))
         ok = e2e_fail("HEAD: status %d, %zu body bytes, want 200 with Content-Length, ETag and "
-                      "Last-Modified and no body", h.status, h.body.len);
+                      "Last-Modified and no body",
+                      h.status, h.body.len);
     ok &= e2e_get(port, "/files/big.bin", "Range: bytes=1000-1009\r\n", &r);
     if (ok) {
         bool same = r.body.len == 10;
@@ -597,6 +597,68 @@ static bool case_head_over_bound(void)
     return ok;
 }
 
+/* ---- apps that link libraries (--pkg, --libs) and include local headers ---------------------- */
+
+static bool write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    bool ok = f && fputs(text, f) >= 0;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    return ok ? true : e2e_fail("cannot write %s", path);
+}
+
+/* Serves the app in adir with flags; the page must show want. */
+static bool serve_zapp(const char *app, const char *flag, const char *val, const char *want,
+                       const char *log_has)
+{
+    static struct e2e_server zs[2]; /* the run keeps every server it started (e2e_finish) */
+    static int nz;
+    struct e2e_server *z = &zs[nz++ % 2];
+    *z = (struct e2e_server){.name = "zapp"};
+    const char *args[] = {flag, val, app, NULL};
+    if (!e2e_server_start(z, &(struct e2e_spawn){.args = flag ? args : args + 2}))
+        return false;
+    struct e2e_resp r;
+    bool ok = e2e_get(z->port, "/zapp", NULL, &r) && r.status == 200 && strstr(r.body.data, want);
+    if (!ok && !e2e_why[0])
+        e2e_fail("GET /zapp: %d, want \"%s\"", r.status, want);
+    e2e_resp_fini(&r);
+    if (ok && log_has && !e2e_log_has(z, 0, log_has))
+        ok = e2e_fail("no `%s` in the log", log_has);
+    return e2e_server_stop(z, SIGTERM, 10000) == 0 && ok;
+}
+
+static bool case_build_flags(void)
+{
+    char adir[] = "/tmp/pane-zapp.XXXXXX", app[64], hdr[64];
+    if (!mkdtemp(adir))
+        return e2e_fail("mkdtemp: %s", strerror(errno));
+    snprintf(app, sizeof app, "%s/zapp.c", adir);
+    snprintf(hdr, sizeof hdr, "%s/greeting.h", adir);
+    bool ok = write_text(app, "#include <pane.h>\n#include <zlib.h>\n#include \"greeting.h\"\n"
+                              "void pn_app(pn_session *s) { pn_servable(s, pn_markdown(s, .text = "
+                              "pn_fmt(s, \"zlib %s %s\", zlibVersion(), GREETING))); }\n") &&
+              write_text(hdr, "#define GREETING \"one\"\n");
+    /* pkg-config's flags link zlib; the page says its version */
+    ok = ok && serve_zapp(app, "--pkg", "zlib", "zlib 1.", NULL);
+    /* the header changes, the flags do not: compiled again */
+    ok = ok && write_text(hdr, "#define GREETING \"two\"\n") &&
+         serve_zapp(app, "--pkg", "zlib", " two", "a header it includes changed");
+    /* without them the app cannot load: a clear error, the command fails */
+    if (ok) {
+        static struct e2e_server z = {.name = "zapp-nolibs"};
+        const char *args[] = {app, NULL};
+        if (e2e_server_start(&z, &(struct e2e_spawn){.args = args}))
+            ok = e2e_fail("served without -lz");
+        if (ok && !e2e_log_has(&z, 0, "undefined symbol: zlibVersion"))
+            ok = e2e_fail("no `undefined symbol: zlibVersion` in the log");
+        e2e_server_stop(&z, SIGKILL, 1000);
+    }
+    unlink(app), unlink(hdr), rmdir(adir);
+    return ok;
+}
+
 /* ---- the run ------------------------------------------------------------------------------- */
 
 static void stop(struct e2e_server *s)
@@ -623,7 +685,8 @@ int main(int argc, char **argv)
                                 e2e_src("examples/weather.c"),
                                 e2e_src("tests/apps/cookie.c"),
                                 NULL};
-    bool up = e2e_server_start(&pages, &(struct e2e_spawn){.args = pages_args, .napps = 2, .wrapper = wrapper});
+    bool up = e2e_server_start(
+        &pages, &(struct e2e_spawn){.args = pages_args, .napps = 2, .wrapper = wrapper});
     e2e_report("start-pages", up);
     if (up) {
         E2E_CASE("csp-miss-hit", case_csp_miss_hit);
@@ -631,6 +694,8 @@ int main(int argc, char **argv)
         E2E_CASE("gzip-miss-then-hit", case_gzip_miss_then_hit);
         stop(&pages);
     }
+
+    E2E_CASE("build-flags", case_build_flags);
 
     if (!make_files()) {
         e2e_report("make-files", false);
@@ -651,7 +716,8 @@ int main(int argc, char **argv)
                                 e2e_src("tests/apps/bigpage.c"),
                                 e2e_src("tests/apps/bigcookie.c"),
                                 NULL};
-    up = e2e_server_start(&files, &(struct e2e_spawn){.args = files_args, .napps = 4, .wrapper = wrapper});
+    up = e2e_server_start(&files,
+                          &(struct e2e_spawn){.args = files_args, .napps = 4, .wrapper = wrapper});
     e2e_report("start-files", up);
     if (up) {
         E2E_CASE("csp-no-cache", case_csp_no_cache);

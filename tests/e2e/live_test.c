@@ -967,8 +967,10 @@ static bool case_weather_periodic(void)
     long t = e2e_doc_id(doc, "Number", "Temperature"), h = e2e_doc_id(doc, "Number", "Humidity");
     long long t0 = e2e_now_ms();
     bool ok = true;
-    for (int i = 0; ok && i < 2; i++) { /* two ticks, 2 s apart */
-        json_t *p = e2e_expect_msg(c, "patch", NULL, 3000);
+    /* two ticks, 2 s apart; a tick that draws the value shown already sends nothing (1 in 66),
+     * so a patch may take two ticks */
+    for (int i = 0; ok && i < 2; i++) {
+        json_t *p = e2e_expect_msg(c, "patch", NULL, 5000);
         const char *text = "";
         double v = p ? e2e_patch_number(p, t, &text) : NAN;
         char want[64];
@@ -982,8 +984,8 @@ static bool case_weather_periodic(void)
         json_decref(p);
     }
     long long took = e2e_now_ms() - t0;
-    if (ok && (took < 2500 || took > 4500))
-        ok = e2e_fail("two ticks took %lld ms (pn_every 2000)", took);
+    if (ok && (took < 2500 || took > 8500))
+        ok = e2e_fail("two patches took %lld ms (pn_every 2000)", took);
     json_decref(doc);
     e2e_cl_free(c);
     return ok;
