@@ -709,7 +709,8 @@ typedef struct pn_app_def {
     void (*init)(pn_app_ctx *ctx);                      /* as pn_app_init, or NULL */
     void (*cleanup)(pn_app_ctx *ctx);                   /* as pn_app_cleanup, or NULL */
 } pn_app_def;
-/* The apps: `.apps = PN_APPS({"sim", sim_app}, {"log", log_app})`. */
+/* The apps: `.apps = PN_APPS({.name = "sim", .app = sim_app}, {.name = "log", .app = log_app})`
+ * (named fields: -Wextra warns of the ones a positional entry leaves out). */
 #define PN_APPS(...) ((const pn_app_def[]){__VA_ARGS__, {NULL, NULL, NULL, NULL, NULL}})
 /* .port for a free port the system picks (pn_server_url tells which). */
 #define PN_ANY_PORT (-1)
@@ -740,7 +741,8 @@ typedef struct pn_runtime pn_server;
  * running on threads of the server's own; NULL on an error (logged: a port in use, no apps, a
  * bad option). SIGPIPE is ignored from then on unless the program handles it. Several servers
  * may run in one process.
- *     pn_server *srv = pn_server_start(&(pn_server_options){.apps = PN_APPS({"sim", sim_app})});
+ *     pn_server *srv = pn_server_start(
+ *         &(pn_server_options){.apps = PN_APPS({.name = "sim", .app = sim_app})});
  * Example: examples/embed/sim.c
  * Thread: any, not a server's own loop
  */

@@ -44,7 +44,8 @@ static void sim_app(pn_session *s)
     pn_servable(s, pn_row(s, pn_card(s, .hide_header = true, .items = PN_ITEMS(e,
         pn_button(s, .label = atomic_load(&paused) ? "Resume" : "Pause", .on_click = pause_or_go))),
         pn_card(s, .hide_header = true, .items = PN_ITEMS(pn_plot(s, .title = "x and v",
-            .feed = trace, .x_label = "t (s)", .series = PN_SERIES({"x"}, {"v"}))))));
+            .feed = trace, .x_label = "t (s)",
+            .series = PN_SERIES({.label = "x"}, {.label = "v"}))))));
     pn_every(s, 200, show, e);
 }
 
@@ -56,7 +57,8 @@ int main(void)
     trace = pn_feed_series("trace", 2, 2000);
     pthread_t sim;
     pthread_create(&sim, NULL, simulate, NULL);
-    pn_server *srv = pn_server_start(&(pn_server_options){.apps = PN_APPS({"sim", sim_app})});
+    pn_server *srv =
+        pn_server_start(&(pn_server_options){.apps = PN_APPS({.name = "sim", .app = sim_app})});
     if (!srv) return 1;
     printf("dashboard: %s/sim\n", pn_server_url(srv));
     fflush(stdout);
