@@ -488,7 +488,8 @@ bool e2e_server_start(struct e2e_server *s, const struct e2e_spawn *sp)
     }
     s->port = port;
     snprintf(s->path, sizeof s->path, "%s", path);
-    if (!s->origin[0] || !strncmp(s->origin, "Origin: http://127.0.0.1:", 25)) /* not set by the test */
+    if (!s->origin[0] ||
+        !strncmp(s->origin, "Origin: http://127.0.0.1:", 25)) /* not set by the test */
         snprintf(s->origin, sizeof s->origin, "Origin: http://127.0.0.1:%d\r\n", port);
     return true;
 }
@@ -900,8 +901,7 @@ int e2e_read_response(struct e2e_conn *c, bool is_head, struct e2e_resp *r, int 
             int f = e2e_conn_fill(c, deadline);
             if (f <= 0)
                 return e2e_fail("%s after %zu of %llu body bytes",
-                                f == 0 ? "connection closed" : "timeout", c->in.len - c->off,
-                                want),
+                                f == 0 ? "connection closed" : "timeout", c->in.len - c->off, want),
                        -1;
         }
         pn__buf_append(&r->body, c->in.data + c->off, (size_t)want);
@@ -1014,7 +1014,10 @@ bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page 
     json_t *j = d ? json_loadb(d, (size_t)dn, 0, &je) : NULL;
     if (r.status != 200 || !j || !m) {
         e2e_fail("GET %s: status %d, #pn-data %s, #pn-main %s", path, r.status,
-                 j ? "found" : d ? je.text : "missing", m ? "found" : "missing");
+                 j   ? "found"
+                 : d ? je.text
+                     : "missing",
+                 m ? "found" : "missing");
         json_decref(j);
         goto out;
     }
@@ -1366,6 +1369,29 @@ json_t *e2e_patch_changes(json_t *patch, long id)
             return json_array_get(op, 1);
     }
     return NULL;
+}
+
+int e2e_data_records(const struct wsc_msg *m, struct e2e_rec *recs, int max)
+{
+    if (m->opcode != WSC_BINARY || m->len < 8 || (unsigned char)m->data[0] != 1)
+        return e2e_fail("not a data message (opcode %d, %zu bytes)", m->opcode, m->len), -1;
+    int n = 0;
+    for (size_t off = 8; off < m->len;) {
+        if (n == max || off + 16 > m->len)
+            return e2e_fail("a record past the message (%zu of %zu)", off, m->len), -1;
+        unsigned h[4];
+        memcpy(h, m->data + off, sizeof h);
+        struct e2e_rec *r = &recs[n++];
+        r->id = h[0], r->op = h[1] & 0xff, r->k = h[1] >> 8 & 0xff, r->n = h[2];
+        size_t need = 16 + 8 * (size_t)r->n * (1 + r->k);
+        if (r->k > 16 || off + need > m->len)
+            return e2e_fail("a record of %u points and %u series past the message", r->n, r->k), -1;
+        r->x = (const double *)(const void *)(m->data + off + 16);
+        for (unsigned i = 0; i < r->k; i++)
+            r->y[i] = r->x + (size_t)r->n * (1 + i);
+        off += need;
+    }
+    return n;
 }
 
 double e2e_patch_number(json_t *patch, long id, const char **text)

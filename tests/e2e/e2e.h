@@ -266,6 +266,15 @@ void e2e_close_nicely(struct e2e_cl *c);
  * Markdown, props by name for widgets); a patch's number of ops; a compact dump for messages
  * (4 rotating buffers of 600 bytes). */
 const char *e2e_jstr(json_t *j, const char *key);
+/* One record of a data message (protocol.md, "Data messages"): node id, op (1 append, 2
+ * window), k series, n points; x[n] and y[i][n] point into the message. */
+struct e2e_rec {
+    unsigned id, op, k, n;
+    const double *x, *y[16];
+};
+/* Decodes a data message as pane.js does into recs (at most max): how many, or -1 with e2e_why
+ * on any defect (not binary, a version other than 1, a record past the message). */
+int e2e_data_records(const struct wsc_msg *m, struct e2e_rec *recs, int max);
 json_t *e2e_tree_find(json_t *nodes, const char *kind, const char *name);
 long e2e_doc_id(json_t *doc, const char *kind, const char *name);
 json_t *e2e_doc_prop(json_t *doc, const char *kind, const char *name, const char *prop);

@@ -192,25 +192,20 @@ static bool read_points(struct e2e_cl *c, int ms, double *next)
                 wsc_msg_free(&m);
             continue;
         }
-        for (size_t off = 8; off + 16 <= m.len;) {
-            unsigned h[4];
-            memcpy(h, m.data + off, sizeof h);
-            unsigned op = h[1] & 0xff, k = h[1] >> 8 & 0xff, n = h[2];
-            const double *x = (const double *)(const void *)(m.data + off + 16);
-            for (unsigned i = 0; i < n; i++) {
-                if (op == 1 && *next >= 0 && x[i] != *next) {
-                    wsc_msg_free(&m);
-                    return e2e_fail("point x %g after %g", x[i], *next - 1);
-                }
-                if (x[i + n] != x[i] || x[i + 2 * n] != -x[i]) {
-                    wsc_msg_free(&m);
-                    return e2e_fail("point %g: y %g %g", x[i], x[i + n], x[i + 2 * n]);
-                }
-                *next = x[i] + 1;
+        struct e2e_rec r[8]; /* pointing into m: freed after */
+        int nrec = e2e_data_records(&m, r, 8);
+        bool ok = nrec >= 0;
+        for (int j = 0; ok && j < nrec; j++)
+            for (unsigned i = 0; ok && i < r[j].n; i++) {
+                if (r[j].op == 1 && *next >= 0 && r[j].x[i] != *next)
+                    ok = e2e_fail("point x %g after %g", r[j].x[i], *next - 1);
+                else if (r[j].k != 2 || r[j].y[0][i] != r[j].x[i] || r[j].y[1][i] != -r[j].x[i])
+                    ok = e2e_fail("point %g: %u series", r[j].x[i], r[j].k);
+                *next = r[j].x[i] + 1;
             }
-            off += 16 + 8 * (size_t)n * (1 + k);
-        }
         wsc_msg_free(&m);
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -431,20 +426,18 @@ static bool case_four(void)
                 wsc_msg_free(&m);
             continue;
         }
-        for (size_t off = 8; ok && off + 16 <= m.len;) {
-            unsigned h[4];
-            memcpy(h, m.data + off, sizeof h);
-            unsigned op = h[1] & 0xff, nk = h[1] >> 8 & 0xff, np = h[2];
-            const double *x = (const double *)(const void *)(m.data + off + 16);
+        struct e2e_rec r[8]; /* pointing into m: freed after */
+        int nrec = e2e_data_records(&m, r, 8);
+        ok = nrec >= 0;
+        for (int q = 0; ok && q < nrec; q++) {
             int which = -1;
             for (int t = 0; t < 4; t++)
-                which = ids[t] == (long)h[0] ? t : which;
-            for (unsigned j = 0; ok && which >= 0 && j < np; j++) {
-                if (op == 1 && next[which] >= 0 && x[j] != next[which])
-                    ok = e2e_fail("feed %d: x %g after %g", which, x[j], next[which] - 1);
-                next[which] = x[j] + 1;
+                which = ids[t] == (long)r[q].id ? t : which;
+            for (unsigned j = 0; ok && which >= 0 && j < r[q].n; j++) {
+                if (r[q].op == 1 && next[which] >= 0 && r[q].x[j] != next[which])
+                    ok = e2e_fail("feed %d: x %g after %g", which, r[q].x[j], next[which] - 1);
+                next[which] = r[q].x[j] + 1;
             }
-            off += 16 + 8 * (size_t)np * (1 + nk);
         }
         wsc_msg_free(&m);
     }

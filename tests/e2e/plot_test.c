@@ -28,33 +28,10 @@
 
 static struct e2e_server S = {.name = "plot"}, F = {.name = "feed"};
 
-struct rec {
-    unsigned id, op, k, n;
-    const double *x, *y[4];
-};
-
-/* Decodes a data message as pane.js does; false with e2e_why on any defect. */
-static bool decode(const struct wsc_msg *m, struct rec *r, int max, int *nrec)
+/* Decodes a data message; false with e2e_why on any defect. */
+static bool decode(const struct wsc_msg *m, struct e2e_rec *r, int max, int *nrec)
 {
-    *nrec = 0;
-    if (m->opcode != WSC_BINARY || m->len < 8 || (unsigned char)m->data[0] != 1)
-        return e2e_fail("not a data message (opcode %d, %zu bytes)", m->opcode, m->len);
-    for (size_t off = 8; off < m->len;) {
-        if (*nrec == max || off + 16 > m->len)
-            return e2e_fail("a record past the message (%zu of %zu)", off, m->len);
-        unsigned h[4];
-        memcpy(h, m->data + off, sizeof h);
-        struct rec *x = &r[(*nrec)++];
-        x->id = h[0], x->op = h[1] & 0xff, x->k = h[1] >> 8 & 0xff, x->n = h[2];
-        size_t need = 16 + 8 * (size_t)x->n * (1 + x->k);
-        if (x->k > 4 || off + need > m->len)
-            return e2e_fail("record of %u points and %u series past the message", x->n, x->k);
-        x->x = (const double *)(const void *)(m->data + off + 16);
-        for (unsigned i = 0; i < x->k; i++)
-            x->y[i] = x->x + (size_t)x->n * (1 + i);
-        off += need;
-    }
-    return true;
+    return (*nrec = e2e_data_records(m, r, max)) >= 0;
 }
 
 /* The next data message within ms: 1, 0 on timeout, -1 on anything else (e2e_why). Text
@@ -79,7 +56,7 @@ static int next_data(struct e2e_cl *c, int ms, struct wsc_msg *m)
 }
 
 /* Checks a record of the stream app: x from `from` on, y0 = x, y1 = -x. */
-static bool stream_rec_ok(const struct rec *r, double from)
+static bool stream_rec_ok(const struct e2e_rec *r, double from)
 {
     if (r->k != 2)
         return e2e_fail("%u series, want 2", r->k);
@@ -102,7 +79,7 @@ static bool case_stream(void)
     long plot = e2e_doc_id(doc, "Plot", NULL);
     json_decref(doc);
     struct wsc_msg m;
-    struct rec r[4];
+    struct e2e_rec r[4];
     int nrec, msgs = 0;
     double next = 0;
     bool ok = next_data(c, T, &m) == 1 && decode(&m, r, 4, &nrec);
@@ -145,7 +122,7 @@ static bool case_resume(void)
         e2e_fail("the token did not resume its session");
     json_decref(doc);
     struct wsc_msg m;
-    struct rec r[4];
+    struct e2e_rec r[4];
     int nrec;
     ok = ok && next_data(c, T, &m) == 1;
     if (ok) {
@@ -178,7 +155,7 @@ static bool case_slow_reader(void)
         ok = e2e_fail("RSS grew by %ld KiB while the client did not read", rss1 - rss0);
     /* now read: appends contiguous, and at least one whole window after the first message */
     struct wsc_msg m;
-    struct rec r[4];
+    struct e2e_rec r[4];
     int nrec, windows = 0, msgs = 0;
     double next = -1;
     long long end = e2e_now_ms() + 3000;
@@ -233,7 +210,7 @@ static bool case_bad(void)
     if (ok && !c)
         ok = false;
     struct wsc_msg m;
-    struct rec r[4];
+    struct e2e_rec r[4];
     int nrec;
     if (ok && next_data(c, T, &m) == 1) {
         ok = decode(&m, r, 4, &nrec);
@@ -297,7 +274,7 @@ static bool case_feed(void)
     while (ok && e2e_now_ms() < end)
         for (int i = 0; ok && i < W; i++) {
             struct wsc_msg m;
-            struct rec r[4];
+            struct e2e_rec r[4];
             int nrec;
             int got = next_data(w[i], 50, &m);
             if (got < 0) {
