@@ -183,10 +183,19 @@ int pn__doc_data(pn_session *s, int mode, struct pn_buf *bin)
         return 0;
     }
     size_t start = bin->len;
-    int rc = s->data_nodes ? pn__buf_append(bin, header, sizeof header) : 0;
+    int rc = 0;
     for (pn_node *n = s->data_nodes; rc == 0 && n; n = n->data_next)
         rc = n->desc->data(n, mode, bin);
-    if (rc || bin->len == start + sizeof header)
-        bin->len = start; /* nothing to send, or not all of it */
+    if (rc == 0 && bin->len > start) { /* the header goes in front only when there are records:
+                                          a flush with nothing new allocates nothing */
+        size_t body = bin->len - start;
+        rc = pn__buf_append(bin, header, sizeof header);
+        if (rc == 0) {
+            memmove(bin->data + start + sizeof header, bin->data + start, body);
+            memcpy(bin->data + start, header, sizeof header);
+        }
+    }
+    if (rc)
+        bin->len = start; /* not all of it */
     return rc;
 }
