@@ -54,6 +54,9 @@
  * cache keyed by a session key. By default the key is the app's path; an app whose page
  * depends on the request (a title from `?city=`) exports pn_session_key to add those parts.
  *
+ * C++. pane.h is a C++20 header as well: the same builders, with the designated initialisers
+ * in the order of the fields. See the end of this file, and examples/embed/sim.cpp.
+ *
  * The full example is examples/weather.c.
  */
 #ifndef PANE_H
@@ -81,6 +84,10 @@ extern "C" {
 #endif
 
 /* ---- basic types -------------------------------------------------------------------------- */
+
+/* A feed: a value or a series of points the whole process shares, published from any thread
+ * (pn_feed_number, pn_feed_text, pn_feed_series). Opaque; lives as long as the process. */
+typedef struct pn_feed pn_feed;
 
 /* A session: one page view's component tree and state. Opaque. */
 typedef struct pn_session pn_session;
@@ -311,6 +318,9 @@ typedef struct pn_number_opts {
     const char *default_color;   /* CSS colour when no stop matches. default: inherited text */
     const char *font_size;       /* CSS length of the value, e.g. "54pt". default: "54pt" */
     const char *title_size;      /* CSS length of the name, e.g. "18pt". default: "18pt" */
+    pn_feed *feed;               /* show this number feed's value (pn_feed_number) in every
+                                    session; value and pn_number_set_value are then ignored
+                                    (misuse). default: the node's own value */
 } pn_number_opts;
 
 /*
@@ -341,9 +351,6 @@ typedef struct pn_series {
 /* A series list: `.series = PN_SERIES({"CPU", "#1e88e5"}, {"Memory"})`. */
 PN_API extern const char pn_series_end;
 #define PN_SERIES(...) ((const pn_series[]){__VA_ARGS__, {&pn_series_end, NULL}})
-
-/* A feed: a series of points the whole process shares (pn_feed_series). */
-typedef struct pn_feed pn_feed;
 
 typedef struct pn_plot_opts {
     const char *title;         /* above the plot. default: none */
@@ -417,11 +424,41 @@ PN_API void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t 
                    sizeof((const double[]){__VA_ARGS__}) / sizeof(double))
 PN_API void pn_feed_push_n(pn_feed *f, double x, const double *y, size_t ny);
 
+/*
+ * pn_feed_number — the process's number feed called name (made on the first call; later calls
+ * return the same feed; a name taken by a feed of another type: NULL, with a warning). Numbers
+ * bound to it (pn_number(s, .feed = f)) show its value in every session. A publish is encoded
+ * once for all of them (once per distinct format and colours), and a loop that falls behind
+ * sends only the latest value: no session ever gets a backlog. Its value is 0 until set.
+ *     static pn_feed *temp;  ...  temp = pn_feed_number("temperature");
+ *     pn_feed_set(temp, celsius);                          // from any thread
+ * Example: examples/embed/sim.c
+ * Thread: any
+ */
+PN_API pn_feed *pn_feed_number(const char *name);
+/* pn_feed_set — publishes v to a number feed (a value that is not finite is shown as the format
+ * shows it: "nan", "inf"). Thread: any: it takes the feed's lock briefly and wakes the loops
+ * whose sessions show it; it never waits for them. */
+PN_API void pn_feed_set(pn_feed *f, double v);
+/* pn_feed_get — a number feed's current value. Thread: any */
+PN_API double pn_feed_get(pn_feed *f);
+/*
+ * pn_feed_text — the process's text feed called name, as pn_feed_number; Markdowns bound to it
+ * (pn_markdown(s, .feed = f)) show it, rendered once per publish. Its text is "" until set.
+ * Thread: any
+ */
+PN_API pn_feed *pn_feed_text(const char *name);
+/* pn_feed_set_text — publishes text (copied; invalid UTF-8 repaired, as everywhere) to a text
+ * feed. Thread: any */
+PN_API void pn_feed_set_text(pn_feed *f, const char *text);
+
 /* ---- panes ----------------------------------------------------------------------------------- */
 
 typedef struct pn_markdown_opts {
     const char *text; /* Markdown (CommonMark + tables, strikethrough); raw HTML is shown as
                          text. default: "" */
+    pn_feed *feed;    /* show this text feed (pn_feed_text) in every session; text and
+                         pn_markdown_set_text are then ignored (misuse). default: own text */
 } pn_markdown_opts;
 
 /*
@@ -760,5 +797,105 @@ PN_API void pn_server_stop(pn_server *srv);
 
 #ifdef __cplusplus
 }
+
+/* ---- C++ --------------------------------------------------------------------------------------
+ *
+ * pane.h is a C++20 header too (examples/embed/sim.cpp). Builders and lists are written as in C,
+ * with the designated initialisers in the order of the fields (C++ requires it):
+ *     pn_card(s, .items = PN_ITEMS(a, b), .hide_header = true)
+ * C's compound literals (`&(const pn_card_opts){...}`, `(pn_node *const[]){...}`) are not C++, so
+ * the macros that use them are defined again below, on temporaries: pn__cxx_ptr(T{...}) and
+ * pn__cxx_list<T>({...}) (pn_plot_push and pn_feed_push: function templates over their y's).
+ * A temporary lives until the end of the full expression it is made in (a compound literal:
+ * until the end of its block), so a list is for the call it is written in: after
+ * `const pn_series *ser = PN_SERIES(...);` a later `.series = ser` reads an array that is gone
+ * (declare an array instead). For the same reason pn_server_start also takes its options by
+ * reference, in the call:
+ *     pn_server *srv = pn_server_start({.apps = PN_APPS({.name = "sim", .app = sim_app})});
+ * and not `pn_server_options o{.apps = PN_APPS(...)}; pn_server_start(&o);` (o.apps is gone).
+ * What follows is a system header to the compiler: g++'s -Wextra warns of every field a
+ * designated initialiser leaves out, which is how pane's options take their defaults. The
+ * builders' initialisers are exempt; initialisers in your own code (pn_server_start's options)
+ * are not: with g++ add -Wno-missing-field-initializers, as pane's own build does.
+ */
+#ifdef __GNUC__
+#pragma GCC system_header
 #endif
+
+template <class T> inline const T *pn__cxx_ptr(const T &t) { return &t; }
+template <class T, size_t N> inline const T *pn__cxx_list(const T (&list)[N]) { return list; }
+template <class... Y> inline void pn__cxx_plot_push(pn_node *p, double x, pn_here here, Y... y)
+{
+    const double ys[] = {static_cast<double>(y)...};
+    pn_plot_push_at(p, x, ys, sizeof...(Y), here);
+}
+template <class... Y> inline void pn__cxx_feed_push(pn_feed *f, double x, Y... y)
+{
+    const double ys[] = {static_cast<double>(y)...};
+    pn_feed_push_n(f, x, ys, sizeof...(Y));
+}
+inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server_start(&o); }
+
+#undef PN_HERE
+#define PN_HERE (pn_here{__FILE__, __LINE__})
+#undef PN_ITEMS_END
+#define PN_ITEMS_END (reinterpret_cast<pn_node *>(const_cast<char *>(&pn_items_end)))
+#undef PN_ITEMS
+#define PN_ITEMS(...) pn__cxx_list<pn_node *>({__VA_ARGS__, PN_ITEMS_END})
+#undef PN_COLORS
+#define PN_COLORS(...) pn__cxx_list<pn_color_stop>({__VA_ARGS__, {}})
+#undef PN_SERIES
+#define PN_SERIES(...) pn__cxx_list<pn_series>({__VA_ARGS__, {&pn_series_end, nullptr}})
+#undef PN_OPTIONS
+#define PN_OPTIONS(...) pn__cxx_list<const char *>({__VA_ARGS__, nullptr})
+#undef PN_APPS
+#define PN_APPS(...) pn__cxx_list<pn_app_def>({__VA_ARGS__, {}})
+
+#undef pn_template
+#define pn_template(s, ...)                                                                      \
+    pn_template_set((s), pn__cxx_ptr(pn_template_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_row
+#define pn_row(s, ...)                                                                           \
+    pn_row_new((s), pn__cxx_ptr(pn_row_opts{.items = PN_ITEMS(__VA_ARGS__)}), PN_HERE)
+#undef pn_row_ex
+#define pn_row_ex(s, ...) pn_row_new((s), pn__cxx_ptr(pn_row_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_column
+#define pn_column(s, ...)                                                                        \
+    pn_column_new((s), pn__cxx_ptr(pn_column_opts{.items = PN_ITEMS(__VA_ARGS__)}), PN_HERE)
+#undef pn_column_ex
+#define pn_column_ex(s, ...) pn_column_new((s), pn__cxx_ptr(pn_column_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_card
+#define pn_card(s, ...) pn_card_new((s), pn__cxx_ptr(pn_card_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_number
+#define pn_number(s, ...) pn_number_new((s), pn__cxx_ptr(pn_number_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_plot
+#define pn_plot(s, ...) pn_plot_new((s), pn__cxx_ptr(pn_plot_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_plot_push
+#define pn_plot_push(p, x, ...) pn__cxx_plot_push((p), (x), PN_HERE, __VA_ARGS__)
+#undef pn_feed_push
+#define pn_feed_push(f, x, ...) pn__cxx_feed_push((f), (x), __VA_ARGS__)
+#undef pn_markdown
+#define pn_markdown(s, ...)                                                                      \
+    pn_markdown_new((s), pn__cxx_ptr(pn_markdown_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_html
+#define pn_html(s, ...) pn_html_new((s), pn__cxx_ptr(pn_html_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_button
+#define pn_button(s, ...) pn_button_new((s), pn__cxx_ptr(pn_button_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_toggle
+#define pn_toggle(s, ...) pn_toggle_new((s), pn__cxx_ptr(pn_toggle_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_checkbox
+#define pn_checkbox(s, ...)                                                                      \
+    pn_checkbox_new((s), pn__cxx_ptr(pn_checkbox_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_text_input
+#define pn_text_input(s, ...)                                                                    \
+    pn_text_input_new((s), pn__cxx_ptr(pn_text_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_int_slider
+#define pn_int_slider(s, ...)                                                                    \
+    pn_int_slider_new((s), pn__cxx_ptr(pn_int_slider_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_float_slider
+#define pn_float_slider(s, ...)                                                                  \
+    pn_float_slider_new((s), pn__cxx_ptr(pn_float_slider_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_select
+#define pn_select(s, ...) pn_select_new((s), pn__cxx_ptr(pn_select_opts{__VA_ARGS__}), PN_HERE)
+#endif /* __cplusplus */
 #endif /* PANE_H */

@@ -46,6 +46,7 @@ struct pn_loop_stats {
     uint64_t cache_enabled, hits, misses, bypasses, inserts, evictions, too_big, entries, bytes,
         max_entries, max_bytes;
     uint64_t live, sockets, unused, max_unused, created, destroyed, resumed, dropped;
+    uint64_t feed_encodings; /* the process's (on its loop 0's line only): value feed encodings */
 };
 
 struct pn_record_line {

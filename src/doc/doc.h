@@ -8,8 +8,14 @@
 #define PN_DOC_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "base/base.h"
+
+struct pn_blob;
+
+/* The largest page, live doc or patch pane sends (server.h says what happens past it). */
+#define PN_MAX_DOC (16u << 20)
 
 /* A property's type in a kind's option struct. */
 enum pn_prop_type {
@@ -105,6 +111,14 @@ struct pn_kind {
     int (*data)(pn_node *n, int mode, struct pn_buf *bin);
     /* Frees what the node holds on the heap besides its strings (a Plot's window). */
     void (*fini)(pn_node *n);
+    /* Kinds that can show a value feed (Number, Markdown; pn__session_watch_feed at init):
+     * feed_key is what of the node's options its encoding of a feed's value depends on (a
+     * Number's format and colours), owned by the node: nodes with equal keys get the same
+     * bytes. feed_encode writes the JSON object of changes that shows the value (num for a
+     * number feed, text for a text feed) into out, as its patch hook would. 0 or an error. */
+    const char *(*feed_key)(const pn_node *n);
+    int (*feed_encode)(const pn_node *n, double num, const struct pn_blob *text,
+                       struct pn_buf *out);
     /* A client library the page must load for this kind ("plot": client/plot.js and .css),
      * before pane.js. NULL: none. */
     const char *lib;
@@ -196,8 +210,8 @@ struct pn_session {
     /* Set by the server for a live session: called when a node first becomes dirty, so the
      * server can schedule a patch. NULL while building or for a page-only session. */
     void (*on_dirty)(pn_session *s);
-    /* Set by the server for a live session: a plot of it shows feed f (pn__session_watch_feed). */
-    void (*watch_feed)(pn_session *s, pn_feed *f);
+    /* Set by the server for a live session: node n of it shows feed f (pn__session_watch_feed). */
+    void (*watch_feed)(pn_session *s, pn_feed *f, pn_node *n);
     void *live; /* the server's per-session state (timers, socket); doc never looks inside */
     const char *cookies; /* "Set-Cookie: …\r\n" lines from pn_set_cookie (arena), or NULL */
     pn_node **by_id; /* heap array, index = id */
@@ -310,10 +324,48 @@ void pn__node_touch(pn_node *n);
 #define PN_DIRTY_DATA (1u << 31) /* a kind has at most 31 props */
 /* A prop's value as JSON (a json_t *, new reference); NULL for what is never encoded. */
 void *pn__prop_json(const pn_node *n, const struct pn_prop *p);
+/* Appends j (a json_t *, not taken) to out, compact: 0, PN_ETOOBIG or PN_EINVAL (out as
+ * before). */
+int pn__json_dump(void *j, struct pn_buf *out);
 /* Sets obj[name] = value (a json_t * taken); -1 when value is NULL or it could not be set. */
 int pn__json_set(void *obj, const char *name, void *value);
 
-/* ---- feeds (feed.c): series the process shares; the public side is pane.h's pn_feed_* ---- */
+/* ---- feeds (feed.c): values and series the process shares; the public side is pane.h's
+ * pn_feed_* ---- */
+
+/* Immutable bytes shared between threads by reference count (NUL-terminated). */
+struct pn_blob {
+    atomic_uint refs;
+    size_t len;
+    char data[];
+};
+struct pn_blob *pn__blob_new(const char *data, size_t len);
+struct pn_blob *pn__blob_ref(struct pn_blob *b);
+void pn__blob_unref(struct pn_blob *b); /* NULL: nothing */
+
+enum { PN_FEED_SERIES, PN_FEED_NUMBER, PN_FEED_TEXT };
+int pn__feed_type(const pn_feed *f);
+/* A value feed's version (publishes so far) and, when asked, its value (*text: a reference,
+ * for pn__blob_unref). */
+uint64_t pn__feed_value(pn_feed *f, double *num, struct pn_blob **text);
+uint64_t pn__feed_version(pn_feed *f);
+/* A value feed's version and value at one moment (text: a reference), so that every node
+ * a loop updates in one go shows the same version. */
+struct pn_feed_snap {
+    uint64_t version;
+    double num;
+    struct pn_blob *text;
+};
+void pn__feed_snap(pn_feed *f, struct pn_feed_snap *snap);
+void pn__feed_snap_fini(struct pn_feed_snap *snap);
+/* The encoding (n's kind's feed_encode, JSON changes) of snap's value under key (n's
+ * feed_key): made by the first caller for that version and key, shared by the others (the
+ * feed keeps the newest version's per key). A reference, or NULL when it could not be
+ * encoded. */
+struct pn_blob *pn__feed_encoded(pn_feed *f, const struct pn_feed_snap *snap, const char *key,
+                                 const pn_node *n);
+/* Value encodings made by this process so far (the bench's encodings per publish). */
+uint64_t pn__feed_encodings(void);
 
 /* Its shape, fixed at creation. */
 const char *pn__feed_name(const pn_feed *f);
@@ -335,12 +387,12 @@ size_t pn__feed_copy(pn_feed *f, double **x, double **y);
 /* Frees every feed: for tests only. A process keeps its feeds to its end (a program's thread
  * may publish to one after its server stopped; the registry keeps them reachable). */
 void pn__feeds_free(void);
-/* Asks the session's server to flush the session whenever f gets points (a live session's
- * plot bound to f): s->watch_feed, when the server set it. */
-static inline void pn__session_watch_feed(pn_session *s, pn_feed *f)
+/* Node n shows feed f: asks the session's server to send n what is published to f (a Plot's
+ * new points, a Number's new value): s->watch_feed, when the server set it. */
+static inline void pn__session_watch_feed(pn_session *s, pn_feed *f, pn_node *n)
 {
     if (s->watch_feed)
-        s->watch_feed(s, f);
+        s->watch_feed(s, f, n);
 }
 
 /* ---- values (format.c) ---- */

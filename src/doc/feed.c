@@ -1,5 +1,14 @@
 /*
- * feed: a series of points the process shares: every Plot bound to it, in any session on any
+ * feed: a value or a series of points the process shares, published from any thread.
+ *
+ * Value feeds (a number or a text): every Number or Markdown bound to one, in any session on
+ * any loop, shows its value. A publish stores the value, counts a version and wakes the loops;
+ * a loop asks for the encoding of the current version under the bound node's key (what of its
+ * options the bytes depend on: a Number's format and colours) and gets the bytes the first
+ * loop to ask made, so a publish is encoded once per key, not once per session. A loop that
+ * was slower than the publisher only ever sees the latest version: publishes coalesce.
+ *
+ * Series feeds: every Plot bound to one, in any session on any
  * loop, shows its window. Appends come from any thread. Each append is encoded once, into a
  * chunk of packed doubles (x, then each series' y: a data record's body, protocol.md); a loop
  * sends a session's plot the chunks its client has not got, behind a 16-byte header of that
@@ -12,6 +21,7 @@
  * never called again once pn__feed_unwatch has returned. Feeds live until pn__feeds_free.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "doc/doc.h"
@@ -32,10 +42,20 @@ struct watch {
     void *ud;
 };
 
+/* An encoding of a value feed's version under a key (at most MAX_ENCS kept, newest first). */
+struct enc {
+    struct enc *next;
+    char *key;
+    uint64_t version;
+    struct pn_blob *bytes;
+};
+#define MAX_ENCS 32
+
 struct pn_feed {
     struct pn_feed *next; /* the registry */
     char *name;
-    int nseries;
+    int type;    /* PN_FEED_* */
+    int nseries; /* series feeds: */
     size_t cap;
     pthread_mutex_t mu;
     double *x, *y; /* the window: cap points, series k at y + k * cap */
@@ -44,10 +64,78 @@ struct pn_feed {
     struct chunk *first, *last;
     size_t kept; /* points in the chunks */
     struct watch *watchers;
+    /* value feeds: */
+    uint64_t version; /* publishes */
+    double num;
+    struct pn_blob *text; /* never NULL */
+    struct enc *encs;
 };
+
+static atomic_uint_fast64_t encodings; /* value encodings made, process-wide */
+
+struct pn_blob *pn__blob_new(const char *data, size_t len)
+{
+    struct pn_blob *b = pn__xmalloc(sizeof *b + len + 1);
+    atomic_init(&b->refs, 1);
+    b->len = len;
+    if (len)
+        memcpy(b->data, data, len);
+    b->data[len] = '\0';
+    return b;
+}
+
+struct pn_blob *pn__blob_ref(struct pn_blob *b)
+{
+    if (b)
+        atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+    return b;
+}
+
+void pn__blob_unref(struct pn_blob *b)
+{
+    if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
+        free(b);
+}
 
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pn_feed *registry;
+
+static const char *const type_names[] = {"series", "number", "text"};
+
+/* The feed called name, made with this type and shape on the first call; NULL with a warning
+ * (naming who) when name is taken by a feed of another type or shape. */
+static pn_feed *lookup(const char *who, const char *name, int type, int nseries, size_t cap)
+{
+    pthread_mutex_lock(&registry_mu);
+    pn_feed *f = registry;
+    while (f && strcmp(f->name, name) != 0)
+        f = f->next;
+    if (f && (f->type != type || f->nseries != nseries || f->cap != cap)) {
+        if (f->type != type)
+            pn__warn("%s(\"%.60s\"): the name is taken by a %s feed", who, name,
+                     type_names[f->type]);
+        else
+            pn__warn("%s(\"%.60s\", %d, %zu): the feed has %d series and a rollover of %zu", who,
+                     name, nseries, cap, f->nseries, f->cap);
+        f = NULL;
+    } else if (!f) {
+        f = pn__xcalloc(1, sizeof *f);
+        f->name = pn__xstrdup_utf8(name);
+        f->type = type;
+        f->nseries = nseries;
+        f->cap = cap;
+        if (type == PN_FEED_SERIES) {
+            f->x = pn__xmalloc(f->cap * sizeof *f->x);
+            f->y = pn__xmalloc(f->cap * (size_t)nseries * sizeof *f->y);
+        }
+        f->text = pn__blob_new("", 0);
+        pthread_mutex_init(&f->mu, NULL);
+        f->next = registry;
+        registry = f;
+    }
+    pthread_mutex_unlock(&registry_mu);
+    return f;
+}
 
 pn_feed *pn_feed_series(const char *name, int nseries, int rollover)
 {
@@ -58,28 +146,176 @@ pn_feed *pn_feed_series(const char *name, int nseries, int rollover)
                  name ? name : "(null)", nseries, rollover, MAX_SERIES, MAX_DOUBLES);
         return NULL;
     }
-    pthread_mutex_lock(&registry_mu);
-    pn_feed *f = registry;
-    while (f && strcmp(f->name, name) != 0)
-        f = f->next;
-    if (f && (f->nseries != nseries || f->cap != (size_t)rollover)) {
-        pn__warn("pn_feed_series(\"%.60s\", %d, %d): the feed has %d series and a rollover of "
-                 "%zu",
-                 name, nseries, rollover, f->nseries, f->cap);
-        f = NULL;
-    } else if (!f) {
-        f = pn__xcalloc(1, sizeof *f);
-        f->name = pn__xstrdup_utf8(name);
-        f->nseries = nseries;
-        f->cap = (size_t)rollover;
-        f->x = pn__xmalloc(f->cap * sizeof *f->x);
-        f->y = pn__xmalloc(f->cap * (size_t)nseries * sizeof *f->y);
-        pthread_mutex_init(&f->mu, NULL);
-        f->next = registry;
-        registry = f;
+    return lookup("pn_feed_series", name, PN_FEED_SERIES, nseries, (size_t)rollover);
+}
+
+static pn_feed *value_feed(const char *who, const char *name, int type)
+{
+    if (!name || !*name) {
+        pn__warn("%s(NULL or \"\"): a feed needs a name: no feed", who);
+        return NULL;
     }
-    pthread_mutex_unlock(&registry_mu);
-    return f;
+    return lookup(who, name, type, 0, 0);
+}
+
+pn_feed *pn_feed_number(const char *name)
+{
+    return value_feed("pn_feed_number", name, PN_FEED_NUMBER);
+}
+
+pn_feed *pn_feed_text(const char *name)
+{
+    return value_feed("pn_feed_text", name, PN_FEED_TEXT);
+}
+
+int pn__feed_type(const pn_feed *f)
+{
+    return f->type; /* set once at creation */
+}
+
+static void notify(pn_feed *f)
+{
+    for (struct watch *w = f->watchers; w; w = w->next)
+        w->fn(w->ud);
+}
+
+static bool is_type(pn_feed *f, int type, const char *who)
+{
+    if (!f)
+        return false;
+    if (f->type == type)
+        return true;
+    pn__warn("%s(\"%s\"): a %s feed, not a %s feed: nothing published", who, f->name,
+             type_names[f->type], type_names[type]);
+    return false;
+}
+
+void pn_feed_set(pn_feed *f, double v)
+{
+    if (!is_type(f, PN_FEED_NUMBER, "pn_feed_set"))
+        return;
+    pthread_mutex_lock(&f->mu);
+    f->num = v;
+    f->version++;
+    notify(f);
+    pthread_mutex_unlock(&f->mu);
+}
+
+double pn_feed_get(pn_feed *f)
+{
+    if (!f || f->type != PN_FEED_NUMBER)
+        return 0;
+    pthread_mutex_lock(&f->mu);
+    double v = f->num;
+    pthread_mutex_unlock(&f->mu);
+    return v;
+}
+
+void pn_feed_set_text(pn_feed *f, const char *text)
+{
+    if (!is_type(f, PN_FEED_TEXT, "pn_feed_set_text"))
+        return;
+    char *clean = pn__xstrdup_utf8(text ? text : "");
+    struct pn_blob *b = pn__blob_new(clean, strlen(clean)), *old;
+    free(clean);
+    pthread_mutex_lock(&f->mu);
+    old = f->text;
+    f->text = b;
+    f->version++;
+    notify(f);
+    pthread_mutex_unlock(&f->mu);
+    pn__blob_unref(old);
+}
+
+uint64_t pn__feed_value(pn_feed *f, double *num, struct pn_blob **text)
+{
+    pthread_mutex_lock(&f->mu);
+    uint64_t v = f->version;
+    if (num)
+        *num = f->num;
+    if (text)
+        *text = pn__blob_ref(f->text);
+    pthread_mutex_unlock(&f->mu);
+    return v;
+}
+
+uint64_t pn__feed_version(pn_feed *f)
+{
+    return pn__feed_value(f, NULL, NULL);
+}
+
+void pn__feed_snap(pn_feed *f, struct pn_feed_snap *snap)
+{
+    snap->version = pn__feed_value(f, &snap->num, &snap->text);
+}
+
+void pn__feed_snap_fini(struct pn_feed_snap *snap)
+{
+    pn__blob_unref(snap->text);
+    snap->text = NULL;
+}
+
+struct pn_blob *pn__feed_encoded(pn_feed *f, const struct pn_feed_snap *snap, const char *key,
+                                 const pn_node *n)
+{
+    pthread_mutex_lock(&f->mu);
+    struct enc *e = f->encs;
+    while (e && strcmp(e->key, key) != 0)
+        e = e->next;
+    if (e && e->version == snap->version) {
+        struct pn_blob *b = pn__blob_ref(e->bytes);
+        pthread_mutex_unlock(&f->mu);
+        return b;
+    }
+    pthread_mutex_unlock(&f->mu);
+
+    /* encoded outside the lock: a publisher never waits for a Markdown render */
+    struct pn_buf out;
+    pn__buf_init(&out, PN_MAX_DOC);
+    int rc = n->desc->feed_encode(n, snap->num, snap->text, &out);
+    struct pn_blob *b = rc ? NULL : pn__blob_new(out.data ? out.data : "", out.len);
+    pn__buf_fini(&out);
+    if (!b)
+        return NULL;
+    atomic_fetch_add_explicit(&encodings, 1, memory_order_relaxed);
+
+    pthread_mutex_lock(&f->mu);
+    struct enc **p = &f->encs, *found = NULL;
+    size_t count = 0;
+    for (; *p; count++) {
+        if (strcmp((*p)->key, key) == 0) {
+            found = *p;
+            *p = found->next; /* to the front */
+            continue;
+        }
+        if (count + 1 >= MAX_ENCS && !(*p)->next) { /* the least recently made goes */
+            struct enc *old = *p;
+            *p = NULL;
+            pn__blob_unref(old->bytes);
+            free(old->key);
+            free(old);
+            break;
+        }
+        p = &(*p)->next;
+    }
+    if (!found) {
+        found = pn__xcalloc(1, sizeof *found);
+        found->key = pn__xstrdup(key);
+    }
+    if (!found->bytes || found->version < snap->version) {
+        pn__blob_unref(found->bytes);
+        found->bytes = pn__blob_ref(b);
+        found->version = snap->version;
+    }
+    found->next = f->encs;
+    f->encs = found;
+    pthread_mutex_unlock(&f->mu);
+    return b;
+}
+
+uint64_t pn__feed_encodings(void)
+{
+    return atomic_load_explicit(&encodings, memory_order_relaxed);
 }
 
 void pn__feeds_free(void)
@@ -92,6 +328,13 @@ void pn__feeds_free(void)
             next = c->next, free(c);
         for (struct watch *w = f->watchers, *next; w; w = next)
             next = w->next, free(w);
+        for (struct enc *e = f->encs, *next; e; e = next) {
+            next = e->next;
+            pn__blob_unref(e->bytes);
+            free(e->key);
+            free(e);
+        }
+        pn__blob_unref(f->text);
         pthread_mutex_destroy(&f->mu);
         free(f->x);
         free(f->y);
@@ -118,7 +361,7 @@ size_t pn__feed_cap(const pn_feed *f)
 
 void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
 {
-    if (!f || !n)
+    if (!n || !is_type(f, PN_FEED_SERIES, "pn_feed_append"))
         return;
     if (!x || !y) {
         pn__warn("pn_feed_append(\"%s\"): NULL x or y with %zu points", f->name, n);
@@ -174,8 +417,7 @@ void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
     }
     f->seq += taken;
     if (taken)
-        for (struct watch *w = f->watchers; w; w = w->next)
-            w->fn(w->ud);
+        notify(f);
     pthread_mutex_unlock(&f->mu);
     free(ok);
     if (taken < n)
@@ -186,7 +428,9 @@ void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
 
 void pn_feed_push_n(pn_feed *f, double x, const double *y, size_t ny)
 {
-    if (f && ny != (size_t)f->nseries) {
+    if (!is_type(f, PN_FEED_SERIES, "pn_feed_push"))
+        return;
+    if (ny != (size_t)f->nseries) {
         pn__warn("pn_feed_push(\"%s\"): %zu values for a feed of %d series", f->name, ny,
                  f->nseries);
         return;

@@ -20,6 +20,27 @@ int pn__json_set(void *obj, const char *name, void *value)
     return json_object_set_new(obj, name, value) == 0 ? 0 : -1;
 }
 
+struct dump {
+    struct pn_buf *out;
+    int rc;
+};
+
+static int dump_to_buf(const char *data, size_t len, void *ud)
+{
+    struct dump *d = ud;
+    return (d->rc = pn__buf_append(d->out, data, len)) ? -1 : 0;
+}
+
+int pn__json_dump(void *j, struct pn_buf *out)
+{
+    size_t before = out->len;
+    struct dump d = {out, 0};
+    if (json_dump_callback(j, dump_to_buf, &d, JSON_COMPACT) == 0)
+        return 0;
+    out->len = before;
+    return d.rc ? d.rc : PN_EINVAL;
+}
+
 void *pn__prop_json(const pn_node *n, const struct pn_prop *p)
 {
     const void *f = pn__prop_cptr(n, p);

@@ -9,6 +9,11 @@
  * value is below (else default_color). Patches carry what the server rendered, not HTML:
  * {"text": TEXT} when the value or format changed, {"color": C or null} when the colour did,
  * {"name": NAME or null}. Client: web/client/kinds/number.js.
+ *
+ * Bound to a number feed (.feed), it shows the feed's value: the html and patches read it, the
+ * app's own value is refused, and each publish reaches the client as {"text": TEXT} (and
+ * {"color": C or null} when the Number has colours), encoded once for every Number with the
+ * same format and colours (feed_key).
  */
 #include "kinds/kinds.h"
 
@@ -26,7 +31,15 @@ enum { P_NAME, P_VALUE, P_FORMAT, P_COLORS, P_DEFAULT_COLOR };
 
 struct state {
     bool color_changed; /* a value change crossed a colour stop since the last patch */
+    char *feed_key;     /* bound to a feed: its encoding's key (format and colours), made when
+                           first asked, dropped when they change */
 };
+
+/* The value shown: the feed's when bound to one. */
+static double value_of(const pn_number_opts *o)
+{
+    return o->feed ? pn_feed_get(o->feed) : o->value;
+}
 
 /* The colour shown for value: the first stop it is below, else default_color (NULL: none). */
 static const char *color_of(const pn_number_opts *o, double value)
@@ -48,19 +61,35 @@ static void init(pn_node *n, const void *given, pn_here here)
     o->title_size =
         pn__kind_check_str(n->s, here, "Number", "title_size", o->title_size, pn__css_length_ok);
     o->format = pn__kind_check_format(n->s, here, "Number", o->format);
+    if (o->feed && pn__feed_type(o->feed) != PN_FEED_NUMBER) {
+        pn__session_misuse(n->s, here,
+                           "Number: feed \"%s\" is not a number feed "
+                           "(pn_feed_number); the Number shows its own value",
+                           pn__feed_name(o->feed));
+        o->feed = NULL;
+    }
+    if (o->feed)
+        pn__session_watch_feed(n->s, o->feed, n);
 }
 
 static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why)
 {
     const pn_number_opts *o = PN_COPTS(n, pn_number_opts);
+    struct state *st = pn__node_state(n);
     if (pn__prop_is(p, "default_color") && !pn__css_color_ok(v->str))
         return *why = "not a CSS colour", PN_EINVAL;
     if (pn__prop_is(p, "format") && (*why = pn__number_format_check(v->str)))
         return PN_EINVAL;
+    if (o->feed && pn__prop_is(p, "value"))
+        return *why = "the Number shows a feed; publish with pn_feed_set", PN_EINVAL;
+    if (pn__prop_is(p, "format") || pn__prop_is(p, "colors") || pn__prop_is(p, "default_color")) {
+        free(st->feed_key);
+        st->feed_key = NULL;
+    }
     if (pn__prop_is(p, "value")) {
         const char *was = color_of(o, o->value), *will = color_of(o, v->num);
         if (was != will && (!was || !will || strcmp(was, will) != 0))
-            ((struct state *)pn__node_state(n))->color_changed = true;
+            st->color_changed = true;
     }
     return 0;
 }
@@ -86,7 +115,8 @@ static int html(struct pn_buf *out, const pn_node *n)
     if ((rc = PN_PUT(out, "<div class=\"pn-number-value\" style=\"font-size:")) ||
         (rc = pn__html_text(out, css_length(o->font_size, "54pt"))))
         return rc;
-    const char *color = color_of(o, o->value);
+    const double value = value_of(o);
+    const char *color = color_of(o, value);
     if (color && *color && pn__css_color_ok(color)) {
         if ((rc = PN_PUT(out, ";color:")) || (rc = pn__html_text(out, color)))
             return rc;
@@ -95,7 +125,7 @@ static int html(struct pn_buf *out, const pn_node *n)
         return rc;
     struct pn_buf val;
     pn__buf_init(&val, out->max);
-    rc = pn__value_format(o->format, o->value, &val);
+    rc = pn__value_format(o->format, value, &val);
     if (rc == 0)
         rc = pn__html_escape(out, val.data ? val.data : "", val.len);
     pn__buf_fini(&val);
@@ -104,11 +134,11 @@ static int html(struct pn_buf *out, const pn_node *n)
     return PN_PUT(out, "</div></div>");
 }
 
-static json_t *text_json(const pn_number_opts *o)
+static json_t *text_json(const pn_number_opts *o, double value)
 {
     struct pn_buf t;
     pn__buf_init(&t, 1u << 24);
-    json_t *j = pn__value_format(o->format, o->value, &t) == 0
+    json_t *j = pn__value_format(o->format, value, &t) == 0
                     ? json_stringn(t.data ? t.data : "", t.len)
                     : NULL;
     pn__buf_fini(&t);
@@ -122,16 +152,59 @@ static int patch(const pn_node *n, uint32_t mask, void *changes)
     if ((mask & BIT(P_NAME)) &&
         pn__json_set(changes, "name", o->name && *o->name ? json_string(o->name) : json_null()))
         return PN_EINVAL;
-    if ((mask & (BIT(P_VALUE) | BIT(P_FORMAT))) && pn__json_set(changes, "text", text_json(o)))
+    const double value = value_of(o);
+    if ((mask & (BIT(P_VALUE) | BIT(P_FORMAT))) &&
+        pn__json_set(changes, "text", text_json(o, value)))
         return PN_EINVAL;
     if (st->color_changed || (mask & (BIT(P_COLORS) | BIT(P_DEFAULT_COLOR)))) {
-        const char *c = color_of(o, o->value);
+        const char *c = color_of(o, value);
         if (pn__json_set(changes, "color",
                          c && *c && pn__css_color_ok(c) ? json_string(c) : json_null()))
             return PN_EINVAL;
     }
     st->color_changed = false;
     return 0;
+}
+
+/* What a feed's encoding depends on: the format and the colours. */
+static const char *feed_key(const pn_node *n)
+{
+    const pn_number_opts *o = PN_COPTS(n, pn_number_opts);
+    struct state *st = pn__node_state(n);
+    if (!st->feed_key) {
+        struct pn_buf k;
+        pn__buf_init(&k, 1u << 20);
+        pn__buf_printf(&k, "%s\x1f%s", o->format ? o->format : "",
+                       o->default_color ? o->default_color : "");
+        for (const pn_color_stop *c = o->colors; c && c->color; c++)
+            pn__buf_printf(&k, "\x1f%.17g:%s", c->below, c->color);
+        st->feed_key = pn__xstrdup(k.data ? k.data : "");
+        pn__buf_fini(&k);
+    }
+    return st->feed_key;
+}
+
+static int feed_encode(const pn_node *n, double num, const struct pn_blob *text, struct pn_buf *out)
+{
+    (void)text;
+    const pn_number_opts *o = PN_COPTS(n, pn_number_opts);
+    json_t *changes = json_object();
+    int rc = pn__json_set(changes, "text", text_json(o, num)) ? PN_EINVAL : 0;
+    if (rc == 0 && (o->colors || o->default_color)) {
+        const char *c = color_of(o, num);
+        if (pn__json_set(changes, "color",
+                         c && *c && pn__css_color_ok(c) ? json_string(c) : json_null()))
+            rc = PN_EINVAL;
+    }
+    if (rc == 0)
+        rc = pn__json_dump(changes, out);
+    json_decref(changes);
+    return rc;
+}
+
+static void fini(pn_node *n)
+{
+    free(((struct state *)pn__node_state(n))->feed_key);
 }
 
 const struct pn_kind pn__kind_number = {
@@ -145,6 +218,9 @@ const struct pn_kind pn__kind_number = {
     .check = check,
     .html = html,
     .patch = patch,
+    .fini = fini,
+    .feed_key = feed_key,
+    .feed_encode = feed_encode,
 };
 
 pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here)

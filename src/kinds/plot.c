@@ -87,6 +87,11 @@ static void init(pn_node *n, const void *given, pn_here here)
         k = MAX_SERIES;
     }
     t->feed = o->feed;
+    if (t->feed && pn__feed_type(t->feed) != PN_FEED_SERIES) {
+        pn__session_misuse(s, here, "Plot: feed \"%s\" is not a series feed (pn_feed_series); "
+                           "the plot shows its own data", pn__feed_name(t->feed));
+        t->feed = o->feed = NULL;
+    }
     if (t->feed && k && k != (size_t)pn__feed_nseries(t->feed)) {
         pn__session_misuse(s, here,
                            "Plot: %zu series named for feed \"%s\" of %d series; "
@@ -131,7 +136,7 @@ static void init(pn_node *n, const void *given, pn_here here)
         o->y_min = o->y_max = 0;
     }
     if (t->feed) { /* its window is the feed's; the server flushes this session on appends */
-        pn__session_watch_feed(s, t->feed);
+        pn__session_watch_feed(s, t->feed, n);
         return;
     }
     t->cap = (size_t)o->rollover;

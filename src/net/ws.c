@@ -643,8 +643,10 @@ static void on_timer(uv_timer_t *t)
     }
     uint64_t now = now_ms(ws);
     if (ws->close_wait_at && now >= ws->close_wait_at) {
+        /* the peer did not answer our close frame: it reads nothing, so it sends nothing either
+         * that a linger would save from a reset; a plain close (FIN) ends it now */
         ws->gone = true;
-        pn__http_conn_finish(c); /* the peer did not answer our close frame */
+        pn__http_conn_close(c);
         return;
     }
     if (ws->writing && now - ws->write_at >= ws->o.pong_timeout_ms) {

@@ -45,6 +45,7 @@ static void stats_of(const struct pn_server *srv, struct pn_loop_stats *st)
     st->destroyed = t->destroyed;
     st->resumed = t->resumed;
     st->dropped = t->dropped;
+    st->feed_encodings = srv->index == 0 ? pn__feed_encodings() : 0; /* process-wide */
 }
 
 /* This loop's line of the record (worker processes), or NULL. */
@@ -76,7 +77,7 @@ static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
                    "\"bytes\":%llu,\"max_entries\":%llu,\"max_bytes\":%llu},"
                    "\"sessions\":{\"live\":%llu,\"sockets\":%llu,\"unused\":%llu,"
                    "\"max_unused\":%llu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
-                   "\"dropped\":%llu}",
+                   "\"dropped\":%llu},\"feeds\":{\"encodings\":%llu}",
                    st->cache_enabled ? "true" : "false", (unsigned long long)st->hits,
                    (unsigned long long)st->misses, (unsigned long long)st->bypasses,
                    (unsigned long long)st->inserts, (unsigned long long)st->evictions,
@@ -86,7 +87,7 @@ static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
                    (unsigned long long)st->sockets, (unsigned long long)st->unused,
                    (unsigned long long)st->max_unused, (unsigned long long)st->created,
                    (unsigned long long)st->destroyed, (unsigned long long)st->resumed,
-                   (unsigned long long)st->dropped);
+                   (unsigned long long)st->dropped, (unsigned long long)st->feed_encodings);
 }
 
 static void stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)

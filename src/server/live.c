@@ -165,12 +165,12 @@ static void send_failed(struct pn_live *live, struct pn_ws *ws, const char *what
     }
 }
 
-/* Sends the data (a Plot's points) the client has not got, in one binary message: what is new,
- * or the whole window of a node whose client missed some. While the socket is behind (more
- * than PN_DATA_BEHIND bytes queued) nothing is sent and the socket's drain sends it later, as
- * whole windows: a slow client never makes a backlog. */
-#define PN_DATA_BEHIND (1u << 20)
-static void flush_data(struct pn_live *live, int mode)
+void pn__live_send_failed(struct pn_live *live, const char *what, int rc)
+{
+    send_failed(live, live->ws, what, rc);
+}
+
+void pn__live_flush_data(struct pn_live *live, int mode)
 {
     if (!live->s->data_nodes || !live->ws)
         return;
@@ -207,80 +207,7 @@ static void flush(struct pn_live *live)
     }
     send_owned(live->ws, m, len);
     if (!live->data_behind && live->ws)
-        flush_data(live, PN_DATA_SEND);
-}
-
-/* ---- feeds ---- */
-
-/* The sessions of this loop that show a feed. */
-struct feed_sub {
-    struct feed_sub *next;
-    pn_feed *feed;
-    struct pn_live_table *t;
-    atomic_bool pending; /* appended since the loop last looked (set from any thread) */
-    struct pn_live **lives;
-    size_t n, cap;
-};
-
-/* pn__feed_watch's callback: the appending thread, under the feed's lock. */
-static void on_feed_append(void *ud)
-{
-    struct feed_sub *sub = ud;
-    if (!atomic_exchange(&sub->pending, true))
-        uv_async_send(&sub->t->feed_wake); /* closed only after every sub is unwatched */
-}
-
-static void on_feed_wake(uv_async_t *a)
-{
-    struct pn_live_table *t = a->data;
-    for (struct feed_sub *sub = t->feeds; sub; sub = sub->next) {
-        if (!atomic_exchange(&sub->pending, false))
-            continue;
-        for (size_t i = 0; i < sub->n; i++) {
-            struct pn_live *live = sub->lives[i];
-            if (live->ws && !live->data_behind && !live->destroying)
-                flush_data(live, PN_DATA_SEND);
-        }
-    }
-}
-
-/* The session's watch_feed hook: its plot shows feed f. */
-static void watch_feed(pn_session *s, pn_feed *f)
-{
-    struct pn_live *live = s->live;
-    struct pn_live_table *t = live->tab;
-    struct feed_sub *sub = t->feeds;
-    while (sub && sub->feed != f)
-        sub = sub->next;
-    if (!sub) {
-        sub = pn__xcalloc(1, sizeof *sub);
-        sub->feed = f;
-        sub->t = t;
-        atomic_init(&sub->pending, false);
-        sub->next = t->feeds;
-        t->feeds = sub;
-        pn__feed_watch(f, on_feed_append, sub);
-    }
-    for (size_t i = 0; i < sub->n; i++)
-        if (sub->lives[i] == live)
-            return; /* a second plot of the same feed */
-    if (sub->n == sub->cap) {
-        sub->cap = sub->cap ? sub->cap * 2 : 8;
-        sub->lives = pn__xrealloc(sub->lives, sub->cap * sizeof *sub->lives);
-    }
-    sub->lives[sub->n++] = live;
-}
-
-/* The session leaves every feed's list (a feed nobody on this loop shows stays watched: a new
- * session may show it again soon; the table's end unwatches them all). */
-static void unwatch_feeds(struct pn_live *live)
-{
-    for (struct feed_sub *sub = live->tab->feeds; sub; sub = sub->next)
-        for (size_t i = 0; i < sub->n; i++)
-            if (sub->lives[i] == live) {
-                sub->lives[i] = sub->lives[--sub->n];
-                break;
-            }
+        pn__live_flush_data(live, PN_DATA_SEND);
 }
 
 /* ---- sessions ---- */
@@ -304,7 +231,7 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     live->s = pn__session_new(
         &(struct pn_session_init){.app_name = app->name, .query = query, .req = req});
     live->s->live = live;
-    live->s->watch_feed = watch_feed;
+    pn__feeds_session(live);
     if (t->count + 1 > t->nbuckets)
         table_grow(t);
     size_t b = bucket_of(t, live->sid);
@@ -377,7 +304,7 @@ void pn__live_destroy(struct pn_live *live)
     pn__session_end(live->s); /* hooks first: they may still cancel their timers */
     pn__entry_leave();
     pn__timers_close(live);
-    unwatch_feeds(live);
+    pn__feeds_leave(live);
     if (live->wc) { /* the server is stopping: let the socket go */
         live->wc->live = NULL;
         pn__ws_close(live->ws, 1001, "server stopping");
@@ -404,6 +331,7 @@ static void attach(struct pn_live *live, struct wsconn *wc)
     }
     size_t len;
     char *doc;
+    pn__feeds_attached(live); /* before the doc is made: it shows at least those versions */
     int rc = pn__msg_doc(live->s, live->token, PN_MAX_DOC, &doc, &len);
     if (rc) {
         send_failed(live, wc->ws, "document", rc);
@@ -411,7 +339,7 @@ static void attach(struct pn_live *live, struct wsconn *wc)
     }
     send_owned(wc->ws, doc, len);
     live->data_behind = false;
-    flush_data(live, PN_DATA_SNAPSHOT); /* the doc's plots have their SVG; now their data */
+    pn__live_flush_data(live, PN_DATA_SNAPSHOT); /* the doc's plots have their SVG; now their data */
 }
 
 /* ---- the WebSocket side ---- */
@@ -577,7 +505,8 @@ static void on_ws_drain(struct pn_ws *ws, void *ud)
     struct pn_live *live = wc->live;
     if (live && live->data_behind && !live->destroying) {
         live->data_behind = false;
-        flush_data(live, PN_DATA_SEND);
+        pn__live_flush_data(live, PN_DATA_SEND);
+        pn__feeds_drained(live);
     }
 }
 
@@ -637,8 +566,7 @@ struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_o
     uv_timer_init(loop, &t->sweep);
     t->sweep.data = t;
     uv_timer_start(&t->sweep, on_sweep, o->check_unused_sessions_ms, o->check_unused_sessions_ms);
-    uv_async_init(loop, &t->feed_wake, on_feed_wake);
-    t->feed_wake.data = t;
+    pn__feeds_init(t);
     return t;
 }
 
@@ -672,14 +600,7 @@ void pn__live_table_free(struct pn_live_table *t)
         while (t->buckets[b])
             pn__live_destroy(t->buckets[b]);
     uv_close((uv_handle_t *)&t->sweep, on_sweep_closed);
-    while (t->feeds) { /* after this no appending thread can reach feed_wake */
-        struct feed_sub *sub = t->feeds;
-        t->feeds = sub->next;
-        pn__feed_unwatch(sub->feed, on_feed_append, sub);
-        free(sub->lives);
-        free(sub);
-    }
-    uv_close((uv_handle_t *)&t->feed_wake, on_feed_wake_closed);
+    pn__feeds_fini(t, on_feed_wake_closed);
 }
 
 void pn__live_opts_default(struct pn_live_opts *o)

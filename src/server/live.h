@@ -30,6 +30,8 @@ struct pn_live {
     struct pn_live *hnext;
     struct pn_live *uprev, *unext; /* the table's unused list, while it has no socket */
     struct pn_timer *timers; /* timers.c */
+    struct pn_feed_bind *binds; /* feeds.c: the feeds its nodes show */
+    size_t nbinds;
     char token[PN_TOKEN_LEN + 1];
 };
 
@@ -57,8 +59,8 @@ struct pn_live_table {
     struct pn_live *unused_head, *unused_tail;
     size_t unused;
     uint64_t created, destroyed, resumed, dropped; /* counters */
-    /* feeds shown by this loop's sessions (plots bound to them): an append anywhere wakes the
-     * loop, which sends each of those sessions what is new */
+    /* feeds shown by this loop's sessions (feeds.c): a publish anywhere wakes the loop, which
+     * sends each of those sessions what is new */
     struct feed_sub *feeds;
     uv_async_t feed_wake;
     bool feed_wake_closed;
@@ -92,6 +94,27 @@ void pn__live_unref(struct pn_live *live);
  * callback's scratch memory is freed after it, and what it changed goes out as a patch. */
 void pn__live_run_begin(struct pn_live *live);
 void pn__live_run_end(struct pn_live *live);
+
+/* Sends the data (a Plot's points) the client has not got, in one binary message: what is new,
+ * or the whole window of a node whose client missed some (mode: PN_DATA_*). While the socket
+ * is behind (more than PN_DATA_BEHIND bytes queued) nothing is sent and the socket's drain
+ * sends it later, as whole windows: a slow client never makes a backlog. */
+#define PN_DATA_BEHIND (1u << 20)
+void pn__live_flush_data(struct pn_live *live, int mode);
+/* A message that could not be made (rc): logged, told to the client, the socket closed. */
+void pn__live_send_failed(struct pn_live *live, const char *what, int rc);
+
+/* feeds.c: the loop's subscriptions to the feeds its sessions show. pn__feeds_session lets a
+ * new session's nodes bind; pn__feeds_leave unbinds an ending one; pn__feeds_attached notes
+ * that a doc showing the feeds' current values is about to be sent; pn__feeds_drained sends
+ * the values held back while the socket was behind. init and fini (closed: the wake handle's
+ * close callback) bracket the table. */
+void pn__feeds_session(struct pn_live *live);
+void pn__feeds_leave(struct pn_live *live);
+void pn__feeds_attached(struct pn_live *live);
+void pn__feeds_drained(struct pn_live *live);
+void pn__feeds_init(struct pn_live_table *t);
+void pn__feeds_fini(struct pn_live_table *t, uv_close_cb closed);
 
 /* timers.c: starts the timers made before the first socket; closes every timer handle (at
  * destroy: the records are freed in their close callbacks). */

@@ -201,9 +201,8 @@ void pn__msg_free(struct pn_msg *m);
  * served (500), a doc or patch that is bigger is not sent (the socket gets an error "too-big"
  * and close PN_CLOSE_TOO_BIG, which the client shows and does not retry). A live socket's
  * output bound is PN_MAX_DOC + 1 MiB, so a doc that passes this bound is never what makes the
- * socket drop as a peer that does not read.
+ * socket drop as a peer that does not read. (PN_MAX_DOC itself is in doc.h.)
  */
-#define PN_MAX_DOC (16u << 20)
 #define PN_CLOSE_TOO_BIG 4413 /* private close code: the live document is over PN_MAX_DOC */
 /* Encoders of the session's messages: 0 with *out (heap, free()) and *len; PN_ETOOBIG when it
  * would pass max bytes; PN_EINVAL when a value could not be encoded. Never abort. */

@@ -17,6 +17,12 @@
  *   four        4 threads of the program publish 200 points each to a feed of their own while
  *               a thread posts to the page's session: every plot gets every point, in order
  *               (the tsan preset runs this under ThreadSanitizer: no report)
+ *   values      a number feed and a text feed shown by 4 sessions on both loops (3 Numbers, 2
+ *               of them with the same format, and a Markdown each): a new session's doc shows
+ *               the current value; 300 publishes from a thread reach every session in order,
+ *               the three Numbers in one patch; with both loops held by a post, 1,000 publishes
+ *               reach each session as one patch of the last value, encoded once per format
+ *               and loop at most
  *   bad         no apps, a name with '/', a port in use: NULL and a log line, nothing started
  *
  *   embed_test PANE_BIN SOURCE_DIR [FILTER]       (PANE_BIN is not used: no pane process)
@@ -127,6 +133,23 @@ static void four(pn_session *s)
     atomic_store(&last_id, pn_session_id_of(s));
 }
 
+static pn_feed *temp, *status;
+static _Atomic pn_session_id vals_ids[16];
+static atomic_int nvals;
+
+static void vals(pn_session *s)
+{
+    int i = atomic_fetch_add(&nvals, 1);
+    if (i < 16)
+        atomic_store(&vals_ids[i], pn_session_id_of(s));
+    pn_template(s, .title = "Values");
+    pn_servable(s, pn_column(s, pn_number(s, .name = "t", .format = "{value:.0f}", .feed = temp),
+                             pn_number(s, .name = "t2", .format = "{value:.0f}", .feed = temp),
+                             pn_number(s, .name = "c", .format = "{value:.1f}", .feed = temp,
+                                       .colors = PN_COLORS({100, "blue"}, {1e9, "red"})),
+                             pn_markdown(s, .feed = status)));
+}
+
 static void *publish4(void *arg)
 {
     pn_feed *f = arg;
@@ -215,7 +238,8 @@ static struct e2e_server EA;
 
 static bool case_serve(void)
 {
-    A = start((pn_server_options){.apps = PN_APPS({"dash", dash}, {"other", other}, {"four", four}),
+    A = start((pn_server_options){.apps = PN_APPS({"dash", dash}, {"other", other}, {"four", four},
+                                                  {"vals", vals}),
                                   .num_threads = 2});
     if (!A)
         return e2e_fail("pn_server_start returned NULL");
@@ -450,6 +474,171 @@ static bool case_four(void)
     return ok;
 }
 
+uint64_t pn__feed_encodings(void); /* libpane's own count (linked statically here) */
+
+#define NV 8
+static atomic_bool release_loops;
+static atomic_int held;
+
+/* A post that holds its loop until release_loops (at most 3 s). */
+static void hold_loop(pn_session *s, void *data)
+{
+    (void)s, (void)data;
+    atomic_fetch_add(&held, 1);
+    for (int i = 0; i < 3000 && !atomic_load(&release_loops); i++)
+        usleep(1000);
+}
+
+static void *publish_values(void *arg)
+{
+    (void)arg;
+    for (int i = 1; i <= 300; i++) {
+        pn_feed_set(temp, i);
+        if (i % 100 == 0) {
+            char md[64];
+            snprintf(md, sizeof md, "step **%d**", i);
+            pn_feed_set_text(status, md);
+        }
+        usleep(300);
+    }
+    return NULL;
+}
+
+/* The session's ids of t, t2, c and the Markdown. */
+struct vals_ids {
+    long t, t2, c, md;
+};
+
+static bool vals_doc(json_t *doc, struct vals_ids *id, const char *want_t, const char *want_md)
+{
+    id->t = e2e_doc_id(doc, "Number", "t");
+    id->t2 = e2e_doc_id(doc, "Number", "t2");
+    id->c = e2e_doc_id(doc, "Number", "c");
+    id->md = e2e_doc_id(doc, "Markdown", NULL);
+    const char *html = e2e_jstr(doc, "html");
+    if (id->t < 0 || id->t2 < 0 || id->c < 0 || id->md < 0)
+        return e2e_fail("vals doc: ids %ld %ld %ld %ld", id->t, id->t2, id->c, id->md);
+    if (!strstr(html, want_t) || !strstr(html, want_md))
+        return e2e_fail("vals doc: no %s or %s in %.300s", want_t, want_md, html);
+    return true;
+}
+
+/* Reads c's patches until t shows `last` and the Markdown `md_last`: t strictly increasing,
+ * t2 and c in the same patch as t with the same value, c's colour right. *patches counts them. */
+static bool read_values(struct e2e_cl *c, const struct vals_ids *id, double last,
+                        const char *md_last, int *patches)
+{
+    double prev = -1;
+    bool md_seen = false;
+    long long end = e2e_now_ms() + T;
+    while (e2e_now_ms() < end && !(prev == last && md_seen)) {
+        json_t *p = e2e_expect_msg(c, "patch", "pong", 1000);
+        if (!p)
+            return e2e_fail("no patch after t=%g", prev);
+        double t = e2e_patch_number(p, id->t, NULL), t2 = e2e_patch_number(p, id->t2, NULL);
+        double v = e2e_patch_number(p, id->c, NULL);
+        json_t *mc = e2e_patch_changes(p, id->md), *cc = e2e_patch_changes(p, id->c);
+        bool ok = true;
+        if (!isnan(t)) {
+            const char *color = e2e_jstr(cc, "color");
+            if (!(t > prev))
+                ok = e2e_fail("t=%g after %g", t, prev);
+            else if (t2 != t || v != t)
+                ok = e2e_fail("t=%g but t2=%g and c=%g in its patch", t, t2, v);
+            else if (strcmp(color, t < 100 ? "blue" : "red"))
+                ok = e2e_fail("t=%g: colour %s", t, color);
+            prev = isnan(t) ? prev : t;
+            (*patches)++;
+        }
+        if (mc && strstr(e2e_jstr(mc, "html"), md_last))
+            md_seen = true;
+        json_decref(p);
+        if (!ok)
+            return false;
+    }
+    if (prev != last || !md_seen)
+        return e2e_fail("t=%g (want %g), markdown %s seen: %d", prev, last, md_last, md_seen);
+    return true;
+}
+
+static bool case_values(void)
+{
+    temp = pn_feed_number("temp");
+    status = pn_feed_text("status");
+    pn_feed_set(temp, 5);
+    pn_feed_set_text(status, "*start*");
+    struct e2e_cl *c[NV + 1] = {0};
+    struct vals_ids id[NV + 1];
+    bool ok = true;
+    atomic_store(&nvals, 0);
+    for (int i = 0; ok && i < NV; i++) { /* late joiners: the current value in the doc */
+        json_t *doc = NULL;
+        c[i] = e2e_open_session(&EA, "/vals/ws", "", &doc);
+        ok = c[i] && vals_doc(doc, &id[i], ">5</div>", "<em>start</em>");
+        json_decref(doc);
+    }
+    /* in order, to every session */
+    pthread_t th;
+    if (ok)
+        pthread_create(&th, NULL, publish_values, NULL);
+    int patches[NV] = {0};
+    for (int i = 0; ok && i < NV; i++)
+        ok = read_values(c[i], &id[i], 300, "<strong>300</strong>", &patches[i]);
+    if (ok) {
+        pthread_join(th, NULL);
+        fprintf(stderr, "values: 300 publishes: %d, %d, %d, %d patches\n", patches[0],
+                patches[1], patches[2], patches[3]);
+    }
+    /* coalescing: both loops held by a post while 1,000 values are published */
+    unsigned loops_used = 0;
+    for (int i = 0; i < NV; i++)
+        loops_used |= 1u << (atomic_load(&vals_ids[i]) & 0xff);
+    int nheld = 0;
+    atomic_store(&held, 0);
+    atomic_store(&release_loops, false);
+    for (int i = 0; ok && i < NV; i++) {
+        unsigned bit = 1u << (atomic_load(&vals_ids[i]) & 0xff);
+        if (loops_used & bit) {
+            loops_used &= ~bit;
+            nheld++;
+            ok = pn_post(atomic_load(&vals_ids[i]), hold_loop, NULL, NULL);
+        }
+    }
+    long long end = e2e_now_ms() + T;
+    while (ok && atomic_load(&held) < nheld && e2e_now_ms() < end)
+        e2e_sleep_ms(2);
+    uint64_t enc0 = pn__feed_encodings();
+    for (int v = 1001; ok && v <= 2000; v++)
+        pn_feed_set(temp, v);
+    atomic_store(&release_loops, true);
+    for (int i = 0; ok && i < NV; i++) {
+        json_t *p = e2e_expect_msg(c[i], "patch", "pong", T);
+        double t = p ? e2e_patch_number(p, id[i].t, NULL) : NAN;
+        if (t != 2000)
+            ok = e2e_fail("session %d: after 1,000 held publishes t=%g, want one patch of 2000", i,
+                          t);
+        json_decref(p);
+    }
+    for (int i = 0; ok && i < NV; i++)
+        ok = e2e_expect_quiet(c[i], i == 0 ? 300 : 20, "pong");
+    uint64_t encodings = pn__feed_encodings() - enc0;
+    fprintf(stderr, "values: 1,000 held publishes on %d loops: 1 patch per session, %llu "
+            "encodings\n", nheld, (unsigned long long)encodings);
+    if (ok && (encodings < 2 || encodings > 2 * (uint64_t)nheld)) /* 2 formats */
+        ok = e2e_fail("%llu encodings for 2 formats on %d loops", (unsigned long long)encodings,
+                      nheld);
+    if (ok) { /* a late joiner again */
+        json_t *doc = NULL;
+        c[NV] = e2e_open_session(&EA, "/vals/ws", "", &doc);
+        ok = c[NV] && vals_doc(doc, &id[NV], ">2000</div>", "<strong>300</strong>");
+        json_decref(doc);
+    }
+    for (int i = 0; i <= NV; i++)
+        if (c[i])
+            e2e_close_nicely(c[i]);
+    return ok;
+}
+
 static bool case_bad(void)
 {
     bool ok = true;
@@ -485,6 +674,7 @@ int main(int argc, char **argv)
         E2E_CASE("two", case_two);
         E2E_CASE("post", case_post);
         E2E_CASE("four", case_four);
+        E2E_CASE("values", case_values);
         E2E_CASE("stop-open", case_stop_open);
     }
     if (A)

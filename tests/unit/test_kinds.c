@@ -347,6 +347,92 @@ static void test_feed_client_behind_gets_the_window(void **state)
     pn__session_free(s);
 }
 
+/* Number and text feeds: Numbers and Markdowns bound to them show the value in their HTML;
+ * each version is encoded once per key (format and colours), whatever the number of nodes;
+ * their own value is refused; a feed of the wrong type is misuse. */
+static void test_value_feeds_encode_once_per_key(void **state)
+{
+    (void)state;
+    pn_feed *t = pn_feed_number("t-temp"), *md = pn_feed_text("t-status");
+    assert_non_null(t);
+    assert_non_null(md);
+    assert_ptr_equal(pn_feed_number("t-temp"), t);
+    assert_null(pn_feed_text("t-temp"));   /* the name is a number feed's */
+    assert_null(pn_feed_number("t-shared")); /* and that one a series feed's */
+    assert_null(pn_feed_number(""));
+    assert_true(pn_feed_get(t) == 0);
+    pn_feed_set(t, 21.5);
+    assert_true(pn_feed_get(t) == 21.5);
+    pn_feed_set_text(md, "all **good** \xff"); /* invalid UTF-8 is repaired */
+    pn_feed_set(md, 3);                         /* the wrong type: nothing published */
+    pn_feed_set_text(t, "x");
+    pn_feed_push(t, 1, 2);
+    assert_true(pn_feed_get(t) == 21.5);
+
+    pn_session *a = new_session(), *b = new_session();
+    pn_node *na = pn_number(a, .format = "{value:.1f} °C", .feed = t);
+    pn_node *nb = pn_number(b, .format = "{value:.1f} °C", .feed = t);
+    pn_node *nc = pn_number(b, .format = "{value:.0f}", .feed = t,
+                            .colors = PN_COLORS({30, "blue"}, {1e9, "red"}));
+    pn_node *ma = pn_markdown(a, .text = "ignored", .feed = md);
+    assert_int_equal(a->nmisuse + b->nmisuse, 0);
+    struct pn_buf h;
+    pn__buf_init(&h, 1 << 20);
+    assert_int_equal(pn__render_node(&h, na), 0);
+    assert_non_null(strstr(h.data, ">21.5 °C</div>"));
+    h.len = 0;
+    assert_int_equal(pn__render_node(&h, ma), 0);
+    assert_non_null(strstr(h.data, "<p>all <strong>good</strong> \xef\xbf\xbd</p>"));
+
+    uint64_t before = pn__feed_encodings();
+    struct pn_feed_snap s1, s2, sm;
+    pn__feed_snap(t, &s1);
+    const char *ka = na->desc->feed_key(na), *kb = nb->desc->feed_key(nb),
+               *kc = nc->desc->feed_key(nc);
+    assert_string_equal(ka, kb);
+    assert_string_not_equal(ka, kc);
+    struct pn_blob *ea = pn__feed_encoded(t, &s1, ka, na);
+    pn_feed_set(t, 99); /* published meanwhile: this round still shows s1's value */
+    struct pn_blob *eb = pn__feed_encoded(t, &s1, kb, nb);
+    struct pn_blob *ec = pn__feed_encoded(t, &s1, kc, nc);
+    assert_ptr_equal(ea, eb); /* one encoding for both sessions */
+    assert_string_equal(ea->data, "{\"text\":\"21.5 °C\"}");
+    assert_string_equal(ec->data, "{\"text\":\"22\",\"color\":\"blue\"}");
+    assert_int_equal(pn__feed_encodings() - before, 2);
+    pn__blob_unref(ea), pn__blob_unref(eb), pn__blob_unref(ec);
+    for (int i = 0; i < 100; i++) /* published, never asked for: never encoded */
+        pn_feed_set(t, 40 + i);
+    pn__feed_snap(t, &s2);
+    assert_int_equal(s2.version, s1.version + 101);
+    ea = pn__feed_encoded(t, &s2, ka, na);
+    assert_string_equal(ea->data, "{\"text\":\"139.0 °C\"}");
+    assert_int_equal(pn__feed_encodings() - before, 3);
+    pn__blob_unref(ea);
+    pn__feed_snap(md, &sm);
+    struct pn_blob *em = pn__feed_encoded(md, &sm, ma->desc->feed_key(ma), ma);
+    assert_string_equal(em->data, "{\"html\":\"<p>all <strong>good</strong> \xef\xbf\xbd</p>\\n\"}");
+    pn__blob_unref(em);
+    pn__feed_snap_fini(&s1), pn__feed_snap_fini(&s2), pn__feed_snap_fini(&sm);
+
+    /* a format change makes another key */
+    pn_number_set_format(nb, "{value}");
+    assert_string_not_equal(nb->desc->feed_key(nb), ka);
+    /* the node's own value is refused while it shows a feed */
+    unsigned m = b->nmisuse;
+    pn_number_set_value(nb, 3);
+    pn_markdown_set_text(ma, "no");
+    assert_int_equal(b->nmisuse, m + 1);
+    assert_int_equal(a->nmisuse, 1);
+    /* feeds of the wrong type */
+    pn_number(a, .feed = md);
+    pn_markdown(a, .feed = t);
+    pn_plot(a, .feed = t);
+    assert_int_equal(a->nmisuse, 4);
+    pn__buf_fini(&h);
+    pn__session_free(a);
+    pn__session_free(b);
+}
+
 static int free_feeds(void **state)
 {
     (void)state;
@@ -364,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_bad_plot_calls_are_misuse),
         cmocka_unit_test(test_feed_appends_are_encoded_once_for_every_plot),
         cmocka_unit_test(test_feed_client_behind_gets_the_window),
+        cmocka_unit_test(test_value_feeds_encode_once_per_key),
     };
     return cmocka_run_group_tests(tests, NULL, free_feeds);
 }

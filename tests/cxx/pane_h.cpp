@@ -1,0 +1,115 @@
+// pane.h from C++ (ctest cxx.pane_h): every macro of pane.h written as its C documentation shows
+// it (designated initialisers in the order of the fields), built with -std=c++20 -Wall -Wextra
+// -Werror -pedantic. The program then serves the page those macros build on a server of its own
+// and fetches it once, so the temporaries behind the C++ macros are read while alive (the asan
+// preset would see one that dangles), and checks that what the lists carried reached the page.
+#include <pane.h>
+
+#include <arpa/inet.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void on_event(pn_session *, pn_node *, void *) {}
+static void on_timer(pn_session *, void *) {}
+
+static pn_feed *load = pn_feed_series("cxx-load", 2, 100);
+static pn_feed *temp = pn_feed_number("cxx-temp");
+static pn_feed *status = pn_feed_text("cxx-status");
+
+static void cxx_app(pn_session *s)
+{
+    const char *who = pn_session_arg(s, "who", "C++");
+    pn_template(s, .name = "material", .title = pn_fmt(s, "Hello %s", who),
+                .header_background = "#123456");
+    pn_set_cookie(s, "lang", "cxx", "Path=/; SameSite=Lax");
+    pn_node *n = pn_number(s, .name = "Answer", .value = 42, .format = "{value} units",
+                           .colors = PN_COLORS({0, "blue"}, {100, "rgb(1, 2, 3)"}));
+    pn_node *t = pn_number(s, .name = "Temperature", .format = "{value:.1f} C", .feed = temp);
+    pn_node *p = pn_plot(s, .title = "Load", .type = PN_AREA,
+                         .series = PN_SERIES({.label = "cxx-one"}, {"cxx-two", "#1e88e5"}),
+                         .rollover = 50, .height = 200);
+    int k = 3;
+    pn_plot_push(p, 1, k, 2.5);
+    const double x[] = {2, 3}, y[] = {1, 2, 3, 4};
+    pn_plot_append(p, x, y, 2);
+    pn_plot_set_data(p, x, y, 2);
+    pn_node *const by_hand[] = {n, t, PN_ITEMS_END}; // a list without PN_ITEMS
+    pn_node *card = pn_card(s, .items = by_hand, .title = "Numbers", .collapsed = false);
+    pn_append(card, pn_html(s, .html = "<hr>"));
+    pn_servable(s, pn_row(s, card, p));
+    pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
+                                                  pn_markdown(s, .feed = status))));
+    pn_node *toggle = pn_toggle(s, .label = "On", .value = true, .on_change = on_event);
+    pn_node *box = pn_checkbox(s, .label = "Box", .on_change = on_event, .arg = nullptr);
+    pn_node *in = pn_text_input(s, .name = "Name", .placeholder = "you", .max_length = 20);
+    pn_node *is = pn_int_slider(s, .name = "N", .value = 5, .start = 0, .end = 10, .step = 1);
+    pn_node *fs = pn_float_slider(s, .name = "F", .start = 0, .end = 1, .format = "{value:.2f}");
+    pn_node *sel = pn_select(s, .name = "City", .options = PN_OPTIONS("cxx-Berlin", "cxx-Paris"),
+                             .value = "cxx-Paris", .on_change = on_event);
+    pn_node *button = pn_button(s, .label = "Go", .button_type = "primary", .on_click = on_event);
+    pn_servable(s, pn_column(s, toggle, box, in, is, fs, sel, button));
+    pn_servable(s, pn_column_ex(s, .items = PN_ITEMS(pn_html(s, .html = "<i>cxx-html</i>"))));
+    pn_servable_add(s, pn_html(s, .html = "<b>cxx-here</b>"), PN_HERE); // an _at function
+    pn_number_set_value(n, 43), pn_number_set_name(n, "Answer"), pn_number_set_format(n, "{value}");
+    pn_card_set_title(card, "cxx-card"), pn_card_set_collapsed(card, false);
+    pn_button_set_label(button, "Go!"), pn_widget_set_disabled(button, false);
+    pn_toggle_set_value(toggle, pn_toggle_value(toggle)), pn_checkbox_set_value(box, true);
+    pn_text_input_set_value(in, pn_text_input_value(in));
+    pn_int_slider_set_value(is, pn_int_slider_value(is) + 1);
+    pn_float_slider_set_value(fs, pn_float_slider_value(fs) + 0.5);
+    pn_select_set_value(sel, pn_select_value(sel)), (void)pn_checkbox_value(box);
+    pn_title_set(s, pn_fmt(s, "cxx-title %ld %zu", pn_button_clicks(button), pn_plot_len(p)));
+    pn_timer_cancel(pn_timeout(s, 1000, on_timer, nullptr));
+    pn_every(s, 1000, on_timer, nullptr);
+    pn_on_session_destroyed(s, on_timer, nullptr);
+}
+
+static std::string get(int port, const char *path) // HTTP/1.0: the body runs to the close
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET, a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string r, req = std::string("GET ") + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
+        write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+        char buf[4096];
+        for (ssize_t k; (k = read(fd, buf, sizeof buf)) > 0;) r.append(buf, static_cast<size_t>(k));
+    }
+    if (fd >= 0) close(fd);
+    return r;
+}
+
+int main()
+{
+    pn_feed_push(load, 1, 2, 3);
+    pn_feed_set(temp, 21.5), pn_feed_set_text(status, "cxx-*status*");
+    if (pn_feed_get(temp) != 21.5) return std::puts("pn_feed_get"), 1;
+    // the options in the call: PN_APPS's array lives until the end of the statement. g++ (-Wextra)
+    // warns of the fields an initialiser in your own code leaves out; pane's macros are exempt
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+    pn_server *srv = pn_server_start({.apps = PN_APPS({.name = "cxx", .app = cxx_app}),
+                                      .address = "127.0.0.1", .port = PN_ANY_PORT});
+#pragma GCC diagnostic pop
+    if (!srv) return std::puts("pn_server_start failed"), 1;
+    const char *url = pn_server_url(srv), *colon = std::strrchr(url, ':');
+    int port = colon ? static_cast<int>(std::strtol(colon + 1, nullptr, 10)) : 0;
+    std::string page = get(port, "/cxx?who=cxx");
+    pn_server_stop(srv);
+    int bad = 0;
+    for (const char *want : {" 200 ", "lang=cxx", "<title>Hello cxx<", "Answer", "rgb(1, 2, 3)",
+                             "21.5 C", "cxx-one", "cxx-two", "<strong>cxx-bold</strong>",
+                             "<em>status</em>", "cxx-Berlin", "cxx-Paris", "cxx-card", "Go!",
+                             "<i>cxx-html</i>", "<b>cxx-here</b>"})
+        if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
+    if (bad) std::printf("the page:\n%s\n", page.c_str());
+    else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",
+                     page.size());
+    return bad != 0;
+}
