@@ -24,6 +24,8 @@
  *                    period between a session's consecutive values (pn_every's lateness); the
  *                    bytes on the wire per message (frame header included) and per data point
  *   --timeout S      the whole run's bound (default 300)
+ *   --signal-ready   send SIGUSR1 to --pid when recording starts and again when it ends
+ *                    (bench/apps/feed_embed.c publishes between the two)
  *   --protocol 1     speak version 1 (a pane from before issue 11), for before/after figures
  *
  * Output: one line of key=value pairs on stdout (for the script), a summary on stderr. Exit
@@ -35,6 +37,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,7 +69,7 @@ static bool v1; /* --v1: protocol version 1 (pane before issue 11: patches with 
 static long server_pid;
 static int ep;
 static long n_ready, n_failed, n_closed, n_pings, n_patches, n_unparsed;
-static bool recording;
+static bool recording, signal_ready;
 static double *lat, *period;
 static size_t nlat, caplat, nperiod;
 static char fail_reason[256];
@@ -524,6 +527,10 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--signal-ready")) {
+            signal_ready = true;
+            continue;
+        }
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
@@ -615,11 +622,15 @@ int main(int argc, char **argv)
         run(now_mono_ms() + 1000, never, &next, all);
         long long cpu0 = cpu_ticks(), r0 = now_mono_ms();
         long closed0 = n_closed;
+        if (signal_ready)
+            kill((pid_t)server_pid, SIGUSR1);
         recording = true;
         run(r0 + (long long)duration_s * 1000 < deadline ? r0 + (long long)duration_s * 1000
                                                          : deadline,
             never, &next, all);
         recording = false;
+        if (signal_ready)
+            kill((pid_t)server_pid, SIGUSR1);
         double secs = (double)(now_mono_ms() - r0) / 1000.0;
         long long cpu1 = cpu_ticks();
         double cpu = cpu0 >= 0 && cpu1 >= 0

@@ -790,7 +790,9 @@ PN_API const char *pn_server_url(const pn_server *srv);
 /*
  * pn_server_stop — stops gracefully (no more accepting, the requests under way finish, pages
  * are told the server is going away), runs every session's destroy hooks, waits for the loops'
- * threads and frees the server. Feeds stay valid while any server of the process runs.
+ * threads and frees the server. A browser answers the close at once; a peer that does not is
+ * given 2 s, and a response still being written at most 5 s. Feeds live as long as the
+ * process (a thread may publish after the stop: nothing reads it).
  * Thread: any but the server's own loops (a callback must not stop its own server)
  */
 PN_API void pn_server_stop(pn_server *srv);

@@ -1,8 +1,9 @@
-/* bench/feed.sh's server: a program that embeds pane (one loop) and publishes to one number
- * feed from a thread of its own, RATE times a second, the value being the wall-clock ms of the
- * publish; every session of /feed shows it in a Number, so the load client's latency mode
- * measures publish -> received. On SIGTERM or SIGINT it stops the server and prints the
- * publishes made while sessions were bound (from the first encoding on) and the encodings.
+/* bench/feed.sh's server: a program that embeds pane (one loop, --admin) and, between two
+ * SIGUSR1 (the load client's --signal-ready: while it records), publishes to one number feed
+ * from a thread of its own RATE times a second, the value being the wall-clock ms of the
+ * publish; every session of /feed shows it in a Number, so the client's latency mode measures
+ * publish -> received, and pane's own stats (/_pane/stats "feeds") publish -> written. On
+ * SIGTERM or SIGINT it stops the server and prints the publishes and the encodings made.
  *     feed_embed RATE           prints "pane: serving http://127.0.0.1:PORT/feed" */
 #include <pane.h>
 #include <pthread.h>
@@ -16,8 +17,8 @@ uint64_t pn__feed_encodings(void); /* libpane's count, linked statically */
 
 static pn_feed *latency;
 static double rate;
-static atomic_bool stopping;
-static atomic_long counted; /* publishes since the first encoding */
+static atomic_bool stopping, go;
+static atomic_long counted; /* publishes */
 
 static double now_ms(void)
 {
@@ -37,8 +38,9 @@ static void *publish(void *arg)
         while (next.tv_nsec >= 1000000000L)
             next.tv_nsec -= 1000000000L, next.tv_sec++;
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
-        if (pn__feed_encodings() > 0)
-            atomic_fetch_add(&counted, 1);
+        if (!atomic_load(&go))
+            continue;
+        atomic_fetch_add(&counted, 1);
         pn_feed_set(latency, now_ms());
     }
     return NULL;
@@ -57,11 +59,12 @@ int main(int argc, char **argv)
         return fprintf(stderr, "usage: feed_embed RATE (1..1000 a second)\n"), 2;
     sigset_t stop;
     sigemptyset(&stop), sigaddset(&stop, SIGINT), sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     latency = pn_feed_number("latency");
     pn_server *srv = pn_server_start(&(pn_server_options){
         .apps = PN_APPS({.name = "feed", .app = app}), .address = "127.0.0.1",
-        .port = PN_ANY_PORT, .unused_session_lifetime_ms = 60000});
+        .port = PN_ANY_PORT, .unused_session_lifetime_ms = 60000, .admin = true});
     if (!srv)
         return 1;
     pthread_t th;
@@ -69,7 +72,8 @@ int main(int argc, char **argv)
     printf("pane: serving %s/feed\n", pn_server_url(srv));
     fflush(stdout);
     int sig;
-    sigwait(&stop, &sig);
+    while (sigwait(&stop, &sig) == 0 && sig == SIGUSR1)
+        atomic_store(&go, !atomic_load(&go));
     atomic_store(&stopping, true);
     pthread_join(th, NULL);
     pn_server_stop(srv);

@@ -144,6 +144,15 @@ void pn__log(enum pn_log_level lvl, const char *fmt, ...) __attribute__((format(
 #define pn__warn(...) pn__log(PN_LOG_WARN, __VA_ARGS__)
 #define pn__error(...) pn__log(PN_LOG_ERROR, __VA_ARGS__)
 
+/* ---- latency histograms (hist.c) --------------------------------------------------------- */
+
+/* Counts of microsecond values in PN_HIST_BUCKETS buckets, 4 per power of two (within 25 %),
+ * from 0 to about 2 s (the last bucket takes everything above): what the stats sum per loop. */
+#define PN_HIST_BUCKETS 80
+void pn__hist_add(uint64_t *h, uint64_t us);
+/* The upper bound (µs) of the bucket holding the q-quantile (0 < q <= 1) of h; 0 if empty. */
+uint64_t pn__hist_quantile(const uint64_t *h, double q);
+
 /* ---- hashing and encoding --------------------------------------------------------------- */
 
 uint64_t pn__hash_fnv1a(const void *p, size_t n); /* not keyed: never for outside keys */

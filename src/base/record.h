@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/base.h"
+
 #define PN_STALL_MS 500 /* app code that holds its loop longer than this is logged */
 
 enum pn_entry {
@@ -47,6 +49,8 @@ struct pn_loop_stats {
         max_entries, max_bytes;
     uint64_t live, sockets, unused, max_unused, created, destroyed, resumed, dropped;
     uint64_t feed_encodings; /* the process's (on its loop 0's line only): value feed encodings */
+    uint64_t feed_sent;      /* value feed patches written */
+    uint64_t feed_delay[PN_HIST_BUCKETS]; /* their delay from the publish to the write, µs */
 };
 
 struct pn_record_line {

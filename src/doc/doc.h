@@ -353,6 +353,7 @@ uint64_t pn__feed_version(pn_feed *f);
  * a loop updates in one go shows the same version. */
 struct pn_feed_snap {
     uint64_t version;
+    uint64_t published_ns; /* when that version was published (CLOCK_MONOTONIC) */
     double num;
     struct pn_blob *text;
 };

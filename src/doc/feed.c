@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "doc/doc.h"
 
@@ -65,7 +66,8 @@ struct pn_feed {
     size_t kept; /* points in the chunks */
     struct watch *watchers;
     /* value feeds: */
-    uint64_t version; /* publishes */
+    uint64_t version;      /* publishes */
+    uint64_t published_ns; /* CLOCK_MONOTONIC of the last (uv_hrtime's clock) */
     double num;
     struct pn_blob *text; /* never NULL */
     struct enc *encs;
@@ -173,6 +175,13 @@ int pn__feed_type(const pn_feed *f)
     return f->type; /* set once at creation */
 }
 
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void notify(pn_feed *f)
 {
     for (struct watch *w = f->watchers; w; w = w->next)
@@ -197,6 +206,7 @@ void pn_feed_set(pn_feed *f, double v)
     pthread_mutex_lock(&f->mu);
     f->num = v;
     f->version++;
+    f->published_ns = monotonic_ns();
     notify(f);
     pthread_mutex_unlock(&f->mu);
 }
@@ -222,6 +232,7 @@ void pn_feed_set_text(pn_feed *f, const char *text)
     old = f->text;
     f->text = b;
     f->version++;
+    f->published_ns = monotonic_ns();
     notify(f);
     pthread_mutex_unlock(&f->mu);
     pn__blob_unref(old);
@@ -246,7 +257,12 @@ uint64_t pn__feed_version(pn_feed *f)
 
 void pn__feed_snap(pn_feed *f, struct pn_feed_snap *snap)
 {
-    snap->version = pn__feed_value(f, &snap->num, &snap->text);
+    pthread_mutex_lock(&f->mu);
+    snap->version = f->version;
+    snap->published_ns = f->published_ns;
+    snap->num = f->num;
+    snap->text = pn__blob_ref(f->text);
+    pthread_mutex_unlock(&f->mu);
 }
 
 void pn__feed_snap_fini(struct pn_feed_snap *snap)

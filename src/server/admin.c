@@ -5,6 +5,7 @@
  * (docs/internals/workers.md). The later /metrics exports the same.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/record.h"
@@ -46,6 +47,8 @@ static void stats_of(const struct pn_server *srv, struct pn_loop_stats *st)
     st->resumed = t->resumed;
     st->dropped = t->dropped;
     st->feed_encodings = srv->index == 0 ? pn__feed_encodings() : 0; /* process-wide */
+    st->feed_sent = t->feed_sent;
+    memcpy(st->feed_delay, t->feed_delay, sizeof st->feed_delay);
 }
 
 /* This loop's line of the record (worker processes), or NULL. */
@@ -77,7 +80,8 @@ static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
                    "\"bytes\":%llu,\"max_entries\":%llu,\"max_bytes\":%llu},"
                    "\"sessions\":{\"live\":%llu,\"sockets\":%llu,\"unused\":%llu,"
                    "\"max_unused\":%llu,\"created\":%llu,\"destroyed\":%llu,\"resumed\":%llu,"
-                   "\"dropped\":%llu},\"feeds\":{\"encodings\":%llu}",
+                   "\"dropped\":%llu},\"feeds\":{\"encodings\":%llu,\"sent\":%llu,"
+                   "\"delay_us\":{\"p50\":%llu,\"p99\":%llu,\"max\":%llu}}",
                    st->cache_enabled ? "true" : "false", (unsigned long long)st->hits,
                    (unsigned long long)st->misses, (unsigned long long)st->bypasses,
                    (unsigned long long)st->inserts, (unsigned long long)st->evictions,
@@ -87,7 +91,11 @@ static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
                    (unsigned long long)st->sockets, (unsigned long long)st->unused,
                    (unsigned long long)st->max_unused, (unsigned long long)st->created,
                    (unsigned long long)st->destroyed, (unsigned long long)st->resumed,
-                   (unsigned long long)st->dropped, (unsigned long long)st->feed_encodings);
+                   (unsigned long long)st->dropped, (unsigned long long)st->feed_encodings,
+                   (unsigned long long)st->feed_sent,
+                   (unsigned long long)pn__hist_quantile(st->feed_delay, 0.5),
+                   (unsigned long long)pn__hist_quantile(st->feed_delay, 0.99),
+                   (unsigned long long)pn__hist_quantile(st->feed_delay, 1));
 }
 
 static void stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)

@@ -121,8 +121,13 @@ static void send_values(struct pn_live *live, struct feed_sub *sub, struct enc_c
         rc = pn__buf_append(&m, "]}", 2);
     if (rc)
         pn__live_send_failed(live, "feed value", rc);
-    else if (m.len)
-        pn__ws_send(live->ws, m.data, m.len);
+    else if (m.len) {
+        pn__ws_send(live->ws, m.data, m.len); /* written now unless the socket is behind */
+        uint64_t now = uv_hrtime();
+        live->tab->feed_sent++;
+        pn__hist_add(live->tab->feed_delay,
+                     now > c->snap.published_ns ? (now - c->snap.published_ns) / 1000 : 0);
+    }
     pn__buf_fini(&m);
 }
 

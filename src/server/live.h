@@ -59,6 +59,7 @@ struct pn_live_table {
     struct pn_live *unused_head, *unused_tail;
     size_t unused;
     uint64_t created, destroyed, resumed, dropped; /* counters */
+    uint64_t feed_sent, feed_delay[PN_HIST_BUCKETS]; /* value feed patches: publish -> write */
     /* feeds shown by this loop's sessions (feeds.c): a publish anywhere wakes the loop, which
      * sends each of those sessions what is new */
     struct feed_sub *feeds;

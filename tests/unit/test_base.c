@@ -823,6 +823,34 @@ static void test_log_level_parse_accepts_names_case_insensitively(void **state)
 
 /* ---- embedded assets ---- */
 
+/* Latency histograms: quantiles within 25 % above the true value, exact below 4 µs, everything
+ * past the last bucket in it, empty: 0. */
+static void test_hist_quantiles_are_within_a_quarter(void **state)
+{
+    (void)state;
+    uint64_t h[PN_HIST_BUCKETS] = {0};
+    assert_int_equal(pn__hist_quantile(h, 0.5), 0);
+    for (uint64_t v = 1; v <= 1000; v++)
+        pn__hist_add(h, v);
+    uint64_t p50 = pn__hist_quantile(h, 0.5), p99 = pn__hist_quantile(h, 0.99);
+    assert_true(p50 >= 500 && p50 <= 625);
+    assert_true(p99 >= 990 && p99 <= 1238);
+    assert_true(pn__hist_quantile(h, 1) >= 1000 && pn__hist_quantile(h, 1) <= 1250);
+    uint64_t small[PN_HIST_BUCKETS] = {0};
+    pn__hist_add(small, 0), pn__hist_add(small, 2);
+    assert_int_equal(pn__hist_quantile(small, 0.5), 1);
+    assert_int_equal(pn__hist_quantile(small, 1), 3);
+    for (uint64_t v = 4; v < (1u << 21); v = v * 5 / 4 + 1) { /* every bucket bounds its value */
+        uint64_t one[PN_HIST_BUCKETS] = {0};
+        pn__hist_add(one, v);
+        uint64_t q = pn__hist_quantile(one, 1);
+        assert_true(q > v && q <= v + v / 4 + 1);
+    }
+    uint64_t big[PN_HIST_BUCKETS] = {0};
+    pn__hist_add(big, UINT64_MAX);
+    assert_true(pn__hist_quantile(big, 1) > 2000000);
+}
+
 static void test_assets_are_sorted_and_findable_by_slice(void **state)
 {
     (void)state;
@@ -896,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_gzip_with_bad_level_fails_and_leaves_out),
         cmocka_unit_test(test_log_level_parse_accepts_names_case_insensitively),
         cmocka_unit_test(test_assets_are_sorted_and_findable_by_slice),
+        cmocka_unit_test(test_hist_quantiles_are_within_a_quarter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
