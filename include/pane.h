@@ -624,6 +624,84 @@ PN_API const char *pn_select_value(const pn_node *select);
 #define pn_select_set_value(n, value) pn_select_set_value_at((n), (value), PN_HERE)
 PN_API void pn_select_set_value_at(pn_node *select, const char *value, pn_here here);
 
+/* ---- tables ---------------------------------------------------------------------------------- */
+
+/* How a Table column's cells are read, shown and sorted. */
+typedef enum pn_column_type {
+    PN_TEXT,   /* pn_cell.text; sorted as text (byte order), left-aligned */
+    PN_NUMBER, /* pn_cell.num through .format; sorted as numbers, right-aligned */
+} pn_column_type;
+
+/* One column of a Table. */
+typedef struct pn_column {
+    const char *title;   /* header text. required */
+    pn_column_type type; /* default: PN_TEXT */
+    const char *format;  /* PN_NUMBER: as pn_number's ("{value:.1f} MB"). default: "{value}" */
+    int width;           /* pixels. default: shared out by the browser */
+} pn_column;
+/* A column list: `.columns = PN_COLUMNS({"PID", PN_NUMBER}, {"Command"})`. */
+PN_API extern const char pn_columns_end;
+#define PN_COLUMNS(...) ((const pn_column[]){__VA_ARGS__, {&pn_columns_end}})
+
+/* What a Table's cell function fills in for one cell: .text for a PN_TEXT column (it must stay
+ * valid until the function is called again: a static buffer is fine), .num for PN_NUMBER. */
+typedef struct pn_cell {
+    const char *text;
+    double num;
+} pn_cell;
+/* Reads cell (row, col) of the app's data: row 0..rows-1 in the app's own order. Called on the
+ * session's thread, for the rows a visitor sees, and for every row of one column when the table
+ * is sorted or filtered; it must not call pane. */
+typedef void (*pn_cell_fn)(void *data, size_t row, int col, pn_cell *cell);
+
+typedef struct pn_table_opts {
+    const pn_column *columns; /* PN_COLUMNS(...): 1 to 64. required */
+    size_t rows;              /* rows 0..rows-1 of the app's data (at most 4,294,967,295) */
+    pn_cell_fn cell;          /* reads a cell. required when rows > 0 */
+    void *data;               /* passed to cell */
+    int page_size;            /* rows shown at once; the rest scroll. default: 15; 1..200 */
+    int sort;                 /* the first sort: column index + 1, negative for descending.
+                                 default: 0, the app's order */
+    bool filter;              /* a filter box: rows with a text cell containing what is typed
+                                 (any case). default: none */
+    int key_column;           /* the column that identifies a row (a process's PID): the
+                                 selection follows that key across pn_table_set_rows. column
+                                 index + 1. default: 0, the selection is a row index */
+    pn_callback on_select;    /* a row was selected (a click, or the arrow keys in the table):
+                                 pn_table_selected tells which. NULL: rows are not selectable */
+    void *arg;                /* passed to on_select */
+} pn_table_opts;
+
+/*
+ * pn_table — a table over rows the app keeps in its own C data. pane reads them cell by cell
+ * through .cell and sends the browser only the rows it shows: the first page is in the page
+ * itself, scrolling asks for the rows it reaches, a click on a header sorts (stably, on the
+ * server: ascending, then descending, then the app's order), and the filter box and selection
+ * run on the server too. A million rows cost the session 4 bytes a row while sorted or
+ * filtered, nothing otherwise.
+ *     static void cell(void *data, size_t row, int col, pn_cell *c)
+ *     {
+ *         const struct proc *p = (const struct proc *)data + row;
+ *         if (col == 0) c->num = p->pid; else c->text = p->name;
+ *     }
+ *     pn_table(s, .columns = PN_COLUMNS({"PID", PN_NUMBER}, {"Command"}), .rows = n,
+ *              .cell = cell, .data = procs, .filter = true, .on_select = show_details);
+ * Example: examples/processes.c
+ * Thread: session
+ */
+#define pn_table(s, ...) pn_table_new((s), &(const pn_table_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_table_new(pn_session *s, const pn_table_opts *o, pn_here here);
+/* pn_table_set_rows — the app's data changed and now has rows rows (data may move too: NULL
+ * keeps it): the table reads what it shows again, sorted and filtered as the visitor left it,
+ * and the selection follows its key (.key_column). Thread: session */
+#define pn_table_set_rows(t, rows, data) pn_table_set_rows_at((t), (rows), (data), PN_HERE)
+PN_API void pn_table_set_rows_at(pn_node *table, size_t rows, void *data, pn_here here);
+/* PN_NO_ROW: no row (pn_table_selected when none is selected). */
+#define PN_NO_ROW ((size_t)-1)
+/* pn_table_selected — the selected row (an index into the app's data), or PN_NO_ROW.
+ * Thread: session */
+PN_API size_t pn_table_selected(const pn_node *table);
+
 /* ---- changing the page: setters ---------------------------------------------------------------
  *
  * Setters change a property of a node; the change reaches the browser as a patch. Strings are

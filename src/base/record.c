@@ -219,6 +219,10 @@ void pn__note_describe(const struct pn_note *n, char *out, size_t outlen)
     case PN_ENTRY_DESTROY:
         snprintf(out, outlen, "a destroy hook (%s)", n->what);
         break;
+    case PN_ENTRY_CELL:
+        snprintf(out, outlen, "the cell function of Table node %u (%s)", (unsigned)n->node,
+                 n->what);
+        break;
     default:
         snprintf(out, outlen, "nothing");
     }

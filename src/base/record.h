@@ -33,6 +33,7 @@ enum pn_entry {
     PN_ENTRY_TIMER,    /* a pn_every / pn_timeout function */
     PN_ENTRY_DESTROY,  /* a pn_on_session_destroyed hook */
     PN_ENTRY_POST,     /* a function posted to a session (pn_post, pn_post_app) */
+    PN_ENTRY_CELL,     /* a Table's cell function (node: the Table's id) */
 };
 
 struct pn_note {
