@@ -117,22 +117,28 @@ struct key {
     uint32_t row;
 };
 
+static _Thread_local int sort_dir; /* 1 ascending, -1 descending: for the comparators */
+
+static int by_row(const struct key *x, const struct key *y) /* ties keep the app's order */
+{
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
 static int by_num(const void *a, const void *b)
 {
     const struct key *x = a, *y = b;
-    /* NaN last, then stable by row */
-    if (isnan(x->num) != isnan(y->num))
-        return isnan(x->num) ? 1 : -1;
-    if (x->num != y->num && !isnan(x->num))
-        return x->num < y->num ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
+    if (isnan(x->num) || isnan(y->num)) /* NaN last, whichever the direction */
+        return isnan(x->num) && isnan(y->num) ? by_row(x, y) : isnan(x->num) ? 1 : -1;
+    if (x->num != y->num)
+        return (x->num < y->num ? -1 : 1) * sort_dir;
+    return by_row(x, y);
 }
 
 static int by_text(const void *a, const void *b)
 {
     const struct key *x = a, *y = b;
     int c = strcmp(x->text, y->text);
-    return c ? c : x->row < y->row ? -1 : x->row > y->row;
+    return c ? (c < 0 ? -1 : 1) * sort_dir : by_row(x, y);
 }
 
 static bool contains_ci(const char *hay, const char *needle)
@@ -150,7 +156,7 @@ static void rebuild(pn_node *n)
     t->nview = t->rows;
     if (!t->sort && !t->filter)
         return;
-    enter(n);
+    enter(n); /* the filter's and the sort key's cells */
     uint32_t *view = pn__xmalloc((t->rows ? t->rows : 1) * sizeof *view);
     size_t nv = 0;
     for (size_t r = 0; r < t->rows; r++) {
@@ -183,35 +189,20 @@ static void rebuild(pn_node *n)
                 pn__buf_append(&texts, "", 1);
             }
         }
+        pn__entry_leave(); /* the sort itself is pane's */
         if (text)
             for (size_t i = 0; i < nv; i++)
                 keys[i].text = texts.data + offs[i];
+        sort_dir = t->sort > 0 ? 1 : -1;
         qsort(keys, nv, sizeof *keys, text ? by_text : by_num);
-        if (t->sort < 0) { /* descending, still stable: equal keys keep the app's order */
-            for (size_t i = 0, j = nv - 1; i < j; i++, j--) {
-                struct key k = keys[i];
-                keys[i] = keys[j], keys[j] = k;
-            }
-            for (size_t i = 0; i < nv;) { /* runs of equal keys back to ascending rows */
-                size_t j = i + 1;
-                while (j < nv && (text ? strcmp(keys[j].text, keys[i].text) == 0
-                                       : (keys[j].num == keys[i].num ||
-                                          (isnan(keys[j].num) && isnan(keys[i].num)))))
-                    j++;
-                for (size_t a = i, b = j - 1; a < b; a++, b--) {
-                    struct key k = keys[a];
-                    keys[a] = keys[b], keys[b] = k;
-                }
-                i = j;
-            }
-        }
         for (size_t i = 0; i < nv; i++)
             view[i] = keys[i].row;
         free(keys);
         free(offs);
         pn__buf_fini(&texts);
+    } else {
+        pn__entry_leave();
     }
-    pn__entry_leave();
     t->view = view;
     t->nview = nv;
 }

@@ -433,6 +433,156 @@ static void test_value_feeds_encode_once_per_key(void **state)
     pn__session_free(b);
 }
 
+/* ---- Table ---- */
+
+/* 1,000 rows: "row <i>" (text), i % 10 (number), a third column of names with one "Needle". */
+static void table_cell(void *data, size_t row, int col, pn_cell *c)
+{
+    static char text[32];
+    (void)data;
+    if (col == 2)
+        snprintf(text, sizeof text, row == 777 ? "a NeedLe here" : "hay %zu", row);
+    else
+        snprintf(text, sizeof text, "row %zu", row);
+    c->text = text;
+    c->num = (double)(row % 10);
+}
+
+static const char *send_event(pn_node *n, const char *prop, struct pn_value v, struct pn_call *c)
+{
+    const char *why = NULL;
+    *c = (struct pn_call){0};
+    return pn__node_event(n, (pn_str){prop, strlen(prop)}, &v, c, &why);
+}
+
+/* The patch the session would send now for n ({"rows": …} etc.), as a JSON object. */
+static json_t *table_patch(pn_session *s)
+{
+    json_t *ops = json_array();
+    assert_int_equal(pn__doc_patch_ops(s, ops), 0);
+    json_t *changes = json_array_size(ops) ? json_incref(json_array_get(json_array_get(ops, 0), 1))
+                                           : NULL;
+    json_decref(ops);
+    return changes;
+}
+
+static int selected_calls;
+static void on_select(pn_session *s, pn_node *n, void *arg)
+{
+    (void)s, (void)n, (void)arg;
+    selected_calls++;
+}
+
+/* Events: view sends the rows around the first row shown; sort is stable both ways; filter
+ * (any case, text columns); select runs the callback and follows its key across set_rows; bad
+ * values are refused with their codes. */
+static void test_table_viewport_sort_filter_select(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *t = pn_table(s, .columns = PN_COLUMNS({"Name"}, {"Mod", PN_NUMBER}, {"Tag"}),
+                          .rows = 1000, .cell = table_cell, .page_size = 10, .filter = true,
+                          .key_column = 1, .on_select = on_select);
+    assert_int_equal(s->nmisuse, 0);
+    pn_servable(s, t);
+    json_decref(table_patch(s)); /* what building marked */
+    struct pn_call call;
+    /* view: rows 480..530 around 500 (2 pages each side), total 1000 */
+    assert_null(send_event(t, "view", (struct pn_value){.type = PN_V_NUM, .num = 500}, &call));
+    json_t *p = table_patch(s), *rows = json_object_get(p, "rows");
+    assert_int_equal(json_integer_value(json_object_get(rows, "from")), 480);
+    assert_int_equal(json_integer_value(json_object_get(rows, "total")), 1000);
+    json_t *list = json_object_get(rows, "rows");
+    assert_int_equal(json_array_size(list), 50);
+    assert_string_equal(json_string_value(json_array_get(json_array_get(list, 20), 1)), "row 500");
+    assert_string_equal(json_string_value(json_object_get(rows, "count")), "501–510 of 1,000");
+    json_decref(p);
+    /* sort by Mod descending: 9s first, in the app's order (stable) */
+    assert_null(send_event(t, "sort", (struct pn_value){.type = PN_V_NUM, .num = -2}, &call));
+    p = table_patch(s);
+    list = json_object_get(json_object_get(p, "rows"), "rows");
+    assert_int_equal(json_integer_value(json_object_get(p, "sort")), -2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(p, "rows"), "first")), 0);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(list, 0), 0)), 9);
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(list, 1), 0)), 19);
+    json_decref(p);
+    /* filter: any case, over the text columns */
+    assert_null(send_event(t, "filter", (struct pn_value){.type = PN_V_STR, .str = "needle"},
+                           &call));
+    p = table_patch(s);
+    rows = json_object_get(p, "rows");
+    assert_int_equal(json_integer_value(json_object_get(rows, "total")), 1);
+    assert_string_equal(json_string_value(json_object_get(rows, "count")),
+                        "1–1 of 1 (filtered from 1,000)");
+    json_decref(p);
+    /* select: only a row shown; the callback runs */
+    assert_string_equal(send_event(t, "select", (struct pn_value){.type = PN_V_NUM, .num = 5},
+                                   &call),
+                        "bad-value");
+    assert_null(send_event(t, "select", (struct pn_value){.type = PN_V_NUM, .num = 777}, &call));
+    assert_ptr_equal(call.fn, on_select);
+    assert_int_equal(pn_table_selected(t), 777);
+    json_decref(table_patch(s));
+    /* the data moves: the key ("row 777") is found at its new place */
+    assert_null(send_event(t, "filter", (struct pn_value){.type = PN_V_STR, .str = ""}, &call));
+    json_decref(table_patch(s));
+    pn_table_set_rows(t, 500, NULL); /* row 777 is gone: no selection */
+    assert_int_equal(pn_table_selected(t), PN_NO_ROW);
+    p = table_patch(s);
+    assert_true(json_is_null(json_object_get(p, "selected")));
+    json_decref(p);
+    /* bad events: their codes, nothing changed */
+    struct {
+        const char *prop;
+        struct pn_value v;
+        const char *code;
+    } bad[] = {
+        {"view", {.type = PN_V_NUM, .num = -1}, "bad-value"},
+        {"view", {.type = PN_V_NUM, .num = 1.5}, "bad-value"},
+        {"view", {.type = PN_V_STR, .str = "1"}, "bad-value"},
+        {"sort", {.type = PN_V_NUM, .num = 4}, "bad-value"},
+        {"filter", {.type = PN_V_NUM, .num = 1}, "bad-value"},
+        {"select", {.type = PN_V_NUM, .num = 1e12}, "bad-value"},
+        {"rows", {.type = PN_V_NUM, .num = 1}, "bad-prop"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_string_equal(send_event(t, bad[i].prop, bad[i].v, &call), bad[i].code);
+    char big[300];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_string_equal(send_event(t, "filter", (struct pn_value){.type = PN_V_STR, .str = big},
+                                   &call),
+                        "bad-value");
+    assert_int_equal(s->nmisuse, 0);
+    pn__session_free(s);
+}
+
+/* A million rows: sorting costs 4 bytes a row (the view), the first page renders, and bad
+ * builder calls are misuse at the app's line. */
+static void test_table_million_rows_and_misuse(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *t = pn_table(s, .columns = PN_COLUMNS({"Name"}, {"Mod", PN_NUMBER}), .rows = 1000000,
+                          .cell = table_cell, .sort = 2);
+    struct pn_buf h;
+    pn__buf_init(&h, 1 << 20);
+    assert_int_equal(pn__render_node(&h, t), 0);
+    assert_non_null(strstr(h.data, "1–15 of 1,000,000"));
+    assert_non_null(strstr(h.data, "data-row=\"10\"")); /* mod 0: rows 0, 10, 20 … first */
+    pn__buf_fini(&h);
+    unsigned m = s->nmisuse;
+    pn_table(s, .rows = 3, .cell = table_cell);                       /* no columns */
+    pn_table(s, .columns = PN_COLUMNS({"A"}), .rows = 3);             /* no cell function */
+    pn_table(s, .columns = PN_COLUMNS({"A"}), .page_size = 1000);     /* page size */
+    pn_table(s, .columns = PN_COLUMNS({"A"}), .sort = 3);             /* no such column */
+    pn_table(s, .columns = PN_COLUMNS({"A"}), .key_column = -1);      /* no such column */
+    pn_table_set_rows(pn_markdown(s, .text = "x"), 3, NULL);          /* not a table */
+    assert_int_equal(s->nmisuse, m + 6);
+    assert_int_equal(pn_table_selected(NULL), PN_NO_ROW);
+    pn__session_free(s);
+}
+
 static int free_feeds(void **state)
 {
     (void)state;
@@ -451,6 +601,8 @@ int main(void)
         cmocka_unit_test(test_feed_appends_are_encoded_once_for_every_plot),
         cmocka_unit_test(test_feed_client_behind_gets_the_window),
         cmocka_unit_test(test_value_feeds_encode_once_per_key),
+        cmocka_unit_test(test_table_viewport_sort_filter_select),
+        cmocka_unit_test(test_table_million_rows_and_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, free_feeds);
 }

@@ -459,6 +459,30 @@ static void test_widgets_golden(void **state)
 }
 
 /* A Plot's first paint: its window as SVG, per type, with a gap (NaN) and a fixed range. */
+/* A Table's cells: row i is "item <i>" and a value with ties and a NaN; "<b>" shows escaped. */
+static void golden_cell(void *data, size_t row, int col, pn_cell *c)
+{
+    static char text[32];
+    (void)data;
+    snprintf(text, sizeof text, row == 2 ? "<b>%zu</b>" : "item %zu", row);
+    c->text = text;
+    c->num = row == 3 ? NAN : (double)(row % 3) * 1.5;
+    (void)col;
+}
+
+static void test_table_golden(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *t = pn_table(s, .columns = PN_COLUMNS({"Name"}, {"Value", PN_NUMBER, "{value:.2f} u",
+                                                               80}),
+                          .rows = 7, .cell = golden_cell, .page_size = 4, .sort = -2,
+                          .filter = true, .on_select = NULL);
+    assert_int_equal(s->nmisuse, 0);
+    check_node_golden("table", t);
+    pn__session_free(s);
+}
+
 static void test_plot_golden(void **state)
 {
     (void)state;
@@ -776,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_markdown_renders_gfm_with_raw_html_as_text),
         cmocka_unit_test(test_html_is_inserted_raw),
         cmocka_unit_test(test_widgets_golden),
+        cmocka_unit_test(test_table_golden),
         cmocka_unit_test(test_plot_golden),
         cmocka_unit_test(test_plot_svg_is_bounded_by_columns),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),

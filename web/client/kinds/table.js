@@ -58,6 +58,7 @@
   }
 
   function countText(s) {
+    if (s.count != null && s.countFirst === s.first) return s.count; // the server's words
     if (!s.total) return 'No rows';
     const last = Math.min(s.first + s.page, s.total);
     return `${num.format(s.first + 1)}–${num.format(last)} of ${num.format(s.total)}${s.suffix}`;
@@ -153,6 +154,8 @@
         s.total = +r.total;
         const m = /\s\(filtered from [\d,]+\)$/.exec(String(r.count || ''));
         s.suffix = m ? m[0] : '';
+        s.count = String(r.count || '');
+        s.countFirst = +r.first;
         s.asked = -1;
         if (s.reset || s.first >= s.total) { // after a sort or filter: where the server put us
           s.reset = false;
