@@ -51,8 +51,11 @@ test('a million rows: sort, scroll anywhere, select, keys, filter', async () => 
   // scroll to three places: the rows shown are the rows there
   const box = page.locator('.pn-table-scroll');
   for (const frac of [0.5, 0.123, 1]) {
-    await box.evaluate((e, f) => (e.scrollTop = (e.scrollHeight - e.clientHeight) * f), frac);
-    const want = Math.round(frac * (1000000 - 20));
+    const want = await box.evaluate((e, f) => {
+      const max = e.scrollHeight - e.clientHeight;
+      e.scrollTop = max * f; // in whole pixels: the row it means
+      return Math.round((e.scrollTop / max) * (1000000 - 20));
+    }, frac);
     await eventually(async () => {
       assert.equal(await page.locator('tbody tr').first().getAttribute('aria-rowindex'), String(want + 2));
       assert.deepEqual(await cells(page, 0), [name(want), value(want), ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'][want % 8]]);

@@ -47,8 +47,13 @@
     return h;
   }
 
+  // The scroll range: what the browser lets scrollTop reach (the space, give or take a border)
+  const range = (scroll) => Math.max(0, scroll.scrollHeight - scroll.clientHeight);
+
   function scrollTo(s, first) {
-    const { scroll } = parts(s), h = space(s), n = span(s);
+    const { scroll } = parts(s), n = span(s);
+    space(s);
+    const h = range(scroll);
     s.first = Math.max(0, Math.min(first, n));
     const top = n ? Math.round((s.first / n) * h) : 0;
     if (Math.abs(scroll.scrollTop - top) >= 1) {
@@ -110,7 +115,9 @@
 
   function onScroll(s) {
     if (s.ignore) return void (s.ignore = false);
-    const { scroll } = parts(s), h = space(s), n = span(s);
+    const { scroll } = parts(s), n = span(s);
+    space(s);
+    const h = range(scroll);
     s.first = h ? Math.min(n, Math.round((scroll.scrollTop / h) * n)) : 0;
     draw(s);
   }
