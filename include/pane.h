@@ -241,7 +241,7 @@ PN_API void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here he
 
 /*
  * pn_servable — adds a node to the page's main area (Panel's .servable()). Call as often as
- * needed; nodes appear in order.
+ * needed; nodes appear in order. From a callback or a timer too: the page follows live.
  *     pn_servable(s, pn_row(s, a, b));
  * Example: examples/weather.c
  * Thread: session
@@ -251,11 +251,24 @@ PN_API void pn_servable_add(pn_session *s, pn_node *node, pn_here here);
 
 /*
  * pn_append — appends a child to a Row, Column or Card after it was made (for children built
- * in a loop). A child can have one parent only.
+ * in a loop). A child can have one parent only. In a callback or a timer the open page follows:
+ * the new child arrives rendered, and nothing else on the page is touched (focus, a slider
+ * being dragged, a plot's points stay).
+ *     pn_append(log, pn_markdown(s, .text = pn_fmt(s, "%s: done", job)));
  * Thread: session
  */
 #define pn_append(parent, child) pn_append_at((parent), (child), PN_HERE)
 PN_API void pn_append_at(pn_node *parent, pn_node *child, pn_here here);
+/* pn_insert — as pn_append, at position index among parent's children (0: first; past the
+ * end: last). Thread: session */
+#define pn_insert(parent, index, child) pn_insert_at((parent), (index), (child), PN_HERE)
+PN_API void pn_insert_at(pn_node *parent, size_t index, pn_node *child, pn_here here);
+/* pn_set_visible — shows or hides any component (a hidden one keeps its place in the tree and
+ * its state, and takes no room on the page). Thread: session */
+#define pn_set_visible(n, visible) pn_set_visible_at((n), (visible), PN_HERE)
+PN_API void pn_set_visible_at(pn_node *n, bool visible, pn_here here);
+/* pn_visible — whether n is shown (pn_set_visible). Thread: session */
+PN_API bool pn_visible(const pn_node *n);
 
 /* ---- layouts --------------------------------------------------------------------------------- */
 
@@ -926,6 +939,8 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define PN_COLORS(...) pn__cxx_list<pn_color_stop>({__VA_ARGS__, {}})
 #undef PN_SERIES
 #define PN_SERIES(...) pn__cxx_list<pn_series>({__VA_ARGS__, {&pn_series_end, nullptr}})
+#undef PN_COLUMNS
+#define PN_COLUMNS(...) pn__cxx_list<pn_column>({__VA_ARGS__, {&pn_columns_end}})
 #undef PN_OPTIONS
 #define PN_OPTIONS(...) pn__cxx_list<const char *>({__VA_ARGS__, nullptr})
 #undef PN_APPS
@@ -950,6 +965,8 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_number(s, ...) pn_number_new((s), pn__cxx_ptr(pn_number_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot
 #define pn_plot(s, ...) pn_plot_new((s), pn__cxx_ptr(pn_plot_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_table
+#define pn_table(s, ...) pn_table_new((s), pn__cxx_ptr(pn_table_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot_push
 #define pn_plot_push(p, x, ...) pn__cxx_plot_push((p), (x), PN_HERE, __VA_ARGS__)
 #undef pn_feed_push

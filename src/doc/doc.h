@@ -147,6 +147,9 @@ struct pn_node {
     pn_node *dirty_next; /* in the session's dirty list while dirty_mask != 0 */
     bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
     uint16_t height;     /* levels in this node's subtree below it (0: no children) */
+    bool hidden;         /* pn_set_visible(n, false): rendered with the hidden attribute */
+    bool inserted;       /* added to a shown tree since the last patch (PN_DIRTY_INSERT) */
+    uint32_t insert_batch; /* the patch whose insert op carried it (its subtree too) */
     pn_node *data_next;  /* the session's nodes of kinds with a data hook */
     /* the kind's options (desc->opts_size bytes; copied into the arena at build time, .items
      * cleared: use the children; a string a setter changed is on the heap, see heap_mask),
@@ -206,6 +209,9 @@ struct pn_session {
     unsigned nmisuse;
     pn_node *dirty;      /* nodes changed since the last patch, most recent first */
     bool title_dirty;    /* pn_title_set since the last patch */
+    bool shown;          /* a client has the tree (a doc was made): changes to it go out as
+                            ops (insert, hidden) */
+    uint32_t patches;    /* patches made (insert_batch) */
     char *title_heap;    /* the title a setter gave (heap) */
     /* Set by the server for a live session: called when a node first becomes dirty, so the
      * server can schedule a patch. NULL while building or for a page-only session. */
@@ -315,13 +321,25 @@ void *pn__doc_tree_json(const pn_node *root);
  * ["title", TEXT] and [ID, {changes}] in the order of the changes; the dirty list is emptied.
  * Returns 0 or the first error (the ops then are incomplete and must not be sent). */
 int pn__doc_patch_ops(pn_session *s, void *ops);
+/* A doc of the whole tree is being sent: from now on nodes added to it go out as insert ops,
+ * and those added before are in the doc (their pending inserts are dropped). */
+void pn__doc_shown(pn_session *s);
+/* The same, rendering the nodes added to the shown tree with render (render.h's
+ * pn__render_node: doc does not reach render) into ["insert", …] ops (protocol.md); without a
+ * renderer, nodes added are left out. */
+int pn__doc_patch_ops_r(pn_session *s, void *ops,
+                        int (*render)(struct pn_buf *out, const pn_node *n));
 /* The binary data message of everything the session's data nodes have not sent (mode as the
  * kinds' data hook) into bin: empty when there is nothing. 0 or the first error. */
 int pn__doc_data(pn_session *s, int mode, struct pn_buf *bin);
 /* Marks n's data changed (PN_DIRTY_DATA in its dirty mask: a Plot's appended points), so
  * that the session flushes; the kind's patch hook sees the bit, its data hook sends the data. */
 void pn__node_touch(pn_node *n);
-#define PN_DIRTY_DATA (1u << 31) /* a kind has at most 31 props */
+#define PN_DIRTY_DATA (1u << 31) /* a kind has at most 29 props */
+#define PN_DIRTY_HIDDEN (1u << 30) /* pn_set_visible changed it: {"hidden": bool} */
+#define PN_DIRTY_INSERT (1u << 29) /* added to the shown tree: an insert op carries it */
+/* Marks bit idx of n's dirty mask (a prop's index, or one of the PN_DIRTY_ bits' positions). */
+void pn__node_mark(pn_node *n, unsigned idx);
 /* A prop's value as JSON (a json_t *, new reference); NULL for what is never encoded. */
 void *pn__prop_json(const pn_node *n, const struct pn_prop *p);
 /* Appends j (a json_t *, not taken) to out, compact: 0, PN_ETOOBIG or PN_EINVAL (out as

@@ -111,15 +111,16 @@ static json_t *node_json(const pn_node *n)
 }
 
 /* A pre-order walk by the parent links (the depth is bounded by PN_MAX_DEPTH, but no stack
- * frame is spent per level), keeping each open container's "children" array by depth. */
-void *pn__doc_tree_json(const pn_node *root)
+ * frame is spent per level), keeping each open container's "children" array by depth: root's
+ * children, or (only set) only that one of them and its subtree. */
+static json_t *tree_json(const pn_node *root, const pn_node *only)
 {
     json_t *kids[PN_MAX_DEPTH + 2];
     int depth = 0;
     kids[0] = json_array();
     if (!kids[0])
         return NULL;
-    const pn_node *n = root->first;
+    const pn_node *n = only ? only : root->first;
     while (n) {
         json_t *o = node_json(n);
         if (!o || json_array_append_new(kids[depth], o) != 0) {
@@ -131,13 +132,52 @@ void *pn__doc_tree_json(const pn_node *root)
             n = n->first;
             continue;
         }
-        while (n != root && !n->next) {
+        while (n != root && n != only && !n->next) {
             n = n->parent;
             depth--;
         }
-        n = n == root ? NULL : n->next;
+        n = n == root || n == only ? NULL : n->next;
     }
     return kids[0];
+}
+
+void *pn__doc_tree_json(const pn_node *root)
+{
+    return tree_json(root, NULL);
+}
+
+/* Whether n came in an insert op of this patch already: itself or an ancestor. */
+static bool carried(const pn_node *n, uint32_t batch)
+{
+    for (; n; n = n->parent)
+        if (n->insert_batch == batch)
+            return true;
+    return false;
+}
+
+/* ["insert", PARENT, BEFORE, HTML, [NODE]]: n rendered whole, under PARENT (0: the page's
+ * main area), before the sibling BEFORE (0: last) the client already has. */
+static int insert_op(pn_session *s, pn_node *n, json_t *ops,
+                     int (*render)(struct pn_buf *out, const pn_node *n))
+{
+    const pn_node *before = n->next;
+    while (before && before->inserted)
+        before = before->next;
+    struct pn_buf html;
+    pn__buf_init(&html, PN_MAX_DOC);
+    int rc = render(&html, n);
+    json_t *tree = rc ? NULL : tree_json(n->parent, n);
+    json_t *op = tree ? json_pack("[sIIs#o]", "insert",
+                                  (json_int_t)(n->parent == s->root ? 0 : n->parent->id),
+                                  (json_int_t)(before ? before->id : 0),
+                                  html.data ? html.data : "", (int)html.len, tree)
+                      : NULL;
+    pn__buf_fini(&html);
+    if (!op || json_array_append_new(ops, op) != 0)
+        return rc ? rc : PN_EINVAL;
+    n->insert_batch = s->patches;
+    n->inserted = false;
+    return 0;
 }
 
 /* The generic patch encoding: each changed prop that is sent at all, by name. */
@@ -150,7 +190,22 @@ static int changed_props(const pn_node *n, uint32_t mask, json_t *changes)
     return 0;
 }
 
+void pn__doc_shown(pn_session *s)
+{
+    s->shown = true;
+    for (pn_node *n = s->dirty; n; n = n->dirty_next) {
+        n->inserted = false;
+        n->dirty_mask &= ~(uint32_t)PN_DIRTY_INSERT;
+    }
+}
+
 int pn__doc_patch_ops(pn_session *s, void *ops)
+{
+    return pn__doc_patch_ops_r(s, ops, NULL);
+}
+
+int pn__doc_patch_ops_r(pn_session *s, void *ops,
+                        int (*render)(struct pn_buf *out, const pn_node *n))
 {
     int rc = 0;
     if (s->title_dirty) {
@@ -165,13 +220,26 @@ int pn__doc_patch_ops(pn_session *s, void *ops)
         n->dirty_next = rev;
         rev = n;
     }
+    s->patches++;
     for (pn_node *n = rev; n; n = n->dirty_next) {
         uint32_t mask = n->dirty_mask;
         n->dirty_mask = 0;
         if (!mask || rc)
             continue; /* its only change came from this client (not echoed), or we failed */
+        if (carried(n, s->patches))
+            continue; /* an insert op of this patch has it as it is now */
+        if (mask & PN_DIRTY_INSERT) {
+            rc = n->inserted && render ? insert_op(s, n, ops, render) : 0;
+            n->inserted = false;
+            continue;
+        }
         json_t *changes = json_object();
-        int r = !changes         ? PN_EINVAL
+        if (changes && (mask & PN_DIRTY_HIDDEN) &&
+            pn__json_set(changes, "hidden", json_boolean(n->hidden)))
+            rc = PN_EINVAL;
+        mask &= ~(uint32_t)PN_DIRTY_HIDDEN;
+        int r = !changes || rc   ? PN_EINVAL
+                : !mask          ? 0
                 : n->desc->patch ? n->desc->patch(n, mask, changes)
                                  : changed_props(n, mask, changes);
         if (r == 0 && json_object_size(changes) == 0) {

@@ -35,7 +35,15 @@ static bool is_ancestor(const pn_node *maybe, const pn_node *n)
 }
 
 /* Links child under parent, or records why it cannot. */
-static void attach(pn_node *parent, pn_node *child, pn_here here)
+/* Whether n is in the page: its topmost ancestor is the session's root. */
+static bool connected(const pn_node *n)
+{
+    while (n->parent)
+        n = n->parent;
+    return n == n->s->root;
+}
+
+static void attach(pn_node *parent, pn_node *child, size_t index, pn_here here)
 {
     pn_session *s = parent->s;
     if (!child) {
@@ -72,11 +80,17 @@ static void attach(pn_node *parent, pn_node *child, pn_here here)
     for (pn_node *a = parent; a && a->height < h; a = a->parent, h++)
         a->height = (uint16_t)h;
     child->parent = parent;
-    if (parent->last)
-        parent->last->next = child;
-    else
-        parent->first = child;
-    parent->last = child;
+    pn_node **at = &parent->first;
+    for (size_t i = 0; *at && i < index; i++)
+        at = &(*at)->next;
+    child->next = *at;
+    *at = child;
+    if (!child->next)
+        parent->last = child;
+    if (s->shown && connected(parent)) { /* the client has the page: an insert op follows */
+        child->inserted = true;
+        pn__node_mark(child, 29);
+    }
 }
 
 /* Copies the options into the arena and validates them. */
@@ -123,7 +137,7 @@ static void copy_opts(pn_node *n, const void *opts)
             pn_node *const *items = *ip;
             *ip = NULL; /* the children list is the truth from now on */
             for (size_t j = 0; items && items[j] != PN_ITEMS_END; j++)
-                attach(n, items[j], n->here); /* attach records a NULL child */
+                attach(n, items[j], SIZE_MAX, n->here); /* attach records a NULL child */
             break;
         }
         case PN_PROP_STRS: {
@@ -196,12 +210,43 @@ void pn_append_at(pn_node *parent, pn_node *child, pn_here here)
                            parent->desc->name);
         return;
     }
-    attach(parent, child, here);
+    attach(parent, child, SIZE_MAX, here);
+}
+
+void pn_insert_at(pn_node *parent, size_t index, pn_node *child, pn_here here)
+{
+    pn_session *owner = parent ? parent->s : child ? child->s : NULL;
+    if (owner && !pn__session_owned(owner, here, "pn_insert"))
+        return;
+    if (!parent) {
+        if (child)
+            pn__session_misuse(child->s, here, "pn_insert: NULL parent");
+        return;
+    }
+    if (!parent->desc->container) {
+        pn__session_misuse(parent->s, here, "pn_insert: %s has no children",
+                           parent->desc->name);
+        return;
+    }
+    attach(parent, child, index, here);
+}
+
+void pn_set_visible_at(pn_node *n, bool visible, pn_here here)
+{
+    if (!n || !pn__session_owned(n->s, here, "pn_set_visible") || n->hidden == !visible)
+        return;
+    n->hidden = !visible;
+    pn__node_mark(n, 30);
+}
+
+bool pn_visible(const pn_node *n)
+{
+    return n && !n->hidden;
 }
 
 void pn_servable_add(pn_session *s, pn_node *node, pn_here here)
 {
     if (!s || !pn__session_owned(s, here, "pn_servable"))
         return;
-    attach(s->root, node, here);
+    attach(s->root, node, SIZE_MAX, here);
 }

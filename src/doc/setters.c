@@ -19,7 +19,7 @@ const struct pn_prop *pn__prop_find(const struct pn_kind *d, pn_str name)
     return NULL;
 }
 
-static void mark(pn_node *n, unsigned idx)
+void pn__node_mark(pn_node *n, unsigned idx)
 {
     pn_session *s = n->s;
     if (!n->dirty_listed) {
@@ -37,7 +37,7 @@ static void mark(pn_node *n, unsigned idx)
 
 void pn__node_touch(pn_node *n)
 {
-    mark(n, 31);
+    pn__node_mark(n, 31);
 }
 
 static void set_heap_str(pn_node *n, unsigned idx, const char **field, const char *v)
@@ -123,7 +123,7 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *giv
     }
     }
     if (rc == 0)
-        mark(n, idx);
+        pn__node_mark(n, idx);
     rc = rc == 1 ? 0 : rc;
 out:
     free(fixed);

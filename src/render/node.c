@@ -18,8 +18,8 @@ int pn__html_text(struct pn_buf *out, const char *s)
 
 int pn__html_open(struct pn_buf *out, const char *tag, const char *cls, const pn_node *n)
 {
-    return pn__buf_printf(out, "<%s class=\"%s\" id=\"pn-%u\" data-pn-kind=\"%s\"", tag, cls,
-                          (unsigned)n->id, n->desc->name);
+    return pn__buf_printf(out, "<%s class=\"%s\" id=\"pn-%u\" data-pn-kind=\"%s\"%s", tag, cls,
+                          (unsigned)n->id, n->desc->name, n->hidden ? " hidden" : "");
 }
 
 static int render_open(struct pn_buf *out, const pn_node *n)

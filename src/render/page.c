@@ -139,6 +139,39 @@ static int lib_tags(struct pn_buf *tag, const char *lib, const struct pn_page_ct
     return rc;
 }
 
+/* "libs":{"Plot":["…/plot.css","…/plot.js"]}: the client library of every kind that has one,
+ * for a kind that arrives in an insert op on a page that did not load its library. */
+static int libs_json(struct pn_buf *tag, const struct pn_page_ctx *ctx)
+{
+    const char *prefix = ctx->prefix ? ctx->prefix : "";
+    int rc = pn__buf_puts(tag, ",\"libs\":{");
+    bool first = true;
+    for (size_t k = 0; rc == 0 && k < pn__kind_count; k++) {
+        const struct pn_kind *kind = pn__kind_list[k];
+        if (!kind->lib)
+            continue;
+        rc = pn__buf_printf(tag, "%s", first ? "" : ",");
+        if (rc == 0)
+            rc = json_str(tag, kind->name);
+        if (rc == 0)
+            rc = pn__buf_puts(tag, ":[");
+        for (int i = 0; rc == 0 && i < 2; i++) {
+            char path[64], url[512];
+            snprintf(path, sizeof path, "client/%s.%s", kind->lib, i ? "js" : "css");
+            const struct pn_asset *a = pn__asset_find(pn__str(path));
+            snprintf(url, sizeof url, "%.300s/static/%s/%s.%s", prefix, a ? a->etag : "", kind->lib,
+                     i ? "js" : "css");
+            rc = pn__buf_printf(tag, "%s", i ? "," : "");
+            if (rc == 0)
+                rc = json_str(tag, a ? url : "");
+        }
+        if (rc == 0)
+            rc = pn__buf_puts(tag, "]");
+        first = false;
+    }
+    return rc ? rc : pn__buf_puts(tag, "}");
+}
+
 /* The page's bootstrap data for the client (docs/internals/protocol.md), the libraries its
  * kinds need, then the <script> tag for js_url; nothing without a script. */
 static int script_tag(struct pn_buf *tag, const char *js_url, const pn_session *s,
@@ -154,7 +187,8 @@ static int script_tag(struct pn_buf *tag, const char *js_url, const pn_session *
         ((rc = pn__buf_puts(tag,
                             "<script type=\"application/json\" id=\"pn-data\">{\"v\":2,\"ws\":")) ||
          (rc = json_str(tag, ctx->ws_path)) || (rc = pn__buf_puts(tag, ",\"token\":")) ||
-         (rc = json_str(tag, ctx->token)) || (rc = pn__buf_puts(tag, "}</script>\n"))))
+         (rc = json_str(tag, ctx->token)) || (rc = libs_json(tag, ctx)) ||
+         (rc = pn__buf_puts(tag, "}</script>\n"))))
         return rc;
     if ((rc = pn__buf_puts(tag, "<script src=\"")) ||
         (rc = pn__html_escape(tag, js_url, strlen(js_url))))

@@ -146,6 +146,7 @@ int pn__msg_doc(pn_session *s, const char *token, size_t max, char **out, size_t
 {
     *out = NULL;
     *len = 0;
+    pn__doc_shown(s);
     struct pn_buf html;
     pn__buf_init(&html, max);
     for (const pn_node *c = s->root->first; c; c = c->next) {
@@ -179,7 +180,7 @@ int pn__msg_patch(pn_session *s, size_t max, char **out, size_t *len)
         pn__session_clear_dirty(s);
         return PN_EINVAL;
     }
-    int rc = pn__doc_patch_ops(s, ops);
+    int rc = pn__doc_patch_ops_r(s, ops, pn__render_node);
     if (rc || json_array_size(ops) == 0) {
         json_decref(ops);
         return rc;
@@ -215,6 +216,7 @@ void pn__session_clear_dirty(pn_session *s)
     for (pn_node *n = pn__session_take_dirty(s), *next; n; n = next) {
         next = n->dirty_next;
         n->dirty_mask = 0;
+        n->inserted = false;
         n->dirty_next = NULL;
         n->dirty_listed = false;
     }

@@ -16,6 +16,10 @@
 
 static void on_event(pn_session *, pn_node *, void *) {}
 static void on_timer(pn_session *, void *) {}
+static void cell(void *, size_t row, int, pn_cell *c)
+{
+    c->text = "cxx-cell", c->num = static_cast<double>(row);
+}
 
 static pn_feed *load = pn_feed_series("cxx-load", 2, 100);
 static pn_feed *temp = pn_feed_number("cxx-temp");
@@ -54,6 +58,12 @@ static void cxx_app(pn_session *s)
     pn_node *button = pn_button(s, .label = "Go", .button_type = "primary", .on_click = on_event);
     pn_servable(s, pn_column(s, toggle, box, in, is, fs, sel, button));
     pn_servable(s, pn_column_ex(s, .items = PN_ITEMS(pn_html(s, .html = "<i>cxx-html</i>"))));
+    pn_node *tab = pn_table(s, .columns = PN_COLUMNS({"cxx-col"}, {"N", PN_NUMBER, "{value}", 80}),
+                            .rows = 2, .cell = cell, .page_size = 5, .sort = -2);
+    pn_node *col = pn_column(s, pn_html(s, .html = "<hr>"));
+    pn_insert(col, 0, tab), pn_table_set_rows(tab, 3, nullptr);
+    pn_set_visible(tab, pn_visible(tab) && pn_table_selected(tab) == PN_NO_ROW);
+    pn_servable(s, col);
     pn_servable_add(s, pn_html(s, .html = "<b>cxx-here</b>"), PN_HERE); // an _at function
     pn_number_set_value(n, 43), pn_number_set_name(n, "Answer"), pn_number_set_format(n, "{value}");
     pn_card_set_title(card, "cxx-card"), pn_card_set_collapsed(card, false);

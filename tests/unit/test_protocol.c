@@ -314,6 +314,67 @@ static void test_patch_carries_what_the_server_rendered(void **state)
     pn__session_free(s);
 }
 
+/* Issue 13: a tree that changes after its doc was sent. Nodes added before a doc are in it and
+ * get no op; after, each gets one ["insert", PARENT, BEFORE, HTML, [NODE]] (a subtree in one, its
+ * later changes in the same patch carried by it); pn_insert names the sibling it goes before;
+ * pn_set_visible is {"hidden"}. */
+static void test_tree_changes_go_out_as_insert_and_hidden_ops(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *log = pn_column(s, pn_markdown(s, .text = "first"));
+    pn_servable(s, log);
+    pn_append(log, pn_markdown(s, .text = "before the doc"));
+    char *doc;
+    size_t len;
+    assert_int_equal(pn__msg_doc(s, NULL, 1 << 20, &doc, &len), 0);
+    assert_non_null(strstr(doc, "before the doc"));
+    free(doc);
+    assert_null(patch_of(s)); /* it was in the doc */
+    pn_node *a = pn_markdown(s, .text = "*a*");
+    pn_append(log, a);
+    pn_node *card = pn_card(s, .title = "C");
+    pn_insert(log, 0, card);
+    pn_node *inner = pn_number(s, .name = "n", .value = 1);
+    pn_append(card, inner);      /* inside a node inserted in this patch: carried by it */
+    pn_number_set_value(inner, 2); /* and so is its change */
+    pn_servable(s, pn_markdown(s, .text = "at the end"));
+    pn_set_visible(a, false); /* carried by a's insert too */
+    json_t *p = load(patch_of(s)), *ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 3);
+    json_t *o0 = json_array_get(ops, 0), *o1 = json_array_get(ops, 1), *o2 = json_array_get(ops, 2);
+    assert_string_equal(json_string_value(json_array_get(o0, 0)), "insert");
+    assert_int_equal(json_integer_value(json_array_get(o0, 1)), log->id);
+    assert_int_equal(json_integer_value(json_array_get(o0, 2)), 0); /* last */
+    assert_non_null(strstr(json_string_value(json_array_get(o0, 3)), "<em>a</em>"));
+    assert_non_null(strstr(json_string_value(json_array_get(o0, 3)), " hidden")); /* as it is now */
+    assert_int_equal(json_integer_value(json_array_get(o1, 1)), log->id);
+    assert_int_equal(json_integer_value(json_array_get(o1, 2)), log->first->next->id);
+    const char *card_html = json_string_value(json_array_get(o1, 3));
+    assert_non_null(strstr(card_html, "pn-card"));
+    assert_non_null(strstr(card_html, ">2</div>")); /* the Number as it is now, inside */
+    json_t *tree = json_array_get(json_array_get(o1, 4), 0);
+    assert_string_equal(json_string_value(json_object_get(tree, "kind")), "Card");
+    assert_int_equal(json_array_size(json_object_get(tree, "children")), 1);
+    assert_int_equal(json_integer_value(json_array_get(o2, 1)), 0); /* the main area */
+    json_decref(p);
+    assert_null(patch_of(s));
+    pn_set_visible(a, true);
+    pn_set_visible(a, true); /* no change: no op */
+    p = load(patch_of(s));
+    ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 1);
+    assert_true(json_is_false(json_object_get(op_changes(json_array_get(ops, 0), a->id), "hidden")));
+    json_decref(p);
+    pn_set_visible(log, false);
+    p = load(patch_of(s));
+    ops = json_object_get(p, "ops");
+    assert_true(json_is_true(json_object_get(op_changes(json_array_get(ops, 0), log->id), "hidden")));
+    json_decref(p);
+    assert_false(pn_visible(log));
+    pn__session_free(s);
+}
+
 /* Issue 11: a Number value update costs at most 60 bytes on the wire, the WebSocket frame's
  * 2-byte header (a server frame under 126 bytes) included. */
 static void test_number_update_fits_in_60_bytes_on_the_wire(void **state)
@@ -515,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_bad_messages_are_refused_with_a_reason),
         cmocka_unit_test(test_deep_nesting_is_refused_before_parsing),
         cmocka_unit_test(test_patch_carries_what_the_server_rendered),
+        cmocka_unit_test(test_tree_changes_go_out_as_insert_and_hidden_ops),
         cmocka_unit_test(test_number_update_fits_in_60_bytes_on_the_wire),
         cmocka_unit_test(test_doc_of_invalid_utf8_strings_encodes_with_fffd),
         cmocka_unit_test(test_doc_of_rows_nested_30000_deep_encodes),

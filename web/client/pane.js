@@ -9,7 +9,10 @@
                                    C file encodes them)
      click/input/change/keydown/pointerdown(el, e, ctx)   the visitor, delegated from #pn-main
      reset(ctx)                    the page was replaced by a new doc
-     mount(el, id, ctx)            after each doc: take over the element (a Plot draws itself)
+     mount(el, id, ctx)            after each doc, and when an insert op brings the element:
+                                   take over the element (a Plot draws itself)
+     children(el)                  a container whose children are not its own child elements
+                                   (Card: its body); default: el
      data(el, id, op, x, ys, ctx)  a data record (protocol.md): op 1 append, 2 whole window;
                                    x and ys[k] are Float64Arrays over the message, copy them
    ctx: event(id, prop, value), props(id) (the node's props from the doc), ctl(id) (its inner
@@ -76,6 +79,7 @@
     kinds[name] = module;
     if (docs && module.mount) // a doc came first: mount its elements now
       for (const el of main.querySelectorAll(`[data-pn-kind="${name}"]`)) module.mount(el, idOf(el), ctx);
+    release(name, module);
   }
   function mountAll() { // after every doc: the kinds that draw client-side take their elements
     for (const el of main.querySelectorAll('[data-pn-kind]')) {
@@ -210,14 +214,36 @@
       const x = new Float64Array(buf, off + 16, n), ys = [];
       for (let i = 0; i < k; i++) ys.push(new Float64Array(buf, off + 16 + 8 * n * (1 + i), n));
       const el = byId(id), m = el && kindOf(el);
-      if (m && m.data) {
-        try {
-          m.data(el, id, op, x, ys, ctx);
-        } catch (e) {
-          console.warn('pane: cannot apply data for node', id, e);
-        }
-      }
+      if (m && m.data) deliver(m, el, id, op, x, ys);
+      else if (el) hold(id, op, x, ys); // its kind's library is still loading
       off = end;
+    }
+  }
+
+  function deliver(m, el, id, op, x, ys) {
+    try {
+      m.data(el, id, op, x, ys, ctx);
+    } catch (e) {
+      console.warn('pane: cannot apply data for node', id, e);
+    }
+  }
+
+  // Records for an element whose module has not come yet (a Plot inserted into a page that had
+  // none: its library loads after its first data): kept, a window dropping what came before it,
+  // and handed over when the module registers.
+  const held = new Map(); // id -> [[op, x, ys]…]
+  function hold(id, op, x, ys) {
+    const list = op === 2 ? [] : held.get(id) || [];
+    if (list.length < 256) list.push([op, x, ys]);
+    held.set(id, list);
+  }
+  function release(name, module) {
+    if (!module.data) return;
+    for (const [id, list] of held) {
+      const el = byId(id);
+      if (!el || el.dataset.pnKind !== name) continue;
+      held.delete(id);
+      for (const [op, x, ys] of list) deliver(module, el, id, op, x, ys);
     }
   }
 
@@ -255,6 +281,7 @@
   }
 
   function doc(d) {
+    held.clear(); // a doc is followed by every plot's window
     if (typeof d.token === 'string') token = d.token;
     title(d.title);
     props.clear();
@@ -290,16 +317,65 @@
   }
 
   /* ---- patch ---- */
-  function apply(op) { // [id, {changes}] or ["title", text]; unknown ops are ignored
+  function apply(op) { // [id, {changes}], ["title", text] or ["insert", …]; others are ignored
     if (!Array.isArray(op)) return;
     const [id, changes] = op;
     if (id === 'title') return title(changes);
+    if (id === 'insert') return insert(op);
     if (typeof id !== 'number' || !changes || typeof changes !== 'object') return;
     if (props.has(id)) Object.assign(props.get(id), changes);
     const el = byId(id);
     if (!el) return console.warn('pane: no element for node', id);
+    if ('hidden' in changes) el.hidden = !!changes.hidden; // any kind: pn_set_visible
     const k = kindOf(el);
     if (k.patch) k.patch(el, id, changes, ctx);
+  }
+
+  // A kind whose module comes with a library this page did not load (a Plot inserted into a
+  // page that had none): the library is loaded now; its module mounts the elements it finds.
+  const loaded = new Set();
+  function need(list) {
+    for (const n of Array.isArray(list) ? list : []) {
+      if (!n || typeof n !== 'object') continue;
+      const urls = boot.libs && boot.libs[n.kind];
+      if (!kinds[n.kind] && Array.isArray(urls) && !loaded.has(n.kind)) {
+        loaded.add(n.kind);
+        const [css, js] = urls;
+        if (css && !document.querySelector(`link[href="${CSS.escape(css)}"]`)) {
+          const l = document.createElement('link');
+          l.rel = 'stylesheet';
+          l.href = css;
+          document.head.append(l);
+        }
+        if (js) {
+          const sc = document.createElement('script');
+          sc.src = js;
+          document.head.append(sc);
+        }
+      }
+      need(n.children);
+    }
+  }
+
+  // ["insert", PARENT, BEFORE, HTML, [NODE]]: a node added to the page (pn_append, pn_insert,
+  // pn_servable in a callback), rendered by the server, put before BEFORE (0: last) in PARENT
+  // (0: the main area); nothing else on the page is touched.
+  function insert([, parent, before, html, tree]) {
+    const p = parent ? byId(parent) : main;
+    if (!p || typeof html !== 'string') return console.warn('pane: no element for node', parent);
+    const box = parent ? (kindOf(p).children || ((e) => e))(p) || p : main;
+    const t = document.createElement('template');
+    t.innerHTML = html;
+    const added = [...t.content.children];
+    const next = before ? byId(before) : null;
+    box.insertBefore(t.content, next && next.parentNode === box ? next : null);
+    walk(tree);
+    need(tree);
+    for (const el of added)
+      for (const e of [el, ...el.querySelectorAll('[data-pn-kind]')]) {
+        const k = kindOf(e);
+        if (e.dataset.pnKind && k.mount) k.mount(e, idOf(e), ctx);
+      }
   }
 
   /* ---- the visitor, by delegation on #pn-main to the kind's module ---- */

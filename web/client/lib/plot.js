@@ -185,7 +185,7 @@
     p.ro.observe(live);
   }
 
-  (window.paneKinds = window.paneKinds || []).push(['Plot', {
+  const module = {
     mount,
     data(el, id, op, x, ys, ctx) {
       const p = state(el, id, ctx);
@@ -199,7 +199,11 @@
       plots.forEach((p) => { if (p.u) p.u.destroy(); if (p.ro) p.ro.disconnect(); cancelAnimationFrame(p.frame); });
       plots.clear();
     },
-  }]);
+  };
+  // before pane.js (the page's own tags): queued for it; after (loaded when an insert op brought
+  // the first plot to the page): registered at once, which mounts the plots already there
+  if (window.pane && window.pane.kind) window.pane.kind('Plot', module);
+  else (window.paneKinds = window.paneKinds || []).push(['Plot', module]);
   // for tests: the points each plot holds and has received
   window.panePlots = () => [...plots.values()].map((p) => ({ id: p.id, len: p.len, seen: p.seen,
     last: p.len ? p.xs[p.start + p.len - 1] : null }));
