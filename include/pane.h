@@ -263,6 +263,19 @@ PN_API void pn_append_at(pn_node *parent, pn_node *child, pn_here here);
  * end: last). Thread: session */
 #define pn_insert(parent, index, child) pn_insert_at((parent), (index), (child), PN_HERE)
 PN_API void pn_insert_at(pn_node *parent, size_t index, pn_node *child, pn_here here);
+/*
+ * pn_remove — removes n and everything in it from its parent and the page, and frees them: like
+ * free(), n and its children must not be used afterwards (a callback's arg that points to one
+ * must go too). A feed or a plot it showed is left. Removing is how a log keeps its last lines:
+ *     pn_append(log, line); if (++lines > 100) pn_remove(first_line_of(log));
+ * Thread: session
+ */
+#define pn_remove(n) pn_remove_at((n), PN_HERE)
+PN_API void pn_remove_at(pn_node *n, pn_here here);
+/* pn_replace — puts by where old is (same parent, same place) and removes old (as pn_remove).
+ * Thread: session */
+#define pn_replace(old, by) pn_replace_at((old), (by), PN_HERE)
+PN_API void pn_replace_at(pn_node *old, pn_node *by, pn_here here);
 /* pn_set_visible — shows or hides any component (a hidden one keeps its place in the tree and
  * its state, and takes no room on the page). Thread: session */
 #define pn_set_visible(n, visible) pn_set_visible_at((n), (visible), PN_HERE)

@@ -148,6 +148,9 @@ struct pn_node {
     bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
     uint16_t height;     /* levels in this node's subtree below it (0: no children) */
     bool hidden;         /* pn_set_visible(n, false): rendered with the hidden attribute */
+    bool own;            /* made after the page was shown: its own allocation and arena (mem),
+                            freed by pn_remove; else in the session's arena until its end */
+    struct pn_arena mem; /* own nodes: its options' copies (pn__node_arena) */
     bool inserted;       /* added to a shown tree since the last patch (PN_DIRTY_INSERT) */
     uint32_t insert_batch; /* the patch whose insert op carried it (its subtree too) */
     pn_node *data_next;  /* the session's nodes of kinds with a data hook */
@@ -156,6 +159,10 @@ struct pn_node {
      * then its state (desc->state_size bytes, zeroed) */
     _Alignas(max_align_t) unsigned char o[];
 };
+
+/* Where a node's copies of what it was given go (strings, lists): its own arena for a node made
+ * after the page was shown (pn_remove frees it), the session's otherwise. */
+struct pn_arena *pn__node_arena(pn_node *n);
 
 /* A node's options, as its kind's pn_..._opts. */
 #define PN_OPTS(n, T) ((T *)(void *)(n)->o)
@@ -216,8 +223,12 @@ struct pn_session {
     /* Set by the server for a live session: called when a node first becomes dirty, so the
      * server can schedule a patch. NULL while building or for a page-only session. */
     void (*on_dirty)(pn_session *s);
-    /* Set by the server for a live session: node n of it shows feed f (pn__session_watch_feed). */
+    /* Set by the server for a live session: node n of it shows feed f (pn__session_watch_feed);
+     * node n is being removed (pn_remove): it shows nothing any more. */
     void (*watch_feed)(pn_session *s, pn_feed *f, pn_node *n);
+    void (*unwatch_node)(pn_session *s, pn_node *n);
+    uint32_t *removed; /* ids of nodes the client has that were removed since the last patch */
+    size_t nremoved, removed_cap;
     void *live; /* the server's per-session state (timers, socket); doc never looks inside */
     const char *cookies; /* "Set-Cookie: …\r\n" lines from pn_set_cookie (arena), or NULL */
     pn_node **by_id; /* heap array, index = id */

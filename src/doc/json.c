@@ -193,6 +193,7 @@ static int changed_props(const pn_node *n, uint32_t mask, json_t *changes)
 void pn__doc_shown(pn_session *s)
 {
     s->shown = true;
+    s->nremoved = 0; /* the doc has the tree as it is */
     for (pn_node *n = s->dirty; n; n = n->dirty_next) {
         n->inserted = false;
         n->dirty_mask &= ~(uint32_t)PN_DIRTY_INSERT;
@@ -208,6 +209,11 @@ int pn__doc_patch_ops_r(pn_session *s, void *ops,
                         int (*render)(struct pn_buf *out, const pn_node *n))
 {
     int rc = 0;
+    /* removals first: the inserts below name siblings the client has after them */
+    for (size_t i = 0; rc == 0 && i < s->nremoved; i++)
+        if (json_array_append_new(ops, json_pack("[sI]", "remove", (json_int_t)s->removed[i])))
+            rc = PN_EINVAL;
+    s->nremoved = 0;
     if (s->title_dirty) {
         if (json_array_append_new(ops, json_pack("[ss]", "title", pn__session_title(s))) != 0)
             rc = PN_EINVAL;

@@ -6,6 +6,8 @@
  * its kind's init for defaults and the kind's own checks — misuse is recorded with the app's
  * file and line and the default used. Builders never fail.
  */
+#include <stdlib.h>
+
 #include "doc/doc.h"
 
 const char pn_items_end; /* its address ends PN_ITEMS lists (pane.h) */
@@ -108,7 +110,7 @@ static void copy_opts(pn_node *n, const void *opts)
         case PN_PROP_STR:
         case PN_PROP_RAW: {
             const char **sp = field;
-            *sp = pn__arena_strdup_utf8(&s->arena, *sp);
+            *sp = pn__arena_strdup_utf8(pn__node_arena(n), *sp);
             break;
         }
         case PN_PROP_COLORS: {
@@ -118,7 +120,7 @@ static void copy_opts(pn_node *n, const void *opts)
             size_t k = 0;
             while ((*cp)[k].color)
                 k++;
-            pn_color_stop *copy = pn__arena_alloc(&s->arena, (k + 1) * sizeof *copy);
+            pn_color_stop *copy = pn__arena_alloc(pn__node_arena(n), (k + 1) * sizeof *copy);
             size_t m = 0;
             for (size_t j = 0; j < k; j++) {
                 if (!pn__css_color_ok((*cp)[j].color)) {
@@ -127,7 +129,7 @@ static void copy_opts(pn_node *n, const void *opts)
                     continue;
                 }
                 copy[m].below = (*cp)[j].below;
-                copy[m++].color = pn__arena_strdup_utf8(&s->arena, (*cp)[j].color);
+                copy[m++].color = pn__arena_strdup_utf8(pn__node_arena(n), (*cp)[j].color);
             }
             *cp = copy;
             break;
@@ -147,9 +149,9 @@ static void copy_opts(pn_node *n, const void *opts)
             size_t k = 0;
             while ((*lp)[k])
                 k++;
-            const char **copy = pn__arena_alloc(&s->arena, (k + 1) * sizeof *copy);
+            const char **copy = pn__arena_alloc(pn__node_arena(n), (k + 1) * sizeof *copy);
             for (size_t j = 0; j < k; j++)
-                copy[j] = pn__arena_strdup_utf8(&s->arena, (*lp)[j]);
+                copy[j] = pn__arena_strdup_utf8(pn__node_arena(n), (*lp)[j]);
             *lp = copy;
             break;
         }
@@ -170,7 +172,13 @@ pn_node *pn__node_new(pn_session *s, const struct pn_kind *k, const void *opts, 
         return NULL;
     size_t a = _Alignof(max_align_t);
     size_t size = sizeof(pn_node) + (k->opts_size + a - 1) / a * a + k->state_size;
-    pn_node *n = pn__arena_alloc(&s->arena, size); /* zeroed */
+    /* a node made once the page is shown may be removed again (a log that keeps its last 100
+     * lines): it gets memory of its own, so that removing it gives it back */
+    pn_node *n = s->shown ? pn__xcalloc(1, size) : pn__arena_alloc(&s->arena, size); /* zeroed */
+    if (s->shown) {
+        n->own = true;
+        pn__arena_init(&n->mem, 512);
+    }
     n->desc = k;
     n->id = ++s->next_id;
     n->s = s;
@@ -229,6 +237,123 @@ void pn_insert_at(pn_node *parent, size_t index, pn_node *child, pn_here here)
         return;
     }
     attach(parent, child, index, here);
+}
+
+struct pn_arena *pn__node_arena(pn_node *n)
+{
+    return n->own ? &n->mem : &n->s->arena;
+}
+
+/* Whether the client has n: the page was shown, n is in it, and neither n nor an ancestor waits
+ * for its insert op. */
+static bool on_client(const pn_node *n)
+{
+    if (!n->s->shown)
+        return false;
+    for (; n->parent; n = n->parent)
+        if (n->inserted)
+            return false;
+    return n == n->s->root;
+}
+
+/* n leaves every list of the session and gives back what it holds. */
+static void destroy(pn_node *n)
+{
+    pn_session *s = n->s;
+    if (n->dirty_listed)
+        for (pn_node **p = &s->dirty; *p; p = &(*p)->dirty_next)
+            if (*p == n) {
+                *p = n->dirty_next;
+                break;
+            }
+    if (n->desc->data)
+        for (pn_node **p = &s->data_nodes; *p; p = &(*p)->data_next)
+            if (*p == n) {
+                *p = n->data_next;
+                break;
+            }
+    if (s->unwatch_node)
+        s->unwatch_node(s, n);
+    for (size_t i = 0; n->heap_mask && i < n->desc->nprops; i++)
+        if (n->heap_mask & (1u << i))
+            free(*(char **)pn__prop_ptr(n, &n->desc->props[i]));
+    if (n->desc->fini)
+        n->desc->fini(n);
+    s->by_id[n->id] = NULL; /* an event for it now: unknown-id */
+    if (n->own) {
+        pn__arena_fini(&n->mem);
+        free(n);
+    }
+}
+
+void pn_remove_at(pn_node *n, pn_here here)
+{
+    if (!n || !pn__session_owned(n->s, here, "pn_remove"))
+        return;
+    pn_session *s = n->s;
+    if (n == s->root)
+        return;
+    if (on_client(n)) { /* the client removes it (and its subtree) */
+        if (s->nremoved == s->removed_cap) {
+            s->removed_cap = s->removed_cap ? s->removed_cap * 2 : 8;
+            s->removed = pn__xrealloc(s->removed, s->removed_cap * sizeof *s->removed);
+        }
+        s->removed[s->nremoved++] = n->id;
+        if (!s->dirty && !s->title_dirty && s->on_dirty)
+            s->on_dirty(s); /* a patch must go out */
+    }
+    if (n->parent) {
+        pn_node **p = &n->parent->first, *prev = NULL;
+        while (*p != n)
+            prev = *p, p = &(*p)->next;
+        *p = n->next;
+        if (n->parent->last == n)
+            n->parent->last = prev;
+        n->parent = n->next = NULL;
+    }
+    /* the subtree, children before their parent (post-order by the links, no recursion) */
+    pn_node *m = n;
+    while (m->first)
+        m = m->first;
+    for (;;) {
+        pn_node *next = m == n ? NULL : m->next, *up = m->parent;
+        destroy(m);
+        if (!next && m == n)
+            break;
+        if (next) {
+            m = next;
+            while (m->first)
+                m = m->first;
+        } else {
+            up->first = NULL; /* its children are gone */
+            m = up;
+        }
+    }
+}
+
+void pn_replace_at(pn_node *old, pn_node *by, pn_here here)
+{
+    if (!old || !pn__session_owned(old->s, here, "pn_replace"))
+        return;
+    pn_node *parent = old->parent;
+    if (!parent) {
+        pn__session_misuse(old->s, here, "pn_replace: the %s (made at %s:%d) is not in the page",
+                           old->desc->name, old->here.file ? old->here.file : "?",
+                           old->here.line);
+        return;
+    }
+    if (!by || by->parent || by == old) {
+        pn__session_misuse(old->s, here, "pn_replace: %s", !by ? "NULL replacement"
+                                                          : by == old ? "a node by itself"
+                                                                      : "the replacement has a "
+                                                                        "parent already");
+        return;
+    }
+    size_t index = 0;
+    for (pn_node *c = parent->first; c != old; c = c->next)
+        index++;
+    pn_remove_at(old, here);
+    attach(parent, by, index, here);
 }
 
 void pn_set_visible_at(pn_node *n, bool visible, pn_here here)

@@ -42,6 +42,8 @@ pn_session *pn__session_new(const struct pn_session_init *init)
 static void free_heap_values(pn_node *n, void *ud)
 {
     (void)ud;
+    if (!n)
+        return; /* removed */
     for (size_t i = 0; n->heap_mask && i < n->desc->nprops; i++)
         if (n->heap_mask & (1u << i))
             free(*(char **)pn__prop_ptr(n, &n->desc->props[i]));
@@ -113,9 +115,16 @@ void pn__session_free(pn_session *s)
         return;
     pn__session_end(s);
     /* nodes not attached to the page can hold heap values too: walk by id */
-    for (uint32_t id = 1; id <= s->next_id; id++)
-        free_heap_values(s->by_id[id], NULL);
+    for (uint32_t id = 1; id <= s->next_id; id++) {
+        pn_node *n = s->by_id[id];
+        free_heap_values(n, NULL);
+        if (n && n->own) {
+            pn__arena_fini(&n->mem);
+            free(n);
+        }
+    }
     free(s->by_id);
+    free(s->removed);
     free(s->title_heap);
     pn__arena_fini(&s->scratch);
     pn__arena_fini(&s->arena);

@@ -100,17 +100,17 @@ static void init(pn_node *n, const void *given, pn_here here)
         k = 0;
     }
     t->nseries = t->feed ? pn__feed_nseries(t->feed) : k ? (int)k : 1;
-    t->series = pn__arena_alloc(&s->arena, (size_t)t->nseries * sizeof *t->series);
+    t->series = pn__arena_alloc(pn__node_arena(n), (size_t)t->nseries * sizeof *t->series);
     for (int i = 0; i < t->nseries; i++) {
         const pn_series *in = k ? &g->series[i] : NULL;
         char def[16];
         snprintf(def, sizeof def, "y%d", i + 1);
-        t->series[i].label = pn__arena_strdup_utf8(&s->arena, in && in->label ? in->label : def);
+        t->series[i].label = pn__arena_strdup_utf8(pn__node_arena(n), in && in->label ? in->label : def);
         const char *c =
             in ? pn__kind_check_str(s, here, "Plot", "series.color", in->color, pn__css_color_ok)
                : NULL;
         t->series[i].color =
-            pn__arena_strdup_utf8(&s->arena, c ? c : palette[i % PN_COUNT(palette)]);
+            pn__arena_strdup_utf8(pn__node_arena(n), c ? c : palette[i % PN_COUNT(palette)]);
     }
     if (t->feed)
         o->rollover = (int)pn__feed_cap(t->feed);

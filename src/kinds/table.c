@@ -282,11 +282,11 @@ static void init(pn_node *n, const void *given, pn_here here)
                            k ? "more than 64" : "no", MAX_COLUMNS);
         k = k ? MAX_COLUMNS : 0;
     }
-    pn_column *cols = pn__arena_alloc(&s->arena, (size_t)(k ? k : 1) * sizeof *cols);
+    pn_column *cols = pn__arena_alloc(pn__node_arena(n), (size_t)(k ? k : 1) * sizeof *cols);
     for (int i = 0; i < k; i++) {
         const pn_column *in = &g->columns[i];
         cols[i] = (pn_column){
-            .title = pn__arena_strdup_utf8(&s->arena, in->title ? in->title : ""),
+            .title = pn__arena_strdup_utf8(pn__node_arena(n), in->title ? in->title : ""),
             .type = in->type == PN_NUMBER ? PN_NUMBER : PN_TEXT,
             .format = in->type == PN_NUMBER
                           ? pn__kind_check_format(s, here, "Table column", in->format)
@@ -294,7 +294,7 @@ static void init(pn_node *n, const void *given, pn_here here)
             .width = in->width > 0 && in->width <= 4000 ? in->width : 0,
         };
         if (cols[i].format)
-            cols[i].format = pn__arena_strdup_utf8(&s->arena, cols[i].format);
+            cols[i].format = pn__arena_strdup_utf8(pn__node_arena(n), cols[i].format);
         if (in->type != PN_TEXT && in->type != PN_NUMBER)
             pn__session_misuse(s, here, "Table column %d: type %d is not PN_TEXT or PN_NUMBER", i,
                                (int)in->type);

@@ -191,9 +191,41 @@ static void watch(pn_session *s, pn_feed *f, pn_node *n)
     sub->lives[sub->n++] = live;
 }
 
+/* The session's unwatch_node hook: node n is being removed; its value binds go (a removed Plot's
+ * series bind stays: the session's flush no longer has the plot to send to). */
+static void unwatch(pn_session *s, pn_node *n)
+{
+    struct pn_live *live = s->live;
+    for (size_t i = 0; i < live->nbinds;) {
+        if (live->binds[i].node != n) {
+            i++;
+            continue;
+        }
+        struct feed_sub *sub = live->binds[i].sub;
+        size_t at = live->binds[i].at;
+        live->binds[i] = live->binds[--live->nbinds];
+        if (at == NO_AT)
+            continue;
+        size_t j = 0; /* another bind of the same feed keeps the session listed */
+        while (j < live->nbinds && live->binds[j].sub != sub)
+            j++;
+        if (j < live->nbinds) {
+            live->binds[j].at = at;
+            continue;
+        }
+        struct pn_live *moved = sub->lives[--sub->n]; /* the session leaves the feed's list */
+        sub->lives[at] = moved;
+        if (moved != live)
+            for (size_t k = 0; k < moved->nbinds; k++)
+                if (moved->binds[k].sub == sub && moved->binds[k].at != NO_AT)
+                    moved->binds[k].at = at;
+    }
+}
+
 void pn__feeds_session(struct pn_live *live)
 {
     live->s->watch_feed = watch;
+    live->s->unwatch_node = unwatch;
 }
 
 void pn__feeds_leave(struct pn_live *live)

@@ -221,5 +221,6 @@ void pn__session_clear_dirty(pn_session *s)
         n->dirty_listed = false;
     }
     s->title_dirty = false;
+    s->nremoved = 0;
     pn__doc_data(s, PN_DATA_DROP, NULL); /* nobody has it: a doc's snapshot will carry it */
 }

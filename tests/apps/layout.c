@@ -5,12 +5,15 @@
 #include <pane.h>
 #include <stdlib.h>
 
-struct page { pn_node *log, *area, *hide; int lines, cards; };
+struct page { pn_node *log, *area, *hide, *card, *lines_made[64]; int lines, cards, first; };
 
 static void add(pn_session *s, pn_node *b, void *p)
 {
     struct page *pg = p;
-    pn_append(pg->log, pn_markdown(s, .text = pn_fmt(s, "line **%d**", ++pg->lines)));
+    pn_node *line = pn_markdown(s, .text = pn_fmt(s, "line **%d**", ++pg->lines));
+    pn_append(pg->log, line);
+    if (pg->lines < 64)
+        pg->lines_made[pg->lines] = line;
     (void)b;
 }
 
@@ -28,9 +31,28 @@ static void card(pn_session *s, pn_node *b, void *p)
     for (int i = 0; i < 50; i++)
         pn_plot_push(plot, i, i * i);
     pg->cards++;
-    pn_append(pg->area, pn_card(s, .title = pn_fmt(s, "Card %d", pg->cards),
+    pn_append(pg->area, pg->card = pn_card(s, .title = pn_fmt(s, "Card %d", pg->cards),
                                 .items = PN_ITEMS(pn_number(s, .name = "n", .value = pg->cards),
                                                   plot)));
+    (void)b;
+}
+
+static void remove_line(pn_session *s, pn_node *b, void *p) /* the oldest "line N" left */
+{
+    struct page *pg = p;
+    while (pg->first < 63 && !pg->lines_made[++pg->first])
+        ;
+    if (pg->first < 64 && pg->lines_made[pg->first])
+        pn_remove(pg->lines_made[pg->first]), pg->lines_made[pg->first] = NULL;
+    (void)s, (void)b;
+}
+
+static void replace(pn_session *s, pn_node *b, void *p)
+{
+    struct page *pg = p;
+    if (pg->card)
+        pn_replace(pg->card, pn_markdown(s, .text = "the card was *replaced*"));
+    pg->card = NULL;
     (void)b;
 }
 
@@ -57,7 +79,11 @@ void pn_app(pn_session *s)
     pn_servable(s, pn_row(s, pn_button(s, .label = "Add", .on_click = add, .arg = pg),
                           pn_button(s, .label = "Insert first", .on_click = first, .arg = pg),
                           pn_button(s, .label = "Add a card", .on_click = card, .arg = pg),
-                          pn_button(s, .label = "Hide", .on_click = hide, .arg = pg)));
+                          pn_button(s, .label = "Hide", .on_click = hide, .arg = pg),
+                          pn_button(s, .label = "Remove a line", .on_click = remove_line,
+                                    .arg = pg),
+                          pn_button(s, .label = "Replace the card", .on_click = replace,
+                                    .arg = pg)));
     pn_servable(s, pg->log);
     pn_servable(s, pg->area);
 }

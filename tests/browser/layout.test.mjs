@@ -1,6 +1,6 @@
 // Layouts that change live (tests/apps/layout.c): children appended and inserted by callbacks
 // arrive rendered in the right place, a Card with a Number and a Plot arrives drawn, a component
-// hides and shows again, and through all of it a TextInput keeps its focus and its text and
+// hides and shows again, a line is removed and the card replaced, and through all of it a TextInput keeps its focus and its text and
 // nothing else on the page is replaced. Screenshot: tests/browser/screenshots/layout.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +51,14 @@ test('append, insert, a card with a plot, hide and show: the rest of the page st
   await eventually(async () => assert.equal(await page.locator('.pn-column').isVisible(), false));
   await page.getByRole('button', { name: 'Show' }).click();
   await eventually(async () => assert.equal(await page.locator('.pn-column').isVisible(), true));
+  await click('Remove a line');
+  await eventually(async () => assert.deepEqual((await lines()).map((t) => t.trim()),
+    ['first 3', 'the log', 'line 2']));
+  await click('Replace the card');
+  await eventually(async () => assert.equal(await page.locator('.pn-card').count(), 0));
+  assert.equal((await page.locator('.pn-row .pn-markdown').last().textContent()).trim(),
+    'the card was replaced');
+  assert.equal(await page.evaluate(() => window.panePlots().length), 0, 'the plot was let go');
   await note.focus();
   await page.keyboard.type(' goes on');
   assert.equal(await note.inputValue(), 'half a sentence goes on');

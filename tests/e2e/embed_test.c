@@ -136,6 +136,7 @@ static void four(pn_session *s)
 static pn_feed *temp, *status;
 static _Atomic pn_session_id vals_ids[16];
 static atomic_int nvals;
+static pn_node *vals_t[4096]; /* each vals session's Number "t", by the id's low bits */
 
 static void vals(pn_session *s)
 {
@@ -143,7 +144,9 @@ static void vals(pn_session *s)
     if (i < 16)
         atomic_store(&vals_ids[i], pn_session_id_of(s));
     pn_template(s, .title = "Values");
-    pn_servable(s, pn_column(s, pn_number(s, .name = "t", .format = "{value:.0f}", .feed = temp),
+    pn_node *t = pn_number(s, .name = "t", .format = "{value:.0f}", .feed = temp);
+    vals_t[(pn_session_id_of(s) >> 16) % 4096] = t;
+    pn_servable(s, pn_column(s, t,
                              pn_number(s, .name = "t2", .format = "{value:.0f}", .feed = temp),
                              pn_number(s, .name = "c", .format = "{value:.1f}", .feed = temp,
                                        .colors = PN_COLORS({100, "blue"}, {1e9, "red"})),
@@ -489,6 +492,13 @@ static void hold_loop(pn_session *s, void *data)
         usleep(1000);
 }
 
+static void remove_t(pn_session *s, void *data)
+{
+    (void)data;
+    pn_remove(vals_t[(pn_session_id_of(s) >> 16) % 4096]);
+    atomic_fetch_add(&ran, 1);
+}
+
 static void *publish_values(void *arg)
 {
     (void)arg;
@@ -627,10 +637,34 @@ static bool case_values(void)
     if (ok && (encodings < 2 || encodings > 2 * (uint64_t)nheld)) /* 2 formats */
         ok = e2e_fail("%llu encodings for 2 formats on %d loops", (unsigned long long)encodings,
                       nheld);
+    /* a Number bound to the feed is removed (a post per session): the others go on, and the
+       feed no longer writes to what is gone (ASan, TSan) */
+    atomic_store(&ran, 0);
+    for (int i = 0; ok && i < NV; i++)
+        ok = pn_post(atomic_load(&vals_ids[i]), remove_t, NULL, NULL);
+    end = e2e_now_ms() + T;
+    while (ok && atomic_load(&ran) < NV && e2e_now_ms() < end)
+        e2e_sleep_ms(2);
+    for (int i = 0; ok && i < NV; i++) { /* its remove op */
+        json_t *p = e2e_expect_msg(c[i], "patch", "pong", T);
+        json_t *op = json_array_get(json_object_get(p, "ops"), 0);
+        const char *what = json_string_value(json_array_get(op, 0));
+        if (!what || strcmp(what, "remove") || json_integer_value(json_array_get(op, 1)) != id[i].t)
+            ok = e2e_fail("session %d: no remove op for t", i);
+        json_decref(p);
+    }
+    pn_feed_set(temp, 2001);
+    for (int i = 0; ok && i < NV; i++) {
+        json_t *p = e2e_expect_msg(c[i], "patch", "pong", T);
+        if (!p || !isnan(e2e_patch_number(p, id[i].t, NULL)) ||
+            e2e_patch_number(p, id[i].t2, NULL) != 2001)
+            ok = e2e_fail("session %d: after the remove, 2001 for t2 only", i);
+        json_decref(p);
+    }
     if (ok) { /* a late joiner again */
         json_t *doc = NULL;
         c[NV] = e2e_open_session(&EA, "/vals/ws", "", &doc);
-        ok = c[NV] && vals_doc(doc, &id[NV], ">2000</div>", "<strong>300</strong>");
+        ok = c[NV] && vals_doc(doc, &id[NV], ">2001</div>", "<strong>300</strong>");
         json_decref(doc);
     }
     for (int i = 0; i <= NV; i++)

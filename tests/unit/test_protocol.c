@@ -375,6 +375,65 @@ static void test_tree_changes_go_out_as_insert_and_hidden_ops(void **state)
     pn__session_free(s);
 }
 
+/* pn_remove and pn_replace once the page is shown: ["remove", ID] for a node the client has
+ * (first in the patch), nothing for one it never got; the replacement goes where the old one
+ * was; a removed id is unknown to events; nodes made and removed in callbacks give their
+ * memory back (the session's arena does not grow over 10,000 of them). */
+static void test_remove_and_replace_go_out_as_ops_and_free(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *a = pn_markdown(s, .text = "a"), *b = pn_markdown(s, .text = "b");
+    pn_node *c = pn_card(s, .title = "c", .items = PN_ITEMS(pn_number(s, .name = "n")));
+    pn_node *log = pn_column(s, a, b, c);
+    pn_servable(s, log);
+    char *doc;
+    size_t len;
+    assert_int_equal(pn__msg_doc(s, NULL, 1 << 20, &doc, &len), 0);
+    free(doc);
+    uint32_t a_id = a->id, c_id = c->id;
+    pn_remove(a);
+    pn_node *fresh = pn_markdown(s, .text = "made and gone");
+    pn_append(log, fresh);
+    pn_remove(fresh); /* the client never had it: no op */
+    pn_replace(c, pn_markdown(s, .text = "*instead*"));
+    json_t *p = load(patch_of(s)), *ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 3);
+    json_t *o0 = json_array_get(ops, 0), *o1 = json_array_get(ops, 1), *o2 = json_array_get(ops, 2);
+    assert_string_equal(json_string_value(json_array_get(o0, 0)), "remove");
+    assert_int_equal(json_integer_value(json_array_get(o0, 1)), a_id);
+    assert_int_equal(json_integer_value(json_array_get(o1, 1)), c_id);
+    assert_string_equal(json_string_value(json_array_get(o2, 0)), "insert");
+    assert_int_equal(json_integer_value(json_array_get(o2, 2)), 0); /* last, where c was */
+    assert_non_null(strstr(json_string_value(json_array_get(o2, 3)), "<em>instead</em>"));
+    json_decref(p);
+    assert_null(pn__session_find(s, a_id));
+    assert_null(pn__session_find(s, c_id - 1)); /* c's Number (made before c) went with it */
+    assert_ptr_equal(log->first, b);
+    /* a log that keeps one line: the arena stays as it was */
+    size_t before = s->arena.total;
+    pn_node *prev = NULL;
+    for (int i = 0; i < 10000; i++) {
+        pn_node *line = pn_markdown(s, .text = "a line of the log, long enough to count");
+        pn_append(log, line);
+        if (prev)
+            pn_remove(prev);
+        prev = line;
+        char *m = patch_of(s);
+        assert_non_null(strstr(m, i ? "\"remove\"" : "\"insert\""));
+        free(m);
+    }
+    assert_int_equal(s->arena.total, before);
+    assert_ptr_equal(log->first, b);
+    assert_ptr_equal(log->last, prev);
+    unsigned m = s->nmisuse;
+    pn_replace(pn_markdown(s, .text = "not in the page"), b); /* not in the page */
+    pn_replace(b, prev);                                       /* prev has a parent */
+    pn_replace(b, b);
+    assert_int_equal(s->nmisuse, m + 3);
+    pn__session_free(s);
+}
+
 /* Issue 11: a Number value update costs at most 60 bytes on the wire, the WebSocket frame's
  * 2-byte header (a server frame under 126 bytes) included. */
 static void test_number_update_fits_in_60_bytes_on_the_wire(void **state)
@@ -577,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting_is_refused_before_parsing),
         cmocka_unit_test(test_patch_carries_what_the_server_rendered),
         cmocka_unit_test(test_tree_changes_go_out_as_insert_and_hidden_ops),
+        cmocka_unit_test(test_remove_and_replace_go_out_as_ops_and_free),
         cmocka_unit_test(test_number_update_fits_in_60_bytes_on_the_wire),
         cmocka_unit_test(test_doc_of_invalid_utf8_strings_encodes_with_fffd),
         cmocka_unit_test(test_doc_of_rows_nested_30000_deep_encodes),

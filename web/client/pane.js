@@ -11,6 +11,7 @@
      reset(ctx)                    the page was replaced by a new doc
      mount(el, id, ctx)            after each doc, and when an insert op brings the element:
                                    take over the element (a Plot draws itself)
+     unmount(el, id, ctx)          the element leaves the page (a remove op): let go of it
      children(el)                  a container whose children are not its own child elements
                                    (Card: its body); default: el
      data(el, id, op, x, ys, ctx)  a data record (protocol.md): op 1 append, 2 whole window;
@@ -322,6 +323,7 @@
     const [id, changes] = op;
     if (id === 'title') return title(changes);
     if (id === 'insert') return insert(op);
+    if (id === 'remove') return remove(op[1]);
     if (typeof id !== 'number' || !changes || typeof changes !== 'object') return;
     if (props.has(id)) Object.assign(props.get(id), changes);
     const el = byId(id);
@@ -355,6 +357,20 @@
       }
       need(n.children);
     }
+  }
+
+  // ["remove", ID]: the node and its subtree leave the page (pn_remove, pn_replace); kinds that
+  // keep state of their own for an element (a Plot's chart) let it go
+  function remove(id) {
+    const el = byId(id);
+    if (!el) return; // inside one removed before it
+    for (const e of [el, ...el.querySelectorAll('[data-pn-kind]')]) {
+      const k = kindOf(e), eid = idOf(e);
+      if (k.unmount) k.unmount(e, eid, ctx);
+      props.delete(eid);
+      held.delete(eid);
+    }
+    el.remove();
   }
 
   // ["insert", PARENT, BEFORE, HTML, [NODE]]: a node added to the page (pn_append, pn_insert,

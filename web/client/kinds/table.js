@@ -149,6 +149,9 @@
     reset() {
       tables.clear();
     },
+    unmount(el, id) {
+      tables.delete(id);
+    },
     patch(el, id, c, ctx) {
       const s = state(el, id, ctx);
       s.ctx = ctx;

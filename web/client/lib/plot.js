@@ -199,6 +199,14 @@
       plots.forEach((p) => { if (p.u) p.u.destroy(); if (p.ro) p.ro.disconnect(); cancelAnimationFrame(p.frame); });
       plots.clear();
     },
+    unmount(el, id) { // a remove op took it off the page
+      const p = plots.get(id);
+      if (!p) return;
+      if (p.u) p.u.destroy();
+      if (p.ro) p.ro.disconnect();
+      cancelAnimationFrame(p.frame);
+      plots.delete(id);
+    },
   };
   // before pane.js (the page's own tags): queued for it; after (loaded when an insert op brought
   // the first plot to the page): registered at once, which mounts the plots already there
