@@ -169,8 +169,8 @@ static int insert_op(pn_session *s, pn_node *n, json_t *ops,
     json_t *tree = rc ? NULL : tree_json(n->parent, n);
     json_t *op = tree ? json_pack("[sIIs#o]", "insert",
                                   (json_int_t)(n->parent == s->root ? 0 : n->parent->id),
-                                  (json_int_t)(before ? before->id : 0),
-                                  html.data ? html.data : "", (int)html.len, tree)
+                                  (json_int_t)(before ? before->id : 0), html.data ? html.data : "",
+                                  (int)html.len, tree)
                       : NULL;
     pn__buf_fini(&html);
     if (!op || json_array_append_new(ops, op) != 0)

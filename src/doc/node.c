@@ -73,9 +73,10 @@ static void attach(pn_node *parent, pn_node *child, size_t index, pn_here here)
         level++;
     level += top != s->root;
     if (level + 1u + child->height > PN_MAX_DEPTH) {
-        pn__session_misuse(s, here, "%s (made at %s:%d) not added: the tree would be deeper "
-                           "than %d levels", child->desc->name, child->here.file,
-                           child->here.line, PN_MAX_DEPTH);
+        pn__session_misuse(s, here,
+                           "%s (made at %s:%d) not added: the tree would be deeper "
+                           "than %d levels",
+                           child->desc->name, child->here.file, child->here.line, PN_MAX_DEPTH);
         return;
     }
     unsigned h = child->height + 1u;
@@ -214,8 +215,7 @@ void pn_append_at(pn_node *parent, pn_node *child, pn_here here)
         return;
     }
     if (!parent->desc->container) {
-        pn__session_misuse(parent->s, here, "pn_append: %s has no children",
-                           parent->desc->name);
+        pn__session_misuse(parent->s, here, "pn_append: %s has no children", parent->desc->name);
         return;
     }
     attach(parent, child, SIZE_MAX, here);
@@ -232,8 +232,7 @@ void pn_insert_at(pn_node *parent, size_t index, pn_node *child, pn_here here)
         return;
     }
     if (!parent->desc->container) {
-        pn__session_misuse(parent->s, here, "pn_insert: %s has no children",
-                           parent->desc->name);
+        pn__session_misuse(parent->s, here, "pn_insert: %s has no children", parent->desc->name);
         return;
     }
     attach(parent, child, index, here);
@@ -338,15 +337,15 @@ void pn_replace_at(pn_node *old, pn_node *by, pn_here here)
     pn_node *parent = old->parent;
     if (!parent) {
         pn__session_misuse(old->s, here, "pn_replace: the %s (made at %s:%d) is not in the page",
-                           old->desc->name, old->here.file ? old->here.file : "?",
-                           old->here.line);
+                           old->desc->name, old->here.file ? old->here.file : "?", old->here.line);
         return;
     }
     if (!by || by->parent || by == old) {
-        pn__session_misuse(old->s, here, "pn_replace: %s", !by ? "NULL replacement"
-                                                          : by == old ? "a node by itself"
-                                                                      : "the replacement has a "
-                                                                        "parent already");
+        pn__session_misuse(old->s, here, "pn_replace: %s",
+                           !by         ? "NULL replacement"
+                           : by == old ? "a node by itself"
+                                       : "the replacement has a "
+                                         "parent already");
         return;
     }
     size_t index = 0;
