@@ -276,6 +276,27 @@ PN_API void pn_remove_at(pn_node *n, pn_here here);
  * Thread: session */
 #define pn_replace(old, by) pn_replace_at((old), (by), PN_HERE)
 PN_API void pn_replace_at(pn_node *old, pn_node *by, pn_here here);
+/* The size of any component (pn_size). Pixels; 0 leaves it to the component and its parent. */
+typedef struct pn_size_opts {
+    int width, height;
+    int min_width, max_width, min_height, max_height;
+    bool stretch_width;  /* take the width the parent gives: in a Row, share its width with the
+                            other stretched children (so a card does not jump when its content
+                            grows); in a Column or a Card, span it */
+    bool stretch_height; /* the same for the height (a Column or a Grid with a height) */
+    int col_span, row_span; /* in a Grid: the columns and rows it covers. default: 1 */
+} pn_size_opts;
+
+/*
+ * pn_size — sizes any component, Panel's width, height, min_/max_ and sizing_mode: returns n,
+ * so it wraps a builder. Later calls replace the earlier size (the page follows live).
+ *     pn_row(s, pn_size(cpu_card, .stretch_width = true), pn_size(mem_card, .stretch_width = true))
+ *     pn_size(pn_plot(s, .title = "Load"), .width = 600, .min_width = 300)
+ * Thread: session
+ */
+#define pn_size(n, ...) pn_size_set((n), &(const pn_size_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_size_set(pn_node *n, const pn_size_opts *o, pn_here here);
+
 /* pn_set_visible — shows or hides any component (a hidden one keeps its place in the tree and
  * its state, and takes no room on the page). Thread: session */
 #define pn_set_visible(n, visible) pn_set_visible_at((n), (visible), PN_HERE)
@@ -650,6 +671,46 @@ PN_API const char *pn_select_value(const pn_node *select);
 #define pn_select_set_value(n, value) pn_select_set_value_at((n), (value), PN_HERE)
 PN_API void pn_select_set_value_at(pn_node *select, const char *value, pn_here here);
 
+/* ---- grid and tabs ---------------------------------------------------------------------------- */
+
+typedef struct pn_grid_opts {
+    pn_node *const *items; /* PN_ITEMS(...): placed row by row; pn_size(.col_span, .row_span)
+                              makes one cover more cells */
+    int columns;           /* equal columns. default: 2; 1..24 */
+    int row_height;        /* pixels. default: each row as tall as its content */
+} pn_grid_opts;
+
+/*
+ * pn_grid — a CSS grid of equal columns (Panel's GridSpec / GridBox).
+ *     pn_grid(s, .columns = 3, .items = PN_ITEMS(pn_size(plot, .col_span = 2), cpu, mem, disk))
+ * Thread: session
+ */
+#define pn_grid(s, ...) pn_grid_new((s), &(const pn_grid_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_grid_new(pn_session *s, const pn_grid_opts *o, pn_here here);
+
+typedef struct pn_tabs_opts {
+    pn_node *const *items;      /* PN_ITEMS(...): one panel per tab */
+    const char *const *titles;  /* PN_OPTIONS(...): the tabs' titles, in order. default: "Tab 1",
+                                   "Tab 2", … */
+    int active;                 /* the tab shown first (0-based). default: 0 */
+    pn_callback on_change;      /* the visitor picked a tab: pn_tabs_active tells which */
+    void *arg;
+} pn_tabs_opts;
+
+/*
+ * pn_tabs — panels one at a time behind a row of tabs (Panel's Tabs; the WAI-ARIA tabs pattern:
+ * the arrow keys move between tabs). The tabs are the children given when it is built.
+ *     pn_tabs(s, .titles = PN_OPTIONS("Overview", "Processes"), .items = PN_ITEMS(a, b))
+ * Thread: session
+ */
+#define pn_tabs(s, ...) pn_tabs_new((s), &(const pn_tabs_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_tabs_new(pn_session *s, const pn_tabs_opts *o, pn_here here);
+/* pn_tabs_active — the tab shown (0-based). Thread: session */
+PN_API int pn_tabs_active(const pn_node *tabs);
+/* pn_tabs_set_active — shows tab i (the page follows). Thread: session */
+#define pn_tabs_set_active(t, i) pn_tabs_set_active_at((t), (i), PN_HERE)
+PN_API void pn_tabs_set_active_at(pn_node *tabs, int i, pn_here here);
+
 /* ---- tables ---------------------------------------------------------------------------------- */
 
 /* How a Table column's cells are read, shown and sorted. */
@@ -980,6 +1041,12 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_plot(s, ...) pn_plot_new((s), pn__cxx_ptr(pn_plot_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_table
 #define pn_table(s, ...) pn_table_new((s), pn__cxx_ptr(pn_table_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_grid
+#define pn_grid(s, ...) pn_grid_new((s), pn__cxx_ptr(pn_grid_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_tabs
+#define pn_tabs(s, ...) pn_tabs_new((s), pn__cxx_ptr(pn_tabs_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_size
+#define pn_size(n, ...) pn_size_set((n), pn__cxx_ptr(pn_size_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot_push
 #define pn_plot_push(p, x, ...) pn__cxx_plot_push((p), (x), PN_HERE, __VA_ARGS__)
 #undef pn_feed_push

@@ -119,6 +119,9 @@ struct pn_kind {
     const char *(*feed_key)(const pn_node *n);
     int (*feed_encode)(const pn_node *n, double num, const struct pn_blob *text,
                        struct pn_buf *out);
+    /* A container's extra attributes for one of its children's outer element (Tabs: the panel's
+     * role, and whether it is the active one), or NULL. */
+    const char *(*child_attrs)(const pn_node *parent, const pn_node *child);
     /* A client library the page must load for this kind ("plot": client/plot.js and .css),
      * before pane.js. NULL: none. */
     const char *lib;
@@ -148,6 +151,7 @@ struct pn_node {
     bool dirty_listed;   /* on the session's dirty list (even if its mask was cleared since) */
     uint16_t height;     /* levels in this node's subtree below it (0: no children) */
     bool hidden;         /* pn_set_visible(n, false): rendered with the hidden attribute */
+    const pn_size_opts *size; /* pn_size: in its arena; NULL: none */
     bool own;            /* made after the page was shown: its own allocation and arena (mem),
                             freed by pn_remove; else in the session's arena until its end */
     struct pn_arena mem; /* own nodes: its options' copies (pn__node_arena) */
@@ -349,6 +353,11 @@ void pn__node_touch(pn_node *n);
 #define PN_DIRTY_DATA (1u << 31) /* a kind has at most 29 props */
 #define PN_DIRTY_HIDDEN (1u << 30) /* pn_set_visible changed it: {"hidden": bool} */
 #define PN_DIRTY_INSERT (1u << 29) /* added to the shown tree: an insert op carries it */
+#define PN_DIRTY_SIZE (1u << 28)   /* pn_size changed it: {"size": {CSS property: value}} */
+/* n's size (pn_size) as CSS declarations ("width:300px;grid-column:span 2;"), and the
+ * data-pn-stretch value ("w", "h", "w h"; "" for none). */
+int pn__size_css(const pn_node *n, struct pn_buf *out);
+const char *pn__size_stretch(const pn_node *n);
 /* Marks bit idx of n's dirty mask (a prop's index, or one of the PN_DIRTY_ bits' positions). */
 void pn__node_mark(pn_node *n, unsigned idx);
 /* A prop's value as JSON (a json_t *, new reference); NULL for what is never encoded. */

@@ -190,6 +190,59 @@ static int changed_props(const pn_node *n, uint32_t mask, json_t *changes)
     return 0;
 }
 
+static const char *const size_props[] = {"width",     "height",     "min-width", "max-width",
+                                         "min-height", "max-height", "grid-column", "grid-row"};
+
+/* The CSS value of size property i of z ("300px", "span 2"), into v; false: not set. */
+static bool size_value(const pn_size_opts *z, int i, char *v, size_t len)
+{
+    int px[] = {z->width, z->height, z->min_width, z->max_width, z->min_height, z->max_height};
+    if (i < 6) {
+        if (px[i] <= 0)
+            return false;
+        snprintf(v, len, "%dpx", px[i]);
+        return true;
+    }
+    int span = i == 6 ? z->col_span : z->row_span;
+    if (span <= 1)
+        return false;
+    snprintf(v, len, "span %d", span);
+    return true;
+}
+
+int pn__size_css(const pn_node *n, struct pn_buf *out)
+{
+    int rc = 0;
+    char v[32];
+    for (int i = 0; rc == 0 && n->size && i < 8; i++)
+        if (size_value(n->size, i, v, sizeof v))
+            rc = pn__buf_printf(out, "%s:%s;", size_props[i], v);
+    return rc;
+}
+
+const char *pn__size_stretch(const pn_node *n)
+{
+    const pn_size_opts *z = n->size;
+    if (!z || (!z->stretch_width && !z->stretch_height))
+        return "";
+    return z->stretch_width && z->stretch_height ? "w h" : z->stretch_width ? "w" : "h";
+}
+
+/* {"size": {"width": "300px" or null, …, "stretch": "w" or null}}: every property, so that what
+ * an earlier pn_size set and this one does not is taken away. */
+static json_t *size_json(const pn_node *n)
+{
+    json_t *o = json_object();
+    char v[32];
+    for (int i = 0; i < 8; i++)
+        json_object_set_new(o, size_props[i],
+                            n->size && size_value(n->size, i, v, sizeof v) ? json_string(v)
+                                                                           : json_null());
+    const char *st = pn__size_stretch(n);
+    json_object_set_new(o, "stretch", *st ? json_string(st) : json_null());
+    return o;
+}
+
 void pn__doc_shown(pn_session *s)
 {
     s->shown = true;
@@ -243,7 +296,9 @@ int pn__doc_patch_ops_r(pn_session *s, void *ops,
         if (changes && (mask & PN_DIRTY_HIDDEN) &&
             pn__json_set(changes, "hidden", json_boolean(n->hidden)))
             rc = PN_EINVAL;
-        mask &= ~(uint32_t)PN_DIRTY_HIDDEN;
+        if (changes && (mask & PN_DIRTY_SIZE) && pn__json_set(changes, "size", size_json(n)))
+            rc = PN_EINVAL;
+        mask &= ~(uint32_t)(PN_DIRTY_HIDDEN | PN_DIRTY_SIZE);
         int r = !changes || rc   ? PN_EINVAL
                 : !mask          ? 0
                 : n->desc->patch ? n->desc->patch(n, mask, changes)

@@ -355,6 +355,29 @@ void pn_replace_at(pn_node *old, pn_node *by, pn_here here)
     attach(parent, by, index, here);
 }
 
+pn_node *pn_size_set(pn_node *n, const pn_size_opts *o, pn_here here)
+{
+    if (!n || !pn__session_owned(n->s, here, "pn_size"))
+        return n;
+    pn_size_opts z = o ? *o : (pn_size_opts){0};
+    int *px[] = {&z.width, &z.height, &z.min_width, &z.max_width, &z.min_height, &z.max_height};
+    for (size_t i = 0; i < sizeof px / sizeof *px; i++)
+        if (*px[i] < 0 || *px[i] > 100000) {
+            pn__session_misuse(n->s, here, "pn_size: %d px is not in 0..100000; ignored", *px[i]);
+            *px[i] = 0;
+        }
+    if (z.col_span < 0 || z.col_span > 64 || z.row_span < 0 || z.row_span > 64) {
+        pn__session_misuse(n->s, here, "pn_size: spans are 1..64; ignored");
+        z.col_span = z.row_span = 0;
+    }
+    pn_size_opts *copy = n->size ? (pn_size_opts *)(uintptr_t)n->size /* its own copy */
+                                 : pn__arena_alloc(pn__node_arena(n), sizeof *copy);
+    *copy = z;
+    n->size = copy;
+    pn__node_mark(n, 28);
+    return n;
+}
+
 void pn_set_visible_at(pn_node *n, bool visible, pn_here here)
 {
     if (!n || !pn__session_owned(n->s, here, "pn_set_visible") || n->hidden == !visible)

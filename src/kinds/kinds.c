@@ -11,6 +11,7 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_markdown, &pn__kind_html,       &pn__kind_button,     &pn__kind_toggle,
     &pn__kind_checkbox, &pn__kind_text_input, &pn__kind_int_slider, &pn__kind_float_slider,
     &pn__kind_select,   &pn__kind_plot,       &pn__kind_table,
+    &pn__kind_grid, &pn__kind_tabs,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 

@@ -438,9 +438,10 @@ static int draw(struct pn_buf *out, const pn_node *n, const struct state *t)
     range(n, t, &r[0], &r[1], &r[2], &r[3]);
     char cls[48];
     snprintf(cls, sizeof cls, "pn-plot pn-plot-%s", type_names[o->type]);
+    char height[32];
+    snprintf(height, sizeof height, "height:%dpx", o->height);
     int rc;
-    if ((rc = pn__html_open(out, "div", cls, n)) ||
-        (rc = pn__buf_printf(out, " style=\"height:%dpx\">", o->height)))
+    if ((rc = pn__html_open_style(out, "div", cls, n, height)) || (rc = PN_PUT(out, ">")))
         return rc;
     if (o->title && *o->title &&
         ((rc = PN_PUT(out, "<div class=\"pn-plot-title\">")) ||

@@ -414,9 +414,10 @@ static int html(struct pn_buf *out, const pn_node *n)
     const pn_table_opts *o = opts(n);
     const struct state *t = st(n);
     int rc;
-    if ((rc = pn__html_open(out, "div", "pn-table", n)) ||
-        (rc = pn__buf_printf(out, " style=\"--pn-table-page:%d\"><div class=\"pn-table-bar\">",
-                             o->page_size)))
+    char page[32];
+    snprintf(page, sizeof page, "--pn-table-page:%d", o->page_size);
+    if ((rc = pn__html_open_style(out, "div", "pn-table", n, page)) ||
+        (rc = PN_PUT(out, "><div class=\"pn-table-bar\">")))
         return rc;
     if (o->filter &&
         ((rc = pn__buf_printf(out,

@@ -18,8 +18,35 @@ int pn__html_text(struct pn_buf *out, const char *s)
 
 int pn__html_open(struct pn_buf *out, const char *tag, const char *cls, const pn_node *n)
 {
-    return pn__buf_printf(out, "<%s class=\"%s\" id=\"pn-%u\" data-pn-kind=\"%s\"%s", tag, cls,
-                          (unsigned)n->id, n->desc->name, n->hidden ? " hidden" : "");
+    return pn__html_open_style(out, tag, cls, n, NULL);
+}
+
+int pn__html_open_style(struct pn_buf *out, const char *tag, const char *cls, const pn_node *n,
+                        const char *style)
+{
+    const char *stretch = pn__size_stretch(n);
+    const char *extra = n->parent && n->parent->desc->child_attrs
+                            ? n->parent->desc->child_attrs(n->parent, n)
+                            : "";
+    int rc = pn__buf_printf(out, "<%s class=\"%s\" id=\"pn-%u\" data-pn-kind=\"%s\"%s%s%s%s%s",
+                            tag, cls, (unsigned)n->id, n->desc->name, n->hidden ? " hidden" : "",
+                            *stretch ? " data-pn-stretch=\"" : "", stretch, *stretch ? "\"" : "",
+                            extra ? extra : "");
+    size_t at = out->len;
+    if (rc == 0)
+        rc = PN_PUT(out, " style=\"");
+    size_t body = out->len;
+    if (rc == 0 && style) /* the kind's own, then the size: pn_size wins (a Plot's height) */
+        rc = pn__html_text(out, style);
+    if (rc == 0 && style && n->size)
+        rc = PN_PUT(out, ";");
+    if (rc == 0)
+        rc = pn__size_css(n, out);
+    if (rc == 0 && out->len == body)
+        out->len = at; /* nothing to say: no style attribute */
+    else if (rc == 0)
+        rc = PN_PUT(out, "\"");
+    return rc;
 }
 
 static int render_open(struct pn_buf *out, const pn_node *n)

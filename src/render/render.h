@@ -62,6 +62,10 @@ int pn__render_node(struct pn_buf *out, const pn_node *n);
  * is written through pn__html_text; the only raw inputs are pn_html's .html and md4c's output
  * (which has raw HTML turned off). CSS values that go into a style attribute are checked again
  * with doc's validators and fall back to the default, so no value can open a new declaration. */
+/* The same with declarations of the kind's own (a CSS variable, a height) in its style
+ * attribute, before pn_size's (which win). */
+int pn__html_open_style(struct pn_buf *out, const char *tag, const char *cls, const pn_node *n,
+                        const char *style);
 int pn__html_open(struct pn_buf *out, const char *tag, const char *cls, const pn_node *n);
 int pn__html_text(struct pn_buf *out, const char *s);
 #define PN_PUT(out, lit) pn__buf_append((out), (lit), sizeof(lit) - 1)

@@ -61,6 +61,13 @@ static void cxx_app(pn_session *s)
     pn_node *tab = pn_table(s, .columns = PN_COLUMNS({"cxx-col"}, {"N", PN_NUMBER, "{value}", 80}),
                             .rows = 2, .cell = cell, .page_size = 5, .sort = -2);
     pn_node *col = pn_column(s, pn_html(s, .html = "<hr>"));
+    pn_node *grid = pn_grid(s, .items = PN_ITEMS(pn_size(pn_html(s, .html = "<b>g</b>"),
+                                                         .width = 100, .col_span = 2)),
+                            .columns = 3);
+    pn_node *tabs = pn_tabs(s, .items = PN_ITEMS(grid), .titles = PN_OPTIONS("cxx-tab"),
+                            .on_change = on_event);
+    pn_tabs_set_active(tabs, pn_tabs_active(tabs));
+    pn_servable(s, tabs);
     pn_insert(col, 0, tab), pn_table_set_rows(tab, 3, nullptr);
     pn_set_visible(tab, pn_visible(tab) && pn_table_selected(tab) == PN_NO_ROW);
     pn_servable(s, col);

@@ -483,6 +483,40 @@ static void test_table_golden(void **state)
     pn__session_free(s);
 }
 
+/* Grid with a span, Tabs (the second active), a stretched and sized Card, a hidden node. */
+static void test_layouts_golden(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *hidden = pn_markdown(s, .text = "not shown");
+    pn_set_visible(hidden, false);
+    pn_node *grid = pn_grid(s, .columns = 3, .row_height = 120,
+                            .items = PN_ITEMS(pn_size(pn_number(s, .name = "wide", .value = 1),
+                                                      .col_span = 2, .row_span = 2),
+                                              pn_number(s, .name = "b", .value = 2), hidden));
+    pn_node *card = pn_card(s, .title = "second",
+                            .items = PN_ITEMS(pn_html(s, .html = "<i>x</i>")));
+    pn_size(card, .stretch_width = true, .min_width = 200, .max_width = 900);
+    pn_node *tabs = pn_tabs(s, .titles = PN_OPTIONS("One", "Two <2>"), .active = 1,
+                            .items = PN_ITEMS(pn_markdown(s, .text = "first"), card));
+    assert_int_equal(s->nmisuse, 0);
+    pn_servable(s, grid);
+    pn_servable(s, tabs);
+    struct pn_buf b;
+    pn__buf_init(&b, MAX_OUT);
+    assert_int_equal(pn__render_node(&b, grid), 0);
+    assert_int_equal(pn__render_node(&b, tabs), 0);
+    check_golden("layouts", b.data, b.len);
+    pn__buf_fini(&b);
+    unsigned m = s->nmisuse;
+    pn_grid(s, .columns = 30);
+    pn_tabs(s, .titles = PN_OPTIONS("only one title"), .active = 5,
+            .items = PN_ITEMS(pn_markdown(s, .text = "a"), pn_markdown(s, .text = "b")));
+    pn_size(hidden, .width = -5, .col_span = 100);
+    assert_int_equal(s->nmisuse, m + 5);
+    pn__session_free(s);
+}
+
 static void test_plot_golden(void **state)
 {
     (void)state;
@@ -801,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_html_is_inserted_raw),
         cmocka_unit_test(test_widgets_golden),
         cmocka_unit_test(test_table_golden),
+        cmocka_unit_test(test_layouts_golden),
         cmocka_unit_test(test_plot_golden),
         cmocka_unit_test(test_plot_svg_is_bounded_by_columns),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),

@@ -329,6 +329,10 @@
     const el = byId(id);
     if (!el) return console.warn('pane: no element for node', id);
     if ('hidden' in changes) el.hidden = !!changes.hidden; // any kind: pn_set_visible
+    if (changes.size && typeof changes.size === 'object') // any kind: pn_size
+      for (const [k, v] of Object.entries(changes.size))
+        if (k === 'stretch') v == null ? el.removeAttribute('data-pn-stretch') : el.setAttribute('data-pn-stretch', v);
+        else el.style.setProperty(k, v == null ? '' : String(v));
     const k = kindOf(el);
     if (k.patch) k.patch(el, id, changes, ctx);
   }

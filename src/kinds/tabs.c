@@ -1,0 +1,137 @@
+/*
+ * Tabs: its children as panels, one shown at a time behind a row of tabs (the WAI-ARIA tabs
+ * pattern; Panel's Tabs).
+ *
+ *     <div class="pn-tabs" id="pn-N" data-pn-kind="Tabs"><div class="pn-tabs-list" role="tablist">
+ *       <button type="button" role="tab" class="pn-tab" id="pn-N-tab-I" aria-controls="pn-C"
+ *         aria-selected="true|false" tabindex="0|-1">TITLE</button>…</div>
+ *       <div class="pn-tabs-panels">CHILDREN</div></div>
+ *
+ * Each child's outer element gets role="tabpanel", aria-labelledby its tab, and
+ * data-pn-inactive unless it is the active one (child_attrs). Events: {"prop": "active",
+ * "value": I} (the client already shows it: not echoed; on_change runs). Patches: {"active": I}.
+ * Client: web/client/kinds/tabs.js.
+ */
+#include <stdio.h>
+
+#include "kinds/kinds.h"
+
+static const struct pn_prop tabs_props[] = {
+    PN_PROP(pn_tabs_opts, items, PN_PROP_ITEMS),
+    PN_PROP(pn_tabs_opts, titles, PN_PROP_STRS),
+    PN_EVENT_PROP(pn_tabs_opts, active, PN_PROP_INT),
+    PN_CALLBACK_PROPS(pn_tabs_opts, on_change),
+};
+
+static int count(const pn_node *n)
+{
+    int k = 0;
+    for (const pn_node *c = n->first; c; c = c->next)
+        k++;
+    return k;
+}
+
+static void init(pn_node *n, const void *given, pn_here here)
+{
+    (void)given;
+    pn_tabs_opts *o = PN_OPTS(n, pn_tabs_opts);
+    int k = count(n), t = 0;
+    while (o->titles && o->titles[t])
+        t++;
+    if (o->titles && t != k)
+        pn__session_misuse(n->s, here, "Tabs: %d titles for %d panels", t, k);
+    if (o->active < 0 || (o->active >= k && k > 0)) {
+        pn__session_misuse(n->s, here, "Tabs.active %d: there are %d panels; showing the first",
+                           o->active, k);
+        o->active = 0;
+    }
+}
+
+static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why)
+{
+    if (pn__prop_is(p, "active") && (v->num < 0 || v->num >= count(n) || v->num != (int)v->num))
+        return *why = "not a tab", PN_EINVAL;
+    return 0;
+}
+
+static const char *title(const pn_tabs_opts *o, int i, char *buf, size_t len)
+{
+    for (int t = 0; o->titles && o->titles[t]; t++)
+        if (t == i)
+            return o->titles[t];
+    snprintf(buf, len, "Tab %d", i + 1);
+    return buf;
+}
+
+static int html(struct pn_buf *out, const pn_node *n)
+{
+    const pn_tabs_opts *o = PN_COPTS(n, pn_tabs_opts);
+    int rc;
+    if ((rc = pn__html_open(out, "div", "pn-tabs", n)) ||
+        (rc = PN_PUT(out, "><div class=\"pn-tabs-list\" role=\"tablist\">")))
+        return rc;
+    int i = 0;
+    for (const pn_node *c = n->first; rc == 0 && c; c = c->next, i++) {
+        char buf[32];
+        bool on = i == o->active;
+        rc = pn__buf_printf(out,
+                            "<button type=\"button\" role=\"tab\" class=\"pn-tab\" "
+                            "id=\"pn-%u-tab-%d\" aria-controls=\"pn-%u\" aria-selected=\"%s\" "
+                            "tabindex=\"%s\">",
+                            (unsigned)n->id, i, (unsigned)c->id, on ? "true" : "false",
+                            on ? "0" : "-1");
+        if (rc == 0)
+            rc = pn__html_text(out, title(o, i, buf, sizeof buf));
+        if (rc == 0)
+            rc = PN_PUT(out, "</button>");
+    }
+    return rc ? rc : PN_PUT(out, "</div><div class=\"pn-tabs-panels\">");
+}
+
+static int html_close(struct pn_buf *out, const pn_node *n)
+{
+    (void)n;
+    return PN_PUT(out, "</div></div>");
+}
+
+static const char *child_attrs(const pn_node *n, const pn_node *child)
+{
+    static _Thread_local char buf[96];
+    int i = 0;
+    for (const pn_node *c = n->first; c && c != child; c = c->next)
+        i++;
+    snprintf(buf, sizeof buf, " role=\"tabpanel\" aria-labelledby=\"pn-%u-tab-%d\"%s",
+             (unsigned)n->id, i, i == PN_COPTS(n, pn_tabs_opts)->active ? "" : " data-pn-inactive");
+    return buf;
+}
+
+const struct pn_kind pn__kind_tabs = {
+    .name = "Tabs",
+    .css_class = "pn-tabs",
+    .opts_size = sizeof(pn_tabs_opts),
+    .props = tabs_props,
+    .nprops = PN_COUNT(tabs_props),
+    .container = true,
+    .init = init,
+    .check = check,
+    .html = html,
+    .html_close = html_close,
+    .child_attrs = child_attrs,
+};
+
+pn_node *pn_tabs_new(pn_session *s, const pn_tabs_opts *o, pn_here here)
+{
+    return pn__node_new(s, &pn__kind_tabs, o, here);
+}
+
+int pn_tabs_active(const pn_node *n)
+{
+    return n && pn__is(n, &pn__kind_tabs) ? PN_COPTS(n, pn_tabs_opts)->active : 0;
+}
+
+static const struct pn_kind *const tabs[] = {&pn__kind_tabs, NULL};
+
+void pn_tabs_set_active_at(pn_node *n, int i, pn_here here)
+{
+    pn__setter(n, tabs, "active", PN_NUM(i), "pn_tabs_set_active", here);
+}

@@ -1,0 +1,52 @@
+/* Sizing, Grid and Tabs for tests/browser/sizing.test.mjs: two stretched Cards share a Row
+ * equally whatever their content; a Grid of 3 columns with a plot spanning 2; Tabs whose
+ * callback writes the tab picked into a Markdown; "Resize" gives the first Number a width live
+ * and "Second tab" switches tabs from the app. */
+#include <pane.h>
+
+static pn_node *picked, *first_number, *tabs;
+
+static void on_tab(pn_session *s, pn_node *t, void *arg)
+{
+    pn_markdown_set_text(picked, pn_fmt(s, "tab **%d**", pn_tabs_active(t)));
+    (void)arg;
+}
+
+static void resize(pn_session *s, pn_node *b, void *arg)
+{
+    pn_size(first_number, .width = 333, .stretch_width = false);
+    (void)s, (void)b, (void)arg;
+}
+
+static void second(pn_session *s, pn_node *b, void *arg)
+{
+    pn_tabs_set_active(tabs, 1);
+    (void)s, (void)b, (void)arg;
+}
+
+void pn_app(pn_session *s)
+{
+    pn_template(s, .name = "material", .title = "Sizing");
+    pn_node *short_card = pn_card(s, .title = "Short", .items = PN_ITEMS(pn_markdown(s,
+        .text = "x")));
+    pn_node *long_card = pn_card(s, .title = "Long", .items = PN_ITEMS(pn_markdown(s,
+        .text = "a much longer text that would make this card wider than the other one")));
+    pn_servable(s, pn_size(pn_row(s, pn_size(short_card, .stretch_width = true),
+                                  pn_size(long_card, .stretch_width = true)),
+                           .stretch_width = true));
+    pn_node *plot = pn_plot(s, .title = "Wide", .height = 200);
+    for (int i = 0; i < 20; i++)
+        pn_plot_push(plot, i, i % 7);
+    first_number = pn_number(s, .name = "one", .value = 1);
+    pn_servable(s, pn_grid(s, .columns = 3, .items = PN_ITEMS(pn_size(plot, .col_span = 2),
+        first_number, pn_number(s, .name = "two", .value = 2),
+        pn_number(s, .name = "three", .value = 3), pn_number(s, .name = "four", .value = 4))));
+    picked = pn_markdown(s, .text = "no tab picked");
+    tabs = pn_tabs(s, .titles = PN_OPTIONS("Overview", "Details", "Log"), .on_change = on_tab,
+                   .items = PN_ITEMS(pn_markdown(s, .text = "the overview"),
+                                     pn_markdown(s, .text = "the details"),
+                                     pn_markdown(s, .text = "the log")));
+    pn_servable(s, tabs);
+    pn_servable(s, pn_row(s, picked, pn_button(s, .label = "Resize", .on_click = resize),
+                          pn_button(s, .label = "Second tab", .on_click = second)));
+}

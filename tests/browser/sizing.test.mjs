@@ -1,0 +1,60 @@
+// Sizing and layouts in a real browser (tests/apps/sizing.c): stretched cards share a row
+// equally whatever their content, a grid places a plot over two of its three columns, tabs
+// switch by click and arrow keys (role, aria-selected, the panel shown) and reach the app's
+// callback, a size set live applies, the app switches tabs. Screenshot: screenshots/sizing.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
+import { waitForDocs } from './live-lib.mjs';
+
+let pane, browser;
+
+before(async () => {
+  pane = await startPane({ app: 'tests/apps/sizing.c' });
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pane?.stop();
+});
+
+const pickedText = (page) => page.locator('.pn-main > .pn-row').last().locator('.pn-markdown').textContent();
+
+test('stretch, grid spans, tabs by mouse and keys, a live size', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const seen = watchPage(page);
+  await page.goto(pane.url);
+  await waitForDocs(page);
+  const [a, b] = await page.locator('.pn-card').evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().width));
+  assert.ok(Math.abs(a - b) < 2, `the stretched cards share the row (${a} and ${b})`);
+  assert.ok(a > 400, `and take it (${a} px each)`);
+  const grid = await page.locator('.pn-grid').boundingBox();
+  const plot = await page.locator('.pn-grid > .pn-plot').boundingBox();
+  const one = await page.locator('.pn-grid > .pn-number').first().boundingBox();
+  assert.ok(plot.width > grid.width * 0.6 && plot.width < grid.width * 0.7,
+    `the plot spans 2 of 3 columns (${plot.width} of ${grid.width})`);
+  assert.ok(Math.abs(one.y - plot.y) < 2 && one.x > plot.x + plot.width, 'the next cell is beside it');
+
+  const tabs = page.getByRole('tab');
+  assert.deepEqual(await tabs.allTextContents(), ['Overview', 'Details', 'Log']);
+  assert.equal(await page.getByRole('tabpanel').count(), 1, 'one panel shown');
+  assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'the overview');
+  await tabs.nth(2).click();
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'tab 2'));
+  assert.equal(await tabs.nth(2).getAttribute('aria-selected'), 'true');
+  assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'the log');
+  await page.keyboard.press('ArrowRight'); // wraps to the first
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'tab 0'));
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Overview');
+  await page.getByRole('button', { name: 'Second tab' }).click();
+  await eventually(async () => assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'the details'));
+  assert.equal(await tabs.nth(1).getAttribute('aria-selected'), 'true');
+
+  await page.getByRole('button', { name: 'Resize' }).click();
+  await eventually(async () => assert.equal(Math.round((await page.locator('.pn-grid > .pn-number').first().boundingBox()).width), 333));
+  await screenshot(page, 'sizing');
+  assert.deepEqual(seen.pageErrors, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await page.close();
+});
