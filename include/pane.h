@@ -481,6 +481,36 @@ typedef struct pn_html_opts {
 #define pn_html(s, ...) pn_html_new((s), &(const pn_html_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here);
 
+typedef struct pn_divider_opts {
+    const char *color; /* CSS colour of the line. default: the theme's line colour */
+} pn_divider_opts;
+
+/*
+ * pn_divider — a horizontal rule across its Column or Card (Panel's pn.layout.Divider), an
+ * <hr> with role="separator".
+ *     pn_column(s, a, pn_divider(s), b)
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_divider(s, ...) pn_divider_new((s), &(const pn_divider_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_divider_new(pn_session *s, const pn_divider_opts *o, pn_here here);
+
+typedef struct pn_spacer_opts {
+    int width;  /* pixels, 0..100000. default: 0, grow to fill the Row */
+    int height; /* pixels, 0..100000. default: 0, grow to fill the Column */
+} pn_spacer_opts;
+
+/*
+ * pn_spacer — empty space (Panel's pn.Spacer): a fixed box, or, where .width or .height is 0,
+ * one that grows and pushes what follows it to the end of its Row or Column.
+ *     pn_row(s, title, pn_spacer(s), button)          the button at the right end
+ *     pn_spacer(s, .height = 24)                      24 px between two things in a Column
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_spacer(s, ...) pn_spacer_new((s), &(const pn_spacer_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_spacer_new(pn_session *s, const pn_spacer_opts *o, pn_here here);
+
 
 /* ---- widgets ----------------------------------------------------------------------------------
  *
@@ -899,5 +929,9 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
     pn_float_slider_new((s), pn__cxx_ptr(pn_float_slider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_select
 #define pn_select(s, ...) pn_select_new((s), pn__cxx_ptr(pn_select_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_divider
+#define pn_divider(s, ...) pn_divider_new((s), pn__cxx_ptr(pn_divider_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_spacer
+#define pn_spacer(s, ...) pn_spacer_new((s), pn__cxx_ptr(pn_spacer_opts{__VA_ARGS__}), PN_HERE)
 #endif /* __cplusplus */
 #endif /* PANE_H */

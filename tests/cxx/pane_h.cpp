@@ -41,6 +41,8 @@ static void cxx_app(pn_session *s)
     pn_node *const by_hand[] = {n, t, PN_ITEMS_END}; // a list without PN_ITEMS
     pn_node *card = pn_card(s, .items = by_hand, .title = "Numbers", .collapsed = false);
     pn_append(card, pn_html(s, .html = "<hr>"));
+    pn_append(card, pn_divider(s, .color = "#ccc"));
+    pn_append(card, pn_spacer(s, .width = 17, .height = 23));
     pn_servable(s, pn_row(s, card, p));
     pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
                                                   pn_markdown(s, .feed = status))));
@@ -106,7 +108,8 @@ int main()
     for (const char *want : {" 200 ", "lang=cxx", "<title>Hello cxx<", "Answer", "rgb(1, 2, 3)",
                              "21.5 C", "cxx-one", "cxx-two", "<strong>cxx-bold</strong>",
                              "<em>status</em>", "cxx-Berlin", "cxx-Paris", "cxx-card", "Go!",
-                             "<i>cxx-html</i>", "<b>cxx-here</b>"})
+                             "<i>cxx-html</i>", "<b>cxx-here</b>",
+                             "border-top-color:#ccc", "width:17px;height:23px"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());
     else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",

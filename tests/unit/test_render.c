@@ -438,6 +438,19 @@ static void test_html_is_inserted_raw(void **state)
     pn__session_free(s);
 }
 
+/* Panes and indicators (src/kinds/divider.c, spacer.c, …): their markup, as pane.css, their
+ * client modules and the browser test (tests/browser/panes.test.mjs) rely on it. */
+static void test_panes_golden(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    check_node_golden("divider", pn_column(s, pn_divider(s), pn_divider(s, .color = "#ccc")));
+    check_node_golden("spacer", pn_row(s, pn_spacer(s), pn_spacer(s, .width = 40),
+                                       pn_spacer(s, .width = 10, .height = 20)));
+    assert_int_equal(s->nmisuse, 0);
+    pn__session_free(s);
+}
+
 /* Every widget kind's markup, as pane.js and the browser tests rely on it (the kinds' headers). */
 static void test_widgets_golden(void **state)
 {
@@ -776,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_markdown_renders_gfm_with_raw_html_as_text),
         cmocka_unit_test(test_html_is_inserted_raw),
         cmocka_unit_test(test_widgets_golden),
+        cmocka_unit_test(test_panes_golden),
         cmocka_unit_test(test_plot_golden),
         cmocka_unit_test(test_plot_svg_is_bounded_by_columns),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),
