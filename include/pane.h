@@ -332,6 +332,99 @@ typedef struct pn_number_opts {
 #define pn_number(s, ...) pn_number_new((s), &(const pn_number_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here);
 
+typedef struct pn_progress_opts {
+    const char *name;      /* label above the bar. default: none */
+    double value;          /* 0..max (above max: full); below 0: indeterminate, a sliding bar.
+                              default: 0 */
+    double max;            /* the value of a full bar, above 0. default: 100 */
+    const char *bar_color; /* "primary", "secondary", "success", "info", "warning", "danger",
+                              "light" or "dark". default: "primary" */
+} pn_progress_opts;
+
+/*
+ * pn_progress — a progress bar (Panel's pn.indicators.Progress), role="progressbar" with
+ * aria-valuenow; a value below 0 shows work of unknown length (an animated bar).
+ *     pn_node *p = pn_progress(s, .name = "Upload", .value = 40, .bar_color = "success");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_progress(s, ...) pn_progress_new((s), &(const pn_progress_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_progress_new(pn_session *s, const pn_progress_opts *o, pn_here here);
+/*
+ * pn_progress_set_value — moves the bar (above max: full; below 0: indeterminate); a value that
+ * is not finite is misuse. pn_progress_set_max, _set_name and _set_bar_color change the others.
+ *     pn_progress_set_value(p, done * 100.0 / total);
+ * Thread: session
+ */
+#define pn_progress_set_value(n, v) pn_progress_set_value_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_value_at(pn_node *progress, double value, pn_here here);
+#define pn_progress_set_max(n, v) pn_progress_set_max_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_max_at(pn_node *progress, double max, pn_here here);
+#define pn_progress_set_name(n, v) pn_progress_set_name_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_name_at(pn_node *progress, const char *name, pn_here here);
+#define pn_progress_set_bar_color(n, v) pn_progress_set_bar_color_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_bar_color_at(pn_node *progress, const char *bar_color, pn_here here);
+/* pn_progress_value — a Progress's value (0 for another node). Thread: session */
+PN_API double pn_progress_value(const pn_node *progress);
+
+typedef struct pn_loading_spinner_opts {
+    const char *name;  /* label beside the ring. default: none ("Loading" to screen readers) */
+    bool value;        /* spinning. default: false (a still, faint ring) */
+    int size;          /* the ring's width in pixels, 8..1000. default: 40 */
+    const char *color; /* a theme colour name, as pn_progress's bar_color. default: "primary" */
+} pn_loading_spinner_opts;
+
+/*
+ * pn_loading_spinner — a ring that spins while value is true (Panel's
+ * pn.indicators.LoadingSpinner), role="status" with aria-busy; under prefers-reduced-motion it
+ * fades slowly instead of turning.
+ *     pn_node *busy = pn_loading_spinner(s, .value = true, .size = 24, .name = "Fetching");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_loading_spinner(s, ...)                                                               \
+    pn_loading_spinner_new((s), &(const pn_loading_spinner_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_loading_spinner_new(pn_session *s, const pn_loading_spinner_opts *o,
+                                       pn_here here);
+/*
+ * pn_loading_spinner_set_value — starts (true) or stops (false) the spinning;
+ * pn_loading_spinner_set_name changes the label.
+ *     pn_loading_spinner_set_value(busy, false);
+ * Thread: session
+ */
+#define pn_loading_spinner_set_value(n, v) pn_loading_spinner_set_value_at((n), (v), PN_HERE)
+PN_API void pn_loading_spinner_set_value_at(pn_node *spinner, bool value, pn_here here);
+#define pn_loading_spinner_set_name(n, v) pn_loading_spinner_set_name_at((n), (v), PN_HERE)
+PN_API void pn_loading_spinner_set_name_at(pn_node *spinner, const char *name, pn_here here);
+
+typedef struct pn_boolean_status_opts {
+    const char *name;  /* label beside the dot. default: none */
+    bool value;        /* the dot is filled. default: false (an outline) */
+    const char *color; /* a theme colour name, as pn_progress's bar_color. default: "dark" */
+} pn_boolean_status_opts;
+
+/*
+ * pn_boolean_status — a coloured dot, filled while value is true (Panel's
+ * pn.indicators.BooleanStatus); screen readers hear "NAME: on" or "NAME: off".
+ *     pn_node *up = pn_boolean_status(s, .name = "Database", .value = true, .color = "success");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_boolean_status(s, ...)                                                                \
+    pn_boolean_status_new((s), &(const pn_boolean_status_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_boolean_status_new(pn_session *s, const pn_boolean_status_opts *o,
+                                      pn_here here);
+/*
+ * pn_boolean_status_set_value — fills (true) or empties the dot; pn_boolean_status_set_color
+ * changes its colour (a name that is not a theme colour is misuse).
+ *     pn_boolean_status_set_value(up, ping_ok), pn_boolean_status_set_color(up, "danger");
+ * Thread: session
+ */
+#define pn_boolean_status_set_value(n, v) pn_boolean_status_set_value_at((n), (v), PN_HERE)
+PN_API void pn_boolean_status_set_value_at(pn_node *status, bool value, pn_here here);
+#define pn_boolean_status_set_color(n, v) pn_boolean_status_set_color_at((n), (v), PN_HERE)
+PN_API void pn_boolean_status_set_color_at(pn_node *status, const char *color, pn_here here);
+
 /* ---- data ------------------------------------------------------------------------------------ */
 
 /* How a Plot draws its series. */
@@ -900,6 +993,15 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_card(s, ...) pn_card_new((s), pn__cxx_ptr(pn_card_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_number
 #define pn_number(s, ...) pn_number_new((s), pn__cxx_ptr(pn_number_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_progress
+#define pn_progress(s, ...)                                                                      \
+    pn_progress_new((s), pn__cxx_ptr(pn_progress_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_loading_spinner
+#define pn_loading_spinner(s, ...)                                                               \
+    pn_loading_spinner_new((s), pn__cxx_ptr(pn_loading_spinner_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_boolean_status
+#define pn_boolean_status(s, ...)                                                                \
+    pn_boolean_status_new((s), pn__cxx_ptr(pn_boolean_status_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot
 #define pn_plot(s, ...) pn_plot_new((s), pn__cxx_ptr(pn_plot_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot_push

@@ -7,10 +7,25 @@
 #include "kinds/kinds.h"
 
 const struct pn_kind *const pn__kind_list[] = {
-    &pn__kind_row,      &pn__kind_column,     &pn__kind_card,       &pn__kind_number,
-    &pn__kind_markdown, &pn__kind_html,       &pn__kind_button,     &pn__kind_toggle,
-    &pn__kind_checkbox, &pn__kind_text_input, &pn__kind_int_slider, &pn__kind_float_slider,
-    &pn__kind_select,   &pn__kind_plot,       &pn__kind_divider,    &pn__kind_spacer,
+    &pn__kind_row,
+    &pn__kind_column,
+    &pn__kind_card,
+    &pn__kind_number,
+    &pn__kind_markdown,
+    &pn__kind_html,
+    &pn__kind_button,
+    &pn__kind_toggle,
+    &pn__kind_checkbox,
+    &pn__kind_text_input,
+    &pn__kind_int_slider,
+    &pn__kind_float_slider,
+    &pn__kind_select,
+    &pn__kind_plot,
+    &pn__kind_divider,
+    &pn__kind_spacer,
+    &pn__kind_progress,
+    &pn__kind_loading_spinner,
+    &pn__kind_boolean_status,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 

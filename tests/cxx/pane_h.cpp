@@ -43,6 +43,14 @@ static void cxx_app(pn_session *s)
     pn_append(card, pn_html(s, .html = "<hr>"));
     pn_append(card, pn_divider(s, .color = "#ccc"));
     pn_append(card, pn_spacer(s, .width = 17, .height = 23));
+    pn_node *bar = pn_progress(s, .name = "cxx-progress", .value = 40, .bar_color = "success");
+    pn_node *spin = pn_loading_spinner(s, .name = "cxx-spinner", .value = true, .size = 24);
+    pn_node *dot = pn_boolean_status(s, .name = "cxx-dot", .value = true, .color = "info");
+    pn_servable(s, pn_row(s, bar, spin, dot));
+    pn_progress_set_value(bar, 50), pn_progress_set_max(bar, 200), (void)pn_progress_value(bar);
+    pn_progress_set_name(bar, "cxx-progress"), pn_progress_set_bar_color(bar, "success");
+    pn_loading_spinner_set_value(spin, true), pn_loading_spinner_set_name(spin, "cxx-spinner");
+    pn_boolean_status_set_value(dot, true), pn_boolean_status_set_color(dot, "info");
     pn_servable(s, pn_row(s, card, p));
     pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
                                                   pn_markdown(s, .feed = status))));
@@ -109,7 +117,9 @@ int main()
                              "21.5 C", "cxx-one", "cxx-two", "<strong>cxx-bold</strong>",
                              "<em>status</em>", "cxx-Berlin", "cxx-Paris", "cxx-card", "Go!",
                              "<i>cxx-html</i>", "<b>cxx-here</b>",
-                             "border-top-color:#ccc", "width:17px;height:23px"})
+                             "border-top-color:#ccc", "width:17px;height:23px",
+                             "cxx-progress", "aria-valuenow=\"50\"", "cxx-spinner",
+                             "cxx-dot: on"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());
     else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",

@@ -55,8 +55,6 @@ static bool html_has(const pn_node *n, const char *text)
 {
     char *h = html_of(n);
     bool has = strstr(h, text) != NULL;
-    if (!has)
-        print_error("want %s in %s\n", text, h);
     free(h);
     return has;
 }
@@ -96,10 +94,92 @@ static void test_divider_and_spacer_check_their_options(void **state)
     pn__session_free(s);
 }
 
+static void test_progress_checks_clamps_and_patches_its_value(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    pn_node *p = pn_progress(s, .name = "Upload", .value = 250, .max = 200);
+    assert_true(pn_progress_value(p) == 200); /* above max: full */
+    pn_servable(s, p);
+    pn_progress(s, .max = -3, .bar_color = "purple");
+    m++; /* Progress.max, then: */
+    assert_misuse_at(s, &m, __LINE__ - 2, "Progress.bar_color");
+    pn_node *q = pn_progress(s, .value = NAN);
+    assert_misuse_at(s, &m, __LINE__ - 1, "Progress.value");
+    assert_true(html_has(q, "pn-progress-indeterminate"));
+    assert_false(html_has(q, "aria-valuenow"));
+    assert_null(changes_of(s, p));
+    pn_progress_set_value(p, 50);
+    json_t *c = changes_of(s, p);
+    assert_non_null(c);
+    assert_true(json_number_value(json_object_get(c, "value")) == 50);
+    json_decref(c);
+    assert_true(html_has(p, "aria-valuenow=\"50\""));
+    assert_true(html_has(p, "width:25%"));
+    pn_progress_set_value(p, 1e9); /* clamped, as a slider */
+    assert_true(pn_progress_value(p) == 200);
+    pn_progress_set_value(p, INFINITY);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_progress_set_value");
+    pn_progress_set_max(p, 0);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_progress_set_max");
+    pn_progress_set_bar_color(p, "red");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_progress_set_bar_color");
+    pn_progress_set_value(p, -1);
+    pn_progress_set_bar_color(p, "warning");
+    pn_progress_set_name(p, "Bytes \xff");
+    c = changes_of(s, p);
+    assert_true(json_number_value(json_object_get(c, "value")) == -1);
+    assert_string_equal(json_string_value(json_object_get(c, "bar_color")), "warning");
+    assert_string_equal(json_string_value(json_object_get(c, "name")), "Bytes \xef\xbf\xbd");
+    json_decref(c);
+    assert_true(html_has(p, "pn-color-warning pn-progress-indeterminate"));
+    pn_node *d = pn_divider(s);
+    pn_progress_set_value(d, 1);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_progress_set_value");
+    pn__session_free(s);
+}
+
+static void test_spinner_and_boolean_status_check_and_patch(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    pn_node *sp = pn_loading_spinner(s, .size = 4, .color = "blue");
+    assert_int_equal(s->nmisuse, m += 2);
+    assert_true(html_has(sp, "width:40px;height:40px"));
+    assert_true(html_has(sp, "pn-color-primary"));
+    pn_node *b = pn_boolean_status(s, .color = "#0f0");
+    assert_misuse_at(s, &m, __LINE__ - 1, "BooleanStatus.color");
+    pn_servable(s, pn_row(s, sp, b));
+    pn_loading_spinner_set_value(sp, true);
+    pn_loading_spinner_set_name(sp, "Busy");
+    json_t *c = changes_of(s, sp);
+    assert_true(json_is_true(json_object_get(c, "value")));
+    assert_string_equal(json_string_value(json_object_get(c, "name")), "Busy");
+    json_decref(c);
+    assert_true(html_has(sp, "pn-loading-spinner-on\" id="));
+    assert_true(html_has(sp, "aria-busy=\"true\" aria-label=\"Busy\""));
+    pn_boolean_status_set_value(b, true);
+    pn_boolean_status_set_color(b, "success");
+    c = changes_of(s, b);
+    assert_true(json_is_true(json_object_get(c, "value")));
+    assert_string_equal(json_string_value(json_object_get(c, "color")), "success");
+    json_decref(c);
+    assert_true(html_has(b, "aria-label=\"on\""));
+    pn_boolean_status_set_color(b, "green");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_boolean_status_set_color");
+    pn_boolean_status_set_value(sp, true);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_boolean_status_set_value");
+    pn__session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_divider_and_spacer_check_their_options),
+        cmocka_unit_test(test_progress_checks_clamps_and_patches_its_value),
+        cmocka_unit_test(test_spinner_and_boolean_status_check_and_patch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -447,6 +447,17 @@ static void test_panes_golden(void **state)
     check_node_golden("divider", pn_column(s, pn_divider(s), pn_divider(s, .color = "#ccc")));
     check_node_golden("spacer", pn_row(s, pn_spacer(s), pn_spacer(s, .width = 40),
                                        pn_spacer(s, .width = 10, .height = 20)));
+    check_node_golden("progress",
+                      pn_column(s, pn_progress(s, .name = "Upload", .value = 40),
+                                pn_progress(s, .value = 3, .max = 12, .bar_color = "success"),
+                                pn_progress(s, .name = "Waiting", .value = -1)));
+    check_node_golden("loading_spinner",
+                      pn_row(s, pn_loading_spinner(s, .value = true),
+                             pn_loading_spinner(s, .name = "Fetching <data>", .size = 24,
+                                                .color = "danger")));
+    check_node_golden("boolean_status",
+                      pn_row(s, pn_boolean_status(s, .value = true, .color = "success"),
+                             pn_boolean_status(s, .name = "Database")));
     assert_int_equal(s->nmisuse, 0);
     pn__session_free(s);
 }

@@ -1,0 +1,59 @@
+/* Every pane and indicator once (tests/browser/panes.test.mjs): Divider, Spacer, Progress,
+   LoadingSpinner, BooleanStatus, Alert, Str and JSON. The "Advance" button changes them from
+   the app: the upload goes 25 points further, the spinner stops, the dots flip, the alert and
+   the text say which step it is. */
+#include <pane.h>
+#include <stdlib.h>
+
+struct panes {
+    pn_node *upload, *spinner, *db, *cache;
+    int step;
+};
+
+static void advance(pn_session *s, pn_node *button, void *arg)
+{
+    (void)s, (void)button;
+    struct panes *p = arg;
+    p->step++;
+    pn_progress_set_value(p->upload, pn_progress_value(p->upload) + 25);
+    pn_loading_spinner_set_value(p->spinner, false);
+    pn_loading_spinner_set_name(p->spinner, "Fetched");
+    pn_boolean_status_set_value(p->db, p->step % 2 == 0);
+    pn_boolean_status_set_value(p->cache, p->step % 2 == 1);
+}
+
+static void done(pn_session *s, void *arg)
+{
+    (void)s;
+    free(arg);
+}
+
+void pn_app(pn_session *s)
+{
+    struct panes *p = calloc(1, sizeof *p);
+    if (!p)
+        return;
+    pn_on_session_destroyed(s, done, p);
+    pn_template(s, .name = "material", .title = "Panes");
+
+    p->upload = pn_progress(s, .name = "Upload", .value = 40);
+    pn_node *progress = pn_card(s, .title = "Progress", .items = PN_ITEMS(
+        p->upload,
+        pn_progress(s, .name = "Disk", .value = 75, .bar_color = "success"),
+        pn_progress(s, .name = "Quota", .value = 9, .max = 10, .bar_color = "danger"),
+        pn_progress(s, .name = "Waiting", .value = -1, .bar_color = "info"),
+        pn_spacer(s, .height = 4),
+        pn_button(s, .label = "Advance", .button_type = "primary", .on_click = advance,
+                  .arg = p)));
+
+    p->spinner = pn_loading_spinner(s, .name = "Fetching", .value = true);
+    p->db = pn_boolean_status(s, .name = "Database", .value = true, .color = "success");
+    p->cache = pn_boolean_status(s, .name = "Cache", .color = "warning");
+    pn_node *indicators = pn_card(s, .title = "Indicators", .items = PN_ITEMS(
+        pn_row(s, p->spinner, pn_loading_spinner(s, .name = "Idle", .color = "secondary")),
+        pn_divider(s),
+        pn_row(s, p->db, p->cache,
+               pn_boolean_status(s, .name = "Queue", .value = true, .color = "danger"))));
+
+    pn_servable(s, pn_row(s, progress, indicators));
+}

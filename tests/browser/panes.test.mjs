@@ -1,0 +1,107 @@
+// Panes and indicators in a real browser (tests/apps/panes.c): what a visitor sees (text,
+// roles, ARIA values), a click whose callback changes them arriving live, motion that stops
+// under prefers-reduced-motion, and nothing logged as an error. Screenshots: panes*.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
+import { waitForDocs } from './live-lib.mjs';
+
+let pane, browser;
+
+before(async () => {
+  pane = await startPane({ app: 'tests/apps/panes.c' });
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pane?.stop();
+});
+
+async function open(t, options = {}) {
+  const page = await browser.newPage();
+  if (options.reducedMotion) await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.setViewportSize({ width: 1100, height: 900 });
+  const seen = watchPage(page);
+  t.after(() => page.close());
+  await page.goto(pane.url, { waitUntil: 'load' });
+  await waitForDocs(page);
+  return { page, seen };
+}
+
+function clean(r) {
+  assert.deepEqual(r.seen.pageErrors, [], 'uncaught script errors');
+  assert.deepEqual(r.seen.consoleErrors, [], 'console errors');
+  assert.deepEqual(r.seen.badResponses, [], 'failed responses');
+}
+
+const bar = (page, name) => page.getByRole('progressbar', { name });
+
+test('progress bars, spinners and dots show their values with their roles', async (t) => {
+  const r = await open(t);
+  const { page } = r;
+  assert.equal(await bar(page, 'Upload').getAttribute('aria-valuenow'), '40');
+  assert.equal(await bar(page, 'Disk').getAttribute('aria-valuenow'), '75');
+  assert.equal(await bar(page, 'Quota').getAttribute('aria-valuemax'), '10');
+  assert.equal(await bar(page, 'Waiting').getAttribute('aria-valuenow'), null, 'indeterminate');
+  const fill = await bar(page, 'Upload').locator('.pn-progress-bar').evaluate((el) => ({
+    w: el.getBoundingClientRect().width, track: el.parentElement.getBoundingClientRect().width,
+    color: getComputedStyle(el).backgroundColor,
+  }));
+  assert.ok(Math.abs(fill.w / fill.track - 0.4) < 0.02, `40 % wide: ${fill.w} of ${fill.track}`);
+  assert.equal(fill.color, 'rgb(0, 114, 181)', 'primary');
+  const waiting = await bar(page, 'Waiting').locator('.pn-progress-bar')
+    .evaluate((el) => getComputedStyle(el).animationName);
+  assert.equal(waiting, 'pn-progress-slide');
+
+  const spinner = page.getByRole('status', { name: 'Fetching' });
+  assert.equal(await spinner.getAttribute('aria-busy'), 'true');
+  assert.equal(await spinner.locator('.pn-loading-spinner-ring')
+    .evaluate((el) => getComputedStyle(el).animationName), 'pn-loading-spin');
+  assert.equal(await page.getByRole('status', { name: 'Idle' }).getAttribute('aria-busy'), 'false');
+
+  await page.getByRole('img', { name: 'Database: on' }).waitFor();
+  await page.getByRole('img', { name: 'Cache: off' }).waitFor();
+  const dots = await page.locator('.pn-boolean-status-dot').evaluateAll((els) =>
+    els.map((el) => getComputedStyle(el).backgroundColor));
+  assert.deepEqual(dots, ['rgb(46, 125, 50)', 'rgba(0, 0, 0, 0)', 'rgb(198, 40, 40)']);
+
+  const hr = page.getByRole('separator');
+  assert.equal(await hr.count(), 1);
+  assert.ok((await hr.boundingBox()).width > 200, 'the divider spans its card');
+  await screenshot(page, 'panes');
+  clean(r);
+});
+
+test('a click changes them live: the bar moves, the spinner stops, the dots flip', async (t) => {
+  const r = await open(t);
+  const { page } = r;
+  await page.getByRole('button', { name: 'Advance' }).click();
+  await eventually(async () => {
+    assert.equal(await bar(page, 'Upload').getAttribute('aria-valuenow'), '65');
+  });
+  const spinner = page.getByRole('status', { name: 'Fetched' });
+  assert.equal(await spinner.getAttribute('aria-busy'), 'false');
+  assert.equal(await spinner.locator('.pn-loading-spinner-name').textContent(), 'Fetched');
+  await page.getByRole('img', { name: 'Database: off' }).waitFor();
+  await page.getByRole('img', { name: 'Cache: on' }).waitFor();
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Advance' }).click();
+  await eventually(async () => {
+    assert.equal(await bar(page, 'Upload').getAttribute('aria-valuenow'), '100', 'full, not 140');
+  });
+  await page.waitForTimeout(400); // the width's transition
+  await screenshot(page, 'panes-advanced');
+  clean(r);
+});
+
+test('under prefers-reduced-motion nothing turns or slides', async (t) => {
+  const r = await open(t, { reducedMotion: true });
+  const names = await r.page.evaluate(() => ({
+    spin: getComputedStyle(document.querySelector('.pn-loading-spinner-on > span'))
+      .animationName,
+    slide: getComputedStyle(document.querySelector('.pn-progress-indeterminate .pn-progress-bar'))
+      .animationName,
+  }));
+  assert.deepEqual(names, { spin: 'pn-fade', slide: 'pn-fade' });
+  clean(r);
+});
