@@ -574,6 +574,58 @@ typedef struct pn_html_opts {
 #define pn_html(s, ...) pn_html_new((s), &(const pn_html_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here);
 
+typedef struct pn_alert_opts {
+    const char *text;       /* Markdown, as pn_markdown's (raw HTML is shown as text).
+                               default: "" */
+    const char *alert_type; /* "primary", "secondary", "success", "info", "warning", "danger",
+                               "light" or "dark". default: "primary" */
+} pn_alert_opts;
+
+/*
+ * pn_alert — a coloured box of Markdown that draws attention (Panel's pn.pane.Alert), with
+ * role="alert": a screen reader announces it, and what a setter changes in it.
+ *     pn_node *a = pn_alert(s, .text = "**Disk** almost full", .alert_type = "warning");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_alert(s, ...) pn_alert_new((s), &(const pn_alert_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_alert_new(pn_session *s, const pn_alert_opts *o, pn_here here);
+/*
+ * pn_alert_set_text — new Markdown for the alert; pn_alert_set_type changes its colour (a type
+ * that is not one of the eight is misuse).
+ *     pn_alert_set_text(a, pn_fmt(s, "Saved **%d** rows", n)), pn_alert_set_type(a, "success");
+ * Thread: session
+ */
+#define pn_alert_set_text(n, v) pn_alert_set_text_at((n), (v), PN_HERE)
+PN_API void pn_alert_set_text_at(pn_node *alert, const char *text, pn_here here);
+#define pn_alert_set_type(n, v) pn_alert_set_type_at((n), (v), PN_HERE)
+PN_API void pn_alert_set_type_at(pn_node *alert, const char *alert_type, pn_here here);
+
+typedef struct pn_pre_opts {
+    const char *text; /* shown as it is, in a monospaced font: spaces and newlines kept.
+                         default: "" */
+} pn_pre_opts;
+
+/*
+ * pn_pre — preformatted text (Panel's pn.pane.Str), in a <pre>, escaped: a log line, a
+ * program's output, a table made with printf.
+ *     pn_node *log = pn_pre(s, .text = "step  loss\n   1  0.93\n   2  0.71");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_pre(s, ...) pn_pre_new((s), &(const pn_pre_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_pre_new(pn_session *s, const pn_pre_opts *o, pn_here here);
+/*
+ * pn_pre_set_text — replaces the text.
+ *     pn_pre_set_text(log, pn_fmt(s, "%s%4d  %.2f\n", pn_pre_text(log), step, loss));
+ * Thread: session
+ */
+#define pn_pre_set_text(n, v) pn_pre_set_text_at((n), (v), PN_HERE)
+PN_API void pn_pre_set_text_at(pn_node *pre, const char *text, pn_here here);
+/* pn_pre_text — the text shown (owned by the node; valid until the next change); "" for
+ * another node. Thread: session */
+PN_API const char *pn_pre_text(const pn_node *pre);
+
 typedef struct pn_divider_opts {
     const char *color; /* CSS colour of the line. default: the theme's line colour */
 } pn_divider_opts;
@@ -1031,6 +1083,10 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
     pn_float_slider_new((s), pn__cxx_ptr(pn_float_slider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_select
 #define pn_select(s, ...) pn_select_new((s), pn__cxx_ptr(pn_select_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_alert
+#define pn_alert(s, ...) pn_alert_new((s), pn__cxx_ptr(pn_alert_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_pre
+#define pn_pre(s, ...) pn_pre_new((s), pn__cxx_ptr(pn_pre_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_divider
 #define pn_divider(s, ...) pn_divider_new((s), pn__cxx_ptr(pn_divider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_spacer

@@ -26,6 +26,8 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_progress,
     &pn__kind_loading_spinner,
     &pn__kind_boolean_status,
+    &pn__kind_alert,
+    &pn__kind_pre,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 struct panes {
-    pn_node *upload, *spinner, *db, *cache;
+    pn_node *upload, *spinner, *db, *cache, *status, *log;
     int step;
 };
 
@@ -20,6 +20,11 @@ static void advance(pn_session *s, pn_node *button, void *arg)
     pn_loading_spinner_set_name(p->spinner, "Fetched");
     pn_boolean_status_set_value(p->db, p->step % 2 == 0);
     pn_boolean_status_set_value(p->cache, p->step % 2 == 1);
+    pn_alert_set_text(p->status, pn_fmt(s, "Step **%d** done: upload at %g %%", p->step,
+                                        pn_progress_value(p->upload)));
+    pn_alert_set_type(p->status, pn_progress_value(p->upload) >= 100 ? "success" : "info");
+    pn_pre_set_text(p->log, pn_fmt(s, "%s\n%4d  %5.1f  <ok>", pn_pre_text(p->log), p->step,
+                                   pn_progress_value(p->upload)));
 }
 
 static void done(pn_session *s, void *arg)
@@ -56,4 +61,15 @@ void pn_app(pn_session *s)
                pn_boolean_status(s, .name = "Queue", .value = true, .color = "danger"))));
 
     pn_servable(s, pn_row(s, progress, indicators));
+
+    p->status = pn_alert(s, .text = "Press **Advance** to start.", .alert_type = "info");
+    pn_node *alerts = pn_card(s, .title = "Alerts", .items = PN_ITEMS(
+        p->status,
+        pn_alert(s, .text = "Backups are **on** for this project.", .alert_type = "success"),
+        pn_alert(s, .text = "Disk is *almost* full: `/var` at 92 %.", .alert_type = "warning"),
+        pn_alert(s, .text = "Two jobs **failed**; see the log. <b>raw</b> stays text.",
+                 .alert_type = "danger")));
+    p->log = pn_pre(s, .text = "step  upload  state\n   0   40.0  <start>");
+    pn_node *text = pn_card(s, .title = "Text", .items = PN_ITEMS(p->log));
+    pn_servable(s, pn_row(s, alerts, text));
 }

@@ -66,6 +66,19 @@ test('progress bars, spinners and dots show their values with their roles', asyn
     els.map((el) => getComputedStyle(el).backgroundColor));
   assert.deepEqual(dots, ['rgb(46, 125, 50)', 'rgba(0, 0, 0, 0)', 'rgb(198, 40, 40)']);
 
+  const alerts = page.getByRole('alert');
+  assert.equal(await alerts.count(), 4);
+  assert.equal((await alerts.first().textContent()).trim(), 'Press Advance to start.');
+  assert.equal(await alerts.first().locator('strong').textContent(), 'Advance');
+  assert.match(await alerts.nth(3).textContent(), /<b>raw<\/b> stays text/);
+  const alertColors = await alerts.evaluateAll((els) =>
+    els.map((el) => getComputedStyle(el).borderLeftColor));
+  assert.deepEqual(alertColors,
+    ['rgb(2, 136, 209)', 'rgb(46, 125, 50)', 'rgb(237, 108, 2)', 'rgb(198, 40, 40)']);
+  const pre = page.locator('pre.pn-str');
+  assert.equal(await pre.textContent(), 'step  upload  state\n   0   40.0  <start>');
+  assert.equal(await pre.evaluate((el) => getComputedStyle(el).whiteSpace), 'pre');
+
   const hr = page.getByRole('separator');
   assert.equal(await hr.count(), 1);
   assert.ok((await hr.boundingBox()).width > 200, 'the divider spans its card');
@@ -85,10 +98,17 @@ test('a click changes them live: the bar moves, the spinner stops, the dots flip
   assert.equal(await spinner.locator('.pn-loading-spinner-name').textContent(), 'Fetched');
   await page.getByRole('img', { name: 'Database: off' }).waitFor();
   await page.getByRole('img', { name: 'Cache: on' }).waitFor();
+  const status = page.getByRole('alert').first();
+  assert.equal((await status.textContent()).trim(), 'Step 1 done: upload at 65 %');
+  assert.match(await status.getAttribute('class'), /pn-color-info/);
+  assert.equal(await page.locator('pre.pn-str').textContent(),
+    'step  upload  state\n   0   40.0  <start>\n   1   65.0  <ok>');
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Advance' }).click();
   await eventually(async () => {
     assert.equal(await bar(page, 'Upload').getAttribute('aria-valuenow'), '100', 'full, not 140');
+    assert.match(await status.getAttribute('class'), /pn-color-success/);
   });
+  assert.equal((await status.textContent()).trim(), 'Step 4 done: upload at 100 %');
   await page.waitForTimeout(400); // the width's transition
   await screenshot(page, 'panes-advanced');
   clean(r);

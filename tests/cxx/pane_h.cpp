@@ -51,6 +51,11 @@ static void cxx_app(pn_session *s)
     pn_progress_set_name(bar, "cxx-progress"), pn_progress_set_bar_color(bar, "success");
     pn_loading_spinner_set_value(spin, true), pn_loading_spinner_set_name(spin, "cxx-spinner");
     pn_boolean_status_set_value(dot, true), pn_boolean_status_set_color(dot, "info");
+    pn_node *alert = pn_alert(s, .text = "cxx-*alert*", .alert_type = "warning");
+    pn_node *pre = pn_pre(s, .text = "cxx-pre <1>");
+    pn_servable(s, pn_column(s, alert, pre));
+    pn_alert_set_text(alert, "cxx-*alert*"), pn_alert_set_type(alert, "warning");
+    pn_pre_set_text(pre, pn_pre_text(pre));
     pn_servable(s, pn_row(s, card, p));
     pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
                                                   pn_markdown(s, .feed = status))));
@@ -119,7 +124,8 @@ int main()
                              "<i>cxx-html</i>", "<b>cxx-here</b>",
                              "border-top-color:#ccc", "width:17px;height:23px",
                              "cxx-progress", "aria-valuenow=\"50\"", "cxx-spinner",
-                             "cxx-dot: on"})
+                             "cxx-dot: on", "cxx-<em>alert</em>", "pn-color-warning",
+                             "cxx-pre &lt;1&gt;"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());
     else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",

@@ -174,12 +174,62 @@ static void test_spinner_and_boolean_status_check_and_patch(void **state)
     pn__session_free(s);
 }
 
+static void test_alert_checks_its_type_and_patches_rendered_markdown(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    pn_node *a = pn_alert(s, .text = "*hi*", .alert_type = "error");
+    assert_misuse_at(s, &m, __LINE__ - 1, "Alert.alert_type");
+    assert_true(html_has(a, "class=\"pn-alert pn-color-primary\""));
+    assert_true(html_has(a, "role=\"alert\"><p><em>hi</em></p>"));
+    pn_servable(s, a);
+    pn_alert_set_text(a, "<script>x</script> **bold**");
+    json_t *c = changes_of(s, a);
+    const char *h = json_string_value(json_object_get(c, "html"));
+    assert_non_null(h);
+    assert_null(strstr(h, "<script"));
+    assert_non_null(strstr(h, "<strong>bold</strong>"));
+    assert_null(json_object_get(c, "alert_type")); /* only what changed */
+    assert_null(json_object_get(c, "text"));       /* the client never parses Markdown */
+    json_decref(c);
+    pn_alert_set_type(a, "success");
+    c = changes_of(s, a);
+    assert_string_equal(json_string_value(json_object_get(c, "alert_type")), "success");
+    assert_null(json_object_get(c, "html"));
+    json_decref(c);
+    pn_alert_set_type(a, "green");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_alert_set_type");
+    pn_alert_set_text(pn_pre(s), "x");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_alert_set_text");
+    pn__session_free(s);
+}
+
+static void test_pre_escapes_and_patches_its_text(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *p = pn_pre(s, .text = "</pre><script>");
+    assert_true(html_has(p, ">&lt;/pre&gt;&lt;script&gt;</pre>"));
+    pn_servable(s, p);
+    pn_pre_set_text(p, "line 1\n  line \xc3");
+    assert_string_equal(pn_pre_text(p), "line 1\n  line \xef\xbf\xbd"); /* repaired */
+    json_t *c = changes_of(s, p);
+    assert_string_equal(json_string_value(json_object_get(c, "text")), pn_pre_text(p));
+    json_decref(c);
+    assert_string_equal(pn_pre_text(pn_divider(s)), "");
+    assert_int_equal(s->nmisuse, 0);
+    pn__session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_divider_and_spacer_check_their_options),
         cmocka_unit_test(test_progress_checks_clamps_and_patches_its_value),
         cmocka_unit_test(test_spinner_and_boolean_status_check_and_patch),
+        cmocka_unit_test(test_alert_checks_its_type_and_patches_rendered_markdown),
+        cmocka_unit_test(test_pre_escapes_and_patches_its_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -458,6 +458,11 @@ static void test_panes_golden(void **state)
     check_node_golden("boolean_status",
                       pn_row(s, pn_boolean_status(s, .value = true, .color = "success"),
                              pn_boolean_status(s, .name = "Database")));
+    check_node_golden("alert",
+                      pn_column(s, pn_alert(s, .text = "**Careful**: <b>raw</b> [x](javascript:1)"),
+                                pn_alert(s, .text = "- one\n- two", .alert_type = "danger")));
+    check_node_golden("str", pn_column(s, pn_pre(s, .text = "a  <b>\n  c & d"),
+                                       pn_pre(s, .text = "\nleading newline"), pn_pre(s)));
     assert_int_equal(s->nmisuse, 0);
     pn__session_free(s);
 }
