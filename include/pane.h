@@ -626,6 +626,36 @@ PN_API void pn_pre_set_text_at(pn_node *pre, const char *text, pn_here here);
  * another node. Thread: session */
 PN_API const char *pn_pre_text(const pn_node *pre);
 
+typedef struct pn_json_opts {
+    const char *json; /* a JSON text (any value: an object, an array, a number, …); text that
+                         is not JSON is misuse and shown as it is. default: "" (misuse) */
+    int depth;        /* levels shown open: 1 the top object's keys, -1 every level.
+                         default: 1 (0 means the default) */
+} pn_json_opts;
+
+/*
+ * pn_json — a JSON document as a tree of keys and typed, coloured values (Panel's
+ * pn.pane.JSON), rendered on the server: objects and arrays open and close with a click (no
+ * script needed). Nesting deeper than 64 levels is misuse: below the 64th, values are shown as
+ * their JSON text.
+ *     pn_json(s, .json = "{\"city\": \"Berlin\", \"temp\": [3.5, 4, 6]}", .depth = 2)
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_json(s, ...) pn_json_new((s), &(const pn_json_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_json_new(pn_session *s, const pn_json_opts *o, pn_here here);
+/*
+ * pn_json_set_text — shows another JSON text (copied; text that is not JSON is misuse at this
+ * line, and shown as it is); pn_json_set_depth opens that many levels (0: all closed, -1: all
+ * open).
+ *     pn_json_set_text(tree, json_text_from_your_library);
+ * Thread: session
+ */
+#define pn_json_set_text(n, v) pn_json_set_text_at((n), (v), PN_HERE)
+PN_API void pn_json_set_text_at(pn_node *json, const char *text, pn_here here);
+#define pn_json_set_depth(n, v) pn_json_set_depth_at((n), (v), PN_HERE)
+PN_API void pn_json_set_depth_at(pn_node *json, int depth, pn_here here);
+
 typedef struct pn_divider_opts {
     const char *color; /* CSS colour of the line. default: the theme's line colour */
 } pn_divider_opts;
@@ -1087,6 +1117,8 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_alert(s, ...) pn_alert_new((s), pn__cxx_ptr(pn_alert_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_pre
 #define pn_pre(s, ...) pn_pre_new((s), pn__cxx_ptr(pn_pre_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_json
+#define pn_json(s, ...) pn_json_new((s), pn__cxx_ptr(pn_json_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_divider
 #define pn_divider(s, ...) pn_divider_new((s), pn__cxx_ptr(pn_divider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_spacer

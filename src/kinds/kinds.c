@@ -28,6 +28,7 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_boolean_status,
     &pn__kind_alert,
     &pn__kind_pre,
+    &pn__kind_json,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 

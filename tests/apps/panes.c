@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 struct panes {
-    pn_node *upload, *spinner, *db, *cache, *status, *log;
+    pn_node *upload, *spinner, *db, *cache, *status, *log, *json;
     int step;
 };
 
@@ -23,6 +23,10 @@ static void advance(pn_session *s, pn_node *button, void *arg)
     pn_alert_set_text(p->status, pn_fmt(s, "Step **%d** done: upload at %g %%", p->step,
                                         pn_progress_value(p->upload)));
     pn_alert_set_type(p->status, pn_progress_value(p->upload) >= 100 ? "success" : "info");
+    pn_json_set_text(p->json, pn_fmt(s, "{\"step\": %d, \"upload\": {\"percent\": %g, "
+                                        "\"done\": %s}, \"tags\": [\"a\", \"b\"]}",
+                                        p->step, pn_progress_value(p->upload),
+                                        pn_progress_value(p->upload) >= 100 ? "true" : "false"));
     pn_pre_set_text(p->log, pn_fmt(s, "%s\n%4d  %5.1f  <ok>", pn_pre_text(p->log), p->step,
                                    pn_progress_value(p->upload)));
 }
@@ -70,6 +74,13 @@ void pn_app(pn_session *s)
         pn_alert(s, .text = "Two jobs **failed**; see the log. <b>raw</b> stays text.",
                  .alert_type = "danger")));
     p->log = pn_pre(s, .text = "step  upload  state\n   0   40.0  <start>");
-    pn_node *text = pn_card(s, .title = "Text", .items = PN_ITEMS(p->log));
+    p->json = pn_json(s, .json = "{\"step\": 0, \"upload\": {\"percent\": 40, \"done\": false},"
+                                 " \"tags\": [\"a\", \"b\"]}");
+    pn_node *config = pn_json(s, .json = "{\"city\": \"Berlin\", \"units\": \"metric\", "
+                                         "\"sensors\": [{\"id\": 1, \"name\": \"roof\", "
+                                         "\"offset\": -0.5}, {\"id\": 2, \"name\": \"cellar\","
+                                         " \"offset\": null}], \"retries\": 3, "
+                                         "\"debug\": false}", .depth = 2);
+    pn_node *text = pn_card(s, .title = "Text", .items = PN_ITEMS(p->log, p->json, config));
     pn_servable(s, pn_row(s, alerts, text));
 }

@@ -79,6 +79,23 @@ test('progress bars, spinners and dots show their values with their roles', asyn
   assert.equal(await pre.textContent(), 'step  upload  state\n   0   40.0  <start>');
   assert.equal(await pre.evaluate((el) => getComputedStyle(el).whiteSpace), 'pre');
 
+  const [state, config] = [page.locator('.pn-json').first(), page.locator('.pn-json').nth(1)];
+  assert.equal(await state.locator('details[open]').count(), 1, 'depth 1: the top only');
+  assert.equal(await state.locator('.pn-json-key', { hasText: 'percent' }).isVisible(), false);
+  assert.equal(await config.locator('details[open]').count(), 2, 'depth 2: two levels');
+  const sensors = config.locator('summary', { hasText: 'sensors' });
+  assert.equal(await sensors.textContent(), 'sensors: Array [2]');
+  assert.equal(await config.getByText('"roof"').isVisible(), false, 'closed at first');
+  await config.locator('summary', { hasText: /^0: Object/ }).click(); // no round trip
+  assert.equal(await config.getByText('"roof"').isVisible(), true);
+  const colours = await config.evaluate((el) => Object.fromEntries(
+    ['key', 'string', 'number', 'boolean', 'null'].map((t) =>
+      [t, getComputedStyle(el.querySelector(`.pn-json-${t}`)).color])));
+  assert.deepEqual(colours, {
+    key: 'rgb(106, 27, 154)', string: 'rgb(46, 125, 50)', number: 'rgb(21, 101, 192)',
+    boolean: 'rgb(198, 40, 40)', null: 'rgb(117, 117, 117)',
+  });
+
   const hr = page.getByRole('separator');
   assert.equal(await hr.count(), 1);
   assert.ok((await hr.boundingBox()).width > 200, 'the divider spans its card');
@@ -103,12 +120,19 @@ test('a click changes them live: the bar moves, the spinner stops, the dots flip
   assert.match(await status.getAttribute('class'), /pn-color-info/);
   assert.equal(await page.locator('pre.pn-str').textContent(),
     'step  upload  state\n   0   40.0  <start>\n   1   65.0  <ok>');
+  const state = page.locator('.pn-json').first();
+  assert.match(await state.textContent(), /step: 1/);
+  assert.match(await state.textContent(), /percent: 65/);
+  await state.locator('summary', { hasText: 'tags' }).click(); // opened by the visitor …
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Advance' }).click();
   await eventually(async () => {
     assert.equal(await bar(page, 'Upload').getAttribute('aria-valuenow'), '100', 'full, not 140');
     assert.match(await status.getAttribute('class'), /pn-color-success/);
+    assert.equal((await status.textContent()).trim(), 'Step 4 done: upload at 100 %');
   });
-  assert.equal((await status.textContent()).trim(), 'Step 4 done: upload at 100 %');
+  await eventually(async () => assert.match(await state.textContent(), /done: true/));
+  assert.equal(await state.locator('summary', { hasText: 'tags' }).locator('..')
+    .getAttribute('open'), '', '… stays open across patches');
   await page.waitForTimeout(400); // the width's transition
   await screenshot(page, 'panes-advanced');
   clean(r);

@@ -56,6 +56,9 @@ static void cxx_app(pn_session *s)
     pn_servable(s, pn_column(s, alert, pre));
     pn_alert_set_text(alert, "cxx-*alert*"), pn_alert_set_type(alert, "warning");
     pn_pre_set_text(pre, pn_pre_text(pre));
+    pn_node *tree = pn_json(s, .json = "{\"cxx-key\": [1, true]}", .depth = -1);
+    pn_servable(s, tree);
+    pn_json_set_text(tree, "{\"cxx-key\": [1, true]}"), pn_json_set_depth(tree, -1);
     pn_servable(s, pn_row(s, card, p));
     pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
                                                   pn_markdown(s, .feed = status))));
@@ -125,7 +128,7 @@ int main()
                              "border-top-color:#ccc", "width:17px;height:23px",
                              "cxx-progress", "aria-valuenow=\"50\"", "cxx-spinner",
                              "cxx-dot: on", "cxx-<em>alert</em>", "pn-color-warning",
-                             "cxx-pre &lt;1&gt;"})
+                             "cxx-pre &lt;1&gt;", "cxx-key"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());
     else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",

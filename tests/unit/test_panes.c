@@ -222,6 +222,89 @@ static void test_pre_escapes_and_patches_its_text(void **state)
     pn__session_free(s);
 }
 
+/* n arrays nested: "[[[…1…]]]" (heap). */
+static char *nested(int n)
+{
+    char *t = malloc((size_t)n * 2 + 2);
+    assert_non_null(t);
+    memset(t, '[', (size_t)n);
+    t[n] = '1';
+    memset(t + n + 1, ']', (size_t)n);
+    t[2 * n + 1] = '\0';
+    return t;
+}
+
+static size_t count_of(const char *h, const char *what)
+{
+    size_t k = 0;
+    for (const char *p = h; (p = strstr(p, what)); p++)
+        k++;
+    return k;
+}
+
+static void test_json_misuse_is_at_the_apps_line_and_shown_as_text(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    pn_node *j = pn_json(s, .json = "{\"a\": 1,}");
+    assert_misuse_at(s, &m, __LINE__ - 1, "JSON: not JSON (line 1");
+    assert_true(html_has(j, "<pre class=\"pn-json-invalid\">{&quot;a&quot;: 1,}</pre>"));
+    pn_json(s);
+    assert_misuse_at(s, &m, __LINE__ - 1, "not JSON");
+    pn_json(s, .json = "[]", .depth = -2);
+    assert_misuse_at(s, &m, __LINE__ - 1, "JSON.depth");
+    pn_servable(s, j);
+    pn_json_set_text(j, "{\"b\": \"<i>\"}");
+    assert_int_equal(s->nmisuse, m);
+    json_t *c = changes_of(s, j);
+    const char *h = json_string_value(json_object_get(c, "html"));
+    assert_non_null(strstr(h, "<span class=\"pn-json-string\">&quot;&lt;i&gt;&quot;</span>"));
+    json_decref(c);
+    pn_json_set_text(j, "nope");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_json_set_text: not JSON");
+    assert_true(html_has(j, ">nope</pre>")); /* stored, shown as text */
+    pn_json_set_depth(j, -5);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_json_set_depth");
+    pn_json_set_depth(j, -1);
+    assert_int_equal(s->nmisuse, m);
+    pn_json_set_text(pn_pre(s), "{}");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_json_set_text");
+    pn__session_free(s);
+}
+
+static void test_json_deeper_than_64_levels_is_cut_to_text(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    char *t = nested(64);
+    pn_node *ok = pn_json(s, .json = t, .depth = -1);
+    free(t);
+    assert_int_equal(s->nmisuse, m);
+    char *h = html_of(ok);
+    assert_int_equal(count_of(h, "<details"), 64);
+    assert_null(strstr(h, "pn-json-deep"));
+    free(h);
+    t = nested(65);
+    pn_node *deep = pn_json(s, .json = t, .depth = -1);
+    assert_misuse_at(s, &m, __LINE__ - 1, "deeper than 64 levels");
+    free(t);
+    h = html_of(deep);
+    assert_int_equal(count_of(h, "<details"), 64);
+    assert_non_null(strstr(h, "<span class=\"pn-json-deep\">[1]</span>"));
+    free(h);
+    t = nested(5000); /* past jansson's own bound: not JSON to it, shown as text */
+    pn_node *far = pn_json(s, .json = t);
+    assert_misuse_at(s, &m, __LINE__ - 1, "not JSON");
+    free(t);
+    assert_true(html_has(far, "pn-json-invalid"));
+    /* a wide document: siblings do not count as levels */
+    pn_json(s, .json = "[[1], [2], [3], {\"a\": [[[]]]}]");
+    assert_int_equal(s->nmisuse, m);
+    pn__session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +313,8 @@ int main(void)
         cmocka_unit_test(test_spinner_and_boolean_status_check_and_patch),
         cmocka_unit_test(test_alert_checks_its_type_and_patches_rendered_markdown),
         cmocka_unit_test(test_pre_escapes_and_patches_its_text),
+        cmocka_unit_test(test_json_misuse_is_at_the_apps_line_and_shown_as_text),
+        cmocka_unit_test(test_json_deeper_than_64_levels_is_cut_to_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

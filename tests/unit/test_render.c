@@ -463,7 +463,14 @@ static void test_panes_golden(void **state)
                                 pn_alert(s, .text = "- one\n- two", .alert_type = "danger")));
     check_node_golden("str", pn_column(s, pn_pre(s, .text = "a  <b>\n  c & d"),
                                        pn_pre(s, .text = "\nleading newline"), pn_pre(s)));
+    check_node_golden("json", pn_json(s, .json = "{\"city\": \"Ber<lin>\", \"temp\": [3.5, 4, 2.0],"
+                                                 " \"ok\": true, \"none\": null, \"deep\": "
+                                                 "{\"a\": {\"b\": []}}, \"e\": {}}"));
+    check_node_golden("json_open", pn_column(s, pn_json(s, .json = "[1, [2, [3]]]", .depth = -1),
+                                             pn_json(s, .json = "\"just a string\"")));
     assert_int_equal(s->nmisuse, 0);
+    check_node_golden("json_invalid", pn_json(s, .json = "{\"a\": <b>}"));
+    assert_int_equal(s->nmisuse, 1);
     pn__session_free(s);
 }
 
