@@ -425,6 +425,68 @@ PN_API void pn_boolean_status_set_value_at(pn_node *status, bool value, pn_here 
 #define pn_boolean_status_set_color(n, v) pn_boolean_status_set_color_at((n), (v), PN_HERE)
 PN_API void pn_boolean_status_set_color_at(pn_node *status, const char *color, pn_here here);
 
+typedef struct pn_trend_opts {
+    const char *name;   /* label above the value. default: none */
+    const double *data; /* the first values, oldest first (copied; values that are not finite
+                           are left out, as misuse). default: none */
+    size_t n;           /* how many data holds */
+    const char *format; /* the last value's text, as pn_number's. default: "{value}" */
+    int rollover;       /* values kept for the sparkline, 2..10000. default: 50 */
+} pn_trend_opts;
+
+/*
+ * pn_trend — a value, its change since the one before ("▲ +2.50%"), and a sparkline of the
+ * last values (Panel's pn.indicators.Trend), drawn by the server as SVG.
+ *     const double rate[] = {12, 14, 13, 17};
+ *     pn_node *t = pn_trend(s, .name = "Requests/s", .data = rate, .n = 4, .rollover = 60);
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_trend(s, ...) pn_trend_new((s), &(const pn_trend_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_trend_new(pn_session *s, const pn_trend_opts *o, pn_here here);
+/*
+ * pn_trend_push — appends a value (the oldest goes once there are rollover of them); a value
+ * that is not finite is misuse. pn_trend_set_name changes the label; pn_trend_len tells how
+ * many values it keeps now.
+ *     pn_trend_push(t, requests_per_second);
+ * Thread: session
+ */
+#define pn_trend_push(n, v) pn_trend_push_at((n), (v), PN_HERE)
+PN_API void pn_trend_push_at(pn_node *trend, double value, pn_here here);
+#define pn_trend_set_name(n, v) pn_trend_set_name_at((n), (v), PN_HERE)
+PN_API void pn_trend_set_name_at(pn_node *trend, const char *name, pn_here here);
+PN_API size_t pn_trend_len(const pn_node *trend);
+
+typedef struct pn_gauge_opts {
+    const char *name;            /* label under the arc. default: none */
+    double value;                /* outside min..max: drawn at the nearer end. default: 0 */
+    double min, max;             /* the arc's ends, min < max. default: 0 and 100 (both 0) */
+    const char *format;          /* the value's text, as pn_number's. default: "{value}" */
+    const pn_color_stop *colors; /* the arc's colour by threshold, as pn_number's.
+                                    default: the theme's accent */
+} pn_gauge_opts;
+
+/*
+ * pn_gauge — a value on a 270° arc (Panel's pn.indicators.Gauge), an SVG drawn by the server,
+ * role="meter" with aria-valuenow.
+ *     pn_node *g = pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%",
+ *                           .colors = PN_COLORS({60, "green"}, {85, "orange"}, {1e9, "red"}));
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_gauge(s, ...) pn_gauge_new((s), &(const pn_gauge_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_gauge_new(pn_session *s, const pn_gauge_opts *o, pn_here here);
+/*
+ * pn_gauge_set_value — moves the arc (a value that is not finite is misuse); pn_gauge_set_name
+ * changes the label.
+ *     pn_gauge_set_value(g, cpu_percent);
+ * Thread: session
+ */
+#define pn_gauge_set_value(n, v) pn_gauge_set_value_at((n), (v), PN_HERE)
+PN_API void pn_gauge_set_value_at(pn_node *gauge, double value, pn_here here);
+#define pn_gauge_set_name(n, v) pn_gauge_set_name_at((n), (v), PN_HERE)
+PN_API void pn_gauge_set_name_at(pn_node *gauge, const char *name, pn_here here);
+
 /* ---- data ------------------------------------------------------------------------------------ */
 
 /* How a Plot draws its series. */
@@ -1084,6 +1146,10 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #undef pn_boolean_status
 #define pn_boolean_status(s, ...)                                                                \
     pn_boolean_status_new((s), pn__cxx_ptr(pn_boolean_status_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_trend
+#define pn_trend(s, ...) pn_trend_new((s), pn__cxx_ptr(pn_trend_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_gauge
+#define pn_gauge(s, ...) pn_gauge_new((s), pn__cxx_ptr(pn_gauge_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot
 #define pn_plot(s, ...) pn_plot_new((s), pn__cxx_ptr(pn_plot_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot_push

@@ -29,6 +29,8 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_alert,
     &pn__kind_pre,
     &pn__kind_json,
+    &pn__kind_trend,
+    &pn__kind_gauge,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 

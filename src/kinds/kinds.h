@@ -22,7 +22,7 @@ extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__ki
     pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot,
     pn__kind_divider, pn__kind_spacer, pn__kind_progress, pn__kind_loading_spinner,
     pn__kind_boolean_status, pn__kind_alert, pn__kind_pre,
-    pn__kind_json;
+    pn__kind_json, pn__kind_trend, pn__kind_gauge;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 struct panes {
-    pn_node *upload, *spinner, *db, *cache, *status, *log, *json;
+    pn_node *upload, *spinner, *db, *cache, *status, *log, *json, *trend, *gauge;
     int step;
 };
 
@@ -27,6 +27,8 @@ static void advance(pn_session *s, pn_node *button, void *arg)
                                         "\"done\": %s}, \"tags\": [\"a\", \"b\"]}",
                                         p->step, pn_progress_value(p->upload),
                                         pn_progress_value(p->upload) >= 100 ? "true" : "false"));
+    pn_trend_push(p->trend, 17 + 4 * p->step);
+    pn_gauge_set_value(p->gauge, p->step < 3 ? 42 + 20 * p->step : 97);
     pn_pre_set_text(p->log, pn_fmt(s, "%s\n%4d  %5.1f  <ok>", pn_pre_text(p->log), p->step,
                                    pn_progress_value(p->upload)));
 }
@@ -64,7 +66,18 @@ void pn_app(pn_session *s)
         pn_row(s, p->db, p->cache,
                pn_boolean_status(s, .name = "Queue", .value = true, .color = "danger"))));
 
-    pn_servable(s, pn_row(s, progress, indicators));
+    static const double rate[] = {12, 14, 13, 15, 14, 16, 15, 18, 17, 19, 21, 20, 17};
+    p->trend = pn_trend(s, .name = "Requests", .data = rate, .n = sizeof rate / sizeof *rate,
+                        .format = "{value:.1f}/s", .rollover = 30);
+    pn_node *errors = pn_trend(s, .name = "Errors", .data = (const double[]){9, 7, 8, 5, 6, 4, 3},
+                               .n = 7);
+    p->gauge = pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%",
+                        .colors = PN_COLORS({60, "#2e7d32"}, {85, "#ed6c02"}, {1e9, "#c62828"}));
+    pn_node *gauges = pn_card(s, .title = "Trend and gauge", .items = PN_ITEMS(
+        pn_row(s, p->trend, errors), pn_divider(s), pn_row(s, p->gauge,
+        pn_gauge(s, .name = "Memory", .value = 7.5, .min = 0, .max = 16,
+                 .format = "{value:.1f} GB"))));
+    pn_servable(s, pn_row(s, progress, indicators, gauges));
 
     p->status = pn_alert(s, .text = "Press **Advance** to start.", .alert_type = "info");
     pn_node *alerts = pn_card(s, .title = "Alerts", .items = PN_ITEMS(

@@ -96,9 +96,24 @@ test('progress bars, spinners and dots show their values with their roles', asyn
     boolean: 'rgb(198, 40, 40)', null: 'rgb(117, 117, 117)',
   });
 
+  const requests = page.locator('.pn-trend', { hasText: 'Requests' });
+  assert.equal(await requests.locator('.pn-trend-value').textContent(), '17.0/s');
+  assert.equal(await requests.locator('.pn-trend-change').textContent(), '▼ -15.00%');
+  assert.equal(await requests.locator('.pn-trend-change').evaluate((el) =>
+    getComputedStyle(el).color), 'rgb(198, 40, 40)', 'down is red');
+  await page.getByRole('img', { name: 'Requests: the last 13 values' }).waitFor();
+  const cpu = page.getByRole('meter', { name: 'CPU' });
+  assert.equal(await cpu.getAttribute('aria-valuenow'), '42');
+  assert.equal(await cpu.getAttribute('aria-valuetext'), '42%');
+  assert.equal(await cpu.locator('.pn-gauge-bar').evaluate((el) => getComputedStyle(el).stroke),
+    'rgb(46, 125, 50)');
+  assert.equal(await page.getByRole('meter', { name: 'Memory' }).getAttribute('aria-valuetext'),
+    '7.5 GB');
+
   const hr = page.getByRole('separator');
-  assert.equal(await hr.count(), 1);
-  assert.ok((await hr.boundingBox()).width > 200, 'the divider spans its card');
+  assert.equal(await hr.count(), 2);
+  assert.ok((await hr.first().boundingBox()).width > 200, 'the divider spans its card');
+  await page.evaluate(() => scrollTo(0, 0)); // the sticky header back at the top
   await screenshot(page, 'panes');
   clean(r);
 });
@@ -120,6 +135,14 @@ test('a click changes them live: the bar moves, the spinner stops, the dots flip
   assert.match(await status.getAttribute('class'), /pn-color-info/);
   assert.equal(await page.locator('pre.pn-str').textContent(),
     'step  upload  state\n   0   40.0  <start>\n   1   65.0  <ok>');
+  const requests = page.locator('.pn-trend', { hasText: 'Requests' });
+  assert.equal(await requests.locator('.pn-trend-value').textContent(), '21.0/s');
+  assert.equal(await requests.locator('.pn-trend-change').textContent(), '▲ +23.53%');
+  assert.match(await requests.getAttribute('class'), /pn-trend-up/);
+  const cpu = page.getByRole('meter', { name: 'CPU' });
+  assert.equal(await cpu.getAttribute('aria-valuetext'), '62%');
+  assert.equal(await cpu.locator('.pn-gauge-bar').evaluate((el) => getComputedStyle(el).stroke),
+    'rgb(237, 108, 2)');
   const state = page.locator('.pn-json').first();
   assert.match(await state.textContent(), /step: 1/);
   assert.match(await state.textContent(), /percent: 65/);
@@ -134,6 +157,7 @@ test('a click changes them live: the bar moves, the spinner stops, the dots flip
   assert.equal(await state.locator('summary', { hasText: 'tags' }).locator('..')
     .getAttribute('open'), '', '… stays open across patches');
   await page.waitForTimeout(400); // the width's transition
+  await page.evaluate(() => scrollTo(0, 0));
   await screenshot(page, 'panes-advanced');
   clean(r);
 });

@@ -59,6 +59,14 @@ static void cxx_app(pn_session *s)
     pn_node *tree = pn_json(s, .json = "{\"cxx-key\": [1, true]}", .depth = -1);
     pn_servable(s, tree);
     pn_json_set_text(tree, "{\"cxx-key\": [1, true]}"), pn_json_set_depth(tree, -1);
+    const double rate[] = {1, 2, 4};
+    pn_node *trend = pn_trend(s, .name = "cxx-trend", .data = rate, .n = 3, .rollover = 10);
+    pn_node *gauge = pn_gauge(s, .name = "cxx-gauge", .value = 42, .min = 0, .max = 50,
+                              .format = "{value} u",
+                              .colors = PN_COLORS({40, "green"}, {60, "red"}));
+    pn_servable(s, pn_row(s, trend, gauge));
+    pn_trend_push(trend, 5), pn_trend_set_name(trend, "cxx-trend"), (void)pn_trend_len(trend);
+    pn_gauge_set_value(gauge, 42), pn_gauge_set_name(gauge, "cxx-gauge");
     pn_servable(s, pn_row(s, card, p));
     pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
                                                   pn_markdown(s, .feed = status))));
@@ -128,7 +136,8 @@ int main()
                              "border-top-color:#ccc", "width:17px;height:23px",
                              "cxx-progress", "aria-valuenow=\"50\"", "cxx-spinner",
                              "cxx-dot: on", "cxx-<em>alert</em>", "pn-color-warning",
-                             "cxx-pre &lt;1&gt;", "cxx-key"})
+                             "cxx-pre &lt;1&gt;", "cxx-key", "cxx-trend", "+25.00%",
+                             "cxx-gauge", "42 u", "stroke:red"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());
     else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",

@@ -305,6 +305,84 @@ static void test_json_deeper_than_64_levels_is_cut_to_text(void **state)
     pn__session_free(s);
 }
 
+static void test_trend_copies_rolls_over_and_patches_its_body(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    double data[] = {1, 2, NAN, 4};
+    pn_node *t = pn_trend(s, .name = "Rate", .data = data, .n = 4, .rollover = 3);
+    assert_misuse_at(s, &m, __LINE__ - 1, "Trend.data: 1 values");
+    data[3] = 99; /* copied: the app's array may change or go */
+    assert_int_equal(pn_trend_len(t), 3);
+    assert_true(html_has(t, "<div class=\"pn-trend-value\">4</div>"));
+    assert_true(html_has(t, "pn-trend pn-trend-up"));
+    assert_true(html_has(t, "▲ +100.00%"));
+    pn_servable(s, t);
+    pn_trend_push(t, 3);
+    assert_int_equal(pn_trend_len(t), 3); /* the oldest went */
+    json_t *c = changes_of(s, t);
+    assert_string_equal(json_string_value(json_object_get(c, "dir")), "down");
+    const char *h = json_string_value(json_object_get(c, "html"));
+    assert_non_null(strstr(h, "▼ -25.00%"));
+    assert_non_null(strstr(h, "the last 3 values"));
+    json_decref(c);
+    pn_trend_push(t, INFINITY);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_trend_push");
+    assert_null(changes_of(s, t)); /* refused: nothing to send */
+    pn_trend_push(pn_pre(s), 1);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_trend_push called on a Str");
+    pn_trend(s, .rollover = 1, .format = "{v}");
+    m++;
+    assert_misuse_at(s, &m, __LINE__ - 2, "Trend.format");
+    pn_trend(s, .n = 3);
+    assert_misuse_at(s, &m, __LINE__ - 1, ".data is NULL");
+    pn_node *z = pn_trend(s, .rollover = 10);
+    pn_trend_push(z, 0), pn_trend_push(z, 5);
+    assert_true(html_has(z, "▲ +5</div>")); /* from 0: the difference itself */
+    for (int i = 0; i < 25; i++)
+        pn_trend_push(z, i);
+    assert_int_equal(pn_trend_len(z), 10);
+    pn__session_free(s); /* frees the values (LeakSanitizer in the asan preset) */
+}
+
+static void test_gauge_checks_its_range_and_patches_value_and_drawing(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    pn_node *g = pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%",
+                          .colors = PN_COLORS({50, "green"}, {1e9, "red"}));
+    assert_int_equal(s->nmisuse, m);
+    assert_true(html_has(g, "role=\"meter\" aria-valuemin=\"0\" aria-valuemax=\"100\" "
+                            "aria-valuenow=\"42\" aria-valuetext=\"42%\" aria-label=\"CPU\""));
+    assert_true(html_has(g, "style=\"stroke:green\""));
+    pn_servable(s, g);
+    pn_gauge_set_value(g, 80);
+    json_t *c = changes_of(s, g);
+    assert_true(json_number_value(json_object_get(c, "value")) == 80);
+    assert_string_equal(json_string_value(json_object_get(c, "text")), "80%");
+    assert_non_null(strstr(json_string_value(json_object_get(c, "html")), "stroke:red"));
+    json_decref(c);
+    assert_null(json_object_get(c, "name"));
+    json_decref(c);
+    pn_gauge_set_value(g, 1000); /* drawn at the end, announced as the max */
+    pn_gauge_set_name(g, "Load");
+    c = changes_of(s, g);
+    assert_true(json_number_value(json_object_get(c, "value")) == 100);
+    assert_string_equal(json_string_value(json_object_get(c, "name")), "Load");
+    json_decref(c);
+    pn_gauge_set_value(g, NAN);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_gauge_set_value");
+    pn_gauge(s, .min = 5, .max = 5);
+    assert_misuse_at(s, &m, __LINE__ - 1, "Gauge: min 5 is not below max 5");
+    pn_node *low = pn_gauge(s, .value = -3);
+    assert_false(html_has(low, "pn-gauge-bar")); /* nothing of the arc is filled */
+    pn_gauge_set_value(low, 1);
+    assert_int_equal(s->nmisuse, m);
+    pn__session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +393,8 @@ int main(void)
         cmocka_unit_test(test_pre_escapes_and_patches_its_text),
         cmocka_unit_test(test_json_misuse_is_at_the_apps_line_and_shown_as_text),
         cmocka_unit_test(test_json_deeper_than_64_levels_is_cut_to_text),
+        cmocka_unit_test(test_trend_copies_rolls_over_and_patches_its_body),
+        cmocka_unit_test(test_gauge_checks_its_range_and_patches_value_and_drawing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

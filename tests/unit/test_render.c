@@ -466,6 +466,15 @@ static void test_panes_golden(void **state)
     check_node_golden("json", pn_json(s, .json = "{\"city\": \"Ber<lin>\", \"temp\": [3.5, 4, 2.0],"
                                                  " \"ok\": true, \"none\": null, \"deep\": "
                                                  "{\"a\": {\"b\": []}}, \"e\": {}}"));
+    const double rate[] = {12, 14, 13, 17.5};
+    check_node_golden("trend", pn_column(s, pn_trend(s, .name = "Requests", .data = rate, .n = 4,
+                                                     .format = "{value:.1f}/s"),
+                                         pn_trend(s, .data = rate, .n = 1), pn_trend(s)));
+    check_node_golden("gauge",
+                      pn_row(s, pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%"),
+                             pn_gauge(s, .value = 90, .min = 50, .max = 100,
+                                      .colors = PN_COLORS({60, "green"}, {1e9, "red"})),
+                             pn_gauge(s, .value = -5)));
     check_node_golden("json_open", pn_column(s, pn_json(s, .json = "[1, [2, [3]]]", .depth = -1),
                                              pn_json(s, .json = "\"just a string\"")));
     assert_int_equal(s->nmisuse, 0);
