@@ -690,7 +690,8 @@ PN_API const char *pn_pre_text(const pn_node *pre);
 
 typedef struct pn_json_opts {
     const char *json; /* a JSON text (any value: an object, an array, a number, …); text that
-                         is not JSON is misuse and shown as it is. default: "" (misuse) */
+                         is not JSON is misuse and shown as it is. default: none, an empty box
+                         (until pn_json_set_text) */
     int depth;        /* levels shown open: 1 the top object's keys, -1 every level.
                          default: 1 (0 means the default) */
 } pn_json_opts;

@@ -15,11 +15,11 @@
  *       <span class="pn-json-T">VALUE</span></div>    (T: string, number, boolean, null,
  *                                                     empty; a string in quotes, escaped)
  *
- * Text that is not JSON is misuse (at the builder's or the setter's line) and is shown as it
- * is, <pre class="pn-json-invalid">TEXT</pre>. Levels deeper than 64 are misuse too; below
- * the 64th the values are shown as their compact JSON text (<span class="pn-json-deep">), so
- * the walk never goes deeper than that whatever the app's data. Patches: {"html": TREE} when
- * the JSON or the depth changed. Client: web/client/kinds/json.js.
+ * No text (NULL or "") shows nothing. Text that is not JSON is misuse (at the builder's or the
+ * setter's line) and is shown as it is, <pre class="pn-json-invalid">TEXT</pre>. Levels deeper than
+ * 64 are misuse too; below the 64th the values are shown as their compact JSON text (<span
+ * class="pn-json-deep">), so the walk never goes deeper than that whatever the app's data. Patches:
+ * {"html": TREE} when the JSON or the depth changed. Client: web/client/kinds/json.js.
  */
 #include <math.h>
 #include <stdio.h>
@@ -68,8 +68,11 @@ static int levels(const json_t *v, int limit)
 /* Misuse for text that is not JSON or is nested too deep: api is the builder's or setter's. */
 static void check_text(pn_node *n, const char *api, pn_here here)
 {
+    const pn_json_opts *o = PN_COPTS(n, pn_json_opts);
+    if (!o->json || !*o->json)
+        return; /* nothing yet: shown as nothing */
     json_error_t err;
-    json_t *v = parse(PN_COPTS(n, pn_json_opts), &err);
+    json_t *v = parse(o, &err);
     if (!v)
         pn__session_misuse(n->s, here, "%s: not JSON (line %d, column %d: %.80s); shown as text",
                            api, err.line, err.column, err.text);
@@ -214,6 +217,8 @@ static int tree(struct pn_buf *out, const json_t *v, const char *key, size_t key
 static int body(struct pn_buf *out, const pn_node *n)
 {
     const pn_json_opts *o = PN_COPTS(n, pn_json_opts);
+    if (!o->json || !*o->json)
+        return 0;
     json_error_t err;
     json_t *v = parse(o, &err);
     int rc;

@@ -250,8 +250,11 @@ static void test_json_misuse_is_at_the_apps_line_and_shown_as_text(void **state)
     pn_node *j = pn_json(s, .json = "{\"a\": 1,}");
     assert_misuse_at(s, &m, __LINE__ - 1, "JSON: not JSON (line 1");
     assert_true(html_has(j, "<pre class=\"pn-json-invalid\">{&quot;a&quot;: 1,}</pre>"));
-    pn_json(s);
-    assert_misuse_at(s, &m, __LINE__ - 1, "not JSON");
+    pn_node *none = pn_json(s); /* nothing yet: no misuse, an empty box */
+    assert_int_equal(s->nmisuse, m);
+    assert_true(html_has(none, "data-pn-kind=\"JSON\"></div>"));
+    pn_json_set_text(none, "");
+    assert_int_equal(s->nmisuse, m);
     pn_json(s, .json = "[]", .depth = -2);
     assert_misuse_at(s, &m, __LINE__ - 1, "JSON.depth");
     pn_servable(s, j);
@@ -383,6 +386,29 @@ static void test_gauge_checks_its_range_and_patches_value_and_drawing(void **sta
     pn__session_free(s);
 }
 
+/* Every string option of these kinds is made valid UTF-8 where the builder copies it. */
+static void test_builders_repair_utf8(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    const char *bad = "a\xff<b";
+    const pn_node *nodes[] = {
+        pn_progress(s, .name = bad),
+        pn_loading_spinner(s, .name = bad),
+        pn_boolean_status(s, .name = bad),
+        pn_alert(s, .text = bad),
+        pn_pre(s, .text = bad),
+        pn_trend(s, .name = bad),
+        pn_gauge(s, .name = bad),
+        pn_json(s, .json = "[\"a\xff<b\"]"),
+    };
+    for (size_t i = 0; i < PN_COUNT(nodes); i++)
+        if (!html_has(nodes[i], "a\xef\xbf\xbd&lt;b"))
+            fail_msg("%s: no U+FFFD in %s", nodes[i]->desc->name, html_of(nodes[i]));
+    assert_int_equal(s->nmisuse, 0);
+    pn__session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_json_deeper_than_64_levels_is_cut_to_text),
         cmocka_unit_test(test_trend_copies_rolls_over_and_patches_its_body),
         cmocka_unit_test(test_gauge_checks_its_range_and_patches_value_and_drawing),
+        cmocka_unit_test(test_builders_repair_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
