@@ -115,9 +115,10 @@ static int put_number(struct pn_buf *out, const json_t *v)
     if (strtod(s, NULL) != d)
         snprintf(s, sizeof s, "%.17g", d);
     /* a real keeps a sign of being one: 2.0 is shown as 2.0, as it was written */
-    if (isfinite(d) && !strpbrk(s, ".eEn"))
-        strcat(s, ".0");
-    return pn__buf_puts(out, s);
+    int rc = pn__buf_puts(out, s);
+    if (rc == 0 && isfinite(d) && !strpbrk(s, ".eEn"))
+        rc = PN_PUT(out, ".0");
+    return rc;
 }
 
 static int put_key(struct pn_buf *out, const char *key, size_t len, long index)
