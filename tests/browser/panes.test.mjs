@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
-import { waitForDocs } from './live-lib.mjs';
+import { paneState, waitForDocs } from './live-lib.mjs';
 
 let pane, browser;
 
@@ -40,6 +40,7 @@ const bar = (page, name) => page.getByRole('progressbar', { name });
 test('progress bars, spinners and dots show their values with their roles', async (t) => {
   const r = await open(t);
   const { page } = r;
+  assert.equal((await paneState(page)).hydration, 'kept', 'the first paint is what the doc says');
   assert.equal(await bar(page, 'Upload').getAttribute('aria-valuenow'), '40');
   assert.equal(await bar(page, 'Disk').getAttribute('aria-valuenow'), '75');
   assert.equal(await bar(page, 'Quota').getAttribute('aria-valuemax'), '10');
