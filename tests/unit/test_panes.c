@@ -366,7 +366,6 @@ static void test_gauge_checks_its_range_and_patches_value_and_drawing(void **sta
     assert_true(json_number_value(json_object_get(c, "value")) == 80);
     assert_string_equal(json_string_value(json_object_get(c, "text")), "80%");
     assert_non_null(strstr(json_string_value(json_object_get(c, "html")), "stroke:red"));
-    json_decref(c);
     assert_null(json_object_get(c, "name"));
     json_decref(c);
     pn_gauge_set_value(g, 1000); /* drawn at the end, announced as the max */
