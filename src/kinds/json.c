@@ -78,8 +78,8 @@ static void check_text(pn_node *n, const char *api, pn_here here)
                            api, err.line, err.column, err.text);
     else if (levels(v, MAX_LEVELS) > MAX_LEVELS)
         pn__session_misuse(n->s, here,
-                           "%s: JSON nested deeper than %d levels; what is below is shown as text",
-                           api, MAX_LEVELS);
+                           "%s: nested deeper than %d levels; what is below is shown as text", api,
+                           MAX_LEVELS);
     json_decref(v);
 }
 

@@ -83,7 +83,8 @@ static void init(pn_node *n, const void *given, pn_here here)
             bad++;
     }
     if (bad)
-        pn__session_misuse(n->s, here, "Trend.data: %zu values that are not finite left out", bad);
+        pn__session_misuse(n->s, here, "Trend.data: %zu value%s not finite, left out", bad,
+                           bad == 1 ? " is" : "s are");
 }
 
 static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why)

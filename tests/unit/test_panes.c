@@ -315,7 +315,7 @@ static void test_trend_copies_rolls_over_and_patches_its_body(void **state)
     unsigned m = 0;
     double data[] = {1, 2, NAN, 4};
     pn_node *t = pn_trend(s, .name = "Rate", .data = data, .n = 4, .rollover = 3);
-    assert_misuse_at(s, &m, __LINE__ - 1, "Trend.data: 1 values");
+    assert_misuse_at(s, &m, __LINE__ - 1, "Trend.data: 1 value is not finite");
     data[3] = 99; /* copied: the app's array may change or go */
     assert_int_equal(pn_trend_len(t), 3);
     assert_true(html_has(t, "<div class=\"pn-trend-value\">4</div>"));
