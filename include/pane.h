@@ -455,6 +455,7 @@ PN_API pn_node *pn_trend_new(pn_session *s, const pn_trend_opts *o, pn_here here
 PN_API void pn_trend_push_at(pn_node *trend, double value, pn_here here);
 #define pn_trend_set_name(n, v) pn_trend_set_name_at((n), (v), PN_HERE)
 PN_API void pn_trend_set_name_at(pn_node *trend, const char *name, pn_here here);
+/* pn_trend_len — the values a Trend keeps now (0 for another node). Thread: session */
 PN_API size_t pn_trend_len(const pn_node *trend);
 
 typedef struct pn_gauge_opts {

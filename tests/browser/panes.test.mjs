@@ -174,3 +174,16 @@ test('under prefers-reduced-motion nothing turns or slides', async (t) => {
   assert.deepEqual(names, { spin: 'pn-fade', slide: 'pn-fade' });
   clean(r);
 });
+
+test('on a narrow screen nothing is wider than the page', async (t) => {
+  const r = await open(t);
+  await r.page.setViewportSize({ width: 390, height: 844 });
+  const wide = await r.page.evaluate(() => [...document.querySelectorAll('#pn-main *')]
+    .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5 &&
+      !el.closest('.pn-str, .pn-json')) // these scroll sideways inside their box
+    .map((el) => el.className || el.localName));
+  assert.deepEqual(wide, []);
+  assert.ok(await r.page.evaluate(() => document.documentElement.scrollWidth <= innerWidth));
+  await screenshot(r.page, 'panes-narrow');
+  clean(r);
+});
