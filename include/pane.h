@@ -379,6 +379,162 @@ typedef struct pn_number_opts {
 #define pn_number(s, ...) pn_number_new((s), &(const pn_number_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_number_new(pn_session *s, const pn_number_opts *o, pn_here here);
 
+typedef struct pn_progress_opts {
+    const char *name;      /* label above the bar. default: none */
+    double value;          /* 0..max (above max: full); below 0: indeterminate, a sliding bar.
+                              default: 0 */
+    double max;            /* the value of a full bar, above 0. default: 100 */
+    const char *bar_color; /* "primary", "secondary", "success", "info", "warning", "danger",
+                              "light" or "dark". default: "primary" */
+} pn_progress_opts;
+
+/*
+ * pn_progress — a progress bar (Panel's pn.indicators.Progress), role="progressbar" with
+ * aria-valuenow; a value below 0 shows work of unknown length (an animated bar).
+ *     pn_node *p = pn_progress(s, .name = "Upload", .value = 40, .bar_color = "success");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_progress(s, ...) pn_progress_new((s), &(const pn_progress_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_progress_new(pn_session *s, const pn_progress_opts *o, pn_here here);
+/*
+ * pn_progress_set_value — moves the bar (above max: full; below 0: indeterminate); a value that
+ * is not finite is misuse. pn_progress_set_max, _set_name and _set_bar_color change the others.
+ *     pn_progress_set_value(p, done * 100.0 / total);
+ * Thread: session
+ */
+#define pn_progress_set_value(n, v) pn_progress_set_value_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_value_at(pn_node *progress, double value, pn_here here);
+#define pn_progress_set_max(n, v) pn_progress_set_max_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_max_at(pn_node *progress, double max, pn_here here);
+#define pn_progress_set_name(n, v) pn_progress_set_name_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_name_at(pn_node *progress, const char *name, pn_here here);
+#define pn_progress_set_bar_color(n, v) pn_progress_set_bar_color_at((n), (v), PN_HERE)
+PN_API void pn_progress_set_bar_color_at(pn_node *progress, const char *bar_color, pn_here here);
+/* pn_progress_value — a Progress's value (0 for another node). Thread: session */
+PN_API double pn_progress_value(const pn_node *progress);
+
+typedef struct pn_loading_spinner_opts {
+    const char *name;  /* label beside the ring. default: none ("Loading" to screen readers) */
+    bool value;        /* spinning. default: false (a still, faint ring) */
+    int size;          /* the ring's width in pixels, 8..1000. default: 40 */
+    const char *color; /* a theme colour name, as pn_progress's bar_color. default: "primary" */
+} pn_loading_spinner_opts;
+
+/*
+ * pn_loading_spinner — a ring that spins while value is true (Panel's
+ * pn.indicators.LoadingSpinner), role="status" with aria-busy; under prefers-reduced-motion it
+ * fades slowly instead of turning.
+ *     pn_node *busy = pn_loading_spinner(s, .value = true, .size = 24, .name = "Fetching");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_loading_spinner(s, ...)                                                               \
+    pn_loading_spinner_new((s), &(const pn_loading_spinner_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_loading_spinner_new(pn_session *s, const pn_loading_spinner_opts *o,
+                                       pn_here here);
+/*
+ * pn_loading_spinner_set_value — starts (true) or stops (false) the spinning;
+ * pn_loading_spinner_set_name changes the label.
+ *     pn_loading_spinner_set_value(busy, false);
+ * Thread: session
+ */
+#define pn_loading_spinner_set_value(n, v) pn_loading_spinner_set_value_at((n), (v), PN_HERE)
+PN_API void pn_loading_spinner_set_value_at(pn_node *spinner, bool value, pn_here here);
+#define pn_loading_spinner_set_name(n, v) pn_loading_spinner_set_name_at((n), (v), PN_HERE)
+PN_API void pn_loading_spinner_set_name_at(pn_node *spinner, const char *name, pn_here here);
+
+typedef struct pn_boolean_status_opts {
+    const char *name;  /* label beside the dot. default: none */
+    bool value;        /* the dot is filled. default: false (an outline) */
+    const char *color; /* a theme colour name, as pn_progress's bar_color. default: "dark" */
+} pn_boolean_status_opts;
+
+/*
+ * pn_boolean_status — a coloured dot, filled while value is true (Panel's
+ * pn.indicators.BooleanStatus); screen readers hear "NAME: on" or "NAME: off".
+ *     pn_node *up = pn_boolean_status(s, .name = "Database", .value = true, .color = "success");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_boolean_status(s, ...)                                                                \
+    pn_boolean_status_new((s), &(const pn_boolean_status_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_boolean_status_new(pn_session *s, const pn_boolean_status_opts *o,
+                                      pn_here here);
+/*
+ * pn_boolean_status_set_value — fills (true) or empties the dot; pn_boolean_status_set_color
+ * changes its colour (a name that is not a theme colour is misuse).
+ *     pn_boolean_status_set_value(up, ping_ok), pn_boolean_status_set_color(up, "danger");
+ * Thread: session
+ */
+#define pn_boolean_status_set_value(n, v) pn_boolean_status_set_value_at((n), (v), PN_HERE)
+PN_API void pn_boolean_status_set_value_at(pn_node *status, bool value, pn_here here);
+#define pn_boolean_status_set_color(n, v) pn_boolean_status_set_color_at((n), (v), PN_HERE)
+PN_API void pn_boolean_status_set_color_at(pn_node *status, const char *color, pn_here here);
+
+typedef struct pn_trend_opts {
+    const char *name;   /* label above the value. default: none */
+    const double *data; /* the first values, oldest first (copied; values that are not finite
+                           are left out, as misuse). default: none */
+    size_t n;           /* how many data holds */
+    const char *format; /* the last value's text, as pn_number's. default: "{value}" */
+    int rollover;       /* values kept for the sparkline, 2..10000. default: 50 */
+} pn_trend_opts;
+
+/*
+ * pn_trend — a value, its change since the one before ("▲ +2.50%"), and a sparkline of the
+ * last values (Panel's pn.indicators.Trend), drawn by the server as SVG.
+ *     const double rate[] = {12, 14, 13, 17};
+ *     pn_node *t = pn_trend(s, .name = "Requests/s", .data = rate, .n = 4, .rollover = 60);
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_trend(s, ...) pn_trend_new((s), &(const pn_trend_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_trend_new(pn_session *s, const pn_trend_opts *o, pn_here here);
+/*
+ * pn_trend_push — appends a value (the oldest goes once there are rollover of them); a value
+ * that is not finite is misuse. pn_trend_set_name changes the label; pn_trend_len tells how
+ * many values it keeps now.
+ *     pn_trend_push(t, requests_per_second);
+ * Thread: session
+ */
+#define pn_trend_push(n, v) pn_trend_push_at((n), (v), PN_HERE)
+PN_API void pn_trend_push_at(pn_node *trend, double value, pn_here here);
+#define pn_trend_set_name(n, v) pn_trend_set_name_at((n), (v), PN_HERE)
+PN_API void pn_trend_set_name_at(pn_node *trend, const char *name, pn_here here);
+/* pn_trend_len — the values a Trend keeps now (0 for another node). Thread: session */
+PN_API size_t pn_trend_len(const pn_node *trend);
+
+typedef struct pn_gauge_opts {
+    const char *name;            /* label under the arc. default: none */
+    double value;                /* outside min..max: drawn at the nearer end. default: 0 */
+    double min, max;             /* the arc's ends, min < max. default: 0 and 100 (both 0) */
+    const char *format;          /* the value's text, as pn_number's. default: "{value}" */
+    const pn_color_stop *colors; /* the arc's colour by threshold, as pn_number's.
+                                    default: the theme's accent */
+} pn_gauge_opts;
+
+/*
+ * pn_gauge — a value on a 270° arc (Panel's pn.indicators.Gauge), an SVG drawn by the server,
+ * role="meter" with aria-valuenow.
+ *     pn_node *g = pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%",
+ *                           .colors = PN_COLORS({60, "green"}, {85, "orange"}, {1e9, "red"}));
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_gauge(s, ...) pn_gauge_new((s), &(const pn_gauge_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_gauge_new(pn_session *s, const pn_gauge_opts *o, pn_here here);
+/*
+ * pn_gauge_set_value — moves the arc (a value that is not finite is misuse); pn_gauge_set_name
+ * changes the label.
+ *     pn_gauge_set_value(g, cpu_percent);
+ * Thread: session
+ */
+#define pn_gauge_set_value(n, v) pn_gauge_set_value_at((n), (v), PN_HERE)
+PN_API void pn_gauge_set_value_at(pn_node *gauge, double value, pn_here here);
+#define pn_gauge_set_name(n, v) pn_gauge_set_name_at((n), (v), PN_HERE)
+PN_API void pn_gauge_set_name_at(pn_node *gauge, const char *name, pn_here here);
+
 /* ---- data ------------------------------------------------------------------------------------ */
 
 /* How a Plot draws its series. */
@@ -527,6 +683,119 @@ typedef struct pn_html_opts {
  */
 #define pn_html(s, ...) pn_html_new((s), &(const pn_html_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_html_new(pn_session *s, const pn_html_opts *o, pn_here here);
+
+typedef struct pn_alert_opts {
+    const char *text;       /* Markdown, as pn_markdown's (raw HTML is shown as text).
+                               default: "" */
+    const char *alert_type; /* "primary", "secondary", "success", "info", "warning", "danger",
+                               "light" or "dark". default: "primary" */
+} pn_alert_opts;
+
+/*
+ * pn_alert — a coloured box of Markdown that draws attention (Panel's pn.pane.Alert), with
+ * role="alert": a screen reader announces it, and what a setter changes in it.
+ *     pn_node *a = pn_alert(s, .text = "**Disk** almost full", .alert_type = "warning");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_alert(s, ...) pn_alert_new((s), &(const pn_alert_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_alert_new(pn_session *s, const pn_alert_opts *o, pn_here here);
+/*
+ * pn_alert_set_text — new Markdown for the alert; pn_alert_set_type changes its colour (a type
+ * that is not one of the eight is misuse).
+ *     pn_alert_set_text(a, pn_fmt(s, "Saved **%d** rows", n)), pn_alert_set_type(a, "success");
+ * Thread: session
+ */
+#define pn_alert_set_text(n, v) pn_alert_set_text_at((n), (v), PN_HERE)
+PN_API void pn_alert_set_text_at(pn_node *alert, const char *text, pn_here here);
+#define pn_alert_set_type(n, v) pn_alert_set_type_at((n), (v), PN_HERE)
+PN_API void pn_alert_set_type_at(pn_node *alert, const char *alert_type, pn_here here);
+
+typedef struct pn_pre_opts {
+    const char *text; /* shown as it is, in a monospaced font: spaces and newlines kept.
+                         default: "" */
+} pn_pre_opts;
+
+/*
+ * pn_pre — preformatted text (Panel's pn.pane.Str), in a <pre>, escaped: a log line, a
+ * program's output, a table made with printf.
+ *     pn_node *log = pn_pre(s, .text = "step  loss\n   1  0.93\n   2  0.71");
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_pre(s, ...) pn_pre_new((s), &(const pn_pre_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_pre_new(pn_session *s, const pn_pre_opts *o, pn_here here);
+/*
+ * pn_pre_set_text — replaces the text.
+ *     pn_pre_set_text(log, pn_fmt(s, "%s%4d  %.2f\n", pn_pre_text(log), step, loss));
+ * Thread: session
+ */
+#define pn_pre_set_text(n, v) pn_pre_set_text_at((n), (v), PN_HERE)
+PN_API void pn_pre_set_text_at(pn_node *pre, const char *text, pn_here here);
+/* pn_pre_text — the text shown (owned by the node; valid until the next change); "" for
+ * another node. Thread: session */
+PN_API const char *pn_pre_text(const pn_node *pre);
+
+typedef struct pn_json_opts {
+    const char *json; /* a JSON text (any value: an object, an array, a number, …); text that
+                         is not JSON is misuse and shown as it is. default: none, an empty box
+                         (until pn_json_set_text) */
+    int depth;        /* levels shown open: 1 the top object's keys, -1 every level.
+                         default: 1 (0 means the default) */
+} pn_json_opts;
+
+/*
+ * pn_json — a JSON document as a tree of keys and typed, coloured values (Panel's
+ * pn.pane.JSON), rendered on the server: objects and arrays open and close with a click (no
+ * script needed). Nesting deeper than 64 levels is misuse: below the 64th, values are shown as
+ * their JSON text.
+ *     pn_json(s, .json = "{\"city\": \"Berlin\", \"temp\": [3.5, 4, 6]}", .depth = 2)
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_json(s, ...) pn_json_new((s), &(const pn_json_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_json_new(pn_session *s, const pn_json_opts *o, pn_here here);
+/*
+ * pn_json_set_text — shows another JSON text (copied; text that is not JSON is misuse at this
+ * line, and shown as it is); pn_json_set_depth opens that many levels (0: all closed, -1: all
+ * open).
+ *     pn_json_set_text(tree, json_text_from_your_library);
+ * Thread: session
+ */
+#define pn_json_set_text(n, v) pn_json_set_text_at((n), (v), PN_HERE)
+PN_API void pn_json_set_text_at(pn_node *json, const char *text, pn_here here);
+#define pn_json_set_depth(n, v) pn_json_set_depth_at((n), (v), PN_HERE)
+PN_API void pn_json_set_depth_at(pn_node *json, int depth, pn_here here);
+
+typedef struct pn_divider_opts {
+    const char *color; /* CSS colour of the line. default: the theme's line colour */
+} pn_divider_opts;
+
+/*
+ * pn_divider — a horizontal rule across its Column or Card (Panel's pn.layout.Divider), an
+ * <hr> with role="separator".
+ *     pn_column(s, a, pn_divider(s), b)
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_divider(s, ...) pn_divider_new((s), &(const pn_divider_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_divider_new(pn_session *s, const pn_divider_opts *o, pn_here here);
+
+typedef struct pn_spacer_opts {
+    int width;  /* pixels, 0..100000. default: 0, grow to fill the Row */
+    int height; /* pixels, 0..100000. default: 0, grow to fill the Column */
+} pn_spacer_opts;
+
+/*
+ * pn_spacer — empty space (Panel's pn.Spacer): a fixed box, or, where .width or .height is 0,
+ * one that grows and pushes what follows it to the end of its Row or Column.
+ *     pn_row(s, title, pn_spacer(s), button)          the button at the right end
+ *     pn_spacer(s, .height = 24)                      24 px between two things in a Column
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_spacer(s, ...) pn_spacer_new((s), &(const pn_spacer_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_spacer_new(pn_session *s, const pn_spacer_opts *o, pn_here here);
 
 
 /* ---- widgets ----------------------------------------------------------------------------------
@@ -1037,6 +1306,19 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_card(s, ...) pn_card_new((s), pn__cxx_ptr(pn_card_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_number
 #define pn_number(s, ...) pn_number_new((s), pn__cxx_ptr(pn_number_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_progress
+#define pn_progress(s, ...)                                                                      \
+    pn_progress_new((s), pn__cxx_ptr(pn_progress_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_loading_spinner
+#define pn_loading_spinner(s, ...)                                                               \
+    pn_loading_spinner_new((s), pn__cxx_ptr(pn_loading_spinner_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_boolean_status
+#define pn_boolean_status(s, ...)                                                                \
+    pn_boolean_status_new((s), pn__cxx_ptr(pn_boolean_status_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_trend
+#define pn_trend(s, ...) pn_trend_new((s), pn__cxx_ptr(pn_trend_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_gauge
+#define pn_gauge(s, ...) pn_gauge_new((s), pn__cxx_ptr(pn_gauge_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot
 #define pn_plot(s, ...) pn_plot_new((s), pn__cxx_ptr(pn_plot_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_table
@@ -1074,5 +1356,15 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
     pn_float_slider_new((s), pn__cxx_ptr(pn_float_slider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_select
 #define pn_select(s, ...) pn_select_new((s), pn__cxx_ptr(pn_select_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_alert
+#define pn_alert(s, ...) pn_alert_new((s), pn__cxx_ptr(pn_alert_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_pre
+#define pn_pre(s, ...) pn_pre_new((s), pn__cxx_ptr(pn_pre_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_json
+#define pn_json(s, ...) pn_json_new((s), pn__cxx_ptr(pn_json_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_divider
+#define pn_divider(s, ...) pn_divider_new((s), pn__cxx_ptr(pn_divider_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_spacer
+#define pn_spacer(s, ...) pn_spacer_new((s), pn__cxx_ptr(pn_spacer_opts{__VA_ARGS__}), PN_HERE)
 #endif /* __cplusplus */
 #endif /* PANE_H */

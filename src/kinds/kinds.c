@@ -7,11 +7,33 @@
 #include "kinds/kinds.h"
 
 const struct pn_kind *const pn__kind_list[] = {
-    &pn__kind_row,      &pn__kind_column,     &pn__kind_card,       &pn__kind_number,
-    &pn__kind_markdown, &pn__kind_html,       &pn__kind_button,     &pn__kind_toggle,
-    &pn__kind_checkbox, &pn__kind_text_input, &pn__kind_int_slider, &pn__kind_float_slider,
-    &pn__kind_select,   &pn__kind_plot,       &pn__kind_table,
-    &pn__kind_grid, &pn__kind_tabs,
+    &pn__kind_row,
+    &pn__kind_column,
+    &pn__kind_card,
+    &pn__kind_number,
+    &pn__kind_markdown,
+    &pn__kind_html,
+    &pn__kind_button,
+    &pn__kind_toggle,
+    &pn__kind_checkbox,
+    &pn__kind_text_input,
+    &pn__kind_int_slider,
+    &pn__kind_float_slider,
+    &pn__kind_select,
+    &pn__kind_plot,
+    &pn__kind_divider,
+    &pn__kind_spacer,
+    &pn__kind_progress,
+    &pn__kind_loading_spinner,
+    &pn__kind_boolean_status,
+    &pn__kind_alert,
+    &pn__kind_pre,
+    &pn__kind_json,
+    &pn__kind_trend,
+    &pn__kind_gauge,
+    &pn__kind_table,
+    &pn__kind_grid,
+    &pn__kind_tabs,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
@@ -48,6 +70,31 @@ const char *pn__kind_button_type(pn_session *s, pn_here here, const char *t)
                        "warning, danger, light",
                        t);
     return "default";
+}
+
+static const char *const theme_colors[] = {"primary", "secondary", "success", "info",
+                                           "warning", "danger",    "light",   "dark"};
+
+bool pn__kind_theme_color_ok(const char *c)
+{
+    for (size_t i = 0; c && i < PN_COUNT(theme_colors); i++)
+        if (strcmp(c, theme_colors[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *pn__kind_theme_color(pn_session *s, pn_here here, const char *kind, const char *field,
+                                 const char *c, const char *def)
+{
+    if (!c)
+        return def;
+    if (pn__kind_theme_color_ok(c))
+        return c;
+    pn__session_misuse(s, here,
+                       "%s.%s: \"%.40s\" is not one of primary, secondary, success, info, "
+                       "warning, danger, light, dark; using \"%s\"",
+                       kind, field, c, def);
+    return def;
 }
 
 int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name)

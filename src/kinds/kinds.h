@@ -20,7 +20,9 @@
 extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__kind_number,
     pn__kind_markdown, pn__kind_html, pn__kind_button, pn__kind_toggle, pn__kind_checkbox,
     pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot,
-    pn__kind_table, pn__kind_grid, pn__kind_tabs;
+    pn__kind_divider, pn__kind_spacer, pn__kind_progress, pn__kind_loading_spinner,
+    pn__kind_boolean_status, pn__kind_alert, pn__kind_pre,
+    pn__kind_json, pn__kind_trend, pn__kind_gauge, pn__kind_table, pn__kind_grid, pn__kind_tabs;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */
@@ -33,6 +35,13 @@ const char *pn__kind_check_format(pn_session *s, pn_here here, const char *kind,
 /* Button and Toggle: one of default, primary, success, warning, danger, light (NULL: default);
  * misuse otherwise. */
 const char *pn__kind_button_type(pn_session *s, pn_here here, const char *type);
+/* The theme's colour names a kind takes for .bar_color, .color, .alert_type (Panel's): primary,
+ * secondary, success, info, warning, danger, light, dark; the page shows each through the class
+ * pn-color-NAME (pane.css). _ok: c is one of them. pn__kind_theme_color: c, or def when c is
+ * NULL; misuse naming kind.field and def when c is not one of them. */
+bool pn__kind_theme_color_ok(const char *c);
+const char *pn__kind_theme_color(pn_session *s, pn_here here, const char *kind, const char *field,
+                                 const char *c, const char *def);
 /* A prop's name is name (for checks keyed by prop). */
 static inline bool pn__prop_is(const struct pn_prop *p, const char *name)
 {

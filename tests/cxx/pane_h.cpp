@@ -45,6 +45,32 @@ static void cxx_app(pn_session *s)
     pn_node *const by_hand[] = {n, t, PN_ITEMS_END}; // a list without PN_ITEMS
     pn_node *card = pn_card(s, .items = by_hand, .title = "Numbers", .collapsed = false);
     pn_append(card, pn_html(s, .html = "<hr>"));
+    pn_append(card, pn_divider(s, .color = "#ccc"));
+    pn_append(card, pn_spacer(s, .width = 17, .height = 23));
+    pn_node *bar = pn_progress(s, .name = "cxx-progress", .value = 40, .bar_color = "success");
+    pn_node *spin = pn_loading_spinner(s, .name = "cxx-spinner", .value = true, .size = 24);
+    pn_node *dot = pn_boolean_status(s, .name = "cxx-dot", .value = true, .color = "info");
+    pn_servable(s, pn_row(s, bar, spin, dot));
+    pn_progress_set_value(bar, 50), pn_progress_set_max(bar, 200), (void)pn_progress_value(bar);
+    pn_progress_set_name(bar, "cxx-progress"), pn_progress_set_bar_color(bar, "success");
+    pn_loading_spinner_set_value(spin, true), pn_loading_spinner_set_name(spin, "cxx-spinner");
+    pn_boolean_status_set_value(dot, true), pn_boolean_status_set_color(dot, "info");
+    pn_node *alert = pn_alert(s, .text = "cxx-*alert*", .alert_type = "warning");
+    pn_node *pre = pn_pre(s, .text = "cxx-pre <1>");
+    pn_servable(s, pn_column(s, alert, pre));
+    pn_alert_set_text(alert, "cxx-*alert*"), pn_alert_set_type(alert, "warning");
+    pn_pre_set_text(pre, pn_pre_text(pre));
+    pn_node *tree = pn_json(s, .json = "{\"cxx-key\": [1, true]}", .depth = -1);
+    pn_servable(s, tree);
+    pn_json_set_text(tree, "{\"cxx-key\": [1, true]}"), pn_json_set_depth(tree, -1);
+    const double rate[] = {1, 2, 4};
+    pn_node *trend = pn_trend(s, .name = "cxx-trend", .data = rate, .n = 3, .rollover = 10);
+    pn_node *gauge = pn_gauge(s, .name = "cxx-gauge", .value = 42, .min = 0, .max = 50,
+                              .format = "{value} u",
+                              .colors = PN_COLORS({40, "green"}, {60, "red"}));
+    pn_servable(s, pn_row(s, trend, gauge));
+    pn_trend_push(trend, 5), pn_trend_set_name(trend, "cxx-trend"), (void)pn_trend_len(trend);
+    pn_gauge_set_value(gauge, 42), pn_gauge_set_name(gauge, "cxx-gauge");
     pn_servable(s, pn_row(s, card, p));
     pn_servable(s, pn_row_ex(s, .items = PN_ITEMS(pn_markdown(s, .text = "**cxx-bold**"),
                                                   pn_markdown(s, .feed = status))));
@@ -123,7 +149,12 @@ int main()
     for (const char *want : {" 200 ", "lang=cxx", "<title>Hello cxx<", "Answer", "rgb(1, 2, 3)",
                              "21.5 C", "cxx-one", "cxx-two", "<strong>cxx-bold</strong>",
                              "<em>status</em>", "cxx-Berlin", "cxx-Paris", "cxx-card", "Go!",
-                             "<i>cxx-html</i>", "<b>cxx-here</b>"})
+                             "<i>cxx-html</i>", "<b>cxx-here</b>",
+                             "border-top-color:#ccc", "width:17px;height:23px",
+                             "cxx-progress", "aria-valuenow=\"50\"", "cxx-spinner",
+                             "cxx-dot: on", "cxx-<em>alert</em>", "pn-color-warning",
+                             "cxx-pre &lt;1&gt;", "cxx-key", "cxx-trend", "+25.00%",
+                             "cxx-gauge", "42 u", "stroke:red"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());
     else std::printf("ok: pane.h from C++, every macro, and the page they built (%zu bytes)\n",

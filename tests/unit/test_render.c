@@ -438,6 +438,51 @@ static void test_html_is_inserted_raw(void **state)
     pn__session_free(s);
 }
 
+/* Panes and indicators (src/kinds/divider.c, spacer.c, …): their markup, as pane.css, their
+ * client modules and the browser test (tests/browser/panes.test.mjs) rely on it. */
+static void test_panes_golden(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    check_node_golden("divider", pn_column(s, pn_divider(s), pn_divider(s, .color = "#ccc")));
+    check_node_golden("spacer", pn_row(s, pn_spacer(s), pn_spacer(s, .width = 40),
+                                       pn_spacer(s, .width = 10, .height = 20)));
+    check_node_golden("progress",
+                      pn_column(s, pn_progress(s, .name = "Upload", .value = 40),
+                                pn_progress(s, .value = 3, .max = 12, .bar_color = "success"),
+                                pn_progress(s, .name = "Waiting", .value = -1)));
+    check_node_golden("loading_spinner",
+                      pn_row(s, pn_loading_spinner(s, .value = true),
+                             pn_loading_spinner(s, .name = "Fetching <data>", .size = 24,
+                                                .color = "danger")));
+    check_node_golden("boolean_status",
+                      pn_row(s, pn_boolean_status(s, .value = true, .color = "success"),
+                             pn_boolean_status(s, .name = "Database")));
+    check_node_golden("alert",
+                      pn_column(s, pn_alert(s, .text = "**Careful**: <b>raw</b> [x](javascript:1)"),
+                                pn_alert(s, .text = "- one\n- two", .alert_type = "danger")));
+    check_node_golden("str", pn_column(s, pn_pre(s, .text = "a  <b>\n  c & d"),
+                                       pn_pre(s, .text = "\nleading newline"), pn_pre(s)));
+    check_node_golden("json", pn_json(s, .json = "{\"city\": \"Ber<lin>\", \"temp\": [3.5, 4, 2.0],"
+                                                 " \"ok\": true, \"none\": null, \"deep\": "
+                                                 "{\"a\": {\"b\": []}}, \"e\": {}}"));
+    const double rate[] = {12, 14, 13, 17.5};
+    check_node_golden("trend", pn_column(s, pn_trend(s, .name = "Requests", .data = rate, .n = 4,
+                                                     .format = "{value:.1f}/s"),
+                                         pn_trend(s, .data = rate, .n = 1), pn_trend(s)));
+    check_node_golden("gauge",
+                      pn_row(s, pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%"),
+                             pn_gauge(s, .value = 90, .min = 50, .max = 100,
+                                      .colors = PN_COLORS({60, "green"}, {1e9, "red"})),
+                             pn_gauge(s, .value = -5)));
+    check_node_golden("json_open", pn_column(s, pn_json(s, .json = "[1, [2, [3]]]", .depth = -1),
+                                             pn_json(s, .json = "\"just a string\"")));
+    assert_int_equal(s->nmisuse, 0);
+    check_node_golden("json_invalid", pn_json(s, .json = "{\"a\": <b>}"));
+    assert_int_equal(s->nmisuse, 1);
+    pn__session_free(s);
+}
+
 /* Every widget kind's markup, as pane.js and the browser tests rely on it (the kinds' headers). */
 static void test_widgets_golden(void **state)
 {
@@ -836,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_widgets_golden),
         cmocka_unit_test(test_table_golden),
         cmocka_unit_test(test_layouts_golden),
+        cmocka_unit_test(test_panes_golden),
         cmocka_unit_test(test_plot_golden),
         cmocka_unit_test(test_plot_svg_is_bounded_by_columns),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),
