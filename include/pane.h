@@ -624,6 +624,119 @@ PN_API const char *pn_select_value(const pn_node *select);
 #define pn_select_set_value(n, value) pn_select_set_value_at((n), (value), PN_HERE)
 PN_API void pn_select_set_value_at(pn_node *select, const char *value, pn_here here);
 
+typedef struct pn_int_input_opts {
+    const char *name; /* label above the field. default: none */
+    long value;       /* default: 0, or the nearest bound */
+    long start, end;  /* inclusive bounds. default: none (both 0); one bound: LONG_MIN or
+                         LONG_MAX for the other */
+    long step;        /* what the field's arrows add. default: 1 */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (Enter, leaving the field, arrows) */
+    void *arg;
+} pn_int_input_opts;
+
+/*
+ * pn_int_input — a number field for whole numbers (Panel's IntInput).
+ *     pn_int_input(s, .name = "Copies", .value = 1, .start = 1, .end = 99, .on_change = f)
+ * Thread: session
+ */
+#define pn_int_input(s, ...)                                                                     \
+    pn_int_input_new((s), &(const pn_int_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_int_input_new(pn_session *s, const pn_int_input_opts *o, pn_here here);
+/* pn_int_input_value — the current value. Thread: session */
+PN_API long pn_int_input_value(const pn_node *int_input);
+/* pn_int_input_set_value — clamped to the bounds; no on_change.
+ *     pn_int_input_set_value(copies, 3)
+ * Thread: session */
+#define pn_int_input_set_value(n, value) pn_int_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_int_input_set_value_at(pn_node *int_input, long value, pn_here here);
+
+typedef struct pn_float_input_opts {
+    const char *name;  /* label above the field. default: none */
+    double value;      /* default: 0, or the nearest bound */
+    double start, end; /* inclusive bounds. default: none (both 0); one bound: -INFINITY or
+                          INFINITY for the other */
+    double step;       /* what the field's arrows add. default: 0.1 */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (Enter, leaving the field, arrows) */
+    void *arg;
+} pn_float_input_opts;
+
+/*
+ * pn_float_input — a number field for real numbers (Panel's FloatInput); a value must be
+ * finite.
+ *     pn_float_input(s, .name = "Gain", .value = 0.5, .start = 0, .end = 2, .step = 0.05)
+ * Thread: session
+ */
+#define pn_float_input(s, ...)                                                                   \
+    pn_float_input_new((s), &(const pn_float_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_float_input_new(pn_session *s, const pn_float_input_opts *o, pn_here here);
+/* pn_float_input_value — the current value. Thread: session */
+PN_API double pn_float_input_value(const pn_node *float_input);
+/* pn_float_input_set_value — clamped to the bounds (not finite: misuse); no on_change.
+ *     pn_float_input_set_value(gain, 1.25)
+ * Thread: session */
+#define pn_float_input_set_value(n, value) pn_float_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_float_input_set_value_at(pn_node *float_input, double value, pn_here here);
+
+typedef struct pn_text_area_input_opts {
+    const char *name;        /* label above the field. default: none */
+    const char *value;       /* default: "" */
+    const char *placeholder; /* default: none */
+    int rows;                /* visible lines. default: 2 (at most 100) */
+    int max_length;          /* characters. default: 5000 (at most 100000) */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (leaving the field, Ctrl+Enter) */
+    void *arg;
+} pn_text_area_input_opts;
+
+/*
+ * pn_text_area_input — a text field of several lines (Panel's TextAreaInput).
+ *     pn_text_area_input(s, .name = "Notes", .rows = 4, .placeholder = "…", .on_change = f)
+ * Thread: session
+ */
+#define pn_text_area_input(s, ...)                                                               \
+    pn_text_area_input_new((s), &(const pn_text_area_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_text_area_input_new(pn_session *s, const pn_text_area_input_opts *o,
+                                       pn_here here);
+/* pn_text_area_input_value — the current text (owned by the node; valid until the next
+ * change). Thread: session */
+PN_API const char *pn_text_area_input_value(const pn_node *text_area);
+/* pn_text_area_input_set_value — copies value; longer than max_length: misuse.
+ *     pn_text_area_input_set_value(notes, "")
+ * Thread: session */
+#define pn_text_area_input_set_value(n, value)                                                   \
+    pn_text_area_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_text_area_input_set_value_at(pn_node *text_area, const char *value, pn_here here);
+
+typedef struct pn_radio_group_opts {
+    const char *name;           /* label above the group. default: none */
+    const char *const *options; /* PN_OPTIONS(...). default: none */
+    const char *value;          /* one of options. default: the first option */
+    bool horizontal;            /* the options in a line (Panel's inline). default: a column */
+    bool disabled;
+    pn_callback on_change;
+    void *arg;
+} pn_radio_group_opts;
+
+/*
+ * pn_radio_group — one of a list of strings, as radio buttons (Panel's RadioBoxGroup and
+ * RadioButtonGroup); arrow keys move the choice.
+ *     pn_radio_group(s, .name = "Unit", .options = PN_OPTIONS("°C", "°F"), .horizontal = true)
+ * Thread: session
+ */
+#define pn_radio_group(s, ...)                                                                   \
+    pn_radio_group_new((s), &(const pn_radio_group_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_radio_group_new(pn_session *s, const pn_radio_group_opts *o, pn_here here);
+/* pn_radio_group_value — the chosen option (one of the node's own copies, valid for the
+ * session). Thread: session */
+PN_API const char *pn_radio_group_value(const pn_node *radio_group);
+/* pn_radio_group_set_value — chooses value if it is one of the options; otherwise misuse.
+ *     pn_radio_group_set_value(unit, "°F")
+ * Thread: session */
+#define pn_radio_group_set_value(n, value) pn_radio_group_set_value_at((n), (value), PN_HERE)
+PN_API void pn_radio_group_set_value_at(pn_node *radio_group, const char *value, pn_here here);
+
 /* ---- changing the page: setters ---------------------------------------------------------------
  *
  * Setters change a property of a node; the change reaches the browser as a patch. Strings are
@@ -899,5 +1012,17 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
     pn_float_slider_new((s), pn__cxx_ptr(pn_float_slider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_select
 #define pn_select(s, ...) pn_select_new((s), pn__cxx_ptr(pn_select_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_int_input
+#define pn_int_input(s, ...)                                                                     \
+    pn_int_input_new((s), pn__cxx_ptr(pn_int_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_float_input
+#define pn_float_input(s, ...)                                                                   \
+    pn_float_input_new((s), pn__cxx_ptr(pn_float_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_text_area_input
+#define pn_text_area_input(s, ...)                                                               \
+    pn_text_area_input_new((s), pn__cxx_ptr(pn_text_area_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_radio_group
+#define pn_radio_group(s, ...)                                                                   \
+    pn_radio_group_new((s), pn__cxx_ptr(pn_radio_group_opts{__VA_ARGS__}), PN_HERE)
 #endif /* __cplusplus */
 #endif /* PANE_H */

@@ -7,10 +7,24 @@
 #include "kinds/kinds.h"
 
 const struct pn_kind *const pn__kind_list[] = {
-    &pn__kind_row,      &pn__kind_column,     &pn__kind_card,       &pn__kind_number,
-    &pn__kind_markdown, &pn__kind_html,       &pn__kind_button,     &pn__kind_toggle,
-    &pn__kind_checkbox, &pn__kind_text_input, &pn__kind_int_slider, &pn__kind_float_slider,
-    &pn__kind_select,   &pn__kind_plot,
+    &pn__kind_row,
+    &pn__kind_column,
+    &pn__kind_card,
+    &pn__kind_number,
+    &pn__kind_markdown,
+    &pn__kind_html,
+    &pn__kind_button,
+    &pn__kind_toggle,
+    &pn__kind_checkbox,
+    &pn__kind_text_input,
+    &pn__kind_int_slider,
+    &pn__kind_float_slider,
+    &pn__kind_select,
+    &pn__kind_plot,
+    &pn__kind_int_input,
+    &pn__kind_float_input,
+    &pn__kind_text_area_input,
+    &pn__kind_radio_group,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
@@ -87,6 +101,24 @@ int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
                           "<input type=\"range\" id=\"pn-%u-input\" min=\"%s\" max=\"%s\" "
                           "step=\"%s\" value=\"%s\"%s></div>",
                           (unsigned)n->id, min, max, step, value, disabled ? " disabled" : "");
+}
+
+int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char *name,
+                               const char *value, const char *min, const char *max,
+                               const char *step, bool disabled)
+{
+    int rc;
+    if ((rc = pn__html_open(out, "div", "pn-number-input", n)) || (rc = PN_PUT(out, ">")))
+        return rc;
+    if (name && ((rc = pn__kind_label(out, n, name)) || (rc = PN_PUT(out, "</label>"))))
+        return rc;
+    if ((rc = pn__buf_printf(out, "<input type=\"number\" id=\"pn-%u-input\" value=\"%s\"",
+                             (unsigned)n->id, value)))
+        return rc;
+    if ((min && (rc = pn__buf_printf(out, " min=\"%s\"", min))) ||
+        (max && (rc = pn__buf_printf(out, " max=\"%s\"", max))))
+        return rc;
+    return pn__buf_printf(out, " step=\"%s\"%s></div>", step, disabled ? " disabled" : "");
 }
 
 /* Enables or disables any widget (every kind with a "disabled" prop). */

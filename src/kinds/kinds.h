@@ -19,7 +19,8 @@
 
 extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__kind_number,
     pn__kind_markdown, pn__kind_html, pn__kind_button, pn__kind_toggle, pn__kind_checkbox,
-    pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot;
+    pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot,
+    pn__kind_int_input, pn__kind_float_input, pn__kind_text_area_input, pn__kind_radio_group;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */
@@ -47,5 +48,10 @@ int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, 
 int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name, const char *shown,
                          const char *min, const char *max, const char *step, const char *value,
                          bool disabled);
+/* IntInput and FloatInput: the label (when named), then <input type="number"> with min and max
+ * when given (NULL: unbounded on that side). */
+int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char *name,
+                               const char *value, const char *min, const char *max,
+                               const char *step, bool disabled);
 
 #endif

@@ -53,6 +53,16 @@ static void cxx_app(pn_session *s)
                              .value = "cxx-Paris", .on_change = on_event);
     pn_node *button = pn_button(s, .label = "Go", .button_type = "primary", .on_click = on_event);
     pn_servable(s, pn_column(s, toggle, box, in, is, fs, sel, button));
+    pn_node *ii = pn_int_input(s, .name = "Copies", .value = 2, .start = 1, .end = 9);
+    pn_node *fi = pn_float_input(s, .name = "Gain", .value = 0.5, .step = 0.25);
+    pn_node *ta = pn_text_area_input(s, .name = "Notes", .value = "cxx-notes", .rows = 3);
+    pn_node *rg = pn_radio_group(s, .name = "Unit", .options = PN_OPTIONS("cxx-C", "cxx-F"),
+                                 .horizontal = true, .on_change = on_event);
+    pn_servable(s, pn_column(s, ii, fi, ta, rg));
+    pn_int_input_set_value(ii, pn_int_input_value(ii) + 1);
+    pn_float_input_set_value(fi, pn_float_input_value(fi) * 2);
+    pn_text_area_input_set_value(ta, pn_text_area_input_value(ta));
+    pn_radio_group_set_value(rg, pn_radio_group_value(rg));
     pn_servable(s, pn_column_ex(s, .items = PN_ITEMS(pn_html(s, .html = "<i>cxx-html</i>"))));
     pn_servable_add(s, pn_html(s, .html = "<b>cxx-here</b>"), PN_HERE); // an _at function
     pn_number_set_value(n, 43), pn_number_set_name(n, "Answer"), pn_number_set_format(n, "{value}");

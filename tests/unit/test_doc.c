@@ -698,7 +698,7 @@ static void test_kind_table_describes_every_option_field(void **state)
 static void test_kind_table_is_consistent(void **state)
 {
     (void)state;
-    assert_int_equal(pn__kind_count, 14);
+    assert_int_equal(pn__kind_count, 18);
     for (size_t k = 0; k < pn__kind_count; k++) {
         const struct pn_kind *d = pn__kind_list[k];
         assert_non_null(d->html);
@@ -1134,6 +1134,147 @@ static void test_rows_nested_top_down_stop_at_max_depth(void **state)
     assert_int_equal(s->nmisuse, 12);
 }
 
+/* ---- widget events (pn__node_event: what a client may send, and the error codes of
+ * docs/internals/protocol.md) ---- */
+
+static int calls;
+static void count_call(pn_session *s, pn_node *n, void *arg)
+{
+    (void)s, (void)n, (void)arg;
+    calls++;
+}
+
+/* An event for prop of n: NULL (taken; its callback run) or the error code. */
+static const char *event(pn_node *n, const char *prop, struct pn_value v)
+{
+    struct pn_call call;
+    const char *why = NULL;
+    const char *code = pn__node_event(n, pn__str(prop), &v, &call, &why);
+    if (code)
+        assert_non_null(why);
+    else if (call.fn)
+        call.fn(n->s, n, call.arg);
+    return code;
+}
+#define EV_OK(n, prop, v) assert_null(event((n), (prop), (v)))
+#define EV_ERR(n, prop, v, code) assert_string_equal(event((n), (prop), (v)), (code))
+
+static void test_number_input_events_are_typed_and_clamped(void **state)
+{
+    pn_session *s = *state;
+    calls = 0;
+    pn_node *i = pn_int_input(s, .value = 5, .start = 1, .end = 10, .on_change = count_call);
+    EV_OK(i, "value", PN_NUM(7));
+    assert_int_equal(pn_int_input_value(i), 7);
+    assert_int_equal(calls, 1);
+    EV_OK(i, "value", PN_NUM(1e6)); /* clamped */
+    assert_int_equal(pn_int_input_value(i), 10);
+    EV_OK(i, "value", PN_NUM(-1e15));
+    assert_int_equal(pn_int_input_value(i), 1);
+    EV_ERR(i, "value", PN_NUM(2.5), "bad-value");   /* not whole */
+    EV_ERR(i, "value", PN_NUM(1e300), "bad-value"); /* past what a long holds */
+    EV_ERR(i, "value", PN_NUM(NAN), "bad-value");
+    EV_ERR(i, "value", PN_STR("3"), "bad-value");
+    EV_ERR(i, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(i, "value", (struct pn_value){.type = PN_V_NONE}, "bad-value");
+    EV_ERR(i, "start", PN_NUM(0), "bad-prop");
+    EV_ERR(i, "nope", PN_NUM(0), "bad-prop");
+    assert_int_equal(pn_int_input_value(i), 1);
+    assert_int_equal(calls, 3);
+    pn_node *u = pn_int_input(s, .value = -3); /* unbounded */
+    EV_OK(u, "value", PN_NUM(-9e15));
+    assert_true(pn_int_input_value(u) == -9000000000000000L);
+
+    pn_node *f = pn_float_input(s, .value = 0.5, .start = 0, .end = INFINITY);
+    EV_OK(f, "value", PN_NUM(2.25));
+    assert_true(pn_float_input_value(f) == 2.25);
+    EV_OK(f, "value", PN_NUM(-4));
+    assert_true(pn_float_input_value(f) == 0);
+    EV_OK(f, "value", PN_NUM(1e300));
+    assert_true(pn_float_input_value(f) == 1e300);
+    EV_ERR(f, "value", PN_NUM(INFINITY), "bad-value");
+    EV_ERR(f, "value", PN_NUM(NAN), "bad-value");
+    EV_ERR(f, "value", PN_STR("1"), "bad-value");
+    EV_ERR(f, "step", PN_NUM(1), "bad-prop");
+    pn_float_input_set_value(f, -1); /* setters clamp too */
+    assert_true(pn_float_input_value(f) == 0);
+    pn_node *d = pn_float_input(s, .disabled = true, .on_change = count_call);
+    calls = 0;
+    EV_OK(d, "value", PN_NUM(3)); /* a disabled widget takes nothing */
+    assert_true(pn_float_input_value(d) == 0);
+    assert_int_equal(calls, 0);
+    assert_int_equal(s->nmisuse, 0);
+}
+
+static void test_number_input_misuse_is_at_the_apps_line(void **state)
+{
+    pn_session *s = *state;
+    int line = __LINE__ + 1;
+    pn_node *i = pn_int_input(s, .value = 50, .start = 1, .end = 10);
+    assert_int_equal(pn_int_input_value(i), 10);
+    assert_misuse(s, 0, line, "outside 1..10");
+    line = __LINE__ + 1;
+    pn_node *f = pn_float_input(s, .start = 2, .end = 1, .value = NAN);
+    assert_misuse(s, 1, line, "NaN");
+    assert_true(pn_float_input_value(f) == 0);
+    line = __LINE__ + 1;
+    pn_int_input(s, .step = -2);
+    assert_misuse(s, 2, line, "step -2");
+    line = __LINE__ + 1;
+    pn_float_input_set_value(f, NAN);
+    assert_misuse(s, 3, line, "finite");
+}
+
+static void test_text_area_input_events(void **state)
+{
+    pn_session *s = *state;
+    pn_node *t = pn_text_area_input(s, .max_length = 4, .on_change = count_call);
+    calls = 0;
+    EV_OK(t, "value", PN_STR("a\nb"));
+    assert_string_equal(pn_text_area_input_value(t), "a\nb");
+    EV_OK(t, "value", PN_STR("éééé")); /* characters, not bytes */
+    EV_ERR(t, "value", PN_STR("abcde"), "bad-value");
+    EV_ERR(t, "value", PN_NUM(1), "bad-value");
+    EV_ERR(t, "rows", PN_NUM(3), "bad-prop");
+    EV_ERR(t, "max_length", PN_NUM(100), "bad-prop");
+    assert_string_equal(pn_text_area_input_value(t), "éééé");
+    assert_int_equal(calls, 2);
+    EV_OK(t, "value", PN_STR("\xff")); /* made valid UTF-8 */
+    assert_string_equal(pn_text_area_input_value(t), "\xef\xbf\xbd");
+    int line = __LINE__ + 1;
+    pn_text_area_input(s, .rows = 1000, .value = "too long", .max_length = 3);
+    assert_misuse(s, 0, line, "rows 1000");
+    assert_misuse(s, 1, line, "longer than max_length");
+}
+
+static void test_radio_group_takes_only_its_options(void **state)
+{
+    pn_session *s = *state;
+    static char opt[] = "Paris";
+    pn_node *r = pn_radio_group(s, .options = PN_OPTIONS("Berlin", opt), .on_change = count_call);
+    opt[0] = 'X'; /* the node has its own copies */
+    assert_string_equal(pn_radio_group_value(r), "Berlin");
+    calls = 0;
+    EV_OK(r, "value", PN_STR("Paris"));
+    assert_string_equal(pn_radio_group_value(r), "Paris");
+    assert_int_equal(calls, 1);
+    EV_ERR(r, "value", PN_STR("Xaris"), "bad-value");
+    EV_ERR(r, "value", PN_STR(""), "bad-value");
+    EV_ERR(r, "value", PN_NUM(0), "bad-value");
+    EV_ERR(r, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(r, "options", PN_STR("Rome"), "bad-prop");
+    EV_ERR(r, "horizontal", PN_BOOL(true), "bad-prop");
+    assert_string_equal(pn_radio_group_value(r), "Paris");
+    int line = __LINE__ + 1;
+    pn_radio_group_set_value(r, "Rome");
+    assert_misuse(s, 0, line, "not one of the options");
+    line = __LINE__ + 1;
+    pn_node *e = pn_radio_group(s, .value = "a");
+    assert_misuse(s, 1, line, "without options");
+    assert_string_equal(pn_radio_group_value(e), "");
+    EV_ERR(e, "value", PN_STR(""), "bad-value");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1192,6 +1333,10 @@ int main(void)
         T(test_setter_misuse_names_the_setters_line),
         T(test_number_format_check),
         T(test_misspelt_format_is_misuse_at_build_and_set),
+        T(test_number_input_events_are_typed_and_clamped),
+        T(test_number_input_misuse_is_at_the_apps_line),
+        T(test_text_area_input_events),
+        T(test_radio_group_takes_only_its_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,83 @@
+/* The input widgets of the second set, each with a callback that writes what it received into
+   the Markdown beside it ("int: 7"), for tests/browser/widgets2.test.mjs and its screenshot. */
+#include <limits.h>
+#include <pane.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void on_int(pn_session *s, pn_node *n, void *echo)
+{
+    pn_markdown_set_text(echo, pn_fmt(s, "int: %ld", pn_int_input_value(n)));
+}
+
+static void on_float(pn_session *s, pn_node *n, void *echo)
+{
+    pn_markdown_set_text(echo, pn_fmt(s, "float: %g", pn_float_input_value(n)));
+}
+
+/* Text with its line breaks shown as ⏎ (Markdown would join the lines). */
+static void on_text(pn_session *s, pn_node *n, void *echo)
+{
+    const char *v = pn_text_area_input_value(n);
+    size_t len = strlen(v), k = 0;
+    char *out = malloc(len * 3 + 1);
+    if (!out)
+        return;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] == '\n')
+            memcpy(out + k, "⏎", 3), k += 3;
+        else
+            out[k++] = v[i];
+    }
+    out[k] = '\0';
+    pn_markdown_set_text(echo, pn_fmt(s, "text: %s", out));
+    free(out);
+}
+
+static void on_radio(pn_session *s, pn_node *n, void *echo)
+{
+    pn_markdown_set_text(echo, pn_fmt(s, "radio: %s", pn_radio_group_value(n)));
+}
+
+/* A widget and its echo, side by side. */
+static pn_node *pair(pn_session *s, pn_node *w, pn_node *echo)
+{
+    return pn_row(s, w, echo);
+}
+
+void pn_app(pn_session *s)
+{
+    pn_template(s, .name = "material", .title = "Widgets 2");
+    pn_node *e[8];
+    for (int i = 0; i < 8; i++)
+        e[i] = pn_markdown(s, .text = "–");
+    pn_node *inputs = pn_card(
+        s, .title = "Inputs",
+        .items = PN_ITEMS(
+            pair(s,
+                 pn_int_input(s, .name = "Copies", .value = 2, .start = 1, .end = 99,
+                              .on_change = on_int, .arg = e[0]),
+                 e[0]),
+            pair(s,
+                 pn_float_input(s, .name = "Gain", .value = 0.5, .start = 0, .end = 10,
+                                .step = 0.25, .on_change = on_float, .arg = e[1]),
+                 e[1]),
+            pair(s,
+                 pn_text_area_input(s, .name = "Notes", .rows = 3,
+                                    .placeholder = "Write, then leave the field",
+                                    .on_change = on_text, .arg = e[2]),
+                 e[2])));
+    pn_node *choices = pn_card(
+        s, .title = "Choices",
+        .items = PN_ITEMS(pair(s,
+                               pn_radio_group(s, .name = "Unit",
+                                              .options = PN_OPTIONS("Celsius", "Fahrenheit",
+                                                                    "Kelvin"),
+                                              .horizontal = true, .on_change = on_radio,
+                                              .arg = e[3]),
+                               e[3]),
+                          pn_radio_group(s, .name = "Disabled",
+                                         .options = PN_OPTIONS("One", "Two"), .value = "Two",
+                                         .disabled = true)));
+    pn_servable(s, pn_row(s, inputs, choices));
+}

@@ -1,0 +1,179 @@
+// The second set of input widgets in a real browser (tests/apps/widgets2.c): each is set the
+// way a visitor does it (typing, clicking, the keyboard) and its callback's echo shows on the
+// page; bad events sent over the socket get an error and the session carries on.
+// Screenshot: widgets2.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
+import { dumpFrames, probeMain, recordFrames, waitForDocs } from './live-lib.mjs';
+
+let pane, browser, url;
+
+before(async () => {
+  pane = await startPane({ app: ['tests/apps/widgets2.c'] });
+  url = pane.urls.find((u) => u.endsWith('/widgets2'));
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pane?.stop();
+});
+
+async function open(t, { route = false } = {}) {
+  const page = await browser.newPage();
+  const seen = watchPage(page);
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  // the socket through the test: it can send the server what no visitor could
+  const fromServer = [];
+  let toServer = null;
+  if (route) {
+    await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => (fromServer.push(String(m)), ws.send(m)));
+      toServer = (msg) => server.send(JSON.stringify(msg));
+    });
+  }
+  const frames = route ? [] : recordFrames(page);
+  await probeMain(page);
+  t.after(async () => {
+    if (t.passed === false) dumpFrames(t, route ? fromServer.map((f) => `<< ${f}`) : frames);
+    await page.close();
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await waitForDocs(page);
+  return { page, seen, warnings, frames, fromServer, send: (m) => toServer(m) };
+}
+
+// errors: the server errors the test caused (the client logs each as a warning)
+function clean(r, errors = 0) {
+  assert.deepEqual(r.seen.pageErrors, [], 'uncaught script errors');
+  assert.deepEqual(r.seen.consoleErrors, [], 'console errors');
+  assert.deepEqual(r.seen.badResponses, [], 'failed responses');
+  const warned = r.warnings.filter((w) => w.startsWith('pane:'));
+  assert.deepEqual(warned.filter((w) => !/^pane: server error bad-(value|prop)/.test(w)), [],
+    'pane warnings');
+  assert.equal(warned.length, errors, 'server errors');
+}
+
+// The echo Markdown whose text starts with prefix ("int:").
+const echo = (page, prefix) => page.locator('.pn-markdown', { hasText: prefix }).first();
+async function expectEcho(page, prefix, want) {
+  await eventually(async () => assert.equal((await echo(page, prefix).textContent()).trim(), want));
+}
+const idOf = (page, kind, n = 0) =>
+  page.locator(`[data-pn-kind="${kind}"]`).nth(n).evaluate((e) => +e.id.slice(3));
+
+test('IntInput: typed, clamped to its bounds, stepped with the keyboard', async (t) => {
+  const r = await open(t);
+  const field = r.page.getByLabel('Copies');
+  assert.equal(await field.inputValue(), '2');
+  await field.fill('7');
+  await field.press('Enter');
+  await expectEcho(r.page, 'int:', 'int: 7');
+  await field.fill('500'); // past the end: the field and the server say 99
+  await field.press('Enter');
+  await expectEcho(r.page, 'int:', 'int: 99');
+  assert.equal(await field.inputValue(), '99');
+  await field.press('ArrowDown');
+  await field.press('ArrowDown');
+  await field.press('Tab'); // leaving the field commits
+  await expectEcho(r.page, 'int:', 'int: 97');
+  await field.fill('3.6'); // a whole number: rounded
+  await field.press('Enter');
+  await expectEcho(r.page, 'int:', 'int: 4');
+  const sent = r.frames.filter((f) => f.startsWith('>> ') && f.includes('"event"'))
+    .map((f) => JSON.parse(f.slice(3)).value);
+  assert.deepEqual(sent, [7, 99, 98, 97, 4], 'one event per commit (Chrome commits each step)');
+  clean(r);
+});
+
+test('FloatInput: typed, clamped, not sent when not a number', async (t) => {
+  const r = await open(t);
+  const field = r.page.getByLabel('Gain');
+  await field.fill('2.75');
+  await field.press('Enter');
+  await expectEcho(r.page, 'float:', 'float: 2.75');
+  await field.fill('-3');
+  await field.press('Enter');
+  await expectEcho(r.page, 'float:', 'float: 0');
+  assert.equal(await field.inputValue(), '0');
+  await field.fill('');
+  await field.press('Enter');
+  assert.equal(await field.inputValue(), '0', 'an empty field goes back to its value');
+  await field.press('ArrowUp'); // step 0.25
+  await field.press('Tab');
+  await expectEcho(r.page, 'float:', 'float: 0.25');
+  clean(r);
+});
+
+test('TextAreaInput: Enter is a new line, leaving the field (or Ctrl+Enter) sends', async (t) => {
+  const r = await open(t);
+  const area = r.page.getByLabel('Notes');
+  await area.click();
+  await area.pressSequentially('line one');
+  await area.press('Enter');
+  await area.pressSequentially('line two');
+  await r.page.waitForTimeout(300);
+  assert.equal((await echo(r.page, 'text:').count()), 0, 'nothing sent while typing');
+  await area.press('Tab');
+  await expectEcho(r.page, 'text:', 'text: line one⏎line two');
+  await area.click();
+  await area.press('Control+End');
+  await area.pressSequentially('!');
+  await area.press('Control+Enter');
+  await expectEcho(r.page, 'text:', 'text: line one⏎line two!');
+  assert.equal(await area.evaluate((e) => e === document.activeElement), true, 'focus kept');
+  const sent = r.frames.filter((f) => f.startsWith('>> ') && f.includes('"event"'));
+  assert.equal(sent.length, 2, 'one event per commit, none per key');
+  clean(r);
+});
+
+test('RadioBoxGroup: a click and the arrow keys choose', async (t) => {
+  const r = await open(t);
+  const group = r.page.getByRole('radiogroup', { name: 'Unit' });
+  assert.equal(await group.getByRole('radio', { name: 'Celsius' }).isChecked(), true);
+  await group.getByText('Kelvin').click();
+  await expectEcho(r.page, 'radio:', 'radio: Kelvin');
+  await group.getByRole('radio', { name: 'Kelvin' }).press('ArrowLeft');
+  await expectEcho(r.page, 'radio:', 'radio: Fahrenheit');
+  assert.equal(await group.getByRole('radio', { name: 'Fahrenheit' }).isChecked(), true);
+  const off = r.page.getByRole('radiogroup', { name: 'Disabled' });
+  assert.equal(await off.getByRole('radio', { name: 'Two' }).isChecked(), true);
+  assert.equal(await off.getByRole('radio', { name: 'One' }).isDisabled(), true);
+  clean(r);
+});
+
+test('bad events get an error naming the node, and the session carries on', async (t) => {
+  const r = await open(t, { route: true });
+  const ids = {
+    int: await idOf(r.page, 'IntInput'), float: await idOf(r.page, 'FloatInput'),
+    text: await idOf(r.page, 'TextAreaInput'), radio: await idOf(r.page, 'RadioBoxGroup'),
+  };
+  const bad = [
+    [ids.int, 'value', 'seven', 'bad-value'], [ids.int, 'value', 2.5, 'bad-value'],
+    [ids.int, 'start', 0, 'bad-prop'], [ids.float, 'value', true, 'bad-value'],
+    [ids.float, 'step', 1, 'bad-prop'], [ids.text, 'value', 'x'.repeat(5001), 'bad-value'],
+    [ids.text, 'rows', 9, 'bad-prop'], [ids.radio, 'value', 'Nowhere', 'bad-value'],
+    [ids.radio, 'value', 1, 'bad-value'],
+  ];
+  for (const [id, prop, value, code] of bad) {
+    const before = r.fromServer.length;
+    r.send({ t: 'event', id, prop, value });
+    await eventually(() => {
+      const errs = r.fromServer.slice(before).map((m) => JSON.parse(m)).filter((m) => m.t === 'error');
+      assert.equal(errs.length, 1, `an error for ${prop}=${JSON.stringify(value).slice(0, 20)}`);
+      assert.equal(errs[0].code, code);
+      assert.equal(errs[0].id, id);
+    });
+  }
+  // the session goes on: a visitor's value still reaches the callback
+  await r.page.getByLabel('Copies').fill('42');
+  await r.page.getByLabel('Copies').press('Enter');
+  await expectEcho(r.page, 'int:', 'int: 42');
+  await r.page.locator('body').click({ position: { x: 5, y: 5 } });
+  await screenshot(r.page, 'widgets2');
+  clean(r, bad.length);
+});
