@@ -737,6 +737,77 @@ PN_API const char *pn_radio_group_value(const pn_node *radio_group);
 #define pn_radio_group_set_value(n, value) pn_radio_group_set_value_at((n), (value), PN_HERE)
 PN_API void pn_radio_group_set_value_at(pn_node *radio_group, const char *value, pn_here here);
 
+typedef struct pn_checkbox_group_opts {
+    const char *name;           /* label above the group. default: none */
+    const char *const *options; /* PN_OPTIONS(...). default: none */
+    const char *const *value;   /* the checked ones, PN_OPTIONS(...), each one of options.
+                                   default: none */
+    bool horizontal;            /* the options in a line (Panel's inline). default: a column */
+    bool disabled;
+    pn_callback on_change; /* runs on every check and uncheck */
+    void *arg;
+} pn_checkbox_group_opts;
+
+/*
+ * pn_checkbox_group — any number of a list of strings, as checkboxes (Panel's CheckBoxGroup).
+ *     pn_checkbox_group(s, .name = "Days", .options = PN_OPTIONS("Mon", "Tue", "Wed"),
+ *                       .value = PN_OPTIONS("Mon"), .on_change = f)
+ * Thread: session
+ */
+#define pn_checkbox_group(s, ...)                                                                \
+    pn_checkbox_group_new((s), &(const pn_checkbox_group_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_checkbox_group_new(pn_session *s, const pn_checkbox_group_opts *o,
+                                      pn_here here);
+/*
+ * pn_checkbox_group_value — copies the checked options, in the order of the options, into
+ * out (at most max of them) and returns how many are checked (more than max: out holds the
+ * first max). The strings are the node's own copies of its options, valid for the session;
+ * out is yours. Ask with max 0 for the count.
+ *     const char *days[7];
+ *     size_t n = pn_checkbox_group_value(group, days, 7);
+ * Thread: session
+ */
+PN_API size_t pn_checkbox_group_value(const pn_node *checkbox_group, const char **out,
+                                      size_t max);
+/* pn_checkbox_group_set_value — checks exactly the options in value (NULL-terminated, NULL:
+ * none); an item that is not an option, or one there twice: misuse. No on_change.
+ *     pn_checkbox_group_set_value(group, PN_OPTIONS("Mon", "Wed"))
+ * Thread: session */
+#define pn_checkbox_group_set_value(n, value) pn_checkbox_group_set_value_at((n), (value), PN_HERE)
+PN_API void pn_checkbox_group_set_value_at(pn_node *checkbox_group, const char *const *value,
+                                           pn_here here);
+
+typedef struct pn_multi_select_opts {
+    const char *name;           /* label above the list. default: none */
+    const char *const *options; /* PN_OPTIONS(...). default: none */
+    const char *const *value;   /* the selected ones, PN_OPTIONS(...). default: none */
+    int size;                   /* visible rows. default: the options', 2 to 10 */
+    bool disabled;
+    pn_callback on_change; /* runs on every change of the selection */
+    void *arg;
+} pn_multi_select_opts;
+
+/*
+ * pn_multi_select — any number of a list of strings, as a list box (Panel's MultiSelect):
+ * Ctrl+click adds one, Shift+click or Shift+arrows a range.
+ *     pn_multi_select(s, .name = "Cities", .options = PN_OPTIONS("Berlin", "Paris", "Rome"))
+ * Thread: session
+ */
+#define pn_multi_select(s, ...)                                                                  \
+    pn_multi_select_new((s), &(const pn_multi_select_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_multi_select_new(pn_session *s, const pn_multi_select_opts *o, pn_here here);
+/* pn_multi_select_value — the selected options, as pn_checkbox_group_value.
+ *     const char *cities[8];
+ *     size_t n = pn_multi_select_value(list, cities, 8);
+ * Thread: session */
+PN_API size_t pn_multi_select_value(const pn_node *multi_select, const char **out, size_t max);
+/* pn_multi_select_set_value — as pn_checkbox_group_set_value.
+ *     pn_multi_select_set_value(list, PN_OPTIONS("Paris"))
+ * Thread: session */
+#define pn_multi_select_set_value(n, value) pn_multi_select_set_value_at((n), (value), PN_HERE)
+PN_API void pn_multi_select_set_value_at(pn_node *multi_select, const char *const *value,
+                                         pn_here here);
+
 /* ---- changing the page: setters ---------------------------------------------------------------
  *
  * Setters change a property of a node; the change reaches the browser as a patch. Strings are
@@ -1024,5 +1095,11 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #undef pn_radio_group
 #define pn_radio_group(s, ...)                                                                   \
     pn_radio_group_new((s), pn__cxx_ptr(pn_radio_group_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_checkbox_group
+#define pn_checkbox_group(s, ...)                                                                \
+    pn_checkbox_group_new((s), pn__cxx_ptr(pn_checkbox_group_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_multi_select
+#define pn_multi_select(s, ...)                                                                  \
+    pn_multi_select_new((s), pn__cxx_ptr(pn_multi_select_opts{__VA_ARGS__}), PN_HERE)
 #endif /* __cplusplus */
 #endif /* PANE_H */

@@ -3,6 +3,7 @@
  * several kinds share.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "kinds/kinds.h"
 
@@ -25,6 +26,8 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_float_input,
     &pn__kind_text_area_input,
     &pn__kind_radio_group,
+    &pn__kind_checkbox_group,
+    &pn__kind_multi_select,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
@@ -119,6 +122,75 @@ int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char 
         (max && (rc = pn__buf_printf(out, " max=\"%s\"", max))))
         return rc;
     return pn__buf_printf(out, " step=\"%s\"%s></div>", step, disabled ? " disabled" : "");
+}
+
+int pn__kind_check_choices(const char *const *options, struct pn_value *v, const char **why)
+{
+    size_t k = 0;
+    while (options && options[k])
+        k++;
+    if (v->n > k)
+        return *why = "more items than options", PN_EINVAL;
+    if (v->n == 0)
+        return 0;
+    bool *picked = pn__xcalloc(k, sizeof *picked);
+    int rc = 0;
+    for (size_t i = 0; i < v->n && rc == 0; i++) {
+        size_t j = 0;
+        while (j < k && strcmp(options[j], v->strs[i]) != 0)
+            j++;
+        if (j == k)
+            *why = "an item is not one of the options", rc = PN_EINVAL;
+        else if (picked[j])
+            *why = "an item is there twice", rc = PN_EINVAL;
+        else
+            picked[j] = true;
+    }
+    if (rc == 0) { /* the node's own strings, in the options' order */
+        size_t m = 0;
+        for (size_t j = 0; j < k; j++)
+            if (picked[j])
+                v->strs[m++] = options[j];
+    }
+    free(picked);
+    return rc;
+}
+
+void pn__kind_init_choices(pn_node *n, pn_here here, const char *const **options,
+                           const char *const **value)
+{
+    static const char *const none[] = {NULL};
+    if (!*options || !**options) {
+        pn__session_misuse(n->s, here, "%s without options", n->desc->name);
+        *options = none;
+    }
+    if (!*value) {
+        *value = none;
+        return;
+    }
+    size_t c = 0;
+    while ((*value)[c])
+        c++;
+    const char **own = pn__arena_alloc(&n->s->arena, (c + 1) * sizeof *own);
+    for (size_t i = 0; i < c; i++)
+        own[i] = (*value)[i];
+    struct pn_value v = {.type = PN_V_STRS, .strs = own, .n = c};
+    const char *why = NULL;
+    if (pn__kind_check_choices(*options, &v, &why) != 0) {
+        pn__session_misuse(n->s, here, "%s.value: %s; nothing is selected", n->desc->name, why);
+        v.n = 0;
+    }
+    own[v.n] = NULL;
+    *value = own;
+}
+
+size_t pn__kind_list_copy(const char *const *list, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (; list && list[n]; n++)
+        if (n < max)
+            out[n] = list[n];
+    return n;
 }
 
 /* Enables or disables any widget (every kind with a "disabled" prop). */

@@ -39,6 +39,29 @@ static void on_radio(pn_session *s, pn_node *n, void *echo)
     pn_markdown_set_text(echo, pn_fmt(s, "radio: %s", pn_radio_group_value(n)));
 }
 
+/* A list as "a, b" ("none" when empty). */
+static const char *joined(pn_session *s, const char *const *items, size_t n)
+{
+    const char *out = n ? items[0] : "none";
+    for (size_t i = 1; i < n; i++)
+        out = pn_fmt(s, "%s, %s", out, items[i]);
+    return out;
+}
+
+static void on_days(pn_session *s, pn_node *n, void *echo)
+{
+    const char *days[7];
+    size_t k = pn_checkbox_group_value(n, days, 7);
+    pn_markdown_set_text(echo, pn_fmt(s, "days: %s", joined(s, days, k < 7 ? k : 7)));
+}
+
+static void on_cities(pn_session *s, pn_node *n, void *echo)
+{
+    const char *cities[8];
+    size_t k = pn_multi_select_value(n, cities, 8);
+    pn_markdown_set_text(echo, pn_fmt(s, "cities: %s", joined(s, cities, k < 8 ? k : 8)));
+}
+
 /* A widget and its echo, side by side. */
 static pn_node *pair(pn_session *s, pn_node *w, pn_node *echo)
 {
@@ -78,6 +101,19 @@ void pn_app(pn_session *s)
                                e[3]),
                           pn_radio_group(s, .name = "Disabled",
                                          .options = PN_OPTIONS("One", "Two"), .value = "Two",
-                                         .disabled = true)));
+                                         .disabled = true),
+                          pair(s,
+                               pn_checkbox_group(s, .name = "Days",
+                                                 .options = PN_OPTIONS("Mon", "Tue", "Wed",
+                                                                       "Thu", "Fri"),
+                                                 .value = PN_OPTIONS("Mon"), .horizontal = true,
+                                                 .on_change = on_days, .arg = e[4]),
+                               e[4]),
+                          pair(s,
+                               pn_multi_select(s, .name = "Cities",
+                                               .options = PN_OPTIONS("Berlin", "Lisbon", "Paris",
+                                                                     "Rome", "Vienna"),
+                                               .on_change = on_cities, .arg = e[5]),
+                               e[5])));
     pn_servable(s, pn_row(s, inputs, choices));
 }

@@ -53,8 +53,8 @@ function clean(r, errors = 0) {
   assert.deepEqual(r.seen.consoleErrors, [], 'console errors');
   assert.deepEqual(r.seen.badResponses, [], 'failed responses');
   const warned = r.warnings.filter((w) => w.startsWith('pane:'));
-  assert.deepEqual(warned.filter((w) => !/^pane: server error bad-(value|prop)/.test(w)), [],
-    'pane warnings');
+  const caused = /^pane: server error bad-(value|prop|message)/;
+  assert.deepEqual(warned.filter((w) => !caused.test(w)), [], 'pane warnings');
   assert.equal(warned.length, errors, 'server errors');
 }
 
@@ -146,33 +146,78 @@ test('RadioBoxGroup: a click and the arrow keys choose', async (t) => {
   clean(r);
 });
 
+test('CheckBoxGroup: each click sends the checked list; Space toggles', async (t) => {
+  const r = await open(t);
+  const group = r.page.getByRole('group', { name: 'Days' });
+  assert.equal(await group.getByRole('checkbox', { name: 'Mon' }).isChecked(), true);
+  await group.getByText('Wed').click();
+  await expectEcho(r.page, 'days:', 'days: Mon, Wed');
+  await group.getByText('Mon').click();
+  await expectEcho(r.page, 'days: ', 'days: Wed');
+  const fri = group.getByRole('checkbox', { name: 'Fri' });
+  await fri.focus();
+  await fri.press('Space');
+  await expectEcho(r.page, 'days: ', 'days: Wed, Fri');
+  await group.getByText('Wed').click();
+  await fri.press('Space');
+  await expectEcho(r.page, 'days: ', 'days: none');
+  const sent = r.frames.filter((f) => f.startsWith('>> ') && f.includes('"event"'))
+    .map((f) => JSON.parse(f.slice(3)).value);
+  assert.deepEqual(sent, [['Mon', 'Wed'], ['Wed'], ['Wed', 'Fri'], ['Fri'], []]);
+  clean(r);
+});
+
+test('MultiSelect: click, Ctrl+click, Shift+arrows', async (t) => {
+  const r = await open(t);
+  const list = r.page.getByLabel('Cities');
+  await list.getByRole('option', { name: 'Lisbon' }).click();
+  await expectEcho(r.page, 'cities:', 'cities: Lisbon');
+  await list.getByRole('option', { name: 'Rome' }).click({ modifiers: ['Control'] });
+  await expectEcho(r.page, 'cities:', 'cities: Lisbon, Rome');
+  await list.press('Shift+ArrowDown'); // extends the selection from Rome
+  await expectEcho(r.page, 'cities:', 'cities: Lisbon, Rome, Vienna');
+  await list.selectOption(['Berlin', 'Paris']); // as a script would
+  await expectEcho(r.page, 'cities:', 'cities: Berlin, Paris');
+  assert.equal(await list.evaluate((e) => e === document.activeElement), true, 'focus kept');
+  clean(r);
+});
+
 test('bad events get an error naming the node, and the session carries on', async (t) => {
   const r = await open(t, { route: true });
   const ids = {
     int: await idOf(r.page, 'IntInput'), float: await idOf(r.page, 'FloatInput'),
     text: await idOf(r.page, 'TextAreaInput'), radio: await idOf(r.page, 'RadioBoxGroup'),
+    days: await idOf(r.page, 'CheckBoxGroup'), cities: await idOf(r.page, 'MultiSelect'),
   };
   const bad = [
     [ids.int, 'value', 'seven', 'bad-value'], [ids.int, 'value', 2.5, 'bad-value'],
     [ids.int, 'start', 0, 'bad-prop'], [ids.float, 'value', true, 'bad-value'],
     [ids.float, 'step', 1, 'bad-prop'], [ids.text, 'value', 'x'.repeat(5001), 'bad-value'],
     [ids.text, 'rows', 9, 'bad-prop'], [ids.radio, 'value', 'Nowhere', 'bad-value'],
-    [ids.radio, 'value', 1, 'bad-value'],
+    [ids.radio, 'value', 1, 'bad-value'], [ids.radio, 'options', ['a'], 'bad-prop'],
+    [ids.radio, 'value', ['Kelvin'], 'bad-value'], [ids.days, 'value', ['Mon', 'Sun'], 'bad-value'],
+    [ids.days, 'value', ['Mon', 'Mon'], 'bad-value'], [ids.days, 'value', 'Mon', 'bad-value'],
+    [ids.days, 'value', ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Mon'], 'bad-value'],
+    [ids.cities, 'value', [1, 2], 'bad-value'], [ids.cities, 'size', 3, 'bad-prop'],
+    [ids.cities, 'value', ['Rome', 7], 'bad-message'], [ids.int, 'value', [7], 'bad-value'],
   ];
   for (const [id, prop, value, code] of bad) {
     const before = r.fromServer.length;
     r.send({ t: 'event', id, prop, value });
     await eventually(() => {
-      const errs = r.fromServer.slice(before).map((m) => JSON.parse(m)).filter((m) => m.t === 'error');
+      const errs = r.fromServer.slice(before).map((m) => JSON.parse(m))
+        .filter((m) => m.t === 'error');
       assert.equal(errs.length, 1, `an error for ${prop}=${JSON.stringify(value).slice(0, 20)}`);
       assert.equal(errs[0].code, code);
-      assert.equal(errs[0].id, id);
+      assert.equal(errs[0].id, code === 'bad-message' ? undefined : id); // no node: not parsed
     });
   }
   // the session goes on: a visitor's value still reaches the callback
   await r.page.getByLabel('Copies').fill('42');
   await r.page.getByLabel('Copies').press('Enter');
   await expectEcho(r.page, 'int:', 'int: 42');
+  await r.page.getByRole('group', { name: 'Days' }).getByText('Tue').click();
+  await expectEcho(r.page, 'days:', 'days: Mon, Tue');
   await r.page.locator('body').click({ position: { x: 5, y: 5 } });
   await screenshot(r.page, 'widgets2');
   clean(r, bad.length);

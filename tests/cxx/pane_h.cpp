@@ -58,7 +58,16 @@ static void cxx_app(pn_session *s)
     pn_node *ta = pn_text_area_input(s, .name = "Notes", .value = "cxx-notes", .rows = 3);
     pn_node *rg = pn_radio_group(s, .name = "Unit", .options = PN_OPTIONS("cxx-C", "cxx-F"),
                                  .horizontal = true, .on_change = on_event);
-    pn_servable(s, pn_column(s, ii, fi, ta, rg));
+    pn_node *cg = pn_checkbox_group(s, .name = "Days", .options = PN_OPTIONS("cxx-Mon", "cxx-Tue"),
+                                    .value = PN_OPTIONS("cxx-Tue"), .horizontal = true);
+    pn_node *ms = pn_multi_select(s, .name = "Cities", .options = PN_OPTIONS("cxx-A", "cxx-B"),
+                                  .value = PN_OPTIONS("cxx-A", "cxx-B"), .size = 3);
+    pn_servable(s, pn_column(s, ii, fi, ta, rg, cg, ms));
+    const char *picked[2];
+    pn_checkbox_group_set_value(cg, PN_OPTIONS("cxx-Mon"));
+    size_t npicked = pn_multi_select_value(ms, picked, 2);
+    (void)pn_checkbox_group_value(cg, picked, npicked);
+    pn_multi_select_set_value(ms, PN_OPTIONS("cxx-B"));
     pn_int_input_set_value(ii, pn_int_input_value(ii) + 1);
     pn_float_input_set_value(fi, pn_float_input_value(fi) * 2);
     pn_text_area_input_set_value(ta, pn_text_area_input_value(ta));

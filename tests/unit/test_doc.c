@@ -698,7 +698,7 @@ static void test_kind_table_describes_every_option_field(void **state)
 static void test_kind_table_is_consistent(void **state)
 {
     (void)state;
-    assert_int_equal(pn__kind_count, 18);
+    assert_int_equal(pn__kind_count, 20);
     for (size_t k = 0; k < pn__kind_count; k++) {
         const struct pn_kind *d = pn__kind_list[k];
         assert_non_null(d->html);
@@ -1275,6 +1275,84 @@ static void test_radio_group_takes_only_its_options(void **state)
     EV_ERR(e, "value", PN_STR(""), "bad-value");
 }
 
+/* A list value (PN_V_STRS) from an event, or a setter's NULL-terminated list. */
+static struct pn_value strs(size_t n, const char **items)
+{
+    return (struct pn_value){.type = PN_V_STRS, .strs = items, .n = n};
+}
+#define STRS(...) strs(PN_COUNT(((const char *[]){__VA_ARGS__})), (const char *[]){__VA_ARGS__})
+
+static void assert_list(size_t (*get)(const pn_node *, const char **, size_t), pn_node *n,
+                        const char *want)
+{
+    const char *got[8];
+    size_t k = get(n, got, 8);
+    char joined[200] = "";
+    for (size_t i = 0; i < k && i < 8; i++)
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? "," : "",
+                 got[i]);
+    assert_string_equal(joined, want);
+}
+
+static void test_list_widgets_take_only_their_options_once(void **state)
+{
+    pn_session *s = *state;
+    static char mon[] = "Mon";
+    pn_node *g = pn_checkbox_group(s, .options = PN_OPTIONS(mon, "Tue", "Wed"),
+                                   .value = PN_OPTIONS("Wed", mon), .on_change = count_call);
+    mon[0] = 'X'; /* the node has its own copies */
+    assert_list(pn_checkbox_group_value, g, "Mon,Wed"); /* the options' order */
+    calls = 0;
+    EV_OK(g, "value", STRS("Tue", "Mon"));
+    assert_list(pn_checkbox_group_value, g, "Mon,Tue");
+    EV_OK(g, "value", strs(0, NULL)); /* none */
+    assert_list(pn_checkbox_group_value, g, "");
+    assert_int_equal(calls, 2);
+    EV_ERR(g, "value", STRS("Mon", "Sun"), "bad-value");              /* not an option */
+    EV_ERR(g, "value", STRS("Mon", "Mon"), "bad-value");              /* twice */
+    EV_ERR(g, "value", STRS("Mon", "Tue", "Wed", "Mon"), "bad-value"); /* more than options */
+    EV_ERR(g, "value", PN_STR("Mon"), "bad-value");                   /* not a list */
+    EV_ERR(g, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(g, "value", ((struct pn_value){.type = PN_V_NUMS, .nums = (double[]){1}, .n = 1}),
+           "bad-value");
+    EV_ERR(g, "options", STRS("x"), "bad-prop");
+    assert_int_equal(calls, 2);
+    assert_list(pn_checkbox_group_value, g, "");
+    const char *one[1];
+    EV_OK(g, "value", STRS("Wed", "Tue", "Mon"));
+    assert_int_equal(pn_checkbox_group_value(g, one, 1), 3); /* the count; out holds 1 */
+    assert_string_equal(one[0], "Mon");
+    assert_int_equal(pn_checkbox_group_value(g, NULL, 0), 3);
+    assert_int_equal(pn_checkbox_group_value(NULL, one, 1), 0);
+    pn_checkbox_group_set_value(g, PN_OPTIONS("Tue"));
+    assert_list(pn_checkbox_group_value, g, "Tue");
+    pn_checkbox_group_set_value(g, NULL);
+    assert_list(pn_checkbox_group_value, g, "");
+    assert_int_equal(s->nmisuse, 0);
+
+    pn_node *m = pn_multi_select(s, .options = PN_OPTIONS("a", "b", "c"));
+    assert_list(pn_multi_select_value, m, "");
+    EV_OK(m, "value", STRS("c", "a"));
+    assert_list(pn_multi_select_value, m, "a,c");
+    EV_ERR(m, "value", STRS(""), "bad-value");
+    EV_ERR(m, "size", PN_NUM(3), "bad-prop");
+    int line = __LINE__ + 1;
+    pn_multi_select_set_value(m, PN_OPTIONS("a", "z"));
+    assert_misuse(s, 0, line, "not one of the options");
+    assert_list(pn_multi_select_value, m, "a,c");
+    line = __LINE__ + 1;
+    pn_node *bad = pn_multi_select(s, .options = PN_OPTIONS("a", "b"),
+                                   .value = PN_OPTIONS("a", "a"), .size = 500);
+    assert_misuse(s, 1, line, "twice");
+    assert_misuse(s, 2, line, "size 500");
+    assert_list(pn_multi_select_value, bad, "");
+    line = __LINE__ + 1;
+    pn_node *none = pn_checkbox_group(s);
+    assert_misuse(s, 3, line, "without options");
+    EV_ERR(none, "value", STRS("a"), "bad-value");
+    EV_OK(none, "value", strs(0, NULL));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1337,6 +1415,7 @@ int main(void)
         T(test_number_input_misuse_is_at_the_apps_line),
         T(test_text_area_input_events),
         T(test_radio_group_takes_only_its_options),
+        T(test_list_widgets_take_only_their_options_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -468,6 +468,14 @@ static void test_widgets_golden(void **state)
                                      .options = PN_OPTIONS("°C", "°F", "K<\"")));
     check_node_golden("radio_group_plain",
                       pn_radio_group(s, .options = PN_OPTIONS("a", "b"), .disabled = true));
+    check_node_golden("checkbox_group",
+                      pn_checkbox_group(s, .name = "Days",
+                                        .options = PN_OPTIONS("Mon", "T&e", "Wed"),
+                                        .value = PN_OPTIONS("Wed", "T&e"), .horizontal = true));
+    check_node_golden("multi_select",
+                      pn_multi_select(s, .name = "Cities", .disabled = true,
+                                      .options = PN_OPTIONS("Berlin", "<Paris>", "Rome"),
+                                      .value = PN_OPTIONS("<Paris>")));
     assert_int_equal(s->nmisuse, 0);
     pn__session_free(s);
 }
