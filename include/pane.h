@@ -603,6 +603,39 @@ PN_API double pn_float_slider_value(const pn_node *slider);
 #define pn_float_slider_set_value(n, value) pn_float_slider_set_value_at((n), (value), PN_HERE)
 PN_API void pn_float_slider_set_value_at(pn_node *slider, double value, pn_here here);
 
+typedef struct pn_range_slider_opts {
+    const char *name;               /* label, shown with the values. default: none */
+    double value_start, value_end;  /* the range chosen. default: start and end (both 0) */
+    double start, end;              /* default: 0 and 1 (when both are 0) */
+    double step;                    /* default: (end - start) / 100 */
+    const char *format;             /* how the values are shown, as pn_number's. default:
+                                       "{value}" */
+    bool disabled;
+    pn_callback on_change; /* runs as either handle moves (throttled by the client) */
+    void *arg;
+} pn_range_slider_opts;
+
+/*
+ * pn_range_slider — a slider with two handles over real numbers (Panel's RangeSlider);
+ * value_start <= value_end always.
+ *     pn_range_slider(s, .name = "Hours", .start = 0, .end = 24, .step = 1,
+ *                     .value_start = 9, .value_end = 17, .on_change = f)
+ * Thread: session
+ */
+#define pn_range_slider(s, ...)                                                                  \
+    pn_range_slider_new((s), &(const pn_range_slider_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_range_slider_new(pn_session *s, const pn_range_slider_opts *o, pn_here here);
+/* pn_range_slider_value_start, _end — the range's ends. Thread: session */
+PN_API double pn_range_slider_value_start(const pn_node *range_slider);
+PN_API double pn_range_slider_value_end(const pn_node *range_slider);
+/* pn_range_slider_set_value — sets the range, put in order and clamped to start..end (not
+ * finite: misuse); no on_change.
+ *     pn_range_slider_set_value(hours, 8, 18)
+ * Thread: session */
+#define pn_range_slider_set_value(n, lo, hi) pn_range_slider_set_value_at((n), (lo), (hi), PN_HERE)
+PN_API void pn_range_slider_set_value_at(pn_node *range_slider, double lo, double hi,
+                                         pn_here here);
+
 /* A NULL-terminated list of strings: `.options = PN_OPTIONS("Berlin", "Paris")`. */
 #define PN_OPTIONS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -807,6 +840,60 @@ PN_API size_t pn_multi_select_value(const pn_node *multi_select, const char **ou
 #define pn_multi_select_set_value(n, value) pn_multi_select_set_value_at((n), (value), PN_HERE)
 PN_API void pn_multi_select_set_value_at(pn_node *multi_select, const char *const *value,
                                          pn_here here);
+
+typedef struct pn_date_picker_opts {
+    const char *name;  /* label above the field. default: none */
+    const char *value; /* "YYYY-MM-DD", or "" for none. default: "" */
+    const char *start; /* the earliest date one may pick, "YYYY-MM-DD". default: none */
+    const char *end;   /* the latest. default: none */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor picks or types a whole date, or clears it */
+    void *arg;
+} pn_date_picker_opts;
+
+/*
+ * pn_date_picker — a date field with the browser's calendar (Panel's DatePicker). A value is
+ * a real date as "YYYY-MM-DD" (years 0001 to 9999), clamped to start..end, or "" (none).
+ *     pn_date_picker(s, .name = "Day", .value = "2026-12-02", .start = "2026-01-01")
+ * Thread: session
+ */
+#define pn_date_picker(s, ...)                                                                   \
+    pn_date_picker_new((s), &(const pn_date_picker_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_date_picker_new(pn_session *s, const pn_date_picker_opts *o, pn_here here);
+/* pn_date_picker_value — "YYYY-MM-DD" or "" (owned by the node; valid until the next change).
+ * Thread: session */
+PN_API const char *pn_date_picker_value(const pn_node *date_picker);
+/* pn_date_picker_set_value — a date (clamped to start..end) or ""; anything else: misuse.
+ *     pn_date_picker_set_value(day, "2026-12-24")
+ * Thread: session */
+#define pn_date_picker_set_value(n, value) pn_date_picker_set_value_at((n), (value), PN_HERE)
+PN_API void pn_date_picker_set_value_at(pn_node *date_picker, const char *value, pn_here here);
+
+typedef struct pn_color_picker_opts {
+    const char *name;  /* label above the swatch. default: none */
+    const char *value; /* "#rrggbb". default: "#000000" */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor closes the chooser with a new colour */
+    void *arg;
+} pn_color_picker_opts;
+
+/*
+ * pn_color_picker — a colour swatch opening the browser's colour chooser (Panel's
+ * ColorPicker). A value is "#rrggbb" (six hex digits).
+ *     pn_color_picker(s, .name = "Line colour", .value = "#1e88e5", .on_change = f)
+ * Thread: session
+ */
+#define pn_color_picker(s, ...)                                                                  \
+    pn_color_picker_new((s), &(const pn_color_picker_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_color_picker_new(pn_session *s, const pn_color_picker_opts *o, pn_here here);
+/* pn_color_picker_value — "#rrggbb" (owned by the node; valid until the next change).
+ * Thread: session */
+PN_API const char *pn_color_picker_value(const pn_node *color_picker);
+/* pn_color_picker_set_value — "#rrggbb"; anything else: misuse.
+ *     pn_color_picker_set_value(line, "#e53935")
+ * Thread: session */
+#define pn_color_picker_set_value(n, value) pn_color_picker_set_value_at((n), (value), PN_HERE)
+PN_API void pn_color_picker_set_value_at(pn_node *color_picker, const char *value, pn_here here);
 
 /* ---- changing the page: setters ---------------------------------------------------------------
  *
@@ -1101,5 +1188,14 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #undef pn_multi_select
 #define pn_multi_select(s, ...)                                                                  \
     pn_multi_select_new((s), pn__cxx_ptr(pn_multi_select_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_range_slider
+#define pn_range_slider(s, ...)                                                                  \
+    pn_range_slider_new((s), pn__cxx_ptr(pn_range_slider_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_date_picker
+#define pn_date_picker(s, ...)                                                                   \
+    pn_date_picker_new((s), pn__cxx_ptr(pn_date_picker_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_color_picker
+#define pn_color_picker(s, ...)                                                                  \
+    pn_color_picker_new((s), pn__cxx_ptr(pn_color_picker_opts{__VA_ARGS__}), PN_HERE)
 #endif /* __cplusplus */
 #endif /* PANE_H */

@@ -11,8 +11,6 @@
  * web/client/kinds/number_input.js (with IntInput).
  */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "kinds/kinds.h"
 
@@ -62,29 +60,14 @@ static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const 
     return 0;
 }
 
-/* v as the shortest text that reads back as v ("0.05", not %.17g's "0.050000000000000003"; "10",
- * not "1e+01"), as the client writes it. */
-static void shortest(char *buf, size_t size, double v)
-{
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, size, "%.0f", v == 0 ? 0.0 : v);
-        return;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, size, "%.*g", p, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 static int html(struct pn_buf *out, const pn_node *n)
 {
     const pn_float_input_opts *o = PN_COPTS(n, pn_float_input_opts);
     char v[40], mn[40], mx[40], st[40];
-    shortest(v, sizeof v, o->value);
-    shortest(mn, sizeof mn, o->start);
-    shortest(mx, sizeof mx, o->end);
-    shortest(st, sizeof st, o->step);
+    pn__kind_num_str(v, sizeof v, o->value);
+    pn__kind_num_str(mn, sizeof mn, o->start);
+    pn__kind_num_str(mx, sizeof mx, o->end);
+    pn__kind_num_str(st, sizeof st, o->step);
     return pn__kind_number_input_html(out, n, o->name, v, isfinite(o->start) ? mn : NULL,
                                       isfinite(o->end) ? mx : NULL, st, o->disabled);
 }

@@ -2,6 +2,7 @@
  * kinds.c: the list of every kind (for lookups by name: tests, the catalogue) and the helpers
  * several kinds share.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,6 +29,9 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_radio_group,
     &pn__kind_checkbox_group,
     &pn__kind_multi_select,
+    &pn__kind_range_slider,
+    &pn__kind_date_picker,
+    &pn__kind_color_picker,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
@@ -104,6 +108,19 @@ int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
                           "<input type=\"range\" id=\"pn-%u-input\" min=\"%s\" max=\"%s\" "
                           "step=\"%s\" value=\"%s\"%s></div>",
                           (unsigned)n->id, min, max, step, value, disabled ? " disabled" : "");
+}
+
+void pn__kind_num_str(char *buf, size_t size, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, size, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
 }
 
 int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char *name,

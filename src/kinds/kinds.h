@@ -21,7 +21,8 @@ extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__ki
     pn__kind_markdown, pn__kind_html, pn__kind_button, pn__kind_toggle, pn__kind_checkbox,
     pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot,
     pn__kind_int_input, pn__kind_float_input, pn__kind_text_area_input, pn__kind_radio_group,
-    pn__kind_checkbox_group, pn__kind_multi_select;
+    pn__kind_checkbox_group, pn__kind_multi_select, pn__kind_range_slider, pn__kind_date_picker,
+    pn__kind_color_picker;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */
@@ -49,6 +50,9 @@ int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, 
 int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name, const char *shown,
                          const char *min, const char *max, const char *step, const char *value,
                          bool disabled);
+/* v as the shortest text that reads back as v ("0.05", not %.17g's "0.050000000000000003"; "10",
+ * not "1e+01"), as the client writes it (ctx.fmt(null, v)). size: 32 or more. */
+void pn__kind_num_str(char *buf, size_t size, double v);
 /* IntInput and FloatInput: the label (when named), then <input type="number"> with min and max
  * when given (NULL: unbounded on that side). */
 int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char *name,

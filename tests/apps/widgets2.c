@@ -62,6 +62,23 @@ static void on_cities(pn_session *s, pn_node *n, void *echo)
     pn_markdown_set_text(echo, pn_fmt(s, "cities: %s", joined(s, cities, k < 8 ? k : 8)));
 }
 
+static void on_range(pn_session *s, pn_node *n, void *echo)
+{
+    pn_markdown_set_text(echo, pn_fmt(s, "range: %g to %g", pn_range_slider_value_start(n),
+                                      pn_range_slider_value_end(n)));
+}
+
+static void on_date(pn_session *s, pn_node *n, void *echo)
+{
+    const char *d = pn_date_picker_value(n);
+    pn_markdown_set_text(echo, pn_fmt(s, "date: %s", *d ? d : "none"));
+}
+
+static void on_color(pn_session *s, pn_node *n, void *echo)
+{
+    pn_markdown_set_text(echo, pn_fmt(s, "color: %s", pn_color_picker_value(n)));
+}
+
 /* A widget and its echo, side by side. */
 static pn_node *pair(pn_session *s, pn_node *w, pn_node *echo)
 {
@@ -71,8 +88,8 @@ static pn_node *pair(pn_session *s, pn_node *w, pn_node *echo)
 void pn_app(pn_session *s)
 {
     pn_template(s, .name = "material", .title = "Widgets 2");
-    pn_node *e[8];
-    for (int i = 0; i < 8; i++)
+    pn_node *e[9];
+    for (int i = 0; i < 9; i++)
         e[i] = pn_markdown(s, .text = "–");
     pn_node *inputs = pn_card(
         s, .title = "Inputs",
@@ -115,5 +132,22 @@ void pn_app(pn_session *s)
                                                                      "Rome", "Vienna"),
                                                .on_change = on_cities, .arg = e[5]),
                                e[5])));
-    pn_servable(s, pn_row(s, inputs, choices));
+    pn_node *ranges = pn_card(
+        s, .title = "Ranges and pickers",
+        .items = PN_ITEMS(pair(s,
+                               pn_range_slider(s, .name = "Hours", .start = 0, .end = 24,
+                                               .step = 0.5, .value_start = 9, .value_end = 17,
+                                               .format = "{value:.1f} h", .on_change = on_range,
+                                               .arg = e[6]),
+                               e[6]),
+                          pair(s,
+                               pn_date_picker(s, .name = "Day", .value = "2026-12-02",
+                                              .start = "2026-01-01", .end = "2027-12-31",
+                                              .on_change = on_date, .arg = e[7]),
+                               e[7]),
+                          pair(s,
+                               pn_color_picker(s, .name = "Line colour", .value = "#1e88e5",
+                                               .on_change = on_color, .arg = e[8]),
+                               e[8])));
+    pn_servable(s, pn_row(s, inputs, choices, ranges));
 }

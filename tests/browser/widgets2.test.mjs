@@ -182,12 +182,71 @@ test('MultiSelect: click, Ctrl+click, Shift+arrows', async (t) => {
   clean(r);
 });
 
+test('RangeSlider: arrow keys and a drag move the handles, which never cross', async (t) => {
+  const r = await open(t);
+  const lo = r.page.getByRole('slider', { name: 'Hours start' });
+  const hi = r.page.getByRole('slider', { name: 'Hours end' });
+  const shown = r.page.locator('.pn-range-slider .pn-slider-value');
+  assert.equal((await shown.textContent()).trim(), '9.0 h … 17.0 h');
+  await lo.focus();
+  await lo.press('ArrowRight');
+  await lo.press('ArrowRight');
+  assert.equal((await shown.textContent()).trim(), '10.0 h … 17.0 h', 'the label follows');
+  await expectEcho(r.page, 'range:', 'range: 10 to 17');
+  await hi.focus();
+  await hi.press('End');
+  await expectEcho(r.page, 'range:', 'range: 10 to 24');
+  await hi.fill('8'); // below the start handle: stops at it
+  assert.equal(await hi.inputValue(), '10');
+  await expectEcho(r.page, 'range:', 'range: 10 to 10');
+  // a drag of the end handle with the mouse, from 10 h towards 18 h
+  await hi.press('Home'); // no crossing: stays at 10 h
+  await hi.fill('20');
+  await expectEcho(r.page, 'range:', 'range: 10 to 20');
+  const box = await hi.boundingBox(), y = box.y + box.height / 2;
+  const at = (h) => box.x + 8 + ((box.width - 16) * h) / 24;
+  await r.page.mouse.move(at(20), y);
+  await r.page.mouse.down();
+  await r.page.mouse.move(at(18), y, { steps: 10 });
+  await r.page.mouse.up();
+  await expectEcho(r.page, 'range:', 'range: 10 to 18');
+  assert.equal(await hi.inputValue(), '18');
+  clean(r);
+});
+
+test('DatePicker: typed and stepped with the keyboard, clamped to its bounds', async (t) => {
+  const r = await open(t);
+  const day = r.page.getByLabel('Day', { exact: true });
+  assert.equal(await day.inputValue(), '2026-12-02');
+  await day.fill('2027-03-15');
+  await expectEcho(r.page, 'date:', 'date: 2027-03-15');
+  await day.focus();
+  await day.press('ArrowUp'); // the focused part (the month, in this locale) goes up one
+  await expectEcho(r.page, 'date:', 'date: 2027-04-15');
+  await day.fill('2030-01-01'); // past the end
+  await expectEcho(r.page, 'date:', 'date: 2027-12-31');
+  assert.equal(await day.inputValue(), '2027-12-31');
+  clean(r);
+});
+
+test('ColorPicker: a chosen colour reaches the callback', async (t) => {
+  const r = await open(t);
+  const swatch = r.page.getByLabel('Line colour');
+  assert.equal(await swatch.inputValue(), '#1e88e5');
+  await swatch.fill('#e53935'); // what the chooser does when it closes: input, then change
+  await expectEcho(r.page, 'color:', 'color: #e53935');
+  assert.equal((await r.page.locator('.pn-color-value').textContent()).trim(), '#e53935');
+  clean(r);
+});
+
 test('bad events get an error naming the node, and the session carries on', async (t) => {
   const r = await open(t, { route: true });
   const ids = {
     int: await idOf(r.page, 'IntInput'), float: await idOf(r.page, 'FloatInput'),
     text: await idOf(r.page, 'TextAreaInput'), radio: await idOf(r.page, 'RadioBoxGroup'),
     days: await idOf(r.page, 'CheckBoxGroup'), cities: await idOf(r.page, 'MultiSelect'),
+    range: await idOf(r.page, 'RangeSlider'), day: await idOf(r.page, 'DatePicker'),
+    color: await idOf(r.page, 'ColorPicker'),
   };
   const bad = [
     [ids.int, 'value', 'seven', 'bad-value'], [ids.int, 'value', 2.5, 'bad-value'],
@@ -200,6 +259,11 @@ test('bad events get an error naming the node, and the session carries on', asyn
     [ids.days, 'value', ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Mon'], 'bad-value'],
     [ids.cities, 'value', [1, 2], 'bad-value'], [ids.cities, 'size', 3, 'bad-prop'],
     [ids.cities, 'value', ['Rome', 7], 'bad-message'], [ids.int, 'value', [7], 'bad-value'],
+    [ids.range, 'value', [1], 'bad-value'], [ids.range, 'value', [1, 2, 3], 'bad-value'],
+    [ids.range, 'value', 5, 'bad-value'], [ids.range, 'value_start', 5, 'bad-prop'],
+    [ids.day, 'value', '2026-02-29', 'bad-value'], [ids.day, 'value', '2026-1-1', 'bad-value'],
+    [ids.day, 'start', '2026-01-01', 'bad-prop'], [ids.color, 'value', 'red', 'bad-value'],
+    [ids.color, 'value', '#12345', 'bad-value'],
   ];
   for (const [id, prop, value, code] of bad) {
     const before = r.fromServer.length;

@@ -68,6 +68,14 @@ static void cxx_app(pn_session *s)
     size_t npicked = pn_multi_select_value(ms, picked, 2);
     (void)pn_checkbox_group_value(cg, picked, npicked);
     pn_multi_select_set_value(ms, PN_OPTIONS("cxx-B"));
+    pn_node *rs = pn_range_slider(s, .name = "Hours", .value_start = 9, .value_end = 17,
+                                  .start = 0, .end = 24, .step = 1, .format = "{value:.0f} h");
+    pn_node *dp = pn_date_picker(s, .name = "Day", .value = "2026-12-02", .start = "2026-01-01");
+    pn_node *cp = pn_color_picker(s, .name = "Colour", .value = "#1e88e5");
+    pn_servable(s, pn_row(s, rs, dp, cp));
+    pn_range_slider_set_value(rs, pn_range_slider_value_start(rs), pn_range_slider_value_end(rs));
+    pn_date_picker_set_value(dp, pn_date_picker_value(dp));
+    pn_color_picker_set_value(cp, pn_color_picker_value(cp));
     pn_int_input_set_value(ii, pn_int_input_value(ii) + 1);
     pn_float_input_set_value(fi, pn_float_input_value(fi) * 2);
     pn_text_area_input_set_value(ta, pn_text_area_input_value(ta));

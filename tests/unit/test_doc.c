@@ -698,7 +698,7 @@ static void test_kind_table_describes_every_option_field(void **state)
 static void test_kind_table_is_consistent(void **state)
 {
     (void)state;
-    assert_int_equal(pn__kind_count, 20);
+    assert_int_equal(pn__kind_count, 23);
     for (size_t k = 0; k < pn__kind_count; k++) {
         const struct pn_kind *d = pn__kind_list[k];
         assert_non_null(d->html);
@@ -1353,6 +1353,119 @@ static void test_list_widgets_take_only_their_options_once(void **state)
     EV_OK(none, "value", strs(0, NULL));
 }
 
+static struct pn_value nums(double a, double b)
+{
+    static double pair[2];
+    pair[0] = a, pair[1] = b;
+    return (struct pn_value){.type = PN_V_NUMS, .nums = pair, .n = 2};
+}
+
+static void test_range_slider_takes_an_ordered_clamped_pair(void **state)
+{
+    pn_session *s = *state;
+    pn_node *r = pn_range_slider(s, .start = 0, .end = 10, .value_start = 2, .value_end = 3,
+                                 .on_change = count_call);
+    calls = 0;
+    EV_OK(r, "value", nums(5, 8)); /* past the old end: the end moves first */
+    assert_true(pn_range_slider_value_start(r) == 5 && pn_range_slider_value_end(r) == 8);
+    EV_OK(r, "value", nums(9, 1)); /* put in order */
+    assert_true(pn_range_slider_value_start(r) == 1 && pn_range_slider_value_end(r) == 9);
+    EV_OK(r, "value", nums(-50, 1e300)); /* clamped */
+    assert_true(pn_range_slider_value_start(r) == 0 && pn_range_slider_value_end(r) == 10);
+    EV_OK(r, "value", nums(4, 4));
+    assert_true(pn_range_slider_value_start(r) == 4 && pn_range_slider_value_end(r) == 4);
+    assert_int_equal(calls, 4);
+    EV_ERR(r, "value", nums(NAN, 1), "bad-value");
+    EV_ERR(r, "value", nums(1, INFINITY), "bad-value");
+    EV_ERR(r, "value", ((struct pn_value){.type = PN_V_NUMS, .nums = (double[]){1}, .n = 1}),
+           "bad-value");
+    EV_ERR(r, "value", ((struct pn_value){.type = PN_V_NUMS, .nums = (double[]){1, 2, 3}, .n = 3}),
+           "bad-value");
+    EV_ERR(r, "value", PN_NUM(3), "bad-value");
+    EV_ERR(r, "value", STRS("1", "2"), "bad-value");
+    EV_ERR(r, "value_start", PN_NUM(3), "bad-prop");
+    EV_ERR(r, "start", PN_NUM(3), "bad-prop");
+    assert_int_equal(calls, 4);
+    assert_true(pn_range_slider_value_start(r) == 4 && pn_range_slider_value_end(r) == 4);
+    pn_range_slider_set_value(r, 7, 2);
+    assert_true(pn_range_slider_value_start(r) == 2 && pn_range_slider_value_end(r) == 7);
+    assert_int_equal(s->nmisuse, 0);
+    int line = __LINE__ + 1;
+    pn_range_slider_set_value(r, NAN, 2);
+    assert_misuse(s, 0, line, "finite");
+    line = __LINE__ + 1;
+    pn_node *d = pn_range_slider(s, .value_start = 0.8, .value_end = 0.2, .disabled = true);
+    assert_misuse(s, 1, line, "below value_start");
+    assert_true(pn_range_slider_value_start(d) == 0.2 && pn_range_slider_value_end(d) == 0.8);
+    EV_OK(d, "value", nums(0, 1)); /* disabled: taken, nothing changes */
+    assert_true(pn_range_slider_value_start(d) == 0.2);
+    pn_node *all = pn_range_slider(s, .start = -5, .end = 5);
+    assert_true(pn_range_slider_value_start(all) == -5 && pn_range_slider_value_end(all) == 5);
+}
+
+static void test_date_picker_takes_real_dates_in_its_bounds(void **state)
+{
+    pn_session *s = *state;
+    pn_node *d = pn_date_picker(s, .start = "2000-01-01", .end = "2030-12-31",
+                                .on_change = count_call);
+    assert_string_equal(pn_date_picker_value(d), "");
+    calls = 0;
+    EV_OK(d, "value", PN_STR("2024-02-29")); /* a leap day */
+    assert_string_equal(pn_date_picker_value(d), "2024-02-29");
+    EV_OK(d, "value", PN_STR("1999-05-01")); /* clamped */
+    assert_string_equal(pn_date_picker_value(d), "2000-01-01");
+    EV_OK(d, "value", PN_STR("2099-01-01"));
+    assert_string_equal(pn_date_picker_value(d), "2030-12-31");
+    EV_OK(d, "value", PN_STR("")); /* cleared */
+    assert_string_equal(pn_date_picker_value(d), "");
+    assert_int_equal(calls, 4);
+    const char *bad[] = {"2023-02-29", "2000-13-01", "2000-00-10", "2000-04-31", "2000-1-01",
+                         "20000-01-01", "0000-01-01", "2000-01-01x", "2000/01/01", "yesterday",
+                         "2000-01-0a", " 2000-01-01"};
+    for (size_t i = 0; i < PN_COUNT(bad); i++)
+        if (event(d, "value", PN_STR(bad[i])) == NULL)
+            fail_msg("accepted \"%s\"", bad[i]);
+    EV_OK(d, "value", PN_STR("2000-02-29")); /* divisible by 400: a leap year */
+    EV_ERR(d, "value", PN_STR("1900-02-29"), "bad-value");
+    EV_ERR(d, "value", PN_NUM(20240101), "bad-value");
+    EV_ERR(d, "start", PN_STR("2000-01-01"), "bad-prop");
+    assert_string_equal(pn_date_picker_value(d), "2000-02-29");
+    assert_int_equal(s->nmisuse, 0);
+    int line = __LINE__ + 1;
+    pn_node *e = pn_date_picker(s, .value = "2024-02-30", .start = "tomorrow");
+    assert_misuse(s, 0, line, "DatePicker.start");
+    assert_misuse(s, 1, line, "not a date");
+    assert_string_equal(pn_date_picker_value(e), "");
+    line = __LINE__ + 1;
+    pn_date_picker_set_value(e, "2024-2-3");
+    assert_misuse(s, 2, line, "not a date");
+}
+
+static void test_color_picker_takes_six_hex_digits(void **state)
+{
+    pn_session *s = *state;
+    pn_node *c = pn_color_picker(s, .on_change = count_call);
+    assert_string_equal(pn_color_picker_value(c), "#000000");
+    calls = 0;
+    EV_OK(c, "value", PN_STR("#1e88e5"));
+    EV_OK(c, "value", PN_STR("#ABCDEF"));
+    assert_string_equal(pn_color_picker_value(c), "#ABCDEF");
+    assert_int_equal(calls, 2);
+    const char *bad[] = {"", "#fff", "#12345g", "1e88e5", "#1e88e5ff", "red", "#1e88e", " #1e88e5",
+                         "rgb(1,2,3)", "#\"><b>"};
+    for (size_t i = 0; i < PN_COUNT(bad); i++)
+        if (event(c, "value", PN_STR(bad[i])) == NULL)
+            fail_msg("accepted \"%s\"", bad[i]);
+    EV_ERR(c, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(c, "name", PN_STR("x"), "bad-prop");
+    assert_string_equal(pn_color_picker_value(c), "#ABCDEF");
+    assert_int_equal(calls, 2);
+    int line = __LINE__ + 1;
+    pn_node *d = pn_color_picker(s, .value = "blue");
+    assert_misuse(s, 0, line, "ColorPicker.value");
+    assert_string_equal(pn_color_picker_value(d), "#000000");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1416,6 +1529,9 @@ int main(void)
         T(test_text_area_input_events),
         T(test_radio_group_takes_only_its_options),
         T(test_list_widgets_take_only_their_options_once),
+        T(test_range_slider_takes_an_ordered_clamped_pair),
+        T(test_date_picker_takes_real_dates_in_its_bounds),
+        T(test_color_picker_takes_six_hex_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

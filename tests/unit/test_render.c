@@ -476,6 +476,16 @@ static void test_widgets_golden(void **state)
                       pn_multi_select(s, .name = "Cities", .disabled = true,
                                       .options = PN_OPTIONS("Berlin", "<Paris>", "Rome"),
                                       .value = PN_OPTIONS("<Paris>")));
+    check_node_golden("range_slider",
+                      pn_range_slider(s, .name = "Hours <h>", .start = 0, .end = 24, .step = 0.5,
+                                      .value_start = 9, .value_end = 17.5,
+                                      .format = "{value:.1f} h"));
+    check_node_golden("range_slider_plain", pn_range_slider(s, .disabled = true));
+    check_node_golden("date_picker", pn_date_picker(s, .name = "Day", .value = "2024-02-29",
+                                                    .start = "2024-01-01", .end = "2024-12-31"));
+    check_node_golden("date_picker_empty", pn_date_picker(s, .disabled = true));
+    check_node_golden("color_picker",
+                      pn_color_picker(s, .name = "Line & fill", .value = "#1E88e5"));
     assert_int_equal(s->nmisuse, 0);
     pn__session_free(s);
 }
