@@ -28,7 +28,8 @@ enum pn_prop_type {
     PN_PROP_LONG,   /* long */
     PN_PROP_INT,    /* int */
     PN_PROP_STRS,   /* const char *const *, NULL-terminated (Select options); settable only
-                       through the kind's check, which makes it the node's own strings */
+                       when a PN_EVENT_PROP (CheckBoxGroup's value), through the kind's check,
+                       which makes it the node's own strings */
     PN_PROP_FN,     /* a callback: never encoded, never set from outside */
     PN_PROP_ARG,    /* the callback's void *arg: never encoded */
 };

@@ -90,7 +90,7 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *giv
             return *why = "expected a list of strings", PN_EINVAL;
         if (v.n > PN_MAX_LIST)
             return *why = "too many items", PN_EINVAL;
-        if (!n->desc->check)
+        if (!n->desc->check || !(p->flags & PN_PF_EVENT)) /* options are fixed at build */
             return *why = "not settable", PN_EINVAL;
         /* the check's own copy, NULL-terminated: it makes each item one of the node's */
         list = pn__xmalloc((v.n + 1) * sizeof *list);

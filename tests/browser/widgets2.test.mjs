@@ -5,7 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
-import { dumpFrames, probeMain, recordFrames, waitForDocs } from './live-lib.mjs';
+import {
+  dumpFrames, mainProbe, paneState, probeMain, recordFrames, routeSockets, waitForDocs,
+} from './live-lib.mjs';
 
 let pane, browser, url;
 
@@ -238,6 +240,44 @@ test('ColorPicker: a chosen colour reaches the callback', async (t) => {
   assert.equal((await r.page.locator('.pn-color-value').textContent()).trim(), '#e53935');
   clean(r);
 });
+
+test('a dropped socket resumes: the page kept what the visitor set, as the server renders it',
+  async (t) => {
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    const sock = await routeSockets(page);
+    await probeMain(page);
+    t.after(async () => {
+      if (t.passed === false) dumpFrames(t, sock.frames);
+      await page.close();
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await waitForDocs(page);
+    assert.equal((await paneState(page)).hydration, 'kept', 'the first doc matched the page');
+    await page.getByLabel('Copies').fill('12');
+    await page.getByLabel('Copies').press('Enter');
+    await page.getByLabel('Gain').fill('1.25');
+    await page.getByLabel('Gain').press('Enter');
+    await page.getByLabel('Notes').fill('one\ntwo <b>');
+    await page.getByLabel('Notes').press('Tab');
+    await page.getByRole('radiogroup', { name: 'Unit' }).getByText('Kelvin').click();
+    await page.getByRole('group', { name: 'Days' }).getByText('Thu').click();
+    await page.getByLabel('Cities').selectOption(['Rome']);
+    await page.getByRole('slider', { name: 'Hours start' }).fill('6.5');
+    await page.getByLabel('Day', { exact: true }).fill('2027-01-31');
+    await page.getByLabel('Line colour').fill('#43a047');
+    await expectEcho(page, 'color:', 'color: #43a047');
+    const token = (await paneState(page)).token;
+    sock.drop();
+    await waitForDocs(page, 2);
+    const st = await paneState(page);
+    assert.equal(st.token, token, 'the same session resumed');
+    assert.equal(st.hydration, 'kept', 'the resumed doc matched the page');
+    assert.deepEqual(await mainProbe(page), { sameMain: true, sameFirst: true, removals: 0 });
+    assert.equal(await page.getByLabel('Notes').inputValue(), 'one\ntwo <b>');
+    assert.equal(await page.getByRole('slider', { name: 'Hours start' }).inputValue(), '6.5');
+    assert.deepEqual(seen.pageErrors, []);
+  });
 
 test('bad events get an error naming the node, and the session carries on', async (t) => {
   const r = await open(t, { route: true });

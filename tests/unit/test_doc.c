@@ -1346,6 +1346,16 @@ static void test_list_widgets_take_only_their_options_once(void **state)
     assert_misuse(s, 1, line, "twice");
     assert_misuse(s, 2, line, "size 500");
     assert_list(pn_multi_select_value, bad, "");
+    /* options are fixed at build: no list reaches them, even past the kind's check */
+    const char *why = NULL;
+    struct pn_value opts = STRS("p", "q");
+    assert_int_equal(pn__node_set(g, pn__prop_find(g->desc, PN_STRLIT("options")), &opts, &why),
+                     PN_EINVAL);
+    pn_node *sel = pn_select(s, .options = PN_OPTIONS("a"));
+    assert_int_equal(
+        pn__node_set(sel, pn__prop_find(sel->desc, PN_STRLIT("options")), &opts, &why),
+        PN_EINVAL);
+    assert_string_equal(PN_COPTS(g, pn_checkbox_group_opts)->options[0], "Mon");
     line = __LINE__ + 1;
     pn_node *none = pn_checkbox_group(s);
     assert_misuse(s, 3, line, "without options");
