@@ -322,6 +322,8 @@ test('bad events get an error naming the node, and the session carries on', asyn
   await expectEcho(r.page, 'int:', 'int: 42');
   await r.page.getByRole('group', { name: 'Days' }).getByText('Tue').click();
   await expectEcho(r.page, 'days:', 'days: Mon, Tue');
+  await r.page.getByLabel('Cities').selectOption(['Paris', 'Rome']);
+  await expectEcho(r.page, 'cities:', 'cities: Paris, Rome');
   await r.page.locator('body').click({ position: { x: 5, y: 5 } });
   await screenshot(r.page, 'widgets2');
   clean(r, bad.length);
