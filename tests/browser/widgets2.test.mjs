@@ -1,7 +1,7 @@
 // The second set of input widgets in a real browser (tests/apps/widgets2.c): each is set the
 // way a visitor does it (typing, clicking, the keyboard) and its callback's echo shows on the
-// page; bad events sent over the socket get an error and the session carries on.
-// Screenshot: widgets2.png.
+// page; bad events sent over the socket get an error and the session carries on. And
+// examples/inputs.c, which uses them all. Screenshots: widgets2.png, inputs.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
@@ -9,11 +9,12 @@ import {
   dumpFrames, mainProbe, paneState, probeMain, recordFrames, routeSockets, waitForDocs,
 } from './live-lib.mjs';
 
-let pane, browser, url;
+let pane, browser, url, inputsUrl;
 
 before(async () => {
-  pane = await startPane({ app: ['tests/apps/widgets2.c'] });
+  pane = await startPane({ app: ['tests/apps/widgets2.c', 'examples/inputs.c'] });
   url = pane.urls.find((u) => u.endsWith('/widgets2'));
+  inputsUrl = pane.urls.find((u) => u.endsWith('/inputs'));
   browser = await openBrowser();
 });
 
@@ -22,7 +23,7 @@ after(async () => {
   await pane?.stop();
 });
 
-async function open(t, { route = false } = {}) {
+async function open(t, { route = false, at = url } = {}) {
   const page = await browser.newPage();
   const seen = watchPage(page);
   const warnings = [];
@@ -44,7 +45,7 @@ async function open(t, { route = false } = {}) {
     if (t.passed === false) dumpFrames(t, route ? fromServer.map((f) => `<< ${f}`) : frames);
     await page.close();
   });
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(at, { waitUntil: 'load' });
   await waitForDocs(page);
   return { page, seen, warnings, frames, fromServer, send: (m) => toServer(m) };
 }
@@ -327,4 +328,24 @@ test('bad events get an error naming the node, and the session carries on', asyn
   await r.page.locator('body').click({ position: { x: 5, y: 5 } });
   await screenshot(r.page, 'widgets2');
   clean(r, bad.length);
+});
+
+test('examples/inputs.c: every field feeds the summary', async (t) => {
+  const r = await open(t, { at: inputsUrl });
+  const summary = r.page.locator('.pn-markdown').first();
+  assert.match(await summary.textContent(), /3 nights from 2026-12-20 for alone, about 800 €/);
+  await r.page.getByLabel('Nights').fill('5');
+  await r.page.getByLabel('Nights').press('Enter');
+  await r.page.getByRole('radiogroup', { name: 'Travelling' }).getByText('as two').click();
+  await r.page.getByRole('group', { name: 'Likes' }).getByText('museums').click();
+  await r.page.getByLabel('Cities').selectOption(['Porto', 'Seville']);
+  await r.page.getByRole('slider', { name: 'Out end' }).fill('20');
+  await eventually(async () => {
+    const text = await summary.textContent();
+    assert.match(text, /5 nights from 2026-12-20 for as two/);
+    assert.match(text, /Seeing Porto, Seville; liking museums, food; out from 9:00 to 20:00/);
+  });
+  await r.page.locator('body').click({ position: { x: 5, y: 5 } });
+  await screenshot(r.page, 'inputs');
+  clean(r);
 });
