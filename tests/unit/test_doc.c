@@ -1476,6 +1476,60 @@ static void test_color_picker_takes_six_hex_digits(void **state)
     assert_string_equal(pn_color_picker_value(d), "#000000");
 }
 
+/* Every kind, built with no options, takes any event for any prop name: it is applied or
+ * refused with one of protocol.md's codes, never a crash; the nodes still render and encode. */
+static void test_every_kind_survives_any_event(void **state)
+{
+    pn_session *s = *state;
+    static char big[200001];
+    memset(big, 'a', sizeof big - 1);
+    static const char *many[PN_MAX_LIST + 1];
+    for (size_t i = 0; i < PN_COUNT(many); i++)
+        many[i] = "x";
+    static const char *two_a[] = {"a", "a"}, *one[] = {"value"};
+    static const double pair[] = {1, 2}, rev[] = {2, 1}, nan1[] = {NAN, 1}, three[] = {1, 2, 3};
+    const struct pn_value values[] = {
+        {.type = PN_V_NONE}, PN_BOOL(true), PN_BOOL(false), PN_NUM(0), PN_NUM(-1), PN_NUM(2.5),
+        PN_NUM(1e300), PN_NUM(-1e300), PN_NUM(NAN), PN_NUM(INFINITY), PN_NUM(9.1e15),
+        PN_STR(""), PN_STR("value"), PN_STR("2024-02-29"), PN_STR("#123456"), PN_STR("\xff\xfe"),
+        {.type = PN_V_STR, .str = big}, strs(0, NULL), strs(1, one), strs(2, two_a),
+        strs(PN_COUNT(many), many),
+        {.type = PN_V_NUMS, .nums = pair, .n = 1}, {.type = PN_V_NUMS, .nums = pair, .n = 2},
+        {.type = PN_V_NUMS, .nums = rev, .n = 2}, {.type = PN_V_NUMS, .nums = nan1, .n = 2},
+        {.type = PN_V_NUMS, .nums = three, .n = 3},
+    };
+    pn_node *nodes[64];
+    assert_true(pn__kind_count <= PN_COUNT(nodes));
+    for (size_t k = 0; k < pn__kind_count; k++) {
+        pn_node *n = nodes[k] = pn__node_new(s, pn__kind_list[k], NULL, PN_HERE);
+        assert_non_null(n);
+        const struct pn_kind *d = n->desc;
+        for (size_t i = 0; i < d->nprops + 4; i++) {
+            static const char *const more[] = {"value", "clicks", "nope", ""};
+            const char *prop = i < d->nprops ? d->props[i].name : more[i - d->nprops];
+            for (size_t j = 0; j < PN_COUNT(values); j++) {
+                struct pn_call call;
+                const char *why = NULL;
+                const char *code = pn__node_event(n, pn__str(prop), &values[j], &call, &why);
+                if (code && strcmp(code, "bad-prop") && strcmp(code, "bad-value") &&
+                    strcmp(code, "not-a-widget"))
+                    fail_msg("%s.%s value #%zu: code %s", d->name, prop, j, code);
+                if (code && !why)
+                    fail_msg("%s.%s value #%zu: %s without why", d->name, prop, j, code);
+            }
+        }
+    }
+    for (size_t k = 0; k < pn__kind_count; k++) {
+        struct pn_buf b;
+        pn__buf_init(&b, 1u << 24);
+        assert_int_equal(pn__render_node(&b, nodes[k]), 0);
+        pn__buf_fini(&b);
+    }
+    json_t *ops = json_array();
+    assert_int_equal(pn__doc_patch_ops(s, ops), 0);
+    json_decref(ops);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1542,6 +1596,7 @@ int main(void)
         T(test_range_slider_takes_an_ordered_clamped_pair),
         T(test_date_picker_takes_real_dates_in_its_bounds),
         T(test_color_picker_takes_six_hex_digits),
+        T(test_every_kind_survives_any_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
