@@ -5,8 +5,9 @@
  *   - every refusal says why;
  *   - a parsed message is of a known type and carries what handle_hello/handle_event rely on:
  *     hello has a version and a query without NUL of bounded length; event has an id >= 1, a
- *     prop string, and a value that is none, a boolean, a finite number or a string without
- *     NUL; every slice is readable (ASan checks the bytes);
+ *     prop string, and a value that is none, a boolean, a finite number, a string without
+ *     NUL, or a list of at most PN_MAX_LIST strings without NUL or finite numbers; every slice
+ *     is readable (ASan checks the bytes);
  *   - the answer to a ping is JSON {"t":"pong","n":<the ping's n, equal>};
  *   - the parse reads nothing past len: the same bytes followed by junk give the same result.
  */
@@ -60,6 +61,19 @@ static void check_parsed(const struct pn_msg *m)
         case PN_V_STR:
             CHECK(m->value.str);
             sum += strlen(m->value.str);
+            break;
+        case PN_V_STRS: /* a list of strings without NUL, bounded */
+            CHECK(m->value.n <= PN_MAX_LIST);
+            CHECK(m->value.n == 0 || m->value.strs);
+            for (size_t i = 0; i < m->value.n; i++) {
+                CHECK(m->value.strs[i]);
+                sum += strlen(m->value.strs[i]);
+            }
+            break;
+        case PN_V_NUMS: /* a list of finite numbers, bounded */
+            CHECK(m->value.n >= 1 && m->value.n <= PN_MAX_LIST && m->value.nums);
+            for (size_t i = 0; i < m->value.n; i++)
+                CHECK(isfinite(m->value.nums[i]));
             break;
         default:
             CHECK(!"a value of an unknown type");

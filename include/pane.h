@@ -919,6 +919,39 @@ PN_API double pn_float_slider_value(const pn_node *slider);
 #define pn_float_slider_set_value(n, value) pn_float_slider_set_value_at((n), (value), PN_HERE)
 PN_API void pn_float_slider_set_value_at(pn_node *slider, double value, pn_here here);
 
+typedef struct pn_range_slider_opts {
+    const char *name;               /* label, shown with the values. default: none */
+    double value_start, value_end;  /* the range chosen. default: start and end (both 0) */
+    double start, end;              /* default: 0 and 1 (when both are 0) */
+    double step;                    /* default: (end - start) / 100 */
+    const char *format;             /* how the values are shown, as pn_number's. default:
+                                       "{value}" */
+    bool disabled;
+    pn_callback on_change; /* runs as either handle moves (throttled by the client) */
+    void *arg;
+} pn_range_slider_opts;
+
+/*
+ * pn_range_slider — a slider with two handles over real numbers (Panel's RangeSlider);
+ * value_start <= value_end always.
+ *     pn_range_slider(s, .name = "Hours", .start = 0, .end = 24, .step = 1,
+ *                     .value_start = 9, .value_end = 17, .on_change = f)
+ * Thread: session
+ */
+#define pn_range_slider(s, ...)                                                                  \
+    pn_range_slider_new((s), &(const pn_range_slider_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_range_slider_new(pn_session *s, const pn_range_slider_opts *o, pn_here here);
+/* pn_range_slider_value_start, _end — the range's ends. Thread: session */
+PN_API double pn_range_slider_value_start(const pn_node *range_slider);
+PN_API double pn_range_slider_value_end(const pn_node *range_slider);
+/* pn_range_slider_set_value — sets the range, put in order and clamped to start..end (not
+ * finite: misuse); no on_change.
+ *     pn_range_slider_set_value(hours, 8, 18)
+ * Thread: session */
+#define pn_range_slider_set_value(n, lo, hi) pn_range_slider_set_value_at((n), (lo), (hi), PN_HERE)
+PN_API void pn_range_slider_set_value_at(pn_node *range_slider, double lo, double hi,
+                                         pn_here here);
+
 /* A NULL-terminated list of strings: `.options = PN_OPTIONS("Berlin", "Paris")`. */
 #define PN_OPTIONS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -1057,6 +1090,243 @@ PN_API void pn_table_set_rows_at(pn_node *table, size_t rows, void *data, pn_her
 /* pn_table_selected — the selected row (an index into the app's data), or PN_NO_ROW.
  * Thread: session */
 PN_API size_t pn_table_selected(const pn_node *table);
+typedef struct pn_int_input_opts {
+    const char *name; /* label above the field. default: none */
+    long value;       /* default: 0, or the nearest bound */
+    long start, end;  /* inclusive bounds. default: none (both 0); one bound: LONG_MIN or
+                         LONG_MAX for the other */
+    long step;        /* what the field's arrows add. default: 1 */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (Enter, leaving the field, arrows) */
+    void *arg;
+} pn_int_input_opts;
+
+/*
+ * pn_int_input — a number field for whole numbers (Panel's IntInput).
+ *     pn_int_input(s, .name = "Copies", .value = 1, .start = 1, .end = 99, .on_change = f)
+ * Thread: session
+ */
+#define pn_int_input(s, ...)                                                                     \
+    pn_int_input_new((s), &(const pn_int_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_int_input_new(pn_session *s, const pn_int_input_opts *o, pn_here here);
+/* pn_int_input_value — the current value. Thread: session */
+PN_API long pn_int_input_value(const pn_node *int_input);
+/* pn_int_input_set_value — clamped to the bounds; no on_change.
+ *     pn_int_input_set_value(copies, 3)
+ * Thread: session */
+#define pn_int_input_set_value(n, value) pn_int_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_int_input_set_value_at(pn_node *int_input, long value, pn_here here);
+
+typedef struct pn_float_input_opts {
+    const char *name;  /* label above the field. default: none */
+    double value;      /* default: 0, or the nearest bound */
+    double start, end; /* inclusive bounds. default: none (both 0); one bound: -INFINITY or
+                          INFINITY for the other */
+    double step;       /* what the field's arrows add. default: 0.1 */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (Enter, leaving the field, arrows) */
+    void *arg;
+} pn_float_input_opts;
+
+/*
+ * pn_float_input — a number field for real numbers (Panel's FloatInput); a value must be
+ * finite.
+ *     pn_float_input(s, .name = "Gain", .value = 0.5, .start = 0, .end = 2, .step = 0.05)
+ * Thread: session
+ */
+#define pn_float_input(s, ...)                                                                   \
+    pn_float_input_new((s), &(const pn_float_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_float_input_new(pn_session *s, const pn_float_input_opts *o, pn_here here);
+/* pn_float_input_value — the current value. Thread: session */
+PN_API double pn_float_input_value(const pn_node *float_input);
+/* pn_float_input_set_value — clamped to the bounds (not finite: misuse); no on_change.
+ *     pn_float_input_set_value(gain, 1.25)
+ * Thread: session */
+#define pn_float_input_set_value(n, value) pn_float_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_float_input_set_value_at(pn_node *float_input, double value, pn_here here);
+
+typedef struct pn_text_area_input_opts {
+    const char *name;        /* label above the field. default: none */
+    const char *value;       /* default: "" */
+    const char *placeholder; /* default: none */
+    int rows;                /* visible lines. default: 2 (at most 100) */
+    int max_length;          /* characters. default: 5000 (at most 100000) */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor commits (leaving the field, Ctrl+Enter) */
+    void *arg;
+} pn_text_area_input_opts;
+
+/*
+ * pn_text_area_input — a text field of several lines (Panel's TextAreaInput).
+ *     pn_text_area_input(s, .name = "Notes", .rows = 4, .placeholder = "…", .on_change = f)
+ * Thread: session
+ */
+#define pn_text_area_input(s, ...)                                                               \
+    pn_text_area_input_new((s), &(const pn_text_area_input_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_text_area_input_new(pn_session *s, const pn_text_area_input_opts *o,
+                                       pn_here here);
+/* pn_text_area_input_value — the current text (owned by the node; valid until the next
+ * change). Thread: session */
+PN_API const char *pn_text_area_input_value(const pn_node *text_area);
+/* pn_text_area_input_set_value — copies value; longer than max_length: misuse.
+ *     pn_text_area_input_set_value(notes, "")
+ * Thread: session */
+#define pn_text_area_input_set_value(n, value)                                                   \
+    pn_text_area_input_set_value_at((n), (value), PN_HERE)
+PN_API void pn_text_area_input_set_value_at(pn_node *text_area, const char *value, pn_here here);
+
+typedef struct pn_radio_group_opts {
+    const char *name;           /* label above the group. default: none */
+    const char *const *options; /* PN_OPTIONS(...). default: none */
+    const char *value;          /* one of options. default: the first option */
+    bool horizontal;            /* the options in a line (Panel's inline). default: a column */
+    bool disabled;
+    pn_callback on_change;
+    void *arg;
+} pn_radio_group_opts;
+
+/*
+ * pn_radio_group — one of a list of strings, as radio buttons (Panel's RadioBoxGroup and
+ * RadioButtonGroup); arrow keys move the choice.
+ *     pn_radio_group(s, .name = "Unit", .options = PN_OPTIONS("°C", "°F"), .horizontal = true)
+ * Thread: session
+ */
+#define pn_radio_group(s, ...)                                                                   \
+    pn_radio_group_new((s), &(const pn_radio_group_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_radio_group_new(pn_session *s, const pn_radio_group_opts *o, pn_here here);
+/* pn_radio_group_value — the chosen option (one of the node's own copies, valid for the
+ * session). Thread: session */
+PN_API const char *pn_radio_group_value(const pn_node *radio_group);
+/* pn_radio_group_set_value — chooses value if it is one of the options; otherwise misuse.
+ *     pn_radio_group_set_value(unit, "°F")
+ * Thread: session */
+#define pn_radio_group_set_value(n, value) pn_radio_group_set_value_at((n), (value), PN_HERE)
+PN_API void pn_radio_group_set_value_at(pn_node *radio_group, const char *value, pn_here here);
+
+typedef struct pn_checkbox_group_opts {
+    const char *name;           /* label above the group. default: none */
+    const char *const *options; /* PN_OPTIONS(...). default: none */
+    const char *const *value;   /* the checked ones, PN_OPTIONS(...), each one of options.
+                                   default: none */
+    bool horizontal;            /* the options in a line (Panel's inline). default: a column */
+    bool disabled;
+    pn_callback on_change; /* runs on every check and uncheck */
+    void *arg;
+} pn_checkbox_group_opts;
+
+/*
+ * pn_checkbox_group — any number of a list of strings, as checkboxes (Panel's CheckBoxGroup).
+ *     pn_checkbox_group(s, .name = "Days", .options = PN_OPTIONS("Mon", "Tue", "Wed"),
+ *                       .value = PN_OPTIONS("Mon"), .on_change = f)
+ * Thread: session
+ */
+#define pn_checkbox_group(s, ...)                                                                \
+    pn_checkbox_group_new((s), &(const pn_checkbox_group_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_checkbox_group_new(pn_session *s, const pn_checkbox_group_opts *o,
+                                      pn_here here);
+/*
+ * pn_checkbox_group_value — copies the checked options, in the order of the options, into
+ * out (at most max of them) and returns how many are checked (more than max: out holds the
+ * first max). The strings are the node's own copies of its options, valid for the session;
+ * out is yours. Ask with max 0 for the count.
+ *     const char *days[7];
+ *     size_t n = pn_checkbox_group_value(group, days, 7);
+ * Thread: session
+ */
+PN_API size_t pn_checkbox_group_value(const pn_node *checkbox_group, const char **out,
+                                      size_t max);
+/* pn_checkbox_group_set_value — checks exactly the options in value (NULL-terminated, NULL:
+ * none); an item that is not an option, or one there twice: misuse. No on_change.
+ *     pn_checkbox_group_set_value(group, PN_OPTIONS("Mon", "Wed"))
+ * Thread: session */
+#define pn_checkbox_group_set_value(n, value) pn_checkbox_group_set_value_at((n), (value), PN_HERE)
+PN_API void pn_checkbox_group_set_value_at(pn_node *checkbox_group, const char *const *value,
+                                           pn_here here);
+
+typedef struct pn_multi_select_opts {
+    const char *name;           /* label above the list. default: none */
+    const char *const *options; /* PN_OPTIONS(...). default: none */
+    const char *const *value;   /* the selected ones, PN_OPTIONS(...). default: none */
+    int size;                   /* visible rows. default: the options', 2 to 10 */
+    bool disabled;
+    pn_callback on_change; /* runs on every change of the selection */
+    void *arg;
+} pn_multi_select_opts;
+
+/*
+ * pn_multi_select — any number of a list of strings, as a list box (Panel's MultiSelect):
+ * Ctrl+click adds one, Shift+click or Shift+arrows a range.
+ *     pn_multi_select(s, .name = "Cities", .options = PN_OPTIONS("Berlin", "Paris", "Rome"))
+ * Thread: session
+ */
+#define pn_multi_select(s, ...)                                                                  \
+    pn_multi_select_new((s), &(const pn_multi_select_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_multi_select_new(pn_session *s, const pn_multi_select_opts *o, pn_here here);
+/* pn_multi_select_value — the selected options, as pn_checkbox_group_value.
+ *     const char *cities[8];
+ *     size_t n = pn_multi_select_value(list, cities, 8);
+ * Thread: session */
+PN_API size_t pn_multi_select_value(const pn_node *multi_select, const char **out, size_t max);
+/* pn_multi_select_set_value — as pn_checkbox_group_set_value.
+ *     pn_multi_select_set_value(list, PN_OPTIONS("Paris"))
+ * Thread: session */
+#define pn_multi_select_set_value(n, value) pn_multi_select_set_value_at((n), (value), PN_HERE)
+PN_API void pn_multi_select_set_value_at(pn_node *multi_select, const char *const *value,
+                                         pn_here here);
+
+typedef struct pn_date_picker_opts {
+    const char *name;  /* label above the field. default: none */
+    const char *value; /* "YYYY-MM-DD", or "" for none. default: "" */
+    const char *start; /* the earliest date one may pick, "YYYY-MM-DD". default: none */
+    const char *end;   /* the latest. default: none */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor picks or types a whole date, or clears it */
+    void *arg;
+} pn_date_picker_opts;
+
+/*
+ * pn_date_picker — a date field with the browser's calendar (Panel's DatePicker). A value is
+ * a real date as "YYYY-MM-DD" (years 0001 to 9999), clamped to start..end, or "" (none).
+ *     pn_date_picker(s, .name = "Day", .value = "2026-12-02", .start = "2026-01-01")
+ * Thread: session
+ */
+#define pn_date_picker(s, ...)                                                                   \
+    pn_date_picker_new((s), &(const pn_date_picker_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_date_picker_new(pn_session *s, const pn_date_picker_opts *o, pn_here here);
+/* pn_date_picker_value — "YYYY-MM-DD" or "" (owned by the node; valid until the next change).
+ * Thread: session */
+PN_API const char *pn_date_picker_value(const pn_node *date_picker);
+/* pn_date_picker_set_value — a date (clamped to start..end) or ""; anything else: misuse.
+ *     pn_date_picker_set_value(day, "2026-12-24")
+ * Thread: session */
+#define pn_date_picker_set_value(n, value) pn_date_picker_set_value_at((n), (value), PN_HERE)
+PN_API void pn_date_picker_set_value_at(pn_node *date_picker, const char *value, pn_here here);
+
+typedef struct pn_color_picker_opts {
+    const char *name;  /* label above the swatch. default: none */
+    const char *value; /* "#rrggbb". default: "#000000" */
+    bool disabled;
+    pn_callback on_change; /* runs when the visitor closes the chooser with a new colour */
+    void *arg;
+} pn_color_picker_opts;
+
+/*
+ * pn_color_picker — a colour swatch opening the browser's colour chooser (Panel's
+ * ColorPicker). A value is "#rrggbb" (six hex digits).
+ *     pn_color_picker(s, .name = "Line colour", .value = "#1e88e5", .on_change = f)
+ * Thread: session
+ */
+#define pn_color_picker(s, ...)                                                                  \
+    pn_color_picker_new((s), &(const pn_color_picker_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_color_picker_new(pn_session *s, const pn_color_picker_opts *o, pn_here here);
+/* pn_color_picker_value — "#rrggbb" (owned by the node; valid until the next change).
+ * Thread: session */
+PN_API const char *pn_color_picker_value(const pn_node *color_picker);
+/* pn_color_picker_set_value — "#rrggbb"; anything else: misuse.
+ *     pn_color_picker_set_value(line, "#e53935")
+ * Thread: session */
+#define pn_color_picker_set_value(n, value) pn_color_picker_set_value_at((n), (value), PN_HERE)
+PN_API void pn_color_picker_set_value_at(pn_node *color_picker, const char *value, pn_here here);
 
 /* ---- changing the page: setters ---------------------------------------------------------------
  *
@@ -1366,5 +1636,32 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_divider(s, ...) pn_divider_new((s), pn__cxx_ptr(pn_divider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_spacer
 #define pn_spacer(s, ...) pn_spacer_new((s), pn__cxx_ptr(pn_spacer_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_int_input
+#define pn_int_input(s, ...)                                                                     \
+    pn_int_input_new((s), pn__cxx_ptr(pn_int_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_float_input
+#define pn_float_input(s, ...)                                                                   \
+    pn_float_input_new((s), pn__cxx_ptr(pn_float_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_text_area_input
+#define pn_text_area_input(s, ...)                                                               \
+    pn_text_area_input_new((s), pn__cxx_ptr(pn_text_area_input_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_radio_group
+#define pn_radio_group(s, ...)                                                                   \
+    pn_radio_group_new((s), pn__cxx_ptr(pn_radio_group_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_checkbox_group
+#define pn_checkbox_group(s, ...)                                                                \
+    pn_checkbox_group_new((s), pn__cxx_ptr(pn_checkbox_group_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_multi_select
+#define pn_multi_select(s, ...)                                                                  \
+    pn_multi_select_new((s), pn__cxx_ptr(pn_multi_select_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_range_slider
+#define pn_range_slider(s, ...)                                                                  \
+    pn_range_slider_new((s), pn__cxx_ptr(pn_range_slider_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_date_picker
+#define pn_date_picker(s, ...)                                                                   \
+    pn_date_picker_new((s), pn__cxx_ptr(pn_date_picker_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_color_picker
+#define pn_color_picker(s, ...)                                                                  \
+    pn_color_picker_new((s), pn__cxx_ptr(pn_color_picker_opts{__VA_ARGS__}), PN_HERE)
 #endif /* __cplusplus */
 #endif /* PANE_H */

@@ -27,7 +27,9 @@ enum pn_prop_type {
     PN_PROP_ITEMS,  /* pn_node *const *, NULL-terminated: becomes the node's children */
     PN_PROP_LONG,   /* long */
     PN_PROP_INT,    /* int */
-    PN_PROP_STRS,   /* const char *const *, NULL-terminated (Select options) */
+    PN_PROP_STRS,   /* const char *const *, NULL-terminated (Select options); settable only
+                       when a PN_EVENT_PROP (CheckBoxGroup's value), through the kind's check,
+                       which makes it the node's own strings */
     PN_PROP_FN,     /* a callback: never encoded, never set from outside */
     PN_PROP_ARG,    /* the callback's void *arg: never encoded */
 };
@@ -53,12 +55,21 @@ struct pn_prop {
     PN_HIDDEN_PROP(T, fn, PN_PROP_FN), PN_HIDDEN_PROP(T, arg, PN_PROP_ARG)
 #define PN_COUNT(a) (sizeof(a) / sizeof *(a))
 
+/* The most items a list value may have (an event's JSON array; a setter's list). */
+#define PN_MAX_LIST 1024
+
 /* A value from outside (an event) or a setter, before validation. */
 struct pn_value {
-    enum { PN_V_NONE, PN_V_BOOL, PN_V_NUM, PN_V_STR } type;
+    enum { PN_V_NONE, PN_V_BOOL, PN_V_NUM, PN_V_STR, PN_V_STRS, PN_V_NUMS } type;
     bool b;
     double num;
     const char *str; /* NUL-terminated; copied by pn__node_set */
+    /* PN_V_STRS: n strings (NUL-terminated). For a PN_PROP_STRS prop, pn__node_set hands the
+     * kind's check a heap copy of the array, which the check rewrites into strings the node
+     * owns (its options), in the kind's order, and may shorten (n). */
+    const char **strs;
+    const double *nums; /* PN_V_NUMS: n finite numbers (RangeSlider's [start, end]) */
+    size_t n;
 };
 
 /* What an event asks the server to run: the widget's callback, or nothing. */
@@ -298,6 +309,14 @@ void pn__setter(pn_node *n, const struct pn_kind *const *kinds, const char *name
 #define PN_NUM(x) ((struct pn_value){.type = PN_V_NUM, .num = (x)})
 #define PN_STR(x) ((struct pn_value){.type = PN_V_STR, .str = (x) ? (x) : ""})
 #define PN_BOOL(x) ((struct pn_value){.type = PN_V_BOOL, .b = (x)})
+/* A NULL-terminated list as a value (NULL: empty; more than PN_MAX_LIST: refused by the set). */
+static inline struct pn_value pn__value_strs(const char *const *list)
+{
+    size_t n = 0;
+    while (list && list[n] && n <= PN_MAX_LIST)
+        n++;
+    return (struct pn_value){.type = PN_V_STRS, .strs = (const char **)(uintptr_t)list, .n = n};
+}
 /* True when n is a node of kind k (NULL n: false). */
 static inline bool pn__is(const pn_node *n, const struct pn_kind *k)
 {

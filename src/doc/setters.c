@@ -57,6 +57,7 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *giv
     void *field = pn__prop_ptr(n, p);
     struct pn_value v = *given;
     char *fixed = NULL; /* a string made valid UTF-8 (U+FFFD), compared and stored as such */
+    const char **list = NULL; /* a PN_PROP_STRS value: the heap copy the check rewrites */
     int rc = 0;
     switch (p->type) {
     case PN_PROP_BOOL:
@@ -84,6 +85,19 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *giv
             v.str = fixed = pn__xstrdup_utf8(v.str);
         break;
     }
+    case PN_PROP_STRS:
+        if (v.type != PN_V_STRS)
+            return *why = "expected a list of strings", PN_EINVAL;
+        if (v.n > PN_MAX_LIST)
+            return *why = "too many items", PN_EINVAL;
+        if (!n->desc->check || !(p->flags & PN_PF_EVENT)) /* options are fixed at build */
+            return *why = "not settable", PN_EINVAL;
+        /* the check's own copy, NULL-terminated: it makes each item one of the node's */
+        list = pn__xmalloc((v.n + 1) * sizeof *list);
+        for (size_t i = 0; i < v.n; i++)
+            list[i] = v.strs[i];
+        v.strs = list;
+        break;
     default:
         return *why = "not settable", PN_EINVAL;
     }
@@ -107,6 +121,21 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *giv
         if (*(int *)field != (int)v.num)
             *(int *)field = (int)v.num, rc = 0;
         break;
+    case PN_PROP_STRS: {
+        const char ***lp = field;
+        list[v.n] = NULL;
+        size_t k = 0;
+        while (*lp && (*lp)[k] && k < v.n && strcmp((*lp)[k], list[k]) == 0)
+            k++;
+        if (k == v.n && (!*lp || !(*lp)[k]))
+            break; /* the same list */
+        if (n->heap_mask & (1u << idx))
+            free(*lp);
+        *lp = list, list = NULL; /* the node's now */
+        n->heap_mask |= 1u << idx;
+        rc = 0;
+        break;
+    }
     default: { /* strings */
         const char **sp = field;
         if (*sp && strcmp(*sp, v.str) == 0)
@@ -127,6 +156,7 @@ int pn__node_set(pn_node *n, const struct pn_prop *p, const struct pn_value *giv
     rc = rc == 1 ? 0 : rc;
 out:
     free(fixed);
+    free(list);
     return rc;
 }
 

@@ -2,7 +2,9 @@
  * kinds.c: the list of every kind (for lookups by name: tests, the catalogue) and the helpers
  * several kinds share.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "kinds/kinds.h"
 
@@ -34,6 +36,15 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_table,
     &pn__kind_grid,
     &pn__kind_tabs,
+    &pn__kind_int_input,
+    &pn__kind_float_input,
+    &pn__kind_text_area_input,
+    &pn__kind_radio_group,
+    &pn__kind_checkbox_group,
+    &pn__kind_multi_select,
+    &pn__kind_range_slider,
+    &pn__kind_date_picker,
+    &pn__kind_color_picker,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
@@ -135,6 +146,106 @@ int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name,
                           "<input type=\"range\" id=\"pn-%u-input\" min=\"%s\" max=\"%s\" "
                           "step=\"%s\" value=\"%s\"%s></div>",
                           (unsigned)n->id, min, max, step, value, disabled ? " disabled" : "");
+}
+
+void pn__kind_num_str(char *buf, size_t size, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, size, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char *name,
+                               const char *value, const char *min, const char *max,
+                               const char *step, bool disabled)
+{
+    int rc;
+    if ((rc = pn__html_open(out, "div", "pn-number-input", n)) || (rc = PN_PUT(out, ">")))
+        return rc;
+    if (name && ((rc = pn__kind_label(out, n, name)) || (rc = PN_PUT(out, "</label>"))))
+        return rc;
+    if ((rc = pn__buf_printf(out, "<input type=\"number\" id=\"pn-%u-input\" value=\"%s\"",
+                             (unsigned)n->id, value)))
+        return rc;
+    if ((min && (rc = pn__buf_printf(out, " min=\"%s\"", min))) ||
+        (max && (rc = pn__buf_printf(out, " max=\"%s\"", max))))
+        return rc;
+    return pn__buf_printf(out, " step=\"%s\"%s></div>", step, disabled ? " disabled" : "");
+}
+
+int pn__kind_check_choices(const char *const *options, struct pn_value *v, const char **why)
+{
+    size_t k = 0;
+    while (options && options[k])
+        k++;
+    if (v->n > k)
+        return *why = "more items than options", PN_EINVAL;
+    if (v->n == 0)
+        return 0;
+    bool *picked = pn__xcalloc(k, sizeof *picked);
+    int rc = 0;
+    for (size_t i = 0; i < v->n && rc == 0; i++) {
+        size_t j = 0;
+        while (j < k && strcmp(options[j], v->strs[i]) != 0)
+            j++;
+        if (j == k)
+            *why = "an item is not one of the options", rc = PN_EINVAL;
+        else if (picked[j])
+            *why = "an item is there twice", rc = PN_EINVAL;
+        else
+            picked[j] = true;
+    }
+    if (rc == 0) { /* the node's own strings, in the options' order */
+        size_t m = 0;
+        for (size_t j = 0; j < k; j++)
+            if (picked[j])
+                v->strs[m++] = options[j];
+    }
+    free(picked);
+    return rc;
+}
+
+void pn__kind_init_choices(pn_node *n, pn_here here, const char *const **options,
+                           const char *const **value)
+{
+    static const char *const none[] = {NULL};
+    if (!*options || !**options) {
+        pn__session_misuse(n->s, here, "%s without options", n->desc->name);
+        *options = none;
+    }
+    if (!*value) {
+        *value = none;
+        return;
+    }
+    size_t c = 0;
+    while ((*value)[c])
+        c++;
+    const char **own = pn__arena_alloc(pn__node_arena(n), (c + 1) * sizeof *own);
+    for (size_t i = 0; i < c; i++)
+        own[i] = (*value)[i];
+    struct pn_value v = {.type = PN_V_STRS, .strs = own, .n = c};
+    const char *why = NULL;
+    if (pn__kind_check_choices(*options, &v, &why) != 0) {
+        pn__session_misuse(n->s, here, "%s.value: %s; nothing is selected", n->desc->name, why);
+        v.n = 0;
+    }
+    own[v.n] = NULL;
+    *value = own;
+}
+
+size_t pn__kind_list_copy(const char *const *list, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (; list && list[n]; n++)
+        if (n < max)
+            out[n] = list[n];
+    return n;
 }
 
 /* Enables or disables any widget (every kind with a "disabled" prop). */

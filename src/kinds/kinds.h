@@ -22,7 +22,10 @@ extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__ki
     pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot,
     pn__kind_divider, pn__kind_spacer, pn__kind_progress, pn__kind_loading_spinner,
     pn__kind_boolean_status, pn__kind_alert, pn__kind_pre,
-    pn__kind_json, pn__kind_trend, pn__kind_gauge, pn__kind_table, pn__kind_grid, pn__kind_tabs;
+    pn__kind_json, pn__kind_trend, pn__kind_gauge, pn__kind_table, pn__kind_grid, pn__kind_tabs,
+    pn__kind_int_input, pn__kind_float_input, pn__kind_text_area_input, pn__kind_radio_group,
+    pn__kind_checkbox_group, pn__kind_multi_select, pn__kind_range_slider, pn__kind_date_picker,
+    pn__kind_color_picker;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */
@@ -57,5 +60,23 @@ int pn__kind_button_html(struct pn_buf *out, const pn_node *n, const char *cls, 
 int pn__kind_slider_html(struct pn_buf *out, const pn_node *n, const char *name, const char *shown,
                          const char *min, const char *max, const char *step, const char *value,
                          bool disabled);
+/* v as the shortest text that reads back as v ("0.05", not %.17g's "0.050000000000000003"; "10",
+ * not "1e+01"), as the client writes it (ctx.fmt(null, v)). size: 32 or more. */
+void pn__kind_num_str(char *buf, size_t size, double v);
+/* IntInput and FloatInput: the label (when named), then <input type="number"> with min and max
+ * when given (NULL: unbounded on that side). */
+int pn__kind_number_input_html(struct pn_buf *out, const pn_node *n, const char *name,
+                               const char *value, const char *min, const char *max,
+                               const char *step, bool disabled);
+/* CheckBoxGroup and MultiSelect: a list value (PN_V_STRS, the check's copy) made of the node's
+ * own options, in their order: 0, or PN_EINVAL with why (more items than options, an item
+ * that is not an option, one there twice). */
+int pn__kind_check_choices(const char *const *options, struct pn_value *v, const char **why);
+/* Their init: options (none: misuse, and an empty list) and value checked as above (misuse:
+ * nothing selected), value made the node's own NULL-terminated list (arena). */
+void pn__kind_init_choices(pn_node *n, pn_here here, const char *const **options,
+                           const char *const **value);
+/* Their getters: the first max items of list into out; how many it has. */
+size_t pn__kind_list_copy(const char *const *list, const char **out, size_t max);
 
 #endif

@@ -44,6 +44,35 @@ void pn__msg_free(struct pn_msg *m)
     if (m->json)
         json_decref(m->json);
     m->json = NULL;
+    free(m->list);
+    m->list = NULL;
+}
+
+/* An event's list value: all strings (PN_V_STRS; [] too) or all numbers (PN_V_NUMS), at most
+ * PN_MAX_LIST items; the array is m->list's, the strings the JSON's. */
+static int parse_list(json_t *v, struct pn_msg *m, const char **why)
+{
+    size_t n = json_array_size(v);
+    if (n > PN_MAX_LIST)
+        return *why = "event: more than " PN_STR_OF(PN_MAX_LIST) " items in \"value\"", PN_EPARSE;
+    bool nums = n > 0 && json_is_number(json_array_get(v, 0));
+    m->list = pn__xmalloc((n ? n : 1) * (nums ? sizeof(double) : sizeof(char *)));
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(v, i);
+        if (nums ? !json_is_number(e) : !json_is_string(e))
+            return *why = "event: a list \"value\" holds only strings or only numbers",
+                   PN_EPARSE;
+        if (nums) {
+            ((double *)m->list)[i] = json_number_value(e);
+        } else {
+            if (memchr(json_string_value(e), '\0', json_string_length(e)))
+                return *why = "event: NUL in value", PN_EPARSE;
+            ((const char **)m->list)[i] = json_string_value(e);
+        }
+    }
+    m->value = nums ? (struct pn_value){.type = PN_V_NUMS, .nums = m->list, .n = n}
+                    : (struct pn_value){.type = PN_V_STRS, .strs = m->list, .n = n};
+    return 0;
 }
 
 int pn__msg_parse(const char *data, size_t len, struct pn_msg *m, const char **why)
@@ -106,8 +135,11 @@ int pn__msg_parse(const char *data, size_t len, struct pn_msg *m, const char **w
             if (memchr(json_string_value(v), '\0', json_string_length(v)))
                 return *why = "event: NUL in value", PN_EPARSE;
             m->value = (struct pn_value){.type = PN_V_STR, .str = json_string_value(v)};
+        } else if (json_is_array(v)) {
+            return parse_list(v, m, why);
         } else {
-            return *why = "event: \"value\" must be a boolean, number or string", PN_EPARSE;
+            return *why = "event: \"value\" must be a boolean, number, string or list",
+                   PN_EPARSE;
         }
         return 0;
     }

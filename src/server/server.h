@@ -186,6 +186,7 @@ struct pn_msg {
     struct pn_value value; /* event */
     const struct json_t *ping; /* ping's "n", borrowed from json */
     struct json_t *json; /* owns every slice above */
+    void *list;          /* a list value's array (heap): value.strs or value.nums */
 };
 /* The protocol version of docs/internals/protocol.md: the hello's "v" and the doc's. */
 #define PN_PROTOCOL_VERSION 2

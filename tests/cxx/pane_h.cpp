@@ -83,6 +83,33 @@ static void cxx_app(pn_session *s)
                              .value = "cxx-Paris", .on_change = on_event);
     pn_node *button = pn_button(s, .label = "Go", .button_type = "primary", .on_click = on_event);
     pn_servable(s, pn_column(s, toggle, box, in, is, fs, sel, button));
+    pn_node *ii = pn_int_input(s, .name = "Copies", .value = 2, .start = 1, .end = 9);
+    pn_node *fi = pn_float_input(s, .name = "Gain", .value = 0.5, .step = 0.25);
+    pn_node *ta = pn_text_area_input(s, .name = "Notes", .value = "cxx-notes", .rows = 3);
+    pn_node *rg = pn_radio_group(s, .name = "Unit", .options = PN_OPTIONS("cxx-C", "cxx-F"),
+                                 .horizontal = true, .on_change = on_event);
+    pn_node *cg = pn_checkbox_group(s, .name = "Days", .options = PN_OPTIONS("cxx-Mon", "cxx-Tue"),
+                                    .value = PN_OPTIONS("cxx-Tue"), .horizontal = true);
+    pn_node *ms = pn_multi_select(s, .name = "Cities", .options = PN_OPTIONS("cxx-A", "cxx-B"),
+                                  .value = PN_OPTIONS("cxx-A", "cxx-B"), .size = 3);
+    pn_servable(s, pn_column(s, ii, fi, ta, rg, cg, ms));
+    const char *picked[2];
+    pn_checkbox_group_set_value(cg, PN_OPTIONS("cxx-Mon"));
+    size_t npicked = pn_multi_select_value(ms, picked, 2);
+    (void)pn_checkbox_group_value(cg, picked, npicked);
+    pn_multi_select_set_value(ms, PN_OPTIONS("cxx-B"));
+    pn_node *rs = pn_range_slider(s, .name = "Hours", .value_start = 9, .value_end = 17,
+                                  .start = 0, .end = 24, .step = 1, .format = "{value:.0f} h");
+    pn_node *dp = pn_date_picker(s, .name = "Day", .value = "2026-12-02", .start = "2026-01-01");
+    pn_node *cp = pn_color_picker(s, .name = "Colour", .value = "#1e88e5");
+    pn_servable(s, pn_row(s, rs, dp, cp));
+    pn_range_slider_set_value(rs, pn_range_slider_value_start(rs), pn_range_slider_value_end(rs));
+    pn_date_picker_set_value(dp, pn_date_picker_value(dp));
+    pn_color_picker_set_value(cp, pn_color_picker_value(cp));
+    pn_int_input_set_value(ii, pn_int_input_value(ii) + 1);
+    pn_float_input_set_value(fi, pn_float_input_value(fi) * 2);
+    pn_text_area_input_set_value(ta, pn_text_area_input_value(ta));
+    pn_radio_group_set_value(rg, pn_radio_group_value(rg));
     pn_servable(s, pn_column_ex(s, .items = PN_ITEMS(pn_html(s, .html = "<i>cxx-html</i>"))));
     pn_node *tab = pn_table(s, .columns = PN_COLUMNS({"cxx-col"}, {"N", PN_NUMBER, "{value}", 80}),
                             .rows = 2, .cell = cell, .page_size = 5, .sort = -2);

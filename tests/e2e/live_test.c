@@ -707,7 +707,7 @@ static bool case_event_bad_value(void)
     struct widgets w;
     if (!widgets_open(&S_MAIN, &w))
         return false;
-    const char *bad[] = {"\"abc\"", "50.5", "true", "null", "\"50\""};
+    const char *bad[] = {"\"abc\"", "50.5", "true", "null", "\"50\"", "[50]", "[\"50\"]", "[]"};
     bool ok = true;
     for (size_t i = 0; ok && i < sizeof bad / sizeof *bad; i++) {
         ok = e2e_sendf(w.c, "{\"t\":\"event\",\"id\":%ld,\"prop\":\"value\",\"value\":%s}",
@@ -759,7 +759,8 @@ static bool case_message_bad(void)
         "{\"t\":\"event\",\"id\":-3,\"prop\":\"clicks\"}",
         "{\"t\":\"event\",\"id\":3.5,\"prop\":\"clicks\"}",
         "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":{\"a\":1}}",
-        "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[1]}",
+        "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[1,\"a\"]}",
+        "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[[1]]}",
         "{\"t\":\"ping\",\"t\":\"ping\"}",
         "{\"t\":\"ping\"} trailing",
         "{\"t\":\"ping\",\"n\":1e999}",

@@ -698,7 +698,7 @@ static void test_kind_table_describes_every_option_field(void **state)
 static void test_kind_table_is_consistent(void **state)
 {
     (void)state;
-    assert_int_equal(pn__kind_count, 27); /* every kind of src/kinds/ is in kinds.c's list */
+    assert_int_equal(pn__kind_count, 36); /* every kind of src/kinds/ is in kinds.c's list */
     for (size_t k = 0; k < pn__kind_count; k++) {
         const struct pn_kind *d = pn__kind_list[k];
         assert_non_null(d->html);
@@ -1134,6 +1134,402 @@ static void test_rows_nested_top_down_stop_at_max_depth(void **state)
     assert_int_equal(s->nmisuse, 12);
 }
 
+/* ---- widget events (pn__node_event: what a client may send, and the error codes of
+ * docs/internals/protocol.md) ---- */
+
+static int calls;
+static void count_call(pn_session *s, pn_node *n, void *arg)
+{
+    (void)s, (void)n, (void)arg;
+    calls++;
+}
+
+/* An event for prop of n: NULL (taken; its callback run) or the error code. */
+static const char *event(pn_node *n, const char *prop, struct pn_value v)
+{
+    struct pn_call call;
+    const char *why = NULL;
+    const char *code = pn__node_event(n, pn__str(prop), &v, &call, &why);
+    if (code)
+        assert_non_null(why);
+    else if (call.fn)
+        call.fn(n->s, n, call.arg);
+    return code;
+}
+#define EV_OK(n, prop, v) assert_null(event((n), (prop), (v)))
+#define EV_ERR(n, prop, v, code) assert_string_equal(event((n), (prop), (v)), (code))
+
+static void test_number_input_events_are_typed_and_clamped(void **state)
+{
+    pn_session *s = *state;
+    calls = 0;
+    pn_node *i = pn_int_input(s, .value = 5, .start = 1, .end = 10, .on_change = count_call);
+    EV_OK(i, "value", PN_NUM(7));
+    assert_int_equal(pn_int_input_value(i), 7);
+    assert_int_equal(calls, 1);
+    EV_OK(i, "value", PN_NUM(1e6)); /* clamped */
+    assert_int_equal(pn_int_input_value(i), 10);
+    EV_OK(i, "value", PN_NUM(-1e15));
+    assert_int_equal(pn_int_input_value(i), 1);
+    EV_ERR(i, "value", PN_NUM(2.5), "bad-value");   /* not whole */
+    EV_ERR(i, "value", PN_NUM(1e300), "bad-value"); /* past what a long holds */
+    EV_ERR(i, "value", PN_NUM(NAN), "bad-value");
+    EV_ERR(i, "value", PN_STR("3"), "bad-value");
+    EV_ERR(i, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(i, "value", (struct pn_value){.type = PN_V_NONE}, "bad-value");
+    EV_ERR(i, "start", PN_NUM(0), "bad-prop");
+    EV_ERR(i, "nope", PN_NUM(0), "bad-prop");
+    assert_int_equal(pn_int_input_value(i), 1);
+    assert_int_equal(calls, 3);
+    pn_node *u = pn_int_input(s, .value = -3); /* unbounded */
+    EV_OK(u, "value", PN_NUM(-9e15));
+    assert_true(pn_int_input_value(u) == -9000000000000000L);
+
+    pn_node *f = pn_float_input(s, .value = 0.5, .start = 0, .end = INFINITY);
+    EV_OK(f, "value", PN_NUM(2.25));
+    assert_true(pn_float_input_value(f) == 2.25);
+    EV_OK(f, "value", PN_NUM(-4));
+    assert_true(pn_float_input_value(f) == 0);
+    EV_OK(f, "value", PN_NUM(1e300));
+    assert_true(pn_float_input_value(f) == 1e300);
+    EV_ERR(f, "value", PN_NUM(INFINITY), "bad-value");
+    EV_ERR(f, "value", PN_NUM(NAN), "bad-value");
+    EV_ERR(f, "value", PN_STR("1"), "bad-value");
+    EV_ERR(f, "step", PN_NUM(1), "bad-prop");
+    pn_float_input_set_value(f, -1); /* setters clamp too */
+    assert_true(pn_float_input_value(f) == 0);
+    pn_node *d = pn_float_input(s, .disabled = true, .on_change = count_call);
+    calls = 0;
+    EV_OK(d, "value", PN_NUM(3)); /* a disabled widget takes nothing */
+    assert_true(pn_float_input_value(d) == 0);
+    assert_int_equal(calls, 0);
+    assert_int_equal(s->nmisuse, 0);
+}
+
+static void test_number_input_misuse_is_at_the_apps_line(void **state)
+{
+    pn_session *s = *state;
+    int line = __LINE__ + 1;
+    pn_node *i = pn_int_input(s, .value = 50, .start = 1, .end = 10);
+    assert_int_equal(pn_int_input_value(i), 10);
+    assert_misuse(s, 0, line, "outside 1..10");
+    line = __LINE__ + 1;
+    pn_node *f = pn_float_input(s, .start = 2, .end = 1, .value = NAN);
+    assert_misuse(s, 1, line, "NaN");
+    assert_true(pn_float_input_value(f) == 0);
+    line = __LINE__ + 1;
+    pn_int_input(s, .step = -2);
+    assert_misuse(s, 2, line, "step -2");
+    line = __LINE__ + 1;
+    pn_float_input_set_value(f, NAN);
+    assert_misuse(s, 3, line, "finite");
+}
+
+static void test_text_area_input_events(void **state)
+{
+    pn_session *s = *state;
+    pn_node *t = pn_text_area_input(s, .max_length = 4, .on_change = count_call);
+    calls = 0;
+    EV_OK(t, "value", PN_STR("a\nb"));
+    assert_string_equal(pn_text_area_input_value(t), "a\nb");
+    EV_OK(t, "value", PN_STR("éééé")); /* characters, not bytes */
+    EV_ERR(t, "value", PN_STR("abcde"), "bad-value");
+    EV_ERR(t, "value", PN_NUM(1), "bad-value");
+    EV_ERR(t, "rows", PN_NUM(3), "bad-prop");
+    EV_ERR(t, "max_length", PN_NUM(100), "bad-prop");
+    assert_string_equal(pn_text_area_input_value(t), "éééé");
+    assert_int_equal(calls, 2);
+    EV_OK(t, "value", PN_STR("\xff")); /* made valid UTF-8 */
+    assert_string_equal(pn_text_area_input_value(t), "\xef\xbf\xbd");
+    int line = __LINE__ + 1;
+    pn_text_area_input(s, .rows = 1000, .value = "too long", .max_length = 3);
+    assert_misuse(s, 0, line, "rows 1000");
+    assert_misuse(s, 1, line, "longer than max_length");
+}
+
+static void test_radio_group_takes_only_its_options(void **state)
+{
+    pn_session *s = *state;
+    static char opt[] = "Paris";
+    pn_node *r = pn_radio_group(s, .options = PN_OPTIONS("Berlin", opt), .on_change = count_call);
+    opt[0] = 'X'; /* the node has its own copies */
+    assert_string_equal(pn_radio_group_value(r), "Berlin");
+    calls = 0;
+    EV_OK(r, "value", PN_STR("Paris"));
+    assert_string_equal(pn_radio_group_value(r), "Paris");
+    assert_int_equal(calls, 1);
+    EV_ERR(r, "value", PN_STR("Xaris"), "bad-value");
+    EV_ERR(r, "value", PN_STR(""), "bad-value");
+    EV_ERR(r, "value", PN_NUM(0), "bad-value");
+    EV_ERR(r, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(r, "options", PN_STR("Rome"), "bad-prop");
+    EV_ERR(r, "horizontal", PN_BOOL(true), "bad-prop");
+    assert_string_equal(pn_radio_group_value(r), "Paris");
+    int line = __LINE__ + 1;
+    pn_radio_group_set_value(r, "Rome");
+    assert_misuse(s, 0, line, "not one of the options");
+    line = __LINE__ + 1;
+    pn_node *e = pn_radio_group(s, .value = "a");
+    assert_misuse(s, 1, line, "without options");
+    assert_string_equal(pn_radio_group_value(e), "");
+    EV_ERR(e, "value", PN_STR(""), "bad-value");
+}
+
+/* A list value (PN_V_STRS) from an event, or a setter's NULL-terminated list. */
+static struct pn_value strs(size_t n, const char **items)
+{
+    return (struct pn_value){.type = PN_V_STRS, .strs = items, .n = n};
+}
+#define STRS(...) strs(PN_COUNT(((const char *[]){__VA_ARGS__})), (const char *[]){__VA_ARGS__})
+
+static void assert_list(size_t (*get)(const pn_node *, const char **, size_t), pn_node *n,
+                        const char *want)
+{
+    const char *got[8];
+    size_t k = get(n, got, 8);
+    char joined[200] = "";
+    for (size_t i = 0; i < k && i < 8; i++)
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? "," : "",
+                 got[i]);
+    assert_string_equal(joined, want);
+}
+
+static void test_list_widgets_take_only_their_options_once(void **state)
+{
+    pn_session *s = *state;
+    static char mon[] = "Mon";
+    pn_node *g = pn_checkbox_group(s, .options = PN_OPTIONS(mon, "Tue", "Wed"),
+                                   .value = PN_OPTIONS("Wed", mon), .on_change = count_call);
+    mon[0] = 'X'; /* the node has its own copies */
+    assert_list(pn_checkbox_group_value, g, "Mon,Wed"); /* the options' order */
+    calls = 0;
+    EV_OK(g, "value", STRS("Tue", "Mon"));
+    assert_list(pn_checkbox_group_value, g, "Mon,Tue");
+    EV_OK(g, "value", strs(0, NULL)); /* none */
+    assert_list(pn_checkbox_group_value, g, "");
+    assert_int_equal(calls, 2);
+    EV_ERR(g, "value", STRS("Mon", "Sun"), "bad-value");              /* not an option */
+    EV_ERR(g, "value", STRS("Mon", "Mon"), "bad-value");              /* twice */
+    EV_ERR(g, "value", STRS("Mon", "Tue", "Wed", "Mon"), "bad-value"); /* more than options */
+    EV_ERR(g, "value", PN_STR("Mon"), "bad-value");                   /* not a list */
+    EV_ERR(g, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(g, "value", ((struct pn_value){.type = PN_V_NUMS, .nums = (double[]){1}, .n = 1}),
+           "bad-value");
+    EV_ERR(g, "options", STRS("x"), "bad-prop");
+    assert_int_equal(calls, 2);
+    assert_list(pn_checkbox_group_value, g, "");
+    const char *one[1];
+    EV_OK(g, "value", STRS("Wed", "Tue", "Mon"));
+    assert_int_equal(pn_checkbox_group_value(g, one, 1), 3); /* the count; out holds 1 */
+    assert_string_equal(one[0], "Mon");
+    assert_int_equal(pn_checkbox_group_value(g, NULL, 0), 3);
+    assert_int_equal(pn_checkbox_group_value(NULL, one, 1), 0);
+    pn_checkbox_group_set_value(g, PN_OPTIONS("Tue"));
+    assert_list(pn_checkbox_group_value, g, "Tue");
+    pn_checkbox_group_set_value(g, NULL);
+    assert_list(pn_checkbox_group_value, g, "");
+    assert_int_equal(s->nmisuse, 0);
+
+    pn_node *m = pn_multi_select(s, .options = PN_OPTIONS("a", "b", "c"));
+    assert_list(pn_multi_select_value, m, "");
+    EV_OK(m, "value", STRS("c", "a"));
+    assert_list(pn_multi_select_value, m, "a,c");
+    EV_ERR(m, "value", STRS(""), "bad-value");
+    EV_ERR(m, "size", PN_NUM(3), "bad-prop");
+    int line = __LINE__ + 1;
+    pn_multi_select_set_value(m, PN_OPTIONS("a", "z"));
+    assert_misuse(s, 0, line, "not one of the options");
+    assert_list(pn_multi_select_value, m, "a,c");
+    line = __LINE__ + 1;
+    pn_node *bad = pn_multi_select(s, .options = PN_OPTIONS("a", "b"),
+                                   .value = PN_OPTIONS("a", "a"), .size = 500);
+    assert_misuse(s, 1, line, "twice");
+    assert_misuse(s, 2, line, "size 500");
+    assert_list(pn_multi_select_value, bad, "");
+    /* options are fixed at build: no list reaches them, even past the kind's check */
+    const char *why = NULL;
+    struct pn_value opts = STRS("p", "q");
+    assert_int_equal(pn__node_set(g, pn__prop_find(g->desc, PN_STRLIT("options")), &opts, &why),
+                     PN_EINVAL);
+    pn_node *sel = pn_select(s, .options = PN_OPTIONS("a"));
+    assert_int_equal(
+        pn__node_set(sel, pn__prop_find(sel->desc, PN_STRLIT("options")), &opts, &why),
+        PN_EINVAL);
+    assert_string_equal(PN_COPTS(g, pn_checkbox_group_opts)->options[0], "Mon");
+    line = __LINE__ + 1;
+    pn_node *none = pn_checkbox_group(s);
+    assert_misuse(s, 3, line, "without options");
+    EV_ERR(none, "value", STRS("a"), "bad-value");
+    EV_OK(none, "value", strs(0, NULL));
+}
+
+static struct pn_value nums(double a, double b)
+{
+    static double pair[2];
+    pair[0] = a, pair[1] = b;
+    return (struct pn_value){.type = PN_V_NUMS, .nums = pair, .n = 2};
+}
+
+static void test_range_slider_takes_an_ordered_clamped_pair(void **state)
+{
+    pn_session *s = *state;
+    pn_node *r = pn_range_slider(s, .start = 0, .end = 10, .value_start = 2, .value_end = 3,
+                                 .on_change = count_call);
+    calls = 0;
+    EV_OK(r, "value", nums(5, 8)); /* past the old end: the end moves first */
+    assert_true(pn_range_slider_value_start(r) == 5 && pn_range_slider_value_end(r) == 8);
+    EV_OK(r, "value", nums(9, 1)); /* put in order */
+    assert_true(pn_range_slider_value_start(r) == 1 && pn_range_slider_value_end(r) == 9);
+    EV_OK(r, "value", nums(-50, 1e300)); /* clamped */
+    assert_true(pn_range_slider_value_start(r) == 0 && pn_range_slider_value_end(r) == 10);
+    EV_OK(r, "value", nums(4, 4));
+    assert_true(pn_range_slider_value_start(r) == 4 && pn_range_slider_value_end(r) == 4);
+    assert_int_equal(calls, 4);
+    EV_ERR(r, "value", nums(NAN, 1), "bad-value");
+    EV_ERR(r, "value", nums(1, INFINITY), "bad-value");
+    EV_ERR(r, "value", ((struct pn_value){.type = PN_V_NUMS, .nums = (double[]){1}, .n = 1}),
+           "bad-value");
+    EV_ERR(r, "value", ((struct pn_value){.type = PN_V_NUMS, .nums = (double[]){1, 2, 3}, .n = 3}),
+           "bad-value");
+    EV_ERR(r, "value", PN_NUM(3), "bad-value");
+    EV_ERR(r, "value", STRS("1", "2"), "bad-value");
+    EV_ERR(r, "value_start", PN_NUM(3), "bad-prop");
+    EV_ERR(r, "start", PN_NUM(3), "bad-prop");
+    assert_int_equal(calls, 4);
+    assert_true(pn_range_slider_value_start(r) == 4 && pn_range_slider_value_end(r) == 4);
+    pn_range_slider_set_value(r, 7, 2);
+    assert_true(pn_range_slider_value_start(r) == 2 && pn_range_slider_value_end(r) == 7);
+    assert_int_equal(s->nmisuse, 0);
+    int line = __LINE__ + 1;
+    pn_range_slider_set_value(r, NAN, 2);
+    assert_misuse(s, 0, line, "finite");
+    line = __LINE__ + 1;
+    pn_node *d = pn_range_slider(s, .value_start = 0.8, .value_end = 0.2, .disabled = true);
+    assert_misuse(s, 1, line, "below value_start");
+    assert_true(pn_range_slider_value_start(d) == 0.2 && pn_range_slider_value_end(d) == 0.8);
+    EV_OK(d, "value", nums(0, 1)); /* disabled: taken, nothing changes */
+    assert_true(pn_range_slider_value_start(d) == 0.2);
+    pn_node *all = pn_range_slider(s, .start = -5, .end = 5);
+    assert_true(pn_range_slider_value_start(all) == -5 && pn_range_slider_value_end(all) == 5);
+}
+
+static void test_date_picker_takes_real_dates_in_its_bounds(void **state)
+{
+    pn_session *s = *state;
+    pn_node *d = pn_date_picker(s, .start = "2000-01-01", .end = "2030-12-31",
+                                .on_change = count_call);
+    assert_string_equal(pn_date_picker_value(d), "");
+    calls = 0;
+    EV_OK(d, "value", PN_STR("2024-02-29")); /* a leap day */
+    assert_string_equal(pn_date_picker_value(d), "2024-02-29");
+    EV_OK(d, "value", PN_STR("1999-05-01")); /* clamped */
+    assert_string_equal(pn_date_picker_value(d), "2000-01-01");
+    EV_OK(d, "value", PN_STR("2099-01-01"));
+    assert_string_equal(pn_date_picker_value(d), "2030-12-31");
+    EV_OK(d, "value", PN_STR("")); /* cleared */
+    assert_string_equal(pn_date_picker_value(d), "");
+    assert_int_equal(calls, 4);
+    const char *bad[] = {"2023-02-29", "2000-13-01", "2000-00-10", "2000-04-31", "2000-1-01",
+                         "20000-01-01", "0000-01-01", "2000-01-01x", "2000/01/01", "yesterday",
+                         "2000-01-0a", " 2000-01-01"};
+    for (size_t i = 0; i < PN_COUNT(bad); i++)
+        if (event(d, "value", PN_STR(bad[i])) == NULL)
+            fail_msg("accepted \"%s\"", bad[i]);
+    EV_OK(d, "value", PN_STR("2000-02-29")); /* divisible by 400: a leap year */
+    EV_ERR(d, "value", PN_STR("1900-02-29"), "bad-value");
+    EV_ERR(d, "value", PN_NUM(20240101), "bad-value");
+    EV_ERR(d, "start", PN_STR("2000-01-01"), "bad-prop");
+    assert_string_equal(pn_date_picker_value(d), "2000-02-29");
+    assert_int_equal(s->nmisuse, 0);
+    int line = __LINE__ + 1;
+    pn_node *e = pn_date_picker(s, .value = "2024-02-30", .start = "tomorrow");
+    assert_misuse(s, 0, line, "DatePicker.start");
+    assert_misuse(s, 1, line, "not a date");
+    assert_string_equal(pn_date_picker_value(e), "");
+    line = __LINE__ + 1;
+    pn_date_picker_set_value(e, "2024-2-3");
+    assert_misuse(s, 2, line, "not a date");
+}
+
+static void test_color_picker_takes_six_hex_digits(void **state)
+{
+    pn_session *s = *state;
+    pn_node *c = pn_color_picker(s, .on_change = count_call);
+    assert_string_equal(pn_color_picker_value(c), "#000000");
+    calls = 0;
+    EV_OK(c, "value", PN_STR("#1e88e5"));
+    EV_OK(c, "value", PN_STR("#ABCDEF"));
+    assert_string_equal(pn_color_picker_value(c), "#ABCDEF");
+    assert_int_equal(calls, 2);
+    const char *bad[] = {"", "#fff", "#12345g", "1e88e5", "#1e88e5ff", "red", "#1e88e", " #1e88e5",
+                         "rgb(1,2,3)", "#\"><b>"};
+    for (size_t i = 0; i < PN_COUNT(bad); i++)
+        if (event(c, "value", PN_STR(bad[i])) == NULL)
+            fail_msg("accepted \"%s\"", bad[i]);
+    EV_ERR(c, "value", PN_BOOL(true), "bad-value");
+    EV_ERR(c, "name", PN_STR("x"), "bad-prop");
+    assert_string_equal(pn_color_picker_value(c), "#ABCDEF");
+    assert_int_equal(calls, 2);
+    int line = __LINE__ + 1;
+    pn_node *d = pn_color_picker(s, .value = "blue");
+    assert_misuse(s, 0, line, "ColorPicker.value");
+    assert_string_equal(pn_color_picker_value(d), "#000000");
+}
+
+/* Every kind, built with no options, takes any event for any prop name: it is applied or
+ * refused with one of protocol.md's codes, never a crash; the nodes still render and encode. */
+static void test_every_kind_survives_any_event(void **state)
+{
+    pn_session *s = *state;
+    static char big[200001];
+    memset(big, 'a', sizeof big - 1);
+    static const char *many[PN_MAX_LIST + 1];
+    for (size_t i = 0; i < PN_COUNT(many); i++)
+        many[i] = "x";
+    static const char *two_a[] = {"a", "a"}, *one[] = {"value"};
+    static const double pair[] = {1, 2}, rev[] = {2, 1}, nan1[] = {NAN, 1}, three[] = {1, 2, 3};
+    const struct pn_value values[] = {
+        {.type = PN_V_NONE}, PN_BOOL(true), PN_BOOL(false), PN_NUM(0), PN_NUM(-1), PN_NUM(2.5),
+        PN_NUM(1e300), PN_NUM(-1e300), PN_NUM(NAN), PN_NUM(INFINITY), PN_NUM(9.1e15),
+        PN_STR(""), PN_STR("value"), PN_STR("2024-02-29"), PN_STR("#123456"), PN_STR("\xff\xfe"),
+        {.type = PN_V_STR, .str = big}, strs(0, NULL), strs(1, one), strs(2, two_a),
+        strs(PN_COUNT(many), many),
+        {.type = PN_V_NUMS, .nums = pair, .n = 1}, {.type = PN_V_NUMS, .nums = pair, .n = 2},
+        {.type = PN_V_NUMS, .nums = rev, .n = 2}, {.type = PN_V_NUMS, .nums = nan1, .n = 2},
+        {.type = PN_V_NUMS, .nums = three, .n = 3},
+    };
+    pn_node *nodes[64];
+    assert_true(pn__kind_count <= PN_COUNT(nodes));
+    for (size_t k = 0; k < pn__kind_count; k++) {
+        pn_node *n = nodes[k] = pn__node_new(s, pn__kind_list[k], NULL, PN_HERE);
+        assert_non_null(n);
+        const struct pn_kind *d = n->desc;
+        for (size_t i = 0; i < d->nprops + 4; i++) {
+            static const char *const more[] = {"value", "clicks", "nope", ""};
+            const char *prop = i < d->nprops ? d->props[i].name : more[i - d->nprops];
+            for (size_t j = 0; j < PN_COUNT(values); j++) {
+                struct pn_call call;
+                const char *why = NULL;
+                const char *code = pn__node_event(n, pn__str(prop), &values[j], &call, &why);
+                if (code && strcmp(code, "bad-prop") && strcmp(code, "bad-value") &&
+                    strcmp(code, "not-a-widget"))
+                    fail_msg("%s.%s value #%zu: code %s", d->name, prop, j, code);
+                if (code && !why)
+                    fail_msg("%s.%s value #%zu: %s without why", d->name, prop, j, code);
+            }
+        }
+    }
+    for (size_t k = 0; k < pn__kind_count; k++) {
+        struct pn_buf b;
+        pn__buf_init(&b, 1u << 24);
+        assert_int_equal(pn__render_node(&b, nodes[k]), 0);
+        pn__buf_fini(&b);
+    }
+    json_t *ops = json_array();
+    assert_int_equal(pn__doc_patch_ops(s, ops), 0);
+    json_decref(ops);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1192,6 +1588,15 @@ int main(void)
         T(test_setter_misuse_names_the_setters_line),
         T(test_number_format_check),
         T(test_misspelt_format_is_misuse_at_build_and_set),
+        T(test_number_input_events_are_typed_and_clamped),
+        T(test_number_input_misuse_is_at_the_apps_line),
+        T(test_text_area_input_events),
+        T(test_radio_group_takes_only_its_options),
+        T(test_list_widgets_take_only_their_options_once),
+        T(test_range_slider_takes_an_ordered_clamped_pair),
+        T(test_date_picker_takes_real_dates_in_its_bounds),
+        T(test_color_picker_takes_six_hex_digits),
+        T(test_every_kind_survives_any_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

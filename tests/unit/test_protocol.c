@@ -198,6 +198,49 @@ static void test_event_values_keep_their_json_types(void **state)
     pn__msg_free(&m);
 }
 
+/* A list value: all strings (or empty) or all numbers, at most PN_MAX_LIST items. */
+static void test_event_lists_are_strings_or_numbers_and_bounded(void **state)
+{
+    (void)state;
+    struct pn_msg m;
+    const char *why = NULL;
+    assert_int_equal(
+        parse("{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[\"a\",\"b\"]}", &m, &why),
+        0);
+    assert_int_equal(m.value.type, PN_V_STRS);
+    assert_int_equal(m.value.n, 2);
+    assert_string_equal(m.value.strs[0], "a");
+    assert_string_equal(m.value.strs[1], "b");
+    pn__msg_free(&m);
+    assert_int_equal(parse("{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[]}", &m, &why),
+                     0);
+    assert_int_equal(m.value.type, PN_V_STRS);
+    assert_int_equal(m.value.n, 0);
+    pn__msg_free(&m);
+    assert_int_equal(
+        parse("{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[2.5,-1]}", &m, &why), 0);
+    assert_int_equal(m.value.type, PN_V_NUMS);
+    assert_int_equal(m.value.n, 2);
+    assert_true(m.value.nums[0] == 2.5 && m.value.nums[1] == -1);
+    pn__msg_free(&m);
+    /* PN_MAX_LIST items pass, one more does not */
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t items = PN_MAX_LIST + (size_t)extra, cap = 64 + items * 4;
+        char *big = malloc(cap);
+        size_t k = (size_t)snprintf(big, cap,
+                                    "{\"t\":\"event\",\"id\":3,\"prop\":\"value\",\"value\":[");
+        for (size_t i = 0; i < items; i++)
+            k += (size_t)snprintf(big + k, cap - k, "%s\"x\"", i ? "," : "");
+        snprintf(big + k, cap - k, "]}");
+        int rc = parse(big, &m, &why);
+        assert_int_equal(rc, extra ? PN_EPARSE : 0);
+        if (extra)
+            assert_non_null(strstr(why, "items"));
+        pn__msg_free(&m);
+        free(big);
+    }
+}
+
 static void test_bad_messages_are_refused_with_a_reason(void **state)
 {
     (void)state;
@@ -207,7 +250,13 @@ static void test_bad_messages_are_refused_with_a_reason(void **state)
         "{\"t\":\"event\",\"prop\":\"value\"}", "{\"t\":\"event\",\"id\":0,\"prop\":\"value\"}",
         "{\"t\":\"event\",\"id\":-4,\"prop\":\"value\"}",
         "{\"t\":\"event\",\"id\":99999999999,\"prop\":\"value\"}",
-        "{\"t\":\"event\",\"id\":1,\"prop\":7}", "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[1]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":7}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[1,\"a\"]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[\"a\",2]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[null]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[[\"a\"]]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[true]}",
+        "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":[\"a\\u0000\"]}",
         "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":{}}",
         "{\"t\":\"event\",\"id\":1,\"prop\":\"v\",\"value\":\"a\\u0000b\"}",
         "{\"t\":\"ping\",\"t\":\"ping\"}", /* duplicate keys */
@@ -493,6 +542,52 @@ static void test_slider_values_are_clamped_and_typed(void **state)
     pn__session_free(s);
 }
 
+/* A RangeSlider's pair from the client is not echoed when the server kept it as sent, and is
+ * (both ends) when it put it in order or clamped it, even when nothing changed on the server;
+ * a list value travels as a JSON array. */
+static void test_range_slider_echoes_only_what_the_server_changed(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *r = pn_range_slider(s, .start = 0, .end = 10, .value_start = 2, .value_end = 4);
+    pn_node *g = pn_checkbox_group(s, .options = PN_OPTIONS("a", "b", "c"));
+    pn_servable(s, pn_row(s, r, g));
+    free(patch_of(s));
+    struct pn_call call;
+    const char *why;
+    double pair[2] = {3, 8};
+    struct pn_value v = {.type = PN_V_NUMS, .nums = pair, .n = 2};
+    assert_null(pn__node_event(r, PN_STRLIT("value"), &v, &call, &why));
+    assert_null(patch_of(s)); /* as sent: the client has it */
+    pair[0] = 9, pair[1] = 3; /* reversed: both go back, in order */
+    assert_null(pn__node_event(r, PN_STRLIT("value"), &v, &call, &why));
+    json_t *p = load(patch_of(s));
+    json_t *c = op_changes(json_array_get(json_object_get(p, "ops"), 0), r->id);
+    assert_true(json_number_value(json_object_get(c, "value_start")) == 3);
+    assert_true(json_number_value(json_object_get(c, "value_end")) == 9);
+    json_decref(p);
+    for (int i = 0; i < 2; i++) { /* clamped to 10: a change, then none; echoed both times */
+        pair[0] = 3, pair[1] = 50 + i;
+        assert_null(pn__node_event(r, PN_STRLIT("value"), &v, &call, &why));
+        assert_true(pn_range_slider_value_end(r) == 10);
+        p = load(patch_of(s));
+        c = op_changes(json_array_get(json_object_get(p, "ops"), 0), r->id);
+        assert_true(json_number_value(json_object_get(c, "value_start")) == 3);
+        assert_true(json_number_value(json_object_get(c, "value_end")) == 10);
+        json_decref(p);
+    }
+    pn_checkbox_group_set_value(g, PN_OPTIONS("c", "a"));
+    p = load(patch_of(s));
+    json_t *ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 1);
+    c = op_changes(json_array_get(ops, 0), g->id);
+    char *list = json_dumps(json_object_get(c, "value"), JSON_COMPACT);
+    assert_string_equal(list, "[\"a\",\"c\"]");
+    free(list);
+    json_decref(p);
+    pn__session_free(s);
+}
+
 static void test_doc_has_title_tree_and_html(void **state)
 {
     (void)state;
@@ -632,6 +727,8 @@ int main(void)
         cmocka_unit_test(test_token_key_shorter_than_32_is_an_error),
         cmocka_unit_test(test_hello_is_parsed_with_token_and_query),
         cmocka_unit_test(test_event_values_keep_their_json_types),
+        cmocka_unit_test(test_event_lists_are_strings_or_numbers_and_bounded),
+        cmocka_unit_test(test_range_slider_echoes_only_what_the_server_changed),
         cmocka_unit_test(test_bad_messages_are_refused_with_a_reason),
         cmocka_unit_test(test_deep_nesting_is_refused_before_parsing),
         cmocka_unit_test(test_patch_carries_what_the_server_rendered),

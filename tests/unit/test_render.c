@@ -500,6 +500,38 @@ static void test_widgets_golden(void **state)
                                                       .value = 0.25, .format = "{value:.2f}"));
     check_node_golden("select", pn_select(s, .name = "City", .value = "Paris",
                                           .options = PN_OPTIONS("Berlin", "Paris", "Z<rich")));
+    check_node_golden("int_input", pn_int_input(s, .name = "Copies", .value = 3, .start = 1,
+                                                .end = 99, .step = 2));
+    check_node_golden("int_input_unbounded", pn_int_input(s, .value = -7, .disabled = true));
+    check_node_golden("float_input", pn_float_input(s, .name = "Gain", .value = 0.25,
+                                                    .start = -INFINITY, .end = 2, .step = 0.05));
+    check_node_golden("text_area_input",
+                      pn_text_area_input(s, .name = "Notes", .value = "\nline <1>\nline \"2\"",
+                                         .placeholder = "a & b", .rows = 4, .max_length = 50));
+    check_node_golden("radio_group",
+                      pn_radio_group(s, .name = "Unit", .value = "°F", .horizontal = true,
+                                     .options = PN_OPTIONS("°C", "°F", "K<\"")));
+    check_node_golden("radio_group_plain",
+                      pn_radio_group(s, .options = PN_OPTIONS("a", "b"), .disabled = true));
+    check_node_golden("checkbox_group",
+                      pn_checkbox_group(s, .name = "Days",
+                                        .options = PN_OPTIONS("Mon", "T&e", "Wed"),
+                                        .value = PN_OPTIONS("Wed", "T&e"), .horizontal = true));
+    check_node_golden("multi_select",
+                      pn_multi_select(s, .name = "Cities", .disabled = true,
+                                      .options = PN_OPTIONS("Berlin", "<Paris>", "Rome"),
+                                      .value = PN_OPTIONS("<Paris>")));
+    check_node_golden("range_slider",
+                      pn_range_slider(s, .name = "Hours <h>", .start = 0, .end = 24, .step = 0.5,
+                                      .value_start = 9, .value_end = 17.5,
+                                      .format = "{value:.1f} h"));
+    check_node_golden("range_slider_plain", pn_range_slider(s, .disabled = true));
+    check_node_golden("date_picker", pn_date_picker(s, .name = "Day", .value = "2024-02-29",
+                                                    .start = "2024-01-01", .end = "2024-12-31"));
+    check_node_golden("date_picker_empty", pn_date_picker(s, .disabled = true));
+    check_node_golden("color_picker",
+                      pn_color_picker(s, .name = "Line & fill", .value = "#1E88e5"));
+    assert_int_equal(s->nmisuse, 0);
     pn__session_free(s);
 }
 
