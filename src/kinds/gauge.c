@@ -136,15 +136,20 @@ static int html(struct pn_buf *out, const pn_node *n)
     struct pn_buf t;
     pn__buf_init(&t, 1u << 16);
     int rc = text_of(o, o->value, &t);
+    const double now = o->value < o->min ? o->min : o->value > o->max ? o->max : o->value;
     if (rc == 0)
         rc = pn__buf_printf(out,
                             "<div class=\"pn-gauge\" id=\"pn-%u\" data-pn-kind=\"Gauge\" "
-                            "role=\"meter\" aria-valuemin=\"%.17g\" aria-valuemax=\"%.17g\" "
-                            "aria-valuenow=\"%.17g\" aria-valuetext=\"",
-                            (unsigned)n->id, o->min, o->max,
-                            o->value < o->min   ? o->min
-                            : o->value > o->max ? o->max
-                                                : o->value);
+                            "role=\"meter\"",
+                            (unsigned)n->id);
+    if (rc == 0)
+        rc = pn__kind_attr_number(out, "aria-valuemin", o->min);
+    if (rc == 0)
+        rc = pn__kind_attr_number(out, "aria-valuemax", o->max);
+    if (rc == 0)
+        rc = pn__kind_attr_number(out, "aria-valuenow", now);
+    if (rc == 0)
+        rc = PN_PUT(out, " aria-valuetext=\"");
     if (rc == 0)
         rc = pn__html_escape(out, t.data ? t.data : "", t.len);
     pn__buf_fini(&t);

@@ -108,6 +108,14 @@ const char *pn__kind_theme_color(pn_session *s, pn_here here, const char *kind, 
     return def;
 }
 
+int pn__kind_attr_number(struct pn_buf *out, const char *attr, double v)
+{
+    int rc = pn__buf_printf(out, " %s=\"", attr);
+    if (rc == 0)
+        rc = pn__value_format(NULL, v, out);
+    return rc ? rc : PN_PUT(out, "\"");
+}
+
 int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name)
 {
     int rc = pn__buf_printf(out, "<label class=\"pn-widget-label\" for=\"pn-%u-input\">",

@@ -45,6 +45,8 @@ const char *pn__kind_button_type(pn_session *s, pn_here here, const char *type);
 bool pn__kind_theme_color_ok(const char *c);
 const char *pn__kind_theme_color(pn_session *s, pn_here here, const char *kind, const char *field,
                                  const char *c, const char *def);
+/* ` ATTR="V"` with v in its shortest form, as a Number shows it ("0.1", "42"): ARIA values. */
+int pn__kind_attr_number(struct pn_buf *out, const char *attr, double v);
 /* A prop's name is name (for checks keyed by prop). */
 static inline bool pn__prop_is(const struct pn_prop *p, const char *name)
 {

@@ -78,12 +78,10 @@ static int html(struct pn_buf *out, const pn_node *n)
                                        (unsigned)n->id)) ||
                   (rc = pn__html_text(out, o->name)) || (rc = PN_PUT(out, "</div>"))))
         return rc;
-    if ((rc = pn__buf_printf(out,
-                             "<div class=\"pn-progress-track\" role=\"progressbar\" "
-                             "aria-valuemin=\"0\" aria-valuemax=\"%.17g\"",
-                             o->max)))
-        return rc;
-    if (!busy && (rc = pn__buf_printf(out, " aria-valuenow=\"%.17g\"", o->value)))
+    if ((rc = PN_PUT(out, "<div class=\"pn-progress-track\" role=\"progressbar\" "
+                          "aria-valuemin=\"0\"")) ||
+        (rc = pn__kind_attr_number(out, "aria-valuemax", o->max)) ||
+        (!busy && (rc = pn__kind_attr_number(out, "aria-valuenow", o->value))))
         return rc;
     rc = named ? pn__buf_printf(out, " aria-labelledby=\"pn-%u-name\">", (unsigned)n->id)
                : PN_PUT(out, " aria-label=\"Progress\">");

@@ -134,6 +134,8 @@ static void test_progress_checks_clamps_and_patches_its_value(void **state)
     assert_string_equal(json_string_value(json_object_get(c, "name")), "Bytes \xef\xbf\xbd");
     json_decref(c);
     assert_true(html_has(p, "pn-color-warning pn-progress-indeterminate"));
+    pn_node *tenth = pn_progress(s, .value = 0.05, .max = 0.1); /* ARIA values as a Number */
+    assert_true(html_has(tenth, "aria-valuemax=\"0.1\" aria-valuenow=\"0.05\""));
     pn_node *d = pn_divider(s);
     pn_progress_set_value(d, 1);
     assert_misuse_at(s, &m, __LINE__ - 1, "pn_progress_set_value");
@@ -378,6 +380,8 @@ static void test_gauge_checks_its_range_and_patches_value_and_drawing(void **sta
     assert_misuse_at(s, &m, __LINE__ - 1, "pn_gauge_set_value");
     pn_gauge(s, .min = 5, .max = 5);
     assert_misuse_at(s, &m, __LINE__ - 1, "Gauge: min 5 is not below max 5");
+    assert_true(html_has(pn_gauge(s, .value = 0.3, .min = 0.1, .max = 0.7),
+                         "aria-valuemin=\"0.1\" aria-valuemax=\"0.7\" aria-valuenow=\"0.3\""));
     pn_node *low = pn_gauge(s, .value = -3);
     assert_false(html_has(low, "pn-gauge-bar")); /* nothing of the arc is filled */
     pn_gauge_set_value(low, 1);
