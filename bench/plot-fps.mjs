@@ -10,38 +10,13 @@
 //
 //   taskset -c 1 node bench/plot-fps.mjs
 //   DURATION=20 taskset -c 1 node bench/plot-fps.mjs
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openChromium, startPane } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = resolve(process.env.PANE_BIN || join(root, 'build/release/pane'));
 const seconds = Math.min(600, Math.max(5, +(process.env.DURATION || 120)));
-const cache = mkdtempSync(join(tmpdir(), 'pane-fps-'));
-const pane = spawn('taskset', ['-c', '0', bin, 'serve', '--port', '0', '--address', '127.0.0.1',
-  '--log-level', 'warning', join(root, 'bench/apps/fps.c')],
-  { env: { ...process.env, XDG_CACHE_HOME: cache }, stdio: ['ignore', 'pipe', 'inherit'] });
-const stop = () => { try { process.kill(pane.pid, 'SIGTERM'); } catch {} };
-process.on('exit', stop);
-const url = await new Promise((res, rej) => {
-  let out = '';
-  const t = setTimeout(() => rej(new Error('pane printed no URL in 60 s')), 60000);
-  pane.stdout.on('data', (d) => {
-    out += d;
-    const m = /pane: serving (http:\S+)/.exec(out);
-    if (m) { clearTimeout(t); res(m[1]); }
-  });
-});
-pane.stdout.resume();
-const userDataDir = mkdtempSync(join(tmpdir(), 'pane-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 720 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const pane = await startPane('bench/apps/fps.c');
+const url = pane.url;
+const browser = await openChromium();
+const context = browser.context;
 const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
 await cdp.send('Performance.enable');
@@ -80,7 +55,5 @@ const r = {
   appends_per_s: +((p1.seen - p0.seen) / 100 / ((t2 - t0) / 1000)).toFixed(1),
 };
 console.log(JSON.stringify(r));
-await context.close();
-rmSync(userDataDir, { recursive: true, force: true });
-stop();
-rmSync(cache, { recursive: true, force: true });
+await browser.close();
+pane.stop();

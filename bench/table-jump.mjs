@@ -7,32 +7,12 @@
 // default build/release/pane) runs on core 0; run the script on core 1.
 //
 //   taskset -c 1 node bench/table-jump.mjs
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { openChromium, startPane } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = resolve(process.env.PANE_BIN || join(root, 'build/release/pane'));
 const jumps = Math.min(1000, Math.max(10, +(process.env.JUMPS || 100)));
-const cache = mkdtempSync(join(tmpdir(), 'pane-table-'));
-const pane = spawn('taskset', ['-c', '0', bin, 'serve', '--port', '0', '--address', '127.0.0.1',
-  '--log-level', 'warning', join(root, 'tests/apps/table.c')],
-  { env: { ...process.env, XDG_CACHE_HOME: cache }, stdio: ['ignore', 'pipe', 'inherit'] });
-const stop = () => { try { process.kill(pane.pid, 'SIGTERM'); } catch {} };
-process.on('exit', stop);
-const url = await new Promise((res, rej) => {
-  let out = '';
-  const t = setTimeout(() => rej(new Error('pane printed no URL in 60 s')), 60000);
-  pane.stdout.on('data', (d) => {
-    out += d;
-    const m = /pane: serving (http:\S+)/.exec(out);
-    if (m) { clearTimeout(t); res(m[1]); }
-  });
-});
-pane.stdout.resume();
+const pane = await startPane('tests/apps/table.c');
+const url = pane.url;
 
 // the worker: taskset's child is pane's supervisor, whose child is the worker
 const childrenOf = (pid) => {
@@ -46,13 +26,8 @@ const worker = () => {
 };
 const rssKiB = (pid) => +(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] || 0);
 
-const userDataDir = mkdtempSync(join(tmpdir(), 'pane-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1100, height: 900 },
-});
+const browser = await openChromium({ width: 1100, height: 900 });
+const context = browser.context;
 try {
   const page = await context.newPage();
   await page.goto(url);
@@ -92,8 +67,6 @@ try {
   const after = rssKiB(w);
   console.log(`table-jump: the worker's RSS ${before} KiB, ${after} KiB after sorting 1,000,000 rows: +${after - before} KiB (${((after - before) * 1024 / 1e6).toFixed(2)} bytes a row)`);
 } finally {
-  await context.close();
-  stop();
-  rmSync(userDataDir, { recursive: true, force: true });
-  rmSync(cache, { recursive: true, force: true });
+  await browser.close();
+  pane.stop();
 }
