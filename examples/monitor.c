@@ -26,7 +26,8 @@ static void sample(void)
     if ((f = fopen("/proc/meminfo", "r")))
         fscanf(f, "MemTotal: %lf kB MemFree: %*f kB MemAvailable: %lf", &total, &avail), fclose(f);
     if ((f = fopen("/proc/loadavg", "r"))) fscanf(f, "%lf", &l), fclose(f);
-    load = l, mem = 100 * (1 - avail / total); /* the first CPU figure: the average since boot */
+    load = l; /* (separate statements: an _Atomic store is no operand of a comma) */
+    mem = 100 * (1 - avail / total); /* the first CPU figure: the average since boot */
     cpu = all > all0 ? 100.0 * (double)(busy - busy0) / (double)(all - all0) : 0;
     busy0 = busy, all0 = all;
     pn_feed_push(chart, (double)time(NULL), cpu, mem);

@@ -85,3 +85,29 @@ test('a million rows: sort, scroll anywhere, select, keys, filter', async () => 
   assert.deepEqual(seen.consoleErrors, []);
   await page.close();
 });
+
+test('examples/processes.c: the machine\'s processes by memory, a row\'s details on a click', async () => {
+  const procs = await startPane({ app: 'examples/processes.c' });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const seen = watchPage(page);
+    await page.goto(procs.url);
+    await waitForDocs(page);
+    const n = +/of ([\d,]+)/.exec(await count(page))[1].replace(/,/g, '');
+    assert.ok(n >= 5, `the processes of this machine (${n})`);
+    assert.equal(await page.locator('th').nth(2).getAttribute('aria-sort'), 'descending');
+    const mb = (await page.locator('tbody tr td:nth-child(3)').allTextContents()).map((t) => parseFloat(t));
+    assert.ok(mb.every((v, i) => i === 0 || v <= mb[i - 1]), `by memory, largest first (${mb.slice(0, 4)})`);
+    const pid = (await cells(page, 1))[0];
+    await page.locator('tbody tr').nth(1).click();
+    await eventually(async () => assert.match(await page.locator('.pn-card .pn-markdown').textContent(),
+      new RegExp(`\\(PID ${pid}\\) uses [\\d.]+ MB with \\d+ threads`)));
+    await page.locator('.pn-table-filter').fill('pane');
+    await eventually(async () => assert.match(await count(page), /filtered from/));
+    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual(seen.consoleErrors, []);
+    await page.close();
+  } finally {
+    await procs.stop();
+  }
+});
