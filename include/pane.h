@@ -1007,6 +1007,22 @@ typedef struct pn_tabs_opts {
  */
 #define pn_tabs(s, ...) pn_tabs_new((s), &(const pn_tabs_opts){__VA_ARGS__}, PN_HERE)
 PN_API pn_node *pn_tabs_new(pn_session *s, const pn_tabs_opts *o, pn_here here);
+typedef struct pn_accordion_opts {
+    pn_node *const *items;     /* PN_ITEMS(...): one item each */
+    const char *const *titles; /* PN_OPTIONS(...): the items' titles. default: "Item 1", … */
+    int active;                /* the item open at first; -1: none. default: 0 */
+} pn_accordion_opts;
+
+/*
+ * pn_accordion — items one below the other, each opened and closed by its title (Panel's
+ * Accordion). Which are open is the visitor's.
+ *     pn_accordion(s, .titles = PN_OPTIONS("Disks", "Network"), .items = PN_ITEMS(d, n))
+ * Thread: session
+ */
+#define pn_accordion(s, ...)                                                                     \
+    pn_accordion_new((s), &(const pn_accordion_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_accordion_new(pn_session *s, const pn_accordion_opts *o, pn_here here);
+
 /* pn_tabs_active — the tab shown (0-based). Thread: session */
 PN_API int pn_tabs_active(const pn_node *tabs);
 /* pn_tabs_set_active — shows tab i (the page follows). Thread: session */
@@ -1597,6 +1613,9 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_grid(s, ...) pn_grid_new((s), pn__cxx_ptr(pn_grid_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_tabs
 #define pn_tabs(s, ...) pn_tabs_new((s), pn__cxx_ptr(pn_tabs_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_accordion
+#define pn_accordion(s, ...)                                                                     \
+    pn_accordion_new((s), pn__cxx_ptr(pn_accordion_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_size
 #define pn_size(n, ...) pn_size_set((n), pn__cxx_ptr(pn_size_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_plot_push

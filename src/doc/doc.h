@@ -133,6 +133,11 @@ struct pn_kind {
     /* A container's extra attributes for one of its children's outer element (Tabs: the panel's
      * role, and whether it is the active one), or NULL. */
     const char *(*child_attrs)(const pn_node *parent, const pn_node *child);
+    /* A container's wrapper around each child (Accordion: a <details> with the child's title),
+     * written before and after the child's own HTML; the wrapper's element carries
+     * data-pn-wrap, so that the client removes it with its child. NULL: none. */
+    int (*child_open)(struct pn_buf *out, const pn_node *parent, const pn_node *child);
+    int (*child_close)(struct pn_buf *out, const pn_node *parent, const pn_node *child);
     /* A client library the page must load for this kind ("plot": client/plot.js and .css),
      * before pane.js. NULL: none. */
     const char *lib;

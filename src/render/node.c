@@ -59,6 +59,20 @@ static int render_close(struct pn_buf *out, const pn_node *n)
     return n->desc->html_close ? n->desc->html_close(out, n) : 0;
 }
 
+/* A container's wrapper around one child (Accordion: the child's <details> and title), if its
+ * kind has one: around the top node too, so that an insert op carries it. */
+static int wrap_open(struct pn_buf *out, const pn_node *n)
+{
+    const pn_node *p = n->parent;
+    return p && p->desc->child_open ? p->desc->child_open(out, p, n) : 0;
+}
+
+static int wrap_close(struct pn_buf *out, const pn_node *n)
+{
+    const pn_node *p = n->parent;
+    return p && p->desc->child_close ? p->desc->child_close(out, p, n) : 0;
+}
+
 /* Pre-order over the subtree by the parent links, closing each container after its last child:
  * no recursion, so the stack does not grow with the tree's depth. */
 int pn__render_node(struct pn_buf *out, const pn_node *top)
@@ -67,6 +81,8 @@ int pn__render_node(struct pn_buf *out, const pn_node *top)
     const pn_node *n = top;
     int rc = 0;
     while (rc == 0) {
+        if ((rc = wrap_open(out, n)))
+            break;
         if (n->desc->container) {
             rc = render_open(out, n);
             if (rc == 0 && n->first) {
@@ -78,9 +94,13 @@ int pn__render_node(struct pn_buf *out, const pn_node *top)
         } else {
             rc = render_open(out, n);
         }
+        if (rc == 0)
+            rc = wrap_close(out, n);
         while (rc == 0 && n != top && !n->next) {
             n = n->parent;
             rc = render_close(out, n);
+            if (rc == 0)
+                rc = wrap_close(out, n);
         }
         if (n == top)
             break;

@@ -4,7 +4,7 @@
  * and "Second tab" switches tabs from the app. */
 #include <pane.h>
 
-static pn_node *picked, *first_number, *tabs;
+static pn_node *picked, *first_number, *tabs, *acc, *added;
 
 static void on_tab(pn_session *s, pn_node *t, void *arg)
 {
@@ -21,6 +21,20 @@ static void resize(pn_session *s, pn_node *b, void *arg)
 static void second(pn_session *s, pn_node *b, void *arg)
 {
     pn_tabs_set_active(tabs, 1);
+    (void)s, (void)b, (void)arg;
+}
+
+static void add_item(pn_session *s, pn_node *b, void *arg) /* live, into the Accordion */
+{
+    if (!added)
+        pn_insert(acc, 1, added = pn_markdown(s, .text = "an item added *live*"));
+    (void)b, (void)arg;
+}
+
+static void remove_item(pn_session *s, pn_node *b, void *arg)
+{
+    if (added)
+        pn_remove(added), added = NULL;
     (void)s, (void)b, (void)arg;
 }
 
@@ -48,5 +62,12 @@ void pn_app(pn_session *s)
                                      pn_markdown(s, .text = "the log")));
     pn_servable(s, tabs);
     pn_servable(s, pn_row(s, picked, pn_button(s, .label = "Resize", .on_click = resize),
-                          pn_button(s, .label = "Second tab", .on_click = second)));
+                          pn_button(s, .label = "Second tab", .on_click = second),
+                          pn_button(s, .label = "Add item", .on_click = add_item),
+                          pn_button(s, .label = "Remove item", .on_click = remove_item)));
+    added = NULL;
+    acc = pn_accordion(s, .titles = PN_OPTIONS("Disks", "Network"),
+                       .items = PN_ITEMS(pn_markdown(s, .text = "sda: 40 %"),
+                                         pn_markdown(s, .text = "eth0: 2 MB/s")));
+    pn_servable(s, acc);
 }

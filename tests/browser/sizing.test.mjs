@@ -53,6 +53,21 @@ test('stretch, grid spans, tabs by mouse and keys, a live size', async () => {
 
   await page.getByRole('button', { name: 'Resize' }).click();
   await eventually(async () => assert.equal(Math.round((await page.locator('.pn-grid > .pn-number').first().boundingBox()).width), 333));
+  // the accordion: native details, the first open; an item inserted and removed live, with the
+  // wrapper its title is in
+  const items = page.locator('.pn-accordion-item');
+  assert.deepEqual(await page.locator('.pn-accordion-title').allTextContents(), ['Disks', 'Network']);
+  assert.equal(await items.nth(0).getAttribute('open'), '');
+  assert.equal(await items.nth(1).getAttribute('open'), null);
+  await page.locator('.pn-accordion-title', { hasText: 'Network' }).click();
+  assert.equal(await items.nth(1).getAttribute('open'), '');
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await eventually(async () => assert.equal(await items.count(), 3));
+  assert.deepEqual(await page.locator('.pn-accordion-title').allTextContents(), ['Disks', 'Item 2', 'Network']);
+  assert.equal((await items.nth(1).locator('.pn-markdown').textContent()).trim(), 'an item added live');
+  assert.equal(await items.nth(2).getAttribute('open'), '', 'the visitor\'s open item stays open');
+  await page.getByRole('button', { name: 'Remove item' }).click();
+  await eventually(async () => assert.equal(await items.count(), 2));
   await screenshot(page, 'sizing');
   assert.deepEqual(seen.pageErrors, []);
   assert.deepEqual(seen.consoleErrors, []);

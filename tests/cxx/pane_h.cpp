@@ -120,6 +120,8 @@ static void cxx_app(pn_session *s)
     pn_node *tabs = pn_tabs(s, .items = PN_ITEMS(grid), .titles = PN_OPTIONS("cxx-tab"),
                             .on_change = on_event);
     pn_tabs_set_active(tabs, pn_tabs_active(tabs));
+    pn_servable(s, pn_accordion(s, .items = PN_ITEMS(pn_html(s, .html = "<i>acc</i>")),
+                                .titles = PN_OPTIONS("cxx-acc"), .active = -1));
     pn_servable(s, tabs);
     pn_insert(col, 0, tab), pn_table_set_rows(tab, 3, nullptr);
     pn_set_visible(tab, pn_visible(tab) && pn_table_selected(tab) == PN_NO_ROW);

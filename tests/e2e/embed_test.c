@@ -136,16 +136,17 @@ static void four(pn_session *s)
 static pn_feed *temp, *status;
 static _Atomic pn_session_id vals_ids[16];
 static atomic_int nvals;
-static pn_node *vals_t[4096]; /* each vals session's Number "t", by the id's low bits */
+static pn_node *vals_t[16]; /* each vals session's Number "t", beside its id in vals_ids */
 
 static void vals(pn_session *s)
 {
     int i = atomic_fetch_add(&nvals, 1);
-    if (i < 16)
-        atomic_store(&vals_ids[i], pn_session_id_of(s));
-    pn_template(s, .title = "Values");
     pn_node *t = pn_number(s, .name = "t", .format = "{value:.0f}", .feed = temp);
-    vals_t[(pn_session_id_of(s) >> 16) % 4096] = t;
+    if (i < 16) {
+        vals_t[i] = t; /* read by the session's own loop, after a post that comes later */
+        atomic_store(&vals_ids[i], pn_session_id_of(s));
+    }
+    pn_template(s, .title = "Values");
     pn_servable(s, pn_column(s, t,
                              pn_number(s, .name = "t2", .format = "{value:.0f}", .feed = temp),
                              pn_number(s, .name = "c", .format = "{value:.1f}", .feed = temp,
@@ -495,7 +496,9 @@ static void hold_loop(pn_session *s, void *data)
 static void remove_t(pn_session *s, void *data)
 {
     (void)data;
-    pn_remove(vals_t[(pn_session_id_of(s) >> 16) % 4096]);
+    for (int i = 0; i < 16; i++)
+        if (atomic_load(&vals_ids[i]) == pn_session_id_of(s))
+            pn_remove(vals_t[i]);
     atomic_fetch_add(&ran, 1);
 }
 

@@ -576,13 +576,19 @@ static void test_layouts_golden(void **state)
     pn_size(card, .stretch_width = true, .min_width = 200, .max_width = 900);
     pn_node *tabs = pn_tabs(s, .titles = PN_OPTIONS("One", "Two <2>"), .active = 1,
                             .items = PN_ITEMS(pn_markdown(s, .text = "first"), card));
-    assert_int_equal(s->nmisuse, 0);
+    pn_node *acc = pn_accordion(s, .titles = PN_OPTIONS("Disks <sd>"), .active = 1,
+                                .items = PN_ITEMS(pn_markdown(s, .text = "one"),
+                                                  pn_markdown(s, .text = "two")));
+    assert_int_equal(s->nmisuse, 1); /* 1 title for 2 items */
     pn_servable(s, grid);
     pn_servable(s, tabs);
+    pn_servable(s, acc);
     struct pn_buf b;
     pn__buf_init(&b, MAX_OUT);
     assert_int_equal(pn__render_node(&b, grid), 0);
     assert_int_equal(pn__render_node(&b, tabs), 0);
+    assert_int_equal(pn__render_node(&b, acc), 0);
+    assert_int_equal(pn__render_node(&b, acc->last), 0); /* a child alone comes in its wrapper */
     check_golden("layouts", b.data, b.len);
     pn__buf_fini(&b);
     unsigned m = s->nmisuse;
@@ -590,7 +596,8 @@ static void test_layouts_golden(void **state)
     pn_tabs(s, .titles = PN_OPTIONS("only one title"), .active = 5,
             .items = PN_ITEMS(pn_markdown(s, .text = "a"), pn_markdown(s, .text = "b")));
     pn_size(hidden, .width = -5, .col_span = 100);
-    assert_int_equal(s->nmisuse, m + 5);
+    pn_accordion(s, .active = 3, .items = PN_ITEMS(pn_markdown(s, .text = "a")));
+    assert_int_equal(s->nmisuse, m + 6);
     pn__session_free(s);
 }
 

@@ -374,7 +374,8 @@
       props.delete(eid);
       held.delete(eid);
     }
-    el.remove();
+    const w = el.parentElement; // a container's wrapper of it (data-pn-wrap) goes with it
+    (w && w.hasAttribute('data-pn-wrap') ? w : el).remove();
   }
 
   // ["insert", PARENT, BEFORE, HTML, [NODE]]: a node added to the page (pn_append, pn_insert,
@@ -387,8 +388,9 @@
     const t = document.createElement('template');
     t.innerHTML = html;
     const added = [...t.content.children];
-    const next = before ? byId(before) : null;
-    box.insertBefore(t.content, next && next.parentNode === box ? next : null);
+    let next = before ? byId(before) : null;
+    while (next && next.parentNode !== box) next = next.parentNode; // its wrapper (Accordion)
+    box.insertBefore(t.content, next);
     walk(tree);
     need(tree);
     for (const el of added)
