@@ -1,0 +1,116 @@
+/* Every pane component on one page: indicators, data, panes, widgets and layouts, each in a card
+ * of its kind; a widget's value shows under the widgets, and "Tick" moves the indicators. */
+#include <math.h>
+#include <pane.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+static atomic_int changes; /* all sessions' (a callback runs on its session's loop) */
+
+static void echo(pn_session *s, pn_node *w, void *said)
+{
+    (void)w;
+    pn_markdown_set_text(said, pn_fmt(s, "%d widget changes so far.", ++changes));
+}
+
+static void cell(void *data, size_t row, int col, pn_cell *c)
+{
+    static const char *const city[] = {"Berlin", "Lisbon", "Oslo", "Rome", "Tokyo", "Lima"};
+    (void)data;
+    c->text = city[row % 6], c->num = col == 1 ? 10 + (double)(row * 7 % 23) : (double)row;
+}
+
+struct tick { pn_node *progress, *gauge, *trend, *plot; int n; };
+
+static void tick(pn_session *s, pn_node *b, void *t_)
+{
+    struct tick *t = t_;
+    t->n++;
+    pn_progress_set_value(t->progress, (t->n * 17) % 100);
+    pn_gauge_set_value(t->gauge, 30 + (t->n * 23) % 60);
+    pn_trend_push(t->trend, 15 + 5 * sin(t->n));
+    pn_plot_push(t->plot, 60 + t->n, sin((60 + t->n) / 6.0), cos((60 + t->n) / 6.0));
+    (void)s, (void)b;
+}
+
+static void drop(pn_session *s, void *t)
+{
+    (void)s, free(t);
+}
+
+void pn_app(pn_session *s)
+{
+    struct tick *t = calloc(1, sizeof *t);
+    if (!t)
+        return;
+    pn_on_session_destroyed(s, drop, t);
+    pn_template(s, .name = "material", .title = "pane gallery");
+    static const double rate[] = {12, 14, 13, 15, 14, 16, 15, 18, 17, 19};
+    t->progress = pn_progress(s, .name = "Progress", .value = 40);
+    t->gauge = pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%",
+                        .colors = PN_COLORS({60, "#2e7d32"}, {85, "#ed6c02"}, {1e9, "#c62828"}));
+    t->trend = pn_trend(s, .name = "Requests", .data = rate, .n = 10, .format = "{value:.1f}/s");
+    pn_node *indicators = pn_card(s, .title = "Indicators", .items = PN_ITEMS(
+        pn_row(s, pn_number(s, .name = "Temperature", .value = 21.5, .format = "{value:.1f} °C",
+                            .colors = PN_COLORS({10, "#1e88e5"}, {25, "#43a047"}, {1e9, "#e53935"})),
+               t->gauge, t->trend),
+        t->progress, pn_progress(s, .name = "Working", .value = -1, .bar_color = "info"),
+        pn_row(s, pn_loading_spinner(s, .name = "Loading", .value = true),
+               pn_boolean_status(s, .name = "Online", .value = true, .color = "success"),
+               pn_boolean_status(s, .name = "Degraded", .color = "warning")),
+        pn_button(s, .label = "Tick", .button_type = "primary", .on_click = tick, .arg = t)));
+
+    t->plot = pn_plot(s, .title = "Two signals", .height = 240, .series = PN_SERIES({"sin"}, {"cos"}));
+    for (int i = 0; i < 60; i++)
+        pn_plot_push(t->plot, i, sin(i / 6.0), cos(i / 6.0));
+    pn_node *data = pn_card(s, .title = "Data", .items = PN_ITEMS(t->plot,
+        pn_table(s, .columns = PN_COLUMNS({"#", PN_NUMBER, .width = 60}, {"Value", PN_NUMBER,
+                 "{value:.0f} units", 120}, {"City"}), .rows = 1000, .cell = cell, .page_size = 6,
+                 .filter = true, .sort = -2)));
+    pn_servable(s, pn_grid(s, .columns = 2, .items = PN_ITEMS(indicators, data)));
+
+    pn_node *said = pn_markdown(s, .text = "Change a widget.");
+    pn_node *widgets = pn_card(s, .title = "Widgets", .items = PN_ITEMS(pn_grid(s, .columns = 3,
+        .items = PN_ITEMS(
+            pn_text_input(s, .name = "Text", .placeholder = "type", .on_change = echo, .arg = said),
+            pn_int_input(s, .name = "Integer", .value = 3, .start = 0, .end = 10,
+                         .on_change = echo, .arg = said),
+            pn_float_input(s, .name = "Float", .value = 2.5, .on_change = echo, .arg = said),
+            pn_int_slider(s, .name = "Slider", .value = 4, .start = 0, .end = 10,
+                          .on_change = echo, .arg = said),
+            pn_float_slider(s, .name = "Float slider", .value = 0.5, .start = 0, .end = 1,
+                            .step = 0.1, .on_change = echo, .arg = said),
+            pn_range_slider(s, .name = "Range", .start = 0, .end = 100, .value_start = 20,
+                            .value_end = 60, .on_change = echo, .arg = said),
+            pn_select(s, .name = "Select", .options = PN_OPTIONS("one", "two", "three"),
+                      .on_change = echo, .arg = said),
+            pn_multi_select(s, .name = "Multi-select", .options = PN_OPTIONS("red", "green",
+                            "blue"), .on_change = echo, .arg = said),
+            pn_radio_group(s, .name = "Radio", .options = PN_OPTIONS("small", "large"),
+                           .on_change = echo, .arg = said),
+            pn_checkbox_group(s, .name = "Checkboxes", .options = PN_OPTIONS("a", "b", "c"),
+                              .on_change = echo, .arg = said),
+            pn_date_picker(s, .name = "Date", .value = "2026-12-24", .on_change = echo, .arg = said),
+            pn_color_picker(s, .name = "Colour", .value = "#1e88e5", .on_change = echo, .arg = said),
+            pn_text_area_input(s, .name = "Notes", .rows = 2, .on_change = echo, .arg = said),
+            pn_column(s, pn_toggle(s, .label = "Toggle", .on_change = echo, .arg = said),
+                      pn_checkbox(s, .label = "Checkbox", .on_change = echo, .arg = said),
+                      pn_button(s, .label = "Button", .on_click = echo, .arg = said)))),
+        said));
+
+    pn_node *panes = pn_card(s, .title = "Panes", .items = PN_ITEMS(
+        pn_tabs(s, .titles = PN_OPTIONS("Markdown", "Alerts", "Text", "JSON"), .items = PN_ITEMS(
+            pn_markdown(s, .text = "## Markdown\nRendered on the server: **bold**, `code`, "
+                                  "[links](https://panel.holoviz.org) and\n\n| a | b |\n|---|---|\n"
+                                  "| 1 | 2 |"),
+            pn_column(s, pn_alert(s, .text = "All **good**.", .alert_type = "success"),
+                      pn_alert(s, .text = "Disk almost *full*.", .alert_type = "warning")),
+            pn_column(s, pn_pre(s, .text = "$ pane serve app.c\npane: serving http://…"),
+                      pn_html(s, .html = "<em>raw HTML</em>, from the app")),
+            pn_json(s, .json = "{\"city\": \"Berlin\", \"sensors\": [1, 2], \"ok\": true}",
+                    .depth = 2))),
+        pn_divider(s),
+        pn_accordion(s, .titles = PN_OPTIONS("An accordion", "Another item"), .items = PN_ITEMS(
+            pn_markdown(s, .text = "Items open and close."), pn_spacer(s, .height = 20)))));
+    pn_servable(s, pn_grid(s, .columns = 2, .items = PN_ITEMS(widgets, panes)));
+}

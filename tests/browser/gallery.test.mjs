@@ -1,0 +1,56 @@
+// examples/gallery.c in a real browser: every kind pane has is on the page (the doc's kinds are
+// the list of kinds.c), the first visit takes at most 6 responses and 150 KB on the wire (issue
+// 13's budget: Panel's weather page alone is 23 responses and 3.7 MB), a widget reaches its
+// callback, Tick moves the indicators, no console error. Screenshot: screenshots/gallery.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
+import { waitForDocs } from './live-lib.mjs';
+
+let pane, browser;
+
+before(async () => {
+  pane = await startPane({ app: 'examples/gallery.c' });
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pane?.stop();
+});
+
+const KINDS = ['Row', 'Column', 'Card', 'Number', 'Markdown', 'HTML', 'Button', 'Toggle',
+  'Checkbox', 'TextInput', 'IntSlider', 'FloatSlider', 'Select', 'Plot', 'Divider', 'Spacer',
+  'Progress', 'LoadingSpinner', 'BooleanStatus', 'Alert', 'Str', 'JSON', 'Trend', 'Gauge',
+  'IntInput', 'FloatInput', 'TextAreaInput', 'RadioBoxGroup', 'CheckBoxGroup', 'MultiSelect',
+  'RangeSlider', 'DatePicker', 'ColorPicker', 'Table', 'Grid', 'Tabs', 'Accordion'];
+
+test('every kind on one page, within 6 responses and 150 KB, live', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const seen = watchPage(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  let responses = 0, wire = 0;
+  cdp.on('Network.responseReceived', () => responses++);
+  cdp.on('Network.loadingFinished', (e) => (wire += e.encodedDataLength));
+  await page.goto(pane.url);
+  await waitForDocs(page);
+  await page.waitForLoadState('networkidle');
+  t.diagnostic(`first visit: ${responses} responses, ${wire} bytes on the wire`);
+  assert.ok(responses <= 6, `${responses} responses`);
+  assert.ok(wire <= 150 * 1024, `${wire} bytes`);
+  const kinds = new Set(await page.locator('[data-pn-kind]').evaluateAll((els) => els.map((e) => e.dataset.pnKind)));
+  assert.deepEqual([...kinds].sort(), [...KINDS].sort(), 'every kind, and only kinds pane has');
+
+  await page.getByLabel('Integer').fill('7');
+  await page.getByLabel('Integer').press('Enter');
+  await eventually(async () => assert.match(await page.locator('.pn-card').nth(2).locator(':scope .pn-card-body > .pn-markdown').textContent(), /\d+ widget changes so far/));
+  const gauge = () => page.locator('.pn-gauge').first().textContent();
+  const before = await gauge();
+  await page.getByRole('button', { name: 'Tick' }).click();
+  await eventually(async () => assert.notEqual(await gauge(), before));
+  await screenshot(page, 'gallery');
+  assert.deepEqual(seen.pageErrors, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await page.close();
+});
