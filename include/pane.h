@@ -250,6 +250,16 @@ PN_API void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here he
 PN_API void pn_servable_add(pn_session *s, pn_node *node, pn_here here);
 
 /*
+ * pn_sidebar — adds a node to the page's sidebar (Panel's template.sidebar): a column beside
+ * the main area, on the left (above it on a narrow screen). The page has one once something is
+ * added, from pn_app or later.
+ *     pn_sidebar(s, pn_select(s, .name = "City", .options = cities, .on_change = pick));
+ * Thread: session
+ */
+#define pn_sidebar(s, node) pn_sidebar_add((s), (node), PN_HERE)
+PN_API void pn_sidebar_add(pn_session *s, pn_node *node, pn_here here);
+
+/*
  * pn_append — appends a child to a Row, Column or Card after it was made (for children built
  * in a loop). A child can have one parent only. In a callback or a timer the open page follows:
  * the new child arrives rendered, and nothing else on the page is touched (focus, a slider

@@ -183,6 +183,8 @@ struct pn_node {
 /* Where a node's copies of what it was given go (strings, lists): its own arena for a node made
  * after the page was shown (pn_remove frees it), the session's otherwise. */
 struct pn_arena *pn__node_arena(pn_node *n);
+/* Whether n is one of the session's roots (the main area's, the sidebar's). */
+bool pn__is_root(const pn_node *n);
 
 /* A node's options, as its kind's pn_..._opts. */
 #define PN_OPTS(n, T) ((T *)(void *)(n)->o)
@@ -231,6 +233,7 @@ struct pn_session {
     pn_template_opts tmpl; /* strings in the arena; NULL fields mean the defaults */
     pn_here tmpl_here;     /* where pn_template was called (the server checks the name) */
     pn_node *root;         /* an unattached container holding the servables */
+    pn_node *sidebar;      /* another one holding the sidebar's nodes (pn_sidebar) */
     uint32_t next_id;
     struct pn_misuse *misuse, **misuse_tail;
     unsigned nmisuse;

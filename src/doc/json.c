@@ -168,7 +168,9 @@ static int insert_op(pn_session *s, pn_node *n, json_t *ops,
     int rc = render(&html, n);
     json_t *tree = rc ? NULL : tree_json(n->parent, n);
     json_t *op = tree ? json_pack("[sIIs#o]", "insert",
-                                  (json_int_t)(n->parent == s->root ? 0 : n->parent->id),
+                                  n->parent == s->root      ? (json_int_t)0
+                                  : n->parent == s->sidebar ? (json_int_t)-1
+                                                            : (json_int_t)n->parent->id,
                                   (json_int_t)(before ? before->id : 0), html.data ? html.data : "",
                                   (int)html.len, tree)
                       : NULL;

@@ -42,7 +42,7 @@ static bool connected(const pn_node *n)
 {
     while (n->parent)
         n = n->parent;
-    return n == n->s->root;
+    return pn__is_root(n);
 }
 
 static void attach(pn_node *parent, pn_node *child, size_t index, pn_here here)
@@ -57,7 +57,7 @@ static void attach(pn_node *parent, pn_node *child, size_t index, pn_here here)
                            child->desc->name);
         return;
     }
-    if (child->parent || child == s->root) {
+    if (child->parent || pn__is_root(child)) {
         pn__session_misuse(s, here, "%s (made at %s:%d) already has a parent", child->desc->name,
                            child->here.file, child->here.line);
         return;
@@ -71,7 +71,7 @@ static void attach(pn_node *parent, pn_node *child, size_t index, pn_here here)
     const pn_node *top = parent;
     for (; top->parent; top = top->parent)
         level++;
-    level += top != s->root;
+    level += !pn__is_root(top);
     if (level + 1u + child->height > PN_MAX_DEPTH) {
         pn__session_misuse(s, here,
                            "%s (made at %s:%d) not added: the tree would be deeper "
@@ -238,6 +238,11 @@ void pn_insert_at(pn_node *parent, size_t index, pn_node *child, pn_here here)
     attach(parent, child, index, here);
 }
 
+bool pn__is_root(const pn_node *n)
+{
+    return n == n->s->root || n == n->s->sidebar;
+}
+
 struct pn_arena *pn__node_arena(pn_node *n)
 {
     return n->own ? &n->mem : &n->s->arena;
@@ -252,7 +257,7 @@ static bool on_client(const pn_node *n)
     for (; n->parent; n = n->parent)
         if (n->inserted)
             return false;
-    return n == n->s->root;
+    return pn__is_root(n);
 }
 
 /* n leaves every list of the session and gives back what it holds. */
@@ -290,7 +295,7 @@ void pn_remove_at(pn_node *n, pn_here here)
     if (!n || !pn__session_owned(n->s, here, "pn_remove"))
         return;
     pn_session *s = n->s;
-    if (n == s->root)
+    if (pn__is_root(n))
         return;
     if (on_client(n)) { /* the client removes it (and its subtree) */
         if (s->nremoved == s->removed_cap) {
@@ -396,4 +401,11 @@ void pn_servable_add(pn_session *s, pn_node *node, pn_here here)
     if (!s || !pn__session_owned(s, here, "pn_servable"))
         return;
     attach(s->root, node, SIZE_MAX, here);
+}
+
+void pn_sidebar_add(pn_session *s, pn_node *node, pn_here here)
+{
+    if (!s || !pn__session_owned(s, here, "pn_sidebar"))
+        return;
+    attach(s->sidebar, node, SIZE_MAX, here);
 }

@@ -35,6 +35,10 @@ pn_session *pn__session_new(const struct pn_session_init *init)
     s->root->desc = &root_kind;
     s->root->s = s;
     s->root->here = (pn_here){"<root>", 0};
+    s->sidebar = pn__arena_alloc(&s->arena, sizeof *s->sidebar);
+    s->sidebar->desc = &root_kind;
+    s->sidebar->s = s;
+    s->sidebar->here = (pn_here){"<sidebar>", 0};
     s->misuse_tail = &s->misuse;
     return s;
 }

@@ -8,6 +8,8 @@
  *   {{ header_background }} {{ header_color }}                     checked CSS colours, escaped
  *   {{{ script }}}  the whole <script src=... defer> tag, or nothing
  *   {{{ body }}}    the server-side rendered servables
+ *   {{{ sidebar }}} <aside class="pn-sidebar" id="pn-sidebar"> with the sidebar's nodes, or
+ *                   nothing when it has none
  * Defaults: template "default", title the app's name, header #0072b5 on white. An unknown
  * template name (already reported as misuse when the app set it) renders with "default".
  * The index page (several apps) is the default template around a list of links.
@@ -210,12 +212,19 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
     if (!t)
         return PN_ENOTFOUND; /* pn__render_init was not called */
 
-    struct pn_buf body, script;
+    struct pn_buf body, script, side;
     pn__buf_init(&body, out->max);
     pn__buf_init(&script, 4096);
+    pn__buf_init(&side, out->max);
     int rc = script_tag(&script, ctx->js_url, s, ctx);
     for (const pn_node *n = s->root->first; rc == 0 && n; n = n->next)
         rc = pn__render_node(&body, n);
+    if (rc == 0 && s->sidebar->first)
+        rc = pn__buf_puts(&side, "<aside class=\"pn-sidebar\" id=\"pn-sidebar\">");
+    for (const pn_node *n = s->sidebar->first; rc == 0 && n; n = n->next)
+        rc = pn__render_node(&side, n);
+    if (rc == 0 && s->sidebar->first)
+        rc = pn__buf_puts(&side, "</aside>");
     if (rc == 0) {
         const struct pn_tpl_var vars[] = {
             {"title", text_or(o->title, s->app_name ? s->app_name : "pane")},
@@ -228,11 +237,13 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
             {"spinner_head", ctx->spinner ? PN_STRLIT(SPINNER_HEAD) : PN_STRLIT("")},
             {"spinner", ctx->spinner ? PN_STRLIT(SPINNER) : PN_STRLIT("")},
             {"body", buf_str(&body)},
+            {"sidebar", buf_str(&side)},
         };
         rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);
     }
     pn__buf_fini(&body);
     pn__buf_fini(&script);
+    pn__buf_fini(&side);
     return rc;
 }
 

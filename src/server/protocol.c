@@ -191,6 +191,20 @@ int pn__msg_doc(pn_session *s, const char *token, size_t max, char **out, size_t
     json_t *kids = pn__doc_tree_json(s->root);
     json_t *h = json_stringn(html.data ? html.data : "", html.len);
     pn__buf_fini(&html);
+    json_t *side = NULL, *side_kids = NULL; /* the sidebar: only when it has nodes */
+    if (s->sidebar->first) {
+        pn__buf_init(&html, max);
+        int rc = 0;
+        for (const pn_node *c = s->sidebar->first; rc == 0 && c; c = c->next)
+            rc = pn__render_node(&html, c);
+        side = rc ? NULL : json_stringn(html.data ? html.data : "", html.len);
+        side_kids = pn__doc_tree_json(s->sidebar);
+        pn__buf_fini(&html);
+        if (!side || !side_kids) {
+            json_decref(side), json_decref(side_kids), json_decref(kids), json_decref(h);
+            return rc ? rc : PN_EINVAL;
+        }
+    }
     if (!kids || !h) {
         json_decref(kids);
         json_decref(h);
@@ -200,6 +214,12 @@ int pn__msg_doc(pn_session *s, const char *token, size_t max, char **out, size_t
                             token ? json_string(token) : json_null(), "title",
                             pn__session_title(s), "template",
                             s->tmpl.name ? s->tmpl.name : "default", "html", h, "root", kids);
+    if (doc && side &&
+        (json_object_set_new(doc, "sidebar", side) || json_object_set_new(doc, "sidebar_root",
+                                                                          side_kids))) {
+        json_decref(doc);
+        return PN_EINVAL;
+    }
     return dump(doc, max, out, len);
 }
 

@@ -24,6 +24,18 @@ static void second(pn_session *s, pn_node *b, void *arg)
     (void)s, (void)b, (void)arg;
 }
 
+static void city(pn_session *s, pn_node *sel, void *arg)
+{
+    pn_markdown_set_text(picked, pn_fmt(s, "city **%s**", pn_select_value(sel)));
+    (void)arg;
+}
+
+static void add_side(pn_session *s, pn_node *b, void *arg) /* live, into the sidebar */
+{
+    pn_sidebar(s, pn_markdown(s, .text = "added to the sidebar"));
+    (void)b, (void)arg;
+}
+
 static void add_item(pn_session *s, pn_node *b, void *arg) /* live, into the Accordion */
 {
     if (!added)
@@ -64,7 +76,11 @@ void pn_app(pn_session *s)
     pn_servable(s, pn_row(s, picked, pn_button(s, .label = "Resize", .on_click = resize),
                           pn_button(s, .label = "Second tab", .on_click = second),
                           pn_button(s, .label = "Add item", .on_click = add_item),
-                          pn_button(s, .label = "Remove item", .on_click = remove_item)));
+                          pn_button(s, .label = "Remove item", .on_click = remove_item),
+                          pn_button(s, .label = "Add to sidebar", .on_click = add_side)));
+    pn_sidebar(s, pn_markdown(s, .text = "**Filters**"));
+    pn_sidebar(s, pn_select(s, .name = "City", .options = PN_OPTIONS("Berlin", "Paris", "Rome"),
+                            .on_change = city));
     added = NULL;
     acc = pn_accordion(s, .titles = PN_OPTIONS("Disks", "Network"),
                        .items = PN_ITEMS(pn_markdown(s, .text = "sda: 40 %"),

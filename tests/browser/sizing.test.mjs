@@ -68,6 +68,14 @@ test('stretch, grid spans, tabs by mouse and keys, a live size', async () => {
   assert.equal(await items.nth(2).getAttribute('open'), '', 'the visitor\'s open item stays open');
   await page.getByRole('button', { name: 'Remove item' }).click();
   await eventually(async () => assert.equal(await items.count(), 2));
+  // the sidebar: beside the main area, its widgets live, a node added to it live
+  const side = page.locator('#pn-sidebar');
+  const sb = await side.boundingBox(), mb = await page.locator('#pn-main').boundingBox();
+  assert.ok(sb.x < mb.x && Math.abs(sb.width - 300) < 2, `the sidebar on the left (${sb.x}, ${sb.width} px)`);
+  await side.getByLabel('City').selectOption('Rome');
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'city Rome'));
+  await page.getByRole('button', { name: 'Add to sidebar' }).click();
+  await eventually(async () => assert.equal((await side.locator('.pn-markdown').last().textContent()).trim(), 'added to the sidebar'));
   await screenshot(page, 'sizing');
   assert.deepEqual(seen.pageErrors, []);
   assert.deepEqual(seen.consoleErrors, []);

@@ -7,7 +7,8 @@
    pane.kind(NAME, module)); the build appends them to this file. A module may have:
      patch(el, id, changes, ctx)   apply a node's changes from a patch ({key: value}, as its
                                    C file encodes them)
-     click/input/change/keydown/pointerdown(el, e, ctx)   the visitor, delegated from #pn-main
+     click/input/change/keydown/pointerdown(el, e, ctx)   the visitor, delegated from the page
+                                   (#pn-main and the sidebar, #pn-sidebar)
      reset(ctx)                    the page was replaced by a new doc
      mount(el, id, ctx)            after each doc, and when an insert op brings the element:
                                    take over the element (a Plot draws itself)
@@ -52,9 +53,22 @@
   const idOf = (el) => +el.id.slice(3);
   const widgetOf = (t) => {
     const el = t instanceof Element ? t.closest('[data-pn-kind]') : null;
-    return el && main.contains(el) ? el : null;
+    return el && areas().some((a) => a.contains(el)) ? el : null;
   };
   const text = (v) => (v == null ? '' : String(v));
+  // where nodes live: the main area and, when the app has one, the sidebar (pn_sidebar)
+  const sidebar = (make) => {
+    let a = document.getElementById('pn-sidebar');
+    if (!a && make) {
+      a = document.createElement('aside');
+      a.className = 'pn-sidebar';
+      a.id = 'pn-sidebar';
+      main.before(a);
+    }
+    return a;
+  };
+  const areas = () => [main, sidebar(false)].filter(Boolean);
+  const allOf = (sel) => areas().flatMap((a) => [...a.querySelectorAll(sel)]);
 
   /* numbers as the server prints them (src/doc/number.c): %.{p}g, shortest, "{value:.2f}" */
   const strip = (s) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
@@ -79,11 +93,11 @@
   function register(name, module) {
     kinds[name] = module;
     if (docs && module.mount) // a doc came first: mount its elements now
-      for (const el of main.querySelectorAll(`[data-pn-kind="${name}"]`)) module.mount(el, idOf(el), ctx);
+      for (const el of allOf(`[data-pn-kind="${name}"]`)) module.mount(el, idOf(el), ctx);
     release(name, module);
   }
   function mountAll() { // after every doc: the kinds that draw client-side take their elements
-    for (const el of main.querySelectorAll('[data-pn-kind]')) {
+    for (const el of allOf('[data-pn-kind]')) {
       const k = kindOf(el);
       if (k.mount) k.mount(el, idOf(el), ctx);
     }
@@ -287,16 +301,19 @@
     title(d.title);
     props.clear();
     walk(d.root);
+    walk(d.sidebar_root);
     let kept = true;
-    if (typeof d.html === 'string') {
+    const hydrate = (area, html) => { // the area as the server renders it, touched only if not
       const t = document.createElement('template');
-      t.innerHTML = d.html;
-      if (canon(t.content) !== canon(main)) {
-        kept = false;
-        Object.values(kinds).forEach((k) => k.reset && k.reset(ctx));
-        morph(main, t.content);
-      }
-    }
+      t.innerHTML = html;
+      if (canon(t.content) === canon(area)) return;
+      if (kept) Object.values(kinds).forEach((k) => k.reset && k.reset(ctx));
+      kept = false;
+      morph(area, t.content);
+    };
+    if (typeof d.html === 'string') hydrate(main, d.html);
+    if (typeof d.sidebar === 'string') hydrate(sidebar(true), d.sidebar);
+    else if (sidebar(false)) (kept = false), sidebar(false).remove(); // a page cached with one
     connected = true;
     attempt = 0;
     docs++;
@@ -382,9 +399,9 @@
   // pn_servable in a callback), rendered by the server, put before BEFORE (0: last) in PARENT
   // (0: the main area); nothing else on the page is touched.
   function insert([, parent, before, html, tree]) {
-    const p = parent ? byId(parent) : main;
+    const p = parent > 0 ? byId(parent) : parent === -1 ? sidebar(true) : main;
     if (!p || typeof html !== 'string') return console.warn('pane: no element for node', parent);
-    const box = parent ? (kindOf(p).children || ((e) => e))(p) || p : main;
+    const box = parent > 0 ? (kindOf(p).children || ((e) => e))(p) || p : p;
     const t = document.createElement('template');
     t.innerHTML = html;
     const added = [...t.content.children];
@@ -402,7 +419,7 @@
 
   /* ---- the visitor, by delegation on #pn-main to the kind's module ---- */
   for (const type of ['click', 'input', 'change', 'keydown', 'pointerdown']) {
-    main.addEventListener(type, (e) => {
+    document.addEventListener(type, (e) => {
       const el = widgetOf(e.target), k = el && kindOf(el);
       if (k && k[type]) k[type](el, e, ctx);
     });
