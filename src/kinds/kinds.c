@@ -49,6 +49,41 @@ const struct pn_kind *const pn__kind_list[] = {
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
+#define TEXT_MAX 100000 /* characters a text field may hold */
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+void pn__kind_text_init(pn_node *n, pn_here here, const char *kind, int *max_length, int def,
+                        const char **value)
+{
+    if (*max_length <= 0 || *max_length > TEXT_MAX) {
+        if (*max_length)
+            pn__session_misuse(n->s, here, "%s.max_length %d is not in 1..%d", kind, *max_length,
+                               TEXT_MAX);
+        *max_length = def;
+    }
+    if (!*value)
+        *value = "";
+    if (utf8_chars(*value) > (size_t)*max_length) {
+        pn__session_misuse(n->s, here, "%s: value is longer than max_length %d", kind,
+                           *max_length);
+        *value = "";
+    }
+}
+
+int pn__kind_text_fits(const char *value, int max_length, const char **why)
+{
+    if (utf8_chars(value) > (size_t)max_length)
+        return *why = "longer than max_length", PN_EINVAL;
+    return 0;
+}
+
 const char *pn__kind_check_str(pn_session *s, pn_here here, const char *kind, const char *field,
                                const char *val, bool (*ok)(const char *))
 {

@@ -53,6 +53,13 @@ static inline bool pn__prop_is(const struct pn_prop *p, const char *name)
 {
     return strcmp(p->name, name) == 0;
 }
+/* TextInput and TextAreaInput: max_length in 1..100,000 characters (def when 0; misuse and def
+ * otherwise) and a value that fits it (NULL: ""; longer: misuse and ""). */
+void pn__kind_text_init(pn_node *n, pn_here here, const char *kind, int *max_length, int def,
+                        const char **value);
+/* Their check of a value from a setter or an event: PN_EINVAL with why when it has more
+ * characters (not bytes) than max_length. */
+int pn__kind_text_fits(const char *value, int max_length, const char **why);
 /* A widget's `<label class="pn-widget-label" for="pn-N-input">NAME` (not closed). */
 int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name);
 /* Button and Toggle: <button type="button" class="CLS pn-button-TYPE" … [aria-pressed]>LABEL

@@ -13,7 +13,6 @@
  */
 #include "kinds/kinds.h"
 
-#define TEXT_MAX 100000
 #define ROWS_MAX 100
 
 static const struct pn_prop text_area_input_props[] = {
@@ -26,45 +25,23 @@ static const struct pn_prop text_area_input_props[] = {
     PN_CALLBACK_PROPS(pn_text_area_input_opts, on_change),
 };
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 static void init(pn_node *n, const void *given, pn_here here)
 {
     (void)given;
     pn_text_area_input_opts *t = PN_OPTS(n, pn_text_area_input_opts);
-    if (t->max_length <= 0 || t->max_length > TEXT_MAX) {
-        if (t->max_length)
-            pn__session_misuse(n->s, here, "TextAreaInput.max_length %d is not in 1..%d",
-                               t->max_length, TEXT_MAX);
-        t->max_length = 5000;
-    }
     if (t->rows <= 0 || t->rows > ROWS_MAX) {
         if (t->rows)
             pn__session_misuse(n->s, here, "TextAreaInput.rows %d is not in 1..%d", t->rows,
                                ROWS_MAX);
         t->rows = 2;
     }
-    if (!t->value)
-        t->value = "";
-    if (utf8_chars(t->value) > (size_t)t->max_length) {
-        pn__session_misuse(n->s, here, "TextAreaInput: value is longer than max_length %d",
-                           t->max_length);
-        t->value = "";
-    }
+    pn__kind_text_init(n, here, "TextAreaInput", &t->max_length, 5000, &t->value);
 }
 
 static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why)
 {
     const pn_text_area_input_opts *o = PN_COPTS(n, pn_text_area_input_opts);
-    if (pn__prop_is(p, "value") && utf8_chars(v->str) > (size_t)o->max_length)
-        return *why = "longer than max_length", PN_EINVAL;
-    return 0;
+    return pn__prop_is(p, "value") ? pn__kind_text_fits(v->str, o->max_length, why) : 0;
 }
 
 static int html(struct pn_buf *out, const pn_node *n)

@@ -11,7 +11,6 @@
  */
 #include "kinds/kinds.h"
 
-#define TEXT_MAX 100000
 
 static const struct pn_prop text_input_props[] = {
     PN_PROP(pn_text_input_opts, name, PN_PROP_STR),
@@ -22,33 +21,17 @@ static const struct pn_prop text_input_props[] = {
     PN_CALLBACK_PROPS(pn_text_input_opts, on_change),
 };
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 static void init(pn_node *n, const void *given, pn_here here)
 {
     (void)given;
     pn_text_input_opts *t = PN_OPTS(n, pn_text_input_opts);
-    if (t->max_length <= 0 || t->max_length > TEXT_MAX) {
-        if (t->max_length)
-            pn__session_misuse(n->s, here, "TextInput.max_length %d is not in 1..%d", t->max_length,
-                               TEXT_MAX);
-        t->max_length = 1000;
-    }
-    if (!t->value)
-        t->value = "";
+    pn__kind_text_init(n, here, "TextInput", &t->max_length, 1000, &t->value);
 }
 
 static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why)
 {
-    if (pn__prop_is(p, "value") &&
-        utf8_chars(v->str) > (size_t)PN_COPTS(n, pn_text_input_opts)->max_length)
-        return *why = "longer than max_length", PN_EINVAL;
+    if (pn__prop_is(p, "value"))
+        return pn__kind_text_fits(v->str, PN_COPTS(n, pn_text_input_opts)->max_length, why);
     return 0;
 }
 
