@@ -71,8 +71,7 @@ void pn__kind_text_init(pn_node *n, pn_here here, const char *kind, int *max_len
     if (!*value)
         *value = "";
     if (utf8_chars(*value) > (size_t)*max_length) {
-        pn__session_misuse(n->s, here, "%s: value is longer than max_length %d", kind,
-                           *max_length);
+        pn__session_misuse(n->s, here, "%s: value is longer than max_length %d", kind, *max_length);
         *value = "";
     }
 }

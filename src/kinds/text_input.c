@@ -11,7 +11,6 @@
  */
 #include "kinds/kinds.h"
 
-
 static const struct pn_prop text_input_props[] = {
     PN_PROP(pn_text_input_opts, name, PN_PROP_STR),
     PN_EVENT_PROP(pn_text_input_opts, value, PN_PROP_STR),
