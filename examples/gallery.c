@@ -4,6 +4,7 @@
 #include <pane.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 static atomic_int changes; /* all sessions' (a callback runs on its session's loop) */
 
@@ -31,6 +32,18 @@ static void tick(pn_session *s, pn_node *b, void *t_)
     pn_trend_push(t->trend, 15 + 5 * sin(t->n));
     pn_plot_push(t->plot, 60 + t->n, sin((60 + t->n) / 6.0), cos((60 + t->n) / 6.0));
     (void)s, (void)b;
+}
+
+static void csv(pn_session *s, pn_node *n, pn_download *d, void *arg) /* the table as CSV */
+{
+    pn_download_write(d, "row,value,city\n", 15);
+    for (size_t r = 0; r < 1000; r++) {
+        pn_cell v, c;
+        cell(NULL, r, 1, &v), cell(NULL, r, 2, &c);
+        const char *line = pn_fmt(s, "%zu,%.0f,%s\n", r, v.num, c.text);
+        pn_download_write(d, line, strlen(line));
+    }
+    (void)n, (void)arg;
 }
 
 static void drop(pn_session *s, void *t)
@@ -66,7 +79,9 @@ void pn_app(pn_session *s)
     pn_node *data = pn_card(s, .title = "Data", .items = PN_ITEMS(t->plot,
         pn_table(s, .columns = PN_COLUMNS({"#", PN_NUMBER, .width = 60}, {"Value", PN_NUMBER,
                  "{value:.0f} units", 120}, {"City"}), .rows = 1000, .cell = cell, .page_size = 6,
-                 .filter = true, .sort = -2)));
+                 .filter = true, .sort = -2),
+        pn_file_download(s, .label = "Export CSV", .filename = "cities.csv", .mime = "text/csv",
+                         .make = csv)));
     pn_servable(s, pn_grid(s, .columns = 2, .items = PN_ITEMS(indicators, data)));
 
     pn_node *said = pn_markdown(s, .text = "Change a widget.");

@@ -983,6 +983,39 @@ PN_API const char *pn_select_value(const pn_node *select);
 #define pn_select_set_value(n, value) pn_select_set_value_at((n), (value), PN_HERE)
 PN_API void pn_select_set_value_at(pn_node *select, const char *value, pn_here here);
 
+/* A file a FileDownload is making (pn_download_write). Opaque; valid during make only. */
+typedef struct pn_download pn_download;
+/* What makes a FileDownload's file, when the visitor clicks it: write its bytes with
+ * pn_download_write (nothing written: no download). */
+typedef void (*pn_download_fn)(pn_session *s, pn_node *n, pn_download *d, void *arg);
+
+typedef struct pn_file_download_opts {
+    const char *label;       /* the button's text. default: "Download" */
+    const char *filename;    /* the name the browser saves it under. default: "download" */
+    const char *mime;        /* its type ("text/csv"). default: "application/octet-stream" */
+    const char *button_type; /* as pn_button's. default: "default" */
+    bool disabled;
+    pn_download_fn make;     /* makes the file on each click. required */
+    void *arg;               /* passed to make */
+} pn_file_download_opts;
+
+/*
+ * pn_file_download — a button that saves a file the app makes when it is clicked (Panel's
+ * FileDownload with a callback): make runs on the session's loop and writes the bytes, which
+ * travel in the click's patch (at most 8 MiB) and are saved by the browser under .filename.
+ *     static void csv(pn_session *s, pn_node *n, pn_download *d, void *rows) { … write … }
+ *     pn_file_download(s, .label = "Export CSV", .filename = "rows.csv", .mime = "text/csv",
+ *                      .make = csv, .arg = rows)
+ * Thread: session
+ */
+#define pn_file_download(s, ...)                                                                 \
+    pn_file_download_new((s), &(const pn_file_download_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_file_download_new(pn_session *s, const pn_file_download_opts *o, pn_here here);
+/* pn_download_write — appends n bytes to the file being made; past 8 MiB in all the download
+ * fails (misuse) and nothing is saved. Thread: session (in make) */
+#define pn_download_write(d, bytes, n) pn_download_write_at((d), (bytes), (n), PN_HERE)
+PN_API void pn_download_write_at(pn_download *d, const void *bytes, size_t n, pn_here here);
+
 /* ---- grid and tabs ---------------------------------------------------------------------------- */
 
 typedef struct pn_grid_opts {
@@ -1623,6 +1656,9 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_grid(s, ...) pn_grid_new((s), pn__cxx_ptr(pn_grid_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_tabs
 #define pn_tabs(s, ...) pn_tabs_new((s), pn__cxx_ptr(pn_tabs_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_file_download
+#define pn_file_download(s, ...)                                                                 \
+    pn_file_download_new((s), pn__cxx_ptr(pn_file_download_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_accordion
 #define pn_accordion(s, ...)                                                                     \
     pn_accordion_new((s), pn__cxx_ptr(pn_accordion_opts{__VA_ARGS__}), PN_HERE)

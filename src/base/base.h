@@ -158,6 +158,9 @@ uint64_t pn__hist_quantile(const uint64_t *h, double q);
 uint64_t pn__hash_fnv1a(const void *p, size_t n); /* not keyed: never for outside keys */
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void pn__hex(const unsigned char *in, size_t n, char *out);
+/* Base64 (RFC 4648, padded) of n bytes appended to out: 0 or PN_ETOOBIG. */
+struct pn_buf;
+int pn__base64(const void *in, size_t n, struct pn_buf *out);
 /* SHA-256 of the bytes as 64 hex digits + NUL. */
 void pn__sha256_hex(const void *p, size_t n, char out[65]);
 

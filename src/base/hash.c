@@ -109,3 +109,17 @@ int pn__gzip(const void *in, size_t n, int level, char **out, size_t *out_len)
     *out_len = len;
     return 0;
 }
+
+int pn__base64(const void *in, size_t n, struct pn_buf *out)
+{
+    const unsigned char *p = in;
+    for (size_t i = 0; i < n; i += 3 * 1024) { /* EVP_EncodeBlock takes an int length */
+        size_t chunk = n - i < 3 * 1024 ? n - i : 3 * 1024;
+        unsigned char enc[4 * 1024 + 1];
+        int k = EVP_EncodeBlock(enc, p + i, (int)chunk);
+        int rc = pn__buf_append(out, enc, (size_t)k);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -37,6 +37,7 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_grid,
     &pn__kind_tabs,
     &pn__kind_accordion,
+    &pn__kind_file_download,
     &pn__kind_int_input,
     &pn__kind_float_input,
     &pn__kind_text_area_input,

@@ -1,4 +1,5 @@
-// examples/gallery.c in a real browser: every kind pane has is on the page (the doc's kinds are
+// examples/gallery.c in a real browser: every kind pane has is on the page (a FileDownload's
+// file is saved too) (the doc's kinds are
 // the list of kinds.c), the first visit takes at most 6 responses and 150 KB on the wire (issue
 // 13's budget: Panel's weather page alone is 23 responses and 3.7 MB), a widget reaches its
 // callback, Tick moves the indicators, no console error. Screenshot: screenshots/gallery.png.
@@ -23,7 +24,8 @@ const KINDS = ['Row', 'Column', 'Card', 'Number', 'Markdown', 'HTML', 'Button', 
   'Checkbox', 'TextInput', 'IntSlider', 'FloatSlider', 'Select', 'Plot', 'Divider', 'Spacer',
   'Progress', 'LoadingSpinner', 'BooleanStatus', 'Alert', 'Str', 'JSON', 'Trend', 'Gauge',
   'IntInput', 'FloatInput', 'TextAreaInput', 'RadioBoxGroup', 'CheckBoxGroup', 'MultiSelect',
-  'RangeSlider', 'DatePicker', 'ColorPicker', 'Table', 'Grid', 'Tabs', 'Accordion'];
+  'RangeSlider', 'DatePicker', 'ColorPicker', 'Table', 'Grid', 'Tabs', 'Accordion',
+  'FileDownload'];
 
 test('every kind on one page, within 6 responses and 150 KB, live', async (t) => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -49,6 +51,16 @@ test('every kind on one page, within 6 responses and 150 KB, live', async (t) =>
   const before = await gauge();
   await page.getByRole('button', { name: 'Tick' }).click();
   await eventually(async () => assert.notEqual(await gauge(), before));
+  // FileDownload: the app makes the CSV on the click, the browser saves it
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'cities.csv');
+  const { readFile } = await import('node:fs/promises');
+  const body = await readFile(await download.path(), 'utf8');
+  const lines = body.trim().split('\n');
+  assert.equal(lines[0], 'row,value,city');
+  assert.equal(lines.length, 1001);
+  assert.equal(lines[2], '1,17,Lisbon');
   await screenshot(page, 'gallery');
   assert.deepEqual(seen.pageErrors, []);
   assert.deepEqual(seen.consoleErrors, []);

@@ -16,6 +16,10 @@
 
 static void on_event(pn_session *, pn_node *, void *) {}
 static void on_timer(pn_session *, void *) {}
+static void make_file(pn_session *, pn_node *, pn_download *d, void *)
+{
+    pn_download_write(d, "x", 1);
+}
 static void cell(void *, size_t row, int, pn_cell *c)
 {
     c->text = "cxx-cell", c->num = static_cast<double>(row);
@@ -120,6 +124,7 @@ static void cxx_app(pn_session *s)
     pn_node *tabs = pn_tabs(s, .items = PN_ITEMS(grid), .titles = PN_OPTIONS("cxx-tab"),
                             .on_change = on_event);
     pn_tabs_set_active(tabs, pn_tabs_active(tabs));
+    pn_servable(s, pn_file_download(s, .label = "cxx-dl", .make = make_file));
     pn_servable(s, pn_accordion(s, .items = PN_ITEMS(pn_html(s, .html = "<i>acc</i>")),
                                 .titles = PN_OPTIONS("cxx-acc"), .active = -1));
     pn_servable(s, tabs);

@@ -583,6 +583,53 @@ static void test_table_million_rows_and_misuse(void **state)
     pn__session_free(s);
 }
 
+/* ---- FileDownload ---- */
+
+static size_t make_size;
+static void make_bytes(pn_session *s, pn_node *n, pn_download *d, void *arg)
+{
+    (void)s, (void)n, (void)arg;
+    static char chunk[1 << 16];
+    memset(chunk, 'a', sizeof chunk);
+    for (size_t left = make_size; left;) {
+        size_t k = left < sizeof chunk ? left : sizeof chunk;
+        pn_download_write(d, chunk, k);
+        left -= k;
+    }
+}
+
+/* A click runs make, whose bytes the next patch carries in base64 (once); over 8 MiB the
+ * download fails as misuse and nothing is carried; no make is misuse at the builder. */
+static void test_file_download_carries_what_make_wrote(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    pn_node *f = pn_file_download(s, .filename = "a.txt", .mime = "text/plain",
+                                  .make = make_bytes);
+    pn_servable(s, f);
+    json_decref(table_patch(s));
+    struct pn_call call;
+    make_size = 4;
+    assert_null(send_event(f, "clicks", (struct pn_value){0}, &call));
+    assert_non_null(call.fn);
+    call.fn(s, f, call.arg);
+    json_t *p = table_patch(s), *file = json_object_get(p, "file");
+    assert_string_equal(json_string_value(json_object_get(file, "name")), "a.txt");
+    assert_string_equal(json_string_value(json_object_get(file, "mime")), "text/plain");
+    assert_string_equal(json_string_value(json_object_get(file, "data")), "YWFhYQ==");
+    json_decref(p);
+    assert_null(table_patch(s)); /* once */
+    unsigned m = s->nmisuse;
+    make_size = (8u << 20) + 1;
+    call.fn(s, f, call.arg);
+    assert_int_equal(s->nmisuse, m + 1);
+    assert_null(table_patch(s)); /* nothing saved */
+    assert_string_equal(send_event(f, "value", (struct pn_value){0}, &call), "bad-prop");
+    pn_file_download(s, .label = "no make");
+    assert_int_equal(s->nmisuse, m + 2);
+    pn__session_free(s);
+}
+
 static int free_feeds(void **state)
 {
     (void)state;
@@ -603,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_value_feeds_encode_once_per_key),
         cmocka_unit_test(test_table_viewport_sort_filter_select),
         cmocka_unit_test(test_table_million_rows_and_misuse),
+        cmocka_unit_test(test_file_download_carries_what_make_wrote),
     };
     return cmocka_run_group_tests(tests, NULL, free_feeds);
 }

@@ -547,6 +547,11 @@ static void golden_cell(void *data, size_t row, int col, pn_cell *c)
     (void)col;
 }
 
+static void make_nothing(pn_session *s, pn_node *n, pn_download *d, void *arg)
+{
+    (void)s, (void)n, (void)d, (void)arg;
+}
+
 static void test_table_golden(void **state)
 {
     (void)state;
@@ -557,6 +562,9 @@ static void test_table_golden(void **state)
                           .filter = true, .on_select = NULL);
     assert_int_equal(s->nmisuse, 0);
     check_node_golden("table", t);
+    pn_node *dl = pn_file_download(s, .label = "Export <csv>", .button_type = "primary",
+                                   .make = make_nothing);
+    check_node_golden("file_download", dl);
     pn__session_free(s);
 }
 
