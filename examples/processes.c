@@ -49,6 +49,8 @@ static void drop(pn_session *s, void *top) { (void)s, free(top); }
 void pn_app(pn_session *s)
 {
     struct top *t = calloc(1, sizeof *t);
+    if (!t)
+        return;
     pn_on_session_destroyed(s, drop, t);
     scan(s, t);
     pn_template(s, .name = "material", .title = "Processes");
