@@ -181,8 +181,12 @@
       }))],
     }, view(p), live);
     size(p);
+    // the box, and the legend: its height is taken from the chart's, and it changes when the
+    // stylesheet or a font arrives after the mount (a chart measured before that stayed squashed)
     p.ro = new ResizeObserver(() => p.u && size(p));
     p.ro.observe(live);
+    const legend = p.u.root.querySelector('.u-legend');
+    if (legend) p.ro.observe(legend);
   }
 
   const module = {
