@@ -93,6 +93,8 @@ static void attach(pn_node *parent, pn_node *child, size_t index, pn_here here)
     if (s->shown && connected(parent)) { /* the client has the page: an insert op follows */
         child->inserted = true;
         pn__node_mark(child, 29);
+        if (parent->desc->children_changed)
+            parent->desc->children_changed(parent);
     }
 }
 
@@ -306,6 +308,7 @@ void pn_remove_at(pn_node *n, pn_here here)
         if (!s->dirty && !s->title_dirty && s->on_dirty)
             s->on_dirty(s); /* a patch must go out */
     }
+    pn_node *was_in = on_client(n) ? n->parent : NULL;
     if (n->parent) {
         pn_node **p = &n->parent->first, *prev = NULL;
         while (*p != n)
@@ -315,6 +318,8 @@ void pn_remove_at(pn_node *n, pn_here here)
             n->parent->last = prev;
         n->parent = n->next = NULL;
     }
+    if (was_in && was_in->desc->children_changed)
+        was_in->desc->children_changed(was_in);
     /* the subtree, children before their parent (post-order by the links, no recursion) */
     pn_node *m = n;
     while (m->first)

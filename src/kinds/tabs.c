@@ -9,7 +9,10 @@
  *
  * Each child's outer element gets role="tabpanel", aria-labelledby its tab, and
  * data-pn-inactive unless it is the active one (child_attrs). Events: {"prop": "active",
- * "value": I} (the client already shows it: not echoed; on_change runs). Patches: {"active": I}.
+ * "value": I} (the client already shows it: not echoed; on_change runs). Patches: {"active": I},
+ * and {"tabs": [{"title", "panel": ID}…], "active": I} when a panel was added or removed on the
+ * shown page (the titles belong to the panels given when built, kept by node id; a panel added
+ * later is "Tab N" after its place).
  * Client: web/client/kinds/tabs.js.
  */
 #include <stdio.h>
@@ -21,6 +24,12 @@ static const struct pn_prop tabs_props[] = {
     PN_PROP(pn_tabs_opts, titles, PN_PROP_STRS),
     PN_EVENT_PROP(pn_tabs_opts, active, PN_PROP_INT),
     PN_CALLBACK_PROPS(pn_tabs_opts, on_change),
+};
+
+struct state {
+    uint32_t *ids; /* the panels given when built: titles[i] is ids[i]'s */
+    int nids;
+    bool changed; /* panels added or removed since the last patch */
 };
 
 static int count(const pn_node *n)
@@ -40,6 +49,10 @@ static void init(pn_node *n, const void *given, pn_here here)
         t++;
     if (o->titles && t != k)
         pn__session_misuse(n->s, here, "Tabs: %d titles for %d panels", t, k);
+    struct state *st = pn__node_state(n);
+    st->ids = pn__arena_alloc(pn__node_arena(n), (size_t)(k ? k : 1) * sizeof *st->ids);
+    for (const pn_node *c = n->first; c; c = c->next)
+        st->ids[st->nids++] = c->id;
     if (o->active < 0 || (o->active >= k && k > 0)) {
         pn__session_misuse(n->s, here, "Tabs.active %d: there are %d panels; showing the first",
                            o->active, k);
@@ -54,11 +67,16 @@ static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const 
     return 0;
 }
 
-static const char *title(const pn_tabs_opts *o, int i, char *buf, size_t len)
+/* Child c's title (c is the i-th panel now). */
+static const char *title(const pn_node *n, const pn_node *c, int i, char *buf, size_t len)
 {
-    for (int t = 0; o->titles && o->titles[t]; t++)
-        if (t == i)
-            return o->titles[t];
+    const pn_tabs_opts *o = PN_COPTS(n, pn_tabs_opts);
+    const struct state *st = pn__node_state(n);
+    for (int k = 0; k < st->nids; k++)
+        if (st->ids[k] == c->id)
+            for (int t = 0; o->titles && o->titles[t]; t++)
+                if (t == k)
+                    return o->titles[t];
     snprintf(buf, len, "Tab %d", i + 1);
     return buf;
 }
@@ -81,7 +99,7 @@ static int html(struct pn_buf *out, const pn_node *n)
                             (unsigned)n->id, i, (unsigned)c->id, on ? "true" : "false",
                             on ? "0" : "-1");
         if (rc == 0)
-            rc = pn__html_text(out, title(o, i, buf, sizeof buf));
+            rc = pn__html_text(out, title(n, c, i, buf, sizeof buf));
         if (rc == 0)
             rc = PN_PUT(out, "</button>");
     }
@@ -105,10 +123,45 @@ static const char *child_attrs(const pn_node *n, const pn_node *child)
     return buf;
 }
 
+static void children_changed(pn_node *n)
+{
+    pn_tabs_opts *o = PN_OPTS(n, pn_tabs_opts);
+    int k = count(n);
+    if (o->active >= k)
+        o->active = k ? k - 1 : 0;
+    ((struct state *)pn__node_state(n))->changed = true;
+    pn__node_touch(n);
+}
+
+static int patch(const pn_node *n, uint32_t mask, void *changes)
+{
+    struct state *st = pn__node_state(n);
+    const pn_tabs_opts *o = PN_COPTS(n, pn_tabs_opts);
+    bool active = (mask & (1u << 2)) != 0; /* tabs_props[2] */
+    if (st->changed) {
+        json_t *tabs = json_array();
+        int i = 0;
+        for (const pn_node *c = n->first; c; c = c->next, i++) {
+            char buf[32];
+            json_array_append_new(tabs,
+                                  json_pack("{sssI}", "title", title(n, c, i, buf, sizeof buf),
+                                            "panel", (json_int_t)c->id));
+        }
+        if (pn__json_set(changes, "tabs", tabs))
+            return PN_EINVAL;
+        st->changed = false;
+        active = true;
+    }
+    if (active && pn__json_set(changes, "active", json_integer(o->active)))
+        return PN_EINVAL;
+    return 0;
+}
+
 const struct pn_kind pn__kind_tabs = {
     .name = "Tabs",
     .css_class = "pn-tabs",
     .opts_size = sizeof(pn_tabs_opts),
+    .state_size = sizeof(struct state),
     .props = tabs_props,
     .nprops = PN_COUNT(tabs_props),
     .container = true,
@@ -117,6 +170,8 @@ const struct pn_kind pn__kind_tabs = {
     .html = html,
     .html_close = html_close,
     .child_attrs = child_attrs,
+    .children_changed = children_changed,
+    .patch = patch,
 };
 
 pn_node *pn_tabs_new(pn_session *s, const pn_tabs_opts *o, pn_here here)

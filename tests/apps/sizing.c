@@ -30,6 +30,12 @@ static void city(pn_session *s, pn_node *sel, void *arg)
     (void)arg;
 }
 
+static void add_tab(pn_session *s, pn_node *b, void *arg) /* live, a fourth tab */
+{
+    pn_append(tabs, pn_markdown(s, .text = "a tab added live"));
+    (void)b, (void)arg;
+}
+
 static void add_side(pn_session *s, pn_node *b, void *arg) /* live, into the sidebar */
 {
     pn_sidebar(s, pn_markdown(s, .text = "added to the sidebar"));
@@ -77,7 +83,8 @@ void pn_app(pn_session *s)
                           pn_button(s, .label = "Second tab", .on_click = second),
                           pn_button(s, .label = "Add item", .on_click = add_item),
                           pn_button(s, .label = "Remove item", .on_click = remove_item),
-                          pn_button(s, .label = "Add to sidebar", .on_click = add_side)));
+                          pn_button(s, .label = "Add to sidebar", .on_click = add_side),
+                          pn_button(s, .label = "Add a tab", .on_click = add_tab)));
     pn_sidebar(s, pn_markdown(s, .text = "**Filters**"));
     pn_sidebar(s, pn_select(s, .name = "City", .options = PN_OPTIONS("Berlin", "Paris", "Rome"),
                             .on_change = city));

@@ -68,6 +68,14 @@ test('stretch, grid spans, tabs by mouse and keys, a live size', async () => {
   assert.equal(await items.nth(2).getAttribute('open'), '', 'the visitor\'s open item stays open');
   await page.getByRole('button', { name: 'Remove item' }).click();
   await eventually(async () => assert.equal(await items.count(), 2));
+  // a tab added live: its button follows, and it shows its panel
+  await page.getByRole('button', { name: 'Add a tab' }).click();
+  await eventually(async () => assert.deepEqual(await tabs.allTextContents(), ['Overview', 'Details', 'Log', 'Tab 4']));
+  assert.equal(await tabs.nth(1).getAttribute('aria-selected'), 'true', 'the tab shown stays');
+  await tabs.nth(3).click();
+  await eventually(async () => assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'a tab added live'));
+  assert.equal(await page.getByRole('tabpanel').getAttribute('aria-labelledby'), await tabs.nth(3).getAttribute('id'));
+
   // the sidebar: beside the main area, its widgets live, a node added to it live
   const side = page.locator('#pn-sidebar');
   const sb = await side.boundingBox(), mb = await page.locator('#pn-main').boundingBox();

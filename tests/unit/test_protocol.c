@@ -367,6 +367,11 @@ static void test_patch_carries_what_the_server_rendered(void **state)
  * get no op; after, each gets one ["insert", PARENT, BEFORE, HTML, [NODE]] (a subtree in one, its
  * later changes in the same patch carried by it); pn_insert names the sibling it goes before;
  * pn_set_visible is {"hidden"}. */
+static const char *tab_title(json_t *list, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(list, i), "title"));
+}
+
 static void test_tree_changes_go_out_as_insert_and_hidden_ops(void **state)
 {
     (void)state;
@@ -480,6 +485,42 @@ static void test_remove_and_replace_go_out_as_ops_and_free(void **state)
     pn_replace(b, prev);                                       /* prev has a parent */
     pn_replace(b, b);
     assert_int_equal(s->nmisuse, m + 3);
+    pn__session_free(s);
+}
+
+/* Tabs on a shown page: a panel added or removed sends the row of tabs again (titles kept by
+ * panel, a later one "Tab N") and the tab shown, clamped. */
+static void test_tabs_follow_panels_added_and_removed(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *a = pn_markdown(s, .text = "a"), *b = pn_markdown(s, .text = "b");
+    pn_node *tabs = pn_tabs(s, .titles = PN_OPTIONS("A", "B"), .active = 1, .items = PN_ITEMS(a, b));
+    pn_servable(s, tabs);
+    char *doc;
+    size_t len;
+    assert_int_equal(pn__msg_doc(s, NULL, 1 << 20, &doc, &len), 0);
+    free(doc);
+    pn_insert(tabs, 0, pn_markdown(s, .text = "new"));
+    json_t *p = load(patch_of(s)), *ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 2); /* the panel, then the tabs */
+    json_t *c = op_changes(json_array_get(ops, 1), tabs->id), *list = json_object_get(c, "tabs");
+    assert_int_equal(json_array_size(list), 3);
+    assert_string_equal(tab_title(list, 0), "Tab 1");
+    assert_string_equal(tab_title(list, 1), "A");
+    assert_string_equal(tab_title(list, 2), "B");
+    assert_int_equal(json_integer_value(json_object_get(c, "active")), 1);
+    json_decref(p);
+    pn_tabs_set_active(tabs, 2);
+    free(patch_of(s));
+    pn_remove(b); /* the tab shown goes: the last one is shown */
+    p = load(patch_of(s));
+    ops = json_object_get(p, "ops");
+    c = op_changes(json_array_get(ops, 1), tabs->id);
+    assert_int_equal(json_array_size(json_object_get(c, "tabs")), 2);
+    assert_int_equal(json_integer_value(json_object_get(c, "active")), 1);
+    assert_int_equal(pn_tabs_active(tabs), 1);
+    json_decref(p);
     pn__session_free(s);
 }
 
@@ -734,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_patch_carries_what_the_server_rendered),
         cmocka_unit_test(test_tree_changes_go_out_as_insert_and_hidden_ops),
         cmocka_unit_test(test_remove_and_replace_go_out_as_ops_and_free),
+        cmocka_unit_test(test_tabs_follow_panels_added_and_removed),
         cmocka_unit_test(test_number_update_fits_in_60_bytes_on_the_wire),
         cmocka_unit_test(test_doc_of_invalid_utf8_strings_encodes_with_fffd),
         cmocka_unit_test(test_doc_of_rows_nested_30000_deep_encodes),

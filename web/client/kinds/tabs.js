@@ -1,5 +1,6 @@
 /* Tabs (src/kinds/tabs.c): a click or the arrow keys show a tab at once and tell the server
-   ({active: I}); a patch {active} from the app shows its tab. */
+   ({active: I}); a patch {active} from the app shows its tab, and {tabs} (panels added or
+   removed live) makes the row of tabs again. */
 (() => {
   const tabsOf = (el) => [...el.querySelectorAll(':scope > .pn-tabs-list > [role="tab"]')];
   const panelsOf = (el) => [...el.querySelectorAll(':scope > .pn-tabs-panels > *')];
@@ -23,7 +24,22 @@
 
   pane.kind('Tabs', {
     children: (el) => el.querySelector(':scope > .pn-tabs-panels'),
-    patch(el, id, c) {
+    patch(el, id, c, ctx) {
+      if (Array.isArray(c.tabs)) {
+        const list = el.querySelector(':scope > .pn-tabs-list');
+        list.replaceChildren(...c.tabs.map((t, i) => {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.setAttribute('role', 'tab');
+          b.className = 'pn-tab';
+          b.id = `pn-${id}-tab-${i}`;
+          b.setAttribute('aria-controls', `pn-${t.panel}`);
+          b.textContent = ctx.text(t.title);
+          const panel = ctx.byId(t.panel);
+          if (panel) panel.setAttribute('aria-labelledby', b.id);
+          return b;
+        }));
+      }
       if ('active' in c) show(el, +c.active);
     },
     click(el, e, ctx) {
