@@ -48,19 +48,8 @@ static bool in(const char *const *list, const char *s)
 static int html(struct pn_buf *out, const pn_node *n)
 {
     const pn_checkbox_group_opts *o = PN_COPTS(n, pn_checkbox_group_opts);
-    unsigned id = (unsigned)n->id;
     int rc;
-    if ((rc = pn__html_open(out, "div", "pn-checkbox-group", n)) ||
-        (rc = PN_PUT(out, " role=\"group\"")))
-        return rc;
-    if (o->name && ((rc = pn__buf_printf(out,
-                                         " aria-labelledby=\"pn-%u-label\"><div "
-                                         "class=\"pn-widget-label\" id=\"pn-%u-label\">",
-                                         id, id)) ||
-                    (rc = pn__html_text(out, o->name)) || (rc = PN_PUT(out, "</div"))))
-        return rc;
-    if ((rc = pn__buf_printf(out, "><div class=\"pn-choices%s\">",
-                             o->horizontal ? " pn-inline" : "")))
+    if ((rc = pn__kind_choices_open(out, n, "pn-checkbox-group", "group", o->name, o->horizontal)))
         return rc;
     for (const char *const *opt = o->options; opt && *opt; opt++) {
         if ((rc = PN_PUT(out, "<label class=\"pn-choice\"><input type=\"checkbox\" value=\"")) ||

@@ -50,6 +50,31 @@ const struct pn_kind *const pn__kind_list[] = {
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 
+const char *pn__kind_option(const char *const *options, const char *v)
+{
+    for (const char *const *p = options; v && p && *p; p++)
+        if (strcmp(*p, v) == 0)
+            return *p;
+    return NULL;
+}
+
+int pn__kind_choices_open(struct pn_buf *out, const pn_node *n, const char *cls, const char *role,
+                          const char *name, bool horizontal)
+{
+    unsigned id = (unsigned)n->id;
+    int rc;
+    if ((rc = pn__html_open(out, "div", cls, n)) ||
+        (rc = pn__buf_printf(out, " role=\"%s\"", role)))
+        return rc;
+    if (name && ((rc = pn__buf_printf(out,
+                                      " aria-labelledby=\"pn-%u-label\"><div "
+                                      "class=\"pn-widget-label\" id=\"pn-%u-label\">",
+                                      id, id)) ||
+                 (rc = pn__html_text(out, name)) || (rc = PN_PUT(out, "</div"))))
+        return rc;
+    return pn__buf_printf(out, "><div class=\"pn-choices%s\">", horizontal ? " pn-inline" : "");
+}
+
 #define TEXT_MAX 100000 /* characters a text field may hold */
 
 static size_t utf8_chars(const char *s)

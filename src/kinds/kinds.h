@@ -60,6 +60,12 @@ void pn__kind_text_init(pn_node *n, pn_here here, const char *kind, int *max_len
 /* Their check of a value from a setter or an event: PN_EINVAL with why when it has more
  * characters (not bytes) than max_length. */
 int pn__kind_text_fits(const char *value, int max_length, const char **why);
+/* Select and RadioBoxGroup: the node's own copy of the option equal to v, or NULL. */
+const char *pn__kind_option(const char *const *options, const char *v);
+/* CheckBoxGroup and RadioBoxGroup: `<div class="CLS" … role="ROLE"` with the name as the
+ * group's label, up to `<div class="pn-choices[ pn-inline]">` (the choices follow). */
+int pn__kind_choices_open(struct pn_buf *out, const pn_node *n, const char *cls, const char *role,
+                          const char *name, bool horizontal);
 /* A widget's `<label class="pn-widget-label" for="pn-N-input">NAME` (not closed). */
 int pn__kind_label(struct pn_buf *out, const pn_node *n, const char *name);
 /* Button and Toggle: <button type="button" class="CLS pn-button-TYPE" … [aria-pressed]>LABEL

@@ -24,15 +24,6 @@ static const struct pn_prop radio_group_props[] = {
     PN_CALLBACK_PROPS(pn_radio_group_opts, on_change),
 };
 
-/* The node's own copy of the option equal to v, or NULL. */
-static const char *option(const pn_radio_group_opts *o, const char *v)
-{
-    for (const char *const *p = o->options; v && p && *p; p++)
-        if (strcmp(*p, v) == 0)
-            return *p;
-    return NULL;
-}
-
 static void init(pn_node *n, const void *given, pn_here here)
 {
     (void)given;
@@ -42,7 +33,7 @@ static void init(pn_node *n, const void *given, pn_here here)
         static const char *const none[] = {NULL};
         t->options = none;
     }
-    const char *match = option(t, t->value);
+    const char *match = pn__kind_option(t->options, t->value);
     if (t->value && !match)
         pn__session_misuse(n->s, here, "RadioBoxGroup: value \"%.40s\" is not one of the options",
                            t->value);
@@ -53,7 +44,7 @@ static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const 
 {
     if (!pn__prop_is(p, "value"))
         return 0;
-    const char *match = option(PN_COPTS(n, pn_radio_group_opts), v->str);
+    const char *match = pn__kind_option(PN_COPTS(n, pn_radio_group_opts)->options, v->str);
     if (!match)
         return *why = "not one of the options", PN_EINVAL;
     v->str = match; /* the node's own copy: nothing to own */
@@ -63,26 +54,16 @@ static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const 
 static int html(struct pn_buf *out, const pn_node *n)
 {
     const pn_radio_group_opts *o = PN_COPTS(n, pn_radio_group_opts);
-    unsigned id = (unsigned)n->id;
     int rc;
-    if ((rc = pn__html_open(out, "div", "pn-radio-group", n)) ||
-        (rc = PN_PUT(out, " role=\"radiogroup\"")))
-        return rc;
-    if (o->name && ((rc = pn__buf_printf(out,
-                                         " aria-labelledby=\"pn-%u-label\"><div "
-                                         "class=\"pn-widget-label\" id=\"pn-%u-label\">",
-                                         id, id)) ||
-                    (rc = pn__html_text(out, o->name)) || (rc = PN_PUT(out, "</div"))))
-        return rc;
-    if ((rc = pn__buf_printf(out, "><div class=\"pn-choices%s\">",
-                             o->horizontal ? " pn-inline" : "")))
+    if ((rc =
+             pn__kind_choices_open(out, n, "pn-radio-group", "radiogroup", o->name, o->horizontal)))
         return rc;
     for (const char *const *opt = o->options; opt && *opt; opt++) {
         bool sel = o->value && strcmp(*opt, o->value) == 0;
         if ((rc = pn__buf_printf(out,
                                  "<label class=\"pn-choice\"><input type=\"radio\" name=\"pn-%u\" "
                                  "value=\"",
-                                 id)) ||
+                                 (unsigned)n->id)) ||
             (rc = pn__html_text(out, *opt)) ||
             (rc = pn__buf_printf(out, "\"%s%s> <span>", sel ? " checked" : "",
                                  o->disabled ? " disabled" : "")) ||

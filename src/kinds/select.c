@@ -18,15 +18,6 @@ static const struct pn_prop select_props[] = {
     PN_CALLBACK_PROPS(pn_select_opts, on_change),
 };
 
-/* The node's own copy of the option equal to v, or NULL. */
-static const char *option(const pn_select_opts *o, const char *v)
-{
-    for (const char *const *p = o->options; v && p && *p; p++)
-        if (strcmp(*p, v) == 0)
-            return *p;
-    return NULL;
-}
-
 static void init(pn_node *n, const void *given, pn_here here)
 {
     (void)given;
@@ -36,7 +27,7 @@ static void init(pn_node *n, const void *given, pn_here here)
         static const char *const none[] = {NULL};
         t->options = none;
     }
-    const char *match = option(t, t->value);
+    const char *match = pn__kind_option(t->options, t->value);
     if (t->value && !match)
         pn__session_misuse(n->s, here, "Select: value \"%.40s\" is not one of the options",
                            t->value);
@@ -47,7 +38,7 @@ static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const 
 {
     if (!pn__prop_is(p, "value"))
         return 0;
-    const char *match = option(PN_COPTS(n, pn_select_opts), v->str);
+    const char *match = pn__kind_option(PN_COPTS(n, pn_select_opts)->options, v->str);
     if (!match)
         return *why = "not one of the options", PN_EINVAL;
     v->str = match; /* the node's own copy: nothing to own */
