@@ -57,7 +57,13 @@ void pn_app(pn_session *s)
     if (!t)
         return;
     pn_on_session_destroyed(s, drop, t);
-    pn_template(s, .name = "material", .title = "pane gallery");
+    /* ?template=default|material|bootstrap|fast; the header's switch picks light or dark */
+    pn_template(s, .name = pn_session_arg(s, "template", "material"), .title = "pane gallery");
+    pn_sidebar(s, pn_markdown(s, .text = "Every component pane has, on one page.\n\n"
+        "**Templates:** [default](?template=default), [material](?template=material), "
+        "[bootstrap](?template=bootstrap), [fast](?template=fast).\n\n"
+        "**Themes:** the switch in the header, or [light](?theme=light) and [dark](?theme=dark) "
+        "for one visit."));
     static const double rate[] = {12, 14, 13, 15, 14, 16, 15, 18, 17, 19};
     t->progress = pn_progress(s, .name = "Progress", .value = 40);
     t->gauge = pn_gauge(s, .name = "CPU", .value = 42, .format = "{value}%",

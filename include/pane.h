@@ -223,16 +223,26 @@ PN_API void pn_set_cookie_at(pn_session *s, const char *name, const char *value,
 /* ---- page ------------------------------------------------------------------------------------ */
 
 typedef struct pn_template_opts {
-    const char *name;              /* "default" or "material". default: "default" */
-    const char *title;             /* <title> and the header bar. default: the app's name */
-    const char *header_background; /* CSS colour of the header bar (material). default: #0072b5 */
+    const char *name;  /* "default" (no header), "material", "bootstrap" or "fast".
+                          default: "default" */
+    const char *title; /* <title> and the header bar. default: the app's name */
+    const char *header_background; /* CSS colour of the header bar. default: the theme's
+                                      (#0072b5 in light) */
     const char *header_color;      /* CSS colour of the header text. default: white */
+    const char *theme;             /* "auto" (the visitor's system setting), "light" or "dark":
+                                      the theme a page opens in. default: "auto" */
+    bool hide_theme_toggle; /* no light/dark switch in the header. The switch (material,
+                               bootstrap, fast) remembers the visitor's choice in the browser */
 } pn_template_opts;
 
 /*
  * pn_template — chooses the page template and its title. Call at most once per session
  * (a later call replaces the earlier one).
  *     pn_template(s, .name = "material", .title = pn_fmt(s, "%s Weather", city));
+ * Every template comes in light and dark: the page follows the visitor's system setting
+ * unless .theme fixes one, and the header's switch lets the visitor choose (kept in the
+ * browser, so a cached page is the same for everyone). Colours, plots and widgets follow. An
+ * unknown name or theme is misuse; the page is served with "default" and "auto".
  * Example: examples/weather.c
  * Thread: session
  */

@@ -194,6 +194,13 @@ void pn_template_set(pn_session *s, const pn_template_opts *o, pn_here here)
     t.title = pn__arena_strdup_utf8(&s->arena, t.title);
     t.header_background = pn__arena_strdup_utf8(&s->arena, t.header_background);
     t.header_color = pn__arena_strdup_utf8(&s->arena, t.header_color);
+    t.theme = pn__arena_strdup_utf8(&s->arena, t.theme);
+    if (t.theme && strcmp(t.theme, "auto") != 0 && strcmp(t.theme, "light") != 0 &&
+        strcmp(t.theme, "dark") != 0) {
+        pn__session_misuse(s, here, "template.theme: \"%.40s\" is not auto, light or dark",
+                           t.theme);
+        t.theme = NULL;
+    }
     if (t.header_background && !pn__css_color_ok(t.header_background)) {
         pn__session_misuse(s, here, "template.header_background: \"%.60s\" is not a CSS colour",
                            t.header_background);

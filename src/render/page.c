@@ -10,7 +10,11 @@
  *   {{{ body }}}    the server-side rendered servables
  *   {{{ sidebar }}} <aside class="pn-sidebar" id="pn-sidebar"> with the sidebar's nodes, or
  *                   nothing when it has none
- * Defaults: template "default", title the app's name, header #0072b5 on white. An unknown
+ *   {{ theme }}     auto, light or dark: <html data-pn-theme>
+ *   {{{ theme_toggle }}} the header's light/dark switch (hidden until theme.js runs), or
+ *                   nothing with .hide_theme_toggle
+ * Defaults: template "default", title the app's name, theme "auto", header colours from
+ * pane.css's variables. An unknown
  * template name (already reported as misuse when the app set it) renders with "default".
  * The index page (several apps) is the default template around a list of links.
  */
@@ -20,8 +24,8 @@
 #include <stdlib.h>
 
 #define MAX_TEMPLATES 16
-#define DEFAULT_HEADER_BG "#0072b5"
-#define DEFAULT_HEADER_FG "white"
+#define DEFAULT_HEADER_BG "var(--pn-header-bg)" /* pane.css: the theme's */
+#define DEFAULT_HEADER_FG "var(--pn-header-fg)"
 
 struct named_template {
     char name[32];
@@ -96,6 +100,16 @@ int pn__render_init(char *err, size_t errlen)
     "<div class=\"pn-loading\" id=\"pn-loading\" role=\"status\" aria-busy=\"true\" "          \
     "aria-live=\"polite\"><span class=\"pn-spinner\" aria-hidden=\"true\"></span>"              \
     "<span class=\"pn-visually-hidden\">Loading…</span></div>"
+/* The switch: a button theme.js shows and drives; hidden without JavaScript, where it could
+ * not work. */
+#define THEME_TOGGLE                                                                           \
+    "<button type=\"button\" class=\"pn-theme-toggle\" id=\"pn-theme-toggle\" hidden "         \
+    "aria-pressed=\"false\" aria-label=\"Dark theme\" title=\"Dark theme\">"                    \
+    "<svg class=\"pn-icon-moon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">"                 \
+    "<path d=\"M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z\"/></svg>"                       \
+    "<svg class=\"pn-icon-sun\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">"                  \
+    "<circle cx=\"12\" cy=\"12\" r=\"4\"/><path d=\"M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 "     \
+    "17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4\"/></svg></button>"
 #define SPINNER_HEAD "<noscript><style>.pn-loading{display:none}</style></noscript>"
 
 static pn_str text_or(const char *s, const char *def)
@@ -238,6 +252,8 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
             {"spinner", ctx->spinner ? PN_STRLIT(SPINNER) : PN_STRLIT("")},
             {"body", buf_str(&body)},
             {"sidebar", buf_str(&side)},
+            {"theme", text_or(o->theme, "auto")},
+            {"theme_toggle", o->hide_theme_toggle ? PN_STRLIT("") : PN_STRLIT(THEME_TOGGLE)},
         };
         rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);
     }
@@ -276,6 +292,7 @@ int pn__render_index(struct pn_buf *out, const char *const *app_names, size_t n,
             {"css_url", text_or(css_url, "")},
             {"prefix", pn__str(prefix)},
             {"body", buf_str(&body)},
+            {"theme", PN_STRLIT("auto")},
         };
         rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);
     }

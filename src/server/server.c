@@ -70,7 +70,7 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
         s->req = NULL;
     }
     if (s->tmpl.name && !pn__render_has_template(s->tmpl.name)) {
-        pn__session_misuse(s, s->tmpl_here, "unknown template \"%.40s\" (default, material)",
+        pn__session_misuse(s, s->tmpl_here, "unknown template \"%.40s\" (default, material, bootstrap, fast)",
                            s->tmpl.name);
         s->tmpl.name = NULL;
     }

@@ -1281,12 +1281,17 @@ static bool check_page(const struct e2e_resp *r, const char *city_html, char *wh
     const char *hdr_cls = hdr_gt ? e2e_find(hdr, (size_t)(hdr_gt - hdr), "class=\"") : NULL;
     if (!hdr_gt || !hdr_cls || !class_has(hdr_cls + 7, hdr_gt, "pn-header"))
         FAILF("no <header class=\"pn-header\">");
-    snprintf(want, sizeof want, "<h1 class=\"pn-header-title\">%s Weather</h1></header>",
-             city_html);
-    if ((size_t)(end - hdr_gt - 1) < strlen(want) ||
-        memcmp(hdr_gt + 1, want, strlen(want)) != 0)
-        FAILF("<header class=\"pn-header\"> does not hold exactly %s: '%s'", want,
-              e2e_shown(hdr_gt + 1, (size_t)(end - hdr_gt - 1)));
+    /* the title, then the theme switch (a button and nothing else) */
+    snprintf(want, sizeof want, "<h1 class=\"pn-header-title\">%s Weather</h1>", city_html);
+    static const char toggle[] = "<button type=\"button\" class=\"pn-theme-toggle\"";
+    const char *after = hdr_gt + 1 + strlen(want);
+    const char *btn_end = after < end ? e2e_find(after, (size_t)(end - after), "</button>") : NULL;
+    if ((size_t)(end - hdr_gt - 1) < strlen(want) + sizeof toggle ||
+        memcmp(hdr_gt + 1, want, strlen(want)) != 0 ||
+        memcmp(after, toggle, sizeof toggle - 1) != 0 || !btn_end ||
+        (size_t)(end - btn_end) < 18 || memcmp(btn_end, "</button></header>", 18) != 0)
+        FAILF("<header class=\"pn-header\"> does not hold exactly %s and the theme switch: "
+              "'%s'", want, e2e_shown(hdr_gt + 1, (size_t)(end - hdr_gt - 1)));
     const char *main_at = e2e_find(b, n, "<main class=\"pn-main\" id=\"pn-main\">");
     const char *main_end = e2e_find(b, n, "</main>");
     if (!main_at || !main_end || main_end < main_at)
@@ -1435,8 +1440,9 @@ static bool xss_one(const char *payload_enc, const char *escaped_part, char *why
         FAILF("%s: status %d", payload_enc, r.status);
     const char *b = r.body.data;
     size_t n = r.body.len;
-    static const char *const bad[] = {"<script>alert", "<img", "<svg", "onerror=alert(1)>",
-                                      "</title><script"};
+    /* (the page's own <svg>s are the theme switch's icons, without attributes but these) */
+    static const char *const bad[] = {"<script>alert", "<img", "<svg onload",
+                                      "onerror=alert(1)>", "</title><script"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         if (e2e_find(b, n, bad[i]))
             FAILF("%s: body contains '%s'", payload_enc, bad[i]);

@@ -775,7 +775,8 @@ static void test_page_header_colours_default_and_follow_the_template(void **stat
     pn_session *s = new_session();
     pn_template(s, .name = "material");
     char *page = render_page(s, &page_ctx);
-    assert_non_null(strstr(page, "style=\"background:#0072b5;color:white\""));
+    assert_non_null(strstr(page, "style=\"background:var(--pn-header-bg);"
+                                 "color:var(--pn-header-fg)\""));
     assert_non_null(strstr(page, "<h1 class=\"pn-header-title\">weather</h1>"));
     free(page);
     pn_template(s, .name = "material", .header_background = "#222", .header_color = "rgb(1,2,3)");
@@ -785,12 +786,52 @@ static void test_page_header_colours_default_and_follow_the_template(void **stat
     pn__session_free(s);
 }
 
+/* Every template in light, dark and auto: the theme on <html>, the switch in the header (and
+ * not in default's, which has none), or no switch when the app hides it. */
+static void test_templates_and_themes(void **state)
+{
+    (void)state;
+    const char *names[] = {"default", "material", "bootstrap", "fast"};
+    for (size_t i = 0; i < PN_COUNT(names); i++) {
+        pn_session *s = weather(names[i], "Themes");
+        char *page = render_page(s, &page_ctx);
+        char golden[64], want[96];
+        snprintf(golden, sizeof golden, "page_%s", names[i]);
+        if (i > 1) /* default and material have their own tests */
+            check_golden(golden, page, strlen(page));
+        snprintf(want, sizeof want, "<html lang=\"en\" class=\"pn-template-%s\" "
+                 "data-pn-theme=\"auto\">", names[i]);
+        assert_non_null(strstr(page, want));
+        assert_true((strstr(page, "id=\"pn-theme-toggle\" hidden") != NULL) == (i > 0));
+        free(page);
+        const char *themes[] = {"light", "dark", "auto"};
+        for (size_t t = 0; t < PN_COUNT(themes); t++) {
+            pn_template(s, .name = names[i], .theme = themes[t], .hide_theme_toggle = true);
+            page = render_page(s, &page_ctx);
+            snprintf(want, sizeof want, "data-pn-theme=\"%s\"", themes[t]);
+            assert_non_null(strstr(page, want));
+            assert_null(strstr(page, "pn-theme-toggle"));
+            free(page);
+        }
+        assert_int_equal(s->nmisuse, 0);
+        pn__session_free(s);
+    }
+    pn_session *s = new_session();
+    pn_template(s, .name = "fast", .theme = "Dark\" onload=\"x");
+    assert_int_equal(s->nmisuse, 1);
+    char *page = render_page(s, &page_ctx);
+    assert_non_null(strstr(page, "data-pn-theme=\"auto\""));
+    assert_null(strstr(page, "onload"));
+    free(page);
+    pn__session_free(s);
+}
+
 static void test_page_with_unknown_template_uses_default(void **state)
 {
     (void)state;
     pn_session *s = weather("no-such-template", "X");
     char *page = render_page(s, &page_ctx);
-    assert_non_null(strstr(page, "class=\"pn-template-default\""));
+    assert_non_null(strstr(page, "class=\"pn-template-default\" data-pn-theme=\"auto\""));
     assert_non_null(strstr(page, "<title>X</title>"));
     free(page);
     pn__session_free(s);
@@ -938,6 +979,7 @@ int main(void)
         cmocka_unit_test(test_default_page_has_no_header_and_title_defaults_to_app_name),
         cmocka_unit_test(test_page_has_script_tag_only_with_js_url),
         cmocka_unit_test(test_page_header_colours_default_and_follow_the_template),
+        cmocka_unit_test(test_templates_and_themes),
         cmocka_unit_test(test_page_with_unknown_template_uses_default),
         cmocka_unit_test(test_index_lists_every_app_under_the_prefix),
         cmocka_unit_test(test_render_page_fails_cleanly_when_over_the_limit),

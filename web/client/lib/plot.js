@@ -145,6 +145,23 @@
     p.u.setSize({ width: Math.max(50, live.clientWidth), height: Math.max(40, h) });
   }
 
+  // The axes' colours, resolved: pane.css's are light-dark() pairs a canvas cannot take
+  function colors(p) {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--pn-line)';
+    p.el.append(probe);
+    p.grid = getComputedStyle(probe).color || '#e3e7eb';
+    probe.remove();
+    p.ink = getComputedStyle(p.el).color;
+  }
+  document.addEventListener('pn-theme', () => {
+    for (const p of plots.values()) {
+      if (!p.u || !p.el || !p.el.isConnected) continue;
+      colors(p);
+      p.u.redraw(false, true);
+    }
+  });
+
   function mount(el, id, ctx) {
     const p = state(el, id, ctx);
     if (p.el === el && p.live && p.live.isConnected) return; // this element already draws
@@ -157,7 +174,9 @@
     el.append(live);
     p.live = live;
     const o = p.props, type = ['line', 'area', 'scatter', 'bar', 'step'][o.type] || 'line';
-    const css = getComputedStyle(el), ink = css.color, grid = css.getPropertyValue('--pn-line') || '#e3e7eb';
+    const css = getComputedStyle(el);
+    colors(p);
+    const ink = () => p.ink, grid = () => p.grid; // read at each draw: the theme can change
     const axis = (label) => ({ label: label || undefined, stroke: ink, grid: { stroke: grid, width: 1 },
       ticks: { stroke: grid, width: 1 }, font: '12px ' + (css.fontFamily || 'sans-serif'),
       labelFont: 'italic 12px ' + (css.fontFamily || 'sans-serif') });
