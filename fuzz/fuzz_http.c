@@ -10,6 +10,7 @@
  * control bytes, Host present for HTTP/1.1, and every limit respected.
  */
 #include <stdint.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -69,6 +70,16 @@ static void check_request(const struct pn_http_req *r, const char *buf, size_t l
     pn_str ae = pn__http_header(r, "accept-encoding");
     CHECK(r->accept_gzip == (ae.ptr && pn__str_list_has(ae, PN_STRLIT("gzip"))));
     CHECK(pn__str_eq(r->method_name, pn__str(http_method_str((enum http_method)r->method))));
+    /* --use-xheaders: what a proxy's headers say is an address, a scheme and a host, or none */
+    struct pn_http_forwarded f;
+    pn__http_forwarded(r, &f);
+    unsigned char bin[16];
+    CHECK(!f.client[0] || inet_pton(AF_INET, f.client, bin) == 1 ||
+          inet_pton(AF_INET6, f.client, bin) == 1);
+    CHECK(!f.proto[0] || !strcmp(f.proto, "http") || !strcmp(f.proto, "https"));
+    CHECK(!f.host.ptr || (f.host.len > 0 && f.host.len <= 255 && inside(f.host, buf, consumed)));
+    for (size_t k = 0; f.host.ptr && k < f.host.len; k++)
+        CHECK(f.host.ptr[k] > 0x20 && f.host.ptr[k] != '"' && f.host.ptr[k] != '<');
 }
 
 static void check_error(int rc)

@@ -1541,6 +1541,8 @@ typedef struct pn_server_options {
     int unused_session_lifetime_ms; /* default: 15000 */
     int max_connections;        /* default: no limit */
     bool admin;                 /* --admin: PREFIX/_pane/stats */
+    const char *root_path;      /* --root-path: what a proxy in front strips. default: none */
+    bool use_xheaders;          /* --use-xheaders: client and host from the proxy's headers */
 } pn_server_options;
 
 /* A running server of an embedding program. */

@@ -24,7 +24,13 @@ static const char usage[] =
     "  --port N              port to listen on (default 5006; 0 picks a free port)\n"
     "  --address ADDR        address to listen on (default: all interfaces)\n"
     "  --prefix PATH         URL prefix for every route, e.g. /dash (default none)\n"
-    "  --index NAME          the app served at / (default: the only app, else a list)\n"
+  "  --root-path PATH      the path a reverse proxy serves pane under and strips before\n"
+  "                        forwarding, e.g. /dash: pages' URLs start with it, routes do not\n"
+  "  --use-xheaders        behind a reverse proxy: the client's address (logs) and the host\n"
+  "                        it asked for (WebSocket origin check) from Forwarded or\n"
+  "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
+  "                        through a proxy that sets them)\n"
+  "  --index NAME          the app served at / (default: the only app, else a list)\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
     "  --cflags FLAGS        compile the apps with these flags too (split on spaces; also\n"
     "                        $PANE_CFLAGS), e.g. --cflags \"-DFAST -I/opt/dev/include\"\n"
@@ -136,7 +142,7 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         } else if (!strcmp(name, "--address")) {
             NEED_VALUE();
             cli->o.address = val;
-        } else if (!strcmp(name, "--prefix")) {
+        } else if (!strcmp(name, "--prefix") || !strcmp(name, "--root-path")) {
             NEED_VALUE();
             while (*val == '/' && val[1] == '/')
                 val++;
@@ -144,8 +150,21 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             while (len && val[len - 1] == '/')
                 val[--len] = '\0';
             if (len && val[0] != '/')
-                return die_usage("--prefix must start with '/': %s", val);
-            cli->o.prefix = val;
+                return die_usage(name[2] == 'p' ? "--prefix must start with '/': %s"
+                                                : "--root-path must start with '/': %s",
+                                 val);
+            for (const char *p = val; *p; p++)
+                if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '\'' ||
+                    *p == '<' || *p == '>' || *p == '\\' || *p == '?' || *p == '#')
+                    return die_usage("a URL path without spaces, quotes, '?' or '#': %s", val);
+            if (name[2] == 'p')
+                cli->o.prefix = val;
+            else
+                cli->o.root_path = val;
+        } else if (!strcmp(name, "--use-xheaders")) {
+            if (val)
+                return die_usage("%s takes no value", name);
+            cli->o.use_xheaders = true;
         } else if (!strcmp(name, "--index")) {
             NEED_VALUE();
             cli->o.index = val;

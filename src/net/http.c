@@ -360,6 +360,11 @@ static void process(struct pn_http_conn *c)
         pn__http_respond_text(c, pn__http_error_status(rc), NULL);
         return;
     }
+    if (c->srv->o.use_xheaders) { /* per request: a proxy sends many clients' on one socket */
+        struct pn_http_forwarded f;
+        pn__http_forwarded(&c->req, &f);
+        snprintf(c->peer, sizeof c->peer, "%s", f.client[0] ? f.client : c->sock_peer);
+    }
     c->busy = true;
     c->t_start = uv_hrtime(); /* not uv_now: a handler's own time is what is measured */
     timer_set(c, PN_T_NONE, 0);
@@ -712,6 +717,7 @@ static void set_peer(struct pn_http_conn *c)
         }
         snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
     }
+    memcpy(c->sock_peer, c->peer, sizeof c->peer);
 }
 
 /* A connection with both handles initialised but not yet open nor linked. */

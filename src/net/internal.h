@@ -84,7 +84,9 @@ struct pn_http_conn {
     enum pn_http_timer_mode tmode;
     bool reading, busy, writing, closing, lingering, peer_eof;
     bool counted; /* in srv->nconns and *srv->count */
-    char peer[64];
+    char peer[64];      /* who the log names: the socket's peer, or with use_xheaders the
+                           client the request's proxy forwards for */
+    char sock_peer[64]; /* the socket's peer, address:port */
     uint64_t t_start; /* uv_hrtime when the request was handed over: its time in the log */
     /* the write timeout counts from the last progress (nginx's send_timeout): the bytes still
      * queued when it was last seen to shrink, and when (uv_now) */

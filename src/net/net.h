@@ -55,6 +55,19 @@ pn_str pn__http_header(const struct pn_http_req *r, const char *name);
 int pn__http_parse(const char *buf, size_t len, const struct pn_http_limits *limits,
                    struct pn_arena *arena, struct pn_http_req *out, size_t *consumed);
 int pn__http_error_status(int err);
+
+/* What a reverse proxy in front says about the request (--use-xheaders): only to be believed
+ * when every request comes through a proxy that sets these headers itself. */
+struct pn_http_forwarded {
+    char client[48]; /* the client's address (IPv4 or IPv6, checked), or "" */
+    char proto[8];   /* "http" or "https", or "" */
+    pn_str host;     /* the Host the client asked for, or {NULL, 0} */
+};
+/* From the last hop of RFC 7239 Forwarded (for=, proto=, host=), else X-Forwarded-For's last
+ * address (or X-Real-IP), X-Forwarded-Proto (or X-Scheme) and X-Forwarded-Host: the last value
+ * of the last such header, the one the nearest proxy added. A value that is not an address, a
+ * known scheme or a plausible host is left out. Pure: for tests and fuzzing. */
+void pn__http_forwarded(const struct pn_http_req *r, struct pn_http_forwarded *out);
 const char *pn__http_reason(int status);
 
 /* The most bytes of header fields a response may carry (status line excluded). A head that does
@@ -133,6 +146,8 @@ struct pn_http_server_opts {
      * port and reuseport are then not used */
     const int *listen_fd;
     size_t max_connections; /* more open at once get 503 and are closed. default 0: no limit */
+    bool use_xheaders; /* the access log and pn__http_conn_peer name the client a proxy
+                          forwards for (pn__http_forwarded), not the proxy */
 };
 
 /*

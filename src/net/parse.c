@@ -5,6 +5,7 @@
  * moves) between reads never leaves a dangling pointer. Limits (URL, header bytes, header
  * count, body) are checked as bytes arrive, before anything is allocated for them.
  */
+#include <arpa/inet.h>
 #include <http_parser.h>
 
 #include "net/internal.h"
@@ -438,4 +439,111 @@ const char *pn__http_reason(int status)
     case 505: return "HTTP Version Not Supported";
     default: return "Unknown";
     }
+}
+
+/* ---- what a proxy says: Forwarded, X-Forwarded-* ---- */
+
+/* The last value of the last header called name: after its last comma, trimmed. */
+static pn_str last_value(const struct pn_http_req *r, const char *name)
+{
+    pn_str n = pn__str(name), v = {NULL, 0};
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (pn__str_ieq(r->headers[i].name, n))
+            v = r->headers[i].value;
+    if (!v.ptr)
+        return v;
+    const char *comma = memrchr(v.ptr, ',', v.len);
+    if (comma)
+        v = (pn_str){comma + 1, v.len - (size_t)(comma + 1 - v.ptr)};
+    while (v.len && (v.ptr[0] == ' ' || v.ptr[0] == '\t'))
+        v.ptr++, v.len--;
+    while (v.len && (v.ptr[v.len - 1] == ' ' || v.ptr[v.len - 1] == '\t'))
+        v.len--;
+    return v;
+}
+
+/* An IPv4 or IPv6 address, alone, "[v6]" or "[v6]:port" or "v4:port" (Forwarded's for=). */
+static void take_address(pn_str v, char *out, size_t outlen)
+{
+    char buf[64];
+    unsigned char bin[16];
+    if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+        v.ptr++, v.len -= 2;
+    if (v.len && v.ptr[0] == '[') {
+        const char *close = memchr(v.ptr, ']', v.len);
+        if (!close)
+            return;
+        v = (pn_str){v.ptr + 1, (size_t)(close - v.ptr - 1)};
+    } else if (memchr(v.ptr, '.', v.len) && memchr(v.ptr, ':', v.len)) {
+        v.len = (size_t)((const char *)memchr(v.ptr, ':', v.len) - v.ptr); /* v4:port */
+    }
+    if (v.len == 0 || v.len >= sizeof buf)
+        return;
+    memcpy(buf, v.ptr, v.len);
+    buf[v.len] = '\0';
+    if ((inet_pton(AF_INET, buf, bin) == 1 || inet_pton(AF_INET6, buf, bin) == 1) &&
+        v.len < outlen)
+        memcpy(out, buf, v.len + 1);
+}
+
+static void take_proto(pn_str v, char *out)
+{
+    if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+        v.ptr++, v.len -= 2;
+    if (pn__str_ieq(v, PN_STRLIT("https")) || pn__str_ieq(v, PN_STRLIT("wss")))
+        strcpy(out, "https");
+    else if (pn__str_ieq(v, PN_STRLIT("http")) || pn__str_ieq(v, PN_STRLIT("ws")))
+        strcpy(out, "http");
+}
+
+/* host[:port]: letters, digits, '.', '-', ':', '[', ']' and nothing else, at most 255 */
+static pn_str plausible_host(pn_str v)
+{
+    if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+        v.ptr++, v.len -= 2;
+    if (v.len == 0 || v.len > 255)
+        return (pn_str){NULL, 0};
+    for (size_t i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+            return (pn_str){NULL, 0};
+    }
+    return v;
+}
+
+void pn__http_forwarded(const struct pn_http_req *r, struct pn_http_forwarded *out)
+{
+    *out = (struct pn_http_forwarded){0};
+    pn_str fwd = last_value(r, "forwarded"); /* the last element: for=…;proto=…;host=… */
+    while (fwd.len) {
+        const char *semi = memchr(fwd.ptr, ';', fwd.len);
+        pn_str pair = {fwd.ptr, semi ? (size_t)(semi - fwd.ptr) : fwd.len};
+        fwd = semi ? (pn_str){semi + 1, fwd.len - pair.len - 1} : (pn_str){NULL, 0};
+        while (pair.len && pair.ptr[0] == ' ')
+            pair.ptr++, pair.len--;
+        const char *eq = memchr(pair.ptr, '=', pair.len);
+        if (!eq)
+            continue;
+        pn_str k = {pair.ptr, (size_t)(eq - pair.ptr)};
+        pn_str v = {eq + 1, pair.len - k.len - 1};
+        if (pn__str_ieq(k, PN_STRLIT("for")))
+            take_address(v, out->client, sizeof out->client);
+        else if (pn__str_ieq(k, PN_STRLIT("proto")))
+            take_proto(v, out->proto);
+        else if (pn__str_ieq(k, PN_STRLIT("host")))
+            out->host = plausible_host(v);
+    }
+    if (!out->client[0]) {
+        take_address(last_value(r, "x-forwarded-for"), out->client, sizeof out->client);
+        if (!out->client[0])
+            take_address(last_value(r, "x-real-ip"), out->client, sizeof out->client);
+    }
+    if (!out->proto[0]) {
+        take_proto(last_value(r, "x-forwarded-proto"), out->proto);
+        if (!out->proto[0])
+            take_proto(last_value(r, "x-scheme"), out->proto);
+    }
+    if (!out->host.ptr)
+        out->host = plausible_host(last_value(r, "x-forwarded-host"));
 }

@@ -75,6 +75,8 @@ pn_server *pn_server_start(const pn_server_options *o)
     so->address = o->address;
     so->port = o->port == PN_ANY_PORT ? 0 : o->port ? o->port : 5006;
     so->prefix = o->prefix ? o->prefix : "";
+    so->root_path = o->root_path;
+    so->use_xheaders = o->use_xheaders;
     so->index = o->index;
     so->reuse_sessions = o->reuse_sessions;
     so->global_loading_spinner = o->global_loading_spinner;

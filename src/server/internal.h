@@ -63,6 +63,7 @@ struct pn_server {
     pn_request req;
     struct pn_live_table *live;
     char *css_url, *js_url;
+    char *url_prefix; /* root_path + prefix: what every URL in a page starts with */
     char *page_headers; /* security lines of every page (pn__page_security) */
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
 };

@@ -75,7 +75,7 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
         s->tmpl.name = NULL;
     }
     char app_path[512], ws_path[520];
-    snprintf(app_path, sizeof app_path, "%s/%s", srv->o.prefix, app->name);
+    snprintf(app_path, sizeof app_path, "%s/%s", srv->url_prefix, app->name);
     if (live && srv->npeers > 1) /* the socket names its session's loop, to be routed there */
         snprintf(ws_path, sizeof ws_path, "%s/ws/%d", app_path, srv->index);
     else
@@ -83,7 +83,7 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
     struct pn_page_ctx ctx = {.css_url = srv->css_url,
                               .js_url = srv->js_url,
                               .app_path = app_path,
-                              .prefix = srv->o.prefix,
+                              .prefix = srv->url_prefix,
                               .ws_path = ws_path,
                               .token = live ? live->token : NULL,
                               .spinner = srv->o.global_loading_spinner};
@@ -357,9 +357,16 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
     char have[300], want[300];
     if (!origin_host(origin, have, sizeof have))
         return false;
-    if (srv->o.norigins == 0)
-        return with_port(pn__http_header(r, "host"), want, sizeof want) &&
-               pn__str_ieq(pn__str(have), pn__str(want));
+    if (srv->o.norigins == 0) {
+        pn_str host = pn__http_header(r, "host");
+        if (srv->o.use_xheaders) { /* the host the client asked the proxy for */
+            struct pn_http_forwarded f;
+            pn__http_forwarded(r, &f);
+            if (f.host.ptr)
+                host = f.host;
+        }
+        return with_port(host, want, sizeof want) && pn__str_ieq(pn__str(have), pn__str(want));
+    }
     for (int i = 0; i < srv->o.norigins; i++) {
         const char *a = srv->o.allowed_origins[i];
         if (!strcmp(a, "*"))
@@ -411,7 +418,7 @@ static void serve_index(struct pn_server *srv, struct pn_http_conn *c, const str
         names[n++] = srv->o.apps[i].name;
     struct pn_buf page;
     pn__buf_init(&page, MAX_PAGE);
-    if (pn__render_index(&page, names, n, srv->o.prefix, srv->css_url) != 0) {
+    if (pn__render_index(&page, names, n, srv->url_prefix, srv->css_url) != 0) {
         pn__buf_fini(&page);
         pn__http_respond_text(c, 500, NULL);
         return;
@@ -498,8 +505,24 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
             return;
         }
         char loc[600];
-        snprintf(loc, sizeof loc, "Location: %s/%s\r\n", srv->o.prefix, index);
+        snprintf(loc, sizeof loc, "Location: %s/%s\r\n", srv->url_prefix, index);
         pn__http_respond_text(c, 302, loc);
+        return;
+    }
+    /* probes for a load balancer or an orchestrator: alive while a loop answers; ready until
+     * a graceful stop or reload begins (then 503, so new visitors go elsewhere) */
+    if (pn__str_eq(path, PN_STRLIT("/liveness")) || pn__str_eq(path, PN_STRLIT("/readiness"))) {
+        bool ready = path.ptr[1] == 'l' || !srv->draining;
+        if (!is_get_or_head(r))
+            respond_405(c);
+        else
+            pn__http_respond(c, &(struct pn_http_resp){
+                                    .status = ready ? 200 : 503,
+                                    .content_type = "text/plain; charset=utf-8",
+                                    .cache_control = "no-store",
+                                    .body = ready ? "ok\n" : "draining\n",
+                                    .body_len = ready ? 3 : 9,
+                                });
         return;
     }
     if (srv->o.admin && pn__str_eq(path, PN_STRLIT("/_pane/stats"))) {
@@ -566,7 +589,9 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         return PN_ENOTFOUND;
     }
     const struct pn_asset *js = pn__asset_find(PN_STRLIT("client/pane.js"));
-    size_t n = strlen(srv->o.prefix) + 64;
+    size_t n = strlen(srv->o.prefix) + (o->root_path ? strlen(o->root_path) : 0) + 64;
+    srv->url_prefix = pn__xmalloc(n);
+    snprintf(srv->url_prefix, n, "%s%s", o->root_path ? o->root_path : "", srv->o.prefix);
     srv->page_headers = pn__page_security(o->frame_ancestors);
     struct pn_buf probe; /* a page's head must fit, cookies aside: said now, not per request */
     pn__buf_init(&probe, PN_HTTP_MAX_HEAD);
@@ -581,14 +606,15 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         snprintf(err, errlen, "--frame-ancestors: too long for a response head (%d bytes)",
                  PN_HTTP_MAX_HEAD);
         free(srv->page_headers);
+        free(srv->url_prefix);
         free(srv);
         return PN_EINVAL;
     }
     srv->css_url = pn__xmalloc(n);
-    snprintf(srv->css_url, n, "%s/static/%s/pane.css", srv->o.prefix, css->etag);
+    snprintf(srv->css_url, n, "%s/static/%s/pane.css", srv->url_prefix, css->etag);
     if (js) {
         srv->js_url = pn__xmalloc(n);
-        snprintf(srv->js_url, n, "%s/static/%s/pane.js", srv->o.prefix, js->etag);
+        snprintf(srv->js_url, n, "%s/static/%s/pane.js", srv->url_prefix, js->etag);
     }
     struct pn_live_opts lo = {
         .unused_session_lifetime_ms = o->unused_session_lifetime_ms,
@@ -631,6 +657,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .reuseport = o->reuseport,
         .listen_fd = o->listen_fd,
         .max_connections = o->max_connections,
+        .use_xheaders = o->use_xheaders,
     };
     int rc = pn__http_server_start(loop, &ho, &srv->http, err, errlen);
     if (rc) {
@@ -657,6 +684,7 @@ static void free_server(struct pn_server *srv)
         free(srv->static_real[i]);
     free(srv->css_url);
     free(srv->js_url);
+    free(srv->url_prefix);
     free(srv->page_headers);
     if (srv->live)
         pn__loops_release(srv);

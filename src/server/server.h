@@ -23,6 +23,11 @@ struct pn_server_opts {
     const char *address; /* default: all interfaces ("0.0.0.0"), as panel serve */
     int port;            /* default 5006 (0: any free port) */
     const char *prefix;  /* URL prefix, "" or "/app-root" (no trailing slash) */
+    /* --root-path: what a proxy in front strips ("/dash": it forwards /dash/weather as
+     * /weather). Routes stay as they are; every URL a page holds starts with it */
+    const char *root_path;
+    bool use_xheaders; /* --use-xheaders: the client's address (logs) and the host it asked for
+                          (the WebSocket origin check) from Forwarded / X-Forwarded-* */
     const char *index;   /* app name served at "/" (default: the only app, else a list) */
     struct pn_static_dir static_dirs[PN_MAX_STATIC_DIRS];
     int nstatic;

@@ -374,6 +374,11 @@ static void child_exec(const struct e2e_spawn *sp, int out)
     }
     for (int i = 0; sp->env && sp->env[i]; i++)
         putenv((char *)sp->env[i]);
+    if (sp->command) {
+        execvp(sp->command[0], (char *const *)sp->command);
+        fprintf(stderr, "exec %s: %s\n", sp->command[0], strerror(errno));
+        _exit(127);
+    }
     const char *argv[128];
     int n = 0;
     char wrap[1024];
@@ -417,6 +422,45 @@ static bool url_line(const struct e2e_server *s, int nth, int *port, char *path,
     }
     pthread_mutex_unlock(&l->mu);
     return found;
+}
+
+int e2e_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* A service other than pane: ready when its port accepts, within 10 s. */
+static bool service_ready(struct e2e_server *s, int port)
+{
+    long long deadline = e2e_now_ms() + 10000LL * e2e.tscale;
+    for (;;) {
+        struct e2e_conn c;
+        if (e2e_conn_open(&c, port) == 0) {
+            e2e_conn_close(&c);
+            break;
+        }
+        if (!e2e_server_alive(s))
+            return e2e_failw("%s exited before it listened on %d", s->name, port);
+        if (e2e_now_ms() > deadline) {
+            e2e_server_stop(s, SIGKILL, 5000);
+            return e2e_fail("%s: nothing listens on %d after 10 s", s->name, port);
+        }
+        e2e_sleep_ms(20);
+    }
+    s->port = port;
+    s->path[0] = '\0';
+    if (!s->origin[0])
+        snprintf(s->origin, sizeof s->origin, "Origin: http://127.0.0.1:%d\r\n", port);
+    return true;
 }
 
 bool e2e_server_start(struct e2e_server *s, const struct e2e_spawn *sp)
@@ -466,6 +510,8 @@ bool e2e_server_start(struct e2e_server *s, const struct e2e_spawn *sp)
     }
     s->log = l;
 
+    if (sp->command)
+        return service_ready(s, sp->ready_port);
     int want = sp->napps > 0 ? sp->napps : 1;
     long long deadline = e2e_now_ms() + 60000LL * e2e.tscale; /* the first start compiles */
     char path[128];

@@ -112,7 +112,13 @@ struct e2e_spawn {
     const char *wrapper;  /* put in front of the command, split on spaces (valgrind …) */
     long nofile;          /* > 0: RLIMIT_NOFILE (soft and hard) of the server */
     const char *const *env; /* NAME=VALUE entries added to the environment; NULL-terminated */
+    /* Another service instead of pane (HAProxy, redis-server): this argv is run as it is, and
+     * it is ready once 127.0.0.1:ready_port accepts a connection (then s->port is that) */
+    const char *const *command;
+    int ready_port;
 };
+/* A port that was free a moment ago on 127.0.0.1 (for a service that needs one given), or 0. */
+int e2e_free_port(void);
 
 /* Starts the server with stdout and stderr on a pipe, copied to this program's stderr and
  * kept (e2e_log_*), and waits for its URL lines. False with e2e_why on failure (the process is

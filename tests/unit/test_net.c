@@ -78,6 +78,56 @@ static char *big_head(size_t total)
     return b;
 }
 
+/* ---- what a proxy says (--use-xheaders) ---- */
+
+static struct pn_http_forwarded forwarded(struct fx *f, const char *headers)
+{
+    char buf[2048];
+    snprintf(buf, sizeof buf, "GET / HTTP/1.1\r\nHost: pane.test\r\n%s\r\n", headers);
+    struct pn_http_req r;
+    size_t used;
+    assert_int_equal(parse(f, buf, &r, &used), 0);
+    struct pn_http_forwarded out;
+    pn__http_forwarded(&r, &out);
+    return out;
+}
+
+static void test_forwarded_headers_give_the_last_hops_client_scheme_and_host(void **state)
+{
+    struct fx *f = *state;
+    struct pn_http_forwarded w = forwarded(f, "");
+    assert_string_equal(w.client, "");
+    assert_string_equal(w.proto, "");
+    assert_null(w.host.ptr);
+    /* the nearest proxy's header is the last one, its value the last item */
+    w = forwarded(f, "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-For: 10.0.0.1, 192.0.2.9\r\n"
+                     "X-Forwarded-Proto: http, https\r\nX-Forwarded-Host: dash.example:8443\r\n");
+    assert_string_equal(w.client, "192.0.2.9");
+    assert_string_equal(w.proto, "https");
+    assert_string_equal(z(w.host), "dash.example:8443");
+    w = forwarded(f, "X-Real-IP: 2001:db8::7\r\nX-Scheme: http\r\n");
+    assert_string_equal(w.client, "2001:db8::7");
+    assert_string_equal(w.proto, "http");
+    /* RFC 7239 wins: its last element; quoted IPv6 with a port, names in any case */
+    w = forwarded(f, "Forwarded: for=192.0.2.1, For=\"[2001:db8:cafe::17]:4711\";PROTO=https;"
+                     "host=\"a.example\"\r\nX-Forwarded-For: 198.51.100.1\r\n");
+    assert_string_equal(w.client, "2001:db8:cafe::17");
+    assert_string_equal(w.proto, "https");
+    assert_string_equal(z(w.host), "a.example");
+    w = forwarded(f, "Forwarded: for=198.51.100.3:8080\r\n");
+    assert_string_equal(w.client, "198.51.100.3");
+    /* what is not an address, a scheme or a host is left out, never copied to a log */
+    w = forwarded(f, "X-Forwarded-For: evil\" \"GET /admin\r\nX-Forwarded-Proto: gopher\r\n"
+                     "X-Forwarded-Host: a<script>\r\n");
+    assert_string_equal(w.client, "");
+    assert_string_equal(w.proto, "");
+    assert_null(w.host.ptr);
+    w = forwarded(f, "Forwarded: for=unknown;for=_hidden\r\nX-Forwarded-For: 999.1.1.1\r\n");
+    assert_string_equal(w.client, "");
+    w = forwarded(f, "Forwarded: for=\"[::1\"\r\n");
+    assert_string_equal(w.client, "");
+}
+
 /* ---- complete and incomplete ---- */
 
 static void test_parse_complete_get_fills_every_field(void **state)
@@ -962,6 +1012,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_parse_complete_get_fills_every_field),
+        T(test_forwarded_headers_give_the_last_hops_client_scheme_and_host),
         T(test_parse_every_proper_prefix_is_eagain_and_leaves_out_untouched),
         T(test_parse_garbage_is_parse_error_400),
         T(test_parse_unknown_method_is_400),
