@@ -146,10 +146,29 @@ void pn__log(enum pn_log_level lvl, const char *fmt, ...) __attribute__((format(
 
 /* ---- latency histograms (hist.c) --------------------------------------------------------- */
 
+/* What an HTTP server answered, for /metrics (net counts, the record carries, admin prints):
+ * responses by status (pn__http_count_statuses: the codes pane sends; the last slot is any
+ * other), the time from a request to its response head by upper bound in seconds
+ * (pn__http_count_le: the last is +Inf; not counted for 101), and WebSocket messages. Every
+ * field is a uint64_t count, so that counts add up field by field. */
+#define PN_HTTP_NSTATUS 20
+#define PN_HTTP_NDURATION 14
+struct pn_http_counts {
+    uint64_t status[PN_HTTP_NSTATUS];
+    uint64_t duration[PN_HTTP_NDURATION]; /* per bucket, not cumulative */
+    uint64_t duration_us;                 /* their sum */
+    uint64_t ws_received, ws_sent;        /* text and binary messages */
+};
+extern const int pn__http_count_statuses[PN_HTTP_NSTATUS];
+extern const double pn__http_count_le[PN_HTTP_NDURATION];
+void pn__http_count(struct pn_http_counts *c, int status, uint64_t us);
+
 /* Counts of microsecond values in PN_HIST_BUCKETS buckets, 4 per power of two (within 25 %),
  * from 0 to about 2 s (the last bucket takes everything above): what the stats sum per loop. */
 #define PN_HIST_BUCKETS 80
 void pn__hist_add(uint64_t *h, uint64_t us);
+/* Bucket b holds values below this (µs). */
+uint64_t pn__hist_upper(int b);
 /* The upper bound (µs) of the bucket holding the q-quantile (0 < q <= 1) of h; 0 if empty. */
 uint64_t pn__hist_quantile(const uint64_t *h, double q);
 

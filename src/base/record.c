@@ -19,8 +19,17 @@ struct pn_record_slot {
 struct pn_record {
     int nslots, nloops;
     size_t size;
+    _Atomic uint64_t restarts; /* workers that died and were started again */
+    /* the counters of workers that are gone (their gauges zeroed), so that totals over the
+     * workers never go down when one is replaced: written by the supervisor alone */
+    _Atomic uint32_t retired_seq;
+    struct pn_loop_stats retired;
     /* then nslots struct pn_record_slot, then nslots * nloops struct pn_record_line */
 };
+
+static void write_begin(_Atomic uint32_t *seq);
+static void write_end(_Atomic uint32_t *seq);
+static bool read_guarded(_Atomic uint32_t *seq, void *out, const void *body, size_t n);
 
 static size_t align64(size_t n)
 {
@@ -74,11 +83,49 @@ void pn__record_claim(struct pn_record *r, int slot, pid_t pid, int worker)
     atomic_store(&slots_of(r)[slot].pid, pid);
 }
 
+void pn__stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)
+{
+    uint64_t *a = (uint64_t *)sum;
+    const uint64_t *b = (const uint64_t *)st;
+    for (size_t i = 0; i < sizeof *sum / sizeof(uint64_t); i++)
+        a[i] += b[i];
+    sum->cache_enabled = sum->cache_enabled || st->cache_enabled; /* a flag, not a count */
+}
+
+void pn__record_retired(struct pn_record *r, struct pn_loop_stats *out)
+{
+    read_guarded(&r->retired_seq, out, &r->retired, sizeof *out);
+}
+
 void pn__record_release(struct pn_record *r, int slot)
 {
+    struct pn_loop_stats sum = r->retired, st;
+    for (int l = 0; l < r->nloops; l++) {
+        struct pn_record_line *line = pn__record_line(r, slot, l);
+        if (!atomic_load(&line->used))
+            continue;
+        pn__stats_read(line, &st);
+        /* what was true of the worker, not a count of what it did: gone with it */
+        st.cache_enabled = st.entries = st.bytes = st.max_entries = st.max_bytes = 0;
+        st.live = st.sockets = st.unused = st.max_unused = 0;
+        pn__stats_add(&sum, &st);
+    }
+    write_begin(&r->retired_seq);
+    r->retired = sum;
+    write_end(&r->retired_seq);
     atomic_store(&slots_of(r)[slot].pid, 0);
     /* its writer is gone: the lines start clean for the next one */
     memset(pn__record_line(r, slot, 0), 0, (size_t)r->nloops * sizeof(struct pn_record_line));
+}
+
+void pn__record_restarted(struct pn_record *r)
+{
+    atomic_fetch_add(&r->restarts, 1);
+}
+
+uint64_t pn__record_restarts(const struct pn_record *r)
+{
+    return atomic_load(&((struct pn_record *)r)->restarts);
 }
 
 pid_t pn__record_pid(const struct pn_record *r, int slot, int *worker)

@@ -52,6 +52,7 @@ struct pn_loop_stats {
     uint64_t feed_encodings; /* the process's (on its loop 0's line only): value feed encodings */
     uint64_t feed_sent;      /* value feed patches written */
     uint64_t feed_delay[PN_HIST_BUCKETS]; /* their delay from the publish to the write, µs */
+    struct pn_http_counts http;           /* what the loop's server answered */
 };
 
 struct pn_record_line {
@@ -75,6 +76,14 @@ int pn__record_loops(const struct pn_record *r);
 void pn__record_claim(struct pn_record *r, int slot, pid_t pid, int worker);
 void pn__record_release(struct pn_record *r, int slot);
 pid_t pn__record_pid(const struct pn_record *r, int slot, int *worker);
+/* Adds st's counts to sum's, field by field. */
+void pn__stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st);
+/* The counters of the workers released so far (pn__record_release adds a worker's last
+ * published counts, gauges left out): totals that include them never go down. */
+void pn__record_retired(struct pn_record *r, struct pn_loop_stats *out);
+/* Workers restarted after they died (the supervisor counts, /metrics reads). */
+void pn__record_restarted(struct pn_record *r);
+uint64_t pn__record_restarts(const struct pn_record *r);
 struct pn_record_line *pn__record_line(struct pn_record *r, int slot, int loop);
 
 /* In a worker: the slot this process writes (before its loops start), and, in each loop's

@@ -331,6 +331,8 @@ static void reap(struct sup *s, pid_t pid, int status)
         if (delay > BACKOFF_MAX_MS)
             delay = BACKOFF_MAX_MS;
     }
+    if (s->rec)
+        pn__record_restarted(s->rec);
     if (delay == 0) {
         pn__info("restarting worker %d now", w->num);
         w->restart_at = now; /* started by the main loop, right away */

@@ -378,6 +378,17 @@ static uint64_t elapsed_ms(const struct pn_http_conn *c)
     return (uv_hrtime() - c->t_start) / 1000000;
 }
 
+/* For /metrics: a response of status, timed from its request when there was one. */
+static void count_response(struct pn_http_conn *c, int status, bool timed)
+{
+    pn__http_count(&c->srv->counts, status, timed ? (uv_hrtime() - c->t_start) / 1000 : 0);
+}
+
+const struct pn_http_counts *pn__http_server_counts(const struct pn_http_server *srv)
+{
+    return &srv->counts;
+}
+
 /* The response is written: the next request, or the end of the connection. */
 static void response_done(struct pn_http_conn *c, bool close)
 {
@@ -636,6 +647,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
         r = &stripped;
     }
 
+    count_response(c, status, req != NULL);
     if (req)
         pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
                  req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
@@ -1195,6 +1207,7 @@ void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prep
         if (req->method != HTTP_HEAD && p->body_len)
             bufs[nbufs++] = uv_buf_init((char *)(uintptr_t)p->body, (unsigned)p->body_len);
     }
+    count_response(c, status, true);
     if (pn__log_level <= PN_LOG_INFO)
         pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
                  req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),

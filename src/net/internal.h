@@ -64,6 +64,7 @@ struct pn_http_server {
     int port;
     uint64_t accept_warned;     /* uv_now of the last accept warning (one a second at most) */
     uint64_t accept_failed;     /* accept errors since that warning */
+    struct pn_http_counts counts; /* what it answered: pn__http_server_counts */
 };
 
 /* An open connection of srv from a descriptor (accepted here, or adopted from another loop),

@@ -162,6 +162,8 @@ int pn__http_listen(const char *address, int port, bool reuseport, int *port_out
 int pn__http_server_start(uv_loop_t *loop, const struct pn_http_server_opts *o,
                           struct pn_http_server **out, char *err, size_t errlen);
 int pn__http_server_port(const struct pn_http_server *srv);
+/* What srv has answered so far (base.h). Thread: its loop. */
+const struct pn_http_counts *pn__http_server_counts(const struct pn_http_server *srv);
 /* Counts srv's connections in count (shared by several servers, all with the same
  * max_connections) instead of its own counter: the bound is then on their sum. Call before the
  * loop runs, while srv has no connection. */

@@ -491,9 +491,9 @@ static void take_proto(pn_str v, char *out)
     if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
         v.ptr++, v.len -= 2;
     if (pn__str_ieq(v, PN_STRLIT("https")) || pn__str_ieq(v, PN_STRLIT("wss")))
-        strcpy(out, "https");
+        memcpy(out, "https", 6);
     else if (pn__str_ieq(v, PN_STRLIT("http")) || pn__str_ieq(v, PN_STRLIT("ws")))
-        strcpy(out, "http");
+        memcpy(out, "http", 5);
 }
 
 /* host[:port]: letters, digits, '.', '-', ':', '[', ']' and nothing else, at most 255 */

@@ -338,6 +338,8 @@ static void msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
             ws->code = a->status_code ? a->status_code : WSLAY_CODE_NO_STATUS_RCVD;
         return;
     }
+    if ((a->opcode == WSLAY_TEXT_FRAME || a->opcode == WSLAY_BINARY_FRAME) && ws->c)
+        ws->c->srv->counts.ws_received++;
     if (a->opcode != WSLAY_TEXT_FRAME)
         return; /* ping (wslay answers it) or pong: the keep-alive saw the bytes */
     size_t len;
@@ -724,6 +726,7 @@ int pn__ws_upgrade(struct pn_http_conn *c, const struct pn_http_req *r, const st
     }
     char accept[29];
     pn__ws_accept_key(key, accept);
+    pn__http_count(&c->srv->counts, 101, 0);
     pn__info("%s \"GET %.*s\" 101 websocket", c->peer, (int)(r->url.len > 200 ? 200 : r->url.len),
              r->url.ptr);
     struct pn_ws *ws = ws_new(c, o, h, ud);
@@ -771,6 +774,8 @@ static int send_msg(struct pn_ws *ws, uint8_t opcode, const char *data, size_t l
     }
     int rc = wslay_event_queue_msg(
         ws->ctx, &(struct wslay_event_msg){opcode, (const uint8_t *)data, len});
+    if (rc == 0 && ws->c)
+        ws->c->srv->counts.ws_sent++;
     if (rc == WSLAY_ERR_NOMEM) {
         pn__error("ws: out of memory");
         abort();

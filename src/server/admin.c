@@ -2,7 +2,7 @@
  * admin: --admin's counters. Each loop publishes its page cache and session counters to its
  * line of the supervisor's record after every loop iteration (a uv_check handle), so that
  * GET PREFIX/_pane/stats, on whichever loop of whichever worker, adds up all of them
- * (docs/internals/workers.md). The later /metrics exports the same.
+ * (docs/internals/workers.md). metrics.c exports the same for Prometheus.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +49,8 @@ static void stats_of(const struct pn_server *srv, struct pn_loop_stats *st)
     st->feed_encodings = srv->index == 0 ? pn__feed_encodings() : 0; /* process-wide */
     st->feed_sent = t->feed_sent;
     memcpy(st->feed_delay, t->feed_delay, sizeof st->feed_delay);
+    if (srv->http)
+        st->http = *pn__http_server_counts(srv->http);
 }
 
 /* This loop's line of the record (worker processes), or NULL. */
@@ -98,13 +100,67 @@ static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
                    (unsigned long long)pn__hist_quantile(st->feed_delay, 1));
 }
 
-static void stats_add(struct pn_loop_stats *sum, const struct pn_loop_stats *st)
+
+void pn__admin_each(struct pn_server *srv, pn_admin_line_fn fn, void *ud)
 {
-    uint64_t *a = (uint64_t *)sum;
-    const uint64_t *b = (const uint64_t *)st;
-    for (size_t i = 0; i < sizeof *sum / sizeof(uint64_t); i++)
-        a[i] += b[i];
-    sum->cache_enabled = sum->cache_enabled || st->cache_enabled; /* a flag, not a count */
+    int slot_here;
+    struct pn_record *rec = pn__record_current(&slot_here);
+    on_publish(srv->publish); /* this loop's are fresh */
+    struct pn_loop_stats st;
+    if (!rec) {
+        stats_of(srv, &st);
+        fn(ud, 0, getpid(), srv->index, &st);
+        return;
+    }
+    for (int slot = 0; slot < pn__record_slots(rec); slot++) {
+        int worker;
+        pid_t pid = pn__record_pid(rec, slot, &worker);
+        for (int l = 0; pid && l < pn__record_loops(rec); l++) {
+            struct pn_record_line *line = pn__record_line(rec, slot, l);
+            if (!atomic_load(&line->used))
+                continue;
+            pn__stats_read(line, &st);
+            fn(ud, worker, pid, l, &st);
+        }
+    }
+}
+
+void pn__admin_retired(struct pn_loop_stats *out)
+{
+    int slot;
+    struct pn_record *rec = pn__record_current(&slot);
+    *out = (struct pn_loop_stats){0};
+    if (rec)
+        pn__record_retired(rec, out);
+}
+
+uint64_t pn__admin_restarts(void)
+{
+    int slot;
+    struct pn_record *rec = pn__record_current(&slot);
+    return rec ? pn__record_restarts(rec) : 0;
+}
+
+struct stats_walk {
+    struct pn_loop_stats total;
+    struct pn_buf *workers;
+    pid_t pid; /* the worker whose loops are being listed, 0 before the first */
+};
+
+static void stats_line(void *ud, int worker, pid_t pid, int loop, const struct pn_loop_stats *st)
+{
+    struct stats_walk *w = ud;
+    pn__stats_add(&w->total, st);
+    if (pid != w->pid) {
+        pn__buf_printf(w->workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[",
+                       w->pid ? "]}," : "", worker, (int)pid);
+        w->pid = pid;
+    } else {
+        pn__buf_putc(w->workers, ',');
+    }
+    pn__buf_printf(w->workers, "{\"loop\":%d,", loop);
+    stats_json(w->workers, st);
+    pn__buf_putc(w->workers, '}');
 }
 
 /*
@@ -117,43 +173,13 @@ void pn__admin_serve_stats(struct pn_server *srv, struct pn_http_conn *c)
     struct pn_buf b, workers;
     pn__buf_init(&b, 1u << 20);
     pn__buf_init(&workers, 1u << 20);
-    struct pn_loop_stats total = {0}, st;
-    int slot_here;
-    struct pn_record *rec = pn__record_current(&slot_here);
-    on_publish(srv->publish);
-    if (rec) {
-        bool first_worker = true;
-        for (int slot = 0; slot < pn__record_slots(rec); slot++) {
-            int worker;
-            pid_t pid = pn__record_pid(rec, slot, &worker);
-            if (!pid)
-                continue;
-            pn__buf_printf(&workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[",
-                           first_worker ? "" : ",", worker, (int)pid);
-            first_worker = false;
-            bool first_loop = true;
-            for (int l = 0; l < pn__record_loops(rec); l++) {
-                struct pn_record_line *line = pn__record_line(rec, slot, l);
-                if (!atomic_load(&line->used))
-                    continue;
-                pn__stats_read(line, &st);
-                stats_add(&total, &st);
-                pn__buf_printf(&workers, "%s{\"loop\":%d,", first_loop ? "" : ",", l);
-                stats_json(&workers, &st);
-                pn__buf_putc(&workers, '}');
-                first_loop = false;
-            }
-            pn__buf_puts(&workers, "]}");
-        }
-    } else {
-        stats_of(srv, &total);
-        pn__buf_printf(&workers, "{\"worker\":0,\"pid\":%d,\"loops\":[{\"loop\":%d,",
-                       (int)getpid(), srv->index);
-        stats_json(&workers, &total);
-        pn__buf_puts(&workers, "}]}");
-    }
+    struct stats_walk w = {.workers = &workers};
+    pn__admin_retired(&w.total); /* workers gone count in the totals */
+    pn__admin_each(srv, stats_line, &w);
+    if (w.pid)
+        pn__buf_puts(&workers, "]}");
     pn__buf_printf(&b, "{\"pid\":%d,\"loop\":%d,", (int)getpid(), srv->index);
-    stats_json(&b, &total);
+    stats_json(&b, &w.total);
     pn__buf_puts(&b, ",\"workers\":[");
     pn__buf_append(&b, workers.data, workers.len);
     pn__buf_puts(&b, "]}\n");

@@ -87,5 +87,16 @@ void pn__admin_start(struct pn_server *srv, uv_loop_t *loop);
 void pn__admin_stop(struct pn_server *srv);
 /* GET PREFIX/_pane/stats */
 void pn__admin_serve_stats(struct pn_server *srv, struct pn_http_conn *c);
+struct pn_loop_stats; /* base/record.h */
+/* Every loop's counters (of every worker through the record, else this process's): fn for
+ * each, this loop's fresh. Thread: srv's loop. */
+typedef void (*pn_admin_line_fn)(void *ud, int worker, pid_t pid, int loop,
+                                 const struct pn_loop_stats *st);
+void pn__admin_each(struct pn_server *srv, pn_admin_line_fn fn, void *ud);
+/* The counts of workers that are gone (the record's), to add to totals. */
+void pn__admin_retired(struct pn_loop_stats *out);
+uint64_t pn__admin_restarts(void); /* workers restarted after dying (0 without a record) */
+/* GET PREFIX/metrics (--admin): Prometheus text format 0.0.4 (metrics.c). */
+void pn__metrics_serve(struct pn_server *srv, struct pn_http_conn *c);
 
 #endif

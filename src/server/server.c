@@ -525,6 +525,13 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
                                 });
         return;
     }
+    if (srv->o.admin && pn__str_eq(path, PN_STRLIT("/metrics"))) {
+        if (!is_get_or_head(r))
+            respond_405(c);
+        else
+            pn__metrics_serve(srv, c);
+        return;
+    }
     if (srv->o.admin && pn__str_eq(path, PN_STRLIT("/_pane/stats"))) {
         pn__admin_serve_stats(srv, c);
         return;

@@ -1315,6 +1315,100 @@ static bool case_stats(void)
     return stop(&s, ok);
 }
 
+/* The value of the sample `name` (with its labels, as printed) in a /metrics body, or NAN. */
+static double metric(const char *body, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = body; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (!strncmp(p, name, n) && p[n] == ' ')
+            return strtod(p + n + 1, NULL);
+    return NAN;
+}
+
+/* `promtool check metrics` (Debian's prometheus package; CI installs it) on body. */
+static bool promtool_ok(const char *body, size_t len)
+{
+    if (system("command -v promtool >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "# promtool is not installed: the format check is skipped\n");
+        return true;
+    }
+    char path[] = "/tmp/pane-metrics-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return e2e_fail("mkstemp: %s", strerror(errno));
+    bool wrote = write(fd, body, len) == (ssize_t)len;
+    close(fd);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "promtool check metrics < %s 1>&2", path);
+    int rc = wrote ? system(cmd) : -1;
+    unlink(path);
+    return rc == 0 || e2e_fail("promtool check metrics: exit %d", rc);
+}
+
+/* --admin's /metrics: Prometheus's text format (promtool checks it), counting over both
+ * workers what was served (pages, a 404, a socket and its messages, sessions), and across a
+ * crash: the restart is counted, the dead worker's counts stay in the totals. */
+static bool case_metrics(void)
+{
+    static struct e2e_server s = {.name = "metrics"};
+    struct workers w;
+    const char *more[] = {"--admin", NULL};
+    if (!start(&s, e2e_src("tests/apps/crash.c"), 2, more, true, &w))
+        return stop(&s, false);
+    bool ok = true;
+    for (int i = 0; ok && i < 6; i++)
+        ok = get_200(&s, "/crash", MS(3000), NULL);
+    struct e2e_resp r;
+    ok = ok && e2e_get(s.port, "/nothing-here", NULL, &r) &&
+         (r.status == 404 || e2e_fail("GET /nothing-here: %d", r.status));
+    e2e_resp_fini(&r);
+    json_t *doc = NULL;
+    struct e2e_cl *c = ok ? e2e_open_session(&s, "/crash/ws", "", &doc) : NULL;
+    ok = ok && c;
+    json_decref(doc);
+    if (c)
+        e2e_close_nicely(c);
+    size_t mark = e2e_log_mark(&s);
+    char line[512];
+    pid_t dead = -1, fresh = -1;
+    int k = -1;
+    ok = ok && get_cut(&s, "/crash?crash=1") &&
+         wait_line(&s, mark, "killed by signal 11", "killed by", line, sizeof line, MS(5000)) &&
+         (parse_worker(line, &k, &dead) || e2e_fail("not a worker's line: %s", line)) &&
+         wait_restarted_now(&s, mark, k, dead, &fresh);
+    e2e_idle(300); /* every loop has published its counters */
+    ok = ok && e2e_get(s.port, "/metrics", NULL, &r) &&
+         (r.status == 200 || e2e_fail("GET /metrics: %d", r.status)) &&
+         (e2e_header_has(&r, "content-type", "text/plain; version=0.0.4") ||
+          e2e_fail("not Prometheus's text format"));
+    const char *b = ok ? r.body.data : "";
+    struct {
+        const char *name;
+        double min, max;
+    } want[] = {
+        {"pane_http_requests_total{code=\"200\"}", 6, 1e9},
+        {"pane_http_requests_total{code=\"404\"}", 1, 1e9},
+        {"pane_http_requests_total{code=\"101\"}", 1, 1e9},
+        {"pane_http_request_duration_seconds_count", 7, 1e9},
+        {"pane_websocket_messages_received_total", 1, 1e9}, /* the hello */
+        {"pane_websocket_messages_sent_total", 1, 1e9},     /* the doc */
+        {"pane_sessions_created_total", 7, 1e9},
+        {"pane_workers", 2, 2},
+        {"pane_worker_restarts_total", 1, 1},
+        {"pane_worker_resident_memory_bytes{worker=\"1\"}", 1e6, 1e10},
+        {"pane_worker_resident_memory_bytes{worker=\"2\"}", 1e6, 1e10},
+        {"pane_build_info{version=\"" PANE_VERSION_STRING "\"}", 1, 1},
+    };
+    for (size_t i = 0; ok && i < sizeof want / sizeof *want; i++) {
+        double v = metric(b, want[i].name);
+        if (!(v >= want[i].min && v <= want[i].max))
+            ok = e2e_fail("%s is %g, want %g..%g", want[i].name, v, want[i].min, want[i].max);
+    }
+    ok = ok && promtool_ok(r.body.data, r.body.len);
+    e2e_resp_fini(&r);
+    return stop(&s, ok);
+}
+
 /* --warm fills every worker's cache before the URL lines: every first page is a hit, from
  * whichever worker, and each worker's loop holds an entry. */
 static bool case_warm(void)
@@ -1400,6 +1494,7 @@ int main(int argc, char **argv)
     E2E_CASE("sigterm", case_sigterm);
     E2E_CASE("reload", case_reload);
     E2E_CASE("stats", case_stats);
+    E2E_CASE("metrics", case_metrics);
     E2E_CASE("warm", case_warm);
     E2E_CASE("procs0", case_procs0);
     int left = kill_leftovers();
