@@ -381,7 +381,8 @@ static uint64_t elapsed_ms(const struct pn_http_conn *c)
 /* For /metrics: a response of status, timed from its request when there was one. */
 static void count_response(struct pn_http_conn *c, int status, bool timed)
 {
-    pn__http_count(&c->srv->counts, status, timed ? (uv_hrtime() - c->t_start) / 1000 : 0);
+    if (c->srv)
+        pn__http_count(&c->srv->counts, status, timed ? (uv_hrtime() - c->t_start) / 1000 : 0);
 }
 
 const struct pn_http_counts *pn__http_server_counts(const struct pn_http_server *srv)

@@ -338,7 +338,8 @@ static void msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
             ws->code = a->status_code ? a->status_code : WSLAY_CODE_NO_STATUS_RCVD;
         return;
     }
-    if ((a->opcode == WSLAY_TEXT_FRAME || a->opcode == WSLAY_BINARY_FRAME) && ws->c)
+    if ((a->opcode == WSLAY_TEXT_FRAME || a->opcode == WSLAY_BINARY_FRAME) && ws->c &&
+        ws->c->srv) /* (a server that has stopped lets go of its connections) */
         ws->c->srv->counts.ws_received++;
     if (a->opcode != WSLAY_TEXT_FRAME)
         return; /* ping (wslay answers it) or pong: the keep-alive saw the bytes */
@@ -774,7 +775,7 @@ static int send_msg(struct pn_ws *ws, uint8_t opcode, const char *data, size_t l
     }
     int rc = wslay_event_queue_msg(
         ws->ctx, &(struct wslay_event_msg){opcode, (const uint8_t *)data, len});
-    if (rc == 0 && ws->c)
+    if (rc == 0 && ws->c && ws->c->srv)
         ws->c->srv->counts.ws_sent++;
     if (rc == WSLAY_ERR_NOMEM) {
         pn__error("ws: out of memory");
