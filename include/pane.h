@@ -1044,7 +1044,9 @@ typedef struct pn_tabs_opts {
 
 /*
  * pn_tabs — panels one at a time behind a row of tabs (Panel's Tabs; the WAI-ARIA tabs pattern:
- * the arrow keys move between tabs). The tabs are the children given when it is built.
+ * the arrow keys move between tabs). The tabs are the children given when it is built. A
+ * hidden panel (pn_set_visible) hides its tab too; when the tab shown is hidden, the first
+ * visible one is shown instead (and pn_tabs_active says so).
  *     pn_tabs(s, .titles = PN_OPTIONS("Overview", "Processes"), .items = PN_ITEMS(a, b))
  * Thread: session
  */
@@ -1068,7 +1070,8 @@ PN_API pn_node *pn_accordion_new(pn_session *s, const pn_accordion_opts *o, pn_h
 
 /* pn_tabs_active — the tab shown (0-based). Thread: session */
 PN_API int pn_tabs_active(const pn_node *tabs);
-/* pn_tabs_set_active — shows tab i (the page follows). Thread: session */
+/* pn_tabs_set_active — shows tab i (the page follows); a hidden one is refused (misuse).
+ * Thread: session */
 #define pn_tabs_set_active(t, i) pn_tabs_set_active_at((t), (i), PN_HERE)
 PN_API void pn_tabs_set_active_at(pn_node *tabs, int i, pn_here here);
 

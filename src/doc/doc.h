@@ -137,7 +137,8 @@ struct pn_kind {
      * written before and after the child's own HTML; the wrapper's element carries
      * data-pn-wrap, so that the client removes it with its child. NULL: none. */
     int (*child_open)(struct pn_buf *out, const pn_node *parent, const pn_node *child);
-    /* A child was added to or removed from the shown page (Tabs: its tab buttons follow). */
+    /* A child was added to or removed from the shown page, or shown or hidden (pn_set_visible,
+     * also while building: parent->s->shown says which) (Tabs: its tab buttons follow). */
     void (*children_changed)(pn_node *parent);
     int (*child_close)(struct pn_buf *out, const pn_node *parent, const pn_node *child);
     /* A client library the page must load for this kind ("plot": client/plot.js and .css),
