@@ -206,6 +206,12 @@ struct pn_misuse {
     const char *msg;
 };
 
+/* A block of pn_alloc: the app's memory follows the link. */
+struct pn_block {
+    struct pn_block *next;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
 /* A destroy hook (pn_on_session_destroyed). */
 struct pn_hook {
     struct pn_hook *next;
@@ -260,6 +266,7 @@ struct pn_session {
     pn_node **by_id; /* heap array, index = id */
     size_t by_id_cap;
     struct pn_hook *hooks; /* pn_on_session_destroyed, most recent first (heap) */
+    struct pn_block *blocks; /* pn_alloc's, most recent first (heap): freed after the hooks */
     pn_node *data_nodes;   /* nodes whose kind has a data hook, most recent first */
     const char *libs[4];   /* the client libraries its kinds need (struct pn_kind.lib) */
     bool ended;            /* pn__session_end ran */
