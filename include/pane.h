@@ -33,8 +33,9 @@
  * a widget's callback, a destroy hook): a session whose timer formats a string every 100 ms
  * stays flat. A setter copies its string into the node's own storage (freeing the previous
  * copy), so `pn_number_set_name(n, pn_fmt(s, "%d sensors", k))` in a callback is right; to
- * keep a callback's string for later, copy it (strdup) and free it in a destroy hook. Never
- * free() what pane returns.
+ * keep a callback's string for later, copy it (strdup) and free it in a destroy hook. The
+ * app's own state for a session comes from pn_alloc: zeroed, freed with the session after its
+ * destroy hooks. Never free() what pane returns.
  *
  * STRINGS ARE UTF-8. Bytes that are not (a multibyte character cut by "%.12s", Latin-1 data)
  * are replaced by U+FFFD (one per ill-formed sequence, as browsers decode) where a builder,
@@ -205,6 +206,19 @@ PN_API const char *pn_session_arg_at(pn_session *s, const char *name, const char
  */
 #define pn_fmt(s, ...) pn_fmt_at((s), PN_HERE, __VA_ARGS__)
 PN_API const char *pn_fmt_at(pn_session *s, pn_here here, const char *fmt, ...) PN_PRINTF(3, 4);
+
+/*
+ * pn_alloc — size bytes of zeroed memory owned by the session, for the app's state: it lives
+ * until the session is freed, after its destroy hooks have run (they may still use it), so
+ * nothing needs freeing. Each call keeps its memory until then, in pn_app or in a callback
+ * alike: allocate in pn_app, not on every tick. NULL only if the memory could not be allocated
+ * (recorded as misuse at the caller's line).
+ *     struct top *t = pn_alloc(s, sizeof *t);
+ * Example: examples/processes.c
+ * Thread: session
+ */
+#define pn_alloc(s, size) pn_alloc_at((s), (size), PN_HERE)
+PN_API void *pn_alloc_at(pn_session *s, size_t size, pn_here here);
 
 /*
  * pn_set_cookie — adds a Set-Cookie header to the page being built (call from pn_app only:
@@ -1054,7 +1068,9 @@ typedef struct pn_tabs_opts {
 
 /*
  * pn_tabs — panels one at a time behind a row of tabs (Panel's Tabs; the WAI-ARIA tabs pattern:
- * the arrow keys move between tabs). The tabs are the children given when it is built.
+ * the arrow keys move between tabs). The tabs are the children given when it is built. A
+ * hidden panel (pn_set_visible) hides its tab too; when the tab shown is hidden, the first
+ * visible one is shown instead (and pn_tabs_active says so).
  *     pn_tabs(s, .titles = PN_OPTIONS("Overview", "Processes"), .items = PN_ITEMS(a, b))
  * Thread: session
  */
@@ -1078,7 +1094,8 @@ PN_API pn_node *pn_accordion_new(pn_session *s, const pn_accordion_opts *o, pn_h
 
 /* pn_tabs_active — the tab shown (0-based). Thread: session */
 PN_API int pn_tabs_active(const pn_node *tabs);
-/* pn_tabs_set_active — shows tab i (the page follows). Thread: session */
+/* pn_tabs_set_active — shows tab i (the page follows); a hidden one is refused (misuse).
+ * Thread: session */
 #define pn_tabs_set_active(t, i) pn_tabs_set_active_at((t), (i), PN_HERE)
 PN_API void pn_tabs_set_active_at(pn_node *tabs, int i, pn_here here);
 
@@ -1449,6 +1466,20 @@ typedef void (*pn_timer_fn)(pn_session *s, void *arg);
 #define pn_every(s, ms, fn, arg) pn_every_at((s), (ms), (fn), (arg), PN_HERE)
 PN_API pn_timer *pn_every_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg,
                              pn_here here);
+/*
+ * pn_every_now — pn_every with a first run now, before it returns: called in pn_app, what that
+ * run sets is in the page pn_app builds (a first paint with real data, not zeros). That run is
+ * a callback like the later ones (what it asks pn_fmt for lasts until it returns). Then
+ * fn(s, arg) runs every ms milliseconds, counted as for pn_every. A page-only session (one
+ * made for the --reuse-sessions cache or --warm) runs fn once and returns NULL, as it runs no
+ * timers.
+ *     pn_every_now(s, 2000, scan, top);
+ * Example: examples/processes.c
+ * Thread: session
+ */
+#define pn_every_now(s, ms, fn, arg) pn_every_now_at((s), (ms), (fn), (arg), PN_HERE)
+PN_API pn_timer *pn_every_now_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg,
+                                 pn_here here);
 /* pn_timeout — runs fn(s, arg) once, ms milliseconds from now (counted as for pn_every). The
  * timer's small record stays with the session until it ends (so a late pn_timer_cancel is always
  * safe): for periodic work use pn_every rather than re-arming pn_timeout forever.

@@ -137,7 +137,8 @@ struct pn_kind {
      * written before and after the child's own HTML; the wrapper's element carries
      * data-pn-wrap, so that the client removes it with its child. NULL: none. */
     int (*child_open)(struct pn_buf *out, const pn_node *parent, const pn_node *child);
-    /* A child was added to or removed from the shown page (Tabs: its tab buttons follow). */
+    /* A child was added to or removed from the shown page, or shown or hidden (pn_set_visible,
+     * also while building: parent->s->shown says which) (Tabs: its tab buttons follow). */
     void (*children_changed)(pn_node *parent);
     int (*child_close)(struct pn_buf *out, const pn_node *parent, const pn_node *child);
     /* A client library the page must load for this kind ("plot": client/plot.js and .css),
@@ -205,6 +206,12 @@ struct pn_misuse {
     const char *msg;
 };
 
+/* A block of pn_alloc: the app's memory follows the link. */
+struct pn_block {
+    struct pn_block *next;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
 /* A destroy hook (pn_on_session_destroyed). */
 struct pn_hook {
     struct pn_hook *next;
@@ -259,6 +266,7 @@ struct pn_session {
     pn_node **by_id; /* heap array, index = id */
     size_t by_id_cap;
     struct pn_hook *hooks; /* pn_on_session_destroyed, most recent first (heap) */
+    struct pn_block *blocks; /* pn_alloc's, most recent first (heap): freed after the hooks */
     pn_node *data_nodes;   /* nodes whose kind has a data hook, most recent first */
     const char *libs[4];   /* the client libraries its kinds need (struct pn_kind.lib) */
     bool ended;            /* pn__session_end ran */

@@ -394,6 +394,8 @@ void pn_set_visible_at(pn_node *n, bool visible, pn_here here)
         return;
     n->hidden = !visible;
     pn__node_mark(n, 30);
+    if (n->parent && n->parent->desc->children_changed)
+        n->parent->desc->children_changed(n->parent); /* Tabs: its tab follows */
 }
 
 bool pn_visible(const pn_node *n)

@@ -1,13 +1,15 @@
 /*
  * session: a session's arenas, its template choice and root, the misuse it recorded, its
  * destroy hooks, the thread that owns it, and the app-facing helpers that read its request
- * (pn_session_arg) or allocate from it (pn_fmt).
+ * (pn_session_arg) or allocate from it (pn_fmt, pn_alloc).
  *
  * Two arenas: `arena` holds the tree and whatever pn_app asked for, and lives as long as the
  * session; `scratch` holds what a callback asks for (pn_fmt, pn_session_arg) and is reset when
  * the callback returns (pn__session_leave). A setter copies its string into the node's own heap
  * storage, so `pn_number_set_name(n, pn_fmt(s, …))` in a timer is safe and costs nothing that
- * lasts: a session whose callbacks run forever stays flat.
+ * lasts: a session whose callbacks run forever stays flat. pn_alloc's blocks are the app's
+ * state: each its own heap block (zeroed, possibly large, and NULL rather than an abort when
+ * there is no memory), listed on the session and freed with it, after the destroy hooks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +129,10 @@ void pn__session_free(pn_session *s)
             free(n);
         }
     }
+    for (struct pn_block *b = s->blocks, *next; b; b = next) { /* after the hooks */
+        next = b->next;
+        free(b);
+    }
     free(s->by_id);
     free(s->removed);
     free(s->title_heap);
@@ -151,6 +157,21 @@ void pn__session_misuse(pn_session *s, pn_here here, const char *fmt, ...)
     }
     s->nmisuse++;
     pn__warn("%s:%d: %s (app %s)", here.file ? here.file : "?", here.line, msg, s->app_name);
+}
+
+void *pn_alloc_at(pn_session *s, size_t size, pn_here here)
+{
+    if (!s || !pn__session_owned(s, here, "pn_alloc"))
+        return NULL;
+    struct pn_block *b =
+        size <= SIZE_MAX - sizeof *b ? calloc(1, sizeof *b + size) : NULL; /* no overflow */
+    if (!b) {
+        pn__session_misuse(s, here, "pn_alloc: no memory for %zu bytes", size);
+        return NULL;
+    }
+    b->next = s->blocks;
+    s->blocks = b;
+    return b->data;
 }
 
 /* Where what the app asks for goes: the session's arena in pn_app, the scratch arena in a

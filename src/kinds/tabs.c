@@ -8,11 +8,13 @@
  *       <div class="pn-tabs-panels">CHILDREN</div></div>
  *
  * Each child's outer element gets role="tabpanel", aria-labelledby its tab, and
- * data-pn-inactive unless it is the active one (child_attrs). Events: {"prop": "active",
- * "value": I} (the client already shows it: not echoed; on_change runs). Patches: {"active": I},
- * and {"tabs": [{"title", "panel": ID}…], "active": I} when a panel was added or removed on the
- * shown page (the titles belong to the panels given when built, kept by node id; a panel added
- * later is "Tab N" after its place).
+ * data-pn-inactive unless it is the active one (child_attrs). A hidden panel (pn_set_visible)
+ * has a hidden tab (the button has the hidden attribute), and the tab shown is never a hidden
+ * one while another is visible: hiding it shows the first visible tab, and active says so.
+ * Events: {"prop": "active", "value": I} (the client already shows it: not echoed; on_change
+ * runs). Patches: {"active": I}, and {"tabs": [{"title", "panel": ID, "hidden"}…], "active": I}
+ * when a panel was added, removed, shown or hidden on the shown page (the titles belong to the
+ * panels given when built, kept by node id; a panel added later is "Tab N" after its place).
  * Client: web/client/kinds/tabs.js.
  */
 #include <stdio.h>
@@ -40,6 +42,33 @@ static int count(const pn_node *n)
     return k;
 }
 
+/* The i-th panel, or NULL. */
+static const pn_node *panel(const pn_node *n, int i)
+{
+    const pn_node *c = n->first;
+    for (; c && i > 0; c = c->next)
+        i--;
+    return i == 0 ? c : NULL;
+}
+
+/* The tab shown is within the panels (the last one if it was past the end) and a visible one
+ * if any is: a hidden active tab gives way to the first visible one. */
+static void show_visible(pn_node *n)
+{
+    pn_tabs_opts *o = PN_OPTS(n, pn_tabs_opts);
+    int k = count(n), i = 0;
+    if (o->active >= k)
+        o->active = k ? k - 1 : 0;
+    const pn_node *at = panel(n, o->active);
+    if (!at || !at->hidden)
+        return;
+    for (const pn_node *c = n->first; c; c = c->next, i++)
+        if (!c->hidden) {
+            o->active = i;
+            return;
+        }
+}
+
 static void init(pn_node *n, const void *given, pn_here here)
 {
     (void)given;
@@ -58,12 +87,17 @@ static void init(pn_node *n, const void *given, pn_here here)
                            o->active, k);
         o->active = 0;
     }
+    show_visible(n);
 }
 
 static int check(pn_node *n, const struct pn_prop *p, struct pn_value *v, const char **why)
 {
-    if (pn__prop_is(p, "active") && (v->num < 0 || v->num >= count(n) || v->num != (int)v->num))
+    if (!pn__prop_is(p, "active"))
+        return 0;
+    if (v->num < 0 || v->num >= count(n) || v->num != (int)v->num)
         return *why = "not a tab", PN_EINVAL;
+    if (panel(n, (int)v->num)->hidden)
+        return *why = "a hidden tab", PN_EINVAL;
     return 0;
 }
 
@@ -95,9 +129,9 @@ static int html(struct pn_buf *out, const pn_node *n)
         rc = pn__buf_printf(out,
                             "<button type=\"button\" role=\"tab\" class=\"pn-tab\" "
                             "id=\"pn-%u-tab-%d\" aria-controls=\"pn-%u\" aria-selected=\"%s\" "
-                            "tabindex=\"%s\">",
+                            "tabindex=\"%s\"%s>",
                             (unsigned)n->id, i, (unsigned)c->id, on ? "true" : "false",
-                            on ? "0" : "-1");
+                            on ? "0" : "-1", c->hidden ? " hidden" : "");
         if (rc == 0)
             rc = pn__html_text(out, title(n, c, i, buf, sizeof buf));
         if (rc == 0)
@@ -125,10 +159,9 @@ static const char *child_attrs(const pn_node *n, const pn_node *child)
 
 static void children_changed(pn_node *n)
 {
-    pn_tabs_opts *o = PN_OPTS(n, pn_tabs_opts);
-    int k = count(n);
-    if (o->active >= k)
-        o->active = k ? k - 1 : 0;
+    show_visible(n);
+    if (!n->s->shown)
+        return; /* not on a page yet: its HTML will show it as it is */
     ((struct state *)pn__node_state(n))->changed = true;
     pn__node_touch(n);
 }
@@ -144,8 +177,8 @@ static int patch(const pn_node *n, uint32_t mask, void *changes)
         for (const pn_node *c = n->first; c; c = c->next, i++) {
             char buf[32];
             json_array_append_new(tabs,
-                                  json_pack("{sssI}", "title", title(n, c, i, buf, sizeof buf),
-                                            "panel", (json_int_t)c->id));
+                                  json_pack("{sssIsb}", "title", title(n, c, i, buf, sizeof buf),
+                                            "panel", (json_int_t)c->id, "hidden", c->hidden));
         }
         if (pn__json_set(changes, "tabs", tabs))
             return PN_EINVAL;

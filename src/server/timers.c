@@ -1,5 +1,6 @@
 /*
- * timers: pn_every, pn_timeout and pn_timer_cancel (pane.h) on a live session's loop.
+ * timers: pn_every, pn_every_now, pn_timeout and pn_timer_cancel (pane.h) on a live session's
+ * loop.
  *
  * Lifetimes. A timer is a uv_timer_t inside a small record owned by its session. The record
  * and its handle live until the session ends, even once the timer has fired (pn_timeout) or
@@ -11,7 +12,9 @@
  * outlives its handles' close callbacks (pn__live_unref frees it after the last).
  *
  * Timers made before the session's first socket attached start when it attaches
- * (pn__timers_start): a page nobody opens runs none.
+ * (pn__timers_start): a page nobody opens runs none. pn_every_now's first run is not the
+ * timer's: it runs at once, as a callback (what it asks pn_fmt for does not outlast it), inside
+ * whatever called it (pn_app: the page rendered next shows it; a callback: its patch).
  */
 #include <stdlib.h>
 
@@ -106,6 +109,20 @@ static pn_timer *timer_new(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg
 pn_timer *pn_every_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg, pn_here here)
 {
     return timer_new(s, ms, fn, arg, true, here, "pn_every");
+}
+
+pn_timer *pn_every_now_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg, pn_here here)
+{
+    if (!s || !pn__session_owned(s, here, "pn_every_now") || !fn)
+        return NULL;
+    if (s->ended) {
+        pn__session_misuse(s, here, "pn_every_now while the session ends: ignored");
+        return NULL;
+    }
+    pn__session_enter(s);
+    fn(s, arg);
+    pn__session_leave(s);
+    return timer_new(s, ms, fn, arg, true, here, "pn_every_now");
 }
 
 pn_timer *pn_timeout_at(pn_session *s, unsigned ms, pn_timer_fn fn, void *arg, pn_here here)

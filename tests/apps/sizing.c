@@ -1,10 +1,11 @@
 /* Sizing, Grid and Tabs for tests/browser/sizing.test.mjs: two stretched Cards share a Row
  * equally whatever their content; a Grid of 3 columns with a plot spanning 2; Tabs whose
- * callback writes the tab picked into a Markdown; "Resize" gives the first Number a width live
- * and "Second tab" switches tabs from the app. */
+ * callback writes the tab picked into a Markdown; "Resize" gives the first Number a width live,
+ * "Second tab" switches tabs from the app, and "Hide details" / "Show details" hide and show the
+ * second panel (and so its tab), writing the tab shown as the app then reads it. */
 #include <pane.h>
 
-static pn_node *picked, *first_number, *tabs, *acc, *added;
+static pn_node *picked, *first_number, *tabs, *details, *acc, *added;
 
 static void on_tab(pn_session *s, pn_node *t, void *arg)
 {
@@ -22,6 +23,14 @@ static void second(pn_session *s, pn_node *b, void *arg)
 {
     pn_tabs_set_active(tabs, 1);
     (void)s, (void)b, (void)arg;
+}
+
+static void show_details(pn_session *s, pn_node *b, void *show) /* show: NULL to hide */
+{
+    pn_set_visible(details, show != NULL);
+    pn_markdown_set_text(
+        picked, pn_fmt(s, "%s, tab **%d**", show ? "shown" : "hidden", pn_tabs_active(tabs)));
+    (void)b;
 }
 
 static void city(pn_session *s, pn_node *sel, void *arg)
@@ -76,15 +85,18 @@ void pn_app(pn_session *s)
     picked = pn_markdown(s, .text = "no tab picked");
     tabs = pn_tabs(s, .titles = PN_OPTIONS("Overview", "Details", "Log"), .on_change = on_tab,
                    .items = PN_ITEMS(pn_markdown(s, .text = "the overview"),
-                                     pn_markdown(s, .text = "the details"),
+                                     details = pn_markdown(s, .text = "the details"),
                                      pn_markdown(s, .text = "the log")));
     pn_servable(s, tabs);
-    pn_servable(s, pn_row(s, picked, pn_button(s, .label = "Resize", .on_click = resize),
-                          pn_button(s, .label = "Second tab", .on_click = second),
-                          pn_button(s, .label = "Add item", .on_click = add_item),
-                          pn_button(s, .label = "Remove item", .on_click = remove_item),
-                          pn_button(s, .label = "Add to sidebar", .on_click = add_side),
-                          pn_button(s, .label = "Add a tab", .on_click = add_tab)));
+    pn_servable(
+        s, pn_row(s, picked, pn_button(s, .label = "Resize", .on_click = resize),
+                  pn_button(s, .label = "Second tab", .on_click = second),
+                  pn_button(s, .label = "Add item", .on_click = add_item),
+                  pn_button(s, .label = "Remove item", .on_click = remove_item),
+                  pn_button(s, .label = "Add to sidebar", .on_click = add_side),
+                  pn_button(s, .label = "Add a tab", .on_click = add_tab),
+                  pn_button(s, .label = "Hide details", .on_click = show_details),
+                  pn_button(s, .label = "Show details", .on_click = show_details, .arg = details)));
     pn_sidebar(s, pn_markdown(s, .text = "**Filters**"));
     pn_sidebar(s, pn_select(s, .name = "City", .options = PN_OPTIONS("Berlin", "Paris", "Rome"),
                             .on_change = city));

@@ -1,4 +1,4 @@
-// Helpers for the live-session browser tests (widgets.test.mjs, live.test.mjs), on top of
+// Helpers for the live-session browser tests (widgets, widgets2, live, reuse and others), on top of
 // lib.mjs:
 //
 //   portOf(url)             the port of a pane URL, to start a second server on the same one
@@ -11,8 +11,20 @@
 //   paneState(page)         window.pane.state() ({connected, token, docs, hydration})
 //   waitForDocs(page, n)    waits until the page has received n docs over its socket
 //   routeSockets(page)      puts the test between the page and the server (routeWebSocket):
-//                           {frames, inject(msg), drop()}: inject sends msg to the page as if
-//                           from the server, drop() closes the current socket on both sides
+//                           {frames, fromServer, inject(msg), send(msg), drop()}: fromServer
+//                           has every text message from the server, whole; inject sends msg to
+//                           the page as if from the server, send sends it to the server as if
+//                           from the page; drop() closes the current socket on both sides
+//   openLive(browser, t, url, {route})   a new page at url with its socket up: watched
+//                           (watchPage), pane's console warnings kept, #pn-main probed, its
+//                           frames recorded (route: its socket through routeSockets, as sock),
+//                           closed after the test t (the frames printed if t failed);
+//                           {page, seen, warnings, frames, sock}
+//   assertClean(r, errors)  openLive's page had no script or console error, no failed response
+//                           and no pane warning but the `errors` server errors the test caused
+import assert from 'node:assert/strict';
+import { watchPage } from './lib.mjs';
+
 export function portOf(url) {
   return new URL(url).port;
 }
@@ -70,16 +82,26 @@ export async function waitForDocs(page, n = 1, timeout = 10_000) {
 }
 
 export async function routeSockets(page) {
-  const frames = [], routes = [];
+  const frames = [], fromServer = [], routes = [];
   await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     const server = ws.connectToServer();
     routes.push({ ws, server });
     frames.push('-- open');
     ws.onMessage((m) => (frames.push(`>> ${m}`), server.send(m)));
-    server.onMessage((m) => (frames.push(`<< ${String(m).slice(0, 400)}`), ws.send(m)));
+    server.onMessage((m) => {
+      frames.push(`<< ${String(m).slice(0, 400)}`);
+      if (typeof m === 'string') fromServer.push(m);
+      ws.send(m);
+    });
   });
   return {
     frames,
+    fromServer,
+    send(msg) {
+      const text = JSON.stringify(msg);
+      frames.push(`>> (sent by the test) ${text}`);
+      routes.at(-1).server.send(text);
+    },
     inject(msg) {
       if (Buffer.isBuffer(msg)) { // a binary (data) message
         frames.push(`<< (injected) ${msg.length} bytes of binary`);
@@ -96,4 +118,31 @@ export async function routeSockets(page) {
       ws.close({ reason: 'dropped by the test' });
     },
   };
+}
+
+export async function openLive(browser, t, url, { route = false } = {}) {
+  const page = await browser.newPage();
+  const seen = watchPage(page);
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  const sock = route ? await routeSockets(page) : undefined;
+  const frames = sock ? sock.frames : recordFrames(page);
+  await probeMain(page);
+  t.after(async () => {
+    if (t.passed === false) dumpFrames(t, frames);
+    await page.close();
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await waitForDocs(page);
+  return { page, seen, warnings, frames, sock };
+}
+
+export function assertClean(r, errors = 0) {
+  assert.deepEqual(r.seen.pageErrors, [], 'uncaught script errors');
+  assert.deepEqual(r.seen.consoleErrors, [], 'console errors');
+  assert.deepEqual(r.seen.badResponses, [], 'failed responses');
+  const warned = r.warnings.filter((w) => w.startsWith('pane:'));
+  const caused = /^pane: server error bad-(value|prop|message)/;
+  assert.deepEqual(warned.filter((w) => !caused.test(w)), [], 'pane warnings');
+  assert.equal(warned.length, errors, 'server errors');
 }

@@ -1,7 +1,8 @@
 // Sizing and layouts in a real browser (tests/apps/sizing.c): stretched cards share a row
 // equally whatever their content, a grid places a plot over two of its three columns, tabs
 // switch by click and arrow keys (role, aria-selected, the panel shown) and reach the app's
-// callback, a size set live applies, the app switches tabs. Screenshot: screenshots/sizing.png.
+// callback, a size set live applies, the app switches tabs, a hidden panel hides its tab (the
+// arrow keys pass over it). Screenshot: screenshots/sizing.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
@@ -75,6 +76,32 @@ test('stretch, grid spans, tabs by mouse and keys, a live size', async () => {
   await tabs.nth(3).click();
   await eventually(async () => assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'a tab added live'));
   assert.equal(await page.getByRole('tabpanel').getAttribute('aria-labelledby'), await tabs.nth(3).getAttribute('id'));
+  // a panel hidden live: its tab goes, the first visible tab is shown (and the app reads it),
+  // the arrow keys pass over the hidden tab; shown again, its tab comes back
+  await tabs.nth(1).click();
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'tab 1'));
+  await page.getByRole('button', { name: 'Hide details' }).click();
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'hidden, tab 0'));
+  assert.deepEqual(await tabs.allTextContents(), ['Overview', 'Log', 'Tab 4']);
+  assert.equal(await page.locator('.pn-tab', { hasText: 'Details' }).isVisible(), false);
+  assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'the overview');
+  assert.equal(await tabs.nth(0).getAttribute('aria-selected'), 'true');
+  await tabs.nth(0).focus();
+  await page.keyboard.press('ArrowRight'); // over the hidden tab
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'tab 2'));
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Log');
+  assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'the log');
+  await page.keyboard.press('ArrowLeft');
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'tab 0'));
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Overview');
+  await page.keyboard.press('End');
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'tab 3'));
+  await page.getByRole('button', { name: 'Show details' }).click();
+  await eventually(async () => assert.equal((await pickedText(page)).trim(), 'shown, tab 3'));
+  assert.deepEqual(await tabs.allTextContents(), ['Overview', 'Details', 'Log', 'Tab 4']);
+  assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'a tab added live');
+  await tabs.nth(1).click();
+  await eventually(async () => assert.equal((await page.getByRole('tabpanel').textContent()).trim(), 'the details'));
 
   // the sidebar: beside the main area, its widgets live, a node added to it live
   const side = page.locator('#pn-sidebar');

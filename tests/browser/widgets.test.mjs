@@ -3,10 +3,8 @@
 // and a button that changes them all from the app). Screenshots: widgets*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
-import {
-  dumpFrames, mainProbe, paneState, probeMain, recordFrames, routeSockets, waitForDocs,
-} from './live-lib.mjs';
+import { eventually, openBrowser, screenshot, startPane } from './lib.mjs';
+import { assertClean, mainProbe, openLive, paneState, waitForDocs } from './live-lib.mjs';
 
 let pane, browser, widgetsUrl, galleryUrl;
 
@@ -22,29 +20,8 @@ after(async () => {
   await pane?.stop();
 });
 
-// A page with its socket up: watched, frames recorded, #pn-main probed.
-async function open(t, url) {
-  const page = await browser.newPage();
-  const seen = watchPage(page);
-  const warnings = [];
-  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-  const frames = recordFrames(page);
-  await probeMain(page);
-  t.after(async () => {
-    if (t.passed === false) dumpFrames(t, frames);
-    await page.close();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  await waitForDocs(page);
-  return { page, seen, warnings, frames };
-}
-
-function clean(r) {
-  assert.deepEqual(r.seen.pageErrors, [], 'uncaught script errors');
-  assert.deepEqual(r.seen.consoleErrors, [], 'console errors');
-  assert.deepEqual(r.seen.badResponses, [], 'failed responses');
-  assert.deepEqual(r.warnings.filter((w) => w.startsWith('pane:')), [], 'pane warnings');
-}
+const open = (t, url) => openLive(browser, t, url);
+const clean = (r) => assertClean(r);
 
 const numberText = (page, name) =>
   page.locator('.pn-number', { has: page.locator('.pn-number-name', { hasText: name }) })
@@ -158,21 +135,7 @@ test('gallery: every widget reports, the app changes every widget in place', asy
 });
 
 // A page whose socket goes through the test (routeSockets), for drops and injected messages.
-async function openRouted(t, url) {
-  const page = await browser.newPage();
-  const seen = watchPage(page);
-  const warnings = [];
-  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-  const sock = await routeSockets(page);
-  await probeMain(page);
-  t.after(async () => {
-    if (t.passed === false) dumpFrames(t, sock.frames);
-    await page.close();
-  });
-  await page.goto(url, { waitUntil: 'load' });
-  await waitForDocs(page);
-  return { page, seen, warnings, sock };
-}
+const openRouted = (t, url) => openLive(browser, t, url, { route: true });
 
 test('a dropped socket resumes the session without touching the page', async (t) => {
   const { page, seen, sock } = await openRouted(t, galleryUrl);

@@ -4,10 +4,8 @@
 // examples/inputs.c, which uses them all. Screenshots: widgets2.png, inputs.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
-import {
-  dumpFrames, mainProbe, paneState, probeMain, recordFrames, routeSockets, waitForDocs,
-} from './live-lib.mjs';
+import { eventually, openBrowser, screenshot, startPane } from './lib.mjs';
+import { assertClean, mainProbe, openLive, paneState, waitForDocs } from './live-lib.mjs';
 
 let pane, browser, url, inputsUrl;
 
@@ -23,43 +21,10 @@ after(async () => {
   await pane?.stop();
 });
 
-async function open(t, { route = false, at = url } = {}) {
-  const page = await browser.newPage();
-  const seen = watchPage(page);
-  const warnings = [];
-  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-  // the socket through the test: it can send the server what no visitor could
-  const fromServer = [];
-  let toServer = null;
-  if (route) {
-    await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((m) => server.send(m));
-      server.onMessage((m) => (fromServer.push(String(m)), ws.send(m)));
-      toServer = (msg) => server.send(JSON.stringify(msg));
-    });
-  }
-  const frames = route ? [] : recordFrames(page);
-  await probeMain(page);
-  t.after(async () => {
-    if (t.passed === false) dumpFrames(t, route ? fromServer.map((f) => `<< ${f}`) : frames);
-    await page.close();
-  });
-  await page.goto(at, { waitUntil: 'load' });
-  await waitForDocs(page);
-  return { page, seen, warnings, frames, fromServer, send: (m) => toServer(m) };
-}
-
+// route: the socket through the test, which can send the server what no visitor could
+const open = (t, { route = false, at = url } = {}) => openLive(browser, t, at, { route });
 // errors: the server errors the test caused (the client logs each as a warning)
-function clean(r, errors = 0) {
-  assert.deepEqual(r.seen.pageErrors, [], 'uncaught script errors');
-  assert.deepEqual(r.seen.consoleErrors, [], 'console errors');
-  assert.deepEqual(r.seen.badResponses, [], 'failed responses');
-  const warned = r.warnings.filter((w) => w.startsWith('pane:'));
-  const caused = /^pane: server error bad-(value|prop|message)/;
-  assert.deepEqual(warned.filter((w) => !caused.test(w)), [], 'pane warnings');
-  assert.equal(warned.length, errors, 'server errors');
-}
+const clean = (r, errors = 0) => assertClean(r, errors);
 
 // The echo Markdown whose text starts with prefix ("int:").
 const echo = (page, prefix) => page.locator('.pn-markdown', { hasText: prefix }).first();
@@ -244,16 +209,7 @@ test('ColorPicker: a chosen colour reaches the callback', async (t) => {
 
 test('a dropped socket resumes: the page kept what the visitor set, as the server renders it',
   async (t) => {
-    const page = await browser.newPage();
-    const seen = watchPage(page);
-    const sock = await routeSockets(page);
-    await probeMain(page);
-    t.after(async () => {
-      if (t.passed === false) dumpFrames(t, sock.frames);
-      await page.close();
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    await waitForDocs(page);
+    const { page, seen, sock } = await open(t, { route: true });
     assert.equal((await paneState(page)).hydration, 'kept', 'the first doc matched the page');
     await page.getByLabel('Copies').fill('12');
     await page.getByLabel('Copies').press('Enter');
@@ -307,10 +263,10 @@ test('bad events get an error naming the node, and the session carries on', asyn
     [ids.color, 'value', '#12345', 'bad-value'],
   ];
   for (const [id, prop, value, code] of bad) {
-    const before = r.fromServer.length;
-    r.send({ t: 'event', id, prop, value });
+    const before = r.sock.fromServer.length;
+    r.sock.send({ t: 'event', id, prop, value });
     await eventually(() => {
-      const errs = r.fromServer.slice(before).map((m) => JSON.parse(m))
+      const errs = r.sock.fromServer.slice(before).map((m) => JSON.parse(m))
         .filter((m) => m.t === 'error');
       assert.equal(errs.length, 1, `an error for ${prop}=${JSON.stringify(value).slice(0, 20)}`);
       assert.equal(errs[0].code, code);

@@ -143,6 +143,7 @@ static void cxx_app(pn_session *s)
     pn_title_set(s, pn_fmt(s, "cxx-title %ld %zu", pn_button_clicks(button), pn_plot_len(p)));
     pn_timer_cancel(pn_timeout(s, 1000, on_timer, nullptr));
     pn_every(s, 1000, on_timer, nullptr);
+    pn_every_now(s, 1000, on_timer, static_cast<long *>(pn_alloc(s, sizeof(long))));
     pn_on_session_destroyed(s, on_timer, nullptr);
 }
 

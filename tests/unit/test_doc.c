@@ -860,6 +860,65 @@ static void test_destroy_hooks_run_once(void **state)
     assert_int_equal(hook_runs, 1);
 }
 
+/* ---- pn_alloc ---- */
+
+struct alloc_probe {
+    unsigned char *in_app, *in_callback;
+    int hook_saw; /* 1: the hook found both blocks as the app left them */
+};
+
+static void check_blocks(pn_session *s, void *arg)
+{
+    (void)s;
+    struct alloc_probe *p = arg;
+    p->hook_saw = p->in_app[0] == 0xab && p->in_app[4095] == 0xcd && p->in_callback[7] == 7;
+}
+
+/* The app's state without a calloc and destroy-hook pair: zeroed, aligned, outside the arena,
+ * alive through the destroy hooks (they may still read it), freed after them (ASan's leak check
+ * fails the asan run otherwise, and a use after free in the hook would show there too). One
+ * asked for in a callback is the session's as well, not the callback's scratch. */
+static void test_alloc_is_zeroed_and_outlives_the_destroy_hooks(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "alloc"});
+    size_t arena = s->arena.total;
+    struct alloc_probe p = {.in_app = pn_alloc(s, 4096)};
+    assert_non_null(p.in_app);
+    for (size_t i = 0; i < 4096; i++)
+        assert_int_equal(p.in_app[i], 0);
+    assert_int_equal((uintptr_t)p.in_app % _Alignof(max_align_t), 0);
+    p.in_app[0] = 0xab, p.in_app[4095] = 0xcd;
+    unsigned char *big = pn_alloc(s, 8u << 20), *none = pn_alloc(s, 0);
+    assert_non_null(big);
+    assert_int_equal(big[(8u << 20) - 1], 0);
+    assert_non_null(none);
+    assert_ptr_not_equal(none, big);
+    pn__session_enter(s); /* as in a timer */
+    p.in_callback = pn_alloc(s, 8);
+    assert_non_null(p.in_callback);
+    p.in_callback[7] = 7;
+    pn__session_leave(s); /* the scratch arena is reset: the block stays */
+    assert_int_equal(s->arena.total, arena);
+    assert_int_equal(s->nmisuse, 0);
+    pn_on_session_destroyed(s, check_blocks, &p);
+    pn__session_free(s);
+    assert_int_equal(p.hook_saw, 1);
+}
+
+/* A size no allocation can have: NULL, and misuse at the caller's line (nothing to crash on
+ * later without a word). */
+static void test_alloc_failure_is_misuse_at_the_callers_line(void **state)
+{
+    pn_session *s = *state;
+    unsigned m = s->nmisuse;
+    int line = __LINE__ + 1;
+    assert_null(pn_alloc(s, SIZE_MAX));
+    assert_null(pn_alloc(s, SIZE_MAX - 8));
+    assert_int_equal(s->nmisuse, m + 2);
+    assert_misuse(s, m, line, "pn_alloc: no memory for");
+}
+
 /* ---- calls from another thread ---- */
 
 /* stderr into a temporary file while fn runs; returns what was logged (heap). */
@@ -888,7 +947,8 @@ struct offthread {
     pn_session *s;
     pn_node *number, *built;
     const char *fmt;
-    int set_line, build_line, fmt_line;
+    void *mem;
+    int set_line, build_line, fmt_line, alloc_line;
 };
 
 static void *sampler(void *arg)
@@ -900,6 +960,8 @@ static void *sampler(void *arg)
     o->built = pn_number(o->s, .value = 1);
     o->fmt_line = __LINE__ + 1;
     o->fmt = pn_fmt(o->s, "%d", 5);
+    o->alloc_line = __LINE__ + 1;
+    o->mem = pn_alloc(o->s, 64);
     pn_title_set(o->s, "changed");
     pn_servable(o->s, o->number);
     return NULL;
@@ -940,6 +1002,10 @@ static void test_calls_from_another_thread_are_refused_with_the_callers_line(voi
     assert_non_null(strstr(log, want));
     snprintf(want, sizeof want, "test_doc.c:%d: pn_fmt", o.fmt_line);
     assert_non_null(strstr(log, want));
+    snprintf(want, sizeof want, "test_doc.c:%d: pn_alloc called from another thread", o.alloc_line);
+    assert_non_null(strstr(log, want));
+    assert_null(o.mem);
+    assert_null(s->blocks);
     assert_non_null(strstr(log, "pn_title_set"));
     assert_non_null(strstr(log, "pn_servable"));
     free(log);
@@ -1584,6 +1650,8 @@ int main(void)
         T(test_misuse_in_a_callback_does_not_grow_the_session),
         T(test_destroy_hooks_run_for_a_page_only_session),
         T(test_destroy_hooks_run_once),
+        T(test_alloc_is_zeroed_and_outlives_the_destroy_hooks),
+        T(test_alloc_failure_is_misuse_at_the_callers_line),
         T(test_calls_from_another_thread_are_refused_with_the_callers_line),
         T(test_setter_misuse_names_the_setters_line),
         T(test_number_format_check),

@@ -524,6 +524,78 @@ static void test_tabs_follow_panels_added_and_removed(void **state)
     pn__session_free(s);
 }
 
+static void on_change(pn_session *s, pn_node *n, void *arg)
+{
+    (void)s, (void)n, (void)arg;
+}
+
+/* The tab of a hidden panel is hidden: in the page (the hidden attribute), and live (the row of
+ * tabs again, with "hidden"); a hidden tab shown gives way to the first visible one, and
+ * neither the app nor the client can show a hidden tab. */
+static void test_tabs_hide_the_tab_of_a_hidden_panel(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t"});
+    pn_node *a = pn_markdown(s, .text = "a"), *b = pn_markdown(s, .text = "b");
+    pn_node *c = pn_markdown(s, .text = "c");
+    pn_set_visible(a, false);
+    pn_node *tabs = pn_tabs(s, .titles = PN_OPTIONS("A", "B", "C"), .on_change = on_change,
+                            .items = PN_ITEMS(a, b, c));
+    assert_int_equal(pn_tabs_active(tabs), 1); /* the first visible one */
+    pn_set_visible(c, false);
+    pn_set_visible(b, false); /* none visible: the tab shown stays */
+    assert_int_equal(pn_tabs_active(tabs), 1);
+    pn_set_visible(c, true); /* in pn_app, before the page: the first visible one */
+    assert_int_equal(pn_tabs_active(tabs), 2);
+    pn_set_visible(b, true);
+    pn_servable(s, tabs);
+    char *doc;
+    size_t len;
+    assert_int_equal(pn__msg_doc(s, NULL, 1 << 20, &doc, &len), 0);
+    char tab[64];
+    snprintf(tab, sizeof tab, "id=\\\"pn-%u-tab-0\\\"", (unsigned)tabs->id);
+    const char *t0 = strstr(doc, tab);
+    assert_non_null(t0);
+    assert_non_null(strstr(t0, "tabindex=\\\"-1\\\" hidden>A</button>"));
+    assert_non_null(strstr(t0, "tabindex=\\\"0\\\">C</button>"));
+    free(doc);
+    pn__session_clear_dirty(s); /* as the server does once the doc is sent */
+    pn_set_visible(c, false);   /* live: the tab shown goes, B is shown */
+    json_t *p = load(patch_of(s)), *ops = json_object_get(p, "ops");
+    assert_int_equal(json_array_size(ops), 2); /* the panel hidden, then the tabs */
+    assert_true(json_is_true(json_object_get(op_changes(json_array_get(ops, 0), c->id), "hidden")));
+    json_t *ch = op_changes(json_array_get(ops, 1), tabs->id), *list = json_object_get(ch, "tabs");
+    assert_int_equal(json_array_size(list), 3);
+    assert_string_equal(tab_title(list, 1), "B");
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(json_is_true(json_object_get(json_array_get(list, i), "hidden")), i != 1);
+    assert_int_equal(json_integer_value(json_object_get(ch, "active")), 1);
+    assert_int_equal(pn_tabs_active(tabs), 1);
+    json_decref(p);
+    unsigned m = s->nmisuse;
+    pn_tabs_set_active(tabs, 0); /* hidden: refused */
+    assert_int_equal(s->nmisuse, m + 1);
+    assert_int_equal(pn_tabs_active(tabs), 1);
+    struct pn_call call;
+    const char *why;
+    struct pn_value v = {.type = PN_V_NUM, .num = 2};
+    assert_string_equal(pn__node_event(tabs, PN_STRLIT("active"), &v, &call, &why), "bad-value");
+    assert_int_equal(pn_tabs_active(tabs), 1);
+    pn_set_visible(a, true); /* shown again: its tab too; the tab shown stays */
+    p = load(patch_of(s));
+    ops = json_object_get(p, "ops");
+    ch = op_changes(json_array_get(ops, 1), tabs->id);
+    assert_true(
+        json_is_false(json_object_get(json_array_get(json_object_get(ch, "tabs"), 0), "hidden")));
+    assert_int_equal(json_integer_value(json_object_get(ch, "active")), 1);
+    json_decref(p);
+    v.num = 0;
+    assert_null(pn__node_event(tabs, PN_STRLIT("active"), &v, &call, &why));
+    assert_ptr_equal(call.fn, on_change);
+    assert_int_equal(pn_tabs_active(tabs), 0);
+    pn__session_free(s);
+}
+
 /* Issue 11: a Number value update costs at most 60 bytes on the wire, the WebSocket frame's
  * 2-byte header (a server frame under 126 bytes) included. */
 static void test_number_update_fits_in_60_bytes_on_the_wire(void **state)
@@ -776,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_tree_changes_go_out_as_insert_and_hidden_ops),
         cmocka_unit_test(test_remove_and_replace_go_out_as_ops_and_free),
         cmocka_unit_test(test_tabs_follow_panels_added_and_removed),
+        cmocka_unit_test(test_tabs_hide_the_tab_of_a_hidden_panel),
         cmocka_unit_test(test_number_update_fits_in_60_bytes_on_the_wire),
         cmocka_unit_test(test_doc_of_invalid_utf8_strings_encodes_with_fffd),
         cmocka_unit_test(test_doc_of_rows_nested_30000_deep_encodes),

@@ -568,7 +568,8 @@ static void test_table_golden(void **state)
     pn__session_free(s);
 }
 
-/* Grid with a span, Tabs (the second active), a stretched and sized Card, a hidden node. */
+/* Grid with a span, Tabs (the second active, the third hidden), a stretched and sized Card, a
+ * hidden node. */
 static void test_layouts_golden(void **state)
 {
     (void)state;
@@ -587,6 +588,9 @@ static void test_layouts_golden(void **state)
     pn_node *acc = pn_accordion(s, .titles = PN_OPTIONS("Disks <sd>"), .active = 1,
                                 .items = PN_ITEMS(pn_markdown(s, .text = "one"),
                                                   pn_markdown(s, .text = "two")));
+    pn_node *gone = pn_markdown(s, .text = "a hidden panel: its tab is hidden too");
+    pn_set_visible(gone, false);
+    pn_append(tabs, gone);
     assert_int_equal(s->nmisuse, 1); /* 1 title for 2 items */
     pn_servable(s, grid);
     pn_servable(s, tabs);

@@ -1,8 +1,10 @@
 /*
  * test_server: the app-facing request accessors (pn_request_arg, _header, _cookie, _path) on
  * requests made by the real parser, and session keys (pn_key_add): parts are length-delimited,
- * NULL is distinct from "", and a key that hits its limit never collides with another key.
+ * NULL is distinct from "", and a key that hits its limit never collides with another key. And
+ * pn_every_now (timers.c) on a live session of a real loop: its first run is in pn_app.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "server/server.h"
+#include "render/render.h"
+#include "server/live.h"
 
 /* A parsed request and its pn_request wrapper. */
 struct fx {
@@ -381,6 +384,128 @@ static void test_key_add_part_that_just_fits_keeps_the_key_usable(void **state)
     assert_true(over);
 }
 
+/* ---- pn_every_now ---- */
+
+static int now_runs;
+static pn_timer *now_timer;
+
+static void now_tick(pn_session *s, void *number)
+{
+    assert_true(s->in_callback > 0); /* run as a callback: pn_fmt's results end with it */
+    pn_number_set_value(number, ++now_runs);
+}
+
+static void now_app(pn_session *s)
+{
+    pn_node *n = pn_number(s, .name = "Runs", .value = 0);
+    pn_servable(s, n);
+    now_timer = pn_every_now(s, 5, now_tick, n);
+    assert_int_equal(now_runs, 1); /* at once, before it returned */
+}
+
+static void on_guard(uv_timer_t *t)
+{
+    *(bool *)t->data = true;
+}
+
+/* Runs the loop until now_runs reaches want, or for at most ms. */
+static void run_until(uv_loop_t *loop, int want, unsigned ms)
+{
+    bool late = false;
+    uv_timer_t guard;
+    uv_timer_init(loop, &guard);
+    guard.data = &late;
+    uv_timer_start(&guard, on_guard, ms, 0);
+    while (!late && now_runs < want)
+        uv_run(loop, UV_RUN_ONCE);
+    uv_close((uv_handle_t *)&guard, NULL);
+    uv_run(loop, UV_RUN_NOWAIT);
+}
+
+/* A live session as the server makes one for a page: pn_every_now ran in pn_app, so the page
+ * rendered next shows its first run; then, once the page's socket came, every 5 ms. */
+static void test_every_now_runs_in_pn_app_for_the_page_then_every_ms(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct pn_live_opts o = {0};
+    char err[128];
+    assert_int_equal(pn__token_key_init(&o.key, NULL, err, sizeof err), 0);
+    pn__live_opts_default(&o);
+    struct pn_live_table *t = pn__live_table_new(&loop, &o);
+    struct pn_app app = {.name = "now", .build = now_app};
+    now_runs = 0;
+    struct pn_live *live = pn__live_create(t, &app, (pn_str){0}, NULL);
+    assert_int_equal(now_runs, 1);
+    assert_non_null(now_timer);
+    struct pn_buf page;
+    pn__buf_init(&page, 1 << 16);
+    assert_int_equal(pn__render_node(&page, live->s->root->first), 0);
+    assert_non_null(strstr(page.data, ">1</div>")); /* the first paint: the first run's value */
+    pn__buf_fini(&page);
+    run_until(&loop, 2, 50); /* no socket yet: the timer waits for one */
+    assert_int_equal(now_runs, 1);
+    live->connected_once = true; /* what the page's socket does when it attaches */
+    pn__timers_start(live);
+    run_until(&loop, 3, 5000);
+    assert_true(now_runs >= 3);
+    pn__live_table_free(t);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static void count_run(pn_session *s, void *runs)
+{
+    (void)s;
+    ++*(int *)runs;
+}
+
+static void every_now_in_a_hook(pn_session *s, void *runs)
+{
+    unsigned m = s->nmisuse;
+    assert_null(pn_every_now(s, 10, count_run, runs)); /* the session ends: refused */
+    assert_int_equal(s->nmisuse, m + 1);
+}
+
+struct off_thread {
+    pn_session *s;
+    int runs;
+    pn_timer *timer;
+    void *mem;
+};
+
+static void *from_another_thread(void *arg)
+{
+    struct off_thread *o = arg;
+    o->timer = pn_every_now(o->s, 10, count_run, &o->runs);
+    o->mem = pn_alloc(o->s, 16);
+    return NULL;
+}
+
+/* A page-only session (the --reuse-sessions cache, --warm) runs no timers: fn runs once, for
+ * its page. Another thread is refused (fn not run, nothing allocated), and so is a session
+ * that ends. */
+static void test_every_now_on_a_page_only_session_runs_once(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "page"});
+    int runs = 0, late = 0;
+    assert_null(pn_every_now(s, 10, count_run, &runs));
+    assert_int_equal(runs, 1);
+    assert_null(pn_every_now(s, 10, NULL, &runs)); /* nothing to run */
+    struct off_thread o = {.s = s};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, from_another_thread, &o), 0);
+    pthread_join(th, NULL);
+    assert_null(o.timer);
+    assert_int_equal(o.runs, 0);
+    assert_null(o.mem);
+    pn_on_session_destroyed(s, every_now_in_a_hook, &late);
+    pn__session_free(s);
+    assert_int_equal(late, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 #define K(name) cmocka_unit_test_setup_teardown(name, key_setup, key_teardown)
 
@@ -413,6 +538,8 @@ int main(void)
         K(test_key_add_to_null_key_is_ignored),
         K(test_key_add_over_limit_marks_the_key_unusable),
         K(test_key_add_part_that_just_fits_keeps_the_key_usable),
+        cmocka_unit_test(test_every_now_runs_in_pn_app_for_the_page_then_every_ms),
+        cmocka_unit_test(test_every_now_on_a_page_only_session_runs_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

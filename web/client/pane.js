@@ -20,6 +20,8 @@
    ctx: event(id, prop, value), props(id) (the node's props from the doc), ctl(id) (its inner
    control), idOf(el), byId(id), text(v), g(v, p), fmt(format, v) (numbers as the server prints
    them), label(el, id, name). Modules are registered before the first message arrives.
+   What several kinds' modules share is a module of web/client/lib/, appended before them:
+   pane.lib(NAME, value) offers it, pane.lib(NAME) gets it (an unknown NAME throws).
 
    Hydration: doc.html is parsed in an inert <template> and compared with #pn-main as a tree
    (tags, attributes sorted, text), so the browser's serialisation (entities, `open=""`,
@@ -436,9 +438,17 @@
   });
   addEventListener('online', () => retryTimer && !ws && (clearTimeout(retryTimer), connect()));
 
+  const libs = Object.create(null); // name -> what a module of web/client/lib/ offers
+  function lib(name, value) {
+    if (value !== undefined) return void (libs[name] = value);
+    if (!(name in libs)) throw new Error(`pane: no lib ${name}`);
+    return libs[name];
+  }
+
   window.pane = Object.freeze({ // docs: docs received; hydration: the last one 'kept'/'replaced'
     state: () => ({ connected, token, docs, hydration, fatal }),
     kind: register,
+    lib,
   });
   pending.forEach(([name, module]) => register(name, module));
   // the first message comes after this script (and the kinds' modules appended to it) has run

@@ -1,16 +1,9 @@
 /* RangeSlider (src/kinds/range_slider.c): two range inputs on one track. A handle cannot pass
-   the other; while the visitor drags, the pair is sent at most every 50 ms, with a final send;
-   a pair the server sends during a drag is applied when the drag ends. */
+   the other; while the visitor drags, the pair goes to the server as web/client/lib/drag.js
+   says. */
 (() => {
-  const state = new Map(); // node id -> {timer, sent, dragging, pending}
   const num = (v, ctx) => ctx.fmt(null, v); // the shortest text, as the server writes it
-  let ctxOf = null;
-
   const inputs = (el) => el.querySelectorAll(':scope > .pn-range-track > input');
-  function of(id) {
-    if (!state.has(id)) state.set(id, { timer: 0, sent: '', dragging: false });
-    return state.get(id);
-  }
 
   function show(el, id, lo, hi, ctx) { // the label's text and the fill between the handles
     const p = ctx.props(id), span = el.querySelector('.pn-slider-value');
@@ -22,53 +15,29 @@
     track.setAttribute('style', `--lo:${f(lo)};--hi:${f(hi)}`);
   }
 
-  function set(el, id, lo, hi, ctx) {
-    const [a, b] = inputs(el);
-    a.value = a.defaultValue = num(lo, ctx);
-    b.value = b.defaultValue = num(hi, ctx);
-    show(el, id, lo, hi, ctx);
-    of(id).sent = JSON.stringify([lo, hi]);
-  }
-
-  function push(id, s, pair, ctx) {
-    s.timer = 0;
-    const key = JSON.stringify(pair);
-    if (key === s.sent) return;
-    s.sent = key;
-    s.pending = undefined;
-    ctx.event(id, 'value', pair);
-    s.timer = setTimeout(() => s.next && push(id, s, s.next, ctx), 50);
-  }
-
-  function slide(el, moved, final, ctx) {
-    const id = ctx.idOf(el), [a, b] = inputs(el);
-    if (+a.value > +b.value) moved.value = moved === a ? b.value : a.value; // no crossing
-    const pair = [+a.value, +b.value];
-    if (!pair.every(Number.isFinite)) return;
-    a.defaultValue = a.value;
-    b.defaultValue = b.value;
-    show(el, id, pair[0], pair[1], ctx);
-    const s = of(id);
-    s.next = pair;
-    if (final) clearTimeout(s.timer);
-    if (final || !s.timer) push(id, s, pair, ctx);
-  }
-
-  function endDrag() {
-    setTimeout(() => state.forEach((s, id) => {
-      if (!s.dragging || !ctxOf) return;
-      s.dragging = false;
-      const el = ctxOf.byId(id);
-      if (s.pending && el) set(el, id, s.pending[0], s.pending[1], ctxOf);
-      s.pending = undefined;
-    }));
-  }
-  addEventListener('pointerup', endDrag, true);
-  addEventListener('pointercancel', endDrag, true);
+  const drag = pane.lib('drag')({
+    set(el, id, [lo, hi], ctx) {
+      const [a, b] = inputs(el);
+      a.value = a.defaultValue = num(lo, ctx);
+      b.value = b.defaultValue = num(hi, ctx);
+      show(el, id, lo, hi, ctx);
+    },
+    read(el, moved, ctx) {
+      const [a, b] = inputs(el);
+      if (+a.value > +b.value) moved.value = moved === a ? b.value : a.value; // no crossing
+      const pair = [+a.value, +b.value];
+      if (!pair.every(Number.isFinite)) return undefined;
+      a.defaultValue = a.value;
+      b.defaultValue = b.value;
+      show(el, ctx.idOf(el), pair[0], pair[1], ctx);
+      return pair;
+    },
+  });
 
   pane.kind('RangeSlider', {
+    ...drag.handlers,
     patch(el, id, c, ctx) {
-      const p = ctx.props(id), s = state.get(id), all = inputs(el);
+      const p = ctx.props(id), all = inputs(el);
       for (const [k, v] of Object.entries(c)) {
         if (k === 'disabled') all.forEach((i) => { i.disabled = !!v; });
         else if (k === 'name') {
@@ -81,26 +50,8 @@
           all.forEach((i) => i.setAttribute(a, num(v, ctx)));
         }
       }
-      if ('value_start' in c || 'value_end' in c || 'start' in c || 'end' in c || 'format' in c) {
-        if (s && s.dragging) s.pending = [p.value_start, p.value_end];
-        else set(el, id, p.value_start, p.value_end, ctx);
-      }
-    },
-    input(el, e, ctx) {
-      if (e.target.type === 'range') slide(el, e.target, false, ctx);
-    },
-    change(el, e, ctx) {
-      if (e.target.type !== 'range') return;
-      slide(el, e.target, true, ctx);
-      endDrag();
-    },
-    pointerdown(el, e, ctx) {
-      ctxOf = ctx;
-      if (e.target.type === 'range') of(ctx.idOf(el)).dragging = true;
-    },
-    reset() {
-      state.forEach((s) => clearTimeout(s.timer));
-      state.clear();
+      if ('value_start' in c || 'value_end' in c || 'start' in c || 'end' in c || 'format' in c)
+        drag.value(el, id, [p.value_start, p.value_end], ctx);
     },
   });
 })();
