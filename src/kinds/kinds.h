@@ -26,7 +26,7 @@ extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__ki
     pn__kind_accordion, pn__kind_file_download,
     pn__kind_int_input, pn__kind_float_input, pn__kind_text_area_input, pn__kind_radio_group,
     pn__kind_checkbox_group, pn__kind_multi_select, pn__kind_range_slider, pn__kind_date_picker,
-    pn__kind_color_picker;
+    pn__kind_color_picker, pn__kind_image;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */
