@@ -781,7 +781,9 @@ typedef struct pn_image_opts {
     const void *data;    /* the picture's bytes (copied when the node is made)… */
     size_t len;          /* … and how many: at most 16 MiB */
     const char *path;    /* … or a file to read them from, relative to the process's working
-                            directory (read when the node is made). One of data and path */
+                            directory (read when the node is made, on the session's loop: a
+                            big file read for every session costs each page view its read).
+                            One of data and path */
     const char *alt;     /* the text that stands for the picture (screen readers, and while
                             there is none). default: "" */
     const char *caption; /* shown under it. default: none */
@@ -800,9 +802,10 @@ typedef struct pn_image_opts {
  * (PNG, JPEG, GIF, WebP; an SVG's numeric width and height), so the page does not jump when
  * it arrives; it is never wider than its box, and pn_size sizes it. An SVG is served with a
  * policy that runs none of its scripts, also when opened on its own. Misuse, at the caller's
- * line, shows the alt text instead: both data and path or neither, no bytes, a file that
- * cannot be read, more than 16 MiB, bytes that are no picture pane recognises without .mime,
- * a .mime it does not serve (or that the bytes contradict: they win).
+ * line, shows the alt text instead of a picture: both data and path or neither, no bytes, a
+ * file that cannot be read (or is not a regular file), more than 16 MiB, bytes that are no
+ * picture pane recognises and no .mime. A .mime pane does not serve, or one the bytes
+ * contradict, is misuse too, and the bytes decide.
  *     static const unsigned char logo[] = { 0x89, 'P', 'N', 'G', … };
  *     pn_image(s, .data = logo, .len = sizeof logo, .alt = "Logo")
  *     pn_size(pn_image(s, .path = "plots/loss.svg", .caption = "Loss per epoch"), .width = 480)
