@@ -800,7 +800,8 @@ typedef struct pn_image_opts {
  * 64 MiB of pictures no node shows; every picture is also written once to <cache>/img, where
  * every worker process finds it). The <img> carries the width and height the header gives
  * (PNG, JPEG, GIF, WebP; an SVG's numeric width and height), so the page does not jump when
- * it arrives; it is never wider than its box, and pn_size sizes it. An SVG is served with a
+ * it arrives; it is never wider than its box, and a width or height given by pn_size is the
+ * picture's (its proportions kept; both: it is contained in that box). An SVG is served with a
  * policy that runs none of its scripts, also when opened on its own. Misuse, at the caller's
  * line, shows the alt text instead of a picture: both data and path or neither, no bytes, a
  * file that cannot be read (or is not a regular file), more than 16 MiB, bytes that are no

@@ -182,6 +182,8 @@ void pn_app(pn_session *s)
         return;
     size_t n = draw_png(png, 96, 48, 0x0072b5, 0);
     p->picture = pn_image(s, .data = png, .len = n, .alt = "Bars", .caption = "Painted in C");
+    n = draw_png(png, 96, 48, 0x2e7d32, 2); /* the builder copied the first */
+    pn_node *tall = pn_size(pn_image(s, .data = png, .len = n, .alt = "Tall bars"), .height = 120);
     free(png);
     static const char svg[] =
         "<svg xmlns='http://www.w3.org/2000/svg' width='120' height='48' viewBox='0 0 120 48'>"
@@ -189,6 +191,8 @@ void pn_app(pn_session *s)
         "stroke-width='3'/><script>document.title = 'pwned'</script></svg>";
     pn_node *pictures = pn_card(s, .title = "Pictures", .items = PN_ITEMS(
         pn_row(s, p->picture, pn_image(s, .data = svg, .len = sizeof svg - 1, .alt = "A line")),
+        pn_row(s, pn_size(pn_image(s, .data = svg, .len = sizeof svg - 1, .alt = "A wide line"),
+                          .width = 240), tall),
         pn_button(s, .label = "Repaint", .on_click = repaint, .arg = p)));
     pn_servable(s, pictures);
 }
