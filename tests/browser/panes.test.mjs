@@ -1,9 +1,9 @@
 // Panes and indicators in a real browser (tests/apps/panes.c): what a visitor sees (text,
 // roles, ARIA values), a click whose callback changes them arriving live, pictures (pn_image:
 // drawn at their size or at pn_size's width or height, served immutable, a PNG painted in C
-// replaced by pn_image_set, an SVG
-// whose script runs neither in the page nor opened on its own), motion that stops under
-// prefers-reduced-motion, and nothing logged as an error. Screenshots: panes*.png.
+// replaced by pn_image_set, an SVG whose script runs neither in the page nor opened on its
+// own), motion that stops under prefers-reduced-motion, and nothing logged as an error.
+// Screenshots: panes*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
