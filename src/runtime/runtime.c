@@ -28,8 +28,8 @@ struct pn_runtime {
 };
 
 /* What the process shares between runtimes (an embedding program may start several): the
- * render tables and the image store's folder, made by the first and freed with the last. (Feeds live as long as the
- * process: a program's thread may still publish after its server stopped.) */
+ * render tables and the image store's folder, made by the first and freed with the last. (Feeds
+ * live as long as the process: a program's thread may still publish after its server stopped.) */
 static uv_mutex_t users_mu;
 static uv_once_t users_once = UV_ONCE_INIT;
 static int users;

@@ -425,8 +425,8 @@ static void test_builders_repair_utf8(void **state)
 /* A PNG's signature and IHDR of w×h: all pane reads of one. */
 static void png_head(unsigned char *p, uint32_t w, uint32_t h)
 {
-    static const unsigned char head[16] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a,
-                                           0,    0,   0,   0x0d, 'I', 'H',  'D',  'R'};
+    static const unsigned char head[16] = {0x89, 'P', 'N', 'G',  0x0d, 0x0a, 0x1a, 0x0a,
+                                           0,    0,   0,   0x0d, 'I',  'H',  'D',  'R'};
     memcpy(p, head, 16);
     for (int i = 0; i < 4; i++) {
         p[16 + i] = (unsigned char)(w >> (24 - 8 * i));
@@ -555,8 +555,8 @@ static void test_image_setters_patch_the_picture_and_its_texts(void **state)
     static const char svg[] = "<svg width='30' height='20'/>";
     pn_node *n = pn_image(s, .data = png, .len = sizeof png, .alt = "a", .caption = "c");
     pn_servable(s, n);
-    json_t *tree = pn__doc_tree_json(s->root), *props = json_object_get(json_array_get(tree, 0),
-                                                                         "props");
+    json_t *tree = pn__doc_tree_json(s->root),
+           *props = json_object_get(json_array_get(tree, 0), "props");
     assert_non_null(strstr(json_string_value(json_object_get(props, "src")), "/p/_pane/img/"));
     assert_int_equal(json_integer_value(json_object_get(props, "width")), 16);
     assert_string_equal(json_string_value(json_object_get(props, "alt")), "a");
