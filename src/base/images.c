@@ -39,6 +39,9 @@ struct pn_image {
     struct pn_image *lprev, *lnext; /* the LRU list, while bytes is set (head: most recent) */
 };
 
+_Static_assert(sizeof(struct pn_image) + sizeof(struct pn_image_bytes) + 64 <= PN_IMAGE_OVERHEAD,
+               "PN_IMAGE_OVERHEAD counts an entry and its allocations");
+
 struct job {
     char key[PN_IMAGE_KEY_MAX];
     struct pn_image_bytes *bytes;
@@ -176,7 +179,7 @@ static void touch(struct pn_image *e)
 static void drop_bytes(struct pn_image *e)
 {
     lru_unlink(e);
-    st.memory -= e->bytes->len;
+    st.memory -= e->bytes->len + PN_IMAGE_OVERHEAD;
     pn__image_bytes_unref(e->bytes);
     e->bytes = NULL;
 }
@@ -409,7 +412,7 @@ struct pn_image *pn__images_put(const void *p, size_t n, const struct pn_image_i
         if (!e->bytes) {
             e->bytes = copy;
             copy = NULL;
-            st.memory += n;
+            st.memory += n + PN_IMAGE_OVERHEAD;
             lru_front(e);
         }
     }

@@ -25,6 +25,9 @@
 #define PN_IMAGE_MAX (16u << 20)     /* the largest picture: bigger ones are the app's misuse */
 #define PN_IMAGES_MEMORY (64u << 20) /* bytes of pictures kept in memory by default */
 #define PN_IMAGE_KEY_MAX (64 + 1 + 4 + 1) /* "<64 hex>.<ext>" and its NUL */
+/* What a picture in memory costs besides its bytes (its entry, its allocations), counted
+ * against the bound: a million tiny pictures are bounded too. */
+#define PN_IMAGE_OVERHEAD 256
 
 /* ---- what the bytes are (sniff.c) ---------------------------------------------------------- */
 
@@ -50,7 +53,7 @@ const char *pn__image_types(void);
 
 struct pn_images_opts {
     size_t max_memory; /* bytes of pictures no node holds, or already on disk, kept in memory
-                          at most. default PN_IMAGES_MEMORY */
+                          at most (with PN_IMAGE_OVERHEAD each). default PN_IMAGES_MEMORY */
     const char *dir;   /* the image folder (made and checked by the caller); NULL: memory
                           only */
 };
@@ -98,7 +101,7 @@ struct pn_images_stats {
     size_t held;      /* entries some node holds */
     size_t refs;      /* references held, summed */
     size_t in_memory; /* entries whose bytes are in memory */
-    size_t memory;    /* their bytes */
+    size_t memory;    /* their bytes, and PN_IMAGE_OVERHEAD for each */
     uint64_t written; /* files written to the folder */
     uint64_t found;   /* files already there (another worker, an earlier run) */
     uint64_t write_failed;

@@ -79,8 +79,9 @@ static void show(pn_node *n, struct pn_image *img)
     pn__node_touch(n);
 }
 
-/* The picture in the file at path (regular, at most PN_IMAGE_MAX bytes; opened without
- * blocking on a FIFO), as picture's; misuse naming api and NULL otherwise. */
+/* The picture in the file at path (regular, at most PN_IMAGE_MAX bytes: anything else is
+ * never opened, and the open does not block), as picture's; misuse naming api and NULL
+ * otherwise. */
 static struct pn_image *picture_file(pn_node *node, const char *path, const char *api, pn_here here)
 {
     struct pn_image *img = NULL;
@@ -88,8 +89,12 @@ static struct pn_image *picture_file(pn_node *node, const char *path, const char
     char *bytes = NULL;
     size_t len = 0;
     struct stat sb;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &sb) != 0)
+    int fd = -1;
+    if (stat(path, &sb) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(sb.st_mode))
+        why = "not a regular file"; /* a FIFO or a device is not opened */
+    else if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0)
         why = strerror(errno);
     else if (!S_ISREG(sb.st_mode))
         why = "not a regular file";

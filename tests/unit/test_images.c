@@ -237,7 +237,7 @@ static void test_store_keeps_equal_bytes_once(void **state)
     struct pn_images_stats s = stats();
     assert_int_equal(s.entries, 1);
     assert_int_equal(s.refs, 2);
-    assert_int_equal(s.memory, 1000);
+    assert_int_equal(s.memory, 1000 + PN_IMAGE_OVERHEAD);
     char want[65];
     pn__sha256_hex(a, 1000, want);
     assert_memory_equal(pn__image_key(x), want, 64);
@@ -247,7 +247,7 @@ static void test_store_keeps_equal_bytes_once(void **state)
     struct pn_image *z = pn__images_put(a, 1000, &(struct pn_image_info){"image/gif", "gif"});
     assert_ptr_not_equal(z, x);
     assert_int_equal(stats().entries, 2);
-    assert_int_equal(stats().memory, 2000); /* kept per key */
+    assert_int_equal(stats().memory, 2 * (1000 + PN_IMAGE_OVERHEAD)); /* kept per key */
     struct pn_image_bytes *got = pn__images_get(pn__str(pn__image_key(x)));
     assert_non_null(got);
     assert_int_equal(got->len, 1000);
@@ -266,7 +266,7 @@ static void test_store_keeps_equal_bytes_once(void **state)
 static void test_store_drops_the_least_recently_used_unheld_first(void **state)
 {
     (void)state;
-    pn__images_init(&(struct pn_images_opts){.max_memory = 3000});
+    pn__images_init(&(struct pn_images_opts){.max_memory = 3 * (1000 + PN_IMAGE_OVERHEAD)});
     char keys[5][PN_IMAGE_KEY_MAX];
     for (int i = 0; i < 5; i++) {
         unsigned char *b = bytes_of(10 + i, 1000);
@@ -281,7 +281,7 @@ static void test_store_drops_the_least_recently_used_unheld_first(void **state)
         }
     }
     struct pn_images_stats s = stats();
-    assert_true(s.memory <= 3000);
+    assert_true(s.memory <= 3 * (1000 + PN_IMAGE_OVERHEAD));
     assert_int_equal(s.entries, 3);
     bool kept[5];
     for (int i = 0; i < 5; i++) {
@@ -295,14 +295,15 @@ static void test_store_drops_the_least_recently_used_unheld_first(void **state)
 static void test_store_keeps_what_nodes_hold_over_the_bound(void **state)
 {
     (void)state;
-    pn__images_init(&(struct pn_images_opts){.max_memory = 1000}); /* no folder */
+    pn__images_init(
+        &(struct pn_images_opts){.max_memory = 1000 + PN_IMAGE_OVERHEAD}); /* no folder */
     struct pn_image *held[3];
     unsigned char *b[3];
     for (int i = 0; i < 3; i++) {
         b[i] = bytes_of(20 + i, 1000);
         held[i] = pn__images_put(b[i], 1000, &png_info);
     }
-    assert_int_equal(stats().memory, 3000); /* nowhere else to be */
+    assert_int_equal(stats().memory, 3 * (1000 + PN_IMAGE_OVERHEAD)); /* nowhere else to be */
     assert_int_equal(stats().in_memory, 3);
     /* bytes a response holds outlive their entry */
     struct pn_image_bytes *sending = pn__images_get(pn__str(pn__image_key(held[0])));
@@ -312,7 +313,7 @@ static void test_store_keeps_what_nodes_hold_over_the_bound(void **state)
     pn__image_bytes_unref(sending);
     pn__images_release(held[1]);
     pn__images_release(held[2]);
-    assert_int_equal(stats().memory, 1000);
+    assert_int_equal(stats().memory, 1000 + PN_IMAGE_OVERHEAD);
     for (int i = 0; i < 3; i++)
         free(b[i]);
 }
