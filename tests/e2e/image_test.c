@@ -25,6 +25,8 @@
  *   workers   --num-procs 2: on a connection held by one worker (its page says its pid), the
  *             picture only the other worker made (its SVG names that worker) is served, both
  *             ways, several times
+ *   threads   --num-threads 3: 60 pages on every loop, one key per picture, served by any loop
+ *             (the tsan preset runs this program: the store's lock under ThreadSanitizer)
  * Every wait has a timeout, the run one alarm that kills the servers.
  */
 #include <dirent.h>
@@ -395,6 +397,31 @@ static bool case_prefix(void)
     return ok;
 }
 
+/* --num-threads 3: sessions on every loop put the same pictures at once (one entry, served by
+ * any loop); under the tsan preset, ThreadSanitizer watches the store's lock. */
+static bool case_threads(void)
+{
+    static struct e2e_server M = {.name = "threads"};
+    const char *args[] = {e2e_src("tests/apps/images.c"), "--num-threads", "3", NULL};
+    if (!e2e_server_start(&M, &(struct e2e_spawn){.args = args}))
+        return false;
+    bool ok = true;
+    struct page p0 = {0};
+    for (int i = 0; ok && i < 60; i++) {
+        struct page p;
+        ok = get_page(&M, "/images", &p, "");
+        if (ok && i == 0)
+            p0 = p;
+        else if (ok && (strcmp(p.bars.key, p0.bars.key) || strcmp(p.big.key, p0.big.key)))
+            ok = e2e_fail("page %d: other keys for the same bytes", i);
+        if (ok && i % 10 == 0)
+            ok = fetch_picture(M.port, "", &p.bars) && fetch_picture(M.port, "", &p.big);
+    }
+    if (e2e_server_stop(&M, SIGTERM, 10000) != 0)
+        ok = ok && e2e_fail("threads: no exit 0");
+    return ok;
+}
+
 /* GET target on c (keep-alive), into r. */
 static bool get_on(struct e2e_conn *c, int port, const char *target, struct e2e_resp *r)
 {
@@ -480,6 +507,7 @@ int main(int argc, char **argv)
     E2E_CASE("restart", case_restart);
     E2E_CASE("prefix", case_prefix);
     E2E_CASE("workers", case_workers);
+    E2E_CASE("threads", case_threads);
     e2e_report("sigterm", e2e_server_stop(&S, SIGTERM, 10000) == 0);
     return e2e_finish();
 }
