@@ -1,5 +1,6 @@
-/* Every pane component on one page: indicators, data, panes, widgets and layouts, each in a card
- * of its kind; a widget's value shows under the widgets, and "Tick" moves the indicators. */
+/* Every pane component on one page: indicators, data, panes (pictures too), widgets and layouts,
+ * each in a card of its kind; a widget's value shows under the widgets, and "Tick" moves the
+ * indicators. */
 #include <math.h>
 #include <pane.h>
 #include <stdatomic.h>
@@ -45,6 +46,24 @@ static void csv(pn_session *s, pn_node *n, pn_download *d, void *arg) /* the tab
     }
     (void)n, (void)arg;
 }
+
+/* Pictures (pn_image) from bytes: an SVG written as text and a 32×32 PNG (129 bytes). Each is
+ * served once by its hash, however many sessions show it. */
+static const char chart_svg[] =
+    "<svg xmlns='http://www.w3.org/2000/svg' width='160' height='64' viewBox='0 0 160 64'>"
+    "<rect width='160' height='64' rx='6' fill='#e3f0f9'/>"
+    "<polyline points='8,52 32,40 56,44 80,24 104,30 128,14 152,20' fill='none' "
+    "stroke='#0072b5' stroke-width='3' stroke-linejoin='round'/></svg>";
+static const unsigned char bars_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x20, 0x08, 0x06, 0x00, 0x00, 0x00, 0x73, 0x7a, 0x7a,
+    0xf4, 0x00, 0x00, 0x00, 0x48, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x60, 0x18, 0x05, 0x74,
+    0x02, 0x6f, 0x73, 0x98, 0xfe, 0x23, 0xe3, 0x51, 0x07, 0x0c, 0x23, 0x07, 0x14, 0x6d, 0xfd, 0x8f,
+    0x82, 0x47, 0x1d, 0x30, 0xea, 0x00, 0x1c, 0x62, 0x43, 0xd0, 0x01, 0x44, 0x06, 0xed, 0xa8, 0x03,
+    0x46, 0x98, 0x03, 0x28, 0x10, 0x1b, 0x75, 0xc0, 0x20, 0x77, 0x00, 0x95, 0x2d, 0x1b, 0x75, 0xc0,
+    0xa8, 0x03, 0x46, 0x1d, 0x30, 0xea, 0x80, 0x21, 0xe8, 0x80, 0x91, 0x0c, 0x00, 0x29, 0x0d, 0xea,
+    0x9e, 0xb6, 0x8a, 0x56, 0x75, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
+    0x82};
 
 static void drop(pn_session *s, void *t)
 {
@@ -132,6 +151,10 @@ void pn_app(pn_session *s)
                     .depth = 2))),
         pn_divider(s),
         pn_accordion(s, .titles = PN_OPTIONS("An accordion", "Another item"), .items = PN_ITEMS(
-            pn_markdown(s, .text = "Items open and close."), pn_spacer(s, .height = 20)))));
+            pn_markdown(s, .text = "Items open and close."), pn_spacer(s, .height = 20))),
+        pn_row(s, pn_image(s, .data = chart_svg, .len = strlen(chart_svg), .alt = "A line chart",
+                           .caption = "An SVG from bytes"),
+               pn_image(s, .data = bars_png, .len = sizeof bars_png, .alt = "A bar chart",
+                        .caption = "A PNG"))));
     pn_servable(s, pn_grid(s, .columns = 2, .items = PN_ITEMS(widgets, panes)));
 }

@@ -801,6 +801,62 @@ PN_API void pn_json_set_text_at(pn_node *json, const char *text, pn_here here);
 #define pn_json_set_depth(n, v) pn_json_set_depth_at((n), (v), PN_HERE)
 PN_API void pn_json_set_depth_at(pn_node *json, int depth, pn_here here);
 
+typedef struct pn_image_opts {
+    const void *data;    /* the picture's bytes (copied when the node is made)… */
+    size_t len;          /* … and how many: at most 16 MiB */
+    const char *path;    /* … or a file to read them from, relative to the process's working
+                            directory (read when the node is made, on the session's loop: a
+                            big file read for every session costs each page view its read).
+                            One of data and path */
+    const char *alt;     /* the text that stands for the picture (screen readers, and while
+                            there is none). default: "" */
+    const char *caption; /* shown under it. default: none */
+    const char *mime;    /* the bytes' type, for those pane does not recognise by their magic:
+                            "image/avif", "image/bmp", "image/x-icon" (PNG, JPEG, GIF, WebP and
+                            SVG are recognised). default: what the bytes are */
+} pn_image_opts;
+
+/*
+ * pn_image — a picture (Panel's pn.pane.PNG, JPG, GIF, SVG, Image): PNG, JPEG, GIF, WebP or SVG
+ * bytes from memory or from a file, in a <figure> with its alt text and an optional caption.
+ * The bytes are served by their SHA-256 at PREFIX/_pane/img/<hash>.<ext>, cacheable for a
+ * year: equal bytes are kept and sent once however many sessions show them (memory holds
+ * 64 MiB of pictures no node shows; every picture is also written once to <cache>/img, where
+ * every worker process finds it). The <img> carries the width and height the header gives
+ * (PNG, JPEG, GIF, WebP; an SVG's numeric width and height), so the page does not jump when
+ * it arrives; it is never wider than its box, and a width or height given by pn_size is the
+ * picture's (its proportions kept; both: it is contained in that box). An SVG is served with a
+ * policy that runs none of its scripts, also when opened on its own. Misuse, at the caller's
+ * line, shows the alt text instead of a picture: both data and path or neither, no bytes, a
+ * file that cannot be read (or is not a regular file), more than 16 MiB, bytes that are no
+ * picture pane recognises and no .mime. A .mime pane does not serve, or one the bytes
+ * contradict, is misuse too, and the bytes decide.
+ *     static const unsigned char logo[] = { 0x89, 'P', 'N', 'G', … };
+ *     pn_image(s, .data = logo, .len = sizeof logo, .alt = "Logo")
+ *     pn_size(pn_image(s, .path = "plots/loss.svg", .caption = "Loss per epoch"), .width = 480)
+ * Example: examples/gallery.c
+ * Thread: session
+ */
+#define pn_image(s, ...) pn_image_new((s), &(const pn_image_opts){__VA_ARGS__}, PN_HERE)
+PN_API pn_node *pn_image_new(pn_session *s, const pn_image_opts *o, pn_here here);
+/*
+ * pn_image_set — shows other bytes (copied; the same rules as the builder's, with the node's
+ * .mime for bytes pane does not recognise); pn_image_set(n, NULL, 0) shows none (the alt text).
+ * pn_image_set_path reads them from a file. The page follows live (a new URL). Misuse keeps the
+ * picture shown. pn_image_set_alt and pn_image_set_caption change the texts ("": none).
+ *     pn_image_set(chart, png_bytes, png_len);
+ * Example: tests/apps/panes.c
+ * Thread: session
+ */
+#define pn_image_set(n, data, len) pn_image_set_at((n), (data), (len), PN_HERE)
+PN_API void pn_image_set_at(pn_node *image, const void *data, size_t len, pn_here here);
+#define pn_image_set_path(n, path) pn_image_set_path_at((n), (path), PN_HERE)
+PN_API void pn_image_set_path_at(pn_node *image, const char *path, pn_here here);
+#define pn_image_set_alt(n, v) pn_image_set_alt_at((n), (v), PN_HERE)
+PN_API void pn_image_set_alt_at(pn_node *image, const char *alt, pn_here here);
+#define pn_image_set_caption(n, v) pn_image_set_caption_at((n), (v), PN_HERE)
+PN_API void pn_image_set_caption_at(pn_node *image, const char *caption, pn_here here);
+
 typedef struct pn_divider_opts {
     const char *color; /* CSS colour of the line. default: the theme's line colour */
 } pn_divider_opts;
@@ -1740,6 +1796,8 @@ inline pn_server *pn_server_start(const pn_server_options &o) { return pn_server
 #define pn_pre(s, ...) pn_pre_new((s), pn__cxx_ptr(pn_pre_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_json
 #define pn_json(s, ...) pn_json_new((s), pn__cxx_ptr(pn_json_opts{__VA_ARGS__}), PN_HERE)
+#undef pn_image
+#define pn_image(s, ...) pn_image_new((s), pn__cxx_ptr(pn_image_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_divider
 #define pn_divider(s, ...) pn_divider_new((s), pn__cxx_ptr(pn_divider_opts{__VA_ARGS__}), PN_HERE)
 #undef pn_spacer

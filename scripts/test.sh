@@ -2,8 +2,9 @@
 # Builds and tests pane as CI does: the dev preset (Debug, -Werror: unit, e2e, browser,
 # fuzz-replay and check tests), then the asan preset (the same under ASan+UBSan; browser tests
 # are skipped there), then the tsan preset (ThreadSanitizer: the tests labelled tsan, where
-# threads meet: embedding, posts, feeds on several loops). Each runs even if one before it
-# failed; the summary of all is printed last and the exit status is non-zero if any failed.
+# threads meet: embedding, posts, feeds on several loops, the image store). Each runs even if
+# one before it failed; the summary of all is printed last and the exit status is non-zero if
+# any failed.
 #
 #   scripts/test.sh                  # all three presets
 #   scripts/test.sh dev              # only one

@@ -49,5 +49,8 @@ void pn__app_unload(struct pn_app *a);
  * group or others (else loading fails with a message naming the folder); each cached .so is
  * checked the same way before it is loaded (else it is compiled anew). */
 int pn__app_cache_dir(char *out, size_t outlen);
+/* The folder `<cache>/name` (the image folder, "img"), made 0700 if missing and checked as
+ * the cache's folders are, into out: 0, or an error with a message. */
+int pn__app_cache_subdir(const char *name, char *out, size_t outlen, char *err, size_t errlen);
 
 #endif

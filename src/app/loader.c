@@ -112,6 +112,18 @@ static int mkdirs(char *path, size_t from, char *err, size_t errlen)
     return 0;
 }
 
+int pn__app_cache_subdir(const char *name, char *out, size_t outlen, char *err, size_t errlen)
+{
+    char dir[4096];
+    int n;
+    if (pn__app_cache_dir(dir, sizeof dir) != 0 ||
+        (n = snprintf(out, outlen, "%s/%s", dir, name)) < 0 || (size_t)n >= outlen) {
+        snprintf(err, errlen, "cache directory path too long");
+        return PN_ETOOBIG;
+    }
+    return mkdirs(out, strlen(dir), err, errlen);
+}
+
 /* Opens the cached object at path for loading: a regular file of this user's that nobody else
  * can write, not through a symbolic link. Returns the descriptor, or -1 with *why set (and
  * errno ENOENT when there is no such file). */

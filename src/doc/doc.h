@@ -226,6 +226,7 @@ struct pn_hook {
 /* The inputs a session is built from, copied into its arena. */
 struct pn_session_init {
     const char *app_name; /* "weather" */
+    const char *prefix;   /* the URL prefix its pages are served under (--prefix); NULL: "" */
     pn_str query;         /* raw query string, no '?' */
     const pn_request *req; /* during pn_app only; may be NULL (tests) */
 };
@@ -237,7 +238,8 @@ struct pn_session {
     pthread_t owner;         /* the thread that made it (its loop's): the only one that may
                                 change it */
     const char *app_name;
-    const char *query; /* raw, NUL-terminated copy */
+    const char *prefix; /* "" or "/dash": URLs a kind writes start with it (an Image's) */
+    const char *query;  /* raw, NUL-terminated copy */
     const pn_request *req;
     pn_template_opts tmpl; /* strings in the arena; NULL fields mean the defaults */
     pn_here tmpl_here;     /* where pn_template was called (the server checks the name) */

@@ -30,6 +30,7 @@ pn_session *pn__session_new(const struct pn_session_init *init)
     pn__arena_init(&s->scratch, SCRATCH_BLOCK);
     s->owner = pthread_self();
     s->app_name = pn__arena_strdup_utf8(&s->arena, init->app_name ? init->app_name : "app");
+    s->prefix = pn__arena_strdup(&s->arena, init->prefix ? init->prefix : "");
     s->query = pn__arena_strndup(&s->arena, init->query.ptr ? init->query.ptr : "",
                                  init->query.len);
     s->req = init->req;

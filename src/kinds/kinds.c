@@ -47,6 +47,7 @@ const struct pn_kind *const pn__kind_list[] = {
     &pn__kind_range_slider,
     &pn__kind_date_picker,
     &pn__kind_color_picker,
+    &pn__kind_image,
 };
 const size_t pn__kind_count = PN_COUNT(pn__kind_list);
 

@@ -21,12 +21,11 @@ extern const struct pn_kind pn__kind_row, pn__kind_column, pn__kind_card, pn__ki
     pn__kind_markdown, pn__kind_html, pn__kind_button, pn__kind_toggle, pn__kind_checkbox,
     pn__kind_text_input, pn__kind_int_slider, pn__kind_float_slider, pn__kind_select, pn__kind_plot,
     pn__kind_divider, pn__kind_spacer, pn__kind_progress, pn__kind_loading_spinner,
-    pn__kind_boolean_status, pn__kind_alert, pn__kind_pre,
-    pn__kind_json, pn__kind_trend, pn__kind_gauge, pn__kind_table, pn__kind_grid, pn__kind_tabs,
-    pn__kind_accordion, pn__kind_file_download,
-    pn__kind_int_input, pn__kind_float_input, pn__kind_text_area_input, pn__kind_radio_group,
-    pn__kind_checkbox_group, pn__kind_multi_select, pn__kind_range_slider, pn__kind_date_picker,
-    pn__kind_color_picker;
+    pn__kind_boolean_status, pn__kind_alert, pn__kind_pre, pn__kind_json, pn__kind_trend,
+    pn__kind_gauge, pn__kind_table, pn__kind_grid, pn__kind_tabs, pn__kind_accordion,
+    pn__kind_file_download, pn__kind_int_input, pn__kind_float_input, pn__kind_text_area_input,
+    pn__kind_radio_group, pn__kind_checkbox_group, pn__kind_multi_select, pn__kind_range_slider,
+    pn__kind_date_picker, pn__kind_color_picker, pn__kind_image;
 
 /* Builders' checks: val when ok(val) (or NULL), else misuse naming kind.field and NULL (the
  * default). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/images.h"
 #include "base/record.h"
 #include "render/render.h"
 #include "runtime/runtime.h"
@@ -27,8 +28,8 @@ struct pn_runtime {
 };
 
 /* What the process shares between runtimes (an embedding program may start several): the
- * render tables, made by the first and freed with the last. (Feeds live as long as the
- * process: a program's thread may still publish after its server stopped.) */
+ * render tables and the image store's folder, made by the first and freed with the last. (Feeds
+ * live as long as the process: a program's thread may still publish after its server stopped.) */
 static uv_mutex_t users_mu;
 static uv_once_t users_once = UV_ONCE_INIT;
 static int users;
@@ -38,11 +39,29 @@ static void users_init(void)
     uv_mutex_init(&users_mu);
 }
 
+/* The image store writes every picture to <cache>/img, where each worker process finds what
+ * another one made; without it (a cache folder that is not safe to use, say) pictures are
+ * served from the memory of the process that made them only. */
+static void images_use(void)
+{
+    char dir[4200], err[4400];
+    if (pn__app_cache_subdir("img", dir, sizeof dir, err, sizeof err) != 0) {
+        pn__warn("%s: pictures (pn_image) are kept in memory only, where another worker "
+                 "process cannot find them",
+                 err);
+        pn__images_init(&(struct pn_images_opts){0});
+        return;
+    }
+    pn__images_init(&(struct pn_images_opts){.dir = dir});
+}
+
 static int process_use(char *err, size_t errlen)
 {
     uv_once(&users_once, users_init);
     uv_mutex_lock(&users_mu);
-    int rc = users++ == 0 ? pn__render_init(err, errlen) : 0;
+    int rc = 0;
+    if (users++ == 0 && (rc = pn__render_init(err, errlen)) == 0)
+        images_use();
     if (rc)
         users--;
     uv_mutex_unlock(&users_mu);
@@ -52,8 +71,10 @@ static int process_use(char *err, size_t errlen)
 static void process_release(void)
 {
     uv_mutex_lock(&users_mu);
-    if (--users == 0)
+    if (--users == 0) {
         pn__render_fini();
+        pn__images_fini(); /* the writes under way finish first */
+    }
     uv_mutex_unlock(&users_mu);
 }
 

@@ -228,8 +228,8 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     live->idle_since = uv_now(t->loop);
     pn__token_make(&t->o->key, live->sid, (uint64_t)time(NULL) + t->o->token_expiration_s,
                    live->token);
-    live->s = pn__session_new(
-        &(struct pn_session_init){.app_name = app->name, .query = query, .req = req});
+    live->s = pn__session_new(&(struct pn_session_init){
+        .app_name = app->name, .prefix = t->o->prefix, .query = query, .req = req});
     live->s->live = live;
     pn__feeds_session(live);
     if (t->count + 1 > t->nbuckets)

@@ -4,6 +4,7 @@
  *   PREFIX/                      the index app (redirect), or a list of apps
  *   PREFIX/<app>, PREFIX/<app>/  a page: a fresh session runs pn_app and is rendered
  *   PREFIX/static/<etag>/<file>  an embedded client asset, immutable (the etag is in the URL)
+ *   PREFIX/_pane/img/<hash.ext>  a picture of pn_image, immutable (its content's hash)
  *   PREFIX/<name>/<path>         a --static-dirs directory
  *
  * Pages and assets answer GET and HEAD; other methods get 405 with Allow. Anything else is
@@ -62,7 +63,7 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
         s = live->s;
     } else {
         s = pn__session_new(&(struct pn_session_init){
-            .app_name = app->name, .query = r->query, .req = req});
+            .app_name = app->name, .prefix = srv->o.prefix, .query = r->query, .req = req});
         pn__entry_enter(PN_ENTRY_APP, app->name, 0, "request \"%.*s %.*s\"",
                         (int)r->method_name.len, r->method_name.ptr, (int)r->url.len, r->url.ptr);
         app->build(s);
@@ -536,6 +537,13 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         pn__admin_serve_stats(srv, c);
         return;
     }
+    if (pn__str_has_prefix(path, PN_STRLIT("/_pane/img/"))) {
+        if (!is_get_or_head(r))
+            respond_405(c);
+        else
+            pn__static_serve_image(c, (pn_str){path.ptr + 11, path.len - 11});
+        return;
+    }
     pn_str seg, rest;
     bool has_rest;
     if (!first_segment(path, &seg, &rest, &has_rest)) {
@@ -628,6 +636,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .check_unused_sessions_ms = o->check_unused_sessions_ms,
         .max_unused_sessions = o->max_unused_sessions,
         .token_expiration_s = o->token_expiration_s,
+        .prefix = srv->o.prefix,
         .ws = {.max_message = o->websocket_max_message_size, .ping_interval_ms = o->keep_alive_ms},
     };
     pn__live_opts_default(&lo);

@@ -147,6 +147,9 @@ char *pn__page_security(const char *frame_ancestors);
  * regular files only, streamed, with ETag/Last-Modified (304), HEAD and a single Range. */
 void pn__static_serve(struct pn_http_conn *c, const struct pn_http_req *r, const char *root,
                       pn_str rel);
+/* Serves the picture named key (the URL's rest after /_pane/img/: "<sha256 hex>.<ext>") from
+ * the image store's memory or folder (base/images.h), immutable; 404 for any other name. */
+void pn__static_serve_image(struct pn_http_conn *c, pn_str key);
 
 /* The app-facing view of an HTTP request (pn_request in pane.h). */
 struct pn_request {

@@ -1,5 +1,6 @@
 /*
- * static: the --static-dirs files, PREFIX/<name>/<path>.
+ * static: the --static-dirs files, PREFIX/<name>/<path>, and the pictures of pn_image,
+ * PREFIX/_pane/img/<sha256 hex>.<ext>.
  *
  * A file is served only when it is a regular file inside its directory: the path is decoded
  * and refused if it has "..", ".", empty or backslash segments; realpath must stay under the
@@ -13,6 +14,13 @@
  * (If-None-Match, else If-Modified-Since); HEAD gets the head alone; a single
  * "Range: bytes=a-b" gets 206 with Content-Range (416 when it is outside the file); several
  * ranges, or an If-Range that does not match, get the whole file.
+ *
+ * A picture (base/images.h) is named by its content, so it never changes: Cache-Control
+ * immutable for a year, its hash as the ETag (If-None-Match: 304), nosniff, and for an SVG a
+ * Content-Security-Policy that sandboxes it (no script runs in one opened on its own). Its
+ * bytes come from the store's memory when it has them, else from the image folder, opened as
+ * a static file is (the same checks) and streamed. A name that is not 64 hex digits and an
+ * extension pane serves, or that neither has, is 404.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/images.h"
 #include "server/server.h"
 
 static const char *mime_of(const char *path)
@@ -66,6 +75,26 @@ static int safe_rel_path(pn_str rel, struct pn_buf *out)
     return 0;
 }
 
+/* Opens the regular file at path without ever blocking: 0 with *fd and *st, or the status to
+ * answer (404: absent, not a regular file, a symbolic link; 500: another error). */
+static int open_file(const char *path, int *fd, struct stat *st)
+{
+    /* stat first: a FIFO or a device is never opened (open blocks on some, acts on others) */
+    struct stat pre;
+    if (stat(path, &pre) != 0 || !S_ISREG(pre.st_mode))
+        return 404;
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (*fd < 0)
+        return errno == ENOENT || errno == ELOOP || errno == EACCES ? 404 : 500;
+    /* the path may have been swapped between stat and open: the opened file is what counts */
+    if (fstat(*fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_ino != pre.st_ino ||
+        st->st_dev != pre.st_dev) {
+        close(*fd);
+        return 404;
+    }
+    return 0;
+}
+
 /* Opens the regular file rel under root without ever blocking: 0 with *fd and *st, or the
  * status to answer (404: absent, outside, not a regular file; 500: another error). *real is
  * the resolved path (heap) when 0. */
@@ -83,22 +112,7 @@ static int open_regular(const char *root, pn_str rel, int *fd, struct stat *st, 
     size_t rootlen = strlen(root);
     if (!*real || strncmp(*real, root, rootlen) != 0 || (*real)[rootlen] != '/')
         goto out; /* missing, or a symlink out of the directory */
-    /* stat first: a FIFO or a device is never opened (open blocks on some, acts on others) */
-    struct stat pre;
-    if (stat(*real, &pre) != 0 || !S_ISREG(pre.st_mode))
-        goto out;
-    *fd = open(*real, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-    if (*fd < 0) {
-        status = errno == ENOENT || errno == ELOOP || errno == EACCES ? 404 : 500;
-        goto out;
-    }
-    /* the path may have been swapped between stat and open: the opened file is what counts */
-    if (fstat(*fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_ino != pre.st_ino ||
-        st->st_dev != pre.st_dev) {
-        close(*fd);
-        goto out;
-    }
-    status = 0;
+    status = open_file(*real, fd, st);
 out:
     if (status != 0) {
         free(*real);
@@ -244,4 +258,47 @@ void pn__static_serve(struct pn_http_conn *c, const struct pn_http_req *r, const
                                                 .etag = etag,
                                                 .cache_control = "no-cache",
                                                 .file = &(struct pn_http_file){fd, off, len}});
+}
+
+/* ---- PREFIX/_pane/img/<key> ---- */
+
+void pn__static_serve_image(struct pn_http_conn *c, pn_str key)
+{
+    if (!pn__image_key_ok(key)) {
+        pn__http_respond_text(c, 404, NULL);
+        return;
+    }
+    const char *mime = pn__image_mime((pn_str){key.ptr + 65, key.len - 65});
+    char etag[80];
+    snprintf(etag, sizeof etag, "\"%.64s\"", key.ptr);
+    struct pn_http_resp resp = {
+        .status = 200,
+        .content_type = mime,
+        .headers = strcmp(mime, "image/svg+xml") == 0
+                       ? "X-Content-Type-Options: nosniff\r\n"
+                         "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+                         "sandbox\r\n"
+                       : "X-Content-Type-Options: nosniff\r\n",
+        .etag = etag,
+        .cache_control = "public, max-age=31536000, immutable",
+    };
+    struct pn_image_bytes *b = pn__images_get(key);
+    if (b) {
+        resp.body = b->data;
+        resp.body_len = b->len;
+        resp.release = pn__image_bytes_unref;
+        resp.release_ud = b;
+        pn__http_respond(c, &resp);
+        return;
+    }
+    char path[4400];
+    int fd = -1;
+    struct stat st;
+    int status = pn__images_path(key, path, sizeof path) == 0 ? open_file(path, &fd, &st) : 404;
+    if (status != 0) {
+        pn__http_respond_text(c, status, NULL);
+        return;
+    }
+    resp.file = &(struct pn_http_file){fd, 0, (uint64_t)st.st_size};
+    pn__http_respond(c, &resp);
 }

@@ -1,6 +1,9 @@
 // Panes and indicators in a real browser (tests/apps/panes.c): what a visitor sees (text,
-// roles, ARIA values), a click whose callback changes them arriving live, motion that stops
-// under prefers-reduced-motion, and nothing logged as an error. Screenshots: panes*.png.
+// roles, ARIA values), a click whose callback changes them arriving live, pictures (pn_image:
+// drawn at their size or at pn_size's width or height, served immutable, a PNG painted in C
+// replaced by pn_image_set, an SVG whose script runs neither in the page nor opened on its
+// own), motion that stops under prefers-reduced-motion, and nothing logged as an error.
+// Screenshots: panes*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, openBrowser, screenshot, startPane, watchPage } from './lib.mjs';
@@ -161,6 +164,57 @@ test('a click changes them live: the bar moves, the spinner stops, the dots flip
   await page.evaluate(() => scrollTo(0, 0));
   await screenshot(page, 'panes-advanced');
   clean(r);
+});
+
+test('pictures are shown at their size, served immutable, and a click paints another', async (t) => {
+  const r = await open(t);
+  const { page } = r;
+  const bars = page.getByRole('img', { name: 'Bars', exact: true });
+  const shown = (img) => img.evaluate((el) => ({
+    src: el.getAttribute('src'), complete: el.complete, natural: el.naturalWidth,
+    w: el.getAttribute('width'), h: el.getAttribute('height'),
+    caption: el.parentElement.querySelector('figcaption')?.textContent ?? null,
+  }));
+  await eventually(async () => assert.ok((await shown(bars)).complete));
+  const first = await shown(bars);
+  assert.match(first.src, /^\/_pane\/img\/[0-9a-f]{64}\.png$/);
+  assert.deepEqual([first.natural, first.w, first.h, first.caption], [96, '96', '48', 'Painted in C']);
+  const line = page.getByRole('img', { name: 'A line', exact: true });
+  await eventually(async () => assert.equal((await shown(line)).natural, 120, 'the SVG is drawn'));
+  assert.equal(await page.title(), 'Panes', "the SVG's script did not run");
+  // pn_size: a width given is the picture's; a height given, the picture contained in it
+  const box = (name) => page.getByRole('img', { name, exact: true }).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return [Math.round(r.width), Math.round(r.height)];
+  });
+  await eventually(async () => assert.deepEqual(await box('A wide line'), [240, 96]));
+  await eventually(async () => assert.deepEqual(await box('Tall bars'), [240, 120]));
+  const res = await page.request.get(new URL(first.src, pane.url).href);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'image/png');
+  assert.equal(res.headers()['cache-control'], 'public, max-age=31536000, immutable');
+
+  await page.getByRole('button', { name: 'Repaint' }).click();
+  const painted = page.getByRole('img', { name: 'Bars, painted 1 times' });
+  await eventually(async () => {
+    const now = await shown(painted);
+    assert.ok(now.complete && now.natural === 112, `natural width ${now.natural}`);
+  });
+  const now = await shown(painted);
+  assert.notEqual(now.src, first.src, 'another picture, another URL');
+  assert.deepEqual([now.w, now.h, now.caption], ['112', '48', 'Painted in C, 1']);
+  await page.evaluate(() => scrollTo(0, 0));
+  await screenshot(page, 'panes-pictures');
+  clean(r);
+
+  // the SVG opened on its own: its policy sandboxes it, so its script does not run either
+  const svgSrc = await line.getAttribute('src');
+  const direct = await browser.newPage();
+  t.after(() => direct.close());
+  const resp = await direct.goto(new URL(svgSrc, pane.url).href);
+  assert.equal(resp.headers()['content-type'], 'image/svg+xml');
+  assert.match(resp.headers()['content-security-policy'], /sandbox/);
+  assert.notEqual(await direct.evaluate(() => document.title), 'pwned');
 });
 
 test('under prefers-reduced-motion nothing turns or slides', async (t) => {

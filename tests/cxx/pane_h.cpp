@@ -67,6 +67,12 @@ static void cxx_app(pn_session *s)
     pn_node *tree = pn_json(s, .json = "{\"cxx-key\": [1, true]}", .depth = -1);
     pn_servable(s, tree);
     pn_json_set_text(tree, "{\"cxx-key\": [1, true]}"), pn_json_set_depth(tree, -1);
+    static const char svg[] = "<svg width='8' height='4'/>";
+    pn_node *picture = pn_image(s, .data = svg, .len = sizeof svg - 1, .alt = "cxx-picture",
+                                .caption = "cxx-caption");
+    pn_servable(s, picture);
+    pn_image_set(picture, svg, sizeof svg - 1), pn_image_set_alt(picture, "cxx-picture");
+    pn_image_set_caption(picture, "cxx-caption");
     const double rate[] = {1, 2, 4};
     pn_node *trend = pn_trend(s, .name = "cxx-trend", .data = rate, .n = 3, .rollover = 10);
     pn_node *gauge = pn_gauge(s, .name = "cxx-gauge", .value = 42, .min = 0, .max = 50,
@@ -189,6 +195,7 @@ int main()
                              "cxx-progress", "aria-valuenow=\"50\"", "cxx-spinner",
                              "cxx-dot: on", "cxx-<em>alert</em>", "pn-color-warning",
                              "cxx-pre &lt;1&gt;", "cxx-key", "cxx-trend", "+25.00%",
+                             ".svg\" width=\"8\" height=\"4\" alt=\"cxx-picture\"", "cxx-caption",
                              "cxx-gauge", "42 u", "stroke:red"})
         if (page.find(want) == std::string::npos) std::printf("not on the page: %s\n", want), bad++;
     if (bad) std::printf("the page:\n%s\n", page.c_str());

@@ -1,7 +1,11 @@
 /*
  * test_panes: the panes and indicators (src/kinds/divider.c, spacer.c, progress.c, …) beyond
  * their markup (goldens are in test_render): what their builders refuse, at the app's line; what
- * their setters accept, adjust or refuse; and what their patches carry.
+ * their setters accept, adjust or refuse; and what their patches carry. Image: every misuse
+ * (neither or both of data and path, no bytes, a cut header, unknown bytes, a .mime not served
+ * or contradicted, 16 MiB + 1, a missing file, a folder, a FIFO, a sparse 16 MiB + 1 file, an
+ * empty one) at the app's line, shown as the alt text; its setters' patches; its references in
+ * the image store (1,000 sessions, one entry; pn_remove and the sessions' ends let go).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +18,10 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/images.h"
 #include "kinds/kinds.h"
 
 static pn_session *new_session(void)
@@ -412,6 +420,232 @@ static void test_builders_repair_utf8(void **state)
     pn__session_free(s);
 }
 
+/* ---- Image (src/kinds/image.c) ---- */
+
+/* A PNG's signature and IHDR of w×h: all pane reads of one. */
+static void png_head(unsigned char *p, uint32_t w, uint32_t h)
+{
+    static const unsigned char head[16] = {0x89, 'P', 'N', 'G',  0x0d, 0x0a, 0x1a, 0x0a,
+                                           0,    0,   0,   0x0d, 'I',  'H',  'D',  'R'};
+    memcpy(p, head, 16);
+    for (int i = 0; i < 4; i++) {
+        p[16 + i] = (unsigned char)(w >> (24 - 8 * i));
+        p[20 + i] = (unsigned char)(h >> (24 - 8 * i));
+    }
+}
+
+static const char *image_src(pn_session *s, const pn_node *n, char *out, size_t outlen)
+{
+    (void)s;
+    char *h = html_of(n);
+    const char *src = strstr(h, " src=\"");
+    out[0] = '\0';
+    if (src) {
+        src += 6;
+        size_t k = (size_t)(strchr(src, '"') - src);
+        snprintf(out, outlen, "%.*s", (int)(k < outlen ? k : outlen - 1), src);
+    }
+    free(h);
+    return out;
+}
+
+static struct pn_images_stats image_stats(void)
+{
+    struct pn_images_stats st;
+    pn__images_stats(&st);
+    return st;
+}
+
+/* A file of this test's own with len bytes of p (NULL: a sparse file of len). */
+static char *temp_file(const void *p, size_t len)
+{
+    char *path = strdup("/tmp/pane-test-image.XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    if (p)
+        assert_int_equal(write(fd, p, len), (ssize_t)len);
+    else
+        assert_int_equal(ftruncate(fd, (off_t)len), 0);
+    close(fd);
+    return path;
+}
+
+static void test_image_misuse_is_at_the_apps_line_and_shows_the_alt(void **state)
+{
+    (void)state;
+    pn_session *s = new_session();
+    unsigned m = 0;
+    char src[200];
+    unsigned char png[24];
+    png_head(png, 640, 480);
+    pn_node *n = pn_image(s, .alt = "Sales \xff<chart>");
+    assert_misuse_at(s, &m, __LINE__ - 1, "Image without .data or .path");
+    assert_true(html_has(n, "<img alt=\"Sales \xef\xbf\xbd&lt;chart&gt;\"></figure>"));
+    n = pn_image(s, .data = png, .len = sizeof png, .path = "x.png");
+    assert_misuse_at(s, &m, __LINE__ - 1, "both .data and .path");
+    assert_string_equal(image_src(s, n, src, sizeof src), "");
+    pn_image(s, .data = png, .len = 0);
+    assert_misuse_at(s, &m, __LINE__ - 1, "no bytes");
+    pn_image(s, .len = 5);
+    assert_misuse_at(s, &m, __LINE__ - 1, "NULL bytes");
+    pn_image(s, .data = "hello", .len = 5);
+    assert_misuse_at(s, &m, __LINE__ - 1, "not a PNG, JPEG, GIF, WebP or SVG");
+    pn_image(s, .data = png, .len = 20); /* a cut header */
+    assert_misuse_at(s, &m, __LINE__ - 1, "not a PNG");
+    /* .mime names what pane cannot recognise; one it does not serve, or that the bytes
+     * contradict, is misuse (the bytes win) */
+    n = pn_image(s, .data = "BM\x1e\0\0\0", .len = 6, .mime = "image/bmp");
+    assert_int_equal(s->nmisuse, m);
+    assert_non_null(strstr(image_src(s, n, src, sizeof src), ".bmp"));
+    assert_false(html_has(n, "width="));
+    n = pn_image(s, .data = png, .len = sizeof png, .mime = "text/html");
+    assert_misuse_at(s, &m, __LINE__ - 1, "Image.mime: \"text/html\" is not a type");
+    assert_non_null(strstr(image_src(s, n, src, sizeof src), ".png"));
+    n = pn_image(s, .data = png, .len = sizeof png, .mime = "image/jpeg");
+    assert_misuse_at(s, &m, __LINE__ - 1, ".mime is image/jpeg but the bytes are image/png");
+    assert_true(html_has(n, ".png\" width=\"640\" height=\"480\" alt=\"\">"));
+    /* 16 MiB is the most */
+    unsigned char *big = calloc(1, PN_IMAGE_MAX + 1);
+    png_head(big, 1, 1);
+    pn_image(s, .data = big, .len = PN_IMAGE_MAX + 1);
+    assert_misuse_at(s, &m, __LINE__ - 1, "16777217 bytes, over the 16 MiB");
+    n = pn_image(s, .data = big, .len = PN_IMAGE_MAX);
+    assert_int_equal(s->nmisuse, m);
+    assert_non_null(strstr(image_src(s, n, src, sizeof src), ".png"));
+    free(big);
+    /* files */
+    pn_image(s, .path = "/nonexistent/pane/logo.png");
+    assert_misuse_at(s, &m, __LINE__ - 1,
+                     "Image.path: \"/nonexistent/pane/logo.png\": No such file or directory");
+    pn_image(s, .path = "/tmp");
+    assert_misuse_at(s, &m, __LINE__ - 1, "not a regular file");
+    char fifo[] = "/tmp/pane-test-fifo.XXXXXX";
+    int fd = mkstemp(fifo);
+    close(fd), unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pn_image(s, .path = fifo); /* opened without blocking, then refused */
+    assert_misuse_at(s, &m, __LINE__ - 1, "not a regular file");
+    unlink(fifo);
+    char *sparse = temp_file(NULL, PN_IMAGE_MAX + 1);
+    pn_image(s, .path = sparse);
+    assert_misuse_at(s, &m, __LINE__ - 1, "over the 16 MiB");
+    unlink(sparse), free(sparse);
+    char *empty = temp_file("", 0);
+    pn_image(s, .path = empty);
+    assert_misuse_at(s, &m, __LINE__ - 1, "an empty file");
+    unlink(empty), free(empty);
+    char *file = temp_file(png, sizeof png);
+    n = pn_image(s, .path = file, .alt = "from a file");
+    assert_int_equal(s->nmisuse, m);
+    assert_true(html_has(n, "width=\"640\" height=\"480\" alt=\"from a file\">"));
+    unlink(file), free(file);
+    assert_null(PN_COPTS(n, pn_image_opts)->path); /* the app's pointers are not kept */
+    assert_null(PN_COPTS(n, pn_image_opts)->data);
+    pn__session_free(s);
+    assert_int_equal(image_stats().held, 0);
+}
+
+static void test_image_setters_patch_the_picture_and_its_texts(void **state)
+{
+    (void)state;
+    pn_session *s = pn__session_new(&(struct pn_session_init){.app_name = "t", .prefix = "/p"});
+    unsigned m = 0;
+    unsigned char png[24];
+    png_head(png, 16, 8);
+    static const char svg[] = "<svg width='30' height='20'/>";
+    pn_node *n = pn_image(s, .data = png, .len = sizeof png, .alt = "a", .caption = "c");
+    pn_servable(s, n);
+    json_t *tree = pn__doc_tree_json(s->root),
+           *props = json_object_get(json_array_get(tree, 0), "props");
+    assert_non_null(strstr(json_string_value(json_object_get(props, "src")), "/p/_pane/img/"));
+    assert_int_equal(json_integer_value(json_object_get(props, "width")), 16);
+    assert_string_equal(json_string_value(json_object_get(props, "alt")), "a");
+    assert_null(json_object_get(props, "mime")); /* inputs, not shown */
+    assert_null(json_object_get(props, "path"));
+    json_decref(tree);
+    assert_null(changes_of(s, n));
+
+    pn_image_set(n, svg, strlen(svg));
+    json_t *c = changes_of(s, n);
+    const char *src = json_string_value(json_object_get(c, "src"));
+    assert_true(strncmp(src, "/p/_pane/img/", 13) == 0 && strlen(src) == 13 + 64 + 4);
+    assert_string_equal(src + 13 + 64, ".svg");
+    assert_int_equal(json_integer_value(json_object_get(c, "width")), 30);
+    assert_int_equal(json_integer_value(json_object_get(c, "height")), 20);
+    assert_null(json_object_get(c, "alt"));
+    json_decref(c);
+    pn_image_set(n, svg, strlen(svg)); /* the same picture: nothing to send */
+    assert_null(changes_of(s, n));
+    assert_int_equal(image_stats().refs, 1); /* the PNG let go */
+
+    pn_image_set(n, "junk", 4);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_image_set: the bytes are not");
+    assert_null(changes_of(s, n)); /* kept */
+    pn_image_set(n, NULL, 3);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_image_set: NULL bytes");
+    pn_image_set_path(n, "/nonexistent.png");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_image_set_path: \"/nonexistent.png\"");
+    pn_image_set_path(n, NULL);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_image_set_path: NULL path");
+    pn_image_set(pn_pre(s), png, sizeof png);
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_image_set called on a Str");
+    pn_image_set_alt(pn_pre(s), "x");
+    assert_misuse_at(s, &m, __LINE__ - 1, "pn_image_set_alt called on a Str");
+    assert_null(changes_of(s, n));
+
+    char *file = temp_file(png, sizeof png);
+    pn_image_set_path(n, file);
+    unlink(file), free(file);
+    c = changes_of(s, n);
+    assert_non_null(strstr(json_string_value(json_object_get(c, "src")), ".png"));
+    assert_int_equal(json_integer_value(json_object_get(c, "width")), 16);
+    json_decref(c);
+
+    pn_image_set(n, NULL, 0); /* none: the alt text */
+    c = changes_of(s, n);
+    assert_string_equal(json_string_value(json_object_get(c, "src")), "");
+    assert_int_equal(json_integer_value(json_object_get(c, "width")), 0);
+    json_decref(c);
+    assert_true(html_has(n, "<img alt=\"a\"><figcaption"));
+    assert_int_equal(image_stats().refs, 0);
+
+    pn_image_set_alt(n, "<new> alt");
+    pn_image_set_caption(n, "");
+    c = changes_of(s, n);
+    assert_string_equal(json_string_value(json_object_get(c, "alt")), "<new> alt");
+    assert_string_equal(json_string_value(json_object_get(c, "caption")), "");
+    assert_null(json_object_get(c, "src"));
+    json_decref(c);
+    assert_true(html_has(n, "<img alt=\"&lt;new&gt; alt\"></figure>")); /* no empty caption */
+    pn__session_free(s);
+}
+
+/* 1,000 sessions showing one picture hold one entry; pn_remove and the sessions' ends let go. */
+static void test_image_in_many_sessions_is_stored_once(void **state)
+{
+    (void)state;
+    unsigned char png[24];
+    png_head(png, 2, 2);
+    size_t entries = image_stats().entries;
+    pn_session *ss[1000];
+    pn_node *first = NULL;
+    for (int i = 0; i < 1000; i++) {
+        ss[i] = new_session();
+        pn_node *n = pn_image(ss[i], .data = png, .len = sizeof png);
+        pn_servable(ss[i], n);
+        if (i == 0)
+            first = n;
+    }
+    struct pn_images_stats st = image_stats();
+    assert_int_equal(st.entries, entries + 1);
+    assert_int_equal(st.refs, 1000);
+    pn_remove(first);
+    assert_int_equal(image_stats().refs, 999);
+    for (int i = 0; i < 1000; i++)
+        pn__session_free(ss[i]);
+    assert_int_equal(image_stats().held, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +659,9 @@ int main(void)
         cmocka_unit_test(test_trend_copies_rolls_over_and_patches_its_body),
         cmocka_unit_test(test_gauge_checks_its_range_and_patches_value_and_drawing),
         cmocka_unit_test(test_builders_repair_utf8),
+        cmocka_unit_test(test_image_misuse_is_at_the_apps_line_and_shows_the_alt),
+        cmocka_unit_test(test_image_setters_patch_the_picture_and_its_texts),
+        cmocka_unit_test(test_image_in_many_sessions_is_stored_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

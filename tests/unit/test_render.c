@@ -483,6 +483,29 @@ static void test_panes_golden(void **state)
     pn__session_free(s);
 }
 
+/* Image (src/kinds/image.c): a PNG with its size, alt and caption under a prefix; an SVG
+ * without a size; one whose bytes are misuse shows its alt alone. The src is the picture's
+ * SHA-256, so the golden file also pins the key. */
+static void test_image_golden(void **state)
+{
+    (void)state;
+    pn_session *s =
+        pn__session_new(&(struct pn_session_init){.app_name = "weather", .prefix = "/dash<\"x\">"});
+    static const unsigned char png[] = {0x89, 'P', 'N',  'G',  0x0d, 0x0a, 0x1a, 0x0a,
+                                        0,    0,   0,    0x0d, 'I',  'H',  'D',  'R',
+                                        0,    0,   0x02, 0x80, 0,    0,    0x01, 0xe0};
+    static const char svg[] = "<svg xmlns='http://www.w3.org/2000/svg'><circle r='4'/></svg>";
+    check_node_golden(
+        "image",
+        pn_column(s,
+                  pn_image(s, .data = png, .len = sizeof png, .alt = "Sales <2024> & \"more\"",
+                           .caption = "Figure 1: <b>sales</b>"),
+                  pn_size(pn_image(s, .data = svg, .len = strlen(svg)), .width = 200),
+                  pn_image(s, .data = "plain text", .len = 10, .alt = "none")));
+    assert_int_equal(s->nmisuse, 1);
+    pn__session_free(s);
+}
+
 /* Every widget kind's markup, as pane.js and the browser tests rely on it (the kinds' headers). */
 static void test_widgets_golden(void **state)
 {
@@ -974,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_table_golden),
         cmocka_unit_test(test_layouts_golden),
         cmocka_unit_test(test_panes_golden),
+        cmocka_unit_test(test_image_golden),
         cmocka_unit_test(test_plot_golden),
         cmocka_unit_test(test_plot_svg_is_bounded_by_columns),
         cmocka_unit_test(test_markdown_shows_script_tags_as_text),
