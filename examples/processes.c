@@ -15,6 +15,14 @@ static void cell(void *top, size_t row, int col, pn_cell *c)
     c->text = p->name;
 }
 
+static void show(pn_session *s, pn_node *table, void *top)
+{
+    struct top *t = top;
+    const struct proc *p = &t->p[pn_table_selected(table)];
+    pn_markdown_set_text(t->details, pn_fmt(s, "**%s** (PID %.0f) uses %.1f MB with %.0f threads",
+                                            p->name, p->pid, p->mb, p->threads));
+}
+
 static void scan(pn_session *s, void *top) /* fields 1, 2, 20 and 24 of /proc/PID/stat */
 {
     struct top *t = top;
@@ -31,15 +39,8 @@ static void scan(pn_session *s, void *top) /* fields 1, 2, 20 and 24 of /proc/PI
     }
     globfree(&g);
     pn_table_set_rows(t->table, t->n, NULL); /* sorted and selected as the visitor left them */
-    (void)s;
-}
-
-static void show(pn_session *s, pn_node *table, void *top)
-{
-    struct top *t = top;
-    const struct proc *p = &t->p[pn_table_selected(table)];
-    pn_markdown_set_text(t->details, pn_fmt(s, "**%s** (PID %.0f) uses %.1f MB with %.0f threads",
-                                            p->name, p->pid, p->mb, p->threads));
+    if (pn_table_selected(t->table) != PN_NO_ROW)
+        show(s, t->table, t); /* the selected process's figures, fresh */
 }
 
 void pn_app(pn_session *s)
