@@ -102,6 +102,7 @@ test('examples/processes.c: the machine\'s processes by memory, a row\'s details
     await page.locator('tbody tr').nth(1).click();
     await eventually(async () => assert.match(await page.locator('.pn-card .pn-markdown').textContent(),
       new RegExp(`\\(PID ${pid}\\) uses [\\d.]+ MB with \\d+ threads`)));
+    await screenshot(page, 'processes');
     await page.locator('.pn-table-filter').fill('pane');
     await eventually(async () => assert.match(await count(page), /filtered from/));
     assert.deepEqual(seen.pageErrors, []);
