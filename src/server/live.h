@@ -9,7 +9,7 @@ struct pn_live_opts {
     uint64_t check_unused_sessions_ms;   /* sweep period. default 17000 (panel) */
     uint64_t token_expiration_s;         /* default 300 (panel) */
     size_t max_unused_sessions;          /* sessions without a socket, per loop. default 10000 */
-    const char *prefix;                  /* --prefix ("" or "/dash"), for its sessions */
+    const char *prefix; /* what URLs in its pages start with: --root-path and --prefix */
     struct pn_token_key key;
     struct pn_ws_opts ws; /* max_message default 20 MiB, ping every 37 s (panel's keep-alive) */
 };

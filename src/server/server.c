@@ -63,7 +63,7 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
         s = live->s;
     } else {
         s = pn__session_new(&(struct pn_session_init){
-            .app_name = app->name, .prefix = srv->o.prefix, .query = r->query, .req = req});
+            .app_name = app->name, .prefix = srv->url_prefix, .query = r->query, .req = req});
         pn__entry_enter(PN_ENTRY_APP, app->name, 0, "request \"%.*s %.*s\"",
                         (int)r->method_name.len, r->method_name.ptr, (int)r->url.len, r->url.ptr);
         app->build(s);
@@ -636,7 +636,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .check_unused_sessions_ms = o->check_unused_sessions_ms,
         .max_unused_sessions = o->max_unused_sessions,
         .token_expiration_s = o->token_expiration_s,
-        .prefix = srv->o.prefix,
+        .prefix = srv->url_prefix,
         .ws = {.max_message = o->websocket_max_message_size, .ping_interval_ms = o->keep_alive_ms},
     };
     pn__live_opts_default(&lo);
