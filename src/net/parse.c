@@ -450,7 +450,7 @@ static pn_str last_value(const struct pn_http_req *r, const char *name)
     for (size_t i = 0; i < r->nheaders; i++)
         if (pn__str_ieq(r->headers[i].name, n))
             v = r->headers[i].value;
-    if (!v.ptr)
+    if (!v.ptr || !v.len)
         return v;
     const char *comma = memrchr(v.ptr, ',', v.len);
     if (comma)
@@ -467,6 +467,8 @@ static void take_address(pn_str v, char *out, size_t outlen)
 {
     char buf[64];
     unsigned char bin[16];
+    if (!v.ptr || !v.len)
+        return;
     if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
         v.ptr++, v.len -= 2;
     if (v.len && v.ptr[0] == '[') {
@@ -488,6 +490,8 @@ static void take_address(pn_str v, char *out, size_t outlen)
 
 static void take_proto(pn_str v, char *out)
 {
+    if (!v.ptr)
+        return;
     if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
         v.ptr++, v.len -= 2;
     if (pn__str_ieq(v, PN_STRLIT("https")) || pn__str_ieq(v, PN_STRLIT("wss")))
@@ -499,6 +503,8 @@ static void take_proto(pn_str v, char *out)
 /* host[:port]: letters, digits, '.', '-', ':', '[', ']' and nothing else, at most 255 */
 static pn_str plausible_host(pn_str v)
 {
+    if (!v.ptr)
+        return v;
     if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
         v.ptr++, v.len -= 2;
     if (v.len == 0 || v.len > 255)

@@ -204,7 +204,7 @@ static bool case_sockets_and_resumes(void)
     int resumed = 0, fresh = 0;
     for (int i = 0; i < 6; i++) {
         struct e2e_page p;
-        struct visit v;
+        struct visit v = {0};
         bool ok = e2e_get_page(&lb, "/dash/widgets", &p) && visit_open(&v, p.ws, p.token) &&
                   click_to(&v, 1) && click_to(&v, 2);
         char token[160], ws[160];
