@@ -848,7 +848,11 @@ static bool death_line(const struct e2e_server *s, size_t mark, const char *what
         return false;
     int k;
     pid_t p;
-    if (!parse_worker(line, &k, &p) || worker_num(s, p) != k)
+    /* P is a worker its ready line named; or, without one, a restarted worker that accepted
+     * (the port is shared) and died before the supervisor read its ready pipe */
+    bool parsed = parse_worker(line, &k, &p);
+    int named = parsed ? worker_num(s, p) : -1;
+    if (!parsed || (named != k && (named != -1 || k < 1 || k > MAXW)))
         return e2e_fail("not `worker K (pid P)` of one of the workers: %s", line);
     if (pid > 0 && p != pid)
         return e2e_fail("pid %d, want %d (where the session lived): %s", (int)p, (int)pid, line);
