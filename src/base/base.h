@@ -138,6 +138,11 @@ char *pn__buf_steal(struct pn_buf *b, size_t *len);
 enum pn_log_level { PN_LOG_DEBUG, PN_LOG_INFO, PN_LOG_WARN, PN_LOG_ERROR, PN_LOG_CRITICAL };
 extern enum pn_log_level pn__log_level;
 int pn__log_level_parse(const char *name, enum pn_log_level *out);
+/* --log-format and --log-file (NULL: stderr). An error (the file cannot be opened) is said in
+ * err. pn__log_reopen opens the file again (log rotation, SIGHUP). */
+enum pn_log_format { PN_LOG_TEXT, PN_LOG_JSON };
+int pn__log_setup(enum pn_log_format fmt, const char *path, char *err, size_t errlen);
+int pn__log_reopen(void);
 void pn__log(enum pn_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define pn__debug(...) (pn__log_level <= PN_LOG_DEBUG ? pn__log(PN_LOG_DEBUG, __VA_ARGS__) : (void)0)
 #define pn__info(...) (pn__log_level <= PN_LOG_INFO ? pn__log(PN_LOG_INFO, __VA_ARGS__) : (void)0)

@@ -25,6 +25,8 @@ struct cli {
     const char *app_paths[PN_MAX_APPS];
     int napps;
     const char *cflags, *libs, *pkgs; /* --cflags, --libs, --pkg */
+    enum pn_log_format log_format;    /* --log-format */
+    const char *log_file;             /* --log-file, or NULL: stderr */
 };
 
 /* Runs `pane serve` as parsed: returns the process's exit status. */

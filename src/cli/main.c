@@ -67,6 +67,9 @@ static const char usage[] =
     "                        (default 1; 0: one per core)\n"
     "  --num-threads N       event loops per worker, all accepting on the port (default 1)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
+  "  --log-format FORMAT   text (default) or json: one object a line, {time, level, pid, msg}\n"
+  "  --log-file PATH       append the log to PATH instead of stderr (reopened on SIGHUP,\n"
+  "                        for log rotation)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
     "  --idle-timeout MS     how long a keep-alive connection may idle, and a response may\n"
     "                        go unread (counted from the last bytes the client took)\n"
@@ -178,6 +181,16 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
                 return die_usage("too many --static-dirs (at most %s)", "16");
             *eq = '\0';
             cli->o.static_dirs[cli->o.nstatic++] = (struct pn_static_dir){val, eq + 1};
+        } else if (!strcmp(name, "--log-format")) {
+            NEED_VALUE();
+            if (strcmp(val, "text") && strcmp(val, "json"))
+                return die_usage("--log-format: text or json, not %s", val);
+            cli->log_format = strcmp(val, "json") ? PN_LOG_TEXT : PN_LOG_JSON;
+        } else if (!strcmp(name, "--log-file")) {
+            NEED_VALUE();
+            if (!*val)
+                return die_usage("%s", "--log-file: a path");
+            cli->log_file = val;
         } else if (!strcmp(name, "--log-level")) {
             NEED_VALUE();
             if (pn__log_level_parse(val, &pn__log_level) != 0)
@@ -337,9 +350,13 @@ static int serve(int argc, char **argv)
     int rc = parse_serve(argc, argv, &cli);
     if (rc)
         return rc;
+    char err[1024];
+    if (pn__log_setup(cli.log_format, cli.log_file, err, sizeof err) != 0) {
+        fprintf(stderr, "pane: %s\n", err);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
-    char err[1024];
     if (pn__app_set_build(cli.cflags, cli.libs, cli.pkgs, err, sizeof err) != 0) {
         fprintf(stderr, "pane: %s\n", err);
         return 1;

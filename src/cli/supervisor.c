@@ -394,6 +394,7 @@ static void on_ready(struct sup *s, struct worker *w)
 
 static void reload(struct sup *s)
 {
+    pn__log_reopen(); /* log rotation: the file is opened again, the new workers inherit it */
     if (s->pending_gen != s->gen) {
         pn__warn("a reload is under way already: SIGHUP ignored");
         return;

@@ -1413,6 +1413,117 @@ static bool case_metrics(void)
     return stop(&s, ok);
 }
 
+/* Reads path's lines into a NUL-terminated heap buffer; NULL if it cannot. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    struct pn_buf b;
+    pn__buf_init(&b, 64u << 20);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pn__buf_append(&b, chunk, n);
+    fclose(f);
+    pn__buf_append(&b, "", 0);
+    return pn__buf_steal(&b, NULL);
+}
+
+/* Every line of a --log-format json file is one object {time, level, pid, msg}; counts the
+ * lines whose msg contains needle and the distinct pids. */
+static bool json_lines(const char *text, const char *needle, int *hits, int *npids)
+{
+    pid_t pids[16];
+    *hits = *npids = 0;
+    int lineno = 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            return e2e_fail("line %d has no newline: %s", lineno + 1, e2e_shown(p, strlen(p)));
+        json_error_t je;
+        json_t *j = json_loadb(p, (size_t)(nl - p), 0, &je);
+        lineno++;
+        const char *t = e2e_jstr(j, "time"), *lvl = e2e_jstr(j, "level"), *m = e2e_jstr(j, "msg");
+        json_t *pid = json_object_get(j, "pid");
+        bool good = j && json_object_size(j) == 4 && strlen(t) == 24 && t[23] == 'Z' &&
+                    (!strcmp(lvl, "info") || !strcmp(lvl, "warning") || !strcmp(lvl, "error")) &&
+                    json_is_integer(pid) && *m;
+        if (good) {
+            *hits += strstr(m, needle) != NULL;
+            int i = 0;
+            while (i < *npids && pids[i] != (pid_t)json_integer_value(pid))
+                i++;
+            if (i == *npids && *npids < 16)
+                pids[(*npids)++] = (pid_t)json_integer_value(pid);
+        }
+        json_decref(j);
+        if (!good)
+            return e2e_fail("line %d is not {time, level, pid, msg}: %s", lineno,
+                            e2e_shown(p, (size_t)(nl - p)));
+        p = nl + 1;
+    }
+    return lineno > 0 || e2e_fail("an empty log file");
+}
+
+/* --log-format json --log-file: the supervisor's and both workers' lines, each one JSON object,
+ * a request's odd bytes escaped, nothing on stderr; SIGHUP after the file was moved away (log
+ * rotation) opens a new one, where the new workers' lines go. */
+static bool case_log_file(void)
+{
+    static struct e2e_server s = {.name = "log-file"};
+    char path[256], moved[272];
+    snprintf(path, sizeof path, "%s/pane-log-%d.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
+    snprintf(moved, sizeof moved, "%s.1", path);
+    unlink(path);
+    unlink(moved);
+    const char *args[] = {e2e_src("tests/apps/crash.c"), "--num-procs", "2", "--log-format",
+                          "json", "--log-file", path, NULL};
+    bool ok = e2e_server_start(&s, &(struct e2e_spawn){.args = args}); /* (ready lines: the file's) */
+    for (int i = 0; ok && i < 4; i++)
+        ok = get_200(&s, "/crash?q=%22%5C%0A", MS(3000), NULL);
+    struct e2e_resp r;
+    ok = ok && e2e_fetch(s.port, "GET /crash?x=\"\\\x01\xff HTTP/1.1\r\nHost: a\r\n\r\n", &r) == 0;
+    e2e_resp_fini(&r);
+    e2e_idle(200);
+    char *text = ok ? slurp(path) : NULL;
+    int hits = 0, npids = 0;
+    ok = ok && (text || e2e_fail("no %s", path)) &&
+         json_lines(text, "\"GET /crash?q=%22%5C%0A\" 200", &hits, &npids) &&
+         (hits >= 4 || e2e_fail("%d of 4 requests logged", hits)) &&
+         (npids == 3 || e2e_fail("lines of %d processes, want the supervisor and 2 workers", npids));
+    free(text);
+    if (ok && e2e_log_has(&s, 0, " pane info:"))
+        ok = e2e_fail("log lines on stderr with --log-file");
+    ok = ok && (rename(path, moved) == 0 || e2e_fail("rename: %s", strerror(errno)));
+    if (ok)
+        kill(s.pid, SIGHUP);
+    for (int i = 0; ok && i < MS(10000) / 100; i++) { /* the reload is done when it says so */
+        text = slurp(path);
+        bool done = text && strstr(text, "reloaded: 2 new workers serving");
+        free(text);
+        if (done)
+            break;
+        e2e_idle(100);
+    }
+    for (int i = 0; ok && i < 4; i++)
+        ok = get_200(&s, "/crash?after=rotation", MS(3000), NULL);
+    e2e_idle(200);
+    text = ok ? slurp(path) : NULL;
+    ok = ok && (text || e2e_fail("no new %s after SIGHUP", path)) &&
+         json_lines(text, "GET /crash?after=rotation", &hits, &npids) &&
+         (hits >= 1 || e2e_fail("the new workers' requests are not in the new file"));
+    free(text);
+    text = ok ? slurp(moved) : NULL;
+    ok = ok && json_lines(text ? text : "", "GET /crash?after=rotation", &hits, &npids) &&
+         (hits == 0 || e2e_fail("the moved file got lines after the reopen"));
+    free(text);
+    unlink(path);
+    unlink(moved);
+    return stop(&s, ok);
+}
+
 /* --warm fills every worker's cache before the URL lines: every first page is a hit, from
  * whichever worker, and each worker's loop holds an entry. */
 static bool case_warm(void)
@@ -1499,6 +1610,7 @@ int main(int argc, char **argv)
     E2E_CASE("reload", case_reload);
     E2E_CASE("stats", case_stats);
     E2E_CASE("metrics", case_metrics);
+    E2E_CASE("log-file", case_log_file);
     E2E_CASE("warm", case_warm);
     E2E_CASE("procs0", case_procs0);
     int left = kill_leftovers();
