@@ -464,6 +464,11 @@ static void begin_stop(struct sup *s, int signum)
             kill(w->pid, SIGTERM);
         }
     }
+    /* our copies of the port go now, the workers' as they begin to drain: once no process
+     * holds a socket it leaves the port, and a connection that would have waited in its
+     * backlog for an accept that never comes is refused at once (a balancer tries another) */
+    for (int k = 1; k <= s->cli->nprocs && k <= PN_MAX_PROCS; k++)
+        close_socks(s, k);
 }
 
 static void on_signals(struct sup *s, int sfd)

@@ -1080,6 +1080,16 @@ void pn__http_server_drain(struct pn_http_server *srv, uint64_t max_ms, void (*d
     srv->drained_ud = ud;
     srv->drain_deadline = uv_now(srv->loop) + max_ms;
     uv_poll_stop(&srv->listener);
+    /* Let go of the listening socket now, not when the poll handle closes: while any process
+     * holds it, the kernel queues connections in its backlog (SO_REUSEPORT spreads them over
+     * the port's sockets), where nobody accepts them any more. The descriptor number stays
+     * valid (/dev/null over it) for libuv until the handle is closed. Others that hold the
+     * same socket (the next generation's worker on a reload) go on accepting on it. */
+    int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (nul >= 0) {
+        dup2(nul, srv->listen_fd);
+        close(nul);
+    }
     /* the idle ones get DRAIN_IDLE_MS for one more request (process sets the shorter timer) */
     for (struct pn_http_conn *c = srv->conns; c; c = c->next)
         if (!c->ws && !c->closing && c->tmode == PN_T_IDLE)

@@ -5,7 +5,8 @@
  * (--use-xheaders). Pages, static files, the probes, live sockets and their resumes all go
  * through the proxy; a socket that lands on another process than its session's gets a fresh
  * session; a process killed with SIGKILL costs its visitors one reconnect, through the proxy,
- * to a fresh session on another process, and nobody else anything.
+ * to a fresh session on another process, and nobody else anything; a process stopped with
+ * SIGTERM drains while the others answer every page.
  *
  *     lb_test PANE_BIN SOURCE_DIR [FILTER]
  */
@@ -287,6 +288,43 @@ static bool case_killed_process(void)
     return true;
 }
 
+/* SIGTERM to a pane behind the proxy while pages keep being asked for: it drains (readiness
+ * 503, no new connections, sockets closed with 1001), every page is still answered by the
+ * others, its visitors reconnect through the proxy to a fresh session, and it exits 0. */
+static bool case_graceful_stop(void)
+{
+    struct visit v[4];
+    int n = 0;
+    bool ok = true;
+    for (; ok && n < 4; n++)
+        ok = visit_open(&v[n], "/dash/widgets/ws", NULL) && click_to(&v[n], 1);
+    if (ok)
+        kill(panes[2].pid, SIGTERM);
+    for (int i = 0; ok && i < 40; i++) {
+        struct e2e_resp r;
+        ok = get_ok("/dash/widgets", NULL, &r) || e2e_failw("page %d during the stop", i);
+        e2e_resp_fini(&r);
+        e2e_idle(25);
+    }
+    int rc = ok ? e2e_server_stop(&panes[2], 0, 10000 * e2e.tscale) : 0;
+    ok = ok && (rc == 0 || e2e_fail("%s exited %d after SIGTERM", panes[2].name, rc));
+    int moved = 0;
+    for (int i = 0; ok && i < n; i++) {
+        if (!v[i].c->ended) {
+            ok = click_to(&v[i], 2);
+            continue;
+        }
+        moved++;
+        char token[160];
+        snprintf(token, sizeof token, "%s", v[i].token);
+        visit_end(&v[i]);
+        ok = visit_open(&v[i], "/dash/widgets/ws", token) && click_to(&v[i], 1);
+    }
+    for (int i = 0; i < n; i++)
+        visit_end(&v[i]);
+    return ok && (moved > 0 || e2e_fail("no socket was on the stopped process"));
+}
+
 int main(int argc, char **argv)
 {
     e2e_init("lb", argc, argv, 240);
@@ -297,7 +335,8 @@ int main(int argc, char **argv)
         E2E_CASE("probes", case_probes);
         E2E_CASE("xheaders", case_xheaders);
         E2E_CASE("sockets-and-resumes", case_sockets_and_resumes);
-        E2E_CASE("killed-process", case_killed_process); /* last: it stops one */
+        E2E_CASE("killed-process", case_killed_process); /* these two stop one each */
+        E2E_CASE("graceful-stop", case_graceful_stop);
     }
     e2e_server_stop(&lb, SIGTERM, 5000);
     for (int i = 0; i < NPANE; i++)
