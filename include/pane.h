@@ -688,6 +688,22 @@ PN_API pn_feed *pn_feed_text(const char *name);
 /* pn_feed_set_text — publishes text (copied; invalid UTF-8 repaired, as everywhere) to a text
  * feed. Thread: any */
 PN_API void pn_feed_set_text(pn_feed *f, const char *text);
+/*
+ * pn_feed_redis — shares feed f with every process that shares a feed of the same name and type
+ * through the same Redis (`pane serve --redis URL`, pn_server_options.redis): a publish in any
+ * of them reaches the sessions of all, one message per process, in the one order Redis gives
+ * them. Redis keeps the latest state (a value, or a series' window), so a process that starts
+ * late or lost its connection catches up. While Redis cannot be reached a process's publishes
+ * are shown by its own sessions and sent when it is back; sessions keep the last value. A
+ * shared feed's publish is shown once it has come back from Redis (pn_feed_get returns the
+ * previous value until then, usually well under a millisecond). A series should have one
+ * producer at a time: points that go back are dropped, as always. Without --redis this does
+ * nothing. Call it once, before or after the server starts.
+ *     pn_feed *price = pn_feed_number("price");  pn_feed_redis(price);
+ * Example: examples/announce.c
+ * Thread: any
+ */
+PN_API void pn_feed_redis(pn_feed *f);
 
 /* ---- panes ----------------------------------------------------------------------------------- */
 
@@ -1630,6 +1646,8 @@ typedef struct pn_server_options {
     bool admin;                 /* --admin: PREFIX/_pane/stats */
     const char *root_path;      /* --root-path: what a proxy in front strips. default: none */
     bool use_xheaders;          /* --use-xheaders: client and host from the proxy's headers */
+    const char *redis;          /* --redis: the Redis of shared feeds (pn_feed_redis),
+                                   "redis://HOST[:PORT][/DB]" or "unix:PATH". default: none */
 } pn_server_options;
 
 /* A running server of an embedding program. */

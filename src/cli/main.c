@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "runtime/redis.h"
 
 static const char usage[] =
     "usage: pane serve APP... [options]\n"
@@ -31,6 +32,9 @@ static const char usage[] =
   "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
   "                        through a proxy that sets them)\n"
   "  --index NAME          the app served at / (default: the only app, else a list)\n"
+  "  --redis URL           the Redis through which feeds an app shares (pn_feed_redis) reach\n"
+  "                        every process: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or\n"
+  "                        unix:PATH\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
     "  --cflags FLAGS        compile the apps with these flags too (split on spaces; also\n"
     "                        $PANE_CFLAGS), e.g. --cflags \"-DFAST -I/opt/dev/include\"\n"
@@ -169,6 +173,13 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (val)
                 return die_usage("%s takes no value", name);
             cli->o.use_xheaders = true;
+        } else if (!strcmp(name, "--redis")) {
+            NEED_VALUE();
+            struct pn_redis_url u;
+            char err[300];
+            if (pn__redis_parse_url(val, &u, err, sizeof err) != 0)
+                return die_usage("%s", err);
+            cli->redis = val;
         } else if (!strcmp(name, "--index")) {
             NEED_VALUE();
             cli->o.index = val;

@@ -69,6 +69,7 @@ _Noreturn void pn__worker_main(const struct pn_worker_args *w)
         .warm = cli->warm,
         .warm_urls = cli->warm_urls,
         .nwarm = cli->nwarm,
+        .redis = cli->redis,
     };
     o.server.apps = w->apps;
     o.server.napps = cli->napps;

@@ -462,6 +462,24 @@ void pn__feed_unwatch(pn_feed *f, void (*fn)(void *ud), void *ud);
 int pn__feed_record(pn_feed *f, uint32_t id, bool whole, uint64_t *sent, struct pn_buf *bin);
 /* A copy of the window (heap: x[n], then y[n] for each series); returns n. */
 size_t pn__feed_copy(pn_feed *f, double **x, double **y);
+/* The mirror (runtime/redis.c): what carries a shared feed's updates (pn_feed_redis) to
+ * every process and back. publish is called under the feed's lock with an update (a number:
+ * its double; a text: its bytes; a series: u32 n, u32 k, x[n], y[n * k], host order) and
+ * returns true when it took it: the update is not applied here, the mirror brings it back
+ * through pn__feed_apply in the one order every process sees. shared is called (under no
+ * feed's lock) for each feed that becomes shared while the mirror is set, and for the ones
+ * shared before; it returns the feed's link, passed to publish. */
+struct pn_feed_mirror {
+    bool (*publish)(pn_feed *f, void *link, const void *update, size_t len);
+    void *(*shared)(pn_feed *f);
+};
+void pn__feed_set_mirror(const struct pn_feed_mirror *m);
+bool pn__feed_shared(const pn_feed *f);
+/* Applies an update that came through the mirror: 0, or PN_EINVAL when it is not one of this
+ * feed's (its size, series count or point count): nothing changes. */
+int pn__feed_apply(pn_feed *f, const void *update, size_t len);
+/* A series feed's window emptied, before the mirror replays the state it keeps. */
+void pn__feed_reset(pn_feed *f);
 /* Frees every feed: for tests only. A process keeps its feeds to its end (a program's thread
  * may publish to one after its server stopped; the registry keeps them reachable). */
 void pn__feeds_free(void);

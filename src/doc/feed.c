@@ -71,7 +71,12 @@ struct pn_feed {
     double num;
     struct pn_blob *text; /* never NULL */
     struct enc *encs;
+    bool shared; /* pn_feed_redis: publishes go through the mirror while one is set */
+    void *link;  /* the mirror's, for this feed */
 };
+
+static pthread_mutex_t mirror_mu = PTHREAD_MUTEX_INITIALIZER; /* before any feed's lock */
+static const struct pn_feed_mirror *mirror;
 
 static atomic_uint_fast64_t encodings; /* value encodings made, process-wide */
 
@@ -199,15 +204,32 @@ static bool is_type(pn_feed *f, int type, const char *who)
     return false;
 }
 
+/* Under f->mu: hands an update of a shared feed to the mirror; true when it took it (the
+ * update comes back through pn__feed_apply, in the order the mirror sees every process's). */
+static bool mirrored(pn_feed *f, const void *update, size_t len)
+{
+    if (!f->shared)
+        return false;
+    const struct pn_feed_mirror *m = atomic_load_explicit(
+        (_Atomic(const struct pn_feed_mirror *) *)&mirror, memory_order_acquire);
+    return m && m->publish(f, f->link, update, len);
+}
+
+static void set_num_locked(pn_feed *f, double v)
+{
+    f->num = v;
+    f->version++;
+    f->published_ns = monotonic_ns();
+    notify(f);
+}
+
 void pn_feed_set(pn_feed *f, double v)
 {
     if (!is_type(f, PN_FEED_NUMBER, "pn_feed_set"))
         return;
     pthread_mutex_lock(&f->mu);
-    f->num = v;
-    f->version++;
-    f->published_ns = monotonic_ns();
-    notify(f);
+    if (!mirrored(f, &v, sizeof v))
+        set_num_locked(f, v);
     pthread_mutex_unlock(&f->mu);
 }
 
@@ -221,19 +243,29 @@ double pn_feed_get(pn_feed *f)
     return v;
 }
 
+/* Under f->mu: b (a reference, taken) becomes the text; the old one is returned to unref. */
+static struct pn_blob *set_text_locked(pn_feed *f, struct pn_blob *b)
+{
+    struct pn_blob *old = f->text;
+    f->text = b;
+    f->version++;
+    f->published_ns = monotonic_ns();
+    notify(f);
+    return old;
+}
+
 void pn_feed_set_text(pn_feed *f, const char *text)
 {
     if (!is_type(f, PN_FEED_TEXT, "pn_feed_set_text"))
         return;
     char *clean = pn__xstrdup_utf8(text ? text : "");
-    struct pn_blob *b = pn__blob_new(clean, strlen(clean)), *old;
+    struct pn_blob *b = pn__blob_new(clean, strlen(clean)), *old = NULL;
     free(clean);
     pthread_mutex_lock(&f->mu);
-    old = f->text;
-    f->text = b;
-    f->version++;
-    f->published_ns = monotonic_ns();
-    notify(f);
+    if (mirrored(f, b->data, b->len))
+        old = b;
+    else
+        old = set_text_locked(f, b);
     pthread_mutex_unlock(&f->mu);
     pn__blob_unref(old);
 }
@@ -375,22 +407,12 @@ size_t pn__feed_cap(const pn_feed *f)
     return f->cap;
 }
 
-void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
+/* Under f->mu: the points of x/y (y[i * k + s]) picked by ok[0..taken) go into the window
+ * and a chunk. */
+static void insert_locked(pn_feed *f, const double *x, const double *y, const size_t *ok,
+                          size_t taken)
 {
-    if (!n || !is_type(f, PN_FEED_SERIES, "pn_feed_append"))
-        return;
-    if (!x || !y) {
-        pn__warn("pn_feed_append(\"%s\"): NULL x or y with %zu points", f->name, n);
-        return;
-    }
     const size_t k = (size_t)f->nseries;
-    size_t *ok = pn__xmalloc(n * sizeof *ok); /* the points taken, by index */
-    pthread_mutex_lock(&f->mu);
-    double last = f->len ? f->x[(f->head + f->len - 1) % f->cap] : -INFINITY;
-    size_t taken = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(x[i]) && x[i] >= last)
-            last = x[i], ok[taken++] = i;
     size_t keep = taken < f->cap ? taken : f->cap, first = taken - keep; /* the last cap stay */
     struct chunk *c = keep ? pn__xmalloc(sizeof *c + keep * (1 + k) * sizeof(double)) : NULL;
     for (size_t j = 0; j < keep; j++) {
@@ -434,6 +456,56 @@ void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
     f->seq += taken;
     if (taken)
         notify(f);
+}
+
+/* Under f->mu: which of the n points may follow the window (x finite, not going back). */
+static size_t pick_locked(pn_feed *f, const double *x, size_t n, size_t *ok)
+{
+    double last = f->len ? f->x[(f->head + f->len - 1) % f->cap] : -INFINITY;
+    size_t taken = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]) && x[i] >= last)
+            last = x[i], ok[taken++] = i;
+    return taken;
+}
+
+/* A series update as the mirror carries it: u32 n, u32 k, x[n], y[n * k] (host order). */
+static void *series_update(const double *x, const double *y, const size_t *ok, size_t n, size_t k,
+                           size_t *len)
+{
+    *len = 8 + n * (1 + k) * sizeof(double);
+    unsigned char *u = pn__xmalloc(*len);
+    uint32_t h[2] = {(uint32_t)n, (uint32_t)k};
+    memcpy(u, h, 8);
+    double *d = (double *)(void *)(u + 8);
+    for (size_t j = 0; j < n; j++) {
+        d[j] = x[ok[j]];
+        for (size_t s = 0; s < k; s++)
+            d[n + j * k + s] = y[ok[j] * k + s];
+    }
+    return u;
+}
+
+void pn_feed_append(pn_feed *f, const double *x, const double *y, size_t n)
+{
+    if (!n || !is_type(f, PN_FEED_SERIES, "pn_feed_append"))
+        return;
+    if (!x || !y) {
+        pn__warn("pn_feed_append(\"%s\"): NULL x or y with %zu points", f->name, n);
+        return;
+    }
+    size_t *ok = pn__xmalloc(n * sizeof *ok); /* the points taken, by index */
+    pthread_mutex_lock(&f->mu);
+    size_t taken = pick_locked(f, x, n, ok);
+    bool sent = false;
+    if (taken && f->shared) {
+        size_t len;
+        void *u = series_update(x, y, ok, taken, (size_t)f->nseries, &len);
+        sent = mirrored(f, u, len);
+        free(u);
+    }
+    if (!sent)
+        insert_locked(f, x, y, ok, taken);
     pthread_mutex_unlock(&f->mu);
     free(ok);
     if (taken < n)
@@ -550,4 +622,99 @@ size_t pn__feed_copy(pn_feed *f, double **x, double **y)
     }
     pthread_mutex_unlock(&f->mu);
     return n;
+}
+
+/* ---- the mirror (runtime/redis.c) ---- */
+
+void pn__feed_set_mirror(const struct pn_feed_mirror *m)
+{
+    pthread_mutex_lock(&mirror_mu);
+    atomic_store_explicit((_Atomic(const struct pn_feed_mirror *) *)&mirror, m,
+                          memory_order_release);
+    if (m) /* the feeds shared before the mirror came */
+        for (pn_feed *f = registry; f; f = f->next)
+            if (f->shared)
+                f->link = m->shared(f);
+    pthread_mutex_unlock(&mirror_mu);
+}
+
+void pn_feed_redis(pn_feed *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&mirror_mu);
+    pthread_mutex_lock(&f->mu);
+    bool was = f->shared;
+    f->shared = true;
+    pthread_mutex_unlock(&f->mu);
+    if (!was && mirror) {
+        void *link = mirror->shared(f);
+        pthread_mutex_lock(&f->mu);
+        f->link = link;
+        pthread_mutex_unlock(&f->mu);
+    }
+    pthread_mutex_unlock(&mirror_mu);
+}
+
+bool pn__feed_shared(const pn_feed *f)
+{
+    return f->shared;
+}
+
+int pn__feed_apply(pn_feed *f, const void *update, size_t len)
+{
+    if (f->type == PN_FEED_NUMBER) {
+        if (len != sizeof(double))
+            return PN_EINVAL;
+        double v;
+        memcpy(&v, update, sizeof v);
+        pthread_mutex_lock(&f->mu);
+        set_num_locked(f, v);
+        pthread_mutex_unlock(&f->mu);
+        return 0;
+    }
+    if (f->type == PN_FEED_TEXT) {
+        const char *nul = memchr(update, '\0', len); /* as a C string published here */
+        if (nul)
+            len = (size_t)(nul - (const char *)update);
+        char *clean = pn__xmalloc(pn__utf8_sanitize_len(update, len) + 1);
+        struct pn_blob *b = pn__blob_new(clean, pn__utf8_sanitize(update, len, clean));
+        free(clean);
+        pthread_mutex_lock(&f->mu);
+        struct pn_blob *old = set_text_locked(f, b);
+        pthread_mutex_unlock(&f->mu);
+        pn__blob_unref(old);
+        return 0;
+    }
+    uint32_t h[2];
+    const size_t k = (size_t)f->nseries;
+    if (len < 8)
+        return PN_EINVAL;
+    memcpy(h, update, 8);
+    if (h[1] != k || h[0] == 0 || h[0] > f->cap || len != 8 + (size_t)h[0] * (1 + k) * 8)
+        return PN_EINVAL;
+    size_t n = h[0];
+    double *d = pn__xmalloc(n * (1 + k) * sizeof *d);
+    memcpy(d, (const unsigned char *)update + 8, n * (1 + k) * sizeof *d);
+    size_t *ok = pn__xmalloc(n * sizeof *ok);
+    pthread_mutex_lock(&f->mu);
+    size_t taken = pick_locked(f, d, n, ok);
+    insert_locked(f, d, d + n, ok, taken);
+    pthread_mutex_unlock(&f->mu);
+    free(ok);
+    free(d);
+    return 0;
+}
+
+void pn__feed_reset(pn_feed *f)
+{
+    if (f->type != PN_FEED_SERIES)
+        return;
+    pthread_mutex_lock(&f->mu);
+    for (struct chunk *c = f->first, *next; c; c = next)
+        next = c->next, free(c);
+    f->first = f->last = NULL;
+    f->kept = 0;
+    f->len = f->head = 0; /* seq goes on: every client is behind the chunks, gets the window */
+    pthread_mutex_unlock(&f->mu);
 }

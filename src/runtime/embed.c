@@ -51,7 +51,8 @@ pn_server *pn_server_start(const pn_server_options *o)
         return NULL;
     }
     struct embed *e = pn__xcalloc(1, sizeof *e);
-    struct pn_runtime_opts ro = {.nloops = o->num_threads ? o->num_threads : 1, .warm = o->warm};
+    struct pn_runtime_opts ro = {
+        .nloops = o->num_threads ? o->num_threads : 1, .warm = o->warm, .redis = o->redis};
     struct pn_server_opts *so = &ro.server;
     int napps = 0;
     for (; o->apps[napps].name; napps++) {

@@ -10,6 +10,7 @@
 #include "base/images.h"
 #include "base/record.h"
 #include "render/render.h"
+#include "runtime/redis.h"
 #include "runtime/runtime.h"
 
 struct pn_runtime {
@@ -25,6 +26,7 @@ struct pn_runtime {
         struct pn_runtime *rt;
         int index;
     } args[PN_MAX_LOOPS]; /* a loop's thread's argument */
+    bool redis;           /* a user of the process's Redis bridge */
 };
 
 /* What the process shares between runtimes (an embedding program may start several): the
@@ -121,7 +123,12 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
     }
     if (process_use(err, errlen) != 0)
         return PN_EINVAL;
+    if (o->redis && pn__redis_start(o->redis, err, errlen) != 0) {
+        process_release();
+        return PN_EINVAL;
+    }
     struct pn_runtime *rt = pn__xcalloc(1, sizeof *rt);
+    rt->redis = o->redis != NULL;
     rt->o = o->server;
     rt->apps = o->server.apps;
     rt->napps = (int)o->server.napps;
@@ -129,6 +136,8 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
         if (pn__app_open(&rt->apps[i], err, errlen) != 0) {
             for (int j = 0; j < i; j++)
                 pn__app_unload(&rt->apps[j]);
+            if (rt->redis)
+                pn__redis_stop();
             free(rt);
             process_release();
             return PN_EINVAL;
@@ -283,6 +292,8 @@ void pn__runtime_free(struct pn_runtime *rt)
         }
         free(rt->loops[i]);
     }
+    if (rt->redis)
+        pn__redis_stop(); /* no session shows a feed any more */
     for (int i = 0; i < rt->napps; i++) {
         pn__app_cleanup(&rt->apps[i]); /* every session has ended, no loop runs */
         pn__app_unload(&rt->apps[i]);

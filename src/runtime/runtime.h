@@ -22,6 +22,7 @@ struct pn_runtime_opts {
     bool warm;                    /* --warm: every app's page into every loop's cache */
     const char *const *warm_urls; /* --warm-url, nwarm of them */
     int nwarm;
+    const char *redis; /* --redis: shared feeds through this Redis (runtime/redis.h) */
 };
 
 struct pn_runtime;
