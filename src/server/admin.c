@@ -4,6 +4,8 @@
  * GET PREFIX/_pane/stats, on whichever loop of whichever worker, adds up all of them
  * (docs/internals/workers.md). metrics.c exports the same for Prometheus.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,15 +65,44 @@ static struct pn_record_line *record_line(const struct pn_server *srv)
     return pn__record_line(rec, slot, srv->index);
 }
 
+/* Without a record (a program that embeds pane): each admin loop's counters, process-wide,
+ * for app code (the admin page), which runs on some loop and cannot read the others'. */
+#define LOCAL_MAX 64
+static pthread_mutex_t local_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    const struct pn_server *srv;
+    struct pn_loop_stats st;
+} local[LOCAL_MAX];
+
 static void on_publish(uv_check_t *h)
 {
     struct pn_server *srv = h->data;
     struct pn_record_line *l = record_line(srv);
+    struct pn_loop_stats st;
+    stats_of(srv, &st);
     if (l) {
-        struct pn_loop_stats st;
-        stats_of(srv, &st);
         pn__stats_publish(l, &st);
+        return;
     }
+    pthread_mutex_lock(&local_mu);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        if (local[i].srv == srv) {
+            local[i].st = st;
+            break;
+        }
+    pthread_mutex_unlock(&local_mu);
+}
+
+static void local_use(const struct pn_server *srv, bool on)
+{
+    pthread_mutex_lock(&local_mu);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        if (on ? local[i].srv == NULL : local[i].srv == srv) {
+            local[i].srv = on ? srv : NULL;
+            local[i].st = (struct pn_loop_stats){0};
+            break;
+        }
+    pthread_mutex_unlock(&local_mu);
 }
 
 static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
@@ -100,16 +131,24 @@ static void stats_json(struct pn_buf *b, const struct pn_loop_stats *st)
                    (unsigned long long)pn__hist_quantile(st->feed_delay, 1));
 }
 
-
 void pn__admin_each(struct pn_server *srv, pn_admin_line_fn fn, void *ud)
 {
     int slot_here;
     struct pn_record *rec = pn__record_current(&slot_here);
-    on_publish(srv->publish); /* this loop's are fresh */
+    if (srv && srv->publish)
+        on_publish(srv->publish); /* this loop's are fresh */
     struct pn_loop_stats st;
-    if (!rec) {
+    if (!rec && srv && !srv->publish) {
         stats_of(srv, &st);
         fn(ud, 0, getpid(), srv->index, &st);
+        return;
+    }
+    if (!rec) {
+        pthread_mutex_lock(&local_mu);
+        for (int i = 0; i < LOCAL_MAX; i++)
+            if (local[i].srv)
+                fn(ud, 0, getpid(), local[i].srv->index, &local[i].st);
+        pthread_mutex_unlock(&local_mu);
         return;
     }
     for (int slot = 0; slot < pn__record_slots(rec); slot++) {
@@ -152,8 +191,8 @@ static void stats_line(void *ud, int worker, pid_t pid, int loop, const struct p
     struct stats_walk *w = ud;
     pn__stats_add(&w->total, st);
     if (pid != w->pid) {
-        pn__buf_printf(w->workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[",
-                       w->pid ? "]}," : "", worker, (int)pid);
+        pn__buf_printf(w->workers, "%s{\"worker\":%d,\"pid\":%d,\"loops\":[", w->pid ? "]}," : "",
+                       worker, (int)pid);
         w->pid = pid;
     } else {
         pn__buf_putc(w->workers, ',');
@@ -187,16 +226,55 @@ void pn__admin_serve_stats(struct pn_server *srv, struct pn_http_conn *c)
     size_t len;
     char *body = pn__buf_steal(&b, &len);
     pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = "application/json",
-                                                .body = body,
-                                                .body_len = len,
-                                                .cache_control = "no-store",
-                                                .release = free_body,
-                                                .release_ud = body});
+                                               .content_type = "application/json",
+                                               .body = body,
+                                               .body_len = len,
+                                               .cache_control = "no-store",
+                                               .release = free_body,
+                                               .release_ud = body});
+}
+
+static void view_line(void *ud, int worker, pid_t pid, int loop, const struct pn_loop_stats *st)
+{
+    (void)loop;
+    struct pn_admin_view *v = ud;
+    pn__stats_add(&v->total, st);
+    v->loops++;
+    int i = 0;
+    while (i < v->nworkers && v->workers[i].pid != pid)
+        i++;
+    if (i == v->nworkers) {
+        if (i == PN_ADMIN_MAX_WORKERS)
+            return;
+        v->workers[v->nworkers++] = (struct pn_admin_worker){.worker = worker, .pid = pid};
+    }
+    v->workers[i].loops++;
+    pn__stats_add(&v->workers[i].st, st);
+}
+
+void pn__admin_view(struct pn_server *srv, struct pn_admin_view *v)
+{
+    memset(v, 0, sizeof *v);
+    pn__admin_retired(&v->total); /* counters never go down when a worker is replaced */
+    pn__admin_each(srv, view_line, v);
+}
+
+long long pn__admin_rss_bytes(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+    FILE *f = fopen(path, "r");
+    long size = 0, rss = -1;
+    if (f && fscanf(f, "%ld %ld", &size, &rss) != 2)
+        rss = -1;
+    if (f)
+        fclose(f);
+    return rss < 0 ? -1 : (long long)rss * sysconf(_SC_PAGESIZE);
 }
 
 void pn__admin_start(struct pn_server *srv, uv_loop_t *loop)
 {
+    local_use(srv, true);
     srv->publish = pn__xmalloc(sizeof *srv->publish);
     uv_check_init(loop, srv->publish);
     srv->publish->data = srv;
@@ -206,6 +284,8 @@ void pn__admin_start(struct pn_server *srv, uv_loop_t *loop)
 
 void pn__admin_stop(struct pn_server *srv)
 {
+    if (srv->publish)
+        local_use(srv, false);
     if (srv->publish)
         uv_close((uv_handle_t *)srv->publish, free_handle);
     srv->publish = NULL;

@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 
+#include "base/record.h"
 #include "server/cache.h"
 #include "server/live.h"
 #include "server/server.h"
@@ -87,7 +88,7 @@ void pn__admin_start(struct pn_server *srv, uv_loop_t *loop);
 void pn__admin_stop(struct pn_server *srv);
 /* GET PREFIX/_pane/stats */
 void pn__admin_serve_stats(struct pn_server *srv, struct pn_http_conn *c);
-struct pn_loop_stats; /* base/record.h */
+
 /* Every loop's counters (of every worker through the record, else this process's): fn for
  * each, this loop's fresh. Thread: srv's loop. */
 typedef void (*pn_admin_line_fn)(void *ud, int worker, pid_t pid, int loop,
@@ -96,6 +97,27 @@ void pn__admin_each(struct pn_server *srv, pn_admin_line_fn fn, void *ud);
 /* The counts of workers that are gone (the record's), to add to totals. */
 void pn__admin_retired(struct pn_loop_stats *out);
 uint64_t pn__admin_restarts(void); /* workers restarted after dying (0 without a record) */
+/* What every worker serves, summed per worker and in all (the workers gone included): what
+ * /metrics and the admin page show. srv: the calling loop's server (its counters fresh), or
+ * NULL from app code (admin_page.c), which reads what each loop published after its last
+ * iteration. Thread: a loop's. */
+#define PN_ADMIN_MAX_WORKERS 64
+struct pn_admin_view {
+    struct pn_loop_stats total;
+    int loops, nworkers;
+    struct pn_admin_worker {
+        int worker; /* its number (1..), 0 for a process without a supervisor */
+        pid_t pid;
+        int loops;
+        struct pn_loop_stats st;
+    } workers[PN_ADMIN_MAX_WORKERS];
+};
+void pn__admin_view(struct pn_server *srv, struct pn_admin_view *v);
+/* A process's resident memory in bytes (/proc/PID/statm), or -1. */
+long long pn__admin_rss_bytes(pid_t pid);
+/* The admin page (--admin, PREFIX/admin): an app built of pane's own components
+ * (admin_page.c), one for the process. */
+struct pn_app *pn__admin_app(void);
 /* GET PREFIX/metrics (--admin): Prometheus text format 0.0.4 (metrics.c). */
 void pn__metrics_serve(struct pn_server *srv, struct pn_http_conn *c);
 

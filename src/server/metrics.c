@@ -27,37 +27,12 @@
 #include "base/record.h"
 #include "server/internal.h"
 
-#define MAX_WORKERS 64
-
-struct walk {
-    struct pn_loop_stats total;
-    int loops, nworkers;
-    struct {
-        int worker;
-        pid_t pid;
-    } workers[MAX_WORKERS];
-};
-
-static void add_line(void *ud, int worker, pid_t pid, int loop, const struct pn_loop_stats *st)
-{
-    (void)loop;
-    struct walk *w = ud;
-    pn__stats_add(&w->total, st);
-    w->loops++;
-    for (int i = 0; i < w->nworkers; i++)
-        if (w->workers[i].pid == pid)
-            return;
-    if (w->nworkers < MAX_WORKERS)
-        w->workers[w->nworkers].worker = worker, w->workers[w->nworkers++].pid = pid;
-}
-
 static void head(struct pn_buf *b, const char *name, const char *type, const char *help)
 {
     pn__buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void one(struct pn_buf *b, const char *name, const char *type, const char *help,
-                uint64_t v)
+static void one(struct pn_buf *b, const char *name, const char *type, const char *help, uint64_t v)
 {
     head(b, name, type, help);
     pn__buf_printf(b, "%s %llu\n", name, (unsigned long long)v);
@@ -98,24 +73,11 @@ static void feed_delay(struct pn_buf *b, const uint64_t *h)
         sum += (double)h[k] * upper; /* an upper estimate: within 25 % */
     }
     histogram(b, "pane_feed_delay_seconds",
-              "Time from a feed's publish to its update written to a socket (upper estimate).",
-              n, le, NB, sum);
+              "Time from a feed's publish to its update written to a socket (upper estimate).", n,
+              le, NB, sum);
 }
 
-static long statm_rss_pages(pid_t pid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-    FILE *f = fopen(path, "r");
-    long size = 0, rss = -1;
-    if (f && fscanf(f, "%ld %ld", &size, &rss) != 2)
-        rss = -1;
-    if (f)
-        fclose(f);
-    return rss;
-}
-
-static void render(struct pn_buf *b, const struct walk *w)
+static void render(struct pn_buf *b, const struct pn_admin_view *w)
 {
     const struct pn_loop_stats *t = &w->total;
     const struct pn_http_counts *h = &t->http;
@@ -143,8 +105,8 @@ static void render(struct pn_buf *b, const struct walk *w)
         "Live sessions without a socket: pages not connected yet, visitors gone.", t->unused);
     one(b, "pane_sessions_created_total", "counter", "Sessions created.", t->created);
     one(b, "pane_sessions_ended_total", "counter", "Sessions ended.", t->destroyed);
-    one(b, "pane_sessions_resumed_total", "counter",
-        "Sockets that resumed their page's session.", t->resumed);
+    one(b, "pane_sessions_resumed_total", "counter", "Sockets that resumed their page's session.",
+        t->resumed);
     one(b, "pane_sessions_dropped_total", "counter",
         "Sessions dropped past --max-unused-sessions before their socket came.", t->dropped);
 
@@ -155,12 +117,11 @@ static void render(struct pn_buf *b, const struct walk *w)
     one(b, "pane_page_cache_bypasses_total", "counter",
         "First pages that could not be cached (cookies set, misuse, over the bounds).",
         t->bypasses);
-    one(b, "pane_page_cache_inserts_total", "counter", "Pages put in the reuse cache.",
-        t->inserts);
+    one(b, "pane_page_cache_inserts_total", "counter", "Pages put in the reuse cache.", t->inserts);
     one(b, "pane_page_cache_evictions_total", "counter",
         "Pages dropped from the reuse cache to make room.", t->evictions);
-    one(b, "pane_page_cache_too_big_total", "counter",
-        "Pages too big for the reuse cache.", t->too_big);
+    one(b, "pane_page_cache_too_big_total", "counter", "Pages too big for the reuse cache.",
+        t->too_big);
     one(b, "pane_page_cache_entries", "gauge", "Pages in the reuse cache.", t->entries);
     one(b, "pane_page_cache_bytes", "gauge", "Bytes of pages in the reuse cache.", t->bytes);
     one(b, "pane_page_cache_max_bytes", "gauge",
@@ -168,21 +129,20 @@ static void render(struct pn_buf *b, const struct walk *w)
 
     one(b, "pane_feed_encodings_total", "counter",
         "Value feed publishes encoded (once per publish and format).", t->feed_encodings);
-    one(b, "pane_feed_updates_sent_total", "counter",
-        "Value feed updates written to sockets.", t->feed_sent);
+    one(b, "pane_feed_updates_sent_total", "counter", "Value feed updates written to sockets.",
+        t->feed_sent);
     feed_delay(b, t->feed_delay);
 
     one(b, "pane_workers", "gauge", "Worker processes serving.", (uint64_t)w->nworkers);
     one(b, "pane_loops", "gauge", "Event loops serving, over every worker.", (uint64_t)w->loops);
-    one(b, "pane_worker_restarts_total", "counter",
-        "Workers started again after they died.", pn__admin_restarts());
+    one(b, "pane_worker_restarts_total", "counter", "Workers started again after they died.",
+        pn__admin_restarts());
     head(b, "pane_worker_resident_memory_bytes", "gauge", "Resident memory of each worker.");
-    long page = sysconf(_SC_PAGESIZE);
     for (int i = 0; i < w->nworkers; i++) {
-        long rss = statm_rss_pages(w->workers[i].pid);
+        long long rss = pn__admin_rss_bytes(w->workers[i].pid);
         if (rss >= 0)
             pn__buf_printf(b, "pane_worker_resident_memory_bytes{worker=\"%d\"} %lld\n",
-                           w->workers[i].worker, (long long)rss * page);
+                           w->workers[i].worker, rss);
     }
     head(b, "pane_build_info", "gauge", "pane's version, as a label.");
     pn__buf_printf(b, "pane_build_info{version=\"%s\"} 1\n", PANE_VERSION_STRING);
@@ -195,21 +155,20 @@ static void free_body(void *p)
 
 void pn__metrics_serve(struct pn_server *srv, struct pn_http_conn *c)
 {
-    struct walk *w = pn__xcalloc(1, sizeof *w);
-    pn__admin_retired(&w->total); /* counters never go down when a worker is replaced */
-    pn__admin_each(srv, add_line, w);
+    struct pn_admin_view *w = pn__xmalloc(sizeof *w);
+    pn__admin_view(srv, w);
     struct pn_buf b;
     pn__buf_init(&b, 1u << 20);
     render(&b, w);
     free(w);
     size_t len;
     char *body = pn__buf_steal(&b, &len);
-    pn__http_respond(c, &(struct pn_http_resp){
-                            .status = 200,
-                            .content_type = "text/plain; version=0.0.4; charset=utf-8",
-                            .body = body,
-                            .body_len = len,
-                            .cache_control = "no-store",
-                            .release = free_body,
-                            .release_ud = body});
+    pn__http_respond(
+        c, &(struct pn_http_resp){.status = 200,
+                                  .content_type = "text/plain; version=0.0.4; charset=utf-8",
+                                  .body = body,
+                                  .body_len = len,
+                                  .cache_control = "no-store",
+                                  .release = free_body,
+                                  .release_ud = body});
 }

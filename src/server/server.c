@@ -228,13 +228,25 @@ static int cache_fill(struct pn_server *srv, const struct pn_http_req *r, struct
     return 0;
 }
 
+/* The app served at /NAME: one of the apps, or with --admin the admin page at /admin (an app
+ * of that name comes first). NULL: none. */
+static struct pn_app *app_named(struct pn_server *srv, pn_str name)
+{
+    for (int i = 0; i < srv->o.napps; i++)
+        if (pn__str_eq(name, pn__str(srv->o.apps[i].name)))
+            return &srv->o.apps[i];
+    if (srv->o.admin && pn__str_eq(name, PN_STRLIT("admin")))
+        return pn__admin_app();
+    return NULL;
+}
+
 static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
                        struct pn_app *app)
 {
     struct pn_buf page;
     pn__buf_init(&page, MAX_PAGE);
     char *cookies = NULL;
-    if (!srv->cache) {
+    if (!srv->cache || app == pn__admin_app()) { /* the admin page: this second's figures */
         if (build_page(srv, r, app, true, &page, &cookies) < 0) {
             pn__buf_fini(&page);
             free(cookies);
@@ -550,25 +562,22 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         pn__http_respond_text(c, 404, NULL);
         return;
     }
-    for (int i = 0; i < srv->o.napps; i++) {
-        if (!pn__str_eq(seg, pn__str(srv->o.apps[i].name)))
-            continue;
-        if (has_rest && pn__str_eq(rest, PN_STRLIT("ws"))) {
-            serve_ws(srv, c, r, &srv->o.apps[i], (pn_str){"", 0});
-            return;
-        }
-        if (has_rest && pn__str_has_prefix(rest, PN_STRLIT("ws/")) && rest.len > 3 &&
-            rest.len <= 6) { /* ws/<loop> */
-            serve_ws(srv, c, r, &srv->o.apps[i], (pn_str){rest.ptr + 3, rest.len - 3});
-            return;
-        }
-        if (has_rest && rest.len)
-            break; /* /weather/x: nothing there */
+    struct pn_app *app = app_named(srv, seg);
+    if (app && has_rest && pn__str_eq(rest, PN_STRLIT("ws"))) {
+        serve_ws(srv, c, r, app, (pn_str){"", 0});
+        return;
+    }
+    if (app && has_rest && pn__str_has_prefix(rest, PN_STRLIT("ws/")) && rest.len > 3 &&
+        rest.len <= 6) { /* ws/<loop> */
+        serve_ws(srv, c, r, app, (pn_str){rest.ptr + 3, rest.len - 3});
+        return;
+    }
+    if (app && !(has_rest && rest.len)) { /* not /weather/x: nothing there */
         if (!is_get_or_head(r)) {
             respond_405(c);
             return;
         }
-        serve_page(srv, c, r, &srv->o.apps[i]);
+        serve_page(srv, c, r, app);
         return;
     }
     if (pn__str_eq(seg, PN_STRLIT("static")) && has_rest) {

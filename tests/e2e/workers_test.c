@@ -1410,6 +1410,28 @@ static bool case_metrics(void)
     }
     ok = ok && promtool_ok(r.body.data, r.body.len);
     e2e_resp_fini(&r);
+    /* the admin page: the same figures, live, never cached */
+    ok = ok && e2e_get(s.port, "/admin", NULL, &r) &&
+         (r.status == 200 || e2e_fail("GET /admin: %d", r.status)) &&
+         (e2e_header_has(&r, "cache-control", "no-store") || e2e_fail("/admin is cacheable"));
+    e2e_resp_fini(&r);
+    c = ok ? e2e_open_session(&s, "/admin/ws", "", &doc) : NULL;
+    ok = ok && c;
+    double workers = ok ? json_number_value(e2e_doc_prop(doc, "Number", "Workers", "value")) : 0;
+    ok = ok && (workers == 2 || e2e_fail("the admin page shows %g workers, not 2", workers));
+    bool patched = false, data = false; /* its Numbers' patch and its Plots' points */
+    for (long long end = e2e_now_ms() + MS(3000); ok && !(patched && data) && e2e_now_ms() < end;) {
+        struct wsc_msg m;
+        if (e2e_cl_next(c, 100, &m) <= 0)
+            continue;
+        data = data || m.opcode == WSC_BINARY;
+        patched = patched || (m.opcode == WSC_TEXT && strstr(m.data, "\"t\":\"patch\""));
+        wsc_msg_free(&m);
+    }
+    ok = ok && ((patched && data) || e2e_fail("the admin page did not refresh in 3 s"));
+    json_decref(doc);
+    if (c)
+        e2e_close_nicely(c);
     return stop(&s, ok);
 }
 
