@@ -20,11 +20,16 @@ struct pn_app {
     void (*init)(pn_app_ctx *ctx);                  /* pn_app_init, or NULL */
     void (*cleanup)(pn_app_ctx *ctx);               /* pn_app_cleanup, or NULL */
     bool initialised;                               /* init ran: cleanup will */
+    char **deps; /* compiled apps: the source and the local headers it includes (real paths,
+                    NULL-terminated), what --dev watches; else NULL */
 };
 
 /* Compiles (or finds in the cache) and loads the app at path. On failure returns PN_ECOMPILE
  * (the compiler's messages went to stderr) or PN_ELOAD, with a message in err. */
 int pn__app_load(const char *path, struct pn_app *out, char *err, size_t errlen);
+/* The messages of the last compile (pn__app_compile's compiler, stdout and stderr; also
+ * copied to stderr as they came), NUL-terminated, at most 32 KiB: what --dev shows. */
+const char *pn__app_compile_messages(void);
 /* The flags every app is compiled with from now on: cflags before its source, libs after it
  * (each split on spaces), pkgs ("zlib,libpng") through `pkg-config --cflags/--libs`, and
  * $PANE_CFLAGS / $PANE_LIBS. They are part of the compiled-app cache's key. 0, or an error with

@@ -315,6 +315,43 @@ static void deps_hash(const char *dfile, const char *src, char out[65])
     pn__buf_fini(&all);
 }
 
+/* The last compile's messages (the supervisor compiles on one thread). */
+static char messages[32768];
+static size_t messages_len;
+
+const char *pn__app_compile_messages(void)
+{
+    return messages;
+}
+
+/* The files a compile read besides pane.h: the source and the local headers of its dependency
+ * file, as paths (a NULL-terminated heap list), for --dev to watch. */
+static char **deps_list(const char *dfile, const char *src, const char *incdir)
+{
+    size_t n = 0, cap = 8;
+    char **list = pn__xmalloc(cap * sizeof *list);
+    list[n++] = realpath(src, NULL);
+    if (!list[0])
+        list[0] = pn__xstrdup(src);
+    struct pn_buf d;
+    pn__buf_init(&d, 1u << 20);
+    if (read_file(dfile, &d) == 0 && d.data) {
+        char *p = strchr(d.data, ':');
+        for (char *save = NULL, *t = p ? strtok_r(p + 1, " \t\n\\", &save) : NULL; t;
+             t = strtok_r(NULL, " \t\n\\", &save)) {
+            if (!strcmp(t, src) || !strncmp(t, incdir, strlen(incdir)))
+                continue;
+            if (n + 2 > cap)
+                list = pn__xrealloc(list, (cap *= 2) * sizeof *list);
+            char *rp = realpath(t, NULL);
+            list[n++] = rp ? rp : pn__xstrdup(t);
+        }
+    }
+    pn__buf_fini(&d);
+    list[n] = NULL;
+    return list;
+}
+
 static int compile(const char *cc, const char *incdir, const char *src, const char *out,
                    const char *dfile, char *err, size_t errlen)
 {
@@ -337,13 +374,45 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
     n += split_words(ldup, argv + n, 256);
     argv[n++] = "-lm";
     argv[n] = NULL;
+    /* its messages go to our stderr as they come, and are kept for pn__app_compile_messages
+     * (--dev shows them in the page) */
+    int fds[2] = {-1, -1};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (pipe2(fds, O_CLOEXEC) == 0) {
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    }
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (fds[1] >= 0)
+        close(fds[1]);
+    messages_len = 0;
+    messages[0] = '\0';
     if (rc != 0) {
+        if (fds[0] >= 0)
+            close(fds[0]);
         snprintf(err, errlen, "cannot run the C compiler '%s': %s (set CC)", argv[0], strerror(rc));
+        snprintf(messages, sizeof messages, "%s\n", err);
         free(ccdup), free(cdup), free(ldup);
         return PN_ECOMPILE;
     }
+    char chunk[4096];
+    ssize_t k;
+    while (fds[0] >= 0 && (k = read(fds[0], chunk, sizeof chunk)) != 0) {
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            break;
+        fwrite(chunk, 1, (size_t)k, stderr);
+        size_t room = sizeof messages - 1 - messages_len,
+               take = (size_t)k < room ? (size_t)k : room;
+        memcpy(messages + messages_len, chunk, take);
+        messages[messages_len += take] = '\0';
+    }
+    if (fds[0] >= 0)
+        close(fds[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -353,6 +422,8 @@ static int compile(const char *cc, const char *incdir, const char *src, const ch
                      "%s: compile error: '%s' exited with status %d (its messages, if any, are "
                      "above; set CC to use another compiler)",
                      src, argv[0], WEXITSTATUS(status));
+        if (!messages_len)
+            snprintf(messages, sizeof messages, "%s\n", err);
         else
             snprintf(err, errlen, "%s: compile error: '%s' was killed by signal %d", src, argv[0],
                      WTERMSIG(status));
@@ -523,6 +594,7 @@ int pn__app_compile(const char *path, struct pn_app *out, char *err, size_t errl
         }
     }
     a.fd = fd + 1;
+    a.deps = deps_list(dfile, path, incdir);
     *out = a;
     return 0;
 }
@@ -585,5 +657,8 @@ void pn__app_unload(struct pn_app *a)
     free(a->name);
     free(a->source);
     free(a->so_path);
+    for (char **d = a->deps; d && *d; d++)
+        free(*d);
+    free(a->deps);
     memset(a, 0, sizeof *a);
 }

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -24,6 +25,10 @@ struct pn_record {
      * workers never go down when one is replaced: written by the supervisor alone */
     _Atomic uint32_t retired_seq;
     struct pn_loop_stats retired;
+    /* --dev: the compile error every page shows ("" when the last compile was good), written
+     * by the supervisor; dev_seq counts its writes (odd while one is under way) */
+    _Atomic uint32_t dev_seq;
+    char dev_error[PN_DEV_ERROR_MAX];
     /* then nslots struct pn_record_slot, then nslots * nloops struct pn_record_line */
 };
 
@@ -201,8 +206,7 @@ static bool read_guarded(_Atomic uint32_t *seq, void *out, const void *body, siz
     return false;
 }
 
-void pn__entry_enter(enum pn_entry kind, const char *app, uint32_t node, const char *what_fmt,
-                     ...)
+void pn__entry_enter(enum pn_entry kind, const char *app, uint32_t node, const char *what_fmt, ...)
 {
     if (depth++ > 0)
         return;
@@ -285,4 +289,28 @@ void pn__stats_publish(struct pn_record_line *l, const struct pn_loop_stats *st)
 void pn__stats_read(struct pn_record_line *l, struct pn_loop_stats *out)
 {
     read_guarded(&l->stats_seq, out, &l->stats, sizeof *out);
+}
+
+void pn__record_dev_set(struct pn_record *r, const char *text)
+{
+    write_begin(&r->dev_seq);
+    snprintf(r->dev_error, sizeof r->dev_error, "%s", text ? text : "");
+    write_end(&r->dev_seq);
+}
+
+bool pn__record_dev_get(struct pn_record *r, uint32_t *seen, char *out, size_t outlen)
+{
+    uint32_t now = atomic_load_explicit(&r->dev_seq, memory_order_acquire);
+    if (now == *seen || (now & 1))
+        return false;
+    char *copy = pn__xmalloc(sizeof r->dev_error);
+    if (!read_guarded(&r->dev_seq, copy, r->dev_error, sizeof r->dev_error)) {
+        free(copy);
+        return false;
+    }
+    copy[sizeof r->dev_error - 1] = '\0';
+    snprintf(out, outlen, "%s", copy);
+    free(copy);
+    *seen = now;
+    return true;
 }

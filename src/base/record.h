@@ -85,6 +85,12 @@ void pn__record_retired(struct pn_record *r, struct pn_loop_stats *out);
 void pn__record_restarted(struct pn_record *r);
 uint64_t pn__record_restarts(const struct pn_record *r);
 struct pn_record_line *pn__record_line(struct pn_record *r, int slot, int loop);
+/* --dev: the supervisor says what every page shows of the last compile (its messages after a
+ * failure, "" after a good one); a loop asks whether it changed since *seen (then out gets it,
+ * NUL-terminated, and *seen the new count). */
+#define PN_DEV_ERROR_MAX 32768
+void pn__record_dev_set(struct pn_record *r, const char *text);
+bool pn__record_dev_get(struct pn_record *r, uint32_t *seen, char *out, size_t outlen);
 
 /* In a worker: the slot this process writes (before its loops start), and, in each loop's
  * thread, which of its lines that thread writes. */

@@ -32,6 +32,9 @@ static const char usage[] =
   "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
   "                        through a proxy that sets them)\n"
   "  --index NAME          the app served at / (default: the only app, else a list)\n"
+  "  --dev, --autoreload   watch the apps and the headers they include; on a save compile\n"
+  "                        again and update every open tab (a compile error is shown in the\n"
+  "                        page); one worker\n"
   "  --redis URL           the Redis through which feeds an app shares (pn_feed_redis) reach\n"
   "                        every process: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or\n"
   "                        unix:PATH\n"
@@ -173,6 +176,10 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (val)
                 return die_usage("%s takes no value", name);
             cli->o.use_xheaders = true;
+        } else if (!strcmp(name, "--dev") || !strcmp(name, "--autoreload")) {
+            if (val)
+                return die_usage("%s takes no value", name);
+            cli->o.dev = true;
         } else if (!strcmp(name, "--redis")) {
             NEED_VALUE();
             struct pn_redis_url u;
@@ -329,6 +336,12 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         return die_usage("%s", "no app given: pane serve app.c");
     if ((cli->warm || cli->nwarm) && !cli->o.reuse_sessions)
         return die_usage("%s", "--warm and --warm-url need --reuse-sessions");
+    if (cli->o.dev && cli->nprocs != 1) { /* one worker: a save reaches every tab at once */
+        if (cli->nprocs > 1)
+            pn__info("--dev: one worker (--num-procs %d is for serving, not developing)",
+                     cli->nprocs);
+        cli->nprocs = 1;
+    }
     if (cli->nprocs == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         cli->nprocs = cores < 1 ? 1 : cores > PN_MAX_PROCS ? PN_MAX_PROCS : (int)cores;

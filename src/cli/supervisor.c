@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,23 +40,24 @@
 
 #include "cli/cli.h"
 
-#define RESTART_WINDOW_MS 10000 /* a worker dying sooner than this after its start "keeps dying" */
+#define RESTART_WINDOW_MS 10000 /* a worker dying sooner than this after its start "keeps dying"   \
+                                 */
 #define BACKOFF_MAX_MS 30000
 #define WATCHDOG_TICK_MS 100
 #define STOP_GRACE_MS (PN_DRAIN_MS + 5000) /* then SIGKILL */
-#define MAX_WORKERS (2 * PN_MAX_PROCS)       /* two generations during a reload */
+#define MAX_WORKERS (2 * PN_MAX_PROCS)     /* two generations during a reload */
 
 struct worker {
-    pid_t pid;       /* 0: not running */
-    int num;         /* 1..nprocs within its generation */
+    pid_t pid; /* 0: not running */
+    int num;   /* 1..nprocs within its generation */
     int gen;
-    int slot;        /* in the record; -1: none */
-    int ready_fd;    /* read end of its ready pipe until it is ready, else -1 */
+    int slot;     /* in the record; -1: none */
+    int ready_fd; /* read end of its ready pipe until it is ready, else -1 */
     bool ready;
     bool asked_to_stop;
     uint64_t started_ms;
-    int crashes;          /* deaths in a row, each within RESTART_WINDOW_MS of its start */
-    uint64_t restart_at;  /* > 0: start again at this time (backoff) */
+    int crashes;         /* deaths in a row, each within RESTART_WINDOW_MS of its start */
+    uint64_t restart_at; /* > 0: start again at this time (backoff) */
     uint32_t reported[PN_MAX_LOOPS]; /* the watchdog's last note reported, per loop */
 };
 
@@ -67,14 +69,22 @@ struct sup {
     int signal_fd;
     struct pn_record *rec;
     struct worker w[MAX_WORKERS];
-    int gen;            /* the current generation: the one restarted when it dies */
-    int pending_gen;    /* > gen while a reload's workers start */
-    bool serving; /* the first generation was ready */
-    bool failed;  /* ... or one of it died first */
-    bool unclean; /* a worker asked to stop did not exit 0 (ASan, LSan: a leak) */
+    int gen;         /* the current generation: the one restarted when it dies */
+    int pending_gen; /* > gen while a reload's workers start */
+    bool serving;    /* the first generation was ready */
+    bool failed;     /* ... or one of it died first */
+    bool unclean;    /* a worker asked to stop did not exit 0 (ASan, LSan: a leak) */
     bool stopping;
     uint64_t stop_deadline;
+    /* --dev: the apps' files watched (inotify on their folders: editors save by renaming a
+     * new file over the old), and a compile due once saves have settled */
+    int inotify_fd;
+    char **watched;   /* real paths, NULL-terminated */
+    uint64_t dev_due; /* > 0: compile again at this time */
+    bool dev_again;   /* a save came while a reload was under way */
 };
+
+#define DEV_SETTLE_MS 20 /* an editor's save is several writes: compile after the last */
 
 static uint64_t now_ms(void)
 {
@@ -150,8 +160,8 @@ static bool open_socks(struct sup *s, int k, char *err, size_t errlen)
         if (s->socks[k - 1][l] >= 0)
             continue;
         int port = s->port;
-        int fd = pn__http_listen(cli->o.address ? cli->o.address : "0.0.0.0", s->port, true,
-                                 &port, err, errlen);
+        int fd = pn__http_listen(cli->o.address ? cli->o.address : "0.0.0.0", s->port, true, &port,
+                                 err, errlen);
         if (fd < 0)
             return false;
         s->socks[k - 1][l] = fd;
@@ -180,7 +190,8 @@ static bool spawn(struct sup *s, struct worker *w)
     int slot = free_slot(s);
     int pipefd[2];
     if (slot < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
-        pn__error("cannot start worker %d: %s", w->num, slot < 0 ? "no free slot" : strerror(errno));
+        pn__error("cannot start worker %d: %s", w->num,
+                  slot < 0 ? "no free slot" : strerror(errno));
         return false;
     }
     fflush(stdout);
@@ -310,7 +321,8 @@ static void reap(struct sup *s, pid_t pid, int status)
     if (w->gen == s->pending_gen && w->gen != s->gen) {
         /* a reload's worker that died before the reload was done: the reload is off */
         pn__error("reload failed: worker %d of the new generation died; the running workers go "
-                  "on", w->num);
+                  "on",
+                  w->num);
         stop_gen(s, s->pending_gen);
         s->pending_gen = s->gen;
         return;
@@ -387,8 +399,63 @@ static void on_ready(struct sup *s, struct worker *w)
         int old = s->gen;
         s->gen = s->pending_gen;
         stop_gen(s, old);
-        pn__info("reloaded: %d new worker%s serving, the old ones finish and stop",
-                 s->cli->nprocs, s->cli->nprocs == 1 ? "" : "s");
+        pn__info("reloaded: %d new worker%s serving, the old ones finish and stop", s->cli->nprocs,
+                 s->cli->nprocs == 1 ? "" : "s");
+    }
+}
+
+/* --dev: watches the folders of every app's files (the sources and the local headers they
+ * include, as their last compile listed them). */
+static void dev_watch(struct sup *s)
+{
+    if (s->inotify_fd >= 0)
+        close(s->inotify_fd);
+    for (char **w = s->watched; w && *w; w++)
+        free(*w);
+    free(s->watched);
+    s->watched = NULL;
+    s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (s->inotify_fd < 0) {
+        pn__warn("--dev: cannot watch files: %s", strerror(errno));
+        return;
+    }
+    size_t n = 0, cap = 8;
+    s->watched = pn__xmalloc(cap * sizeof *s->watched);
+    for (int i = 0; i < s->cli->napps; i++)
+        for (char **d = s->apps[i].deps; d && *d; d++) {
+            if (n + 2 > cap)
+                s->watched = pn__xrealloc(s->watched, (cap *= 2) * sizeof *s->watched);
+            s->watched[n++] = pn__xstrdup(*d);
+            char *dir = pn__xstrdup(*d), *slash = strrchr(dir, '/');
+            if (slash)
+                *(slash == dir ? slash + 1 : slash) = '\0';
+            if (inotify_add_watch(s->inotify_fd, slash ? dir : ".",
+                                  IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) < 0)
+                pn__warn("--dev: cannot watch %s: %s", dir, strerror(errno));
+            free(dir);
+        }
+    s->watched[n] = NULL;
+}
+
+/* --dev: the watched folders changed; a save of a watched file makes a compile due. */
+static void dev_events(struct sup *s)
+{
+    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t len;
+    while ((len = read(s->inotify_fd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + len;) {
+            const struct inotify_event *e = (const struct inotify_event *)(void *)p;
+            p += sizeof *e + e->len;
+            if (!e->len)
+                continue;
+            for (char **w = s->watched; w && *w; w++) {
+                const char *base = strrchr(*w, '/');
+                if (base && !strcmp(base + 1, e->name)) {
+                    s->dev_due = now_ms() + DEV_SETTLE_MS;
+                    break;
+                }
+            }
+        }
     }
 }
 
@@ -403,11 +470,18 @@ static void reload(struct sup *s)
     struct pn_app *apps = compile_all(s->cli, err, sizeof err);
     if (!apps) {
         pn__error("reload failed: %s; the running workers go on", err);
+        if (s->cli->o.dev) /* the pages show why */
+            pn__record_dev_set(s->rec,
+                               *pn__app_compile_messages() ? pn__app_compile_messages() : err);
         return;
     }
+    if (s->cli->o.dev)
+        pn__record_dev_set(s->rec, "");
     /* the old generation keeps its apps (its workers inherited them); restarts use the new */
     unload(s->apps, s->cli->napps);
     s->apps = apps;
+    if (s->cli->o.dev)
+        dev_watch(s); /* the headers it includes may be others now */
     s->pending_gen = s->gen + 1;
     for (int k = 1; k <= s->cli->nprocs; k++) {
         struct worker *w = new_worker(s, k, s->pending_gen);
@@ -499,10 +573,16 @@ static void on_signals(struct sup *s, int sfd)
 /* One pass of the supervisor's loop: signals, ready pipes, restarts, the watchdog. */
 static void tick(struct sup *s, int sfd)
 {
-    struct pollfd pfd[1 + MAX_WORKERS];
-    struct worker *of[1 + MAX_WORKERS];
+    struct pollfd pfd[2 + MAX_WORKERS];
+    struct worker *of[2 + MAX_WORKERS];
     int n = 0;
     pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+    int ino = -1;
+    if (s->inotify_fd >= 0) {
+        ino = n;
+        of[n] = NULL;
+        pfd[n++] = (struct pollfd){.fd = s->inotify_fd, .events = POLLIN};
+    }
     for (int i = 0; i < MAX_WORKERS; i++)
         if (s->w[i].ready_fd >= 0) {
             of[n] = &s->w[i];
@@ -516,14 +596,32 @@ static void tick(struct sup *s, int sfd)
             if (in < (uint64_t)timeout)
                 timeout = (int)in;
         }
+    if (s->dev_due)
+        timeout = s->dev_due > now ? (int)(s->dev_due - now) : 0;
     int rc = poll(pfd, (nfds_t)n, timeout);
     if (rc > 0) {
         /* signals (and so deaths) first: a pipe's end is then known to be a death */
         if (pfd[0].revents)
             on_signals(s, sfd);
         for (int i = 1; i < n; i++)
-            if (pfd[i].revents && of[i]->ready_fd == pfd[i].fd)
+            if (i != ino && pfd[i].revents && of[i]->ready_fd == pfd[i].fd)
                 on_ready(s, of[i]);
+        if (ino >= 0 && pfd[ino].revents)
+            dev_events(s);
+    }
+    if (s->dev_due && now_ms() >= s->dev_due && !s->stopping) {
+        if (s->pending_gen != s->gen) { /* a reload under way: this one after it */
+            s->dev_again = true;
+            s->dev_due = 0;
+        } else {
+            s->dev_due = 0;
+            pn__info("--dev: a file changed: compiling again");
+            reload(s);
+        }
+    }
+    if (s->dev_again && s->pending_gen == s->gen) {
+        s->dev_again = false;
+        s->dev_due = now_ms();
     }
     restart_due(s);
     watchdog(s);
@@ -560,6 +658,7 @@ int pn__supervise(struct cli *cli)
     static struct sup sup; /* large: not on the stack */
     struct sup *s = &sup;
     s->cli = cli;
+    s->inotify_fd = -1;
     for (int i = 0; i < MAX_WORKERS; i++)
         s->w[i].ready_fd = -1;
     char err[1024];
@@ -599,6 +698,8 @@ int pn__supervise(struct cli *cli)
         return 1;
     }
     s->gen = s->pending_gen = 1;
+    if (cli->o.dev)
+        dev_watch(s);
     for (int k = 1; k <= cli->nprocs; k++) {
         struct worker *w = new_worker(s, k, 1);
         if (!spawn(s, w)) {
@@ -634,6 +735,11 @@ int pn__supervise(struct cli *cli)
     for (int k = 1; k <= cli->nprocs; k++)
         close_socks(s, k);
     close(sfd);
+    if (s->inotify_fd >= 0)
+        close(s->inotify_fd);
+    for (char **w = s->watched; w && *w; w++)
+        free(*w);
+    free(s->watched);
     unload(s->apps, cli->napps);
     /* a SIGTERM while the workers start is a clean stop too; a worker that did not stop
      * cleanly makes the exit status say so */

@@ -204,6 +204,7 @@ static int script_tag(struct pn_buf *tag, const char *js_url, const pn_session *
                             "<script type=\"application/json\" id=\"pn-data\">{\"v\":2,\"ws\":")) ||
          (rc = json_str(tag, ctx->ws_path)) || (rc = pn__buf_puts(tag, ",\"token\":")) ||
          (rc = json_str(tag, ctx->token)) || (rc = libs_json(tag, ctx)) ||
+         (ctx->dev && (rc = pn__buf_puts(tag, ",\"dev\":true"))) ||
          (rc = pn__buf_puts(tag, "}</script>\n"))))
         return rc;
     if ((rc = pn__buf_puts(tag, "<script src=\"")) ||

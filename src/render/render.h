@@ -79,6 +79,7 @@ struct pn_page_ctx {
     const char *ws_path;  /* "/weather/ws": the live session's socket (NULL: no live data) */
     const char *token;    /* the session's token; NULL for a page that is cached for many */
     bool spinner;         /* --global-loading-spinner: a full-page overlay until the live doc */
+    bool dev;             /* --dev: the client reconnects at once when its server goes away */
 };
 
 /* Loads and compiles every embedded template (web/templates/NAME.html). Call once at start;

@@ -56,6 +56,8 @@ struct pn_server {
     bool drain_requested;  /* under mu */
     bool draining, stopped;
     uv_check_t *publish;   /* --admin: the loop's counters to the record, each iteration */
+    uv_timer_t *dev_poll;  /* --dev: looks for the supervisor's compile messages (dev.c) */
+    uint32_t dev_seen;     /* the record's dev count it last saw */
     /* --reuse-sessions */
     struct pn_cache *cache;
     const struct pn_key_spec *key_spec;
@@ -80,6 +82,10 @@ void pn__loops_close_inbox(struct pn_server *srv);
 /* Stopping, last: closes the wake handle, whose close callback frees srv (and the group's
  * servers with the last of them). */
 void pn__loops_release(struct pn_server *srv);
+
+/* ---- dev.c: --dev ---- */
+void pn__dev_start(struct pn_server *srv, uv_loop_t *loop);
+void pn__dev_stop(struct pn_server *srv);
 
 /* ---- admin.c: --admin counters ---- */
 

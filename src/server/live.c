@@ -338,8 +338,18 @@ static void attach(struct pn_live *live, struct wsconn *wc)
         return;
     }
     send_owned(wc->ws, doc, len);
+    if (live->tab->dev_msg) /* --dev: the last compile failed; the page shows why */
+        pn__ws_send(wc->ws, live->tab->dev_msg, live->tab->dev_len);
     live->data_behind = false;
     pn__live_flush_data(live, PN_DATA_SNAPSHOT); /* the doc's plots have their SVG; now their data */
+}
+
+void pn__live_broadcast(struct pn_live_table *t, const char *msg, size_t len)
+{
+    for (size_t i = 0; i < t->nbuckets; i++)
+        for (struct pn_live *l = t->buckets[i]; l; l = l->hnext)
+            if (l->ws && !l->destroying)
+                pn__ws_send(l->ws, msg, len);
 }
 
 /* ---- the WebSocket side ---- */
@@ -575,6 +585,7 @@ static void table_release(struct pn_live_table *t)
     if (t->closing && t->sweep_closed && t->feed_wake_closed && t->sockets == 0) {
         pn__token_key_fini(&t->opts.key);
         free(t->buckets);
+        free(t->dev_msg);
         free(t);
     }
 }

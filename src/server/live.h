@@ -61,6 +61,9 @@ struct pn_live_table {
     size_t unused;
     uint64_t created, destroyed, resumed, dropped; /* counters */
     uint64_t feed_sent, feed_delay[PN_HIST_BUCKETS]; /* value feed patches: publish -> write */
+    char *dev_msg; /* --dev: the current {"t":"dev"} message with an error, sent after each doc;
+                      NULL: none (dev.c) */
+    size_t dev_len;
     /* feeds shown by this loop's sessions (feeds.c): a publish anywhere wakes the loop, which
      * sends each of those sessions what is new */
     struct feed_sub *feeds;
@@ -131,5 +134,8 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_
  * the hello as if it had come here. Thread: t's loop. */
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
                     int fd, const char *rest, size_t rest_len, const char *hello, size_t len);
+
+/* Sends msg (a text message) to every session of the table that has a socket. */
+void pn__live_broadcast(struct pn_live_table *t, const char *msg, size_t len);
 
 #endif

@@ -255,6 +255,14 @@ char *pn__msg_error(const char *code, const char *msg, uint32_t id, size_t *len)
     return dump_small(e, len);
 }
 
+char *pn__msg_dev(const char *error, size_t *len)
+{
+    char *clean = error && *error ? pn__xstrdup_utf8(error) : NULL;
+    json_t *d = json_pack("{ss so}", "t", "dev", "error", clean ? json_string(clean) : json_null());
+    free(clean);
+    return dump_small(d, len);
+}
+
 char *pn__msg_pong(const json_t *n, size_t *len)
 {
     json_t *p = json_pack("{ss}", "t", "pong");

@@ -87,7 +87,8 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
                               .prefix = srv->url_prefix,
                               .ws_path = ws_path,
                               .token = live ? live->token : NULL,
-                              .spinner = srv->o.global_loading_spinner};
+                              .spinner = srv->o.global_loading_spinner,
+                              .dev = srv->o.dev};
     int rc = pn__render_page(page, s, &ctx);
     int misuse = (int)s->nmisuse;
     *cookies = s->cookies ? pn__xstrdup(s->cookies) : NULL;
@@ -691,6 +692,8 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     }
     if (o->admin)
         pn__admin_start(srv, loop);
+    if (o->dev)
+        pn__dev_start(srv, loop);
     *out = srv;
     return 0;
 }
@@ -723,6 +726,7 @@ void pn__server_stop(struct pn_server *srv)
         return;
     srv->stopped = true;
     pn__admin_stop(srv);
+    pn__dev_stop(srv);
     if (srv->live) /* first the inbox: nothing more comes in (a peer's handoff is closed there) */
         pn__loops_close_inbox(srv);
     if (srv->http)

@@ -55,6 +55,7 @@ struct pn_server_opts {
     const struct pn_key_spec *session_key; /* --session-key, or NULL */
     bool global_loading_spinner;
     bool admin; /* --admin: GET PREFIX/_pane/stats */
+    bool dev;   /* --dev: pages show the supervisor's compile errors (dev.c); pages say so */
     size_t max_connections;      /* --max-connections: more get 503 (linked servers: their
                                     sum). default 0: no limit */
     const char *frame_ancestors; /* CSP frame-ancestors of pages. default 'self' */
@@ -221,6 +222,9 @@ int pn__msg_patch(pn_session *s, size_t max, char **out, size_t *len);
 /* Small messages: a heap string, or NULL only when out of memory. */
 char *pn__msg_error(const char *code, const char *msg, uint32_t id, size_t *len);
 char *pn__msg_pong(const struct json_t *n, size_t *len);
+/* --dev: {"t":"dev","error":TEXT} (the last compile's messages; the page shows them over
+ * everything) or {"t":"dev","error":null} (they are gone). */
+char *pn__msg_dev(const char *error, size_t *len);
 /* Forgets every pending change (after a build, or with no socket to send to). */
 void pn__session_clear_dirty(pn_session *s);
 

@@ -142,16 +142,38 @@
       connected = false;
       if (!fatal && (e.code === 4413 || e.code === 1011)) fatal = e.reason || 'server error';
       if (fatal) return stop(fatal);
-      if (!leaving) retry();
+      if (!leaving) retry(e.code);
     };
   }
 
-  function retry() { // 0.5 s doubling to 10 s, ±20 % jitter
+  function retry(code) { // 0.5 s doubling to 10 s, ±20 % jitter
     indicator(true);
-    const delay = Math.min(10000, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
+    let delay = Math.min(10000, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
+    // --dev: the server went away because the app was compiled again; its next worker is
+    // up already (it was ready before this one was told to go): at once, then every 100 ms
+    if (boot.dev && (code === 1001 || attempt > 0) && attempt < 50) delay = attempt ? 100 : 0;
     attempt = Math.min(attempt + 1, 10);
     clearTimeout(retryTimer);
     retryTimer = setTimeout(connect, Math.min(10000, delay));
+  }
+
+  // --dev: the compiler's messages after a save that did not compile, over everything until
+  // a save that does (its new worker's doc) or the server says they are gone
+  function devError(msg) {
+    let el = document.querySelector('.pn-dev-error');
+    if (msg == null || msg === '') return el && el.remove();
+    if (!el) {
+      el = document.createElement('div');
+      el.className = 'pn-dev-error';
+      el.setAttribute('role', 'alert');
+      const h = document.createElement('h2');
+      h.textContent = 'The app does not compile';
+      const note = document.createElement('p');
+      note.textContent = 'The page shows the last version that did. Save a fix: this goes away.';
+      el.append(h, note, document.createElement('pre'));
+      document.body.append(el);
+    }
+    el.querySelector('pre').textContent = text(msg);
   }
 
   function stop(msg) { // no more retries: a notice in place of "Reconnecting…"
@@ -202,7 +224,8 @@
       }
     };
     if (!m || typeof m !== 'object') return;
-    if (m.t === 'doc') guard(doc, m);
+    if (m.t === 'doc') guard(doc, m), devError(null);
+    else if (m.t === 'dev') devError(m.error);
     else if (m.t === 'patch') (Array.isArray(m.ops) ? m.ops : []).forEach((op) => guard(apply, op));
     else if (m.t === 'error') {
       console.warn(`pane: server error ${m.code}: ${m.msg}${m.id ? ` (node ${m.id})` : ''}`);
