@@ -1,5 +1,5 @@
 // bench/lib.mjs — what the browser benches share (bench/plot-fps.mjs, bench/table-jump.mjs):
-//   startPane(app)    `pane serve APP` (PANE_BIN, default build/release/pane) on core 0 with a
+//   startPane(app, args)  `pane serve ARGS APP` (PANE_BIN, default build/release/pane) on core 0 with a
 //                     cache of its own; resolves {url, pid, stop()} once it prints its URL;
 //                     stopped by PID at exit too
 //   openChromium(viewport)   Debian's Chromium, headless, with the test flags and a fresh
@@ -13,11 +13,11 @@ import { chromium } from 'playwright-core';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function startPane(app) {
+export async function startPane(app, args = []) {
   const bin = resolve(process.env.PANE_BIN || join(root, 'build/release/pane'));
   const cache = mkdtempSync(join(tmpdir(), 'pane-bench-'));
   const pane = spawn('taskset', ['-c', '0', bin, 'serve', '--port', '0', '--address', '127.0.0.1',
-    '--log-level', 'warning', join(root, app)],
+    '--log-level', 'warning', ...args, resolve(root, app)],
     { env: { ...process.env, XDG_CACHE_HOME: cache }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stopped = false;
   const stop = () => {
