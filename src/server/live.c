@@ -386,10 +386,10 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
             return;
         }
         if (rc != 0) {
-            pn__info(
-                "%s: session token not signed with this server's key (forged, or from a process "
-                "with another --secret-key)",
-                pn__ws_peer(wc->ws));
+            pn__info("%s: a page from before pane was restarted, or from a process with "
+                     "another --secret-key (its session token is signed with another key; "
+                     "without --secret-key each start makes a new one): it gets a fresh session",
+                     pn__ws_peer(wc->ws));
             send_error(wc->ws, "bad-token", "invalid session token", 0);
             pn__ws_close(wc->ws, 1008, "bad token");
             return;
