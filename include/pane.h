@@ -147,6 +147,8 @@ void pn_session_key(const pn_request *r, pn_key *k);
 /* What pn_app_init and pn_app_cleanup are told. */
 typedef struct pn_app_ctx {
     const char *name; /* the app's name: "monitor" for monitor.c */
+    int argc;         /* what follows `pane serve … --args` (argv[0] is the app's path), as a */
+    char **argv;      /* program's main gets them; 0 and NULL in an embedding program */
 } pn_app_ctx;
 
 /*

@@ -20,6 +20,8 @@ struct pn_app {
     void (*init)(pn_app_ctx *ctx);                  /* pn_app_init, or NULL */
     void (*cleanup)(pn_app_ctx *ctx);               /* pn_app_cleanup, or NULL */
     bool initialised;                               /* init ran: cleanup will */
+    int argc;    /* pn_app_ctx's: `pane serve --args …` (not owned) */
+    char **argv;
     char **deps; /* compiled apps: the source and the local headers it includes (real paths,
                     NULL-terminated), what --dev watches; else NULL */
 };

@@ -631,7 +631,7 @@ void pn__app_init(struct pn_app *a)
     if (!a->init || a->initialised)
         return;
     pn__entry_enter(PN_ENTRY_APP, a->name, 0, "pn_app_init");
-    a->init(&(pn_app_ctx){.name = a->name});
+    a->init(&(pn_app_ctx){.name = a->name, .argc = a->argc, .argv = a->argv});
     pn__entry_leave();
     a->initialised = true;
 }
@@ -644,7 +644,7 @@ void pn__app_cleanup(struct pn_app *a)
     if (!a->cleanup)
         return;
     pn__entry_enter(PN_ENTRY_APP, a->name, 0, "pn_app_cleanup");
-    a->cleanup(&(pn_app_ctx){.name = a->name});
+    a->cleanup(&(pn_app_ctx){.name = a->name, .argc = a->argc, .argv = a->argv});
     pn__entry_leave();
 }
 

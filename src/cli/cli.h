@@ -28,7 +28,15 @@ struct cli {
     enum pn_log_format log_format;    /* --log-format */
     const char *log_file;             /* --log-file, or NULL: stderr */
     const char *redis;                /* --redis */
+    bool show;                        /* --show */
+    int app_argc;                     /* --args ARG...: the apps' pn_app_ctx argc/argv */
+    char **app_argv;
 };
+
+/* The nearest of the known words to word (suggest.c), or NULL when none is near. */
+const char *pn__cli_nearest(const char *word, const char *const *known, size_t nknown);
+/* The --options a usage text names, each once (at most max, 64 bytes each). */
+size_t pn__cli_options(const char *usage, char out[][64], size_t max);
 
 /* Runs `pane serve` as parsed: returns the process's exit status. */
 int pn__supervise(struct cli *cli);

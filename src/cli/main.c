@@ -32,6 +32,9 @@ static const char usage[] =
   "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
   "                        through a proxy that sets them)\n"
   "  --index NAME          the app served at / (default: the only app, else a list)\n"
+  "  --show                open the first app in the desktop's browser once it serves\n"
+  "  --args ARG...         the rest of the command line goes to the apps (pn_app_ctx's argc\n"
+  "                        and argv in pn_app_init), e.g. --args --device /dev/ttyUSB0\n"
   "  --dev, --autoreload   watch the apps and the headers they include; on a save compile\n"
   "                        again and update every open tab (a compile error is shown in the\n"
   "                        page); one worker\n"
@@ -90,6 +93,23 @@ static const char usage[] =
     "environment: CC (the compiler for apps, default cc), XDG_CACHE_HOME (compiled apps),\n"
     "             PANE_SECRET_KEY (as --secret-key)\n";
 
+/* An option `pane serve` does not know: said, with the nearest it does know. */
+static int unknown_option(const char *name)
+{
+    static char opts[128][64];
+    const char *known[128];
+    size_t n = pn__cli_options(usage, opts, 128);
+    for (size_t i = 0; i < n; i++)
+        known[i] = opts[i];
+    const char *near = pn__cli_nearest(name, known, n);
+    if (near)
+        fprintf(stderr, "pane: unknown option %s: did you mean %s?\n(see pane serve --help)\n",
+                name, near);
+    else
+        fprintf(stderr, "pane: unknown option %s\n(see pane serve --help)\n", name);
+    return 2;
+}
+
 static int die_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "pane: ");
@@ -117,6 +137,19 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
     cli->o.port = 5006;
     for (int i = 0; i < argc; i++) {
         char *arg = argv[i];
+        if (!strcmp(arg, "--args")) { /* the rest is the apps' (pn_app_ctx argc/argv) */
+            static char *args[256];
+            int n = 0;
+            args[n++] = (char *)(cli->napps ? cli->app_paths[0] : "app");
+            for (i++; i < argc && n < 255; i++)
+                args[n++] = argv[i];
+            if (i < argc)
+                return die_usage("--args: at most %s arguments", "254");
+            args[n] = NULL;
+            cli->app_argc = n;
+            cli->app_argv = args;
+            break;
+        }
         if (strncmp(arg, "--", 2) != 0) {
             if (cli->napps == PN_MAX_APPS)
                 return die_usage("too many apps (at most %s)", "64");
@@ -127,7 +160,7 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         char name[64];
         size_t nlen = val ? (size_t)(val - arg) : strlen(arg);
         if (nlen >= sizeof name)
-            return die_usage("unknown option %s", arg);
+            return unknown_option(arg);
         memcpy(name, arg, nlen);
         name[nlen] = '\0';
         if (val)
@@ -176,6 +209,10 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (val)
                 return die_usage("%s takes no value", name);
             cli->o.use_xheaders = true;
+        } else if (!strcmp(name, "--show")) {
+            if (val)
+                return die_usage("%s takes no value", name);
+            cli->show = true;
         } else if (!strcmp(name, "--dev") || !strcmp(name, "--autoreload")) {
             if (val)
                 return die_usage("%s takes no value", name);
@@ -328,7 +365,7 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             else
                 cli->o.limits.idle_timeout_ms = n;
         } else {
-            return die_usage("unknown option %s", name);
+            return unknown_option(name);
         }
 #undef NEED_VALUE
     }
@@ -390,16 +427,36 @@ static int serve(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+    const char *cmd = argc >= 2 ? argv[1] : NULL;
+    if (cmd && (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))) {
         printf("pane %s\n", PANE_VERSION_STRING);
         return 0;
     }
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))) {
+    /* pane -h, pane --help, pane help, pane help serve */
+    if (cmd && (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))) {
+        if (argc >= 3 && strcmp(argv[2], "serve") != 0) {
+            fprintf(stderr, "pane: no help for %s: the commands are serve, help and version\n",
+                    argv[2]);
+            return 2;
+        }
         fputs(usage, stdout);
         return 0;
     }
-    if (argc >= 2 && !strcmp(argv[1], "serve"))
+    if (cmd && !strcmp(cmd, "serve"))
         return serve(argc - 2, argv + 2);
+    if (cmd) {
+        const char *known[] = {"serve", "help", "version"};
+        const char *near = cmd[0] == '-' ? NULL : pn__cli_nearest(cmd, known, 3);
+        if (near)
+            fprintf(stderr, "pane: unknown command %s: did you mean %s?\n", cmd, near);
+        else if (strchr(cmd, '.') || cmd[0] == '-') /* pane app.c, pane --port 1 */
+            fprintf(stderr, "pane: %s: the command comes first: pane serve %s ...\n", cmd, cmd);
+        else
+            fprintf(stderr, "pane: unknown command %s: the commands are serve, help and "
+                    "version\n",
+                    cmd);
+        return 2;
+    }
     fputs(usage, stderr);
     return 2;
 }

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -118,6 +119,8 @@ static struct pn_app *compile_all(const struct cli *cli, char *err, size_t errle
             unload(apps, i);
             return NULL;
         }
+        apps[i].argc = cli->app_argc;
+        apps[i].argv = cli->app_argv;
         for (int j = 0; j < i; j++)
             if (!strcmp(apps[j].name, apps[i].name)) {
                 snprintf(err, errlen, "two apps are named %s (%s and %s)", apps[i].name,
@@ -653,6 +656,29 @@ static void print_urls(const struct sup *s, int port)
     fflush(stdout);
 }
 
+/* --show: the first app's page in the desktop's browser (xdg-open), if there is one. */
+static void show(const struct sup *s)
+{
+    const struct cli *cli = s->cli;
+    char url[700];
+    const char *host = cli->o.address && strcmp(cli->o.address, "0.0.0.0") &&
+                               strcmp(cli->o.address, "::") && !strchr(cli->o.address, ':')
+                           ? cli->o.address
+                           : "localhost";
+    snprintf(url, sizeof url, "http://%s:%d%s/%s", host, s->port,
+             cli->o.prefix ? cli->o.prefix : "", s->apps[0].name);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char *argv[] = {"xdg-open", url, NULL};
+    pid_t pid; /* reaped with the workers (waitpid(-1)); not one of them */
+    if (posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ) != 0)
+        pn__warn("--show: no browser to open (xdg-open is not installed): the URL is above");
+    posix_spawn_file_actions_destroy(&fa);
+}
+
 int pn__supervise(struct cli *cli)
 {
     static struct sup sup; /* large: not on the stack */
@@ -720,6 +746,8 @@ int pn__supervise(struct cli *cli)
     s->serving = started;
     if (started)
         print_urls(s, s->port);
+    if (started && cli->show)
+        show(s);
     while (!s->stopping || count(s, -1, false) > 0) {
         tick(s, sfd);
         if (s->stopping && now_ms() > s->stop_deadline) {
