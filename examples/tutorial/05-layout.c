@@ -54,14 +54,16 @@ void pn_app(pn_session *s)
                                 .arg = p));
     pn_sidebar(s, pn_toggle(s, .label = "Fold details", .on_change = fold, .arg = p));
 
-    /* three cards that share a row's width, and a button pushed to the right end */
+    /* three cards that share a row's width, and a button pushed to the right end: a row is
+     * as wide as its content unless it is stretched too */
     pn_node *overview = pn_column(s,
-        pn_row(s, pn_size(tile(s, "CPU", 12), .stretch_width = true),
-                  pn_size(tile(s, "Memory", 48), .stretch_width = true),
-                  pn_size(tile(s, "Disk", 71), .stretch_width = true)),
+        pn_size(pn_row(s, pn_size(tile(s, "CPU", 12), .stretch_width = true),
+                          pn_size(tile(s, "Memory", 48), .stretch_width = true),
+                          pn_size(tile(s, "Disk", 71), .stretch_width = true)),
+                .stretch_width = true),
         pn_divider(s),
-        pn_row(s, pn_markdown(s, .text = "A spacer pushes the button right:"), pn_spacer(s),
-               pn_button(s, .label = "Right")));
+        pn_size(pn_row(s, pn_markdown(s, .text = "A spacer pushes the button right:"),
+                       pn_spacer(s), pn_button(s, .label = "Right")), .stretch_width = true));
     /* a grid of 3 equal columns: the first cell covers two */
     pn_node *grid = pn_grid(s, .columns = 3, .items = PN_ITEMS(
         pn_size(tile(s, "Wide", 1), .col_span = 2), tile(s, "B", 2), tile(s, "C", 3),

@@ -13,6 +13,7 @@ void pn_session_key(const pn_request *r, pn_key *k)
     pn_key_add(k, pn_request_path(r)); /* the default key: the app's path */
     pn_key_add(k, pn_request_arg(r, "city", "Berlin"));
     pn_key_add(k, pn_request_arg(r, "unit", "C"));
+    pn_key_add(k, pn_request_arg(r, "remember", "0")); /* or a cached page would set no cookie */
 }
 
 static double temperature_of(const char *city) /* a pretend lookup, the same for a city */

@@ -106,7 +106,7 @@ void pn_app(pn_session *s)
 {
     struct top *t = pn_alloc(s, sizeof *t);
     pn_template(s, .name = "material", .title = "Machine monitor");
-    pn_node *numbers = pn_row(s,
+    pn_node *numbers = pn_row(s, /* stretched below, so that its cards share the width */
         TILE(pn_number(s, .name = "Load (1 min)", .format = "{value:.2f}", .feed = load)),
         TILE(pn_number(s, .name = "CPU", .format = "{value:.0f}%", .feed = cpu,
                        .colors = PN_COLORS({60, "#2ca02c"}, {85, "#ff7f0e"}, {1e9, "#d62728"}))),
@@ -119,7 +119,7 @@ void pn_app(pn_session *s)
         {"Memory", PN_NUMBER, "{value:.1f} MB", 130}, {"Threads", PN_NUMBER, .width = 100}),
         .cell = cell, .data = t, .sort = -3, .filter = true, .key_column = 1,
         .on_select = details, .arg = t);
-    pn_servable(s, numbers);
+    pn_servable(s, pn_size(numbers, .stretch_width = true));
     pn_servable(s, pn_tabs(s, .titles = PN_OPTIONS("Chart", "Processes"), .items = PN_ITEMS(
         pn_card(s, .hide_header = true, .items = PN_ITEMS(plot)),
         pn_card(s, .hide_header = true, .items = PN_ITEMS(t->table, t->details)))));
