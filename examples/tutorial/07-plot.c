@@ -5,20 +5,22 @@
 #include <pane.h>
 #include <sys/time.h>
 
-struct plots { pn_node *live, *bars, *held; double phase; };
+struct plots { pn_node *live, *bars, *held; double phase, x; };
 
-static double now(void) /* Unix time in seconds, with its fraction: the x of a time_x plot */
+/* The next x: Unix time in seconds, with its fraction (a time_x plot's x), and never before the
+ * last one: a point whose x goes back is dropped, and pane logs the line that pushed it. */
+static double next_x(struct plots *p)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    return tv.tv_sec + tv.tv_usec / 1e6;
+    return p->x = fmax(tv.tv_sec + tv.tv_usec / 1e6, p->x + 0.001);
 }
 
 static void tick(pn_session *s, void *arg) /* a point every 200 ms: x, then a y per series */
 {
     struct plots *p = arg;
     p->phase += 0.2;
-    pn_plot_push(p->live, now(), sin(p->phase), 0.5 * cos(p->phase / 3));
+    pn_plot_push(p->live, next_x(p), sin(p->phase), 0.5 * cos(p->phase / 3));
     pn_number_set_value(p->held, (double)pn_plot_len(p->live)); /* grows to 150, then stays */
     (void)s;
 }
@@ -26,11 +28,9 @@ static void tick(pn_session *s, void *arg) /* a point every 200 ms: x, then a y 
 static void burst(pn_session *s, pn_node *button, void *arg) /* 20 points in one message */
 {
     struct plots *p = arg;
-    double x[20], y[20][2], t = now();
-    for (int i = 0; i < 20; i++) {
-        x[i] = t + i * 0.01; /* x never goes back */
-        y[i][0] = 1.2, y[i][1] = -1.2;
-    }
+    double x[20], y[20][2]; /* y[i][k]: series k at x[i] */
+    for (int i = 0; i < 20; i++)
+        x[i] = next_x(p), y[i][0] = 1.2, y[i][1] = -1.2;
     pn_plot_append(p->live, x, &y[0][0], 20);
     (void)s, (void)button;
 }
