@@ -326,8 +326,11 @@ typedef struct pn_size_opts {
 /*
  * pn_size — sizes any component, Panel's width, height, min_/max_ and sizing_mode: returns n,
  * so it wraps a builder. Later calls replace the earlier size (the page follows live).
- *     pn_row(s, pn_size(cpu_card, .stretch_width = true), pn_size(mem_card, .stretch_width = true))
+ *     pn_size(pn_row(s, pn_size(cpu_card, .stretch_width = true),
+ *                       pn_size(mem_card, .stretch_width = true)), .stretch_width = true)
  *     pn_size(pn_plot(s, .title = "Load"), .width = 600, .min_width = 300)
+ * A Row or Column is as wide as its content: stretch it too (as above) for its children to
+ * share the page's width.
  * Thread: session
  */
 #define pn_size(n, ...) pn_size_set((n), &(const pn_size_opts){__VA_ARGS__}, PN_HERE)
@@ -897,7 +900,8 @@ typedef struct pn_spacer_opts {
 /*
  * pn_spacer — empty space (Panel's pn.Spacer): a fixed box, or, where .width or .height is 0,
  * one that grows and pushes what follows it to the end of its Row or Column.
- *     pn_row(s, title, pn_spacer(s), button)          the button at the right end
+ *     pn_size(pn_row(s, title, pn_spacer(s), button), .stretch_width = true)
+ *                                                     the button at the right end of the page
  *     pn_spacer(s, .height = 24)                      24 px between two things in a Column
  * Example: tests/apps/panes.c
  * Thread: session
@@ -1645,7 +1649,8 @@ typedef struct pn_server_options {
     const char *const *allow_websocket_origin; /* NULL-terminated. default: the page's Host */
     int unused_session_lifetime_ms; /* default: 15000 */
     int max_connections;        /* default: no limit */
-    bool admin;                 /* --admin: PREFIX/_pane/stats */
+    bool admin;                 /* --admin: the live page PREFIX/admin, PREFIX/metrics
+                                   (Prometheus) and PREFIX/_pane/stats */
     const char *root_path;      /* --root-path: what a proxy in front strips. default: none */
     bool use_xheaders;          /* --use-xheaders: client and host from the proxy's headers */
     const char *redis;          /* --redis: the Redis of shared feeds (pn_feed_redis),
