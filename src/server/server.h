@@ -174,6 +174,11 @@ void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
 /* 0 with *sid set; PN_EPARSE for a malformed or forged token; PN_ETIMEDOUT when expired
  * (expiry <= now, Unix seconds). */
 int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid);
+/* base64url without padding (RFC 4648 §5): out gets (4n+2)/3 chars and a NUL. */
+size_t pn__b64url_encode(const unsigned char *in, size_t n, char *out);
+/* Decodes s (canonical: the last character's unused bits zero) into at most max bytes, with
+ * *n set; false for a bad length or character. */
+bool pn__b64url_decode(pn_str s, unsigned char *out, size_t max, size_t *n);
 uint64_t pn__random_u64(void);
 /* A random secret key (64 hex digits) for processes or loops that must accept each other's
  * tokens when no --secret-key was given. */
