@@ -27,6 +27,7 @@ struct cli {
     const char *cflags, *libs, *pkgs; /* --cflags, --libs, --pkg */
     enum pn_log_format log_format;    /* --log-format */
     const char *log_file;             /* --log-file, or NULL: stderr */
+    const char *basic_auth;           /* --basic-auth: a password or a users file */
 };
 
 /* Runs `pane serve` as parsed: returns the process's exit status. */

@@ -211,7 +211,7 @@ static void test_cookie_refuses_another_secret_and_any_change(void **state)
     assert_int_equal(pn__auth_cookie_check(&k->c, pn__str(v), 1, user), PN_EPARSE);
     for (size_t i = 0; v[i]; i++) { /* every single character changed */
         char t[sizeof v];
-        strcpy(t, v);
+        snprintf(t, sizeof t, "%s", v);
         t[i] = t[i] == 'A' ? 'B' : 'A';
         assert_int_not_equal(pn__auth_cookie_check(&k->a, pn__str(t), 1, user), 0);
     }
