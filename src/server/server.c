@@ -203,7 +203,7 @@ static void serve_cached(struct pn_server *srv, struct pn_http_conn *c, const st
     respond_page(c,
                  &(struct pn_page_head){.security = srv->page_headers,
                                         .cache = miss,
-                                        .cache_control = "no-cache",
+                                        .cache_control = pn__cache_control(srv->cache),
                                         .etag = e->etag,
                                         .length = len,
                                         .gzip = b == e->gz},
@@ -437,7 +437,7 @@ static void serve_index(struct pn_server *srv, struct pn_http_conn *c, const str
         pn__http_respond_text(c, 500, NULL);
         return;
     }
-    serve_built(srv, c, r, &page, NULL, NULL, "no-cache");
+    serve_built(srv, c, r, &page, NULL, NULL, srv->o.auth ? "private, no-cache" : "no-cache");
 }
 
 /* ---- embedded assets: PREFIX/static/<etag>/<file> ---- */
@@ -914,7 +914,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     pn__buf_init(&probe, PN_HTTP_MAX_HEAD);
     int hrc = pn__page_head(&probe, &(struct pn_page_head){.security = srv->page_headers,
                                                            .cache = "bypass",
-                                                           .cache_control = "no-cache",
+                                                           .cache_control = "private, no-cache",
                                                            .etag = "W/\"0123456789abcdef\"",
                                                            .length = MAX_PAGE,
                                                            .gzip = true});
@@ -975,6 +975,8 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     if (o->reuse_sessions) {
         srv->cache = pn__cache_new(o->reuse_sessions_max, o->reuse_sessions_max_bytes);
         pn__cache_recompress_on(srv->cache, loop, srv->page_headers);
+        if (o->auth) /* a page is one user's: no shared cache in between may keep it */
+            srv->cache->cache_control = "private, no-cache";
     }
     pn__loops_init(srv, loop);
     for (int i = 0; i < o->nstatic; i++) {

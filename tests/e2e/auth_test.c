@@ -396,15 +396,26 @@ static bool users_never_share_a_cached_page(void)
         snprintf(not, sizeof not, "Hello, %s", other);
         e2e_header_copy(&r, "X-Pane-Cache", cache, sizeof cache);
         hits += !strcmp(cache, "hit");
+        ok = ok && (e2e_header_has(&r, "Cache-Control", "private") ||
+                    e2e_fail("a user's page without Cache-Control: private"));
         ok = ok && ((e2e_find(r.body.data, r.body.len, want) &&
                      !e2e_find(r.body.data, r.body.len, not )) ||
                     e2e_fail("%s got another page (cache %s)", who, cache));
         e2e_resp_fini(&r);
     }
     ok = ok && (hits >= 4 || e2e_fail("only %d cache hits in 12 pages", hits));
-    /* a shared key (weather.c's pn_key_shared): one cached page for both */
-    ok = ok && e2e_get(users.port, "/weather?city=Oslo", ha, &r) && status_is(&r, 200, "weather");
-    e2e_resp_fini(&r);
+    /* --warm: the shared page (weather.c's pn_key_shared) was warmed and is a hit for both
+     * users; hello.c's key is per user, so it was not */
+    ok = ok && (e2e_log_has(&users, 0, "warmed /weather") || e2e_fail("weather not warmed")) &&
+         (e2e_log_has(&users, 0, "--warm /hello: not warmed, its key is per user") ||
+          e2e_fail("hello warmed without a user"));
+    for (int i = 0; ok && i < 2; i++) {
+        ok = e2e_get(users.port, "/weather", i ? hb : ha, &r) && status_is(&r, 200, "weather");
+        char cache[32] = "";
+        e2e_header_copy(&r, "X-Pane-Cache", cache, sizeof cache);
+        ok = ok && (!strcmp(cache, "hit") || e2e_fail("a warmed shared page: %s", cache));
+        e2e_resp_fini(&r);
+    }
     /* the live sessions say who */
     char wa[600], wb[600];
     snprintf(wa, sizeof wa, "%s%s", users.origin, ha);
@@ -505,17 +516,9 @@ int main(int argc, char **argv)
         snprintf(text, sizeof text, "# e2e users\nalice:%s\nbob:%s\n", ya, sb);
         if (!write_file(users_file, sizeof users_file, text))
             return e2e_report("users file", false), e2e_finish();
-        const char *ua[] = {e2e_src("examples/hello.c"),
-                            e2e_src("examples/weather.c"),
-                            "--basic-auth",
-                            users_file,
-                            "--reuse-sessions",
-                            "--num-procs",
-                            "2",
-                            "--secret-key",
-                            SECRET,
-                            "--log-format",
-                            "json",
+        const char *ua[] = {e2e_src("examples/hello.c"), e2e_src("examples/weather.c"),
+                            "--basic-auth", users_file, "--reuse-sessions", "--warm",
+                            "--num-procs", "2", "--secret-key", SECRET, "--log-format", "json",
                             NULL};
         if (!e2e_server_start(&users, &(struct e2e_spawn){.args = ua, .napps = 2})) {
             unlink(users_file);
