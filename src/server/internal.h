@@ -73,6 +73,8 @@ struct pn_server {
     struct pn_auth_fails *fails; /* failed logins by address (this loop's) */
     char login_buf[PN_AUTH_MAX_USER + 1];
     const char *login; /* the user of the request being handled (login_buf), or NULL */
+    struct login_guard *login_guard; /* server.c: logins being checked see whether it stopped */
+    unsigned logins_pending;
 };
 
 /* ---- loops.c: --num-threads handoffs and requests from other threads ---- */

@@ -545,15 +545,15 @@ static void log_safe(const char *in, char *out, size_t outlen)
 }
 
 /* Set-Cookie of the login cookie (value NULL: the one that removes it) into out. */
-static void cookie_line(struct pn_server *srv, const struct pn_http_req *r, const char *value,
-                        char *out, size_t outlen)
+static void cookie_line(struct pn_server *srv, bool secure, const char *value, char *out,
+                        size_t outlen)
 {
     snprintf(out, outlen,
              "Set-Cookie: " PN_AUTH_COOKIE "=%s; Path=%s/; Max-Age=%llu; HttpOnly; "
              "SameSite=Lax%s\r\n",
              value ? value : "", srv->url_prefix,
              value ? (unsigned long long)srv->o.login_expiration_s : 0ull,
-             request_secure(srv, r) ? "; Secure" : "");
+             secure ? "; Secure" : "");
 }
 
 /* A login page: never cached (no-store), with the security lines of every page. */
@@ -602,6 +602,76 @@ static void redirect(struct pn_http_conn *c, const char *cookie, const char *loc
     pn__buf_fini(&h);
 }
 
+/* A login being checked: crypt(3) takes milliseconds (yescrypt's default tens), too long for
+ * the loop that serves every other session, so it runs on the loop's thread pool and the
+ * answer is given on the loop when it is done. The connection waits meanwhile (net reads no
+ * further request and closes a busy connection only when the server stops, which the guard
+ * tells: then nothing is answered and the job is only freed). */
+struct login_guard {
+    unsigned refs; /* the server's, one per job */
+    bool alive;    /* the server has not stopped */
+};
+
+static void guard_unref(struct login_guard *g)
+{
+    if (g && --g->refs == 0)
+        free(g);
+}
+
+#define MAX_LOGINS_PENDING 64 /* per loop: more at once get 503 (Retry-After: 1) */
+
+struct login_job {
+    uv_work_t w;
+    struct login_guard *guard;
+    struct pn_server *srv;
+    struct pn_http_conn *c;
+    const struct pn_auth_users *users;
+    struct pn_auth_form f;
+    char next[PN_AUTH_MAX_NEXT + 1];
+    char addr[48];
+    bool secure, valid, ok;
+};
+
+static void login_work(uv_work_t *w)
+{
+    struct login_job *j = w->data;
+    j->ok = j->valid && pn__auth_users_check(j->users, j->f.user, j->f.password);
+    OPENSSL_cleanse(j->f.password, sizeof j->f.password);
+}
+
+static void login_done(uv_work_t *w, int status)
+{
+    struct login_job *j = w->data;
+    struct login_guard *g = j->guard;
+    if (g->alive) {
+        struct pn_server *srv = j->srv;
+        struct pn_http_conn *c = j->c;
+        srv->logins_pending--;
+        bool ok = status == 0 && j->ok;
+        char safe[PN_AUTH_MAX_USER * 4 + 8];
+        log_safe(j->f.user, safe, sizeof safe);
+        if (!ok) {
+            pn__auth_fails_add(srv->fails, j->addr, uv_now(srv->live->loop));
+            pn__warn("%s: login failed for user \"%s\"", pn__http_conn_peer(c), safe);
+            respond_login(srv, c, 401, NULL,
+                          (struct pn_login_page){.next = j->next,
+                                                 .user = j->valid ? j->f.user : NULL,
+                                                 .message = "Wrong user name or password."});
+        } else {
+            pn__auth_fails_clear(srv->fails, j->addr);
+            pn__info("%s: user \"%s\" logged in", pn__http_conn_peer(c), safe);
+            char value[PN_AUTH_MAX_COOKIE + 1], cookie[PN_AUTH_MAX_COOKIE + 700];
+            pn__auth_cookie_make(&srv->auth_key, j->f.user,
+                                 (uint64_t)time(NULL) + srv->o.login_expiration_s, value);
+            cookie_line(srv, j->secure, value, cookie, sizeof cookie);
+            redirect(c, cookie, j->next);
+        }
+    }
+    OPENSSL_cleanse(&j->f, sizeof j->f);
+    free(j);
+    guard_unref(g);
+}
+
 static void login_post(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r)
 {
     char defnext[600];
@@ -613,10 +683,9 @@ static void login_post(struct pn_server *srv, struct pn_http_conn *c, const stru
         pn__http_respond_text(c, 413, NULL);
         return;
     }
-    char addr[48];
-    client_addr(srv, c, r, addr);
-    uint64_t now = uv_now(srv->live->loop);
-    uint64_t wait = pn__auth_fails_wait(srv->fails, addr, now);
+    struct login_job *j = pn__xcalloc(1, sizeof *j);
+    client_addr(srv, c, r, j->addr);
+    uint64_t wait = pn__auth_fails_wait(srv->fails, j->addr, uv_now(srv->live->loop));
     if (wait) {
         char extra[64], msg[160];
         unsigned long long secs = (wait + 999) / 1000;
@@ -626,38 +695,40 @@ static void login_post(struct pn_server *srv, struct pn_http_conn *c, const stru
         respond_login(srv, c, 429, extra,
                       (struct pn_login_page){.next = default_next(srv, defnext, sizeof defnext),
                                              .message = msg});
+        free(j);
         return;
     }
-    struct pn_auth_form f;
-    if (pn__auth_form_parse(r->body, &f) != 0) {
+    if (srv->logins_pending >= MAX_LOGINS_PENDING) {
+        pn__warn("%s: more than %d logins being checked at once: 503", pn__http_conn_peer(c),
+                 MAX_LOGINS_PENDING);
+        pn__http_respond_text(c, 503, "Retry-After: 1\r\n");
+        free(j);
+        return;
+    }
+    if (pn__auth_form_parse(r->body, &j->f) != 0) {
+        OPENSSL_cleanse(&j->f, sizeof j->f);
+        free(j);
         respond_login(srv, c, 400, NULL,
                       (struct pn_login_page){.next = default_next(srv, defnext, sizeof defnext),
                                              .message = "The form could not be read."});
         return;
     }
-    const char *next =
-        pn__auth_next_ok(pn__str(f.next)) ? f.next : default_next(srv, defnext, sizeof defnext);
-    bool valid = pn__auth_user_valid(pn__str(f.user));
-    bool ok = valid && pn__auth_users_check(srv->o.auth, f.user, f.password);
-    OPENSSL_cleanse(f.password, sizeof f.password);
-    char safe[PN_AUTH_MAX_USER * 4 + 8];
-    log_safe(f.user, safe, sizeof safe);
-    if (!ok) {
-        pn__auth_fails_add(srv->fails, addr, now);
-        pn__warn("%s: login failed for user \"%s\"", pn__http_conn_peer(c), safe);
-        respond_login(srv, c, 401, NULL,
-                      (struct pn_login_page){.next = next,
-                                             .user = valid ? f.user : NULL,
-                                             .message = "Wrong user name or password."});
-        return;
+    snprintf(j->next, sizeof j->next, "%s",
+             pn__auth_next_ok(pn__str(j->f.next)) ? j->f.next
+                                                  : default_next(srv, defnext, sizeof defnext));
+    j->valid = pn__auth_user_valid(pn__str(j->f.user));
+    j->secure = request_secure(srv, r);
+    j->users = srv->o.auth;
+    j->srv = srv;
+    j->c = c;
+    j->guard = srv->login_guard;
+    j->guard->refs++;
+    j->w.data = j;
+    srv->logins_pending++;
+    if (uv_queue_work(srv->live->loop, &j->w, login_work, login_done) != 0) {
+        login_work(&j->w); /* cannot happen with a valid loop: checked here then */
+        login_done(&j->w, 0);
     }
-    pn__auth_fails_clear(srv->fails, addr);
-    pn__info("%s: user \"%s\" logged in", pn__http_conn_peer(c), safe);
-    char value[PN_AUTH_MAX_COOKIE + 1], cookie[PN_AUTH_MAX_COOKIE + 700];
-    pn__auth_cookie_make(&srv->auth_key, f.user, (uint64_t)time(NULL) + srv->o.login_expiration_s,
-                         value);
-    cookie_line(srv, r, value, cookie, sizeof cookie);
-    redirect(c, cookie, next);
 }
 
 /* PREFIX/login: the form (GET; a visitor already logged in goes on to next), or a login
@@ -701,7 +772,7 @@ static void serve_logout(struct pn_server *srv, struct pn_http_conn *c, const st
         pn__info("%s: user \"%s\" logged out", pn__http_conn_peer(c), safe);
     }
     char cookie[700], location[600];
-    cookie_line(srv, r, NULL, cookie, sizeof cookie);
+    cookie_line(srv, request_secure(srv, r), NULL, cookie, sizeof cookie);
     snprintf(location, sizeof location, "%s/login?out=1", srv->url_prefix);
     redirect(c, cookie, location);
 }
@@ -963,6 +1034,8 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
             return krc;
         }
         srv->fails = pn__xcalloc(1, sizeof *srv->fails);
+        srv->login_guard = pn__xcalloc(1, sizeof *srv->login_guard);
+        *srv->login_guard = (struct login_guard){.refs = 1, .alive = true};
         srv->fails->seed = pn__random_u64();
         if (!srv->o.login_expiration_s)
             srv->o.login_expiration_s = PN_AUTH_DEFAULT_EXPIRATION;
@@ -1017,6 +1090,10 @@ int pn__server_port(const struct pn_server *srv)
 
 static void free_server(struct pn_server *srv)
 {
+    if (srv->login_guard) { /* logins still being checked answer nobody */
+        srv->login_guard->alive = false;
+        guard_unref(srv->login_guard);
+    }
     pn__auth_key_fini(&srv->auth_key);
     free(srv->fails);
     pn__cache_free(srv->cache); /* entries still being written go when their writes end */
