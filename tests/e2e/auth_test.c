@@ -467,8 +467,16 @@ static bool cookie_good_on_another_process(void)
     bool ok = login_as(&users, "bob", "bob pw", c, sizeof c);
     snprintf(h, sizeof h, "Cookie: %s\r\n", c);
     static struct e2e_server twin = {.name = "twin"}, other = {.name = "other"};
-    const char *ta[] = {
-        e2e_src("examples/hello.c"), "--basic-auth", users_file, "--secret-key", SECRET, NULL};
+    const char *ta[] = {e2e_src("examples/hello.c"),
+                        "--basic-auth",
+                        users_file,
+                        "--secret-key",
+                        SECRET,
+                        "--num-threads",
+                        "2",
+                        "--log-level",
+                        "debug",
+                        NULL};
     const char *oa[] = {
         e2e_src("examples/hello.c"), "--basic-auth", users_file, "--secret-key", SECRET "X", NULL};
     ok = ok && e2e_server_start(&twin, &(struct e2e_spawn){.args = ta}) &&
@@ -479,6 +487,35 @@ static bool cookie_good_on_another_process(void)
     e2e_resp_fini(&r);
     ok = ok && e2e_get(other.port, "/hello", h, &r) && status_is(&r, 302, "another --secret-key");
     e2e_resp_fini(&r);
+    /* tokens (no --reuse-sessions here) stay with their user, on whichever loop the socket
+     * lands (--num-threads 2: a hello naming another loop's session is handed there) */
+    char ca[300], ha[400], wa[600], wb[600];
+    ok = ok && login_as(&twin, "alice", "alice pw", ca, sizeof ca);
+    snprintf(ha, sizeof ha, "Cookie: %s\r\n", ca);
+    snprintf(wa, sizeof wa, "%s%s", twin.origin, ha);
+    snprintf(wb, sizeof wb, "%s%s", twin.origin, h);
+    for (int i = 0; ok && i < 6; i++) {
+        struct e2e_page p;
+        ok = e2e_get_page_ex(&twin, "/hello", ha, &p) && (p.token[0] || e2e_fail("no token"));
+        /* bob's socket with alice's token: a session of bob's own */
+        struct e2e_cl *b = ok ? e2e_cl_open_ex(&twin, "/hello/ws", wb, NULL, 0, NULL) : NULL;
+        json_t *db = b ? e2e_hello_doc(b, p.token, "") : NULL;
+        ok = ok && db && (json_has(db, "Hello, bob") || e2e_fail("bob resumed alice's session"));
+        json_decref(db);
+        e2e_close_nicely(b);
+        /* alice's socket on the plain path (any loop) resumes hers */
+        struct e2e_cl *a = ok ? e2e_cl_open_ex(&twin, "/hello/ws", wa, NULL, 0, NULL) : NULL;
+        json_t *da = a ? e2e_hello_doc(a, p.token, "") : NULL;
+        ok = ok && da && (json_has(da, "Hello, alice") || e2e_fail("alice's socket: not hers"));
+        json_decref(da);
+        e2e_close_nicely(a);
+        e2e_page_fini(&p);
+    }
+    int handed = 0;
+    char line[600];
+    for (size_t m = 0; (m = e2e_log_next_line(&twin, m, "after its hello", line, sizeof line));)
+        handed++;
+    printf("# %d sockets were handed to their token's loop with their login\n", handed);
     /* logins being checked (on the thread pool) when the server stops: nothing answers them,
      * nothing crashes, the exit is clean */
     struct e2e_conn pend[4];
@@ -534,9 +571,18 @@ int main(int argc, char **argv)
         snprintf(text, sizeof text, "# e2e users\nalice:%s\nbob:%s\n", ya, sb);
         if (!write_file(users_file, sizeof users_file, text))
             return e2e_report("users file", false), e2e_finish();
-        const char *ua[] = {e2e_src("examples/hello.c"), e2e_src("examples/weather.c"),
-                            "--basic-auth", users_file, "--reuse-sessions", "--warm",
-                            "--num-procs", "2", "--secret-key", SECRET, "--log-format", "json",
+        const char *ua[] = {e2e_src("examples/hello.c"),
+                            e2e_src("examples/weather.c"),
+                            "--basic-auth",
+                            users_file,
+                            "--reuse-sessions",
+                            "--warm",
+                            "--num-procs",
+                            "2",
+                            "--secret-key",
+                            SECRET,
+                            "--log-format",
+                            "json",
                             NULL};
         if (!e2e_server_start(&users, &(struct e2e_spawn){.args = ua, .napps = 2})) {
             unlink(users_file);
