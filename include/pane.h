@@ -55,6 +55,11 @@
  * cache keyed by a session key. By default the key is the app's path; an app whose page
  * depends on the request (a title from `?city=`) exports pn_session_key to add those parts.
  *
+ * LOGIN. With `pane serve --basic-auth` every page and socket needs a login (PREFIX/login);
+ * pn_session_user(s) names the user (NULL without a login). The reuse cache then keys every page
+ * by its user as well, so no user is ever served a page made for another, unless the key
+ * function calls pn_key_shared (the page is the same for everyone).
+ *
  * C++. pane.h is a C++20 header as well: the same builders, with the designated initialisers
  * in the order of the fields. See the end of this file, and examples/embed/sim.cpp.
  *
