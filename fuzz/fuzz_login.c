@@ -6,7 +6,9 @@
  * Checked:
  *   - a cookie is accepted only if it is exactly what pn__auth_cookie_make gives for the user
  *     it names (any other bytes, even with a valid signature elsewhere, are refused), and a
- *     refused one leaves the user buffer untouched; an accepted user is a valid name;
+ *     refused one leaves the user buffer untouched; an accepted user is a valid name; the same
+ *     for a cookie bound to a shared password (pn__auth_cookie_check_for), which an unbound
+ *     check refuses;
  *   - the form's fields are NUL-terminated within their bounds, valid UTF-8 without NUL, and a
  *     refused form leaves nothing half-decoded that could pass for a value;
  *   - an accepted next starts with one '/', has no second '/' or '\' after it, and only
@@ -72,6 +74,31 @@ static bool utf8_no_nul(const char *s)
     return pn__utf8_valid(s, strlen(s));
 }
 
+/* Bound to a shared password's fingerprint: accepted only as make_for gives it. */
+static void check_bound_cookie(const char *s, size_t n)
+{
+    static struct pn_auth_users *shared;
+    char err[128], user[PN_AUTH_MAX_USER + 1];
+    if (!shared)
+        CHECK(pn__auth_users_load("fuzz shared password", &shared, err, sizeof err) == 0);
+    int rc = pn__auth_cookie_check_for(&key, shared, (pn_str){s, n}, 1000, user);
+    CHECK(rc == 0 || rc == PN_EPARSE || rc == PN_ETIMEDOUT);
+    if (rc != 0)
+        return;
+    char unbound[PN_AUTH_MAX_USER + 1];
+    CHECK(pn__auth_cookie_check(&key, (pn_str){s, n}, 1000, unbound) == PN_EPARSE);
+    const char *dot = memchr(s, '.', n);
+    unsigned char raw[8 + PN_AUTH_MAX_USER];
+    size_t rn = 0;
+    CHECK(dot && pn__b64url_decode((pn_str){s, (size_t)(dot - s)}, raw, sizeof raw, &rn));
+    uint64_t exp = 0;
+    for (int i = 0; i < 8; i++)
+        exp = (exp << 8) | raw[i];
+    char again[PN_AUTH_MAX_COOKIE + 1];
+    pn__auth_cookie_make_for(&key, shared, user, exp, again);
+    CHECK(strlen(again) == n && memcmp(again, s, n) == 0);
+}
+
 static void check_form(const char *s, size_t n)
 {
     struct pn_auth_form f;
@@ -119,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size)
         memcpy(s, data, size);
     check_cookie(s, size);
+    check_bound_cookie(s, size);
     check_form(s, size);
     check_next(s, size);
     check_name(s, size);

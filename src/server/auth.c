@@ -9,7 +9,9 @@
  *     base64url(expiry: 8 bytes, big-endian Unix seconds ‖ user name) "." base64url(HMAC-SHA256)
  *
  * signed under SHA-256("pane login cookie v1\n" ‖ secret): never the token key, so a token can
- * never pass for a cookie. docs/deploy.md (Login) says what users see.
+ * never pass for a cookie. The MAC also covers a fingerprint of the user's credentials (their
+ * hash in the users file, or the shared password), so a changed password ends old logins.
+ * docs/deploy.md (Login) says what users see.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -25,6 +27,19 @@
 
 #define COOKIE_LABEL "pane login cookie v1\n"
 #define MAX_FILE (16u << 20) /* a users file larger than this is refused */
+#define FP_LABEL "pane login fingerprint v1\n"
+
+/* What a user's cookies are bound to: SHA-256 of a label and secret (a hash, a digest). */
+static void fingerprint(const void *secret, size_t n, unsigned char out[32])
+{
+    unsigned char buf[sizeof FP_LABEL + 512];
+    size_t m = n > 512 ? 512 : n;
+    memcpy(buf, FP_LABEL, sizeof FP_LABEL - 1);
+    memcpy(buf + sizeof FP_LABEL - 1, secret, m);
+    unsigned int len = 0;
+    EVP_Digest(buf, sizeof FP_LABEL - 1 + m, out, &len, EVP_sha256(), NULL);
+    OPENSSL_cleanse(buf, sizeof buf);
+}
 
 /* ---- users ---- */
 
@@ -152,6 +167,7 @@ int pn__auth_users_parse(const char *text, size_t len, const char *name, struct 
             u->users = pn__xrealloc(u->users, (cap = cap ? cap * 2 : 16) * sizeof *u->users);
         u->users[u->n].name = pn__xstrndup(user.ptr, user.len);
         u->users[u->n].hash = pn__xstrdup(hbuf);
+        fingerprint(hbuf, hash.len, u->users[u->n].fp);
         OPENSSL_cleanse(hbuf, sizeof hbuf);
         for (size_t k = 0; k < u->n; k++)
             if (!strcmp(u->users[k].name, u->users[u->n].name)) {
@@ -190,6 +206,7 @@ int pn__auth_users_load(const char *value, struct pn_auth_users **out, char *err
         u->shared = true;
         unsigned int n = 0;
         EVP_Digest(value, strlen(value), u->password, &n, EVP_sha256(), NULL);
+        fingerprint(u->password, sizeof u->password, u->fp);
         *out = u;
         return 0;
     }
@@ -294,8 +311,35 @@ void pn__auth_key_fini(struct pn_auth_key *k)
     k->mac = NULL;
 }
 
-void pn__auth_cookie_make(const struct pn_auth_key *k, const char *user, uint64_t expiry,
-                          char out[PN_AUTH_MAX_COOKIE + 1])
+/* The fingerprint user's cookies are bound to in u, or NULL (u NULL: none); *known false for a
+ * user u does not have. */
+static const unsigned char *fp_of(const struct pn_auth_users *u, const char *user, bool *known)
+{
+    *known = true;
+    if (!u)
+        return NULL;
+    if (u->shared)
+        return u->fp;
+    const struct pn_auth_user *f = find_user(u, user);
+    *known = f != NULL;
+    return f ? f->fp : NULL;
+}
+
+/* HMAC-SHA256 of the cookie's body text (and the fingerprint, if any). */
+static void sign(const struct pn_auth_key *k, const char *body, size_t n, const unsigned char *fp,
+                 unsigned char mac[32])
+{
+    char buf[PN_AUTH_MAX_COOKIE + 32];
+    if (n > PN_AUTH_MAX_COOKIE)
+        n = PN_AUTH_MAX_COOKIE; /* never: bodies are bounded before */
+    memcpy(buf, body, n);
+    if (fp)
+        memcpy(buf + n, fp, 32);
+    pn__mac(k->mac, buf, n + (fp ? 32 : 0), mac, 32);
+}
+
+void pn__auth_cookie_make_for(const struct pn_auth_key *k, const struct pn_auth_users *u,
+                              const char *user, uint64_t expiry, char out[PN_AUTH_MAX_COOKIE + 1])
 {
     unsigned char raw[8 + PN_AUTH_MAX_USER];
     size_t n = strlen(user);
@@ -305,14 +349,21 @@ void pn__auth_cookie_make(const struct pn_auth_key *k, const char *user, uint64_
         raw[i] = (unsigned char)(expiry >> (56 - 8 * i));
     memcpy(raw + 8, user, n);
     size_t len = pn__b64url_encode(raw, 8 + n, out);
+    bool known;
     unsigned char mac[32];
-    pn__mac(k->mac, out, len, mac, sizeof mac);
+    sign(k, out, len, fp_of(u, user, &known), mac);
     out[len++] = '.';
     pn__b64url_encode(mac, sizeof mac, out + len);
 }
 
-int pn__auth_cookie_check(const struct pn_auth_key *k, pn_str value, uint64_t now,
-                          char user[PN_AUTH_MAX_USER + 1])
+void pn__auth_cookie_make(const struct pn_auth_key *k, const char *user, uint64_t expiry,
+                          char out[PN_AUTH_MAX_COOKIE + 1])
+{
+    pn__auth_cookie_make_for(k, NULL, user, expiry, out);
+}
+
+int pn__auth_cookie_check_for(const struct pn_auth_key *k, const struct pn_auth_users *u,
+                              pn_str value, uint64_t now, char user[PN_AUTH_MAX_USER + 1])
 {
     if (!value.ptr || value.len > PN_AUTH_MAX_COOKIE)
         return PN_EPARSE;
@@ -326,20 +377,30 @@ int pn__auth_cookie_check(const struct pn_auth_key *k, pn_str value, uint64_t no
     if (!pn__b64url_decode(body, raw, sizeof raw, &n) || n < 9 ||
         !pn__b64url_decode(sig, mac, sizeof mac, &m) || m != sizeof mac)
         return PN_EPARSE;
-    pn__mac(k->mac, body.ptr, body.len, want, sizeof want);
-    if (CRYPTO_memcmp(mac, want, sizeof mac) != 0)
+    pn_str name = {(const char *)raw + 8, n - 8};
+    if (!pn__auth_user_valid(name))
+        return PN_EPARSE;
+    char who[PN_AUTH_MAX_USER + 1];
+    memcpy(who, name.ptr, name.len);
+    who[name.len] = '\0';
+    bool known;
+    const unsigned char *fp = fp_of(u, who, &known);
+    sign(k, body.ptr, body.len, fp, want);
+    if (CRYPTO_memcmp(mac, want, sizeof mac) != 0 || !known)
         return PN_EPARSE;
     uint64_t exp = 0;
     for (int i = 0; i < 8; i++)
         exp = (exp << 8) | raw[i];
-    pn_str name = {(const char *)raw + 8, n - 8};
-    if (!pn__auth_user_valid(name))
-        return PN_EPARSE;
     if (exp <= now)
         return PN_ETIMEDOUT;
-    memcpy(user, name.ptr, name.len);
-    user[name.len] = '\0';
+    memcpy(user, who, name.len + 1);
     return 0;
+}
+
+int pn__auth_cookie_check(const struct pn_auth_key *k, pn_str value, uint64_t now,
+                          char user[PN_AUTH_MAX_USER + 1])
+{
+    return pn__auth_cookie_check_for(k, NULL, value, now, user);
 }
 
 /* ---- the form ---- */

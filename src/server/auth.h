@@ -20,13 +20,15 @@
 
 struct pn_auth_user {
     char *name;
-    char *hash; /* crypt(3) "$y$…", "$6$…", "$2b$…" */
+    char *hash;           /* crypt(3) "$y$…", "$6$…", "$2b$…" */
+    unsigned char fp[32]; /* what its login cookies are bound to: SHA-256 of a label and hash */
 };
 
 /* The users of --basic-auth: read once at start, then read-only (shared by every loop). */
 struct pn_auth_users {
     bool shared;                /* one password for any user name (no file) */
     unsigned char password[32]; /* shared: SHA-256 of the password */
+    unsigned char fp[32];       /* shared: what login cookies are bound to (from password) */
     struct pn_auth_user *users; /* a file's, sorted by name */
     size_t n;
 };
@@ -73,6 +75,14 @@ void pn__auth_cookie_make(const struct pn_auth_key *k, const char *user, uint64_
  * PN_ETIMEDOUT when expired (expiry <= now). */
 int pn__auth_cookie_check(const struct pn_auth_key *k, pn_str value, uint64_t now,
                           char user[PN_AUTH_MAX_USER + 1]);
+/* The same bound to the user's credentials in u: the signature also covers a fingerprint of
+ * the user's hash (a file's) or of the shared password, so changing a password logs that user
+ * out everywhere, and a user removed from the file has no valid cookie. check fails
+ * (PN_EPARSE) for a user u does not have. */
+void pn__auth_cookie_make_for(const struct pn_auth_key *k, const struct pn_auth_users *u,
+                              const char *user, uint64_t expiry, char out[PN_AUTH_MAX_COOKIE + 1]);
+int pn__auth_cookie_check_for(const struct pn_auth_key *k, const struct pn_auth_users *u,
+                              pn_str value, uint64_t now, char user[PN_AUTH_MAX_USER + 1]);
 
 /* The login form (application/x-www-form-urlencoded): user, password and next, each decoded
  * (valid UTF-8, no NUL) and NUL-terminated. PN_EPARSE for a bad escape or a field over its

@@ -497,13 +497,12 @@ static bool request_secure(const struct pn_server *srv, const struct pn_http_req
 static bool login_cookie(void *ud, pn_str value)
 {
     struct pn_server *srv = ud;
-    return pn__auth_cookie_check(&srv->auth_key, value, (uint64_t)time(NULL), srv->login_buf) ==
-               0 &&
-           pn__auth_users_has(srv->o.auth, srv->login_buf);
+    return pn__auth_cookie_check_for(&srv->auth_key, srv->o.auth, value, (uint64_t)time(NULL),
+                                     srv->login_buf) == 0;
 }
 
 /* The logged-in user of r (in srv->login_buf), or NULL: the first login cookie that is signed
- * with this server's key, not expired, and names a user --basic-auth still has. */
+ * with this server's key for a user --basic-auth has with the same password, not expired. */
 static const char *login_of(struct pn_server *srv, const struct pn_http_req *r)
 {
     return pn__cookie_each(r, PN_AUTH_COOKIE, login_cookie, srv) ? srv->login_buf : NULL;
@@ -661,8 +660,8 @@ static void login_done(uv_work_t *w, int status)
             pn__auth_fails_clear(srv->fails, j->addr);
             pn__info("%s: user \"%s\" logged in", pn__http_conn_peer(c), safe);
             char value[PN_AUTH_MAX_COOKIE + 1], cookie[PN_AUTH_MAX_COOKIE + 700];
-            pn__auth_cookie_make(&srv->auth_key, j->f.user,
-                                 (uint64_t)time(NULL) + srv->o.login_expiration_s, value);
+            pn__auth_cookie_make_for(&srv->auth_key, j->users, j->f.user,
+                                     (uint64_t)time(NULL) + srv->o.login_expiration_s, value);
             cookie_line(srv, j->secure, value, cookie, sizeof cookie);
             redirect(c, cookie, j->next);
         }

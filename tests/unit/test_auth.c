@@ -258,6 +258,46 @@ static void test_cookie_refuses_malformed_huge_and_invalid_names(void **state)
     }
 }
 
+static void test_cookie_is_bound_to_the_password(void **state)
+{
+    struct keys *k = *state;
+    char *h1 = make_hash("$6$", "one"), *h2 = make_hash("$6$", "two"), text[600];
+    snprintf(text, sizeof text, "alice:%s\nbob:%s\n", h1, h1);
+    struct pn_auth_users *u1 = parse_ok(text);
+    snprintf(text, sizeof text, "alice:%s\nbob:%s\n", h2, h1); /* alice's password changed */
+    struct pn_auth_users *u2 = parse_ok(text);
+    snprintf(text, sizeof text, "bob:%s\n", h1); /* alice removed */
+    struct pn_auth_users *u3 = parse_ok(text);
+    char va[PN_AUTH_MAX_COOKIE + 1], vb[PN_AUTH_MAX_COOKIE + 1], user[PN_AUTH_MAX_USER + 1];
+    pn__auth_cookie_make_for(&k->a, u1, "alice", 5000, va);
+    pn__auth_cookie_make_for(&k->a, u1, "bob", 5000, vb);
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, u1, pn__str(va), 1, user), 0);
+    assert_string_equal(user, "alice");
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, u2, pn__str(va), 1, user), PN_EPARSE);
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, u3, pn__str(va), 1, user), PN_EPARSE);
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, u2, pn__str(vb), 1, user), 0);
+    assert_string_equal(user, "bob");
+    /* an unbound cookie is not a bound one */
+    char plain[PN_AUTH_MAX_COOKIE + 1];
+    pn__auth_cookie_make(&k->a, "alice", 5000, plain);
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, u1, pn__str(plain), 1, user), PN_EPARSE);
+    /* a shared password: a new one ends the old logins */
+    struct pn_auth_users *s1 = NULL, *s2 = NULL;
+    char err[200];
+    assert_int_equal(pn__auth_users_load("first shared password", &s1, err, sizeof err), 0);
+    assert_int_equal(pn__auth_users_load("second shared password", &s2, err, sizeof err), 0);
+    pn__auth_cookie_make_for(&k->a, s1, "anyone", 5000, va);
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, s1, pn__str(va), 1, user), 0);
+    assert_int_equal(pn__auth_cookie_check_for(&k->a, s2, pn__str(va), 1, user), PN_EPARSE);
+    pn__auth_users_free(u1);
+    pn__auth_users_free(u2);
+    pn__auth_users_free(u3);
+    pn__auth_users_free(s1);
+    pn__auth_users_free(s2);
+    free(h1);
+    free(h2);
+}
+
 static void test_cookie_secret_must_be_long(void **state)
 {
     (void)state;
@@ -348,6 +388,7 @@ int main(void)
         K(test_cookie_round_trips_and_expires),
         K(test_cookie_refuses_another_secret_and_any_change),
         K(test_cookie_refuses_malformed_huge_and_invalid_names),
+        K(test_cookie_is_bound_to_the_password),
         cmocka_unit_test(test_cookie_secret_must_be_long),
         cmocka_unit_test(test_form_parses_and_bounds_fields),
         cmocka_unit_test(test_next_is_only_ever_a_local_path),
