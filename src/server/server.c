@@ -572,7 +572,8 @@ static void respond_login(struct pn_server *srv, struct pn_http_conn *c, int sta
     char *html = pn__buf_steal(&page, &len);
     struct pn_buf h;
     pn__buf_init(&h, PN_HTTP_MAX_HEAD);
-    pn__buf_printf(&h, "%s%s", srv->page_headers, extra ? extra : "");
+    /* X-Pane-Login: what a live page's script asks when its socket is refused (pane.js) */
+    pn__buf_printf(&h, "X-Pane-Login: required\r\n%s%s", srv->page_headers, extra ? extra : "");
     pn__http_respond(c, &(struct pn_http_resp){.status = status,
                                                .content_type = "text/html; charset=utf-8",
                                                .headers = h.data,
