@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "render/render.h"
 #include "server/auth.h"
 #include "server/server.h"
 
@@ -376,6 +377,32 @@ static void test_failed_logins_are_bounded_per_address(void **state)
     free(f);
 }
 
+static void test_login_page_escapes_what_it_shows(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(pn__render_init(err, sizeof err), 0);
+    struct pn_buf out;
+    pn__buf_init(&out, 1 << 20);
+    assert_int_equal(pn__render_login(&out,
+                                      &(struct pn_login_page){
+                                          .prefix = "/da\"sh",
+                                          .css_url = "/static/x/pane.css",
+                                          .next = "/w?a=1&b=\"<x>",
+                                          .user = "\"><script>alert(1)</script>",
+                                          .message = "<b>bad</b>",
+                                      }),
+                     0);
+    assert_null(strstr(out.data, "<script>alert"));
+    assert_null(strstr(out.data, "<b>bad"));
+    assert_non_null(strstr(out.data, "&lt;script&gt;"));
+    assert_non_null(strstr(out.data, "action=\"/da&quot;sh/login\""));
+    assert_non_null(strstr(out.data, "value=\"/w?a=1&amp;b=&quot;&lt;x&gt;\""));
+    assert_non_null(strstr(out.data, "type=\"password\""));
+    pn__buf_fini(&out);
+    pn__render_fini();
+}
+
 #define K(name) cmocka_unit_test_setup_teardown(name, keys_setup, keys_teardown)
 
 int main(void)
@@ -393,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_form_parses_and_bounds_fields),
         cmocka_unit_test(test_next_is_only_ever_a_local_path),
         cmocka_unit_test(test_failed_logins_are_bounded_per_address),
+        cmocka_unit_test(test_login_page_escapes_what_it_shows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
