@@ -28,6 +28,7 @@ struct cli {
     enum pn_log_format log_format;    /* --log-format */
     const char *log_file;             /* --log-file, or NULL: stderr */
     const char *basic_auth;           /* --basic-auth: a password or a users file */
+    struct pn_auth_users *auth;       /* what it holds (o.auth), read at start and on SIGHUP */
 };
 
 /* Runs `pane serve` as parsed: returns the process's exit status. */

@@ -389,15 +389,15 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "pane: %s\n", err);
         return 1;
     }
-    struct pn_auth_users *auth = NULL; /* read once, before any worker: they inherit it */
-    if (cli.basic_auth && pn__auth_users_load(cli.basic_auth, &auth, err, sizeof err) != 0) {
+    /* read before any worker starts (they inherit it), and again on SIGHUP (supervisor.c) */
+    if (cli.basic_auth && pn__auth_users_load(cli.basic_auth, &cli.auth, err, sizeof err) != 0) {
         fprintf(stderr, "pane: %s\n", err);
         return 1;
     }
-    cli.o.auth = auth;
-    if (auth)
+    cli.o.auth = cli.auth;
+    if (cli.auth)
         pn__info("login required (--basic-auth: %s)",
-                 auth->shared ? "one shared password" : "a users file");
+                 cli.auth->shared ? "one shared password" : "a users file");
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
     if (pn__app_set_build(cli.cflags, cli.libs, cli.pkgs, err, sizeof err) != 0) {
@@ -405,7 +405,7 @@ static int serve(int argc, char **argv)
         return 1;
     }
     rc = pn__supervise(&cli);
-    pn__auth_users_free(auth);
+    pn__auth_users_free(cli.auth);
     return rc;
 }
 

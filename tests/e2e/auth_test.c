@@ -22,7 +22,8 @@
  * with Retry-After, even for the right password); a users file with a plaintext password or
  * a malformed line stops the start naming file:line before any worker; with --reuse-sessions
  * two users never get each other's cached page while pn_session_user names each, both workers
- * of --num-procs 2 and a second process take the cookie.
+ * of --num-procs 2 and a second process take the cookie; SIGHUP reads the users file again (a
+ * changed password ends old logins, a new user logs in, a bad file fails the reload only).
  */
 #include <crypt.h>
 #include <signal.h>
@@ -50,6 +51,7 @@
 static struct e2e_server shared = {.name = "shared"}, abuse = {.name = "abuse"},
                          users = {.name = "users"};
 static char users_file[64];
+static char ya[200], sb[200]; /* alice's and bob's hashes in it */
 
 /* A crypt(3) hash with prefix's method at its lowest cost. */
 static void make_hash(const char *prefix, const char *password, char *out, size_t n)
@@ -539,6 +541,55 @@ static bool cookie_good_on_another_process(void)
     return ok;
 }
 
+static bool rewrite(const char *text)
+{
+    FILE *f = fopen(users_file, "w");
+    bool ok = f && fputs(text, f) >= 0;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    return ok || e2e_fail("cannot rewrite %s", users_file);
+}
+
+static int status_with(const char *path, const char *cookie)
+{
+    char h[400];
+    snprintf(h, sizeof h, "Cookie: %s\r\n", cookie);
+    struct e2e_resp r;
+    int st = e2e_get(users.port, path, h, &r) ? r.status : -1;
+    e2e_resp_fini(&r);
+    return st;
+}
+
+static bool users_file_reload(void)
+{
+    char ca[300], cb[300], cc[300];
+    bool ok = login_as(&users, "alice", "alice pw", ca, sizeof ca) &&
+              login_as(&users, "bob", "bob pw", cb, sizeof cb);
+    /* alice's password changes, carol is added; SIGHUP reads the file again */
+    char text[800], ya2[200], hc[200];
+    make_hash("$y$", "alice new pw", ya2, sizeof ya2);
+    make_hash("$2b$", "carol pw", hc, sizeof hc);
+    snprintf(text, sizeof text, "alice:%s\nbob:%s\ncarol:%s\n", ya2, sb, hc);
+    size_t mark = e2e_log_mark(&users);
+    ok = ok && rewrite(text) && (kill(users.pid, SIGHUP) == 0 || e2e_fail("kill")) &&
+         (e2e_log_wait(&users, mark, "reloaded", 30000) || e2e_fail("no reload"));
+    ok = ok && (status_with("/hello", ca) == 302 || e2e_fail("alice's old cookie still works")) &&
+         (status_with("/hello", cb) == 200 || e2e_fail("bob's cookie was lost")) &&
+         login_as(&users, "carol", "carol pw", cc, sizeof cc) &&
+         (status_with("/hello", cc) == 200 || e2e_fail("carol's cookie")) &&
+         login_as(&users, "alice", "alice new pw", ca, sizeof ca);
+    /* a bad file on SIGHUP: the reload fails naming the line, the running workers go on */
+    mark = e2e_log_mark(&users);
+    char want[128];
+    snprintf(want, sizeof want, "reload failed: --basic-auth %s:2: a plaintext", users_file);
+    snprintf(text, sizeof text, "alice:%s\nbob:bob pw\n", ya2);
+    ok = ok && rewrite(text) && (kill(users.pid, SIGHUP) == 0 || e2e_fail("kill")) &&
+         (e2e_log_wait(&users, mark, want, 10000) || e2e_fail("no \"%s\"", want)) &&
+         (status_with("/hello", cb) == 200 || e2e_fail("bob after a failed reload"));
+    snprintf(text, sizeof text, "alice:%s\nbob:%s\n", ya, sb); /* as it was */
+    return rewrite(text) && ok;
+}
+
 int main(int argc, char **argv)
 {
     e2e_init("auth", argc, argv, 280);
@@ -565,7 +616,7 @@ int main(int argc, char **argv)
     E2E_CASE("bad-users-files", bad_users_files);
 
     if (e2e_selected("users") || e2e_selected("worker") || e2e_selected("process")) {
-        char ya[200], sb[200], text[600];
+        char text[600];
         make_hash("$y$", "alice pw", ya, sizeof ya);
         make_hash("$6$", "bob pw", sb, sizeof sb);
         snprintf(text, sizeof text, "# e2e users\nalice:%s\nbob:%s\n", ya, sb);
@@ -591,6 +642,7 @@ int main(int argc, char **argv)
         E2E_CASE("users-never-share-a-cached-page", users_never_share_a_cached_page);
         E2E_CASE("cookie-good-on-every-worker", cookie_good_on_every_worker);
         E2E_CASE("cookie-good-on-another-process", cookie_good_on_another_process);
+        E2E_CASE("users-file-reload", users_file_reload);
         e2e_report("users exit", e2e_server_stop(&users, SIGTERM, 10000) == 0);
         unlink(users_file);
     }
