@@ -33,7 +33,8 @@ test('log in through the form, see the live app, log out', async (t) => {
     assert.equal(await page.title(), 'Log in');
     await page.locator('input[name=user]').waitFor();
     // the login page is styled by pane.css (the card has the header's colour on top)
-    const border = await page.locator('.pn-login-card').evaluate((e) => getComputedStyle(e).borderTopWidth);
+    const border = await page.locator('.pn-login-card')
+      .evaluate((e) => getComputedStyle(e).borderTopWidth);
     assert.equal(border, '4px');
     await screenshot(page, 'login');
   });
@@ -43,7 +44,8 @@ test('log in through the form, see the live app, log out', async (t) => {
     await page.fill('input[name=password]', 'not it');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     await page.locator('.pn-login-error').waitFor();
-    assert.match(await page.locator('.pn-login-error').textContent(), /Wrong user name or password/);
+    const error = await page.locator('.pn-login-error').textContent();
+    assert.match(error, /Wrong user name or password/);
     assert.equal(await page.inputValue('input[name=user]'), 'Ada');
     await screenshot(page, 'login-error');
   });
@@ -74,7 +76,8 @@ test('log in through the form, see the live app, log out', async (t) => {
     assert.equal(r.status(), 302);
     const port = new URL(pane.url).port;
     await pane.stop();
-    pane = await startPane({ app: 'examples/hello.c', args: ['--basic-auth', PASSWORD, '--port', port] });
+    const args = ['--basic-auth', PASSWORD, '--port', port];
+    pane = await startPane({ app: 'examples/hello.c', args });
     await page.waitForURL(`${origin}/login?next=/hello`, { timeout: 20_000 });
     await page.fill('input[name=user]', 'Ada');
     await page.fill('input[name=password]', PASSWORD);
@@ -96,6 +99,7 @@ test('log in through the form, see the live app, log out', async (t) => {
   // server restarted, and the script's look at /login cut short by the server's going or the
   // reload it asked for, are no errors
   assert.deepEqual(seen.pageErrors, []);
-  const expected = (r) => r.endsWith('/login: 401') || r.includes('/ws') || /\/login: net::/.test(r);
+  const expected = (r) =>
+    r.endsWith('/login: 401') || r.includes('/ws') || /\/login: net::/.test(r);
   assert.deepEqual(seen.badResponses.filter((r) => !expected(r)), []);
 });

@@ -159,7 +159,8 @@
   async function loginOver() {
     try {
       const prefix = document.body.dataset.pnPrefix || '';
-      const r = await fetch(`${prefix}/login`, { method: 'HEAD', redirect: 'manual', cache: 'no-store' });
+      const r = await fetch(`${prefix}/login`,
+        { method: 'HEAD', redirect: 'manual', cache: 'no-store' });
       return r.status === 200 && r.headers.has('x-pane-login');
     } catch {
       return false;
