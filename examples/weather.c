@@ -5,6 +5,7 @@
 void pn_session_key(const pn_request *r, pn_key *k) /* one cached page per city */
 {
     pn_key_add(k, pn_request_arg(r, "city", "Berlin"));
+    pn_key_shared(k); /* with --basic-auth too: the city's page names no user */
 }
 
 static void tick(pn_session *s, void *t) { (void)s; pn_number_set_value(t, rand() % 66 - 20); }

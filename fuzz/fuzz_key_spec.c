@@ -50,7 +50,8 @@ static bool same_spec(const struct pn_key_spec *a, const struct pn_key_spec *b)
     for (int i = 0; i < a->n; i++) {
         if (a->parts[i].kind != b->parts[i].kind)
             return false;
-        if (a->parts[i].kind != PN_KEY_PATH && strcmp(a->parts[i].name, b->parts[i].name) != 0)
+        if (a->parts[i].kind != PN_KEY_PATH && a->parts[i].kind != PN_KEY_SHARED &&
+            strcmp(a->parts[i].name, b->parts[i].name) != 0)
             return false;
     }
     return true;
@@ -147,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             prefix = "header:";
             break;
         case PN_KEY_PATH:
+        case PN_KEY_SHARED:
             break;
         default:
             CHECK(!"unknown kind");
@@ -162,7 +164,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             tl += (size_t)snprintf(text + tl, sizeof text - tl, "%s%s%s", i ? "," : "", prefix,
                                    p->name);
         } else {
-            tl += (size_t)snprintf(text + tl, sizeof text - tl, "%spath", i ? "," : "");
+            tl += (size_t)snprintf(text + tl, sizeof text - tl, "%s%s", i ? "," : "",
+                                   p->kind == PN_KEY_PATH ? "path" : "shared");
         }
         CHECK(tl < sizeof text);
     }
@@ -183,12 +186,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pn_key k1, k2;
     pn__buf_init(&k1.buf, 16 * 1024);
     pn__buf_init(&k2.buf, 16 * 1024);
-    pn__key_compute(&app, &s, req, &k1);
-    pn__key_compute(&app, &s, req, &k2);
+    pn__key_compute(&app, &s, req, NULL, &k1);
+    pn__key_compute(&app, &s, req, NULL, &k2);
     CHECK(!k1.overflow && !k2.overflow);
     CHECK(k1.buf.len >= 9 && memcmp(k1.buf.data, "7:weather", 9) == 0);
     CHECK(k1.buf.len == k2.buf.len && memcmp(k1.buf.data, k2.buf.data, k1.buf.len) == 0);
-    CHECK(k1.buf.len > 9); /* every part adds at least one byte (\xff or a length) */
+    /* every part but `shared` adds at least one byte (\xff or a length) */
+    CHECK(k1.buf.len > 9 || k1.shared);
+    /* with login on, the user is in the key (after it, so it starts the same) unless shared */
+    pn__key_compute(&app, &s, req, "alice", &k2);
+    CHECK(k2.shared == k1.shared);
+    CHECK(k2.buf.len >= k1.buf.len && memcmp(k1.buf.data, k2.buf.data, k1.buf.len) == 0);
+    CHECK(k1.shared ? k2.buf.len == k1.buf.len
+                    : k2.buf.len == k1.buf.len + 8 &&
+                          !memcmp(k2.buf.data + k1.buf.len, "\3765:alice", 8));
     pn__buf_fini(&k1.buf);
     pn__buf_fini(&k2.buf);
     pn__arena_reset(&val_arena);

@@ -55,6 +55,11 @@
  * cache keyed by a session key. By default the key is the app's path; an app whose page
  * depends on the request (a title from `?city=`) exports pn_session_key to add those parts.
  *
+ * LOGIN. With `pane serve --basic-auth` every page and socket needs a login (PREFIX/login);
+ * pn_session_user(s) names the user (NULL without a login). The reuse cache then keys every page
+ * by its user as well, so no user is ever served a page made for another, unless the key
+ * function calls pn_key_shared (the page is the same for everyone).
+ *
  * C++. pane.h is a C++20 header as well: the same builders, with the designated initialisers
  * in the order of the fields. See the end of this file, and examples/embed/sim.cpp.
  *
@@ -170,6 +175,22 @@ void pn_app_cleanup(pn_app_ctx *ctx);
  * Thread: loop
  */
 PN_API void pn_key_add(pn_key *k, const char *part);
+/*
+ * pn_key_shared — says that the first page of this key is the same for every user. With
+ * `--basic-auth` the logged-in user is otherwise always part of the key, so that a page cached
+ * for one user is never served to another (whatever the key function adds). Call it only when
+ * pn_app shows nothing that depends on pn_session_user (the page's live session is still the
+ * user's own: the cached shell is only the first paint). `--session-key` says it with `shared`.
+ * Without `--basic-auth` it changes nothing.
+ *     void pn_session_key(const pn_request *r, pn_key *k)
+ *     {
+ *         pn_key_add(k, pn_request_arg(r, "city", "Berlin"));
+ *         pn_key_shared(k); // the city's page greets nobody by name
+ *     }
+ * Example: examples/weather.c
+ * Thread: loop
+ */
+PN_API void pn_key_shared(pn_key *k);
 
 /* ---- request and session helpers ------------------------------------------------------------ */
 
@@ -187,6 +208,19 @@ PN_API const char *pn_request_header(const pn_request *r, const char *name, cons
 PN_API const char *pn_request_cookie(const pn_request *r, const char *name, const char *def);
 /* pn_request_path — the request's path without the query, e.g. "/weather". Thread: loop */
 PN_API const char *pn_request_path(const pn_request *r);
+
+/*
+ * pn_session_user — the user who logged in to the page (`--basic-auth`), or NULL when the
+ * server has no login. Owned by the session, valid for its life. A session made for the reuse
+ * cache's page runs with the user of the request that filled it (see pn_key_shared); the live
+ * session of every page runs with its own visitor's.
+ *     const char *user = pn_session_user(s);
+ *     if (user)
+ *         pn_markdown(s, .text = pn_fmt(s, "Hello, **%s**", user));
+ * Example: examples/hello.c
+ * Thread: session
+ */
+PN_API const char *pn_session_user(pn_session *s);
 
 /*
  * pn_session_arg — the first value of query argument `name` of the request that made this
@@ -1655,6 +1689,13 @@ typedef struct pn_server_options {
     bool use_xheaders;          /* --use-xheaders: client and host from the proxy's headers */
     const char *redis;          /* --redis: the Redis of shared feeds (pn_feed_redis),
                                    "redis://HOST[:PORT][/DB]" or "unix:PATH". default: none */
+    /* --basic-auth: a login in front of every page and socket. A path to a users file
+     * (`user:HASH` a line, HASH from `mkpasswd` or `openssl passwd -6`), or, when no such file
+     * exists, one password for any user name. pn_server_start fails (logged, naming file:line)
+     * on a bad file. default: no login */
+    const char *basic_auth;
+    const char *cookie_secret; /* --cookie-secret (>= 32 chars). default: from secret_key */
+    int login_expiration_s;    /* --login-expiration: how long a login lasts. default: 7 days */
 } pn_server_options;
 
 /* A running server of an embedding program. */

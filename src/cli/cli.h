@@ -31,6 +31,8 @@ struct cli {
     bool show;                        /* --show */
     int app_argc;                     /* --args ARG...: the apps' pn_app_ctx argc/argv */
     char **app_argv;
+    const char *basic_auth;           /* --basic-auth: a password or a users file */
+    struct pn_auth_users *auth;       /* what it holds (o.auth), read at start and on SIGHUP */
 };
 
 /* The nearest of the known words to word (suggest.c), or NULL when none is near. */

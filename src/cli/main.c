@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "runtime/redis.h"
+#include "server/auth.h"
 
 static const char usage[] =
     "usage: pane serve APP... [options]\n"
@@ -25,22 +26,22 @@ static const char usage[] =
     "  --port N              port to listen on (default 5006; 0 picks a free port)\n"
     "  --address ADDR        address to listen on (default: all interfaces)\n"
     "  --prefix PATH         URL prefix for every route, e.g. /dash (default none)\n"
-  "  --root-path PATH      the path a reverse proxy serves pane under and strips before\n"
-  "                        forwarding, e.g. /dash: pages' URLs start with it, routes do not\n"
-  "  --use-xheaders        behind a reverse proxy: the client's address (logs) and the host\n"
-  "                        it asked for (WebSocket origin check) from Forwarded or\n"
-  "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
-  "                        through a proxy that sets them)\n"
-  "  --index NAME          the app served at / (default: the only app, else a list)\n"
-  "  --show                open the first app in the desktop's browser once it serves\n"
-  "  --args ARG...         the rest of the command line goes to the apps (pn_app_ctx's argc\n"
-  "                        and argv in pn_app_init), e.g. --args --device /dev/ttyUSB0\n"
-  "  --dev, --autoreload   watch the apps and the headers they include; on a save compile\n"
-  "                        again and update every open tab (a compile error is shown in the\n"
-  "                        page); one worker\n"
-  "  --redis URL           the Redis through which feeds an app shares (pn_feed_redis) reach\n"
-  "                        every process: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or\n"
-  "                        unix:PATH\n"
+    "  --root-path PATH      the path a reverse proxy serves pane under and strips before\n"
+    "                        forwarding, e.g. /dash: pages' URLs start with it, routes do not\n"
+    "  --use-xheaders        behind a reverse proxy: the client's address (logs) and the host\n"
+    "                        it asked for (WebSocket origin check) from Forwarded or\n"
+    "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
+    "                        through a proxy that sets them)\n"
+    "  --index NAME          the app served at / (default: the only app, else a list)\n"
+    "  --show                open the first app in the desktop's browser once it serves\n"
+    "  --args ARG...         the rest of the command line goes to the apps (pn_app_ctx's argc\n"
+    "                        and argv in pn_app_init), e.g. --args --device /dev/ttyUSB0\n"
+    "  --dev, --autoreload   watch the apps and the headers they include; on a save compile\n"
+    "                        again and update every open tab (a compile error is shown in the\n"
+    "                        page); one worker\n"
+    "  --redis URL           the Redis through which feeds an app shares (pn_feed_redis) reach\n"
+    "                        every process: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or\n"
+    "                        unix:PATH\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
     "  --cflags FLAGS        compile the apps with these flags too (split on spaces; also\n"
     "                        $PANE_CFLAGS), e.g. --cflags \"-DFAST -I/opt/dev/include\"\n"
@@ -51,6 +52,12 @@ static const char usage[] =
     "                        any). default: the host and port the page was requested from\n"
     "  --secret-key KEY      signs session tokens (>= 32 chars; or PANE_SECRET_KEY). default:\n"
     "                        random per process (tokens from other processes are not trusted)\n"
+    "  --basic-auth VALUE    a login in front of every page and socket: VALUE is a users file\n"
+    "                        (user:HASH a line, HASH from `mkpasswd` or `openssl passwd -6`)\n"
+    "                        or, if no such file exists, one password for any user name\n"
+    "  --cookie-secret KEY   signs the login cookie (>= 32 chars; or PANE_COOKIE_SECRET).\n"
+    "                        default: derived from the secret key\n"
+    "  --login-expiration S  seconds a login lasts (default 604800: 7 days)\n"
     "  --session-token-expiration S   seconds a page's token is accepted (default 300)\n"
     "  --unused-session-lifetime MS   a session without a socket lives this long (default 15000)\n"
     "  --check-unused-sessions MS     how often unused sessions are swept (default 17000)\n"
@@ -67,7 +74,7 @@ static const char usage[] =
     "  --reuse-sessions-max N        cached pages per loop (default 1000)\n"
     "  --reuse-sessions-max-bytes B  bytes of cached pages per loop (default 67108864)\n"
     "  --admin               a live page of what every worker serves at PREFIX/admin, its\n"
-  "                        counters at PREFIX/metrics (Prometheus) and PREFIX/_pane/stats\n"
+    "                        counters at PREFIX/metrics (Prometheus) and PREFIX/_pane/stats\n"
     "  --max-connections N   more open connections than this (all loops together) get 503\n"
     "                        (default: no limit)\n"
     "  --frame-ancestors SRC who may frame the pages (CSP), e.g. \"'none'\" or\n"
@@ -77,9 +84,9 @@ static const char usage[] =
     "                        (default 1; 0: one per core)\n"
     "  --num-threads N       event loops per worker, all accepting on the port (default 1)\n"
     "  --log-level LEVEL     debug, info, warning, error, critical (default info)\n"
-  "  --log-format FORMAT   text (default) or json: one object a line, {time, level, pid, msg}\n"
-  "  --log-file PATH       append the log to PATH instead of stderr (reopened on SIGHUP,\n"
-  "                        for log rotation)\n"
+    "  --log-format FORMAT   text (default) or json: one object a line, {time, level, pid, msg}\n"
+    "  --log-file PATH       append the log to PATH instead of stderr (reopened on SIGHUP,\n"
+    "                        for log rotation)\n"
     "  --header-timeout MS   time a client has to send a request head (default 10000)\n"
     "  --idle-timeout MS     how long a keep-alive connection may idle, and a response may\n"
     "                        go unread (counted from the last bytes the client took)\n"
@@ -91,7 +98,7 @@ static const char usage[] =
     "         replaces every worker without refusing a connection\n"
     "\n"
     "environment: CC (the compiler for apps, default cc), XDG_CACHE_HOME (compiled apps),\n"
-    "             PANE_SECRET_KEY (as --secret-key)\n";
+    "             PANE_SECRET_KEY (as --secret-key), PANE_COOKIE_SECRET (as --cookie-secret)\n";
 
 /* An option `pane serve` does not know: said, with the nearest it does know. */
 static int unknown_option(const char *name)
@@ -325,6 +332,22 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         } else if (!strcmp(name, "--secret-key")) {
             NEED_VALUE();
             cli->o.secret_key = val;
+        } else if (!strcmp(name, "--basic-auth")) {
+            NEED_VALUE();
+            if (!*val)
+                return die_usage("%s", "--basic-auth: a password or a users file");
+            cli->basic_auth = val;
+        } else if (!strcmp(name, "--cookie-secret")) {
+            NEED_VALUE();
+            if (strlen(val) < 32)
+                return die_usage("--cookie-secret: at least 32 characters, not %s",
+                                 "a shorter one");
+            cli->o.cookie_secret = val;
+        } else if (!strcmp(name, "--login-expiration")) {
+            NEED_VALUE();
+            if (!parse_uint(val, 10ul * 365 * 24 * 3600, &n) || n == 0)
+                return die_usage("--login-expiration: a positive number of seconds, not %s", val);
+            cli->o.login_expiration_s = n;
         } else if (!strcmp(name, "--cflags")) {
             NEED_VALUE();
             cli->cflags = val;
@@ -388,6 +411,17 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
         if (env && *env)
             cli->o.secret_key = env;
     }
+    if (!cli->o.cookie_secret) {
+        const char *env = getenv("PANE_COOKIE_SECRET");
+        if (env && *env) {
+            if (strlen(env) < 32)
+                return die_usage("PANE_COOKIE_SECRET: at least 32 characters, not %s",
+                                 "a shorter one");
+            cli->o.cookie_secret = env;
+        }
+    }
+    if ((cli->o.cookie_secret || cli->o.login_expiration_s) && !cli->basic_auth)
+        return die_usage("%s", "--cookie-secret and --login-expiration need --basic-auth");
     return 0;
 }
 
@@ -416,13 +450,24 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "pane: %s\n", err);
         return 1;
     }
+    /* read before any worker starts (they inherit it), and again on SIGHUP (supervisor.c) */
+    if (cli.basic_auth && pn__auth_users_load(cli.basic_auth, &cli.auth, err, sizeof err) != 0) {
+        fprintf(stderr, "pane: %s\n", err);
+        return 1;
+    }
+    cli.o.auth = cli.auth;
+    if (cli.auth)
+        pn__info("login required (--basic-auth: %s)",
+                 cli.auth->shared ? "one shared password" : "a users file");
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
     if (pn__app_set_build(cli.cflags, cli.libs, cli.pkgs, err, sizeof err) != 0) {
         fprintf(stderr, "pane: %s\n", err);
         return 1;
     }
-    return pn__supervise(&cli);
+    rc = pn__supervise(&cli);
+    pn__auth_users_free(cli.auth);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -19,10 +19,10 @@
  *   - a note older than PN_STALL_MS is reported by the watchdog while the loop is still stuck;
  *   - SIGTERM or SIGINT: every worker gets SIGTERM (a graceful stop), and once all have exited
  *     the supervisor exits 0;
- *   - SIGHUP: the apps are compiled again (changed ones get their new code), a new generation
- *     of workers starts, and once all of it is ready the old one gets SIGTERM. Connections
- *     wait in the shared socket's backlog, so none is refused while the generations change.
- * The supervisor is one thread with no event loop: forking from it is safe.
+ *   - SIGHUP: the apps are compiled again (changed ones get their new code) and --basic-auth's
+ *     users file is read again, a new generation of workers starts, and once all of it is ready the
+ * old one gets SIGTERM. Connections wait in the shared socket's backlog, so none is refused while
+ * the generations change. The supervisor is one thread with no event loop: forking from it is safe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "server/auth.h"
 
 #define RESTART_WINDOW_MS 10000 /* a worker dying sooner than this after its start "keeps dying"   \
                                  */
@@ -470,16 +471,30 @@ static void reload(struct sup *s)
         return;
     }
     char err[1024];
+    /* --basic-auth's users file again: a changed password ends that user's old logins (the
+     * cookie is bound to it), a removed user has none, a new one can log in */
+    struct pn_auth_users *users = NULL;
+    if (s->cli->basic_auth &&
+        pn__auth_users_load(s->cli->basic_auth, &users, err, sizeof err) != 0) {
+        pn__error("reload failed: %s; the running workers go on", err);
+        return;
+    }
     struct pn_app *apps = compile_all(s->cli, err, sizeof err);
     if (!apps) {
         pn__error("reload failed: %s; the running workers go on", err);
         if (s->cli->o.dev) /* the pages show why */
             pn__record_dev_set(s->rec,
                                *pn__app_compile_messages() ? pn__app_compile_messages() : err);
+        pn__auth_users_free(users);
         return;
     }
     if (s->cli->o.dev)
         pn__record_dev_set(s->rec, "");
+    if (users) { /* the old generation has its own copy (fork) */
+        pn__auth_users_free(s->cli->auth);
+        s->cli->auth = users;
+        s->cli->o.auth = users;
+    }
     /* the old generation keeps its apps (its workers inherited them); restarts use the new */
     unload(s->apps, s->cli->napps);
     s->apps = apps;

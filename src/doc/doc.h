@@ -229,6 +229,7 @@ struct pn_session_init {
     const char *prefix;   /* the URL prefix its pages are served under (--prefix); NULL: "" */
     pn_str query;         /* raw query string, no '?' */
     const pn_request *req; /* during pn_app only; may be NULL (tests) */
+    const char *user;      /* the logged-in user (--basic-auth), or NULL */
 };
 
 struct pn_session {
@@ -240,6 +241,7 @@ struct pn_session {
     const char *app_name;
     const char *prefix; /* "" or "/dash": URLs a kind writes start with it (an Image's) */
     const char *query;  /* raw, NUL-terminated copy */
+    const char *user;   /* pn_session_user: arena copy, or NULL without --basic-auth */
     const pn_request *req;
     pn_template_opts tmpl; /* strings in the arena; NULL fields mean the defaults */
     pn_here tmpl_here;     /* where pn_template was called (the server checks the name) */

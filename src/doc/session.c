@@ -33,6 +33,7 @@ pn_session *pn__session_new(const struct pn_session_init *init)
     s->prefix = pn__arena_strdup(&s->arena, init->prefix ? init->prefix : "");
     s->query = pn__arena_strndup(&s->arena, init->query.ptr ? init->query.ptr : "",
                                  init->query.len);
+    s->user = pn__arena_strdup(&s->arena, init->user);
     s->req = init->req;
     s->root = pn__arena_alloc(&s->arena, sizeof *s->root);
     s->root->desc = &root_kind;
@@ -180,6 +181,11 @@ void *pn_alloc_at(pn_session *s, size_t size, pn_here here)
 static struct pn_arena *ask_arena(pn_session *s)
 {
     return s->in_callback ? &s->scratch : &s->arena;
+}
+
+const char *pn_session_user(pn_session *s)
+{
+    return s ? s->user : NULL;
 }
 
 const char *pn_session_arg_at(pn_session *s, const char *name, const char *def, pn_here here)

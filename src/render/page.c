@@ -300,3 +300,67 @@ int pn__render_index(struct pn_buf *out, const char *const *app_names, size_t n,
     pn__buf_fini(&body);
     return rc;
 }
+
+static int puts_escaped(struct pn_buf *b, const char *s)
+{
+    return pn__html_escape(b, s, strlen(s));
+}
+
+int pn__render_login(struct pn_buf *out, const struct pn_login_page *p)
+{
+    const struct pn_template *t = find_template("default");
+    if (!t)
+        return PN_ENOTFOUND;
+    const char *prefix = p->prefix ? p->prefix : "";
+    struct pn_buf body;
+    pn__buf_init(&body, out->max);
+    int rc = pn__buf_puts(&body, "<div class=\"pn-login\"><form class=\"pn-login-card\" "
+                                 "method=\"post\" action=\"");
+    if (rc == 0)
+        rc = puts_escaped(&body, prefix);
+    if (rc == 0)
+        rc = pn__buf_puts(&body, "/login\"><h1 class=\"pn-login-title\">Log in</h1>");
+    if (rc == 0 && p->message)
+        if ((rc = pn__buf_puts(&body, "<p class=\"pn-login-error\" role=\"alert\">")) ||
+            (rc = puts_escaped(&body, p->message)) || (rc = pn__buf_puts(&body, "</p>")))
+            goto done;
+    if (rc == 0 && p->notice)
+        if ((rc = pn__buf_puts(&body, "<p class=\"pn-login-notice\" role=\"status\">")) ||
+            (rc = puts_escaped(&body, p->notice)) || (rc = pn__buf_puts(&body, "</p>")))
+            goto done;
+    if (rc == 0)
+        rc = pn__buf_puts(&body, "<label class=\"pn-text-input pn-login-field\">"
+                                 "<span class=\"pn-widget-label\">User</span>"
+                                 "<input name=\"user\" autocomplete=\"username\" "
+                                 "autocapitalize=\"none\" spellcheck=\"false\" required "
+                                 "maxlength=\"64\" value=\"");
+    if (rc == 0 && p->user)
+        rc = puts_escaped(&body, p->user);
+    if (rc == 0)
+        rc = pn__buf_puts(&body, p->user ? "\"></label>" : "\" autofocus></label>");
+    if (rc == 0)
+        rc = pn__buf_puts(&body, "<label class=\"pn-text-input pn-login-field\">"
+                                 "<span class=\"pn-widget-label\">Password</span>"
+                                 "<input type=\"password\" name=\"password\" "
+                                 "autocomplete=\"current-password\" required");
+    if (rc == 0)
+        rc = pn__buf_puts(&body, p->user ? " autofocus></label>" : "></label>");
+    if (rc == 0)
+        rc = pn__buf_puts(&body, "<input type=\"hidden\" name=\"next\" value=\"");
+    if (rc == 0)
+        rc = puts_escaped(&body, p->next ? p->next : "/");
+    if (rc == 0)
+        rc = pn__buf_puts(&body, "\"><button class=\"pn-button pn-button-primary "
+                                 "pn-login-button\" type=\"submit\">Log in</button></form></div>");
+    if (rc == 0) {
+        const struct pn_tpl_var vars[] = {
+            {"title", PN_STRLIT("Log in")}, {"css_url", text_or(p->css_url, "")},
+            {"prefix", pn__str(prefix)},    {"body", buf_str(&body)},
+            {"theme", PN_STRLIT("auto")},
+        };
+        rc = pn__template_render(t, vars, sizeof vars / sizeof *vars, out);
+    }
+done:
+    pn__buf_fini(&body);
+    return rc;
+}

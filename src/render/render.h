@@ -96,6 +96,18 @@ int pn__render_page(struct pn_buf *out, const pn_session *s, const struct pn_pag
 int pn__render_index(struct pn_buf *out, const char *const *app_names, size_t n,
                      const char *prefix, const char *css_url);
 
+/* The login page (--basic-auth): a form posting user, password and next to PREFIX/login, in the
+ * default template with pane.css. Every string is escaped. */
+struct pn_login_page {
+    const char *prefix; /* what URLs start with (--root-path and --prefix), or "" */
+    const char *css_url;
+    const char *next;    /* where a login goes (checked by the caller) */
+    const char *user;    /* to fill the user field with (a failed login's), or NULL */
+    const char *message; /* an error to show, or NULL */
+    const char *notice;  /* a neutral line ("You have logged out."), or NULL */
+};
+int pn__render_login(struct pn_buf *out, const struct pn_login_page *p);
+
 /* Markdown → HTML by md4c, raw HTML disabled (it shows as text). Returns 0 or PN_ETOOBIG. */
 int pn__render_markdown(struct pn_buf *out, const char *md, size_t n);
 

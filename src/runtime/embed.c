@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "runtime/runtime.h"
+#include "server/auth.h"
 
 #define MAX_ORIGINS 64
 
@@ -18,6 +19,7 @@ struct embed {
     const char *origins[MAX_ORIGINS];
     char secret[65];
     char url[300];
+    struct pn_auth_users *auth; /* --basic-auth's users, or NULL */
 };
 
 static struct embed *embeds[64]; /* by runtime: a small table, as a program starts few */
@@ -90,6 +92,19 @@ pn_server *pn_server_start(const pn_server_options *o)
          i++)
         e->origins[so->norigins++] = o->allow_websocket_origin[i];
     so->allowed_origins = e->origins;
+    char err[1024];
+    if (o->basic_auth) {
+        if (pn__auth_users_load(o->basic_auth, &e->auth, err, sizeof err) != 0) {
+            pn__error("pn_server_start: %s", err);
+            for (int i = 0; i < napps; i++)
+                pn__app_unload(&e->apps[i]);
+            free(e);
+            return NULL;
+        }
+        so->auth = e->auth;
+        so->cookie_secret = o->cookie_secret;
+        so->login_expiration_s = o->login_expiration_s > 0 ? (uint64_t)o->login_expiration_s : 0;
+    }
     if (o->secret_key) {
         so->secret_key = o->secret_key;
     } else { /* one for every loop: a socket's hello may name a session of another loop */
@@ -99,9 +114,9 @@ pn_server *pn_server_start(const pn_server_options *o)
     struct sigaction sa;
     if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
         signal(SIGPIPE, SIG_IGN); /* a peer gone mid-write is an error code, not a death */
-    char err[1024];
     if (pn__runtime_start(&ro, &e->rt, err, sizeof err) != 0) {
         pn__error("pn_server_start: %s", err);
+        pn__auth_users_free(e->auth);
         free(e);
         return NULL;
     }
@@ -109,6 +124,7 @@ pn_server *pn_server_start(const pn_server_options *o)
         pn__error("pn_server_start: cannot start the loops' threads");
         pn__runtime_stop(e->rt);
         pn__runtime_free(e->rt);
+        pn__auth_users_free(e->auth);
         free(e);
         return NULL;
     }
@@ -126,6 +142,7 @@ pn_server *pn_server_start(const pn_server_options *o)
         pn__error("pn_server_start: more than %zu servers in one process", i);
         pn__runtime_stop(e->rt);
         pn__runtime_wait(e->rt);
+        pn__auth_users_free(e->auth);
         free(e);
         return NULL;
     }
@@ -146,5 +163,6 @@ void pn_server_stop(pn_server *srv)
         return;
     pn__runtime_stop(e->rt);
     pn__runtime_wait(e->rt); /* joins the loops' threads, unloads (frees) the apps */
+    pn__auth_users_free(e->auth);
     free(e);
 }

@@ -185,14 +185,14 @@ static void grow(struct pn_cache *c)
 
 /* The wire form of one variant: its head (pn__page_head) and body in one blob, or NULL when
  * the head is over the bound. */
-static struct pn_cache_blob *prepare(const char *security, const char *etag, const void *body,
-                                     size_t body_len, bool gz)
+static struct pn_cache_blob *prepare(const struct pn_cache *c, const char *security,
+                                     const char *etag, const void *body, size_t body_len, bool gz)
 {
     struct pn_buf h;
     pn__buf_init(&h, PN_HTTP_MAX_HEAD);
     int rc = pn__page_head(&h, &(struct pn_page_head){.security = security,
                                                       .cache = "hit",
-                                                      .cache_control = "no-cache",
+                                                      .cache_control = pn__cache_control(c),
                                                       .etag = etag,
                                                       .length = body_len,
                                                       .gzip = gz});
@@ -222,15 +222,15 @@ static void entry_size(struct pn_cache_entry *e)
 }
 
 /* The gzip variant of e at level, in a new blob (NULL if compressing failed). */
-static struct pn_cache_blob *gzip_variant(const struct pn_cache_entry *e, const char *security,
-                                          int level)
+static struct pn_cache_blob *gzip_variant(const struct pn_cache *c, const struct pn_cache_entry *e,
+                                          const char *security, int level)
 {
     char *gz = NULL;
     size_t gz_len = 0;
     const struct pn_cache_blob *p = e->plain;
     if (pn__gzip(p->data + p->hdr, p->len - p->hdr, level, &gz, &gz_len) != 0)
         return NULL;
-    struct pn_cache_blob *b = prepare(security, e->etag, gz, gz_len, true);
+    struct pn_cache_blob *b = prepare(c, security, e->etag, gz, gz_len, true);
     free(gz);
     return b;
 }
@@ -263,7 +263,7 @@ static void recompress_done(uv_work_t *w, int status)
     struct pn_cache_entry *e = r->e;
     /* only an entry still in its cache is worth it (an evicted one is on its way out) */
     if (status == 0 && r->rc == 0 && e->cache == c && !c->freed) {
-        struct pn_cache_blob *b = prepare(c->security, e->etag, r->gz, r->gz_len, true);
+        struct pn_cache_blob *b = prepare(c, c->security, e->etag, r->gz, r->gz_len, true);
         if (b) {
             c->bytes -= e->bytes;
             pn__cache_blob_unref(e->gz); /* responses writing it hold their own reference */
@@ -315,7 +315,7 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
     pn__sha256_hex(page->html, page->html_len, sha);
     /* weak: the plain and the gzip bytes are one page (RFC 9110 §8.8.1) */
     snprintf(e->etag, sizeof e->etag, "W/\"%.16s\"", sha);
-    e->plain = prepare(page->extra_headers, e->etag, page->html, page->html_len, false);
+    e->plain = prepare(c, page->extra_headers, e->etag, page->html, page->html_len, false);
     if (!e->plain) {
         free(e);
         return NULL;
@@ -329,7 +329,7 @@ struct pn_cache_entry *pn__cache_put(struct pn_cache *c, pn_str key, uint64_t ha
     if (old)
         remove_entry(c, old);
     e->gz_level = c->loop ? FAST_LEVEL : BEST_LEVEL;
-    e->gz = gzip_variant(e, page->extra_headers, e->gz_level);
+    e->gz = gzip_variant(c, e, page->extra_headers, e->gz_level);
     entry_size(e);
     if (e->bytes > c->max_bytes) { /* bigger than the whole cache: serve it, never store it */
         c->too_big++;

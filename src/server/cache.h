@@ -54,6 +54,9 @@ struct pn_cache {
     struct evp_mac_ctx_st *mac;
     uv_loop_t *loop; /* recompression runs on its thread pool; NULL: at once, on the caller */
     char *security;  /* the security lines of recompressed variants */
+    /* Cache-Control of stored pages: NULL "no-cache"; with --basic-auth "private, no-cache"
+     * (a page is a user's: no shared cache in between may keep it) */
+    const char *cache_control;
     /* stored entries still at level 1, oldest first (evicted ones leave it), and whether one is
      * being recompressed: one at a time, so a flood of new keys queues nothing but this list
      * (bounded by the cache) and keeps no evicted entry alive */
@@ -68,6 +71,10 @@ struct pn_cache *pn__cache_new(size_t max_entries, size_t max_bytes);
 /* From now on a stored page's gzip variant is made at level 1 by pn__cache_put (as cheap as a
  * fresh page's) and made again at level 12 on loop's thread pool, one entry at a time, swapped
  * in when done (with security as its head's security lines: the pages' own). */
+static inline const char *pn__cache_control(const struct pn_cache *c)
+{
+    return c && c->cache_control ? c->cache_control : "no-cache";
+}
 void pn__cache_recompress_on(struct pn_cache *c, uv_loop_t *loop, const char *security);
 void pn__cache_free(struct pn_cache *c);
 /* SipHash-2-4 of the key under the cache's secret key. */

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include "base/record.h"
+#include "server/auth.h"
 #include "server/cache.h"
 #include "server/live.h"
 #include "server/server.h"
@@ -23,6 +24,7 @@ struct handoff {
     char *hello; /* WebSocket: the hello message */
     size_t hello_len;
     struct pn_app *app; /* WebSocket: the app the socket is for */
+    char *user;         /* WebSocket: who logged in (--basic-auth), or NULL */
 };
 
 /*
@@ -69,6 +71,13 @@ struct pn_server {
     char *url_prefix; /* root_path + prefix: what every URL in a page starts with */
     char *page_headers; /* security lines of every page (pn__page_security) */
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
+    /* --basic-auth */
+    struct pn_auth_key auth_key;
+    struct pn_auth_fails *fails; /* failed logins by address (this loop's) */
+    char login_buf[PN_AUTH_MAX_USER + 1];
+    const char *login; /* the user of the request being handled (login_buf), or NULL */
+    struct login_guard *login_guard; /* server.c: logins being checked see whether it stopped */
+    unsigned logins_pending;
 };
 
 /* ---- loops.c: --num-threads handoffs and requests from other threads ---- */

@@ -4,7 +4,11 @@
  * or the parts of the --session-key spec, or nothing (the app's path alone: one page per app).
  * Parts are length-prefixed (pn_key_add), so no two different part lists give the same bytes.
  *
- * The spec is a comma list of `arg:NAME`, `cookie:NAME`, `header:NAME` and `path`, parsed once
+ * With --basic-auth the logged-in user is the last part unless the key says it is shared
+ * (pn_key_shared, or `shared` in the spec): a cached page is never served across users.
+ *
+ * The spec is a comma list of `arg:NAME`, `cookie:NAME`, `header:NAME`, `path` and `shared`,
+ * parsed once
  * at start by a pure function (fuzzed: fuzz/fuzz_key_spec.c).
  */
 #include <ctype.h>
@@ -51,6 +55,9 @@ int pn__key_spec_parse(const char *spec, size_t len, struct pn_key_spec *out, ch
         if (pn__str_eq(part, PN_STRLIT("path"))) {
             p->kind = PN_KEY_PATH;
             known = true;
+        } else if (pn__str_eq(part, PN_STRLIT("shared"))) {
+            p->kind = PN_KEY_SHARED;
+            known = true;
         }
         for (size_t k = 0; !known && k < sizeof kinds / sizeof *kinds; k++) {
             pn_str prefix = pn__str(kinds[k].prefix);
@@ -74,9 +81,10 @@ int pn__key_spec_parse(const char *spec, size_t len, struct pn_key_spec *out, ch
             known = true;
         }
         if (!known) {
-            snprintf(err, errlen,
-                     "--session-key: \"%.*s\" is not arg:NAME, cookie:NAME, header:NAME or path",
-                     (int)(part.len > 80 ? 80 : part.len), part.ptr);
+            snprintf(
+                err, errlen,
+                "--session-key: \"%.*s\" is not arg:NAME, cookie:NAME, header:NAME, path or shared",
+                (int)(part.len > 80 ? 80 : part.len), part.ptr);
             return PN_EPARSE;
         }
         s.n++;
@@ -86,11 +94,23 @@ int pn__key_spec_parse(const char *spec, size_t len, struct pn_key_spec *out, ch
     return 0;
 }
 
-void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec,
-                     const pn_request *r, pn_key *k)
+/* With login on, the user ends the key unless it is shared: after a byte no part starts with
+ * (a part is "<length>:" or the absent mark \xff), so no list of parts an app adds can make the
+ * same bytes as another user's key. */
+static void add_user(pn_key *k, const char *user)
+{
+    if (!user || k->shared)
+        return;
+    k->overflow |= pn__buf_append(&k->buf, "\xfe", 1) != 0;
+    pn_key_add(k, user);
+}
+
+void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec, const pn_request *r,
+                     const char *user, pn_key *k)
 {
     pn__buf_reset(&k->buf);
     k->overflow = false;
+    k->shared = false;
     pn_key_add(k, app->name);
     if (app->key) {
         pn__entry_enter(PN_ENTRY_KEY, app->name, 0, "request \"%.*s %.*s\"",
@@ -98,6 +118,7 @@ void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec,
                         (int)r->http->url.len, r->http->url.ptr);
         app->key(r, k);
         pn__entry_leave();
+        add_user(k, user);
         return;
     }
     for (int i = 0; spec && i < spec->n; i++) {
@@ -115,6 +136,10 @@ void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec,
         case PN_KEY_PATH:
             pn_key_add(k, pn_request_path(r));
             break;
+        case PN_KEY_SHARED:
+            k->shared = true;
+            break;
         }
     }
+    add_user(k, user);
 }

@@ -38,6 +38,7 @@ struct wsconn {
     struct pn_ws *ws;
     struct pn_live_table *tab;
     struct pn_app *app;
+    char *user; /* who logged in (--basic-auth), or NULL */
     struct pn_live *live;
     uv_timer_t hello_timer;
     uint64_t rate_start;
@@ -215,7 +216,7 @@ static void flush(struct pn_live *live)
 /* for_page: the session waits for its page's socket (listed as unused, bounded); otherwise a
  * socket attaches right away. */
 static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_str query,
-                              const pn_request *req, bool for_page)
+                              const pn_request *req, const char *user, bool for_page)
 {
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
     live->refs = 1; /* the table's, dropped by pn__live_destroy */
@@ -229,7 +230,7 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     pn__token_make(&t->o->key, live->sid, (uint64_t)time(NULL) + t->o->token_expiration_s,
                    live->token);
     live->s = pn__session_new(&(struct pn_session_init){
-        .app_name = app->name, .prefix = t->o->prefix, .query = query, .req = req});
+        .app_name = app->name, .prefix = t->o->prefix, .query = query, .req = req, .user = user});
     live->s->live = live;
     pn__feeds_session(live);
     if (t->count + 1 > t->nbuckets)
@@ -258,9 +259,9 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
 }
 
 struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
-                                const pn_request *req)
+                                const pn_request *req, const char *user)
 {
-    return create(t, app, query, req, true);
+    return create(t, app, query, req, user, true);
 }
 
 /* ---- the session's memory: freed after its last handle's close callback ---- */
@@ -398,18 +399,21 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
          * lands on any): the socket goes there, with this hello */
         unsigned owner = pn__sid_loop(sid);
         if (owner != t->loop_index && owner < t->nloops && t->route &&
-            t->route(t->route_ud, owner, wc->app, wc->ws, raw, rawlen))
+            t->route(t->route_ud, owner, wc->app, wc->user, wc->ws, raw, rawlen))
             return;
         struct pn_live *live = pn__live_find(t, sid);
-        /* resume only a session of this app that no other socket holds: a copied token (a
-         * duplicated tab, a replay) gets a session of its own instead */
-        if (live && !live->ws && live->app == wc->app && !live->destroying) {
+        /* resume only a session of this app that no other socket holds, made for the same
+         * user: a copied token (a duplicated tab, a replay, another user's page) gets a
+         * session of its own instead */
+        bool same_user = !live || (live->s->user && wc->user ? !strcmp(live->s->user, wc->user)
+                                                             : live->s->user == wc->user);
+        if (live && !live->ws && live->app == wc->app && !live->destroying && same_user) {
             t->resumed++;
             attach(live, wc);
             return;
         }
     }
-    struct pn_live *live = create(t, wc->app, m->query, NULL, false);
+    struct pn_live *live = create(t, wc->app, m->query, NULL, wc->user, false);
     attach(live, wc);
 }
 
@@ -484,7 +488,9 @@ static void on_ws_message(struct pn_ws *ws, const char *data, size_t len, void *
 
 static void on_wsconn_timer_closed(uv_handle_t *h)
 {
-    free(h->data);
+    struct wsconn *wc = h->data;
+    free(wc->user);
+    free(wc);
 }
 
 static void table_release(struct pn_live_table *t);
@@ -522,14 +528,16 @@ static void on_ws_drain(struct pn_ws *ws, void *ud)
 
 static const struct pn_ws_handler ws_handler = {on_ws_message, on_ws_close, on_ws_drain};
 
-int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,
-                    const struct pn_http_req *r)
+int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *user,
+                    struct pn_http_conn *c, const struct pn_http_req *r)
 {
     struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
     wc->tab = t;
     wc->app = app;
+    wc->user = user ? pn__xstrdup(user) : NULL;
     int rc = pn__ws_upgrade(c, r, &t->o->ws, &ws_handler, wc, &wc->ws);
     if (rc != 0) {
+        free(wc->user);
         free(wc);
         return rc;
     }
@@ -541,12 +549,15 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_
 }
 
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    int fd, const char *rest, size_t rest_len, const char *hello, size_t len)
+                    const char *user, int fd, const char *rest, size_t rest_len, const char *hello,
+                    size_t len)
 {
     struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
     wc->tab = t;
     wc->app = app;
+    wc->user = user ? pn__xstrdup(user) : NULL;
     if (pn__ws_adopt(http, fd, rest, rest_len, &t->o->ws, &ws_handler, wc, &wc->ws) != 0) {
+        free(wc->user);
         free(wc);
         return;
     }

@@ -38,8 +38,8 @@ struct pn_live {
 
 /* --num-threads: moves a socket whose hello names a session of loop `to` there (server.c).
  * Returns true if the socket left (it is closed here, on_close follows). */
-typedef bool (*pn_live_route_fn)(void *ud, unsigned to, struct pn_app *app, struct pn_ws *ws,
-                                 const char *hello, size_t len);
+typedef bool (*pn_live_route_fn)(void *ud, unsigned to, struct pn_app *app, const char *user,
+                                 struct pn_ws *ws, const char *hello, size_t len);
 
 struct pn_live_table {
     uv_loop_t *loop;
@@ -76,9 +76,10 @@ struct pn_live_table *pn__live_table_new(uv_loop_t *loop, const struct pn_live_o
  * once its last socket has closed. */
 void pn__live_table_free(struct pn_live_table *t);
 /* Creates a session for a page, runs the app's pn_app on it and registers it as waiting for
- * its socket (which may drop the oldest such session, see --max-unused-sessions). */
+ * its socket (which may drop the oldest such session, see --max-unused-sessions). user: the
+ * logged-in user (--basic-auth) or NULL; only a socket of the same user resumes it. */
 struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
-                                const pn_request *req);
+                                const pn_request *req, const char *user);
 struct pn_live *pn__live_find(struct pn_live_table *t, uint64_t sid);
 /* The loop a session id was made on. */
 static inline unsigned pn__sid_loop(uint64_t sid)
@@ -125,15 +126,17 @@ void pn__feeds_fini(struct pn_live_table *t, uv_close_cb closed);
  * destroy: the records are freed in their close callbacks). */
 void pn__timers_start(struct pn_live *live);
 void pn__timers_close(struct pn_live *live);
-/* Upgrades r on c to a WebSocket of app's sessions (the origin was checked by the caller).
- * On a bad handshake net has already responded; returns its error. */
-int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_conn *c,
-                    const struct pn_http_req *r);
+/* Upgrades r on c to a WebSocket of app's sessions (the origin and the login were checked by
+ * the caller; user: who logged in, or NULL). On a bad handshake net has already responded;
+ * returns its error. */
+int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *user,
+                    struct pn_http_conn *c, const struct pn_http_req *r);
 /* Takes over a socket of app's sessions that another loop routed here after its hello
  * (pn__ws_detach): adopts fd into http (rest: what the peer sent after the hello) and handles
  * the hello as if it had come here. Thread: t's loop. */
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    int fd, const char *rest, size_t rest_len, const char *hello, size_t len);
+                    const char *user, int fd, const char *rest, size_t rest_len, const char *hello,
+                    size_t len);
 
 /* Sends msg (a text message) to every session of the table that has a socket. */
 void pn__live_broadcast(struct pn_live_table *t, const char *msg, size_t len);

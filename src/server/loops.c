@@ -14,6 +14,7 @@ static void handoff_free(struct handoff *h)
 {
     free(h->bytes);
     free(h->hello);
+    free(h->user);
     free(h);
 }
 
@@ -51,7 +52,7 @@ void pn__loops_hand_over(struct pn_server *srv, struct pn_http_conn *c, int to)
 
 /* The live table's route (pn_live_route_fn): a socket whose hello names a session of loop
  * `to` moves there with the hello, whatever URL it came by (a cached page names no loop). */
-static bool route_ws(void *ud, unsigned to, struct pn_app *app, struct pn_ws *ws,
+static bool route_ws(void *ud, unsigned to, struct pn_app *app, const char *user, struct pn_ws *ws,
                      const char *hello, size_t len)
 {
     struct pn_server *srv = ud;
@@ -69,6 +70,7 @@ static bool route_ws(void *ud, unsigned to, struct pn_app *app, struct pn_ws *ws
     h->hello[len] = '\0';
     h->hello_len = len;
     h->app = app;
+    h->user = user ? pn__xstrdup(user) : NULL; /* the login goes with the socket */
     post(srv, (int)to, h);
     return true;
 }
@@ -115,7 +117,7 @@ static void on_wake(uv_async_t *a)
         if (srv->stopped)
             close(h->fd);
         else if (h->hello)
-            pn__live_adopt(srv->live, srv->http, h->app, h->fd, h->bytes, h->len, h->hello,
+            pn__live_adopt(srv->live, srv->http, h->app, h->user, h->fd, h->bytes, h->len, h->hello,
                            h->hello_len);
         else
             pn__http_server_adopt(srv->http, h->fd, h->bytes, h->len);

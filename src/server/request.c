@@ -42,15 +42,14 @@ static pn_str blank_trim(pn_str s)
     return s;
 }
 
-const char *pn_request_cookie(const pn_request *r, const char *name, const char *def)
+bool pn__cookie_each(const struct pn_http_req *r, const char *name,
+                     bool (*fn)(void *ud, pn_str value), void *ud)
 {
-    if (!r || !name)
-        return def;
     pn_str want = pn__str(name);
-    for (size_t h = 0; h < r->http->nheaders; h++) {
-        if (!pn__str_ieq(r->http->headers[h].name, PN_STRLIT("cookie")))
+    for (size_t h = 0; h < r->nheaders; h++) {
+        if (!pn__str_ieq(r->headers[h].name, PN_STRLIT("cookie")))
             continue;
-        pn_str c = r->http->headers[h].value;
+        pn_str c = r->headers[h].value;
         size_t i = 0;
         while (i < c.len) {
             while (i < c.len && (c.ptr[i] == ' ' || c.ptr[i] == ';'))
@@ -63,12 +62,35 @@ const char *pn_request_cookie(const pn_request *r, const char *name, const char 
                 pn_str v = blank_trim((pn_str){eq + 1, (size_t)(c.ptr + j - (eq + 1))});
                 if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
                     v.ptr++, v.len -= 2;
-                return copy(r, v);
+                if (fn(ud, v))
+                    return true;
             }
             i = j;
         }
     }
-    return def;
+    return false;
+}
+
+struct first_cookie {
+    pn_str v;
+    bool found;
+};
+
+static bool take_first(void *ud, pn_str value)
+{
+    struct first_cookie *f = ud;
+    f->v = value;
+    f->found = true;
+    return true;
+}
+
+const char *pn_request_cookie(const pn_request *r, const char *name, const char *def)
+{
+    if (!r || !name)
+        return def;
+    struct first_cookie f = {{NULL, 0}, false};
+    pn__cookie_each(r->http, name, take_first, &f);
+    return f.found ? copy(r, f.v) : def;
 }
 
 const char *pn_request_path(const pn_request *r)
@@ -90,4 +112,10 @@ void pn_key_add(pn_key *k, const char *part)
     int m = snprintf(len, sizeof len, "%zu:", n);
     k->overflow |= pn__buf_append(&k->buf, len, (size_t)m) != 0 ||
                    pn__buf_append(&k->buf, part, n) != 0;
+}
+
+void pn_key_shared(pn_key *k)
+{
+    if (k)
+        k->shared = true;
 }

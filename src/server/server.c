@@ -13,11 +13,13 @@
  * --admin counters in admin.c (what they share: internal.h).
  */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/record.h"
@@ -59,11 +61,14 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
     struct pn_live *live = NULL;
     pn_session *s;
     if (live_session) {
-        live = pn__live_create(srv->live, app, r->query, req);
+        live = pn__live_create(srv->live, app, r->query, req, srv->login);
         s = live->s;
     } else {
-        s = pn__session_new(&(struct pn_session_init){
-            .app_name = app->name, .prefix = srv->url_prefix, .query = r->query, .req = req});
+        s = pn__session_new(&(struct pn_session_init){.app_name = app->name,
+                                                      .prefix = srv->url_prefix,
+                                                      .query = r->query,
+                                                      .req = req,
+                                                      .user = srv->login});
         pn__entry_enter(PN_ENTRY_APP, app->name, 0, "request \"%.*s %.*s\"",
                         (int)r->method_name.len, r->method_name.ptr, (int)r->url.len, r->url.ptr);
         app->build(s);
@@ -199,7 +204,7 @@ static void serve_cached(struct pn_server *srv, struct pn_http_conn *c, const st
     respond_page(c,
                  &(struct pn_page_head){.security = srv->page_headers,
                                         .cache = miss,
-                                        .cache_control = "no-cache",
+                                        .cache_control = pn__cache_control(srv->cache),
                                         .etag = e->etag,
                                         .length = len,
                                         .gzip = b == e->gz},
@@ -259,7 +264,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     }
 
     /* --reuse-sessions: the cached page for this request's key */
-    pn__key_compute(app, srv->key_spec, request_begin(srv, r), &srv->key);
+    pn__key_compute(app, srv->key_spec, request_begin(srv, r), srv->login, &srv->key);
     pn_str key = {srv->key.buf.data, srv->key.buf.len};
     uint64_t hash = srv->key.overflow ? 0 : pn__cache_hash(srv->cache, key);
     struct pn_cache_entry *e = srv->key.overflow ? NULL : pn__cache_get(srv->cache, key, hash);
@@ -319,7 +324,15 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
         pn__arena_fini(&arena);
         return PN_ENOTFOUND;
     }
-    pn__key_compute(app, srv->key_spec, request_begin(srv, &r), &srv->key);
+    srv->login = NULL; /* no one: with login on only a shared key's page is stored */
+    pn__key_compute(app, srv->key_spec, request_begin(srv, &r), NULL, &srv->key);
+    if (srv->o.auth && !srv->key.shared) {
+        pn__info("--warm %s: not warmed, its key is per user with --basic-auth (pn_key_shared "
+                 "or `shared` in --session-key makes it one page for all)",
+                 url);
+        pn__arena_fini(&arena);
+        return 0;
+    }
     pn_str key = {srv->key.buf.data, srv->key.buf.len};
     uint64_t hash = srv->key.overflow ? 0 : pn__cache_hash(srv->cache, key);
     struct pn_buf page;
@@ -421,7 +434,7 @@ static void serve_ws(struct pn_server *srv, struct pn_http_conn *c, const struct
         pn__http_respond_text(c, 403, NULL);
         return;
     }
-    pn__live_accept(srv->live, app, c, r);
+    pn__live_accept(srv->live, app, srv->login, c, r);
 }
 
 static void serve_index(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r)
@@ -437,7 +450,7 @@ static void serve_index(struct pn_server *srv, struct pn_http_conn *c, const str
         pn__http_respond_text(c, 500, NULL);
         return;
     }
-    serve_built(srv, c, r, &page, NULL, NULL, "no-cache");
+    serve_built(srv, c, r, &page, NULL, NULL, srv->o.auth ? "private, no-cache" : "no-cache");
 }
 
 /* ---- embedded assets: PREFIX/static/<etag>/<file> ---- */
@@ -477,6 +490,363 @@ static void serve_asset(struct pn_http_conn *c, pn_str rest)
                                                     "public, max-age=31536000, immutable"});
 }
 
+/* ---- login (--basic-auth) ---- */
+
+static bool first_segment(pn_str path, pn_str *seg, pn_str *rest, bool *has_rest);
+
+/* Whether the request came over https: the proxy's word with --use-xheaders. TLS: the
+ * request's own flag belongs here too (the login cookie is then Secure). */
+static bool request_secure(const struct pn_server *srv, const struct pn_http_req *r)
+{
+    if (srv->o.use_xheaders) {
+        struct pn_http_forwarded f;
+        pn__http_forwarded(r, &f);
+        if (!strcmp(f.proto, "https"))
+            return true;
+    }
+    return false;
+}
+
+static bool login_cookie(void *ud, pn_str value)
+{
+    struct pn_server *srv = ud;
+    return pn__auth_cookie_check_for(&srv->auth_key, srv->o.auth, value, (uint64_t)time(NULL),
+                                     srv->login_buf) == 0;
+}
+
+/* The logged-in user of r (in srv->login_buf), or NULL: the first login cookie that is signed
+ * with this server's key for a user --basic-auth has with the same password, not expired. */
+static const char *login_of(struct pn_server *srv, const struct pn_http_req *r)
+{
+    return pn__cookie_each(r, PN_AUTH_COOKIE, login_cookie, srv) ? srv->login_buf : NULL;
+}
+
+/* The client's address without its port, for the count of failed logins: the proxy's word
+ * with --use-xheaders (as the log's), else the socket's peer less its ":port". */
+static void client_addr(const struct pn_server *srv, struct pn_http_conn *c,
+                        const struct pn_http_req *r, char out[48])
+{
+    if (srv->o.use_xheaders) {
+        struct pn_http_forwarded f;
+        pn__http_forwarded(r, &f);
+        if (f.client[0]) {
+            snprintf(out, 48, "%s", f.client);
+            return;
+        }
+    }
+    snprintf(out, 48, "%s", pn__http_conn_peer(c));
+    char *colon = strrchr(out, ':');
+    if (colon && colon != out)
+        *colon = '\0';
+}
+
+/* A user name made safe for a log line: printable ASCII and valid UTF-8 kept, anything else
+ * (controls, newlines, invalid bytes) as \xNN, at most 64 bytes of it. */
+static void log_safe(const char *in, char *out, size_t outlen)
+{
+    size_t o = 0, n = strlen(in);
+    size_t keep = pn__utf8_valid_prefix(in, n > PN_AUTH_MAX_USER ? PN_AUTH_MAX_USER : n);
+    for (size_t i = 0; i < n && i < PN_AUTH_MAX_USER && o + 5 < outlen; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        if ((ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') || (ch >= 0x80 && i < keep))
+            out[o++] = (char)ch;
+        else
+            o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", ch);
+    }
+    out[o] = '\0';
+}
+
+/* Set-Cookie of the login cookie (value NULL: the one that removes it) into out. */
+static void cookie_line(struct pn_server *srv, bool secure, const char *value, char *out,
+                        size_t outlen)
+{
+    snprintf(out, outlen,
+             "Set-Cookie: " PN_AUTH_COOKIE "=%s; Path=%s/; Max-Age=%llu; HttpOnly; "
+             "SameSite=Lax%s\r\n",
+             value ? value : "", srv->url_prefix,
+             value ? (unsigned long long)srv->o.login_expiration_s : 0ull,
+             secure ? "; Secure" : "");
+}
+
+/* A login page: never cached (no-store), with the security lines of every page. */
+static void respond_login(struct pn_server *srv, struct pn_http_conn *c, int status,
+                          const char *extra, struct pn_login_page p)
+{
+    p.prefix = srv->url_prefix;
+    p.css_url = srv->css_url;
+    struct pn_buf page;
+    pn__buf_init(&page, 256 * 1024);
+    if (pn__render_login(&page, &p) != 0) {
+        pn__buf_fini(&page);
+        pn__http_respond_text(c, 500, NULL);
+        return;
+    }
+    size_t len;
+    char *html = pn__buf_steal(&page, &len);
+    struct pn_buf h;
+    pn__buf_init(&h, PN_HTTP_MAX_HEAD);
+    /* X-Pane-Login: what a live page's script asks when its socket is refused (pane.js) */
+    pn__buf_printf(&h, "X-Pane-Login: required\r\n%s%s", srv->page_headers, extra ? extra : "");
+    pn__http_respond(c, &(struct pn_http_resp){.status = status,
+                                               .content_type = "text/html; charset=utf-8",
+                                               .headers = h.data,
+                                               .body = html,
+                                               .body_len = len,
+                                               .cache_control = "no-store",
+                                               .release = free,
+                                               .release_ud = html});
+    pn__buf_fini(&h);
+}
+
+/* Where a login goes when the form names nowhere (or somewhere not local). */
+static const char *default_next(struct pn_server *srv, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/", srv->url_prefix);
+    return buf;
+}
+
+static void redirect(struct pn_http_conn *c, const char *cookie, const char *location)
+{
+    struct pn_buf h;
+    pn__buf_init(&h, PN_HTTP_MAX_HEAD);
+    pn__buf_printf(&h, "%sLocation: %s\r\nCache-Control: no-store\r\n", cookie ? cookie : "",
+                   location);
+    pn__http_respond_text(c, 302, h.data);
+    pn__buf_fini(&h);
+}
+
+/* A login being checked: crypt(3) takes milliseconds (yescrypt's default tens), too long for
+ * the loop that serves every other session, so it runs on the loop's thread pool and the
+ * answer is given on the loop when it is done. The connection waits meanwhile (net reads no
+ * further request and closes a busy connection only when the server stops, which the guard
+ * tells: then nothing is answered and the job is only freed). */
+struct login_guard {
+    unsigned refs; /* the server's, one per job */
+    bool alive;    /* the server has not stopped */
+};
+
+static void guard_unref(struct login_guard *g)
+{
+    if (g && --g->refs == 0)
+        free(g);
+}
+
+#define MAX_LOGINS_PENDING 64 /* per loop: more at once get 503 (Retry-After: 1) */
+
+struct login_job {
+    uv_work_t w;
+    struct login_guard *guard;
+    struct pn_server *srv;
+    struct pn_http_conn *c;
+    const struct pn_auth_users *users;
+    struct pn_auth_form f;
+    char next[PN_AUTH_MAX_NEXT + 1];
+    char addr[48];
+    bool secure, valid, ok;
+};
+
+static void login_work(uv_work_t *w)
+{
+    struct login_job *j = w->data;
+    j->ok = j->valid && pn__auth_users_check(j->users, j->f.user, j->f.password);
+    OPENSSL_cleanse(j->f.password, sizeof j->f.password);
+}
+
+static void login_done(uv_work_t *w, int status)
+{
+    struct login_job *j = w->data;
+    struct login_guard *g = j->guard;
+    if (g->alive) {
+        struct pn_server *srv = j->srv;
+        struct pn_http_conn *c = j->c;
+        srv->logins_pending--;
+        bool ok = status == 0 && j->ok;
+        char safe[PN_AUTH_MAX_USER * 4 + 8];
+        log_safe(j->f.user, safe, sizeof safe);
+        if (!ok) {
+            pn__auth_fails_add(srv->fails, j->addr, uv_now(srv->live->loop));
+            pn__warn("%s: login failed for user \"%s\"", pn__http_conn_peer(c), safe);
+            respond_login(srv, c, 401, NULL,
+                          (struct pn_login_page){.next = j->next,
+                                                 .user = j->valid ? j->f.user : NULL,
+                                                 .message = "Wrong user name or password."});
+        } else {
+            pn__auth_fails_clear(srv->fails, j->addr);
+            pn__info("%s: user \"%s\" logged in", pn__http_conn_peer(c), safe);
+            char value[PN_AUTH_MAX_COOKIE + 1], cookie[PN_AUTH_MAX_COOKIE + 700];
+            pn__auth_cookie_make_for(&srv->auth_key, j->users, j->f.user,
+                                     (uint64_t)time(NULL) + srv->o.login_expiration_s, value);
+            cookie_line(srv, j->secure, value, cookie, sizeof cookie);
+            redirect(c, cookie, j->next);
+        }
+    }
+    OPENSSL_cleanse(&j->f, sizeof j->f);
+    free(j);
+    guard_unref(g);
+}
+
+static void login_post(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r)
+{
+    char defnext[600];
+    if (!origin_allowed(srv, r)) { /* a login from another site's form (login CSRF) */
+        pn__http_respond_text(c, 403, NULL);
+        return;
+    }
+    if (r->body.len > PN_AUTH_MAX_FORM) {
+        pn__http_respond_text(c, 413, NULL);
+        return;
+    }
+    struct login_job *j = pn__xcalloc(1, sizeof *j);
+    client_addr(srv, c, r, j->addr);
+    uint64_t wait = pn__auth_fails_wait(srv->fails, j->addr, uv_now(srv->live->loop));
+    if (wait) {
+        char extra[64], msg[160];
+        unsigned long long secs = (wait + 999) / 1000;
+        snprintf(extra, sizeof extra, "Retry-After: %llu\r\n", secs);
+        snprintf(msg, sizeof msg, "Too many failed logins from your address: try again in %llu s.",
+                 secs);
+        respond_login(srv, c, 429, extra,
+                      (struct pn_login_page){.next = default_next(srv, defnext, sizeof defnext),
+                                             .message = msg});
+        free(j);
+        return;
+    }
+    if (srv->logins_pending >= MAX_LOGINS_PENDING) {
+        pn__warn("%s: more than %d logins being checked at once: 503", pn__http_conn_peer(c),
+                 MAX_LOGINS_PENDING);
+        pn__http_respond_text(c, 503, "Retry-After: 1\r\n");
+        free(j);
+        return;
+    }
+    if (pn__auth_form_parse(r->body, &j->f) != 0) {
+        OPENSSL_cleanse(&j->f, sizeof j->f);
+        free(j);
+        respond_login(srv, c, 400, NULL,
+                      (struct pn_login_page){.next = default_next(srv, defnext, sizeof defnext),
+                                             .message = "The form could not be read."});
+        return;
+    }
+    snprintf(j->next, sizeof j->next, "%s",
+             pn__auth_next_ok(pn__str(j->f.next)) ? j->f.next
+                                                  : default_next(srv, defnext, sizeof defnext));
+    j->valid = pn__auth_user_valid(pn__str(j->f.user));
+    j->secure = request_secure(srv, r);
+    j->users = srv->o.auth;
+    j->srv = srv;
+    j->c = c;
+    j->guard = srv->login_guard;
+    j->guard->refs++;
+    j->w.data = j;
+    srv->logins_pending++;
+    if (uv_queue_work(srv->live->loop, &j->w, login_work, login_done) != 0) {
+        login_work(&j->w); /* cannot happen with a valid loop: checked here then */
+        login_done(&j->w, 0);
+    }
+}
+
+/* PREFIX/login: the form (GET; a visitor already logged in goes on to next), or a login
+ * (POST). PREFIX/logout (GET or POST): the cookie removed, back to the login page. */
+static void serve_login(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r)
+{
+    if (r->method == HTTP_POST) {
+        login_post(srv, c, r);
+        return;
+    }
+    if (!is_get_or_head(r)) {
+        pn__http_respond_text(c, 405, "Allow: GET, HEAD, POST\r\n");
+        return;
+    }
+    char next[PN_AUTH_MAX_NEXT + 1], defnext[600];
+    struct pn_buf b;
+    pn__buf_init_fixed(&b, next, sizeof next);
+    if (pn__query_get(r->query, "next", &b) != 0 || !pn__auth_next_ok(pn__str(next)))
+        snprintf(next, sizeof next, "%s", default_next(srv, defnext, sizeof defnext));
+    if (login_of(srv, r)) {
+        redirect(c, NULL, next);
+        return;
+    }
+    pn_str out;
+    bool logged_out = pn__query_find(r->query, "out", &out) == 0;
+    respond_login(
+        srv, c, 200, NULL,
+        (struct pn_login_page){.next = next, .notice = logged_out ? "You have logged out." : NULL});
+}
+
+static void serve_logout(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r)
+{
+    if (!is_get_or_head(r) && r->method != HTTP_POST) {
+        pn__http_respond_text(c, 405, "Allow: GET, HEAD, POST\r\n");
+        return;
+    }
+    const char *user = login_of(srv, r);
+    if (user) {
+        char safe[PN_AUTH_MAX_USER * 4 + 8];
+        log_safe(user, safe, sizeof safe);
+        pn__info("%s: user \"%s\" logged out", pn__http_conn_peer(c), safe);
+    }
+    char cookie[700], location[600];
+    cookie_line(srv, request_secure(srv, r), NULL, cookie, sizeof cookie);
+    snprintf(location, sizeof location, "%s/login?out=1", srv->url_prefix);
+    redirect(c, cookie, location);
+}
+
+/* The login in front of everything with --basic-auth: the login and logout routes, what stays
+ * open (the embedded assets the login page needs, /liveness, /readiness), and for the rest a
+ * valid login cookie (srv->login set) or: a page (GET of the index or an app) → 302 to the
+ * login page with next, anything else (WebSocket, static directories, images, admin) → 401.
+ * Returns true when the request goes on to the router. */
+static bool auth_gate(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
+                      pn_str path)
+{
+    if (pn__str_eq(path, PN_STRLIT("/login"))) {
+        serve_login(srv, c, r);
+        return false;
+    }
+    if (pn__str_eq(path, PN_STRLIT("/logout"))) {
+        serve_logout(srv, c, r);
+        return false;
+    }
+    if (pn__str_eq(path, PN_STRLIT("/liveness")) || pn__str_eq(path, PN_STRLIT("/readiness")) ||
+        pn__str_has_prefix(path, PN_STRLIT("/static/")))
+        return true;
+    srv->login = login_of(srv, r);
+    if (srv->login)
+        return true;
+    bool page = path.len == 0 || pn__str_eq(path, PN_STRLIT("/"));
+    pn_str seg, rest;
+    bool has_rest;
+    if (!page && first_segment(path, &seg, &rest, &has_rest) && rest.len == 0)
+        for (int i = 0; i < srv->o.napps && !page; i++)
+            page = pn__str_eq(seg, pn__str(srv->o.apps[i].name));
+    if (!page || !is_get_or_head(r) || r->upgrade) {
+        pn__http_respond_text(c, 401, "Cache-Control: no-store\r\n");
+        return false;
+    }
+    /* PREFIX/login?next=<the URL asked for, with --root-path, percent-encoded> */
+    struct pn_buf loc;
+    pn__buf_init(&loc, PN_HTTP_MAX_HEAD / 2);
+    pn__buf_printf(&loc, "%s/login?next=", srv->url_prefix);
+    const char *root = srv->o.root_path ? srv->o.root_path : "";
+    for (int part = 0; part < 2; part++) {
+        pn_str u = part ? r->url : pn__str(root);
+        for (size_t i = 0; i < u.len; i++) {
+            unsigned char ch = (unsigned char)u.ptr[i];
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                strchr("-._~/", ch))
+                pn__buf_putc(&loc, (char)ch);
+            else
+                pn__buf_printf(&loc, "%%%02X", ch);
+        }
+    }
+    if (loc.len > PN_AUTH_MAX_NEXT) { /* too long to come back to: the login page alone */
+        pn__buf_reset(&loc);
+        pn__buf_printf(&loc, "%s/login", srv->url_prefix);
+    }
+    redirect(c, NULL, loc.data);
+    pn__buf_fini(&loc);
+    return false;
+}
+
 /* ---- routing ---- */
 
 /* If path is "/<seg>" or "/<seg>/..." returns true with seg and the rest after "/<seg>/". */
@@ -506,6 +876,9 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         path.ptr += prefix.len;
         path.len -= prefix.len;
     }
+    srv->login = NULL;
+    if (srv->o.auth && !auth_gate(srv, c, r, path))
+        return;
     if (path.len == 0 || (path.len == 1 && path.ptr[0] == '/')) {
         if (!is_get_or_head(r)) {
             respond_405(c);
@@ -622,7 +995,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     pn__buf_init(&probe, PN_HTTP_MAX_HEAD);
     int hrc = pn__page_head(&probe, &(struct pn_page_head){.security = srv->page_headers,
                                                            .cache = "bypass",
-                                                           .cache_control = "no-cache",
+                                                           .cache_control = "private, no-cache",
                                                            .etag = "W/\"0123456789abcdef\"",
                                                            .length = MAX_PAGE,
                                                            .gzip = true});
@@ -655,6 +1028,28 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         pn__server_stop(srv);
         return krc;
     }
+    if (o->auth) {
+        for (int i = 0; i < o->napps; i++)
+            if (!strcmp(o->apps[i].name, "login") || !strcmp(o->apps[i].name, "logout")) {
+                snprintf(err, errlen, "app \"%s\": with --basic-auth PREFIX/%s is the %s page",
+                         o->apps[i].name, o->apps[i].name, o->apps[i].name);
+                pn__token_key_fini(&lo.key);
+                pn__server_stop(srv);
+                return PN_EINVAL;
+            }
+        krc = pn__auth_key_init(&srv->auth_key, o->cookie_secret, o->secret_key, err, errlen);
+        if (krc) {
+            pn__token_key_fini(&lo.key);
+            pn__server_stop(srv);
+            return krc;
+        }
+        srv->fails = pn__xcalloc(1, sizeof *srv->fails);
+        srv->login_guard = pn__xcalloc(1, sizeof *srv->login_guard);
+        *srv->login_guard = (struct login_guard){.refs = 1, .alive = true};
+        srv->fails->seed = pn__random_u64();
+        if (!srv->o.login_expiration_s)
+            srv->o.login_expiration_s = PN_AUTH_DEFAULT_EXPIRATION;
+    }
     srv->live = pn__live_table_new(loop, &lo);
     srv->live->group = o->group & 0xff;
     pn__arena_init(&srv->req_arena, 2048);
@@ -663,6 +1058,8 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
     if (o->reuse_sessions) {
         srv->cache = pn__cache_new(o->reuse_sessions_max, o->reuse_sessions_max_bytes);
         pn__cache_recompress_on(srv->cache, loop, srv->page_headers);
+        if (o->auth) /* a page is one user's: no shared cache in between may keep it */
+            srv->cache->cache_control = "private, no-cache";
     }
     pn__loops_init(srv, loop);
     for (int i = 0; i < o->nstatic; i++) {
@@ -705,6 +1102,12 @@ int pn__server_port(const struct pn_server *srv)
 
 static void free_server(struct pn_server *srv)
 {
+    if (srv->login_guard) { /* logins still being checked answer nobody */
+        srv->login_guard->alive = false;
+        guard_unref(srv->login_guard);
+    }
+    pn__auth_key_fini(&srv->auth_key);
+    free(srv->fails);
     pn__cache_free(srv->cache); /* entries still being written go when their writes end */
     pn__arena_fini(&srv->req_arena);
     pn__buf_fini(&srv->key.buf);

@@ -59,6 +59,11 @@ struct pn_server_opts {
     size_t max_connections;      /* --max-connections: more get 503 (linked servers: their
                                     sum). default 0: no limit */
     const char *frame_ancestors; /* CSP frame-ancestors of pages. default 'self' */
+    /* --basic-auth: who may log in (auth.h; shared by the loops, read-only), or NULL: no login.
+     * Every page, WebSocket and static-directory request then needs the login cookie */
+    const struct pn_auth_users *auth;
+    const char *cookie_secret;   /* --cookie-secret; NULL: derived from secret_key */
+    uint64_t login_expiration_s; /* --login-expiration. default 7 days */
     unsigned group; /* the process's number for this server's group of loops (0..255): bits
                        8..15 of its session ids, so that a post finds it (runtime.c) */
 };
@@ -158,6 +163,11 @@ struct pn_request {
     struct pn_arena *arena; /* decoded values live here, as long as the request */
 };
 
+/* Calls fn with the value of every cookie called name in r's Cookie headers (blanks and one
+ * pair of quotes taken off), in order, until fn returns true: then true. */
+bool pn__cookie_each(const struct pn_http_req *r, const char *name,
+                     bool (*fn)(void *ud, pn_str value), void *ud);
+
 /* ---- tokens (token.c) ---- */
 
 struct pn_token_key {
@@ -175,6 +185,11 @@ void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
 /* 0 with *sid set; PN_EPARSE for a malformed or forged token; PN_ETIMEDOUT when expired
  * (expiry <= now, Unix seconds). */
 int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid);
+/* base64url without padding (RFC 4648 §5) into out: (4n+2)/3 chars and a NUL. */
+size_t pn__b64url_encode(const unsigned char *in, size_t n, char *out);
+/* Decodes s (canonical: the last character's unused bits zero) into at most max bytes, with
+ * *n set; false for a bad length or character. */
+bool pn__b64url_decode(pn_str s, unsigned char *out, size_t max, size_t *n);
 uint64_t pn__random_u64(void);
 /* A random secret key (64 hex digits) for processes or loops that must accept each other's
  * tokens when no --secret-key was given. */
@@ -232,17 +247,19 @@ void pn__session_clear_dirty(pn_session *s);
 struct pn_key {
     struct pn_buf buf;
     bool overflow; /* a part did not fit: the key is unusable (the request bypasses the cache) */
+    bool shared;   /* pn_key_shared: the same page for every user (no user part) */
 };
 
 /* ---- session keys (key.c) ---- */
 
 #define PN_KEY_MAX_PARTS 16
-enum pn_key_part_kind { PN_KEY_ARG, PN_KEY_COOKIE, PN_KEY_HEADER, PN_KEY_PATH };
+enum pn_key_part_kind { PN_KEY_ARG, PN_KEY_COOKIE, PN_KEY_HEADER, PN_KEY_PATH, PN_KEY_SHARED };
 struct pn_key_part {
     enum pn_key_part_kind kind;
     char name[64];
 };
-/* --session-key SPEC: "arg:city,cookie:lang,header:Accept-Language,path" */
+/* --session-key SPEC: "arg:city,cookie:lang,header:Accept-Language,path" (and "shared":
+ * pn_key_shared) */
 struct pn_key_spec {
     struct pn_key_part parts[PN_KEY_MAX_PARTS];
     int n;
@@ -251,8 +268,9 @@ struct pn_key_spec {
 int pn__key_spec_parse(const char *spec, size_t len, struct pn_key_spec *out, char *err,
                        size_t errlen);
 /* The key of request r for app: the app's name, then pn_session_key's parts if the app has
- * one, else the spec's parts (spec may be NULL: the app's path alone). k->buf is reset. */
-void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec,
-                     const pn_request *r, pn_key *k);
+ * one, else the spec's parts (spec may be NULL: the app's path alone), then, with login on
+ * (user not NULL), the user unless the key said it is shared. k->buf is reset. */
+void pn__key_compute(const struct pn_app *app, const struct pn_key_spec *spec, const pn_request *r,
+                     const char *user, pn_key *k);
 
 #endif

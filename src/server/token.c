@@ -17,7 +17,7 @@
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static size_t b64url_encode(const unsigned char *in, size_t n, char *out)
+size_t pn__b64url_encode(const unsigned char *in, size_t n, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i += 3) {
@@ -37,10 +37,23 @@ static size_t b64url_encode(const unsigned char *in, size_t n, char *out)
     return o;
 }
 
+static bool b64url_decode(pn_str s, unsigned char *out, size_t want);
+
 static int b64url_val(char c)
 {
     const char *p = c ? strchr(b64url, c) : NULL;
     return p ? (int)(p - b64url) : -1;
+}
+
+bool pn__b64url_decode(pn_str s, unsigned char *out, size_t max, size_t *n)
+{
+    if (s.len % 4 == 1 || s.len / 4 * 3 + (s.len % 4 ? s.len % 4 - 1 : 0) > max)
+        return false;
+    size_t want = s.len / 4 * 3 + (s.len % 4 ? s.len % 4 - 1 : 0);
+    if (!b64url_decode(s, out, want))
+        return false;
+    *n = want;
+    return true;
 }
 
 /* Decodes exactly want bytes from s; false on any other length or a bad character. */
@@ -107,11 +120,11 @@ void pn__token_make(const struct pn_token_key *k, uint64_t sid, uint64_t expiry,
         raw[i] = (unsigned char)(sid >> (56 - 8 * i));
         raw[8 + i] = (unsigned char)(expiry >> (56 - 8 * i));
     }
-    size_t n = b64url_encode(raw, sizeof raw, out);
+    size_t n = pn__b64url_encode(raw, sizeof raw, out);
     out[n++] = '.';
     unsigned char mac[32];
     sign(k, out, n - 1, mac);
-    b64url_encode(mac, sizeof mac, out + n);
+    pn__b64url_encode(mac, sizeof mac, out + n);
 }
 
 int pn__token_check(const struct pn_token_key *k, pn_str token, uint64_t now, uint64_t *sid)

@@ -1021,6 +1021,63 @@ bool e2e_get(int port, const char *target, const char *headers, struct e2e_resp 
     return e2e_request(port, "GET", target, headers, r);
 }
 
+/* ---- login (--basic-auth) ------------------------------------------------------------------ */
+
+static void form_encode(struct pn_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            strchr("-._~", ch))
+            pn__buf_putc(b, (char)ch);
+        else
+            pn__buf_printf(b, "%%%02X", ch);
+    }
+}
+
+bool e2e_login(int port, const char *prefix, const char *user, const char *password,
+               const char *next, const char *headers, struct e2e_resp *r)
+{
+    struct pn_buf body, req;
+    pn__buf_init(&body, 1u << 20);
+    pn__buf_init(&req, 1u << 21);
+    pn__buf_puts(&body, "user=");
+    form_encode(&body, user);
+    pn__buf_puts(&body, "&password=");
+    form_encode(&body, password);
+    if (next) {
+        pn__buf_puts(&body, "&next=");
+        form_encode(&body, next);
+    }
+    char origin[64];
+    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d\r\n", port);
+    pn__buf_printf(&req,
+                   "POST %s/login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s"
+                   "Content-Type: application/x-www-form-urlencoded\r\n"
+                   "Content-Length: %zu\r\n\r\n%s",
+                   prefix ? prefix : "", port, headers ? headers : origin, body.len,
+                   body.data ? body.data : "");
+    int rc = e2e_fetch(port, req.data, r);
+    pn__buf_fini(&body);
+    pn__buf_fini(&req);
+    return rc == 0 || e2e_failw("login as %s", e2e_shown(user, strlen(user)));
+}
+
+bool e2e_login_cookie(const struct e2e_resp *r, char *out, size_t outlen)
+{
+    const char *h = r->head.data ? r->head.data : "";
+    static const char line[] = "\r\nSet-Cookie: pane_login=";
+    for (const char *p = h; (p = e2e_find_ci(p, strlen(p), line)); p += sizeof line - 1) {
+        const char *v = p + 14; /* "pane_login=..." */
+        size_t n = strcspn(v, ";\r");
+        if (n > strlen("pane_login=") && n < outlen) {
+            snprintf(out, outlen, "%.*s", (int)n, v);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- live sessions ------------------------------------------------------------------------- */
 
 bool e2e_ws_verbose;
@@ -1044,9 +1101,15 @@ static const char *between(const char *body, const char *open, const char *close
 
 bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page *p)
 {
+    return e2e_get_page_ex(s, path, NULL, p);
+}
+
+bool e2e_get_page_ex(const struct e2e_server *s, const char *path, const char *headers,
+                     struct e2e_page *p)
+{
     memset(p, 0, sizeof *p);
     struct e2e_resp r;
-    if (!e2e_get(s->port, path, NULL, &r)) {
+    if (!e2e_get(s->port, path, headers, &r)) {
         e2e_resp_fini(&r);
         return false;
     }

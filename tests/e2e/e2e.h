@@ -202,6 +202,17 @@ bool e2e_get(int port, const char *target, const char *headers, struct e2e_resp 
 bool e2e_request(int port, const char *method, const char *target, const char *headers,
                  struct e2e_resp *r);
 
+/* ---- login (--basic-auth) ----------------------------------------------------------------- */
+
+/* POSTs the login form to PREFIX/login (prefix NULL: none): user, password and next (NULL: not
+ * sent) form-encoded here, plus header lines (NULL: the Origin of the server's port). r is set
+ * in any case. True once a response came, whatever its status, or false with e2e_why. */
+bool e2e_login(int port, const char *prefix, const char *user, const char *password,
+               const char *next, const char *headers, struct e2e_resp *r);
+/* The login cookie a response sets, as "pane_login=VALUE" (what a Cookie header sends) into
+ * out: true if it sets one with a value (a logout's empty one is false). */
+bool e2e_login_cookie(const struct e2e_resp *r, char *out, size_t outlen);
+
 /* ---- live sessions ------------------------------------------------------------------------- */
 
 /* A page's bootstrap data (#pn-data) and main area. */
@@ -214,6 +225,9 @@ struct e2e_page {
 /* GET path: 200 with #pn-data and #pn-main, or false with e2e_why. e2e_page_fini it in any
  * case. */
 bool e2e_get_page(const struct e2e_server *s, const char *path, struct e2e_page *p);
+/* The same with header lines sent along (a Cookie: the page of a logged-in user). */
+bool e2e_get_page_ex(const struct e2e_server *s, const char *path, const char *headers,
+                     struct e2e_page *p);
 void e2e_page_fini(struct e2e_page *p);
 
 /* A socket and the messages received on it not yet looked at. */

@@ -23,6 +23,10 @@
  *               the three Numbers in one patch; with both loops held by a post, 1,000 publishes
  *               reach each session as one patch of the last value, encoded once per format
  *               and loop at most
+ *   login       .basic_auth (one shared password) and .cookie_secret: a page without a login
+ *               is a redirect to the login page, a login's cookie opens it, and the app's
+ *               pn_session_user names the user; a .basic_auth file with a plaintext password:
+ *               NULL, nothing started
  *   bad         no apps, a name with '/', a port in use: NULL and a log line, nothing started
  *
  *   embed_test PANE_BIN SOURCE_DIR [FILTER]       (PANE_BIN is not used: no pane process)
@@ -676,6 +680,54 @@ static bool case_values(void)
     return ok;
 }
 
+static void whoami(pn_session *s)
+{
+    const char *user = pn_session_user(s);
+    pn_template(s, .title = user ? pn_fmt(s, "user %s", user) : "nobody");
+    pn_servable(s, pn_number(s, .name = "n", .value = 1));
+}
+
+static bool case_login(void)
+{
+    pn_server *a = start((pn_server_options){.apps = PN_APPS({"who", whoami}),
+                                             .basic_auth = "embedded password",
+                                             .cookie_secret = "a cookie secret of 32 characters!",
+                                             .login_expiration_s = 60});
+    if (!a)
+        return e2e_fail("pn_server_start with .basic_auth: NULL");
+    struct e2e_server e;
+    as_e2e(&e, "login", a);
+    struct e2e_resp r;
+    bool ok = e2e_get(e.port, "/who", NULL, &r) &&
+              (r.status == 302 || e2e_fail("no login: %d, want 302", r.status));
+    e2e_resp_fini(&r);
+    char cookie[300] = "", hdr[400];
+    ok = ok && e2e_login(e.port, NULL, "ada", "embedded password", "/who", NULL, &r) &&
+         (e2e_login_cookie(&r, cookie, sizeof cookie) || e2e_fail("login: %d", r.status)) &&
+         (e2e_header_has(&r, "Set-Cookie", "Max-Age=60") || e2e_fail("not .login_expiration_s"));
+    e2e_resp_fini(&r);
+    snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
+    struct e2e_page p;
+    ok = ok && e2e_get_page_ex(&e, "/who", hdr, &p) &&
+         (!strcmp(p.title, "user ada") || e2e_fail("title \"%s\"", p.title));
+    e2e_page_fini(&p);
+    pn_server_stop(a);
+    char path[] = "/tmp/pane-embed-users-XXXXXX";
+    int fd = ok ? mkstemp(path) : -1;
+    if (fd >= 0) {
+        ok = write(fd, "ada:plaintext\n", 14) == 14;
+        close(fd);
+        pn_server *b =
+            start((pn_server_options){.apps = PN_APPS({"who", whoami}), .basic_auth = path});
+        if (b) {
+            pn_server_stop(b);
+            ok = e2e_fail("a plaintext users file: a server");
+        }
+        unlink(path);
+    }
+    return ok;
+}
+
 static bool case_bad(void)
 {
     bool ok = true;
@@ -721,6 +773,7 @@ int main(int argc, char **argv)
     int fb = atomic_load(&fell_back);
     e2e_report("post after stop", !pn_post(atomic_load(&last_id), show_posted, v, fallback_free) &&
                                       atomic_load(&fell_back) == fb + 1);
+    E2E_CASE("login", case_login);
     E2E_CASE("bad", case_bad);
     return e2e_finish();
 }

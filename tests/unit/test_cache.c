@@ -637,7 +637,7 @@ static void test_spec_bad(void **state)
     bad("arg:", "\"arg:\" needs a name of 1 to 63 characters");
     bad("cookie:", "\"cookie:\" needs a name");
     bad("header:", "\"header:\" needs a name");
-    bad("foo:x", "\"foo:x\" is not arg:NAME, cookie:NAME, header:NAME or path");
+    bad("foo:x", "\"foo:x\" is not arg:NAME, cookie:NAME, header:NAME, path or shared");
     bad("city", "\"city\" is not arg:NAME");
     bad("ARG:city", "\"ARG:city\" is not"); /* kinds are lower case */
     bad("path:x", "\"path:x\" is not");     /* path takes no name */
@@ -740,7 +740,7 @@ static int kfx_teardown(void **state)
 static char *key_of(struct kfx *f, const struct pn_app *app, const struct pn_key_spec *spec,
                     const char *target, const char *headers, size_t *n)
 {
-    pn__key_compute(app, spec, mkreq(f, target, headers), &f->k);
+    pn__key_compute(app, spec, mkreq(f, target, headers), NULL, &f->k);
     assert_false(f->k.overflow);
     *n = f->k.buf.len;
     char *out = malloc(*n + 1);
@@ -844,6 +844,67 @@ static void noop_key(const pn_request *r, pn_key *k)
     (void)r, (void)k;
 }
 
+/* --basic-auth: the user ends the key unless it is shared, after a byte no part begins with */
+static size_t user_key(struct kfx *f, const struct pn_app *app, const struct pn_key_spec *spec,
+                       const char *target, const char *user, char *out)
+{
+    pn__key_compute(app, spec, mkreq(f, target, NULL), user, &f->k);
+    assert_false(f->k.overflow);
+    memcpy(out, f->k.buf.data, f->k.buf.len);
+    return f->k.buf.len;
+}
+
+static void shared_city_key(const pn_request *r, pn_key *k)
+{
+    pn_key_add(k, pn_request_arg(r, "city", "Berlin"));
+    pn_key_shared(k);
+}
+
+static void user_as_part_key(const pn_request *r, pn_key *k)
+{
+    (void)r;
+    pn_key_add(k, "x");
+    pn_key_add(k, "5:alice"); /* an app cannot forge another user's key with parts */
+}
+
+static void test_key_has_the_user_unless_shared(void **state)
+{
+    struct kfx *f = *state;
+    char k[256];
+    struct pn_app app = {.name = "w", .key = city_key};
+    size_t n = user_key(f, &app, NULL, "/w?city=Paris", "alice", k);
+    assert_int_equal(n, sizeof("1:w5:Paris\3765:alice") - 1);
+    assert_memory_equal(k, "1:w5:Paris\3765:alice", n);
+    n = user_key(f, &app, NULL, "/w?city=Paris", "bob", k);
+    assert_memory_equal(k, "1:w5:Paris\3763:bob", n);
+    n = user_key(f, &app, NULL, "/w?city=Paris", NULL, k); /* no login: no user part */
+    assert_memory_equal(k, "1:w5:Paris", n);
+    struct pn_app shared = {.name = "w", .key = shared_city_key};
+    n = user_key(f, &shared, NULL, "/w?city=Paris", "alice", k);
+    assert_int_equal(n, 10);
+    assert_memory_equal(k, "1:w5:Paris", n);
+    assert_true(f->k.shared);
+    /* the spec: path alone is per user, `shared` makes it one page for all */
+    struct pn_app plain = {.name = "w"};
+    struct pn_key_spec s = spec_of("arg:city");
+    n = user_key(f, &plain, &s, "/w?city=Rome", "alice", k);
+    assert_memory_equal(k, "1:w4:Rome\3765:alice", n);
+    s = spec_of("arg:city,shared");
+    n = user_key(f, &plain, &s, "/w?city=Rome", "alice", k);
+    assert_memory_equal(k, "1:w4:Rome", n);
+    n = user_key(f, &plain, NULL, "/w", "alice", k);
+    assert_memory_equal(k, "1:w\3765:alice", n);
+    /* the next request starts unshared again */
+    n = user_key(f, &app, NULL, "/w", "alice", k);
+    assert_false(f->k.shared);
+    /* parts that spell a user are not a user */
+    struct pn_app forge = {.name = "w", .key = user_as_part_key};
+    char k2[256];
+    size_t n2 = user_key(f, &forge, NULL, "/w", NULL, k2);
+    n = user_key(f, &plain, NULL, "/w", "alice", k);
+    assert_false(n == n2 && memcmp(k, k2, n) == 0);
+}
+
 static void test_key_function_adding_nothing_ignores_spec(void **state)
 {
     struct kfx *f = *state;
@@ -889,9 +950,9 @@ static void test_key_is_reset_between_requests(void **state)
     target[n + 2000] = 0;
     struct pn_key small;
     pn__buf_init(&small.buf, 64);
-    pn__key_compute(&app, NULL, mkreq(f, target, NULL), &small);
+    pn__key_compute(&app, NULL, mkreq(f, target, NULL), NULL, &small);
     assert_true(small.overflow);
-    pn__key_compute(&app, NULL, mkreq(f, "/weather?city=Rome", NULL), &small);
+    pn__key_compute(&app, NULL, mkreq(f, "/weather?city=Rome", NULL), NULL, &small);
     assert_false(small.overflow);
     assert_int_equal(small.buf.len, strlen("7:weather4:Rome"));
     pn__buf_fini(&small.buf);
@@ -1104,6 +1165,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_spec_parts, kfx_setup, kfx_teardown),
         cmocka_unit_test_setup_teardown(test_key_function_wins_over_spec, kfx_setup, kfx_teardown),
         cmocka_unit_test_setup_teardown(test_key_function_adding_nothing_ignores_spec, kfx_setup,
+                                        kfx_teardown),
+        cmocka_unit_test_setup_teardown(test_key_has_the_user_unless_shared, kfx_setup,
                                         kfx_teardown),
         cmocka_unit_test_setup_teardown(test_key_parts_are_length_delimited, kfx_setup,
                                         kfx_teardown),

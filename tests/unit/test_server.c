@@ -436,7 +436,7 @@ static void test_every_now_runs_in_pn_app_for_the_page_then_every_ms(void **stat
     struct pn_live_table *t = pn__live_table_new(&loop, &o);
     struct pn_app app = {.name = "now", .build = now_app};
     now_runs = 0;
-    struct pn_live *live = pn__live_create(t, &app, (pn_str){0}, NULL);
+    struct pn_live *live = pn__live_create(t, &app, (pn_str){0}, NULL, NULL);
     assert_int_equal(now_runs, 1);
     assert_non_null(now_timer);
     struct pn_buf page;

@@ -133,7 +133,11 @@
       console.warn('pane: cannot open', url, e);
       return retry();
     }
-    sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', v: 2, token, query }));
+    let opened = false;
+    sock.onopen = () => {
+      opened = true;
+      sock.send(JSON.stringify({ t: 'hello', v: 2, token, query }));
+    };
     sock.binaryType = 'arraybuffer';
     sock.onmessage = (e) => sock === ws && (typeof e.data === 'string' ? receive(e.data) : data(e.data));
     sock.onclose = (e) => {
@@ -142,8 +146,25 @@
       connected = false;
       if (!fatal && (e.code === 4413 || e.code === 1011)) fatal = e.reason || 'server error';
       if (fatal) return stop(fatal);
-      if (!leaving) retry(e.code);
+      if (leaving) return;
+      if (opened) return retry(e.code);
+      // refused before it opened: with --basic-auth the login may be over (it expired, or
+      // the user logged out in another tab); then the page goes to the login page
+      loginOver().then((over) => (over ? location.reload() : retry()));
     };
+  }
+
+  // PREFIX/login answers its form (200, X-Pane-Login) only to a visitor who must log in; a
+  // logged-in one gets a redirect, and a server without --basic-auth has no such page
+  async function loginOver() {
+    try {
+      const prefix = document.body.dataset.pnPrefix || '';
+      const r = await fetch(`${prefix}/login`,
+        { method: 'HEAD', redirect: 'manual', cache: 'no-store' });
+      return r.status === 200 && r.headers.has('x-pane-login');
+    } catch {
+      return false;
+    }
   }
 
   function retry(code) { // 0.5 s doubling to 10 s, ±20 % jitter
