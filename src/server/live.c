@@ -531,12 +531,13 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_
 }
 
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    int fd, const char *rest, size_t rest_len, const char *hello, size_t len)
+                    struct pn_net_sock *sock, const char *rest, size_t rest_len, const char *hello,
+                    size_t len)
 {
     struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
     wc->tab = t;
     wc->app = app;
-    if (pn__ws_adopt(http, fd, rest, rest_len, &t->o->ws, &ws_handler, wc, &wc->ws) != 0) {
+    if (pn__ws_adopt(http, sock, rest, rest_len, &t->o->ws, &ws_handler, wc, &wc->ws) != 0) {
         free(wc);
         return;
     }

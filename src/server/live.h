@@ -130,6 +130,7 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, struct pn_http_
  * (pn__ws_detach): adopts fd into http (rest: what the peer sent after the hello) and handles
  * the hello as if it had come here. Thread: t's loop. */
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    int fd, const char *rest, size_t rest_len, const char *hello, size_t len);
+                    struct pn_net_sock *sock, const char *rest, size_t rest_len, const char *hello,
+                    size_t len);
 
 #endif
