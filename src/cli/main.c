@@ -31,6 +31,8 @@ static const char usage[] =
   "                        X-Forwarded-For/-Proto/-Host (only if every request comes\n"
   "                        through a proxy that sets them)\n"
   "  --index NAME          the app served at / (default: the only app, else a list)\n"
+  "  --ssl-certfile FILE   serve HTTPS (TLS 1.2/1.3) with this PEM certificate chain; with\n"
+  "  --ssl-keyfile FILE    its private key (PEM). Both are read again on SIGHUP\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
     "  --cflags FLAGS        compile the apps with these flags too (split on spaces; also\n"
     "                        $PANE_CFLAGS), e.g. --cflags \"-DFAST -I/opt/dev/include\"\n"
@@ -169,6 +171,12 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (val)
                 return die_usage("%s takes no value", name);
             cli->o.use_xheaders = true;
+        } else if (!strcmp(name, "--ssl-certfile")) {
+            NEED_VALUE();
+            cli->o.ssl_certfile = val;
+        } else if (!strcmp(name, "--ssl-keyfile")) {
+            NEED_VALUE();
+            cli->o.ssl_keyfile = val;
         } else if (!strcmp(name, "--index")) {
             NEED_VALUE();
             cli->o.index = val;
@@ -316,6 +324,8 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
     }
     if (cli->napps == 0)
         return die_usage("%s", "no app given: pane serve app.c");
+    if (!cli->o.ssl_certfile != !cli->o.ssl_keyfile)
+        return die_usage("%s", "--ssl-certfile and --ssl-keyfile go together");
     if ((cli->warm || cli->nwarm) && !cli->o.reuse_sessions)
         return die_usage("%s", "--warm and --warm-url need --reuse-sessions");
     if (cli->nprocs == 0) {

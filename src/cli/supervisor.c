@@ -19,8 +19,10 @@
  *   - a note older than PN_STALL_MS is reported by the watchdog while the loop is still stuck;
  *   - SIGTERM or SIGINT: every worker gets SIGTERM (a graceful stop), and once all have exited
  *     the supervisor exits 0;
- *   - SIGHUP: the apps are compiled again (changed ones get their new code), a new generation
- *     of workers starts, and once all of it is ready the old one gets SIGTERM. Connections
+ *   - SIGHUP: the apps are compiled again (changed ones get their new code) and the TLS
+ *     certificate and key are checked again (each worker reads them itself when it starts), a
+ *     new generation of workers starts, and once all of it is ready the old one gets SIGTERM;
+ *     an app that does not compile or a certificate that does not load fails the reload. Connections
  *     wait in the shared socket's backlog, so none is refused while the generations change.
  * The supervisor is one thread with no event loop: forking from it is safe.
  */
@@ -97,6 +99,22 @@ static void unload(struct pn_app *apps, int n)
     for (int i = 0; apps && i < n; i++)
         pn__app_unload(&apps[i]);
     free(apps);
+}
+
+/* --ssl-certfile and --ssl-keyfile load and match (the workers load them again): 0, or an
+ * error in err. The supervisor itself serves nothing: the context is only a check. */
+static int check_tls(const struct cli *cli, char *err, size_t errlen)
+{
+    if (!cli->o.ssl_certfile)
+        return 0;
+    struct pn_tls_ctx *t = pn__tls_ctx_new(cli->o.ssl_certfile, cli->o.ssl_keyfile, err, errlen);
+    if (!t)
+        return PN_EINVAL;
+    char fp[100];
+    pn__tls_ctx_fingerprint(t, fp, sizeof fp);
+    pn__info("TLS certificate %s, SHA-256 fingerprint %s", cli->o.ssl_certfile, fp);
+    pn__tls_ctx_free(t);
+    return 0;
 }
 
 /* Compiles every app given: the array, or NULL with a message in err. */
@@ -400,6 +418,10 @@ static void reload(struct sup *s)
         return;
     }
     char err[1024];
+    if (check_tls(s->cli, err, sizeof err) != 0) {
+        pn__error("reload failed: %s; the running workers go on", err);
+        return;
+    }
     struct pn_app *apps = compile_all(s->cli, err, sizeof err);
     if (!apps) {
         pn__error("reload failed: %s; the running workers go on", err);
@@ -550,7 +572,8 @@ static void print_urls(const struct sup *s, int port)
             : "localhost";
     bool v6 = strchr(host, ':') != NULL;
     for (int i = 0; i < cli->napps; i++)
-        printf("pane: serving http://%s%s%s:%d%s/%s\n", v6 ? "[" : "", host, v6 ? "]" : "", port,
+        printf("pane: serving %s://%s%s%s:%d%s/%s\n", cli->o.ssl_certfile ? "https" : "http",
+               v6 ? "[" : "", host, v6 ? "]" : "", port,
                cli->o.prefix ? cli->o.prefix : "", s->apps[i].name);
     fflush(stdout);
 }
@@ -563,6 +586,10 @@ int pn__supervise(struct cli *cli)
     for (int i = 0; i < MAX_WORKERS; i++)
         s->w[i].ready_fd = -1;
     char err[1024];
+    if (check_tls(cli, err, sizeof err) != 0) { /* before any worker starts */
+        fprintf(stderr, "pane: %s\n", err);
+        return 1;
+    }
     s->apps = compile_all(cli, err, sizeof err);
     if (!s->apps) {
         fprintf(stderr, "pane: %s\n", err);

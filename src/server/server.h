@@ -58,6 +58,10 @@ struct pn_server_opts {
     size_t max_connections;      /* --max-connections: more get 503 (linked servers: their
                                     sum). default 0: no limit */
     const char *frame_ancestors; /* CSP frame-ancestors of pages. default 'self' */
+    /* --ssl-certfile, --ssl-keyfile: PEM files; both set: TLS on every connection (the
+     * runtime makes the context from them, into tls) */
+    const char *ssl_certfile, *ssl_keyfile;
+    struct pn_tls_ctx *tls; /* the TLS context the servers use (held, not owned), or NULL */
     unsigned group; /* the process's number for this server's group of loops (0..255): bits
                        8..15 of its session ids, so that a post finds it (runtime.c) */
 };
