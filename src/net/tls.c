@@ -97,10 +97,14 @@ struct pn_tls_ctx *pn__tls_ctx_new(const char *certfile, const char *keyfile, ch
         return NULL;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, keyfile, SSL_FILETYPE_PEM) != 1) {
-        snprintf(err, errlen,
-                 "--ssl-keyfile %s: not a PEM private key (or not the "
-                 "certificate's): %s",
-                 keyfile, ssl_error(e, sizeof e));
+        unsigned long code = ERR_peek_last_error();
+        if (ERR_GET_LIB(code) == ERR_LIB_X509 && ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH)
+            snprintf(err, errlen, "--ssl-keyfile %s is not the key of --ssl-certfile %s", keyfile,
+                     certfile);
+        else
+            snprintf(err, errlen, "--ssl-keyfile %s: not a PEM private key: %s", keyfile,
+                     ssl_error(e, sizeof e));
+        ERR_clear_error();
         SSL_CTX_free(ctx);
         return NULL;
     }
