@@ -27,6 +27,7 @@
 #include "net/internal.h"
 
 #define TLS_READ_BUF (32 * 1024) /* ciphertext read at once: two full records */
+#define TLS_RECORD (16 * 1024)   /* the most plaintext a record holds */
 
 static struct pn_tp *tp_of(uv_handle_t *h)
 {
@@ -370,6 +371,17 @@ void pn__tp_read_stop(struct pn_tp *t)
         uv_idle_stop(&t->pump);
 }
 
+/* Encrypts n bytes into the write BIO. 0, or -1 (the session failed). */
+static int tls_write(struct pn_tp *t, const char *p, size_t n)
+{
+    size_t done;
+    if (SSL_write_ex(t->ssl, p, n, &done) == 1)
+        return 0;
+    tls_fail(t, "write");
+    tls_flush(t, NULL);
+    return -1;
+}
+
 int pn__tp_write(struct pn_tp *t, struct pn_tp_write *w, const uv_buf_t *bufs, unsigned nbufs,
                  pn_tp_write_cb cb)
 {
@@ -382,13 +394,33 @@ int pn__tp_write(struct pn_tp *t, struct pn_tp_write *w, const uv_buf_t *bufs, u
         return uv_write(&w->w, (uv_stream_t *)&t->tcp, bufs, nbufs, on_written);
     if (!t->ready || t->failed)
         return UV_EPROTO;
-    for (unsigned i = 0; i < nbufs; i++) {
-        size_t done = 0;
-        if (bufs[i].len && SSL_write_ex(t->ssl, bufs[i].base, bufs[i].len, &done) != 1) {
-            tls_fail(t, "write");
-            tls_flush(t, NULL);
-            return UV_EPROTO;
+    /* small pieces (a status line, a head, a page) are gathered into full records: one
+     * SSL_write_ex per buffer would make a record, and its seal, of each */
+    static _Thread_local char gather[TLS_RECORD];
+    size_t have = 0;
+    for (unsigned i = 0; i <= nbufs; i++) {
+        const char *p = i < nbufs ? bufs[i].base : NULL;
+        size_t n = i < nbufs ? bufs[i].len : 0;
+        while (n > 0 && have + n >= TLS_RECORD && have > 0) { /* fill the record, send it */
+            size_t k = TLS_RECORD - have;
+            memcpy(gather + have, p, k);
+            if (tls_write(t, gather, TLS_RECORD) != 0)
+                return UV_EPROTO;
+            have = 0;
+            p += k;
+            n -= k;
         }
+        if (n >= TLS_RECORD) { /* big: as it is (SSL cuts it into records) */
+            if (tls_write(t, p, n) != 0)
+                return UV_EPROTO;
+            n = 0;
+        }
+        if (n > 0) {
+            memcpy(gather + have, p, n);
+            have += n;
+        }
+        if (i == nbufs && have > 0 && tls_write(t, gather, have) != 0)
+            return UV_EPROTO;
     }
     return tls_flush(t, w);
 }
