@@ -19,8 +19,9 @@
  *              certificate then fails the reload and the running workers go on
  *   badcert    a key that is not the certificate's, or a missing file: exit 1 with a clear
  *              message before any worker starts
- *   procs      --num-procs 2 --num-threads 2: pages and sockets on every worker and loop (a
- *              socket that moves to its session's loop takes its TLS session along)
+ *   procs      --num-procs 2 --num-threads 2: pages and sockets on every worker and loop;
+ *              sockets move to their session's loop with their TLS sessions, by the URL (before
+ *              the 101) and by the hello (after it)
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -239,13 +240,20 @@ static bool case_versions(void)
     return true;
 }
 
-static bool session(const struct e2e_server *s, const char *path, bool want_patch)
+/* A page and its socket: the doc (and a patch). any_loop: the socket's URL without the loop
+ * it names (/weather/ws/1 → /weather/ws), so that its hello moves it (--num-threads). */
+static bool session_ex(const struct e2e_server *s, const char *path, bool want_patch, bool any_loop)
 {
     struct e2e_page p;
     struct e2e_cl *c = NULL;
     json_t *doc = NULL, *patch = NULL;
-    bool ok = e2e_get_page(s, path, &p) && (c = e2e_cl_open(s, p.ws)) &&
-              (doc = e2e_hello_doc(c, p.token, ""));
+    bool ok = e2e_get_page(s, path, &p);
+    if (ok && any_loop) {
+        char *slash = strrchr(p.ws, '/');
+        if (slash && slash[1] >= '0' && slash[1] <= '9')
+            *slash = '\0';
+    }
+    ok = ok && (c = e2e_cl_open(s, p.ws)) && (doc = e2e_hello_doc(c, p.token, ""));
     if (ok && want_patch)
         ok = (patch = e2e_expect_msg(c, "patch", "pong", 3 * T)) != NULL;
     json_decref(patch);
@@ -254,6 +262,11 @@ static bool session(const struct e2e_server *s, const char *path, bool want_patc
         e2e_close_nicely(c);
     e2e_page_fini(&p);
     return ok;
+}
+
+static bool session(const struct e2e_server *s, const char *path, bool want_patch)
+{
+    return session_ex(s, path, want_patch, false);
 }
 
 static bool case_wss(void)
@@ -557,12 +570,17 @@ static bool case_badcert(void)
 static bool case_procs(void)
 {
     static struct e2e_server s = {.name = "procs"};
-    const char *extra[] = {"--num-procs", "2", "--num-threads", "2", NULL};
+    const char *extra[] = {"--num-procs", "2", "--num-threads", "2", "--log-level", "debug", NULL};
     if (!start(&s, extra))
         return false;
     bool ok = true;
-    for (int i = 0; ok && i < 12; i++)
-        ok = session(&s, "/weather", false) || e2e_failw("session %d", i + 1);
+    size_t mark = e2e_log_mark(&s);
+    for (int i = 0; ok && i < 24; i++)
+        ok = session_ex(&s, "/weather", false, i % 2) || e2e_failw("session %d", i + 1);
+    /* sockets moved to their session's loop with their TLS sessions, by URL and by hello */
+    ok = ok && (e2e_log_has(&s, mark, "WebSocket handed from loop") ||
+                e2e_fail("no socket moved by its URL"));
+    ok = ok && (e2e_log_has(&s, mark, "after its hello") || e2e_fail("no socket moved by hello"));
     for (int i = 0; ok && i < 12; i++)
         ok = get_ok(s.port, "/weather");
     int rc = e2e_server_stop(&s, SIGTERM, 15000);
