@@ -277,7 +277,23 @@ static bool case_wss(void)
     if (ok && p.ws[0] != '/')
         ok = e2e_fail("the page's socket URL is not a path: %s", p.ws);
     e2e_page_fini(&p);
-    return ok && session(&S, "/weather", true);
+    ok = ok && session(&S, "/weather", true);
+    /* the origin check knows the page is https: an http:// origin is another origin */
+    char origin[128];
+    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d\r\n", S.port);
+    int st = 0;
+    struct e2e_cl *c = ok ? e2e_cl_open_ex(&S, "/weather/ws", origin, NULL, 0, &st) : NULL;
+    if (ok && (c || st != 403))
+        ok = e2e_fail("%s on wss: status %d, want 403", origin, st);
+    e2e_cl_free(c);
+    e2e_why[0] = '\0';
+    /* (the page's Host is 127.0.0.1: https://localhost is another host) */
+    snprintf(origin, sizeof origin, "Origin: https://localhost:%d\r\n", S.port);
+    c = ok ? e2e_cl_open_ex(&S, "/weather/ws", origin, NULL, 0, &st) : NULL;
+    if (ok && (c || st != 403))
+        ok = e2e_fail("%s: status %d, want 403", origin, st);
+    e2e_cl_free(c);
+    return ok;
 }
 
 static bool case_stall(void)
