@@ -22,8 +22,9 @@
  *   - SIGHUP: the apps are compiled again (changed ones get their new code) and the TLS
  *     certificate and key are checked again (each worker reads them itself when it starts), a
  *     new generation of workers starts, and once all of it is ready the old one gets SIGTERM;
- *     an app that does not compile or a certificate that does not load fails the reload. Connections
- *     wait in the shared socket's backlog, so none is refused while the generations change.
+ *     an app that does not compile or a certificate that does not load fails the reload.
+ *     Connections wait in the shared socket's backlog, so none is refused while the
+ *     generations change.
  * The supervisor is one thread with no event loop: forking from it is safe.
  */
 #include <errno.h>
@@ -573,8 +574,8 @@ static void print_urls(const struct sup *s, int port)
     bool v6 = strchr(host, ':') != NULL;
     for (int i = 0; i < cli->napps; i++)
         printf("pane: serving %s://%s%s%s:%d%s/%s\n", cli->o.ssl_certfile ? "https" : "http",
-               v6 ? "[" : "", host, v6 ? "]" : "", port,
-               cli->o.prefix ? cli->o.prefix : "", s->apps[i].name);
+               v6 ? "[" : "", host, v6 ? "]" : "", port, cli->o.prefix ? cli->o.prefix : "",
+               s->apps[i].name);
     fflush(stdout);
 }
 

@@ -386,7 +386,8 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
         }
         /* the scheme is known: the same origin is the same scheme, host and port */
         bool origin_https = !strcmp(odflt, ":443");
-        return origin_https == https && with_port(host, https ? ":443" : ":80", want, sizeof want) &&
+        return origin_https == https &&
+               with_port(host, https ? ":443" : ":80", want, sizeof want) &&
                pn__str_ieq(pn__str(have), pn__str(want));
     }
     for (int i = 0; i < srv->o.norigins; i++) {
