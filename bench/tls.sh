@@ -191,28 +191,45 @@ nginx_head=$(wc -c <"$tmp/nginx.headers")
 echo "bench: response heads: pane $pane_head bytes, nginx $nginx_head bytes; bodies $bytes bytes"
 
 # ---- runs --------------------------------------------------------------------------------------
-declare -A rps notes
-run_wrk() { # NAME URL RUN
-    local out=$tmp/wrk-$1-$3.txt r
+# Besides req/s, requests per CPU-second of the server (its processes' utime + stime over the
+# run): on a machine shared with other work, a server that gets less of its core serves fewer
+# requests per second but not fewer per CPU-second, so this is the steadier of the two ratios.
+declare -A rps rpc notes
+hz=$(getconf CLK_TCK)
+server_ticks() { # PID: utime + stime of it and its children (pane's workers)
+    local t=0 p
+    for p in $1 $(pgrep -P "$1" || true); do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+run_wrk() { # NAME URL RUN PID
+    local out=$tmp/wrk-$1-$3.txt r t0 t1 n
+    t0=$(server_ticks "$4")
     timeout $((DURATION + 30)) taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" "$2" >"$out"
+    t1=$(server_ticks "$4")
     r=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     [[ -n $r ]] || { echo "bench: wrk printed no Requests/sec:" >&2; cat "$out" >&2; exit 1; }
     rps[$1,$3]=$r
+    n=$(awk '/ requests in / {print $1}' "$out")
+    rpc[$1,$3]=$(awk -v n="$n" -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN {printf "%.0f", (t > 0 ? n * hz / t : 0)}')
     if grep -qE 'Non-2xx|Socket errors' "$out"; then
         notes[$1]+="run $3: $(grep -E 'Non-2xx|Socket errors' "$out" | tr -s ' ' | paste -sd';' -) "
     fi
-    printf 'bench: %-5s run %d: %s req/s\n' "$1" "$3" "$r"
+    printf 'bench: %-5s run %d: %s req/s, %s req per CPU-s\n' "$1" "$3" "$r" "${rpc[$1,$3]}"
 }
 for ((run = 1; run <= RUNS; run++)); do
-    run_wrk pane "$pane_url" "$run"
-    run_wrk nginx "$nginx_url" "$run"
+    run_wrk pane "$pane_url" "$run" "$pane_pid"
+    run_wrk nginx "$nginx_url" "$run" "$nginx_pid"
 done
 kill -0 "$pane_pid" 2>/dev/null || { echo "bench: pane died during the runs" >&2; exit 1; }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-row() { # NAME -> "| name | r1 | r2 | ... | median |"
+row() { # NAME [per-cpu] -> "| name | r1 | r2 | ... | median |"
     local cells=() i
-    for ((i = 1; i <= RUNS; i++)); do cells+=("${rps[$1,$i]}"); done
+    for ((i = 1; i <= RUNS; i++)); do
+        if [[ -n ${2:-} ]]; then cells+=("${rpc[$1,$i]}"); else cells+=("${rps[$1,$i]}"); fi
+    done
     printf '| %s |' "$1"
     printf ' %s |' "${cells[@]}"
     printf ' **%s** |\n' "$(median "${cells[@]}")"
@@ -223,6 +240,11 @@ mapfile -t nginx_vals < <(values nginx)
 pane_med=$(median "${pane_vals[@]}")
 nginx_med=$(median "${nginx_vals[@]}")
 ratio=$(awk -v a="$pane_med" -v b="$nginx_med" 'BEGIN {printf "%.2f", a / b}')
+cpu_values() { local i; for ((i = 1; i <= RUNS; i++)); do echo "${rpc[$1,$i]}"; done; }
+mapfile -t pane_cvals < <(cpu_values pane)
+mapfile -t nginx_cvals < <(cpu_values nginx)
+cpu_ratio=$(awk -v a="$(median "${pane_cvals[@]}")" -v b="$(median "${nginx_cvals[@]}")" \
+    'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
 
 cmd="bench/tls.sh (RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS${PANE_ARGS:+ PANE_ARGS=\"$PANE_ARGS\"})"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
@@ -243,7 +265,14 @@ table=$(
     row pane
     row nginx
     echo
-    echo "**pane / nginx = $ratio**"
+    echo "Requests per CPU-second of the server (utime + stime of its processes during the run):"
+    echo
+    echo "${header/median req\/s/median req per CPU-s}"
+    echo "$sep"
+    row pane cpu
+    row nginx cpu
+    echo
+    echo "**pane / nginx = $ratio (req/s), $cpu_ratio (req per CPU-s)**"
     for s in pane nginx; do
         [[ -n ${notes[$s]:-} ]] && echo && echo "wrk errors for $s: ${notes[$s]}"
     done
