@@ -355,7 +355,7 @@ int pn__tp_read_start(struct pn_tp *t, pn_tp_alloc_cb alloc, pn_tp_read_cb read)
         return rc;
     }
     /* bytes SSL already holds would wait for a socket read that may never come */
-    if (SSL_pending(t->ssl) > 0 || BIO_ctrl_pending(SSL_get_rbio(t->ssl)) > 0 || t->eof ||
+    if (SSL_has_pending(t->ssl) || BIO_ctrl_pending(SSL_get_rbio(t->ssl)) > 0 || t->eof ||
         t->failed)
         uv_idle_start(&t->pump, on_pump);
     return 0;
