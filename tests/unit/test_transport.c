@@ -273,6 +273,35 @@ static void test_tp_tls_writes_arrive_in_order_and_the_queue_empties(void **s)
     fixture_free(f);
 }
 
+/* TLS 1.3 KeyUpdate (update_requested): the transport answers it with its own, from inside its
+ * read, and what either side writes after goes on to be read. */
+static void test_tp_tls_key_update_is_answered_and_data_goes_on(void **s)
+{
+    (void)s;
+    struct fixture *f = fixture_new();
+    assert_int_equal(pn__tp_read_start(&f->tp, on_alloc, on_read), 0);
+    handshake(f);
+    assert_int_equal(SSL_version(f->cssl), TLS1_3_VERSION);
+    assert_int_equal(SSL_key_update(f->cssl, SSL_KEY_UPDATE_REQUESTED), 1);
+    size_t done;
+    assert_int_equal(SSL_write_ex(f->cssl, "after", 5, &done), 1);
+    for (int i = 0; i < 50 && f->total < 5; i++)
+        turn(f, 1);
+    assert_int_equal(f->total, 5);
+    assert_memory_equal(f->got, "after", 5);
+    struct pn_tp_write w = {.data = f};
+    uv_buf_t b = uv_buf_init("reply", 5);
+    assert_int_equal(pn__tp_write(&f->tp, &w, &b, 1, on_written), 0);
+    turn(f, 10);
+    char out[16] = "";
+    size_t n = 0;
+    assert_int_equal(SSL_read_ex(f->cssl, out, sizeof out - 1, &n), 1);
+    assert_int_equal(n, 5);
+    assert_memory_equal(out, "reply", 5);
+    assert_int_equal(f->errors, 0);
+    fixture_free(f);
+}
+
 static void test_tp_tls_plaintext_http_is_a_protocol_error(void **s)
 {
     (void)s;
@@ -327,6 +356,7 @@ int main(void)
         cmocka_unit_test(
             test_tp_tls_plaintext_comes_in_reader_sized_pieces_and_waits_while_stopped),
         cmocka_unit_test(test_tp_tls_writes_arrive_in_order_and_the_queue_empties),
+        cmocka_unit_test(test_tp_tls_key_update_is_answered_and_data_goes_on),
         cmocka_unit_test(test_tp_tls_plaintext_http_is_a_protocol_error),
         cmocka_unit_test(test_tp_tls_write_before_the_handshake_is_refused),
         cmocka_unit_test(test_tls_ctx_says_which_file_is_wrong),
