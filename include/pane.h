@@ -1696,6 +1696,12 @@ typedef struct pn_server_options {
     const char *basic_auth;
     const char *cookie_secret; /* --cookie-secret (>= 32 chars). default: from secret_key */
     int login_expiration_s;    /* --login-expiration: how long a login lasts. default: 7 days */
+    /* --ssl-certfile, --ssl-keyfile: PEM certificate chain and its private key; both given,
+     * every connection speaks TLS (1.2 or 1.3) and pn_server_url says https://. A file that
+     * cannot be read or a key that is not the certificate's fails pn_server_start.
+     * default: none (plain HTTP) */
+    const char *ssl_certfile;
+    const char *ssl_keyfile;
 } pn_server_options;
 
 /* A running server of an embedding program. */
@@ -1712,7 +1718,8 @@ typedef struct pn_runtime pn_server;
  * Thread: any, not a server's own loop
  */
 PN_API pn_server *pn_server_start(const pn_server_options *o);
-/* pn_server_url — "http://127.0.0.1:PORT" plus the prefix (the address if one was given).
+/* pn_server_url — "http://127.0.0.1:PORT" plus the prefix (the address if one was given);
+ * https:// with ssl_certfile.
  * Thread: any, while the server runs */
 PN_API const char *pn_server_url(const pn_server *srv);
 /*

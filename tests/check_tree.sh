@@ -17,6 +17,11 @@ edge src/kinds '#include "(net|server|app|cli)/' "a kind is doc and render: it k
 edge src/app '#include "(net|server|doc|render|cli)/' "app compiles and loads apps: base only"
 edge src/server '#include "(cli|kinds|runtime)/' "server routes messages and knows no kind; the runtime drives it"
 edge src/runtime '#include "(cli|kinds)/' "the runtime is a library the command line and an embedding program drive"
+# net's sockets: only the transport (transport.c, and tls.c's contexts) does socket I/O or TLS;
+# HTTP and WebSocket go through it (internal.h's pn__tp_*)
+hits=$(grep -nE '\b(uv_read_start|uv_read_stop|uv_write|uv_try_write|uv_shutdown|uv_stream_get_write_queue_size|uv_fileno|uv_tcp_[a-z_]+|SSL_[A-Za-z_]+|BIO_[a-z_]+)[[:space:]]*\(' \
+       src/net/*.c | grep -vE '^src/net/(transport|tls)\.c:')
+if [ -n "$hits" ]; then echo "layering: socket I/O outside src/net/transport.c"; echo "$hits"; fail=1; fi
 # every module under src/ has its edges here: a new one must be added above
 for d in src/*/; do
     case $d in src/base/|src/net/|src/doc/|src/render/|src/kinds/|src/app/|src/server/|src/runtime/|src/cli/) ;;

@@ -42,6 +42,8 @@ static const char usage[] =
     "  --redis URL           the Redis through which feeds an app shares (pn_feed_redis) reach\n"
     "                        every process: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or\n"
     "                        unix:PATH\n"
+    "  --ssl-certfile FILE   serve HTTPS (TLS 1.2/1.3) with this PEM certificate chain; with\n"
+    "  --ssl-keyfile FILE    its private key (PEM). Both are read again on SIGHUP\n"
     "  --static-dirs N=PATH  serve directory PATH at /N/ (repeatable)\n"
     "  --cflags FLAGS        compile the apps with these flags too (split on spaces; also\n"
     "                        $PANE_CFLAGS), e.g. --cflags \"-DFAST -I/opt/dev/include\"\n"
@@ -231,6 +233,12 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
             if (pn__redis_parse_url(val, &u, err, sizeof err) != 0)
                 return die_usage("%s", err);
             cli->redis = val;
+        } else if (!strcmp(name, "--ssl-certfile")) {
+            NEED_VALUE();
+            cli->o.ssl_certfile = val;
+        } else if (!strcmp(name, "--ssl-keyfile")) {
+            NEED_VALUE();
+            cli->o.ssl_keyfile = val;
         } else if (!strcmp(name, "--index")) {
             NEED_VALUE();
             cli->o.index = val;
@@ -394,6 +402,8 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
     }
     if (cli->napps == 0)
         return die_usage("%s", "no app given: pane serve app.c");
+    if (!cli->o.ssl_certfile != !cli->o.ssl_keyfile)
+        return die_usage("%s", "--ssl-certfile and --ssl-keyfile go together");
     if ((cli->warm || cli->nwarm) && !cli->o.reuse_sessions)
         return die_usage("%s", "--warm and --warm-url need --reuse-sessions");
     if (cli->o.dev && cli->nprocs != 1) { /* one worker: a save reaches every tab at once */

@@ -19,10 +19,13 @@
  *   - a note older than PN_STALL_MS is reported by the watchdog while the loop is still stuck;
  *   - SIGTERM or SIGINT: every worker gets SIGTERM (a graceful stop), and once all have exited
  *     the supervisor exits 0;
- *   - SIGHUP: the apps are compiled again (changed ones get their new code) and --basic-auth's
- *     users file is read again, a new generation of workers starts, and once all of it is ready the
- * old one gets SIGTERM. Connections wait in the shared socket's backlog, so none is refused while
- * the generations change. The supervisor is one thread with no event loop: forking from it is safe.
+ *   - SIGHUP: the apps are compiled again (changed ones get their new code), --basic-auth's
+ *     users file is read again and the TLS certificate and key are checked again (each worker
+ *     reads them itself when it starts), a new generation of workers starts, and once all of
+ *     it is ready the old one gets SIGTERM; an app that does not compile, a users file or a
+ *     certificate that does not load fails the reload. Connections wait in the shared
+ *     socket's backlog, so none is refused while the generations change.
+ * The supervisor is one thread with no event loop: forking from it is safe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,6 +112,22 @@ static void unload(struct pn_app *apps, int n)
     for (int i = 0; apps && i < n; i++)
         pn__app_unload(&apps[i]);
     free(apps);
+}
+
+/* --ssl-certfile and --ssl-keyfile load and match (the workers load them again): 0, or an
+ * error in err. The supervisor itself serves nothing: the context is only a check. */
+static int check_tls(const struct cli *cli, char *err, size_t errlen)
+{
+    if (!cli->o.ssl_certfile)
+        return 0;
+    struct pn_tls_ctx *t = pn__tls_ctx_new(cli->o.ssl_certfile, cli->o.ssl_keyfile, err, errlen);
+    if (!t)
+        return PN_EINVAL;
+    char fp[100];
+    pn__tls_ctx_fingerprint(t, fp, sizeof fp);
+    pn__info("TLS certificate %s, SHA-256 fingerprint %s", cli->o.ssl_certfile, fp);
+    pn__tls_ctx_free(t);
+    return 0;
 }
 
 /* Compiles every app given: the array, or NULL with a message in err. */
@@ -471,6 +490,10 @@ static void reload(struct sup *s)
         return;
     }
     char err[1024];
+    if (check_tls(s->cli, err, sizeof err) != 0) {
+        pn__error("reload failed: %s; the running workers go on", err);
+        return;
+    }
     /* --basic-auth's users file again: a changed password ends that user's old logins (the
      * cookie is bound to it), a removed user has none, a new one can log in */
     struct pn_auth_users *users = NULL;
@@ -666,8 +689,9 @@ static void print_urls(const struct sup *s, int port)
             : "localhost";
     bool v6 = strchr(host, ':') != NULL;
     for (int i = 0; i < cli->napps; i++)
-        printf("pane: serving http://%s%s%s:%d%s/%s\n", v6 ? "[" : "", host, v6 ? "]" : "", port,
-               cli->o.prefix ? cli->o.prefix : "", s->apps[i].name);
+        printf("pane: serving %s://%s%s%s:%d%s/%s\n", cli->o.ssl_certfile ? "https" : "http",
+               v6 ? "[" : "", host, v6 ? "]" : "", port, cli->o.prefix ? cli->o.prefix : "",
+               s->apps[i].name);
     fflush(stdout);
 }
 
@@ -703,6 +727,10 @@ int pn__supervise(struct cli *cli)
     for (int i = 0; i < MAX_WORKERS; i++)
         s->w[i].ready_fd = -1;
     char err[1024];
+    if (check_tls(cli, err, sizeof err) != 0) { /* before any worker starts */
+        fprintf(stderr, "pane: %s\n", err);
+        return 1;
+    }
     s->apps = compile_all(cli, err, sizeof err);
     if (!s->apps) {
         fprintf(stderr, "pane: %s\n", err);

@@ -35,7 +35,7 @@
 #define DRAIN_TICK_MS 20       /* draining: how often the connections left are counted */
 
 struct write_req {
-    uv_write_t w;
+    struct pn_tp_write w;
     struct pn_http_conn *c;
     char *head;
     void (*release)(void *ud);
@@ -47,7 +47,7 @@ struct write_req {
 /* A file body being streamed: one chunk read (thread pool), then written, then the next. */
 struct pn_http_file_body {
     uv_fs_t fs;
-    uv_write_t w;
+    struct pn_tp_write w;
     struct pn_http_conn *c; /* NULL once the connection is gone while a read was in flight */
     int fd;
     uint64_t off, left;
@@ -101,7 +101,7 @@ static void on_timer(uv_timer_t *t)
     if (m == PN_T_WRITE) {
         /* libuv reports no partial writes: the bytes still queued shrinking is the progress */
         uint64_t timeout = c->srv->o.limits.idle_timeout_ms, now = uv_now(c->srv->loop);
-        size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+        size_t queued = pn__tp_write_queued(&c->tp);
         if (queued < c->write_queued) {
             c->write_queued = queued;
             c->write_progress_at = now;
@@ -134,7 +134,7 @@ static void timer_set(struct pn_http_conn *c, enum pn_http_timer_mode m, uint64_
     if (m == PN_T_WRITE) {
         /* a handler may have run long: the loop's cached time would start the clock early */
         uv_update_time(c->srv->loop);
-        c->write_queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+        c->write_queued = pn__tp_write_queued(&c->tp);
         c->write_progress_at = uv_now(c->srv->loop);
         ms = write_tick(ms);
     }
@@ -143,9 +143,8 @@ static void timer_set(struct pn_http_conn *c, enum pn_http_timer_mode m, uint64_
 
 /* ---- closing ---- */
 
-static void on_handle_closed(uv_handle_t *h)
+static void conn_gone(struct pn_http_conn *c)
 {
-    struct pn_http_conn *c = h->data;
     if (--c->open_handles > 0)
         return;
     if (c->ws)
@@ -160,6 +159,16 @@ static void on_handle_closed(uv_handle_t *h)
     pn__buf_fini(&c->in);
     pn__arena_fini(&c->arena);
     free(c);
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    conn_gone(h->data);
+}
+
+static void on_tp_closed(struct pn_tp *t)
+{
+    conn_gone(t->data);
 }
 
 static void conn_close(struct pn_http_conn *c)
@@ -182,7 +191,7 @@ static void conn_close(struct pn_http_conn *c)
     c->prev = c->next = NULL;
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
-    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    pn__tp_close(&c->tp, on_tp_closed);
 }
 
 void pn__http_conn_close(struct pn_http_conn *c)
@@ -190,25 +199,23 @@ void pn__http_conn_close(struct pn_http_conn *c)
     conn_close(c);
 }
 
-static void on_linger_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+static void on_linger_read(struct pn_tp *t, ssize_t n, const uv_buf_t *buf)
 {
     (void)buf;
     if (n < 0)
-        conn_close(s->data);
+        conn_close(t->data);
 }
 
-static void linger_alloc(uv_handle_t *h, size_t sz, uv_buf_t *buf)
+static void linger_alloc(struct pn_tp *t, uv_buf_t *buf)
 {
-    (void)sz;
     static _Thread_local char sink[READ_CHUNK];
-    (void)h;
+    (void)t;
     *buf = uv_buf_init(sink, sizeof sink);
 }
 
-static void on_shutdown(uv_shutdown_t *req, int status)
+static void on_shutdown(struct pn_tp *t, int status)
 {
-    struct pn_http_conn *c = req->data;
-    free(req);
+    struct pn_http_conn *c = t->data;
     if (status < 0 || c->closing) {
         conn_close(c);
         return;
@@ -216,8 +223,8 @@ static void on_shutdown(uv_shutdown_t *req, int status)
     /* read and drop whatever the client still sends until it closes, at most LINGER_MS */
     c->tmode = PN_T_NONE;
     timer_set(c, PN_T_LINGER, LINGER_MS);
-    uv_read_stop((uv_stream_t *)&c->tcp);
-    if (c->peer_eof || uv_read_start((uv_stream_t *)&c->tcp, linger_alloc, on_linger_read) != 0)
+    pn__tp_read_stop(&c->tp);
+    if (c->peer_eof || pn__tp_read_start(&c->tp, linger_alloc, on_linger_read) != 0)
         conn_close(c);
 }
 
@@ -226,12 +233,8 @@ static void conn_finish(struct pn_http_conn *c)
     if (c->closing || c->lingering)
         return;
     c->lingering = true;
-    uv_shutdown_t *req = pn__xmalloc(sizeof *req);
-    req->data = c;
-    if (uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
-        free(req);
+    if (pn__tp_shutdown(&c->tp, on_shutdown) != 0)
         conn_close(c);
-    }
 }
 
 void pn__http_conn_finish(struct pn_http_conn *c)
@@ -241,10 +244,9 @@ void pn__http_conn_finish(struct pn_http_conn *c)
 
 /* ---- reading ---- */
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+static void on_alloc(struct pn_tp *t, uv_buf_t *buf)
 {
-    (void)suggested;
-    struct pn_http_conn *c = h->data;
+    struct pn_http_conn *c = t->data;
     size_t room = c->in.max - c->in.len;
     if (room > READ_CHUNK)
         room = READ_CHUNK;
@@ -278,15 +280,19 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void read_stop(struct pn_http_conn *c)
 {
     if (c->reading) {
-        uv_read_stop((uv_stream_t *)&c->tcp);
+        pn__tp_read_stop(&c->tp);
         c->reading = false;
     }
 }
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+static void on_read(struct pn_tp *t, ssize_t n, const uv_buf_t *buf)
 {
     (void)buf;
-    struct pn_http_conn *c = s->data;
+    struct pn_http_conn *c = t->data;
+    if (n == 0) { /* nothing read (TLS: the handshake is done, the idle timeout counts) */
+        process(c);
+        return;
+    }
     if (n == UV_ENOBUFS) {
         read_stop(c);
         if (c->busy || c->writing)
@@ -311,7 +317,7 @@ static void read_start(struct pn_http_conn *c)
 {
     if (c->reading || c->closing || c->peer_eof)
         return;
-    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+    if (pn__tp_read_start(&c->tp, on_alloc, on_read) == 0)
         c->reading = true;
     else
         conn_close(c);
@@ -330,8 +336,10 @@ static void process(struct pn_http_conn *c)
         uint64_t idle = c->srv->o.limits.idle_timeout_ms;
         if (c->srv->draining && idle > DRAIN_IDLE_MS)
             idle = DRAIN_IDLE_MS;
-        timer_set(c, c->in.len ? PN_T_HEADER : PN_T_IDLE,
-                  c->in.len ? c->srv->o.limits.header_timeout_ms : idle);
+        /* a TLS handshake under way counts against the header timeout, as the head does */
+        bool head = c->in.len || !c->tp.ready;
+        timer_set(c, head ? PN_T_HEADER : PN_T_IDLE,
+                  head ? c->srv->o.limits.header_timeout_ms : idle);
         read_start(c);
         return;
     }
@@ -339,9 +347,8 @@ static void process(struct pn_http_conn *c)
     if (rc == PN_EAGAIN && c->ps.expect_continue && !c->ps.sent_continue) {
         /* RFC 9110 §10.1.1: the client waits for this before it sends the body */
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        uv_buf_t b = uv_buf_init((char *)cont, sizeof cont - 1);
         c->ps.sent_continue = true;
-        if (uv_try_write((uv_stream_t *)&c->tcp, &b, 1) != (int)b.len) {
+        if (pn__tp_try_write(&c->tp, cont, sizeof cont - 1) != 0) {
             pn__http_conn_close(c);
             return;
         }
@@ -365,6 +372,7 @@ static void process(struct pn_http_conn *c)
         pn__http_forwarded(&c->req, &f);
         snprintf(c->peer, sizeof c->peer, "%s", f.client[0] ? f.client : c->sock_peer);
     }
+    c->req.secure = pn__tp_secure(&c->tp);
     c->busy = true;
     c->t_start = uv_hrtime(); /* not uv_now: a handler's own time is what is measured */
     timer_set(c, PN_T_NONE, 0);
@@ -420,7 +428,7 @@ static void file_body_free(struct pn_http_file_body *f)
 
 static void file_next(struct pn_http_conn *c);
 
-static void on_file_written(uv_write_t *w, int status)
+static void on_file_written(struct pn_tp_write *w, int status)
 {
     struct pn_http_file_body *f = (struct pn_http_file_body *)((char *)w - offsetof(struct pn_http_file_body, w));
     struct pn_http_conn *c = f->c;
@@ -463,7 +471,7 @@ static void on_file_read(uv_fs_t *req)
     }
     f->chunk = (uint64_t)n < f->left ? (size_t)n : (size_t)f->left;
     uv_buf_t b = uv_buf_init(f->buf, (unsigned)f->chunk);
-    if (uv_write(&f->w, (uv_stream_t *)&c->tcp, &b, 1, on_file_written) != 0) {
+    if (pn__tp_write(&c->tp, &f->w, &b, 1, on_file_written) != 0) {
         conn_close(c);
         return;
     }
@@ -485,7 +493,7 @@ static void file_next(struct pn_http_conn *c)
     }
 }
 
-static void on_write(uv_write_t *w, int status)
+static void on_write(struct pn_tp_write *w, int status)
 {
     struct write_req *wr = (struct write_req *)w;
     struct pn_http_conn *c = wr->c;
@@ -679,7 +687,7 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     c->writing = true;
     if (close)
         read_stop(c);
-    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
+    if (pn__tp_write(&c->tp, &wr->w, bufs, nbufs, on_write) != 0) {
         c->writing = false;
         if (wr->release)
             wr->release(wr->release_ud);
@@ -715,21 +723,7 @@ const char *pn__http_conn_peer(const struct pn_http_conn *c)
 
 static void set_peer(struct pn_http_conn *c)
 {
-    struct sockaddr_storage ss;
-    int len = sizeof ss;
-    snprintf(c->peer, sizeof c->peer, "?");
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
-        char ip[48] = "?";
-        int port = 0;
-        if (ss.ss_family == AF_INET6) {
-            uv_ip6_name((struct sockaddr_in6 *)&ss, ip, sizeof ip);
-            port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-        } else {
-            uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof ip);
-            port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-        }
-        snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
-    }
+    pn__tp_peer(&c->tp, c->peer, sizeof c->peer);
     memcpy(c->sock_peer, c->peer, sizeof c->peer);
 }
 
@@ -738,9 +732,9 @@ static struct pn_http_conn *conn_new(struct pn_http_server *srv)
 {
     struct pn_http_conn *c = pn__xcalloc(1, sizeof *c);
     c->srv = srv;
-    uv_tcp_init(srv->loop, &c->tcp);
+    pn__tp_init(&c->tp, srv->loop, srv->o.tls);
     uv_timer_init(srv->loop, &c->timer);
-    c->tcp.data = c->timer.data = c;
+    c->tp.data = c->timer.data = c;
     c->open_handles = 2;
     return c;
 }
@@ -750,7 +744,7 @@ static void conn_discard(struct pn_http_conn *c)
 {
     c->closing = true;
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
-    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    pn__tp_close(&c->tp, on_tp_closed);
 }
 
 /* Readies an open connection for requests and links it into its server. Returns the open
@@ -758,7 +752,6 @@ static void conn_discard(struct pn_http_conn *c)
 static size_t conn_start(struct pn_http_conn *c)
 {
     struct pn_http_server *srv = c->srv;
-    uv_tcp_nodelay(&c->tcp, 1);
     set_peer(c);
     pn__http_parse_init(&c->ps, &srv->o.limits);
     pn__buf_init(&c->in, srv->o.limits.max_header_bytes + srv->o.limits.max_body + READ_CHUNK);
@@ -773,13 +766,14 @@ static size_t conn_start(struct pn_http_conn *c)
 }
 
 /* pn__http_conn_open, with the count conn_start returns in *open. */
-static struct pn_http_conn *conn_open(struct pn_http_server *srv, int fd, size_t *open)
+static struct pn_http_conn *conn_open(struct pn_http_server *srv, struct pn_net_sock *sock,
+                                      size_t *open)
 {
     struct pn_http_conn *c = conn_new(srv);
-    int rc = uv_tcp_open(&c->tcp, fd);
+    int rc = pn__tp_open(&c->tp, sock);
     if (rc != 0) {
         pn__warn("cannot open a socket on the loop: %s", uv_strerror(rc));
-        close(fd);
+        pn__net_sock_close(sock);
         conn_discard(c);
         return NULL;
     }
@@ -787,10 +781,10 @@ static struct pn_http_conn *conn_open(struct pn_http_server *srv, int fd, size_t
     return c;
 }
 
-struct pn_http_conn *pn__http_conn_open(struct pn_http_server *srv, int fd)
+struct pn_http_conn *pn__http_conn_open(struct pn_http_server *srv, struct pn_net_sock *sock)
 {
     size_t open;
-    return conn_open(srv, fd, &open);
+    return conn_open(srv, sock, &open);
 }
 
 /* An accept error: said once a second at most, with how many there were, so that a flood
@@ -825,7 +819,7 @@ static void on_pause_end(uv_timer_t *t)
 static void accepted(struct pn_http_server *srv, int fd)
 {
     size_t open;
-    struct pn_http_conn *c = conn_open(srv, fd, &open);
+    struct pn_http_conn *c = conn_open(srv, &(struct pn_net_sock){.fd = fd}, &open);
     if (!c)
         return;
     if (srv->o.max_connections && open > srv->o.max_connections) {
@@ -904,35 +898,33 @@ void pn__http_conn_upgrade(struct pn_http_conn *c, struct pn_ws *ws, char **rest
     pn__arena_fini(&c->arena);
 }
 
-int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *len)
+int pn__http_conn_detach(struct pn_http_conn *c, struct pn_net_sock *sock, char **bytes,
+                         size_t *len)
 {
-    if (!c->busy || c->closing || c->lingering || c->writing || c->ws)
+    if (!c->busy || c->closing || c->lingering || c->writing || c->ws ||
+        pn__tp_write_queued(&c->tp) != 0) /* (TLS: its own records, still to go out here) */
         return PN_EINVAL;
-    uv_os_fd_t ofd;
-    if (uv_fileno((uv_handle_t *)&c->tcp, &ofd) != 0)
-        return PN_EIO;
-    int nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);
-    if (nfd < 0) {
+    if (pn__tp_detach(&c->tp, sock) != 0) {
         pn__warn("%s: cannot dup the socket to move it: %s", c->peer, uv_strerror(-errno));
         return PN_EIO;
     }
-    read_stop(c);
+    c->reading = false;
     /* the current request starts the buffer (answered ones were compacted away) */
     *bytes = pn__xmalloc(c->in.len + 1);
     if (c->in.len)
         memcpy(*bytes, c->in.data, c->in.len);
     (*bytes)[c->in.len] = '\0';
     *len = c->in.len;
-    *fd = nfd;
     c->busy = false;
     conn_close(c); /* closes our descriptor only: the socket lives on in the dup */
     return 0;
 }
 
-int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len)
+int pn__http_server_adopt(struct pn_http_server *srv, struct pn_net_sock *sock, const char *bytes,
+                          size_t len)
 {
     /* counted, never refused for max_connections: it was admitted on the loop it came from */
-    struct pn_http_conn *c = pn__http_conn_open(srv, fd);
+    struct pn_http_conn *c = pn__http_conn_open(srv, sock);
     if (!c)
         return PN_EIO;
     if (len > c->in.max || pn__buf_append(&c->in, bytes, len) != 0) {
@@ -1227,7 +1219,7 @@ void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prep
     c->writing = true;
     if (close)
         read_stop(c);
-    if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, nbufs, on_write) != 0) {
+    if (pn__tp_write(&c->tp, &wr->w, bufs, nbufs, on_write) != 0) {
         c->writing = false;
         if (p->release)
             p->release(p->release_ud);

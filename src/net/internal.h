@@ -3,6 +3,7 @@
 #define PN_NET_INTERNAL_H
 
 #include <http_parser.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 
 #include "net/net.h"
@@ -36,6 +37,95 @@ int pn__http_parse_feed(struct pn_http_parse *st, const char *base, size_t len, 
 /* Readies the state for the next pipelined request (after the buffer was compacted). */
 void pn__http_parse_next(struct pn_http_parse *st);
 
+/* ---- the transport (transport.c): a connection's socket, plain TCP or TLS ----------------- */
+
+/*
+ * What http.c and ws.c read from and write to: it owns the TCP handle, its reading, writing,
+ * shutdown and close, and on a TLS server the SSL object between them (memory BIOs: libuv
+ * reads ciphertext into the transport, SSL turns it into plaintext for the reader; writes are
+ * encrypted as they are queued). The callbacks follow libuv's stream API: a read callback gets
+ * n > 0 bytes, 0 (nothing for now; on TLS: the handshake just finished), UV_ENOBUFS (the
+ * alloc callback gave no room), UV_EOF or another negative error (on TLS, UV_EPROTO: the
+ * handshake or a record failed). It reads nothing while the reader is not reading (plaintext
+ * already decrypted waits in SSL's buffer and is delivered when reading starts again, on the
+ * next loop turn), so what it buffers is bounded by one read.
+ */
+struct pn_tls_ctx {
+    SSL_CTX *ctx;
+};
+
+struct pn_tp;
+struct pn_tp_write;
+typedef void (*pn_tp_alloc_cb)(struct pn_tp *t, uv_buf_t *buf);
+typedef void (*pn_tp_read_cb)(struct pn_tp *t, ssize_t n, const uv_buf_t *buf);
+typedef void (*pn_tp_write_cb)(struct pn_tp_write *w, int status);
+typedef void (*pn_tp_shutdown_cb)(struct pn_tp *t, int status);
+typedef void (*pn_tp_close_cb)(struct pn_tp *t);
+
+/* One write under way (the caller's storage, alive until cb). */
+struct pn_tp_write {
+    uv_write_t w;
+    struct pn_tp *t;
+    pn_tp_write_cb cb;
+    char *cipher; /* TLS: the encrypted bytes being written */
+    void *data;   /* the caller's */
+};
+
+struct pn_tp {
+    uv_tcp_t tcp;
+    uv_idle_t pump; /* TLS: delivers buffered plaintext when reading (re)starts */
+    void *data;     /* the owner's */
+    SSL *ssl;       /* NULL: plain TCP */
+    int open_handles;
+    pn_tp_alloc_cb alloc_cb;
+    pn_tp_read_cb read_cb;
+    pn_tp_close_cb close_cb;
+    pn_tp_shutdown_cb shutdown_cb;
+    uv_shutdown_t sreq;
+    int eof;      /* TLS: the socket's end (UV_EOF or an error) not yet delivered, or 0 */
+    bool reading; /* the reader wants bytes */
+    bool closing;
+    bool ready;    /* plain, or the TLS handshake is done */
+    bool failed;   /* TLS: the session cannot go on (an error was delivered) */
+    bool eof_told; /* TLS: the end was delivered */
+};
+
+/* Readies t's handles on loop for a server that is plain (tls NULL) or TLS. Then pn__tp_open
+ * (a new socket) or pn__tp_close (never opened). */
+void pn__tp_init(struct pn_tp *t, uv_loop_t *loop, struct pn_tls_ctx *tls);
+/* Takes the socket in sock (with its TLS state, when it comes from another loop's
+ * pn__tp_detach; else a new TLS session in the server's context). 0, or a libuv error with
+ * sock closed. */
+int pn__tp_open(struct pn_tp *t, struct pn_net_sock *sock);
+int pn__tp_read_start(struct pn_tp *t, pn_tp_alloc_cb alloc, pn_tp_read_cb read);
+void pn__tp_read_stop(struct pn_tp *t);
+/* Queues bufs (encrypted now on TLS: they may go once this returns; cb follows when the bytes
+ * are handed to the kernel). 0, or an error (then cb is not called): on TLS before the
+ * handshake is done or after it failed. */
+int pn__tp_write(struct pn_tp *t, struct pn_tp_write *w, const uv_buf_t *bufs, unsigned nbufs,
+                 pn_tp_write_cb cb);
+/* Writes buf at once if the socket takes it all (plain), or queues it (TLS): 0, or an error. */
+int pn__tp_try_write(struct pn_tp *t, const char *buf, size_t len);
+/* Bytes queued and not yet handed to the kernel (ciphertext on TLS): write backpressure. */
+size_t pn__tp_write_queued(const struct pn_tp *t);
+/* After the queued writes (TLS: a close_notify first), a FIN. Once per transport. */
+int pn__tp_shutdown(struct pn_tp *t, pn_tp_shutdown_cb cb);
+/* Closes the socket; cb(t) once every handle is closed (the SSL object is freed before). */
+void pn__tp_close(struct pn_tp *t, pn_tp_close_cb cb);
+/* A dup of the socket (close-on-exec) and the TLS state, for another loop (pn__tp_open): t's
+ * own descriptor is closed with t. PN_EIO if the socket cannot be duplicated. */
+int pn__tp_detach(struct pn_tp *t, struct pn_net_sock *out);
+/* The peer's address:port ("?" if unknown). */
+void pn__tp_peer(const struct pn_tp *t, char *out, size_t len);
+static inline uv_loop_t *pn__tp_loop(const struct pn_tp *t)
+{
+    return t->tcp.loop;
+}
+static inline bool pn__tp_secure(const struct pn_tp *t)
+{
+    return t->ssl != NULL;
+}
+
 /* ---- connections (http.c), shared with ws.c ---------------------------------------------- */
 
 enum pn_http_timer_mode { PN_T_NONE, PN_T_IDLE, PN_T_HEADER, PN_T_WRITE, PN_T_LINGER };
@@ -67,12 +157,12 @@ struct pn_http_server {
     struct pn_http_counts counts; /* what it answered: pn__http_server_counts */
 };
 
-/* An open connection of srv from a descriptor (accepted here, or adopted from another loop),
- * counted and linked but not reading yet; NULL (fd closed) if libuv refuses it. */
-struct pn_http_conn *pn__http_conn_open(struct pn_http_server *srv, int fd);
+/* An open connection of srv from a socket (accepted here, or adopted from another loop),
+ * counted and linked but not reading yet; NULL (sock closed) if libuv refuses it. */
+struct pn_http_conn *pn__http_conn_open(struct pn_http_server *srv, struct pn_net_sock *sock);
 
 struct pn_http_conn {
-    uv_tcp_t tcp; /* tcp.data and timer.data point back to the connection */
+    struct pn_tp tp; /* the socket; tp.data and timer.data point back to the connection */
     uv_timer_t timer;
     int open_handles;
     struct pn_http_server *srv;

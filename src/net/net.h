@@ -42,6 +42,7 @@ struct pn_http_req {
     bool keep_alive;
     bool upgrade;
     bool accept_gzip; /* Accept-Encoding lists gzip with q > 0 */
+    bool secure;      /* it came over TLS (to pane itself: a proxy's says nothing of it) */
 };
 /* The value of a header (case-insensitive name); {NULL, 0} if absent. */
 pn_str pn__http_header(const struct pn_http_req *r, const char *name);
@@ -122,6 +123,29 @@ struct pn_http_resp {
     void *release_ud;
 };
 
+/* ---- TLS (tls.c) --------------------------------------------------------------------------- */
+
+/* A TLS server context (OpenSSL 3): TLS 1.2 and 1.3 only, ECDHE with AEAD ciphers for 1.2,
+ * ALPN http/1.1, no renegotiation, no compression, session tickets. Refcounted: every
+ * connection holds it. */
+struct pn_tls_ctx;
+/* Loads a PEM certificate chain and its private key (checked to match): the context, or NULL
+ * with a message in err. */
+struct pn_tls_ctx *pn__tls_ctx_new(const char *certfile, const char *keyfile, char *err,
+                                   size_t errlen);
+void pn__tls_ctx_free(struct pn_tls_ctx *t);
+/* The SHA-256 fingerprint of a context's certificate, hex with colons (for logs). */
+void pn__tls_ctx_fingerprint(const struct pn_tls_ctx *t, char *out, size_t len);
+
+/* A connection's socket on its way to another loop (--num-threads): its descriptor and, on a
+ * TLS server, its TLS session (handshake done, records already read along). */
+struct pn_net_sock {
+    int fd;
+    void *tls; /* SSL *, or NULL */
+};
+/* Closes a socket that never arrived: the descriptor and the TLS session. */
+void pn__net_sock_close(struct pn_net_sock *s);
+
 struct pn_http_conn;
 struct pn_http_server;
 
@@ -148,6 +172,7 @@ struct pn_http_server_opts {
     size_t max_connections; /* more open at once get 503 and are closed. default 0: no limit */
     bool use_xheaders; /* the access log and pn__http_conn_peer name the client a proxy
                           forwards for (pn__http_forwarded), not the proxy */
+    struct pn_tls_ctx *tls; /* non-NULL: every connection speaks TLS (held, not owned) */
 };
 
 /*
@@ -271,33 +296,36 @@ void pn__ws_accept_key(pn_str key, char out[29]);
 
 /*
  * Takes c off its loop before it was answered (from the handler, or later, but before any
- * pn__http_respond; PN_EINVAL otherwise): returns a dup of its socket (close-on-exec) and the
- * bytes of the current request plus anything read after it (heap, NUL-terminated; the caller
- * frees), and closes c here without writing anything. pn__http_server_adopt on the other
+ * pn__http_respond; PN_EINVAL otherwise, or while bytes of its TLS session are still queued
+ * for writing here): returns its socket in *sock (a dup, close-on-exec, with its TLS state)
+ * and the bytes of the current request plus anything read after it (heap, NUL-terminated; the
+ * caller frees), and closes c here without writing anything. pn__http_server_adopt on the other
  * loop's server (called on that loop's thread) then processes them as if just read and reads
- * on; it owns fd from then on, also when it fails (PN_EIO, PN_ETOOBIG: the fd is closed).
+ * on; it owns sock from then on, also when it fails (PN_EIO, PN_ETOOBIG: sock is closed).
  */
-int pn__http_conn_detach(struct pn_http_conn *c, int *fd, char **bytes, size_t *len);
-int pn__http_server_adopt(struct pn_http_server *srv, int fd, const char *bytes, size_t len);
+int pn__http_conn_detach(struct pn_http_conn *c, struct pn_net_sock *sock, char **bytes,
+                         size_t *len);
+int pn__http_server_adopt(struct pn_http_server *srv, struct pn_net_sock *sock, const char *bytes,
+                          size_t len);
 
 /*
  * The same for a WebSocket, right after its first message (the hello that names the loop its
- * session lives on): called from on_message of the socket's first text message, returns a dup
- * of the socket (close-on-exec) and the bytes the peer sent after that message (heap,
- * NUL-terminated; the caller frees), and closes ws here without a close frame (on_close
- * follows, code 1001). PN_EINVAL when the socket cannot move: not the first message, a close
- * under way, or something of ours still to write (such as the pong of a ping sent before the
+ * session lives on): called from on_message of the socket's first text message, returns the
+ * socket in *sock (a dup, close-on-exec, with its TLS state) and the bytes the peer sent after that
+ * message (heap, NUL-terminated; the caller frees), and closes ws here without a close frame
+ * (on_close follows, code 1001). PN_EINVAL when the socket cannot move: not the first message, a
+ * close under way, or something of ours still to write (such as the pong of a ping sent before the
  * message). Until the first message is delivered, ws reads it byte by byte so that nothing
  * after it is consumed.
  */
-int pn__ws_detach(struct pn_ws *ws, int *fd, char **rest, size_t *rest_len);
+int pn__ws_detach(struct pn_ws *ws, struct pn_net_sock *sock, char **rest, size_t *rest_len);
 /* Takes over a socket from pn__ws_detach on srv's loop (its thread): a WebSocket whose
  * handshake is done; rest is fed as frames on the next loop turn. The caller delivers the
- * first message itself. Owns fd from then on (closed on PN_EIO). Counted in srv's connections,
+ * first message itself. Owns sock from then on (closed on PN_EIO). Counted in srv's connections,
  * never refused for max_connections. */
-int pn__ws_adopt(struct pn_http_server *srv, int fd, const char *rest, size_t rest_len,
-                 const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
-                 struct pn_ws **out);
+int pn__ws_adopt(struct pn_http_server *srv, struct pn_net_sock *sock, const char *rest,
+                 size_t rest_len, const struct pn_ws_opts *o, const struct pn_ws_handler *h,
+                 void *ud, struct pn_ws **out);
 
 /* The current IMF-fixdate for the Date header, refreshed at most once a second. */
 const char *pn__http_date(void);

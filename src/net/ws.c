@@ -50,7 +50,7 @@ struct pn_ws {
     struct pn_buf out;   /* frames not yet handed to uv_write */
     struct pn_buf wbuf;  /* the bytes of the uv_write in flight */
     struct pn_buf *sink; /* without a socket: where the output goes */
-    uv_write_t wreq;
+    struct pn_tp_write wreq;
     /* keep-alive and close timing, in uv_now milliseconds */
     uint64_t last_rx, ping_at, write_at, close_wait_at;
     uint16_t code; /* the close code on_close reports; 0 while none was decided */
@@ -155,7 +155,7 @@ int pn__ws_check_handshake(const struct pn_http_req *r, pn_str *key)
 
 static uint64_t now_ms(const struct pn_ws *ws)
 {
-    return ws->c ? uv_now(ws->c->tcp.loop) : 0;
+    return ws->c ? uv_now(pn__tp_loop(&ws->c->tp)) : 0;
 }
 
 static const char *peer(const struct pn_ws *ws)
@@ -449,7 +449,7 @@ static void check_done(struct pn_ws *ws)
     }
 }
 
-static void on_write(uv_write_t *w, int status)
+static void on_write(struct pn_tp_write *w, int status)
 {
     struct pn_ws *ws = w->data;
     ws->writing = false;
@@ -485,7 +485,7 @@ static void start_write(struct pn_ws *ws)
     ws->wreq.data = ws;
     ws->writing = true;
     ws->write_at = now_ms(ws);
-    int rc = uv_write(&ws->wreq, (uv_stream_t *)&ws->c->tcp, &b, 1, on_write);
+    int rc = pn__tp_write(&ws->c->tp, &ws->wreq, &b, 1, on_write);
     if (rc != 0) {
         ws->writing = false;
         pn__info("%s: websocket write: %s", peer(ws), uv_strerror(rc));
@@ -596,17 +596,16 @@ static void feed_early(struct pn_ws *ws)
 
 /* ---- the socket: reading and the timer ---- */
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+static void on_alloc(struct pn_tp *t, uv_buf_t *buf)
 {
-    (void)h;
-    (void)suggested;
+    (void)t;
     static _Thread_local char rbuf[READ_BUF];
     *buf = uv_buf_init(rbuf, sizeof rbuf);
 }
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+static void on_read(struct pn_tp *t, ssize_t n, const uv_buf_t *buf)
 {
-    struct pn_http_conn *c = s->data;
+    struct pn_http_conn *c = t->data;
     struct pn_ws *ws = c->ws;
     if (c->closing || c->lingering || ws->gone)
         return;
@@ -625,7 +624,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     }
     if (n == 0)
         return;
-    uv_read_stop(s);
+    pn__tp_read_stop(t);
     c->peer_eof = true;
     if (!ws->code)
         ws->code = WSLAY_CODE_ABNORMAL_CLOSURE;
@@ -703,7 +702,7 @@ static void ws_start(struct pn_ws *ws)
     start_write(ws);
     if (ws->gone)
         return; /* on_close follows from the uv_close callback */
-    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
+    if (pn__tp_read_start(&c->tp, on_alloc, on_read) != 0) {
         drop(ws, WSLAY_CODE_ABNORMAL_CLOSURE);
     } else if (ws->early) {
         /* frames sent along with the request are handled on the next loop turn, after the
@@ -805,21 +804,16 @@ void pn__ws_close(struct pn_ws *ws, uint16_t code, const char *reason)
     flush(ws);
 }
 
-int pn__ws_detach(struct pn_ws *ws, int *fd, char **rest, size_t *rest_len)
+int pn__ws_detach(struct pn_ws *ws, struct pn_net_sock *sock, char **rest, size_t *rest_len)
 {
     struct pn_http_conn *c = ws->c;
     /* only from on_message of the first message (wslay holds nothing after it), with nothing
      * of ours left to write: the 101 wholly handed to the kernel, no pong queued */
-    if (!c || !ws->in_recv || !ws->first || ws->gone || ws->broken || ws->failed ||
-        ws->closing || c->closing || c->lingering || ws->out.len ||
-        wslay_event_want_write(ws->ctx) ||
-        uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) != 0)
+    if (!c || !ws->in_recv || !ws->first || ws->gone || ws->broken || ws->failed || ws->closing ||
+        c->closing || c->lingering || ws->out.len || wslay_event_want_write(ws->ctx) ||
+        pn__tp_write_queued(&c->tp) != 0)
         return PN_EINVAL;
-    uv_os_fd_t ofd;
-    if (uv_fileno((uv_handle_t *)&c->tcp, &ofd) != 0)
-        return PN_EIO;
-    int nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);
-    if (nfd < 0) {
+    if (pn__tp_detach(&c->tp, sock) != 0) {
         pn__warn("%s: cannot dup the socket to move it: %s", c->peer, uv_strerror(-errno));
         return PN_EIO;
     }
@@ -831,17 +825,16 @@ int pn__ws_detach(struct pn_ws *ws, int *fd, char **rest, size_t *rest_len)
     if (ws->early && ws->early_len)
         memcpy(*rest + ws->in_len, ws->early, ws->early_len);
     (*rest)[*rest_len] = '\0';
-    *fd = nfd;
     ws->in_len = 0;
     drop(ws, WSLAY_CODE_GOING_AWAY); /* closes our descriptor only: no close frame */
     return 0;
 }
 
-int pn__ws_adopt(struct pn_http_server *srv, int fd, const char *rest, size_t rest_len,
-                 const struct pn_ws_opts *o, const struct pn_ws_handler *h, void *ud,
-                 struct pn_ws **out)
+int pn__ws_adopt(struct pn_http_server *srv, struct pn_net_sock *sock, const char *rest,
+                 size_t rest_len, const struct pn_ws_opts *o, const struct pn_ws_handler *h,
+                 void *ud, struct pn_ws **out)
 {
-    struct pn_http_conn *c = pn__http_conn_open(srv, fd);
+    struct pn_http_conn *c = pn__http_conn_open(srv, sock);
     if (!c)
         return PN_EIO;
     struct pn_ws *ws = ws_new(c, o, h, ud);

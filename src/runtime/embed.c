@@ -84,6 +84,8 @@ pn_server *pn_server_start(const pn_server_options *o)
     so->reuse_sessions = o->reuse_sessions;
     so->global_loading_spinner = o->global_loading_spinner;
     so->admin = o->admin;
+    so->ssl_certfile = o->ssl_certfile;
+    so->ssl_keyfile = o->ssl_keyfile;
     so->max_connections = o->max_connections > 0 ? (size_t)o->max_connections : 0;
     so->unused_session_lifetime_ms =
         o->unused_session_lifetime_ms > 0 ? (uint64_t)o->unused_session_lifetime_ms : 0;
@@ -129,8 +131,9 @@ pn_server *pn_server_start(const pn_server_options *o)
         return NULL;
     }
     const char *host = o->address && strcmp(o->address, "0.0.0.0") ? o->address : "127.0.0.1";
-    snprintf(e->url, sizeof e->url, strchr(host, ':') ? "http://[%s]:%d%s" : "http://%s:%d%s", host,
-             pn__runtime_port(e->rt), so->prefix);
+    const char *scheme = o->ssl_certfile ? "https" : "http";
+    snprintf(e->url, sizeof e->url, strchr(host, ':') ? "%s://[%s]:%d%s" : "%s://%s:%d%s", scheme,
+             host, pn__runtime_port(e->rt), so->prefix);
     uv_mutex_lock(&embeds_mu);
     size_t i = 0;
     while (i < sizeof embeds / sizeof *embeds && embeds[i])

@@ -15,6 +15,7 @@
 
 struct pn_runtime {
     struct pn_server_opts o;
+    struct pn_tls_ctx *tls; /* --ssl-certfile: made here, once for every loop */
     struct pn_app *apps;
     int napps;
     int n; /* loops started */
@@ -144,9 +145,25 @@ int pn__runtime_start(const struct pn_runtime_opts *o, struct pn_runtime **out, 
         }
     struct pn_server_opts so = o->server;
     so.reuseport = o->listen_fds == NULL && o->nloops > 1;
+    if (so.ssl_certfile || so.ssl_keyfile) {
+        /* read from the files now: a reload's new workers read them again */
+        rt->tls = pn__tls_ctx_new(so.ssl_certfile, so.ssl_keyfile, err, errlen);
+        if (!rt->tls) {
+            for (int j = 0; j < rt->napps; j++)
+                pn__app_unload(&rt->apps[j]);
+            free(rt);
+            process_release();
+            return PN_EINVAL;
+        }
+        char fp[100];
+        pn__tls_ctx_fingerprint(rt->tls, fp, sizeof fp);
+        pn__debug("TLS certificate %s (SHA-256 %s)", so.ssl_certfile, fp);
+    }
+    so.tls = rt->tls;
     int g = group_add(rt);
     if (g < 0) {
         snprintf(err, errlen, "more than 256 servers in one process");
+        pn__tls_ctx_free(rt->tls);
         for (int j = 0; j < rt->napps; j++)
             pn__app_unload(&rt->apps[j]);
         free(rt);
@@ -300,5 +317,6 @@ void pn__runtime_free(struct pn_runtime *rt)
     }
     process_release();
     pn__gzip_thread_fini();
+    pn__tls_ctx_free(rt->tls); /* every connection is closed: none holds it any more */
     free(rt);
 }

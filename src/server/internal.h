@@ -18,7 +18,7 @@
  * names a session of this loop (hello set). */
 struct handoff {
     struct handoff *next;
-    int fd;
+    struct pn_net_sock sock; /* the socket (and its TLS session) */
     char *bytes; /* HTTP: the request and what followed; WebSocket: what followed the hello */
     size_t len;
     char *hello; /* WebSocket: the hello message */

@@ -549,14 +549,14 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *use
 }
 
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    const char *user, int fd, const char *rest, size_t rest_len, const char *hello,
+                    const char *user, struct pn_net_sock *sock, const char *rest, size_t rest_len, const char *hello,
                     size_t len)
 {
     struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
     wc->tab = t;
     wc->app = app;
     wc->user = user ? pn__xstrdup(user) : NULL;
-    if (pn__ws_adopt(http, fd, rest, rest_len, &t->o->ws, &ws_handler, wc, &wc->ws) != 0) {
+    if (pn__ws_adopt(http, sock, rest, rest_len, &t->o->ws, &ws_handler, wc, &wc->ws) != 0) {
         free(wc->user);
         free(wc);
         return;

@@ -135,7 +135,7 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *use
  * (pn__ws_detach): adopts fd into http (rest: what the peer sent after the hello) and handles
  * the hello as if it had come here. Thread: t's loop. */
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    const char *user, int fd, const char *rest, size_t rest_len, const char *hello,
+                    const char *user, struct pn_net_sock *sock, const char *rest, size_t rest_len, const char *hello,
                     size_t len);
 
 /* Sends msg (a text message) to every session of the table that has a socket. */

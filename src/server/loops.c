@@ -32,7 +32,7 @@ static void post(struct pn_server *srv, int to, struct handoff *h)
     }
     uv_mutex_unlock(&dst->mu);
     if (!open) {
-        close(h->fd);
+        pn__net_sock_close(&h->sock);
         handoff_free(h);
     }
 }
@@ -42,7 +42,7 @@ void pn__loops_hand_over(struct pn_server *srv, struct pn_http_conn *c, int to)
     struct handoff *h = pn__xcalloc(1, sizeof *h);
     const char *peer = pn__http_conn_peer(c);
     pn__debug("%s: WebSocket handed from loop %d to loop %d", peer, srv->index, to);
-    if (pn__http_conn_detach(c, &h->fd, &h->bytes, &h->len) != 0) {
+    if (pn__http_conn_detach(c, &h->sock, &h->bytes, &h->len) != 0) {
         free(h);
         pn__http_respond_text(c, 503, NULL);
         return;
@@ -61,7 +61,7 @@ static bool route_ws(void *ud, unsigned to, struct pn_app *app, const char *user
     struct handoff *h = pn__xcalloc(1, sizeof *h);
     pn__debug("%s: WebSocket handed from loop %d to loop %u after its hello", pn__ws_peer(ws),
               srv->index, to);
-    if (pn__ws_detach(ws, &h->fd, &h->bytes, &h->len) != 0) {
+    if (pn__ws_detach(ws, &h->sock, &h->bytes, &h->len) != 0) {
         free(h);
         return false; /* a session of its own here */
     }
@@ -115,12 +115,12 @@ static void on_wake(uv_async_t *a)
     for (struct handoff *h = list, *next; h; h = next) {
         next = h->next;
         if (srv->stopped)
-            close(h->fd);
+            pn__net_sock_close(&h->sock);
         else if (h->hello)
-            pn__live_adopt(srv->live, srv->http, h->app, h->user, h->fd, h->bytes, h->len, h->hello,
+            pn__live_adopt(srv->live, srv->http, h->app, h->user, &h->sock, h->bytes, h->len, h->hello,
                            h->hello_len);
         else
-            pn__http_server_adopt(srv->http, h->fd, h->bytes, h->len);
+            pn__http_server_adopt(srv->http, &h->sock, h->bytes, h->len);
         handoff_free(h);
     }
     if (stop)
@@ -150,7 +150,7 @@ void pn__loops_close_inbox(struct pn_server *srv)
     uv_mutex_unlock(&srv->mu);
     for (struct handoff *h = list, *next; h; h = next) {
         next = h->next;
-        close(h->fd);
+        pn__net_sock_close(&h->sock);
         handoff_free(h);
     }
     for (struct pn_post *p = posts, *next; p; p = next) { /* their sessions are ending */

@@ -354,26 +354,28 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
     return rc;
 }
 
-/* host[:port] with a missing port made ":80" (as Bokeh does on both sides), so an Origin's
- * host and a Host header compare as strings. */
-static bool with_port(pn_str host, char *out, size_t outlen)
+/* host[:port] with a missing port made dflt (":80", ":443": the scheme's, as Bokeh does with
+ * ":80" on both sides), so an Origin's host and a Host header compare as strings. */
+static bool with_port(pn_str host, const char *dflt, char *out, size_t outlen)
 {
     if (!host.ptr || host.len == 0 || memchr(host.ptr, '/', host.len))
         return false;
     bool has_port = host.ptr[host.len - 1] != ']' && memchr(host.ptr, ':', host.len) &&
                     (host.ptr[0] != '[' || memmem(host.ptr, host.len, "]:", 2));
-    int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, has_port ? "" : ":80");
+    int n = snprintf(out, outlen, "%.*s%s", (int)host.len, host.ptr, has_port ? "" : dflt);
     return n > 0 && (size_t)n < outlen;
 }
 
-/* The host[:port] of an Origin ("https://example.com:8443" → "example.com:8443"). */
-static bool origin_host(pn_str origin, char *out, size_t outlen)
+/* The host[:port] of an Origin ("https://example.com" → "example.com:443"), and its scheme's
+ * default port in *dflt. */
+static bool origin_host(pn_str origin, const char **dflt, char *out, size_t outlen)
 {
     const char *sep = origin.ptr ? memmem(origin.ptr, origin.len, "://", 3) : NULL;
     if (!sep)
         return false;
     size_t skip = (size_t)(sep - origin.ptr) + 3;
-    return with_port((pn_str){sep + 3, origin.len - skip}, out, outlen);
+    *dflt = pn__str_ieq((pn_str){origin.ptr, skip - 3}, PN_STRLIT("https")) ? ":443" : ":80";
+    return with_port((pn_str){sep + 3, origin.len - skip}, *dflt, out, outlen);
 }
 
 static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
@@ -382,23 +384,44 @@ static bool origin_allowed(struct pn_server *srv, const struct pn_http_req *r)
     if (!origin.ptr)
         return true; /* not a browser: Origin is a browser's CSRF defence, nothing to check */
     char have[300], want[300];
-    if (!origin_host(origin, have, sizeof have))
+    const char *odflt;
+    if (!origin_host(origin, &odflt, have, sizeof have))
         return false;
     if (srv->o.norigins == 0) {
+        /* the page's own origin: its scheme (TLS here, or what the proxy says) and host */
         pn_str host = pn__http_header(r, "host");
+        bool https = r->secure, known = r->secure;
         if (srv->o.use_xheaders) { /* the host the client asked the proxy for */
             struct pn_http_forwarded f;
             pn__http_forwarded(r, &f);
             if (f.host.ptr)
                 host = f.host;
+            if (f.proto[0] && !r->secure) {
+                https = !strcmp(f.proto, "https");
+                known = true;
+            }
         }
-        return with_port(host, want, sizeof want) && pn__str_ieq(pn__str(have), pn__str(want));
+        if (!known) {
+            /* plain HTTP, maybe behind a proxy that terminates TLS and says nothing of it: the
+             * scheme is not known, hosts compare with ":80" for a missing port on both sides */
+            const char *sep = memmem(origin.ptr, origin.len, "://", 3); /* (checked above) */
+            size_t skip = (size_t)(sep - origin.ptr) + 3;
+            return with_port((pn_str){sep + 3, origin.len - skip}, ":80", have, sizeof have) &&
+                   with_port(host, ":80", want, sizeof want) &&
+                   pn__str_ieq(pn__str(have), pn__str(want));
+        }
+        /* the scheme is known: the same origin is the same scheme, host and port */
+        bool origin_https = !strcmp(odflt, ":443");
+        return origin_https == https &&
+               with_port(host, https ? ":443" : ":80", want, sizeof want) &&
+               pn__str_ieq(pn__str(have), pn__str(want));
     }
     for (int i = 0; i < srv->o.norigins; i++) {
         const char *a = srv->o.allowed_origins[i];
         if (!strcmp(a, "*"))
             return true;
-        if (with_port(pn__str(a), want, sizeof want) &&
+        /* an entry without a port: the origin's scheme's default */
+        if (with_port(pn__str(a), odflt, want, sizeof want) &&
             pn__str_ieq(pn__str(have), pn__str(want)))
             return true;
     }
@@ -498,6 +521,8 @@ static bool first_segment(pn_str path, pn_str *seg, pn_str *rest, bool *has_rest
  * request's own flag belongs here too (the login cookie is then Secure). */
 static bool request_secure(const struct pn_server *srv, const struct pn_http_req *r)
 {
+    if (r->secure) /* TLS to pane itself */
+        return true;
     if (srv->o.use_xheaders) {
         struct pn_http_forwarded f;
         pn__http_forwarded(r, &f);
@@ -1081,6 +1106,7 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         .listen_fd = o->listen_fd,
         .max_connections = o->max_connections,
         .use_xheaders = o->use_xheaders,
+        .tls = o->tls,
     };
     int rc = pn__http_server_start(loop, &ho, &srv->http, err, errlen);
     if (rc) {

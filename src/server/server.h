@@ -64,6 +64,10 @@ struct pn_server_opts {
     const struct pn_auth_users *auth;
     const char *cookie_secret;   /* --cookie-secret; NULL: derived from secret_key */
     uint64_t login_expiration_s; /* --login-expiration. default 7 days */
+    /* --ssl-certfile, --ssl-keyfile: PEM files; both set: TLS on every connection (the
+     * runtime makes the context from them, into tls) */
+    const char *ssl_certfile, *ssl_keyfile;
+    struct pn_tls_ctx *tls; /* the TLS context the servers use (held, not owned), or NULL */
     unsigned group; /* the process's number for this server's group of loops (0..255): bits
                        8..15 of its session ids, so that a post finds it (runtime.c) */
 };

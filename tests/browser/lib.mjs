@@ -1,7 +1,7 @@
 // Helpers for the browser tests (node:test + playwright-core + Debian's /usr/bin/chromium).
 //
 //   startPane({app, args})  starts `PANE_BIN serve --port 0 --address 127.0.0.1 APP`, waits for
-//                           its "pane: serving http://…" line and returns {url, urls, stop()}.
+//                           its "pane: serving http(s)://…" line and returns {url, urls, stop()}.
 //                           stop() sends SIGTERM to that PID and resolves to the exit code
 //                           (or "signal NAME"); it SIGKILLs after 10 s.
 //   openBrowser(options)    launches Chromium with a fresh --user-data-dir (a temp dir, removed
@@ -65,7 +65,7 @@ export async function startPane({ app = 'examples/weather.c', args = [] } = {}) 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      for (const m of out.matchAll(/pane: serving (http:\/\/\S+)/g))
+      for (const m of out.matchAll(/pane: serving (https?:\/\/\S+)/g))
         if (!urls.includes(m[1])) urls.push(m[1]);
       if (urls.length >= apps.length) {
         clearTimeout(timer);

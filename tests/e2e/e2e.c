@@ -400,7 +400,7 @@ static void child_exec(const struct e2e_spawn *sp, int out)
 /* The n-th "serving http://127.0.0.1:PORT/PATH" line of the log (counting from 0), or false. */
 static bool url_line(const struct e2e_server *s, int nth, int *port, char *path, size_t pathlen)
 {
-    static const char pre[] = "serving http://127.0.0.1:";
+    static const char pre[] = "serving http";
     struct e2e_log *l = s->log;
     pthread_mutex_lock(&l->mu);
     const char *p = l->buf.data, *end = l->buf.data + l->buf.len;
@@ -412,6 +412,8 @@ static bool url_line(const struct e2e_server *s, int nth, int *port, char *path,
             break;
         if (k == nth) {
             const char *u = hit + sizeof pre - 1;
+            u += *u == 's'; /* https */
+            u += strlen("://127.0.0.1:");
             *port = (int)strtol(u, NULL, 10);
             const char *slash = memchr(u, '/', (size_t)(eol - u));
             snprintf(path, pathlen, "%.*s", slash ? (int)(eol - slash) : 0, slash ? slash : "");
@@ -534,9 +536,12 @@ bool e2e_server_start(struct e2e_server *s, const struct e2e_spawn *sp)
     }
     s->port = port;
     snprintf(s->path, sizeof s->path, "%s", path);
-    if (!s->origin[0] ||
-        !strncmp(s->origin, "Origin: http://127.0.0.1:", 25)) /* not set by the test */
-        snprintf(s->origin, sizeof s->origin, "Origin: http://127.0.0.1:%d\r\n", port);
+    s->tls = e2e_log_has(s, 0, "serving https://");
+    e2e_tls_port(port, s->tls);
+    if (!s->origin[0] || !strncmp(s->origin, "Origin: http://127.0.0.1:", 25) ||
+        !strncmp(s->origin, "Origin: https://127.0.0.1:", 26)) /* not set by the test */
+        snprintf(s->origin, sizeof s->origin, "Origin: %s://127.0.0.1:%d\r\n",
+                 s->tls ? "https" : "http", port);
     return true;
 }
 
@@ -678,6 +683,28 @@ long e2e_server_fds(const struct e2e_server *s)
 
 /* ---- connections --------------------------------------------------------------------------- */
 
+static int tls_ports[16];
+
+void e2e_tls_port(int port, bool on)
+{
+    for (int i = 0; i < 16; i++)
+        if (tls_ports[i] == port)
+            tls_ports[i] = 0;
+    for (int i = 0; on && i < 16; i++)
+        if (!tls_ports[i]) {
+            tls_ports[i] = port;
+            return;
+        }
+}
+
+bool e2e_is_tls_port(int port)
+{
+    for (int i = 0; port > 0 && i < 16; i++)
+        if (tls_ports[i] == port)
+            return true;
+    return false;
+}
+
 int e2e_conn_open(struct e2e_conn *c, int port)
 {
     memset(c, 0, sizeof *c);
@@ -697,12 +724,26 @@ int e2e_conn_open(struct e2e_conn *c, int port)
         errno = e;
         return -1;
     }
+    if (e2e_is_tls_port(port)) {
+        setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv); /* bounds the handshake */
+        char err[256];
+        c->ssl = wsc_tls_connect(c->fd, 5000 * e2e.tscale, err, sizeof err);
+        if (!c->ssl) {
+            e2e_fail("port %d: %s", port, err);
+            close(c->fd);
+            c->fd = -1;
+            errno = ECONNREFUSED;
+            return -1;
+        }
+    }
     pn__buf_init(&c->in, E2E_MAX_RESPONSE);
     return 0;
 }
 
 void e2e_conn_close(struct e2e_conn *c)
 {
+    wsc_tls_free(c->ssl);
+    c->ssl = NULL;
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
@@ -712,6 +753,13 @@ void e2e_conn_close(struct e2e_conn *c)
 int e2e_conn_send(struct e2e_conn *c, const void *p, size_t n)
 {
     const char *s = p;
+    if (c->ssl) {
+        if (wsc_io_send_all(c->fd, c->ssl, p, n) != 0) {
+            c->send_failed = true;
+            return -1;
+        }
+        return 0;
+    }
     while (n > 0) {
         ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
@@ -744,13 +792,13 @@ int e2e_conn_fill(struct e2e_conn *c, long long deadline)
         if (left < 0)
             left = 0;
         struct pollfd pfd = {c->fd, POLLIN, 0};
-        int r = poll(&pfd, 1, (int)left);
+        int r = wsc_io_pending(c->ssl) ? 1 : poll(&pfd, 1, (int)left);
         if (r < 0 && errno == EINTR)
             continue;
         if (r == 0)
             return -1;
         char b[65536];
-        ssize_t n = recv(c->fd, b, sizeof b, 0);
+        ssize_t n = wsc_io_recv(c->fd, c->ssl, b, sizeof b);
         if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
             continue;
         if (n <= 0) {
@@ -1170,7 +1218,8 @@ struct e2e_cl *e2e_cl_open_ex(const struct e2e_server *s, const char *path, cons
                                                    .headers = headers ? headers : s->origin,
                                                    .early = early,
                                                    .early_len = early_len,
-                                                   .timeout_ms = 5000},
+                                                   .timeout_ms = 5000,
+                                                   .tls = s->tls},
                                 &st, err, sizeof err);
     if (status)
         *status = st;

@@ -103,6 +103,7 @@ struct e2e_server {
      * would, unless the test set another before starting it */
     char origin[128];
     struct e2e_log *log;
+    bool tls; /* its URL line says https: e2e_conn_open and its sockets speak TLS to its port */
 };
 
 struct e2e_spawn {
@@ -155,6 +156,7 @@ size_t e2e_log_next_line(const struct e2e_server *s, size_t mark, const char *ne
 
 struct e2e_conn {
     int fd;
+    void *ssl;        /* TLS (the port is a TLS server's, e2e_tls_port), or NULL */
     struct pn_buf in; /* bytes received; those not yet consumed start at off */
     size_t off;
     bool eof;   /* the peer closed (FIN or RST) */
@@ -162,7 +164,12 @@ struct e2e_conn {
     bool send_failed;
 };
 
-/* A blocking connection to 127.0.0.1:port (TCP_NODELAY, sends bounded by a timeout). 0 or -1. */
+/* Marks port as a TLS server's (e2e_server_start does it for a server whose URL is https):
+ * e2e_conn_open and e2e_cl_open then speak TLS to it. */
+void e2e_tls_port(int port, bool on);
+bool e2e_is_tls_port(int port);
+/* A blocking connection to 127.0.0.1:port (TCP_NODELAY, sends bounded by a timeout), over TLS
+ * if port is marked so (the handshake done here). 0 or -1. */
 int e2e_conn_open(struct e2e_conn *c, int port);
 void e2e_conn_close(struct e2e_conn *c);
 /* Sends all bytes, or as many as the server takes before it closes. 0 or -1. */

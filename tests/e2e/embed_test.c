@@ -23,6 +23,9 @@
  *               the three Numbers in one patch; with both loops held by a post, 1,000 publishes
  *               reach each session as one patch of the last value, encoded once per format
  *               and loop at most
+ *   tls         ssl_certfile and ssl_keyfile (a certificate made by openssl(1)): pn_server_url
+ *               says https, a page and a live doc over TLS; a key that is not the
+ *               certificate's: NULL
  *   login       .basic_auth (one shared password) and .cookie_secret: a page without a login
  *               is a redirect to the login page, a login's cookie opens it, and the app's
  *               pn_session_user names the user; a .basic_auth file with a plaintext password:
@@ -680,6 +683,61 @@ static bool case_values(void)
     return ok;
 }
 
+static bool case_tls(void)
+{
+    char dir[] = "/tmp/pane-embed-tls-XXXXXX", cmd[2048], cert[300], key[300], key2[300];
+    if (!mkdtemp(dir))
+        return e2e_fail("mkdtemp failed");
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
+    snprintf(key2, sizeof key2, "%s/key2.pem", dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+             "-subj /CN=localhost -keyout %s -out %s >/dev/null 2>&1 && "
+             "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out %s 2>/dev/null",
+             key, cert, key2);
+    bool ok = system(cmd) == 0 || e2e_fail("openssl failed");
+    pn_server *t =
+        ok ? start((pn_server_options){
+                 .apps = PN_APPS({"other", other}), .ssl_certfile = cert, .ssl_keyfile = key})
+           : NULL;
+    if (ok && !t)
+        ok = e2e_fail("pn_server_start with a certificate returned NULL");
+    struct e2e_server et;
+    if (ok) {
+        as_e2e(&et, "embedded-tls", t);
+        et.tls = true;
+        e2e_tls_port(et.port, true);
+        snprintf(et.origin, sizeof et.origin, "Origin: https://127.0.0.1:%d\r\n", et.port);
+        if (strncmp(pn_server_url(t), "https://127.0.0.1:", 18))
+            ok = e2e_fail("url %s", pn_server_url(t));
+    }
+    json_t *doc = NULL;
+    struct e2e_cl *c =
+        ok && page_ok(&et, "/other", "Other") ? e2e_open_session(&et, "/other/ws", "", &doc) : NULL;
+    ok = ok && c && doc && e2e_doc_id(doc, "Number", "n") > 0;
+    json_decref(doc);
+    if (c)
+        e2e_close_nicely(c);
+    if (t) {
+        e2e_tls_port(et.port, false);
+        pn_server_stop(t);
+    }
+    pn_server *bad =
+        ok ? start((pn_server_options){
+                 .apps = PN_APPS({"other", other}), .ssl_certfile = cert, .ssl_keyfile = key2})
+           : NULL;
+    if (bad) {
+        ok = e2e_fail("a key that is not the certificate's: a server");
+        pn_server_stop(bad);
+    }
+    remove(cert);
+    remove(key);
+    remove(key2);
+    rmdir(dir);
+    return ok;
+}
+
 static void whoami(pn_session *s)
 {
     const char *user = pn_session_user(s);
@@ -766,6 +824,7 @@ int main(int argc, char **argv)
         E2E_CASE("values", case_values);
         E2E_CASE("stop-open", case_stop_open);
     }
+    E2E_CASE("tls", case_tls);
     if (A)
         pn_server_stop(A);
     long *v = malloc(sizeof *v);

@@ -34,7 +34,7 @@ static uv_signal_t sigterm;
 
 struct handoff {
     struct handoff *next;
-    int fd;
+    struct pn_net_sock sock;
     char *bytes;
     size_t len;
 };
@@ -118,7 +118,7 @@ static void on_request_a(struct pn_http_conn *c, const struct pn_http_req *r, vo
         return;
     }
     struct handoff *h = calloc(1, sizeof *h);
-    if (pn__http_conn_detach(c, &h->fd, &h->bytes, &h->len) != 0) {
+    if (pn__http_conn_detach(c, &h->sock, &h->bytes, &h->len) != 0) {
         free(h);
         pn__http_respond_text(c, 500, NULL);
         return;
@@ -139,7 +139,7 @@ static void on_async_b(uv_async_t *a)
     uv_mutex_unlock(&mu);
     while (h) {
         struct handoff *next = h->next;
-        if (pn__http_server_adopt(srv_b, h->fd, h->bytes, h->len) == 0)
+        if (pn__http_server_adopt(srv_b, &h->sock, h->bytes, h->len) == 0)
             adopted++;
         else
             adopt_failed++;

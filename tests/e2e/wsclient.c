@@ -11,7 +11,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 
 struct wsc {
     int fd;
+    SSL *ssl; /* TLS (wsc_opts.tls), or NULL */
     wslay_event_context_ptr ctx;
     int timeout_ms;
     char *pending; /* bytes read past the 101 head, handed to wslay first */
@@ -74,6 +77,8 @@ static int wait_readable(int fd, int64_t deadline)
 static int send_all(int fd, const void *p, size_t n)
 {
     const char *b = p;
+    if (n == 0)
+        return 0;
     while (n > 0) {
         ssize_t k = send(fd, b, n, MSG_NOSIGNAL);
         if (k < 0 && errno == EINTR)
@@ -84,6 +89,75 @@ static int send_all(int fd, const void *p, size_t n)
         n -= (size_t)k;
     }
     return 0;
+}
+
+/* ---- TLS ---- */
+
+void *wsc_tls_connect(int fd, int timeout_ms, char *err, size_t errlen)
+{
+    (void)timeout_ms; /* the socket's SO_RCVTIMEO and SO_SNDTIMEO bound the handshake */
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+    SSL_CTX_free(ctx); /* ssl holds it */
+    if (!ssl) {
+        snprintf(err, errlen, "SSL_new failed");
+        return NULL;
+    }
+    SSL_set_alpn_protos(ssl, (const unsigned char *)"\x08http/1.1", 9);
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) != 1) {
+        unsigned long e = ERR_get_error();
+        snprintf(err, errlen, "TLS handshake failed: %s",
+                 e ? ERR_reason_error_string(e) : "connection closed");
+        ERR_clear_error();
+        SSL_free(ssl);
+        return NULL;
+    }
+    return ssl;
+}
+
+void wsc_tls_free(void *ssl)
+{
+    SSL_free(ssl);
+}
+
+ssize_t wsc_io_recv(int fd, void *ssl, void *buf, size_t len)
+{
+    if (!ssl)
+        return recv(fd, buf, len, 0);
+    size_t got = 0;
+    if (SSL_read_ex(ssl, buf, len, &got) == 1)
+        return (ssize_t)got;
+    int e = SSL_get_error(ssl, 0);
+    ERR_clear_error();
+    if (e == SSL_ERROR_ZERO_RETURN)
+        return 0;
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        errno = EAGAIN;
+        return -1;
+    }
+    if (e == SSL_ERROR_SYSCALL && errno == 0)
+        return 0; /* EOF without close_notify */
+    errno = errno ? errno : EIO;
+    return -1;
+}
+
+int wsc_io_send_all(int fd, void *ssl, const void *p, size_t n)
+{
+    if (!ssl)
+        return send_all(fd, p, n);
+    size_t done;
+    if (n && SSL_write_ex(ssl, p, n, &done) != 1) {
+        ERR_clear_error();
+        return -1;
+    }
+    return 0;
+}
+
+bool wsc_io_pending(void *ssl)
+{
+    return ssl && SSL_pending(ssl) > 0;
 }
 
 int wsc_tcp_connect(const char *host, int port, int timeout_ms)
@@ -114,13 +188,13 @@ int wsc_tcp_connect(const char *host, int port, int timeout_ms)
 
 /* Reads a response head (up to the blank line) into buf; extra bytes past it are left in buf
  * after the head, their count in *extra. Returns the head's length, or -1. */
-static int read_head(int fd, char *buf, size_t cap, int64_t deadline, size_t *extra)
+static int read_head(int fd, SSL *ssl, char *buf, size_t cap, int64_t deadline, size_t *extra)
 {
     size_t len = 0;
     while (len + 1 < cap) {
-        if (wait_readable(fd, deadline) != 1)
+        if (!wsc_io_pending(ssl) && wait_readable(fd, deadline) != 1)
             return -1;
-        ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
+        ssize_t n = wsc_io_recv(fd, ssl, buf + len, cap - 1 - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -157,7 +231,7 @@ int wsc_http(const char *host, int port, const void *request, size_t len, int ti
     size_t extra = 0;
     int status = -1;
     if (buf && send_all(fd, request, len) == 0 &&
-        read_head(fd, buf, HEAD_MAX, deadline, &extra) > 0) {
+        read_head(fd, NULL, buf, HEAD_MAX, deadline, &extra) > 0) {
         status = parse_status(buf);
         if (head && headlen) {
             snprintf(head, headlen, "%s", buf);
@@ -211,13 +285,13 @@ static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
         w->pending_off += n;
         return (ssize_t)n;
     }
-    int r = wait_readable(w->fd, w->deadline);
+    int r = wsc_io_pending(w->ssl) ? 1 : wait_readable(w->fd, w->deadline);
     if (r == 0) {
         w->timed_out = true;
         wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
         return -1;
     }
-    ssize_t n = r < 0 ? -1 : recv(w->fd, buf, len, 0);
+    ssize_t n = r < 0 ? -1 : wsc_io_recv(w->fd, w->ssl, buf, len);
     if (n > 0)
         return n;
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
@@ -234,7 +308,7 @@ static ssize_t send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t 
 {
     (void)flags;
     struct wsc *w = user;
-    if (send_all(w->fd, data, len) != 0) {
+    if (wsc_io_send_all(w->fd, w->ssl, data, len) != 0) {
         wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
         return -1;
     }
@@ -317,10 +391,16 @@ struct wsc *wsc_connect(const struct wsc_opts *o, int *status, char *err, size_t
         snprintf(err, errlen, "cannot connect to %s:%d", host, o->port);
         return NULL;
     }
+    SSL *ssl = NULL;
+    if (o->tls && !(ssl = wsc_tls_connect(fd, timeout, err, errlen))) {
+        close(fd);
+        return NULL;
+    }
     unsigned char raw[16];
     char key[32];
     if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
         snprintf(err, errlen, "getrandom failed");
+        SSL_free(ssl);
         close(fd);
         return NULL;
     }
@@ -346,12 +426,12 @@ struct wsc *wsc_connect(const struct wsc_opts *o, int *status, char *err, size_t
     }
     if (early)
         memcpy(req + n, o->early, early);
-    if (send_all(fd, req, (size_t)n + early) != 0) {
+    if (wsc_io_send_all(fd, ssl, req, (size_t)n + early) != 0) {
         snprintf(err, errlen, "cannot send the handshake");
         goto fail;
     }
     size_t extra = 0;
-    int hl = read_head(fd, buf, HEAD_MAX, deadline, &extra);
+    int hl = read_head(fd, ssl, buf, HEAD_MAX, deadline, &extra);
     if (hl < 0) {
         snprintf(err, errlen, "no response head within %d ms", timeout);
         goto fail;
@@ -376,6 +456,7 @@ struct wsc *wsc_connect(const struct wsc_opts *o, int *status, char *err, size_t
         goto fail;
     }
     w->fd = fd;
+    w->ssl = ssl;
     w->timeout_ms = timeout;
     w->tail = &w->head;
     if (extra) {
@@ -400,6 +481,7 @@ fail:
     free(w);
     free(req);
     free(buf);
+    SSL_free(ssl);
     close(fd);
     return NULL;
 }
@@ -416,6 +498,7 @@ void wsc_free(struct wsc *w)
         free(q);
     }
     free(w->pending);
+    SSL_free(w->ssl);
     close(w->fd);
     free(w);
 }
@@ -455,7 +538,7 @@ int wsc_send_close(struct wsc *w, uint16_t code, const char *reason)
 
 int wsc_send_raw(struct wsc *w, const void *bytes, size_t len)
 {
-    return send_all(w->fd, bytes, len);
+    return wsc_io_send_all(w->fd, w->ssl, bytes, len);
 }
 
 size_t wsc_frame(uint8_t *out, bool fin, unsigned rsv, unsigned opcode, bool mask,
@@ -551,10 +634,10 @@ int wsc_drain(struct wsc *w, int timeout_ms, size_t *total)
     if (!sink)
         return -1;
     while (now_ms() < deadline) {
-        int r = wait_readable(w->fd, deadline);
+        int r = wsc_io_pending(w->ssl) ? 1 : wait_readable(w->fd, deadline);
         if (r != 1)
             break;
-        ssize_t n = recv(w->fd, sink, 65536, 0);
+        ssize_t n = wsc_io_recv(w->fd, w->ssl, sink, 65536);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum { WSC_CONT = 0, WSC_TEXT = 1, WSC_BINARY = 2, WSC_CLOSE = 8, WSC_PING = 9, WSC_PONG = 10 };
 
@@ -33,6 +34,7 @@ struct wsc_opts {
     const void *early;   /* bytes sent in the same write as the request (frames); may be NULL */
     size_t early_len;
     int timeout_ms; /* connect, the handshake, and the default for reads. default 5000 */
+    bool tls;       /* over TLS (any certificate is taken: the tests make their own) */
 };
 
 struct wsc_msg {
@@ -41,6 +43,18 @@ struct wsc_msg {
     size_t len;
     uint16_t code; /* WSC_CLOSE: the status code, 1005 if the frame had none */
 };
+
+/* TLS on a connected socket, for the e2e clients: a client session (SSL *) after its
+ * handshake (TLS 1.2 or 1.3, ALPN http/1.1; the certificate is not verified), or NULL with err
+ * filled. The wsc_io_* calls then read and write through it (ssl NULL: the plain socket). */
+void *wsc_tls_connect(int fd, int timeout_ms, char *err, size_t errlen);
+void wsc_tls_free(void *ssl);
+/* Up to len bytes: > 0, 0 on EOF, -1 on an error (errno EAGAIN/EINTR: try again). */
+ssize_t wsc_io_recv(int fd, void *ssl, void *buf, size_t len);
+/* All n bytes: 0 or -1. */
+int wsc_io_send_all(int fd, void *ssl, const void *p, size_t n);
+/* Bytes already decrypted and waiting (no poll needed before the next wsc_io_recv). */
+bool wsc_io_pending(void *ssl);
 
 /* A TCP connection to host:port (blocking, TCP_NODELAY), or -1 after timeout_ms. */
 int wsc_tcp_connect(const char *host, int port, int timeout_ms);

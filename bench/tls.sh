@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# bench/tls.sh — requests/s of `GET /weather` over TLS (HTTPS, keep-alive: one handshake per
+# connection) from pane (--ssl-certfile, --reuse-sessions: the cached page) against nginx over TLS
+# with the same certificate serving the same bytes. bench/http.sh is the same over plain HTTP and
+# this script is it with TLS added: a self-signed P-256 certificate made in the temp dir, given to
+# both servers (nginx: ssl_protocols TLSv1.2 TLSv1.3, session tickets on, its default ciphers).
+#
+# Starts the release pane (`serve --port 0 examples/weather.c`) and nginx (Debian's nginx-light,
+# a generated config in a temp dir: one process, access_log off, keep-alive, open_file_cache,
+# sendfile off) on 127.0.0.1, both pinned to core 0; fetches pane's page (the second answer, so
+# a --reuse-sessions cache is warm) and has nginx serve exactly those bytes with a response head
+# of the same size: pane's headers are added with add_header (etag off, Last-Modified and
+# Accept-Ranges removed, server_tokens off), and the longest added value is cut by what nginx
+# sends that pane does not ("Connection: keep-alive"). Both sizes are checked and printed.
+# bench/reuse.sh is the full headline comparison (16/64/256 connections, gzip, no reuse).
+# Then wrk (pinned to core 1, 1 thread, CONNS connections, DURATION s) runs
+# pane, nginx, pane, nginx, ... RUNS times each, and the medians and the ratio pane/nginx are
+# printed and written into the TLS results section of bench/README.md. Both servers are stopped by
+# PID on the way out, whatever happens.
+#
+#   bench/tls.sh                                   # needs build/release/pane, nginx-light, wrk
+#   PANE_BIN=build/release/pane RUNS=5 DURATION=10 CONNS=16 bench/tls.sh
+#   PANE_ARGS="--reuse-sessions --num-procs 1" bench/tls.sh   # `pane serve` flags
+#   NO_README=1 bench/tls.sh                       # print only
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+
+PANE_BIN=${PANE_BIN:-$root/build/release/pane}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-16}
+PANE_ARGS=${PANE_ARGS:---reuse-sessions}
+APP=examples/weather.c
+
+for tool in wrk nginx curl taskset ss openssl; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "bench: $tool not found (apt-get install -y nginx-light wrk curl util-linux iproute2)" >&2
+        exit 2
+    fi
+done
+if [[ ! -x $PANE_BIN ]]; then
+    echo "bench: $PANE_BIN not found: cmake --preset release && cmake --build --preset release" >&2
+    exit 2
+fi
+if (($(nproc) < 2)); then
+    echo "bench: needs 2 cores (server on core 0, wrk on core 1)" >&2
+    exit 2
+fi
+((RUNS >= 1 && RUNS <= 9 && DURATION >= 1 && DURATION <= 60 && CONNS >= 1 && CONNS <= 1024)) || {
+    echo "bench: RUNS 1..9, DURATION 1..60, CONNS 1..1024" >&2
+    exit 2
+}
+
+tmp=$(mktemp -d /tmp/pane-bench.XXXXXX)
+pane_pid=
+nginx_pid=
+
+cleanup() {
+    stop_pid "$pane_pid" 5
+    stop_pid "$nginx_pid" 5
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the certificate, both servers' --------------------------------------------------------------
+mkdir -p "$tmp/cache" "$tmp/www" "$tmp/nginx"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
+    >/dev/null 2>&1 || { echo "bench: openssl req failed" >&2; exit 1; }
+curl() { command curl --cacert "$tmp/cert.pem" "$@"; }
+
+# ---- pane --------------------------------------------------------------------------------------
+: >"$tmp/pane.out"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# shellcheck disable=SC2086 # PANE_ARGS is a list of flags
+XDG_CACHE_HOME=$tmp/cache taskset -c 0 "$PANE_BIN" serve --port 0 --address 127.0.0.1 \
+    --log-level warn --ssl-certfile "$tmp/cert.pem" --ssl-keyfile "$tmp/key.pem" $PANE_ARGS \
+    "$APP" >"$tmp/pane.out" 2>"$tmp/pane.err" &
+pane_pid=$!
+pane_url=
+for ((i = 0; i < 600; i++)); do # 60 s: the first start compiles the app
+    pane_url=$(sed -n 's/^pane: serving \(https:[^ ]*\).*/\1/p' "$tmp/pane.out" | head -n 1 || true)
+    [[ -n $pane_url ]] && break
+    if ! kill -0 "$pane_pid" 2>/dev/null; then
+        echo "bench: pane exited:" >&2
+        cat "$tmp/pane.err" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+[[ -n $pane_url ]] || { echo "bench: pane printed no URL in 60 s" >&2; exit 1; }
+pane_hostport=${pane_url#https://}
+pane_hostport=${pane_hostport%%/*}
+
+curl -sS --max-time 10 -o /dev/null "$pane_url" # a --reuse-sessions cache: the next one is a hit
+curl -sS --max-time 10 -D "$tmp/pane.headers" -o "$tmp/www/weather" "$pane_url"
+status=$(awk 'NR == 1 {print $2}' "$tmp/pane.headers")
+ctype=$(awk -F': *' 'tolower($1) == "content-type" {sub(/\r$/, "", $2); print $2}' "$tmp/pane.headers")
+[[ $status == 200 && -n $ctype ]] || { echo "bench: pane answered $status ($ctype)" >&2; exit 1; }
+bytes=$(stat -c %s "$tmp/www/weather")
+
+# ---- nginx -------------------------------------------------------------------------------------
+port=
+for ((i = 0; i < 50; i++)); do
+    p=$((20000 + RANDOM % 20000))
+    if [[ -z $(ss -Htln "sport = :$p") ]]; then
+        port=$p
+        break
+    fi
+done
+[[ -n $port ]] || { echo "bench: no free port for nginx" >&2; exit 1; }
+# pane's headers that nginx does not send by itself, in pane's order: "Name<TAB>value"
+awk 'NR > 1 && /: / {sub(/\r$/, ""); n = $0; sub(/:.*/, "", n); v = $0; sub(/^[^:]*: /, "", v);
+    if (tolower(n) !~ /^(server|date|content-type|content-length|content-encoding|connection)$/)
+        print n "\t" v}' "$tmp/pane.headers" >"$tmp/added.tsv"
+longest=$(awk -F'\t' 'length($2) > max {max = length($2); n = NR} END {print n + 0}' "$tmp/added.tsv")
+write_nginx_conf() { # CUT: bytes cut from (< 0: padded onto) the longest added value
+    {
+        cat <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 2048; }
+http {
+    access_log off;
+    server_tokens off;
+    sendfile off;
+    open_file_cache max=16 inactive=600s;
+    open_file_cache_valid 3600s;
+    etag off;
+    max_ranges 0;
+    keepalive_timeout 65;
+    keepalive_requests 10000000;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    types { }
+    default_type "$ctype";
+    ssl_certificate $tmp/cert.pem;
+    ssl_certificate_key $tmp/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_tickets on;
+    server {
+        listen 127.0.0.1:$port ssl;
+        location = /weather {
+            alias $tmp/www/weather;
+            add_header Last-Modified "";
+EOF
+        awk -F'\t' -v cut="$1" -v longest="$longest" '{
+            v = $2
+            if (NR == longest) {
+                if (cut > 0) v = substr(v, 1, length(v) - cut)
+                else for (i = 0; i < -cut; i++) v = v ";"
+            }
+            gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
+            printf "            add_header %s \"%s\" always;\n", $1, v
+        }' "$tmp/added.tsv"
+        printf '        }\n    }\n}\n'
+    } >"$tmp/nginx/nginx.conf"
+}
+nginx_url=https://127.0.0.1:$port/weather
+start_nginx() {
+    taskset -c 0 nginx -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+    nginx_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        curl -sS --max-time 2 -o "$tmp/nginx.body" -D "$tmp/nginx.headers" "$nginx_url" 2>/dev/null && return 0
+        kill -0 "$nginx_pid" 2>/dev/null || { echo "bench: nginx exited:" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "bench: nginx does not answer" >&2
+    exit 1
+}
+write_nginx_conf 0
+start_nginx
+cut=$(($(wc -c <"$tmp/nginx.headers") - $(wc -c <"$tmp/pane.headers")))
+if ((cut != 0 && longest > 0)); then # nginx's own "Connection: keep-alive": cut off a value
+    stop_pid "$nginx_pid" 5
+    nginx_pid=
+    write_nginx_conf "$cut"
+    start_nginx
+fi
+cmp -s "$tmp/www/weather" "$tmp/nginx.body" || { echo "bench: nginx does not serve pane's bytes" >&2; exit 1; }
+grep -qiF "content-type: $ctype" "$tmp/nginx.headers" || { echo "bench: nginx Content-Type differs" >&2; exit 1; }
+pane_head=$(wc -c <"$tmp/pane.headers")
+nginx_head=$(wc -c <"$tmp/nginx.headers")
+echo "bench: response heads: pane $pane_head bytes, nginx $nginx_head bytes; bodies $bytes bytes"
+
+# ---- runs --------------------------------------------------------------------------------------
+# Besides req/s, requests per CPU-second of the server (its processes' utime + stime over the
+# run): on a machine shared with other work, a server that gets less of its core serves fewer
+# requests per second but not fewer per CPU-second, so this is the steadier of the two ratios.
+declare -A rps rpc notes
+hz=$(getconf CLK_TCK)
+server_ticks() { # PID: utime + stime of it and its children (pane's workers)
+    local t=0 p
+    for p in $1 $(pgrep -P "$1" || true); do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+run_wrk() { # NAME URL RUN PID
+    local out=$tmp/wrk-$1-$3.txt r t0 t1 n
+    t0=$(server_ticks "$4")
+    timeout $((DURATION + 30)) taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" "$2" >"$out"
+    t1=$(server_ticks "$4")
+    r=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+    [[ -n $r ]] || { echo "bench: wrk printed no Requests/sec:" >&2; cat "$out" >&2; exit 1; }
+    rps[$1,$3]=$r
+    n=$(awk '/ requests in / {print $1}' "$out")
+    rpc[$1,$3]=$(awk -v n="$n" -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN {printf "%.0f", (t > 0 ? n * hz / t : 0)}')
+    if grep -qE 'Non-2xx|Socket errors' "$out"; then
+        notes[$1]+="run $3: $(grep -E 'Non-2xx|Socket errors' "$out" | tr -s ' ' | paste -sd';' -) "
+    fi
+    printf 'bench: %-5s run %d: %s req/s, %s req per CPU-s\n' "$1" "$3" "$r" "${rpc[$1,$3]}"
+}
+for ((run = 1; run <= RUNS; run++)); do
+    run_wrk pane "$pane_url" "$run" "$pane_pid"
+    run_wrk nginx "$nginx_url" "$run" "$nginx_pid"
+done
+kill -0 "$pane_pid" 2>/dev/null || { echo "bench: pane died during the runs" >&2; exit 1; }
+
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+row() { # NAME [per-cpu] -> "| name | r1 | r2 | ... | median |"
+    local cells=() i
+    for ((i = 1; i <= RUNS; i++)); do
+        if [[ -n ${2:-} ]]; then cells+=("${rpc[$1,$i]}"); else cells+=("${rps[$1,$i]}"); fi
+    done
+    printf '| %s |' "$1"
+    printf ' %s |' "${cells[@]}"
+    printf ' **%s** |\n' "$(median "${cells[@]}")"
+}
+values() { local i; for ((i = 1; i <= RUNS; i++)); do echo "${rps[$1,$i]}"; done; }
+mapfile -t pane_vals < <(values pane)
+mapfile -t nginx_vals < <(values nginx)
+pane_med=$(median "${pane_vals[@]}")
+nginx_med=$(median "${nginx_vals[@]}")
+ratio=$(awk -v a="$pane_med" -v b="$nginx_med" 'BEGIN {printf "%.2f", a / b}')
+cpu_values() { local i; for ((i = 1; i <= RUNS; i++)); do echo "${rpc[$1,$i]}"; done; }
+mapfile -t pane_cvals < <(cpu_values pane)
+mapfile -t nginx_cvals < <(cpu_values nginx)
+cpu_ratio=$(awk -v a="$(median "${pane_cvals[@]}")" -v b="$(median "${nginx_cvals[@]}")" \
+    'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+
+cmd="bench/tls.sh (RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS${PANE_ARGS:+ PANE_ARGS=\"$PANE_ARGS\"})"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
+git diff --quiet HEAD 2>/dev/null || commit+=" + local changes"
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+header="| server | $(for ((i = 1; i <= RUNS; i++)); do printf 'run %d | ' "$i"; done)median req/s |"
+sep="|---|$(for ((i = 1; i <= RUNS; i++)); do printf -- '---|'; done)---|"
+table=$(
+    echo "Latest run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(nproc) cores ($cpu)."
+    echo "Command: \`$cmd\`; pane: \`$(basename "$PANE_BIN") serve${PANE_ARGS:+ $PANE_ARGS} $APP\`; page: $bytes bytes of \`$ctype\`."
+    echo "Response heads: pane $pane_head bytes, nginx $nginx_head bytes (nginx: pane's headers via add_header, open_file_cache, sendfile off)."
+    echo "TLS: both with one self-signed P-256 certificate; $(openssl s_client -connect "$pane_hostport" -servername localhost </dev/null 2>/dev/null | awk '/^New, / {print $2, $5; exit}' | tr -d ',') for pane (what wrk negotiates)."
+    echo "wrk: 1 thread on core 1, $CONNS connections (keep-alive: one handshake each), ${DURATION} s per run, runs alternating; servers on core 0."
+    echo "Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews both servers)."
+    echo
+    echo "$header"
+    echo "$sep"
+    row pane
+    row nginx
+    echo
+    echo "Requests per CPU-second of the server (utime + stime of its processes during the run):"
+    echo
+    echo "${header/median req\/s/median req per CPU-s}"
+    echo "$sep"
+    row pane cpu
+    row nginx cpu
+    echo
+    echo "**pane / nginx = $ratio (req/s), $cpu_ratio (req per CPU-s)**"
+    for s in pane nginx; do
+        [[ -n ${notes[$s]:-} ]] && echo && echo "wrk errors for $s: ${notes[$s]}"
+    done
+    true
+)
+echo
+echo "$table"
+
+if [[ -z ${NO_README:-} ]]; then
+    readme=$root/bench/README.md
+    if grep -q '<!-- tls-results:start -->' "$readme" && grep -q '<!-- tls-results:end -->' "$readme"; then
+        printf '%s\n' "$table" >"$tmp/table.md"
+        awk -v f="$tmp/table.md" '
+            /<!-- tls-results:start -->/ {print; while ((getline l < f) > 0) print l; skip = 1; next}
+            /<!-- tls-results:end -->/ {skip = 0}
+            !skip {print}' "$readme" >"$tmp/readme.md"
+        cat "$tmp/readme.md" >"$readme"
+        echo "bench: results written to bench/README.md"
+    else
+        echo "bench: bench/README.md has no tls-results markers; not written" >&2
+    fi
+fi
