@@ -74,6 +74,7 @@ try {
       `-I${inc}`, '-o', join(dir, 'ref.so'), file, '-lm']);
     compile.push(Date.now() - t0);
   }
+  if (process.env.VERBOSE) console.log(total.join(' '), '|', fromClose.join(' '));
   const line = (name, a) => `${name} p50 ${pct(a, 50)} ms, p95 ${pct(a, 95)} ms, max ${Math.max(...a)} ms`;
   console.log(`bench: --dev, ${saves} saves of weather.c: save -> new text on screen ${line('', total)}`);
   console.log(`bench:   the page's part (old socket closed -> new text): ${line('', fromClose)}`);

@@ -98,6 +98,12 @@ run() { # run MODE (redis|local) R: one run; appends to p50/p99/pmax
     cleanup
 }
 
+# the floor: the kernel's own time for one fan-out of a frame to 3 × N loopback sockets on this
+# machine (bench/apps/write_floor.c, bare write() calls, the reader on the other core)
+cc -O2 -Wall -Wextra -o "$tmp/write_floor" bench/apps/write_floor.c
+fl=$(timeout 300 "$tmp/write_floor" $((NPROC * N)) 20 0 1)
+floor_ms=$(field "$fl" floor_ms_per_round)
+
 summary=()
 for mode in redis local; do
     p50=() p99=() pmax=()
@@ -107,3 +113,4 @@ done
 echo "bench: medians of $RUNS runs, the worst of $NPROC processes in each, 10 publishes/s to $NPROC × $N sessions, publish -> received:"
 printf '%s\n' "${summary[0]} (one publisher, through Redis to every process)"
 printf '%s\n' "${summary[1]} (reference: a publisher in each process, its own feed, no Redis)"
+echo "bench:   floor: the kernel's write() of one frame to $((NPROC * N)) loopback sockets: $floor_ms ms a round"

@@ -27,12 +27,13 @@
 #define LINGER_MS 2000
 #define READ_CHUNK 4096
 #define PIPELINE_AHEAD (16 * 1024) /* bytes read ahead while a response is in flight */
-#define ACCEPT_BATCH 64        /* connections accepted per readable event of the listener */
-#define ACCEPT_PAUSE_MS 500    /* out of descriptors: how long accepting pauses (nginx's) */
-#define FILE_CHUNK (64 * 1024) /* a file body is read and written this much at a time */
-#define DRAIN_IDLE_MS 250      /* draining: how long an idle keep-alive connection may still
-                                  send one more request (answered with Connection: close) */
-#define DRAIN_TICK_MS 20       /* draining: how often the connections left are counted */
+#define ACCEPT_BATCH 64            /* connections accepted per readable event of the listener */
+#define ACCEPT_PAUSE_MS 500        /* out of descriptors: how long accepting pauses (nginx's) */
+#define FILE_CHUNK (64 * 1024)     /* a file body is read and written this much at a time */
+#define DRAIN_IDLE_MS                                                                              \
+    250                  /* draining: how long an idle keep-alive connection may still             \
+                            send one more request (answered with Connection: close) */
+#define DRAIN_TICK_MS 20 /* draining: how often the connections left are counted */
 
 struct write_req {
     struct pn_tp_write w;
@@ -430,7 +431,8 @@ static void file_next(struct pn_http_conn *c);
 
 static void on_file_written(struct pn_tp_write *w, int status)
 {
-    struct pn_http_file_body *f = (struct pn_http_file_body *)((char *)w - offsetof(struct pn_http_file_body, w));
+    struct pn_http_file_body *f =
+        (struct pn_http_file_body *)((char *)w - offsetof(struct pn_http_file_body, w));
     struct pn_http_conn *c = f->c;
     if (c->closing)
         return; /* freed with the connection */
@@ -582,9 +584,9 @@ static int status_lines(struct pn_buf *h, int status, const struct pn_http_req *
 {
     return pn__buf_printf(h, "HTTP/1.1 %d %s\r\nServer: pane\r\nDate: %s\r\n%s", status,
                           pn__http_reason(status), pn__http_date(),
-                          close                           ? "Connection: close\r\n"
+                          close                         ? "Connection: close\r\n"
                           : req && req->http_minor == 0 ? "Connection: keep-alive\r\n"
-                                                          : "");
+                                                        : "");
 }
 
 static void release_file(const struct pn_http_resp *r)
@@ -629,15 +631,15 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     pn__buf_init(&h, PN_HTTP_MAX_HEAD + 1024);
     int rc = status_lines(&h, status, req, close);
     if (rc == 0)
-        rc = pn__http_fields(&h, &(struct pn_http_fields){
-                                     .content_length = body_len,
-                                     .no_length = bodyless,
-                                     .content_type = bodyless ? NULL : r->content_type,
-                                     .gzip = gz,
-                                     .vary = vary,
-                                     .etag = r->etag,
-                                     .cache_control = r->cache_control,
-                                     .extra = {bodyless ? NULL : r->headers}});
+        rc = pn__http_fields(
+            &h, &(struct pn_http_fields){.content_length = body_len,
+                                         .no_length = bodyless,
+                                         .content_type = bodyless ? NULL : r->content_type,
+                                         .gzip = gz,
+                                         .vary = vary,
+                                         .etag = r->etag,
+                                         .cache_control = r->cache_control,
+                                         .extra = {bodyless ? NULL : r->headers}});
     if (rc != 0) {
         /* a bug of the caller's (headers over the bound or not lines): said, and a bare 500 */
         pn__error("%s: response head for %d not written: %s", c->peer, status, pn__strerror(rc));
@@ -647,9 +649,10 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
         body_len = strlen(body);
         close = true;
         bodyless = false;
-        pn__buf_printf(&h, "HTTP/1.1 500 Internal Server Error\r\nServer: pane\r\nDate: %s\r\n"
-                           "Connection: close\r\nContent-Length: %zu\r\n"
-                           "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+        pn__buf_printf(&h,
+                       "HTTP/1.1 500 Internal Server Error\r\nServer: pane\r\nDate: %s\r\n"
+                       "Connection: close\r\nContent-Length: %zu\r\n"
+                       "Content-Type: text/plain; charset=utf-8\r\n\r\n",
                        pn__http_date(), body_len);
         release_file(r);
         stripped = (struct pn_http_resp){.release = r->release, .release_ud = r->release_ud};
@@ -659,8 +662,8 @@ void pn__http_respond(struct pn_http_conn *c, const struct pn_http_resp *r)
     count_response(c, status, req != NULL);
     if (req)
         pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
-                 req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
-                 req->url.ptr, status, body_len, (unsigned long long)elapsed_ms(c));
+                 req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len), req->url.ptr,
+                 status, body_len, (unsigned long long)elapsed_ms(c));
 
     bool send_body = !head_only && !bodyless && body_len > 0;
     if (r->file && !send_body) {
@@ -703,15 +706,15 @@ void pn__http_respond_text(struct pn_http_conn *c, int status, const char *extra
 {
     char *body = pn__xmalloc(64); /* alive until written: freed by release */
     int n = snprintf(body, 64, "%s\n", pn__http_reason(status));
-    pn__http_respond(c, &(struct pn_http_resp){.status = status,
-                                                .content_type = "text/plain; charset=utf-8",
-                                                .headers = extra_headers,
-                                                .body = body,
-                                                .body_len = (size_t)n,
-                                                .close = status >= 400 && status != 404 &&
-                                                         status != 405,
-                                                .release = free,
-                                                .release_ud = body});
+    pn__http_respond(
+        c, &(struct pn_http_resp){.status = status,
+                                  .content_type = "text/plain; charset=utf-8",
+                                  .headers = extra_headers,
+                                  .body = body,
+                                  .body_len = (size_t)n,
+                                  .close = status >= 400 && status != 404 && status != 405,
+                                  .release = free,
+                                  .release_ud = body});
 }
 
 const char *pn__http_conn_peer(const struct pn_http_conn *c)
@@ -859,8 +862,8 @@ static void on_listener(uv_poll_t *p, int status, int events)
         if (e == EAGAIN || e == EWOULDBLOCK)
             return;
         if (e == EINTR || e == ECONNABORTED || e == EPROTO || e == ENETDOWN || e == ENOPROTOOPT ||
-            e == EHOSTDOWN || e == ENONET || e == EHOSTUNREACH || e == ENETUNREACH ||
-            e == EPERM || e == ETIMEDOUT) {
+            e == EHOSTDOWN || e == ENONET || e == EHOSTUNREACH || e == ENETUNREACH || e == EPERM ||
+            e == ETIMEDOUT) {
             /* that connection's own trouble (accept(2) says to retry): the next one */
             accept_warn(srv, -e, false);
             continue;
@@ -944,8 +947,8 @@ static int listen_socket(const struct sockaddr_storage *ss, bool reuseport)
     if (fd < 0)
         return -errno;
     int one = 1;
-    socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                               : sizeof(struct sockaddr_in);
+    socklen_t len =
+        ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
         (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
         bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
@@ -1082,10 +1085,17 @@ void pn__http_server_drain(struct pn_http_server *srv, uint64_t max_ms, void (*d
         dup2(nul, srv->listen_fd);
         close(nul);
     }
-    /* the idle ones get DRAIN_IDLE_MS for one more request (process sets the shorter timer) */
+    /* the idle ones get DRAIN_IDLE_MS for one more request (process sets the shorter timer),
+     * and so do those that have sent nothing yet: a browser opens sockets ahead of the
+     * requests it may make (preconnects), which would otherwise hold the drain to its deadline
+     * (and a reload's pages to their old worker) */
     for (struct pn_http_conn *c = srv->conns; c; c = c->next)
-        if (!c->ws && !c->closing && c->tmode == PN_T_IDLE)
-            timer_set(c, PN_T_IDLE, DRAIN_IDLE_MS);
+        if (!c->ws && !c->closing &&
+            (c->tmode == PN_T_IDLE || (c->tmode == PN_T_HEADER && c->in.len == 0 && c->tp.ready &&
+                                       !c->busy && !c->writing))) {
+            c->tmode = PN_T_NONE; /* timer_set keeps a running timer of the same mode */
+            timer_set(c, PN_T_IDLE, DRAIN_IDLE_MS); /* then closed without a word, as idle */
+        }
     uv_timer_stop(&srv->pause);
     uv_timer_start(&srv->pause, on_drain_tick, 0, DRAIN_TICK_MS);
 }
@@ -1189,8 +1199,8 @@ void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prep
             static _Thread_local size_t head_len;
             const char *date = pn__http_date();
             if (strcmp(head_for, date) != 0) {
-                head_len = (size_t)snprintf(head, sizeof head,
-                                            "HTTP/1.1 200 OK\r\nServer: pane\r\nDate: %s\r\n", date);
+                head_len = (size_t)snprintf(
+                    head, sizeof head, "HTTP/1.1 200 OK\r\nServer: pane\r\nDate: %s\r\n", date);
                 snprintf(head_for, sizeof head_for, "%s", date);
             }
             const char *conn = close                  ? "Connection: close\r\n"
@@ -1213,9 +1223,8 @@ void pn__http_respond_prepared(struct pn_http_conn *c, const struct pn_http_prep
     count_response(c, status, true);
     if (pn__log_level <= PN_LOG_INFO)
         pn__info("%s \"%.*s %.*s\" %d %zu %llums", c->peer, (int)req->method_name.len,
-                 req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len),
-                 req->url.ptr, status, not_modified ? (size_t)0 : p->body_len,
-                 (unsigned long long)elapsed_ms(c));
+                 req->method_name.ptr, (int)(req->url.len > 200 ? 200 : req->url.len), req->url.ptr,
+                 status, not_modified ? (size_t)0 : p->body_len, (unsigned long long)elapsed_ms(c));
     c->writing = true;
     if (close)
         read_stop(c);

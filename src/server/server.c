@@ -1175,6 +1175,8 @@ void pn__server_shutdown(struct pn_server *srv)
     if (srv->stopped || srv->draining)
         return;
     srv->draining = true;
-    pn__http_server_drain(srv->http, PN_DRAIN_MS, on_drained, srv);
+    /* --dev: a save's new worker is serving; the pages go to it at once (nothing to finish
+     * but a developer's own requests) */
+    pn__http_server_drain(srv->http, srv->o.dev ? 0 : PN_DRAIN_MS, on_drained, srv);
 }
 

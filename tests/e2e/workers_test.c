@@ -917,8 +917,8 @@ static bool entry_destroy(void)
     bool ok = click(&x, x.atend), armed = false;
     for (int i = 0; ok && !armed && i < 100; i++) { /* the callback ran: the label says so */
         json_t *p = e2e_expect_msg(x.c, "patch", NULL, MS(3000));
-        const char *label = json_string_value(
-            json_object_get(e2e_patch_changes(p, x.atend), "label"));
+        const char *label =
+            json_string_value(json_object_get(e2e_patch_changes(p, x.atend), "label"));
         armed = label && !strcmp(label, "Armed");
         ok = p != NULL;
         json_decref(p);
@@ -1159,6 +1159,19 @@ static bool case_reload(void)
     if (ok && !running)
         ok = e2e_fail("pthread_create failed");
     char line[512];
+    /* a keep-alive connection left idle after a request, and one that never sent anything (a
+     * browser's preconnect): the old workers close both at once when they drain, rather than
+     * holding their drain (and their pages' sockets) to its 5 s deadline */
+    struct e2e_conn idle = {.fd = -1}, quiet = {.fd = -1};
+    struct e2e_resp ir;
+    char req[300];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", s.path);
+    ok = ok && (e2e_conn_open(&idle, s.port) == 0 || e2e_fail("connect")) &&
+         (e2e_conn_open(&quiet, s.port) == 0 || e2e_fail("connect")) &&
+         (e2e_conn_send_str(&idle, req) == 0 || e2e_fail("send")) &&
+         e2e_read_response(&idle, false, &ir, MS(3000)) == 0 &&
+         (ir.status == 200 || e2e_fail("GET %s: %d", s.path, ir.status));
+    e2e_resp_fini(&ir);
     size_t mark = e2e_log_mark(&s);
     if (ok) {
         e2e_sleep_ms(200);
@@ -1169,6 +1182,12 @@ static bool case_reload(void)
          wait_line(&s, mark, "reloaded: 2 new workers serving, the old ones finish and stop",
                    "reload", line, sizeof line, MS(30000));
     long long took = e2e_now_ms() - t0;
+    ok = ok && (e2e_wait_closed(&idle, MS(2000)) == 1 ||
+                e2e_fail("an idle keep-alive connection still open 2 s into the drain"));
+    ok = ok && (e2e_wait_closed(&quiet, MS(2000)) == 1 ||
+                e2e_fail("a connection that sent nothing still open 2 s into the drain"));
+    e2e_conn_close(&idle);
+    e2e_conn_close(&quiet);
     if (running) {
         e2e_sleep_ms(300); /* and on a little after it */
         atomic_store(&l.stop, 1);
@@ -1500,9 +1519,16 @@ static bool case_log_file(void)
     snprintf(moved, sizeof moved, "%s.1", path);
     unlink(path);
     unlink(moved);
-    const char *args[] = {e2e_src("tests/apps/crash.c"), "--num-procs", "2", "--log-format",
-                          "json", "--log-file", path, NULL};
-    bool ok = e2e_server_start(&s, &(struct e2e_spawn){.args = args}); /* (ready lines: the file's) */
+    const char *args[] = {e2e_src("tests/apps/crash.c"),
+                          "--num-procs",
+                          "2",
+                          "--log-format",
+                          "json",
+                          "--log-file",
+                          path,
+                          NULL};
+    bool ok =
+        e2e_server_start(&s, &(struct e2e_spawn){.args = args}); /* (ready lines: the file's) */
     for (int i = 0; ok && i < 4; i++)
         ok = get_200(&s, "/crash?q=%22%5C%0A", MS(3000), NULL);
     struct e2e_resp r;
@@ -1511,10 +1537,11 @@ static bool case_log_file(void)
     e2e_idle(200);
     char *text = ok ? slurp(path) : NULL;
     int hits = 0, npids = 0;
-    ok = ok && (text || e2e_fail("no %s", path)) &&
-         json_lines(text, "\"GET /crash?q=%22%5C%0A\" 200", &hits, &npids) &&
-         (hits >= 4 || e2e_fail("%d of 4 requests logged", hits)) &&
-         (npids == 3 || e2e_fail("lines of %d processes, want the supervisor and 2 workers", npids));
+    ok =
+        ok && (text || e2e_fail("no %s", path)) &&
+        json_lines(text, "\"GET /crash?q=%22%5C%0A\" 200", &hits, &npids) &&
+        (hits >= 4 || e2e_fail("%d of 4 requests logged", hits)) &&
+        (npids == 3 || e2e_fail("lines of %d processes, want the supervisor and 2 workers", npids));
     free(text);
     if (ok && e2e_log_has(&s, 0, " pane info:"))
         ok = e2e_fail("log lines on stderr with --log-file");
