@@ -104,91 +104,11 @@ ctype=$(awk -F': *' 'tolower($1) == "content-type" {sub(/\r$/, "", $2); print $2
 bytes=$(stat -c %s "$tmp/www/weather")
 
 # ---- nginx -------------------------------------------------------------------------------------
-port=
-for ((i = 0; i < 50; i++)); do
-    p=$((20000 + RANDOM % 20000))
-    if [[ -z $(ss -Htln "sport = :$p") ]]; then
-        port=$p
-        break
-    fi
-done
-[[ -n $port ]] || { echo "bench: no free port for nginx" >&2; exit 1; }
-# pane's headers that nginx does not send by itself, in pane's order: "Name<TAB>value"
-awk 'NR > 1 && /: / {sub(/\r$/, ""); n = $0; sub(/:.*/, "", n); v = $0; sub(/^[^:]*: /, "", v);
-    if (tolower(n) !~ /^(server|date|content-type|content-length|content-encoding|connection)$/)
-        print n "\t" v}' "$tmp/pane.headers" >"$tmp/added.tsv"
-longest=$(awk -F'\t' 'length($2) > max {max = length($2); n = NR} END {print n + 0}' "$tmp/added.tsv")
-write_nginx_conf() { # CUT: bytes cut from (< 0: padded onto) the longest added value
-    {
-        cat <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 2048; }
-http {
-    access_log off;
-    server_tokens off;
-    sendfile off;
-    open_file_cache max=16 inactive=600s;
-    open_file_cache_valid 3600s;
-    etag off;
-    max_ranges 0;
-    keepalive_timeout 65;
-    keepalive_requests 10000000;
-    client_body_temp_path $tmp/nginx/body;
-    proxy_temp_path $tmp/nginx/proxy;
-    types { }
-    default_type "$ctype";
-    ssl_certificate $tmp/cert.pem;
+NGINX_LISTEN=ssl NGINX_HTTP_EXTRA="    ssl_certificate $tmp/cert.pem;
     ssl_certificate_key $tmp/key.pem;
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_tickets on;
-    server {
-        listen 127.0.0.1:$port ssl;
-        location = /weather {
-            alias $tmp/www/weather;
-            add_header Last-Modified "";
-EOF
-        awk -F'\t' -v cut="$1" -v longest="$longest" '{
-            v = $2
-            if (NR == longest) {
-                if (cut > 0) v = substr(v, 1, length(v) - cut)
-                else for (i = 0; i < -cut; i++) v = v ";"
-            }
-            gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
-            printf "            add_header %s \"%s\" always;\n", $1, v
-        }' "$tmp/added.tsv"
-        printf '        }\n    }\n}\n'
-    } >"$tmp/nginx/nginx.conf"
-}
-nginx_url=https://127.0.0.1:$port/weather
-start_nginx() {
-    taskset -c 0 nginx -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
-    nginx_pid=$!
-    for ((i = 0; i < 100; i++)); do
-        curl -sS --max-time 2 -o "$tmp/nginx.body" -D "$tmp/nginx.headers" "$nginx_url" 2>/dev/null && return 0
-        kill -0 "$nginx_pid" 2>/dev/null || { echo "bench: nginx exited:" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "bench: nginx does not answer" >&2
-    exit 1
-}
-write_nginx_conf 0
-start_nginx
-cut=$(($(wc -c <"$tmp/nginx.headers") - $(wc -c <"$tmp/pane.headers")))
-if ((cut != 0 && longest > 0)); then # nginx's own "Connection: keep-alive": cut off a value
-    stop_pid "$nginx_pid" 5
-    nginx_pid=
-    write_nginx_conf "$cut"
-    start_nginx
-fi
-cmp -s "$tmp/www/weather" "$tmp/nginx.body" || { echo "bench: nginx does not serve pane's bytes" >&2; exit 1; }
-grep -qiF "content-type: $ctype" "$tmp/nginx.headers" || { echo "bench: nginx Content-Type differs" >&2; exit 1; }
-pane_head=$(wc -c <"$tmp/pane.headers")
-nginx_head=$(wc -c <"$tmp/nginx.headers")
-echo "bench: response heads: pane $pane_head bytes, nginx $nginx_head bytes; bodies $bytes bytes"
+" nginx_like_pane https
 
 # ---- runs --------------------------------------------------------------------------------------
 # Besides req/s, requests per CPU-second of the server (its processes' utime + stime over the
