@@ -1677,6 +1677,8 @@ typedef struct pn_server_options {
     const char *index;          /* the app served at "/". default: the only one, else a list */
     int num_threads;            /* loops, each on a thread. default: 1 */
     bool reuse_sessions;        /* --reuse-sessions */
+    bool reuse_sessions_warm;   /* --reuse-sessions warm: with reuse_sessions, each visitor's
+                                   live session is made while the cached page loads */
     bool global_loading_spinner; /* --global-loading-spinner */
     bool warm;                  /* --warm */
     const char *secret_key;     /* --secret-key. default: random, made at start */

@@ -69,6 +69,8 @@ static const char usage[] =
     "  --keep-alive MS       ping idle sockets this often (default 37000)\n"
     "  --reuse-sessions      serve first pages from a cache of rendered pages, keyed by the\n"
     "                        session key (the app's pn_session_key, --session-key, or its path)\n"
+    "  --reuse-sessions warm the same, and each visitor's own live session is made while the\n"
+    "                        cached page loads (its socket's first document comes at once)\n"
     "  --global-loading-spinner  a full-page spinner until the live session has rendered\n"
     "  --warm                render every app's default page into the cache before serving\n"
     "  --warm-url URL        also warm this page, e.g. /weather?city=Paris (repeatable)\n"
@@ -272,10 +274,19 @@ static int parse_serve(int argc, char **argv, struct cli *cli)
                 return die_usage("too many --allow-websocket-origin (at most %s)", "64");
             cli->origins[cli->o.norigins++] = val;
             cli->o.allowed_origins = cli->origins;
+        } else if (!strcmp(name, "--reuse-sessions") &&
+                   ((val && !strcmp(val, "warm")) ||
+                    (!val && i + 1 < argc && !strcmp(argv[i + 1], "warm")))) {
+            if (!val)
+                i++;
+            cli->o.reuse_sessions = cli->o.reuse_sessions_warm = true;
         } else if (!strcmp(name, "--reuse-sessions") || !strcmp(name, "--global-loading-spinner") ||
                    !strcmp(name, "--warm") || !strcmp(name, "--admin")) {
             if (val)
-                return die_usage("%s takes no value", name);
+                return die_usage(!strcmp(name, "--reuse-sessions")
+                                     ? "%s takes no value but warm (--reuse-sessions warm)"
+                                     : "%s takes no value",
+                                 name);
             if (!strcmp(name, "--reuse-sessions"))
                 cli->o.reuse_sessions = true;
             else if (!strcmp(name, "--global-loading-spinner"))

@@ -82,6 +82,7 @@ pn_server *pn_server_start(const pn_server_options *o)
     so->use_xheaders = o->use_xheaders;
     so->index = o->index;
     so->reuse_sessions = o->reuse_sessions;
+    so->reuse_sessions_warm = o->reuse_sessions && o->reuse_sessions_warm;
     so->global_loading_spinner = o->global_loading_spinner;
     so->admin = o->admin;
     so->ssl_certfile = o->ssl_certfile;

@@ -23,6 +23,7 @@
  */
 #include <stdatomic.h>
 #include <stdio.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -38,7 +39,9 @@ struct wsconn {
     struct pn_ws *ws;
     struct pn_live_table *tab;
     struct pn_app *app;
-    char *user; /* who logged in (--basic-auth), or NULL */
+    char *user;                  /* who logged in (--basic-auth), or NULL */
+    char warm[PN_TOKEN_LEN + 1]; /* --reuse-sessions warm: the token of the session made with
+                                    its cached page (the upgrade's cookie), or "" */
     struct pn_live *live;
     uv_timer_t hello_timer;
     uint64_t rate_start;
@@ -215,8 +218,9 @@ static void flush(struct pn_live *live)
 
 /* for_page: the session waits for its page's socket (listed as unused, bounded); otherwise a
  * socket attaches right away. */
-static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_str query,
-                              const pn_request *req, const char *user, bool for_page)
+/* A session in the table with its token and an empty document: build runs its pn_app. */
+static struct pn_live *open_session(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                                    const pn_request *req, const char *user, bool for_page)
 {
     struct pn_live *live = pn__xcalloc(1, sizeof *live);
     live->refs = 1; /* the table's, dropped by pn__live_destroy */
@@ -242,6 +246,13 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     t->created++;
     if (for_page)
         unused_add(t, live);
+    return live;
+}
+
+static void build(struct pn_live *live, const pn_request *req, bool for_page)
+{
+    struct pn_live_table *t = live->tab;
+    struct pn_app *app = live->app;
     if (req)
         pn__entry_enter(PN_ENTRY_APP, app->name, 0, "request \"%.*s %.*s\"",
                         (int)req->http->method_name.len, req->http->method_name.ptr,
@@ -255,7 +266,26 @@ static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_st
     pn__session_clear_dirty(live->s); /* the first render shows everything */
     if (for_page)
         unused_bound(t); /* after build: the new session is the newest, never the one dropped */
+}
+
+static struct pn_live *create(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                              const pn_request *req, const char *user, bool for_page)
+{
+    struct pn_live *live = open_session(t, app, query, req, user, for_page);
+    build(live, req, for_page);
     return live;
+}
+
+struct pn_live *pn__live_open(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                              const char *user)
+{
+    return open_session(t, app, query, NULL, user, true);
+}
+
+void pn__live_build(struct pn_live *live)
+{
+    if (live->tab && !live->destroying)
+        build(live, NULL, true);
 }
 
 struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
@@ -342,7 +372,8 @@ static void attach(struct pn_live *live, struct wsconn *wc)
     if (live->tab->dev_msg) /* --dev: the last compile failed; the page shows why */
         pn__ws_send(wc->ws, live->tab->dev_msg, live->tab->dev_len);
     live->data_behind = false;
-    pn__live_flush_data(live, PN_DATA_SNAPSHOT); /* the doc's plots have their SVG; now their data */
+    pn__live_flush_data(live,
+                        PN_DATA_SNAPSHOT); /* the doc's plots have their SVG; now their data */
 }
 
 void pn__live_broadcast(struct pn_live_table *t, const char *msg, size_t len)
@@ -364,6 +395,17 @@ static void on_hello_timeout(uv_timer_t *t)
     }
 }
 
+/* A hello like m's with token in it (heap), for the loop the token's session is on. */
+static char *hello_with_token(const struct pn_msg *m, pn_str token)
+{
+    json_t *h =
+        json_pack("{s:s, s:I, s:s#, s:s#}", "t", "hello", "v", (json_int_t)m->version, "token",
+                  token.ptr, token.len, "query", m->query.ptr ? m->query.ptr : "", m->query.len);
+    char *out = h ? json_dumps(h, JSON_COMPACT) : NULL;
+    json_decref(h);
+    return out;
+}
+
 static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *raw, size_t rawlen)
 {
     struct pn_live_table *t = wc->tab;
@@ -378,9 +420,17 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
         return;
     }
     uv_timer_stop(&wc->hello_timer);
-    if (m->token.ptr) {
+    /* a cached page's hello has no token; its session, made while the page loaded, is named
+     * by the page's cookie (--reuse-sessions warm) */
+    pn_str token = m->token;
+    bool warm = !token.ptr && wc->warm[0];
+    if (warm)
+        token = (pn_str){wc->warm, strlen(wc->warm)};
+    if (token.ptr) {
         uint64_t sid = 0;
-        int rc = pn__token_check(&t->o->key, m->token, (uint64_t)time(NULL), &sid);
+        int rc = pn__token_check(&t->o->key, token, (uint64_t)time(NULL), &sid);
+        if (rc != 0 && warm)
+            goto fresh; /* a stale cookie: its page is not this one */
         if (rc == PN_ETIMEDOUT) {
             send_error(wc->ws, "expired-token", "the session token has expired; reload", 0);
             pn__ws_close(wc->ws, 1008, "expired token");
@@ -398,9 +448,14 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
         /* a session of another loop (a page from the reuse cache names no loop, so its socket
          * lands on any): the socket goes there, with this hello */
         unsigned owner = pn__sid_loop(sid);
-        if (owner != t->loop_index && owner < t->nloops && t->route &&
-            t->route(t->route_ud, owner, wc->app, wc->user, wc->ws, raw, rawlen))
-            return;
+        if (owner != t->loop_index && owner < t->nloops && t->route) {
+            char *with = warm ? hello_with_token(m, token) : NULL; /* the cookie's, in it */
+            bool routed = t->route(t->route_ud, owner, wc->app, wc->user, wc->ws, with ? with : raw,
+                                   with ? strlen(with) : rawlen);
+            free(with);
+            if (routed)
+                return;
+        }
         struct pn_live *live = pn__live_find(t, sid);
         /* resume only a session of this app that no other socket holds, made for the same
          * user: a copied token (a duplicated tab, a replay, another user's page) gets a
@@ -413,6 +468,7 @@ static void handle_hello(struct wsconn *wc, const struct pn_msg *m, const char *
             return;
         }
     }
+fresh:;
     struct pn_live *live = create(t, wc->app, m->query, NULL, wc->user, false);
     attach(live, wc);
 }
@@ -528,6 +584,16 @@ static void on_ws_drain(struct pn_ws *ws, void *ud)
 
 static const struct pn_ws_handler ws_handler = {on_ws_message, on_ws_close, on_ws_drain};
 
+static bool take_warm(void *ud, pn_str value)
+{
+    struct wsconn *wc = ud;
+    if (value.len == PN_TOKEN_LEN) {
+        memcpy(wc->warm, value.ptr, value.len);
+        wc->warm[value.len] = '\0';
+    }
+    return true; /* the first is the most specific path's */
+}
+
 int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *user,
                     struct pn_http_conn *c, const struct pn_http_req *r)
 {
@@ -535,6 +601,7 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *use
     wc->tab = t;
     wc->app = app;
     wc->user = user ? pn__xstrdup(user) : NULL;
+    pn__cookie_each(r, PN_WARM_COOKIE, take_warm, wc);
     int rc = pn__ws_upgrade(c, r, &t->o->ws, &ws_handler, wc, &wc->ws);
     if (rc != 0) {
         free(wc->user);
@@ -549,8 +616,8 @@ int pn__live_accept(struct pn_live_table *t, struct pn_app *app, const char *use
 }
 
 void pn__live_adopt(struct pn_live_table *t, struct pn_http_server *http, struct pn_app *app,
-                    const char *user, struct pn_net_sock *sock, const char *rest, size_t rest_len, const char *hello,
-                    size_t len)
+                    const char *user, struct pn_net_sock *sock, const char *rest, size_t rest_len,
+                    const char *hello, size_t len)
 {
     struct wsconn *wc = pn__xcalloc(1, sizeof *wc);
     wc->tab = t;

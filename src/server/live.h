@@ -80,6 +80,13 @@ void pn__live_table_free(struct pn_live_table *t);
  * logged-in user (--basic-auth) or NULL; only a socket of the same user resumes it. */
 struct pn_live *pn__live_create(struct pn_live_table *t, struct pn_app *app, pn_str query,
                                 const pn_request *req, const char *user);
+/* --reuse-sessions warm: the cookie a cached page names its session with, for its socket. */
+#define PN_WARM_COOKIE "pane_warm"
+/* --reuse-sessions warm: a session made in two steps, so that its token can go out with the
+ * cached page before its pn_app runs (without the request: what it reads is its query). */
+struct pn_live *pn__live_open(struct pn_live_table *t, struct pn_app *app, pn_str query,
+                              const char *user);
+void pn__live_build(struct pn_live *live);
 struct pn_live *pn__live_find(struct pn_live_table *t, uint64_t sid);
 /* The loop a session id was made on. */
 static inline unsigned pn__sid_loop(uint64_t sid)

@@ -28,7 +28,7 @@
 #include "server/internal.h"
 
 #define MAX_PAGE PN_MAX_DOC /* a page that is served can also be sent live */
-#define GZIP_MIN 256           /* smaller pages are sent as they are */
+#define GZIP_MIN 256        /* smaller pages are sent as they are */
 
 static bool is_get_or_head(const struct pn_http_req *r)
 {
@@ -76,7 +76,8 @@ static int build_page(struct pn_server *srv, const struct pn_http_req *r, struct
         s->req = NULL;
     }
     if (s->tmpl.name && !pn__render_has_template(s->tmpl.name)) {
-        pn__session_misuse(s, s->tmpl_here, "unknown template \"%.40s\" (default, material, bootstrap, fast)",
+        pn__session_misuse(s, s->tmpl_here,
+                           "unknown template \"%.40s\" (default, material, bootstrap, fast)",
                            s->tmpl.name);
         s->tmpl.name = NULL;
     }
@@ -127,8 +128,8 @@ static void page_out_free(void *ud)
 }
 
 /* Writes a page: the head made from h's parts, then body (len bytes, owned by o). */
-static void respond_page(struct pn_http_conn *c, const struct pn_page_head *h,
-                         struct page_out *o, const void *body, size_t len)
+static void respond_page(struct pn_http_conn *c, const struct pn_page_head *h, struct page_out *o,
+                         const void *body, size_t len)
 {
     struct pn_buf head;
     pn__buf_init(&head, PN_HTTP_MAX_HEAD);
@@ -211,6 +212,40 @@ static void serve_cached(struct pn_server *srv, struct pn_http_conn *c, const st
                  o, body, len);
 }
 
+static bool request_secure(const struct pn_server *srv, const struct pn_http_req *r);
+
+/* --reuse-sessions warm: the cached page, and the visitor's own session made right after it
+ * is sent (its pn_app runs while the page travels and its scripts load); its token goes with
+ * the page in a cookie scoped to the app's path, which the page's socket sends with its
+ * upgrade, so that its hello finds the session built. Such a page is the visitor's: no-store. */
+static void serve_cached_warm(struct pn_server *srv, struct pn_http_conn *c,
+                              const struct pn_http_req *r, struct pn_cache_entry *e,
+                              struct pn_app *app)
+{
+    struct pn_live *live = pn__live_open(srv->live, app, r->query, srv->login);
+    char cookie[600];
+    snprintf(cookie, sizeof cookie,
+             "Set-Cookie: " PN_WARM_COOKIE "=%s; Path=%s/%s; Max-Age=%llu; HttpOnly; "
+             "SameSite=Strict%s\r\n",
+             live->token, srv->url_prefix, app->name,
+             (unsigned long long)(srv->live->o->unused_session_lifetime_ms / 1000 + 1),
+             request_secure(srv, r) ? "; Secure" : "");
+    struct pn_cache_blob *b = r->accept_gzip && e->gz ? e->gz : e->plain;
+    pn__cache_blob_ref(b);
+    struct page_out *o = pn__xcalloc(1, sizeof *o);
+    o->blob = b;
+    size_t len = b->len - b->hdr;
+    respond_page(c,
+                 &(struct pn_page_head){.security = srv->page_headers,
+                                        .cache = "hit",
+                                        .cookies = cookie,
+                                        .cache_control = "no-store",
+                                        .length = len,
+                                        .gzip = b == e->gz},
+                 o, b->data + b->hdr, len);
+    pn__live_build(live); /* the response is on its way (written, or queued) */
+}
+
 /* Fills the reuse cache: renders app's page for r in a page-only session (no token, no timers)
  * and stores it under key. Returns 0 with *out (a reference for the caller), 1 when the page
  * must not be stored (misuse, a cookie, a key that did not fit: page and cookies are left for
@@ -269,7 +304,10 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     uint64_t hash = srv->key.overflow ? 0 : pn__cache_hash(srv->cache, key);
     struct pn_cache_entry *e = srv->key.overflow ? NULL : pn__cache_get(srv->cache, key, hash);
     if (e) {
-        serve_cached(srv, c, r, e, NULL);
+        if (srv->o.reuse_sessions_warm)
+            serve_cached_warm(srv, c, r, e, app);
+        else
+            serve_cached(srv, c, r, e, NULL);
         return;
     }
     int rc = cache_fill(srv, r, app, key, hash, &page, &cookies, &e);
@@ -342,7 +380,9 @@ int pn__server_warm(struct pn_server *srv, const char *url, char *err, size_t er
     int rc = cache_fill(srv, &r, app, key, hash, &page, &cookies, &e);
     if (rc != 0) {
         snprintf(err, errlen, "--warm %s: the page %s, so it is not cached", url,
-                 rc < 0 ? "failed to render" : cookies ? "sets a cookie" : "recorded errors");
+                 rc < 0    ? "failed to render"
+                 : cookies ? "sets a cookie"
+                           : "recorded errors");
         rc = PN_EINVAL;
     } else {
         pn__cache_unref(e);
@@ -501,16 +541,16 @@ static void serve_asset(struct pn_http_conn *c, pn_str rest)
     }
     char quoted[40];
     snprintf(quoted, sizeof quoted, "\"%s\"", a->etag);
-    pn__http_respond(c, &(struct pn_http_resp){.status = 200,
-                                                .content_type = a->mime,
-                                                .headers = "X-Content-Type-Options: nosniff\r\n",
-                                                .body = a->data,
-                                                .body_len = a->len,
-                                                .body_gz = a->gz,
-                                                .body_gz_len = a->gz_len,
-                                                .etag = quoted,
-                                                .cache_control =
-                                                    "public, max-age=31536000, immutable"});
+    pn__http_respond(
+        c, &(struct pn_http_resp){.status = 200,
+                                  .content_type = a->mime,
+                                  .headers = "X-Content-Type-Options: nosniff\r\n",
+                                  .body = a->data,
+                                  .body_len = a->len,
+                                  .body_gz = a->gz,
+                                  .body_gz_len = a->gz_len,
+                                  .etag = quoted,
+                                  .cache_control = "public, max-age=31536000, immutable"});
 }
 
 /* ---- login (--basic-auth) ---- */
@@ -909,7 +949,7 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
             respond_405(c);
             return;
         }
-        const char *index = srv->o.index ? srv->o.index
+        const char *index = srv->o.index        ? srv->o.index
                             : srv->o.napps == 1 ? srv->o.apps[0].name
                                                 : NULL;
         if (!index) {
@@ -1179,4 +1219,3 @@ void pn__server_shutdown(struct pn_server *srv)
      * but a developer's own requests) */
     pn__http_server_drain(srv->http, srv->o.dev ? 0 : PN_DRAIN_MS, on_drained, srv);
 }
-

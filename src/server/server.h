@@ -50,6 +50,9 @@ struct pn_server_opts {
                              from its supervisor) instead of opening one */
     /* --reuse-sessions: serve first pages from the page cache */
     bool reuse_sessions;
+    /* --reuse-sessions warm: a cache hit also makes the visitor's live session, right after
+     * the page is sent; its token goes in a cookie (PN_WARM_COOKIE) the page's socket sends */
+    bool reuse_sessions_warm;
     size_t reuse_sessions_max;       /* entries. default 1000 */
     size_t reuse_sessions_max_bytes; /* default 64 MiB */
     const struct pn_key_spec *session_key; /* --session-key, or NULL */

@@ -40,7 +40,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "e2e.h"
 #include <jansson.h>
 
@@ -152,9 +151,9 @@ static bool warm_first_is_hit(int port)
     TRY(stats(port, &s0));
     if (s0.inserts != 3 || s0.entries != 3 || s0.hits || s0.misses)
         return e2e_fail("after --warm and one --warm-url: inserts %lld, entries %lld (want 3, 3: "
-                     "weather, weather_nokey and weather?city=Paris; the cookie app is not "
-                     "cacheable)",
-                     s0.inserts, s0.entries);
+                        "weather, weather_nokey and weather?city=Paris; the cookie app is not "
+                        "cacheable)",
+                        s0.inserts, s0.entries);
     struct e2e_resp r;
     OK(e2e_get(port, "/weather", NULL, &r));
     char t[128];
@@ -175,7 +174,7 @@ static bool warm_url_first_is_hit(int port)
               !strcmp(title_of(&r, t, sizeof t), "Paris Weather");
     if (!ok)
         e2e_fail("first GET /weather?city=Paris: %d, X-Pane-Cache %s, title %s", r.status,
-              cache_of(&r), t);
+                 cache_of(&r), t);
     e2e_resp_fini(&r);
     return ok;
 }
@@ -194,7 +193,7 @@ static bool same_key_identical(int port)
         e2e_fail("statuses %d %d %d", a.status, b.status, c.status);
     else if (!cache_is(&a, "miss") || !cache_is(&b, "hit") || !cache_is(&c, "hit"))
         e2e_fail("X-Pane-Cache: %s, then %s, then %s (want miss, hit, hit)", cache_of(&a),
-              cache_of(&b), cache_of(&c));
+                 cache_of(&b), cache_of(&c));
     else if (a.body.len != b.body.len || memcmp(a.body.data, b.body.data, a.body.len) != 0 ||
              c.body.len != b.body.len || memcmp(c.body.data, b.body.data, b.body.len) != 0)
         e2e_fail("bodies differ (%zu, %zu, %zu bytes)", a.body.len, b.body.len, c.body.len);
@@ -215,12 +214,13 @@ static bool different_cities_titles(int port)
     char ta[128], tb[128], tc[128];
     title_of(&a, ta, sizeof ta), title_of(&b, tb, sizeof tb), title_of(&c, tc, sizeof tc);
     bool ok = !strcmp(ta, "Oslo Weather") && !strcmp(tb, "Lima Weather") &&
-              !strcmp(tc, "Oslo Weather") && strstr(a.body.data, "pn-header-title\">Oslo Weather<") &&
+              !strcmp(tc, "Oslo Weather") &&
+              strstr(a.body.data, "pn-header-title\">Oslo Weather<") &&
               strstr(b.body.data, "pn-header-title\">Lima Weather<") && cache_is(&b, "miss") &&
               cache_is(&c, "hit");
     if (!ok)
         e2e_fail("titles '%s' (%s), '%s' (%s), '%s' (%s)", ta, cache_of(&a), tb, cache_of(&b), tc,
-              cache_of(&c));
+                 cache_of(&c));
     e2e_resp_fini(&a), e2e_resp_fini(&b), e2e_resp_fini(&c);
     return ok;
 }
@@ -237,7 +237,8 @@ static bool check_private(const struct e2e_resp *r, const char *what)
         return e2e_fail("%s: a Set-Cookie header", what);
     char cc[128];
     if (!e2e_header_copy(r, "Cache-Control", cc, sizeof cc) || strcmp(cc, "no-cache") != 0)
-        return e2e_fail("%s: Cache-Control '%s' (want no-cache: revalidate with the ETag)", what, cc);
+        return e2e_fail("%s: Cache-Control '%s' (want no-cache: revalidate with the ETag)", what,
+                        cc);
     return true;
 }
 
@@ -302,8 +303,8 @@ static bool cookie_bypass(int port)
                   (i < 2 || strstr(r.head.data, "\r\nSet-Cookie: lang=de; Path=/; Max-Age=3600")) &&
                   !strcmp(cc, "no-store") && !strstr(r.head.data, "ETag:");
         if (!ok)
-            e2e_fail("request %d: status %d, X-Pane-Cache %s, Cache-Control '%s', head: %.600s", i + 1,
-                  r.status, cache_of(&r), cc, r.head.data);
+            e2e_fail("request %d: status %d, X-Pane-Cache %s, Cache-Control '%s', head: %.600s",
+                     i + 1, r.status, cache_of(&r), cc, r.head.data);
         e2e_resp_fini(&r);
         if (!ok)
             return false;
@@ -312,8 +313,8 @@ static bool cookie_bypass(int port)
     if (s1.bypasses - s0.bypasses != 3 || s1.inserts != s0.inserts || s1.hits != s0.hits ||
         s1.misses != s0.misses)
         return e2e_fail("counters moved: bypasses +%lld, inserts +%lld, hits +%lld, misses +%lld",
-                     s1.bypasses - s0.bypasses, s1.inserts - s0.inserts, s1.hits - s0.hits,
-                     s1.misses - s0.misses);
+                        s1.bypasses - s0.bypasses, s1.inserts - s0.inserts, s1.hits - s0.hits,
+                        s1.misses - s0.misses);
     return true;
 }
 
@@ -330,8 +331,8 @@ static bool nokey_shares_default_page(int port)
               !strcmp(title_of(&r, t, sizeof t), "Berlin Weather");
     if (!ok)
         e2e_fail("GET /weather_nokey?city=Paris: %d, X-Pane-Cache %s, title '%s' (want hit, "
-              "Berlin Weather)",
-              r.status, cache_of(&r), t);
+                 "Berlin Weather)",
+                 r.status, cache_of(&r), t);
     e2e_resp_fini(&r);
     return ok;
 }
@@ -376,8 +377,10 @@ static bool etag_304(int port)
              "\"0000000000000000\"\r\n\r\n",
              port, etag, port, etag, port);
     struct e2e_resp a = {0}, b = {0}, d = {0};
-    bool ok = e2e_conn_send_str(&c, req) == 0 && e2e_read_response(&c, false, &a, READ_TIMEOUT_MS) == 0 &&
-              e2e_read_response(&c, false, &b, READ_TIMEOUT_MS) == 0 && e2e_read_response(&c, false, &d, READ_TIMEOUT_MS) == 0;
+    bool ok = e2e_conn_send_str(&c, req) == 0 &&
+              e2e_read_response(&c, false, &a, READ_TIMEOUT_MS) == 0 &&
+              e2e_read_response(&c, false, &b, READ_TIMEOUT_MS) == 0 &&
+              e2e_read_response(&c, false, &d, READ_TIMEOUT_MS) == 0;
     e2e_conn_close(&c);
     char cl[32] = "", etag2[64] = "", cc[64] = "", vary2[64] = "";
     if (!ok) {
@@ -390,14 +393,17 @@ static bool etag_304(int port)
         ok = e2e_fail("the 304's ETag '%s' is not the entry's '%s'", etag2, etag);
     else if (b.status != 304)
         ok = e2e_fail("If-None-Match: a list with W/ETAG: %d (want 304: weak comparison, RFC 9110 "
-                   "13.1.2)",
-                   b.status);
+                      "13.1.2)",
+                      b.status);
     else if (d.status != 200 || !cache_is(&d, "hit"))
-        ok = e2e_fail("If-None-Match with another ETag: %d %s (want 200 hit)", d.status, cache_of(&d));
-    else if (!e2e_header_copy(&a, "Cache-Control", cc, sizeof cc) | !e2e_header_copy(&a, "Vary", vary2, sizeof vary2))
+        ok = e2e_fail("If-None-Match with another ETag: %d %s (want 200 hit)", d.status,
+                      cache_of(&d));
+    else if (!e2e_header_copy(&a, "Cache-Control", cc, sizeof cc) |
+             !e2e_header_copy(&a, "Vary", vary2, sizeof vary2))
         ok = e2e_fail("the 304 lacks%s%s (RFC 9110 15.4.5: a 304 MUST carry the Cache-Control and "
-                   "Vary a 200 would have, here 'no-cache' and '%s'); its head: %s",
-                   *cc ? "" : " Cache-Control", *vary2 ? "" : " Vary", vary, one_line(a.head.data));
+                      "Vary a 200 would have, here 'no-cache' and '%s'); its head: %s",
+                      *cc ? "" : " Cache-Control", *vary2 ? "" : " Vary", vary,
+                      one_line(a.head.data));
     e2e_resp_fini(&a), e2e_resp_fini(&b), e2e_resp_fini(&d);
     return ok;
 }
@@ -417,23 +423,25 @@ static bool head_on_hit(int port)
              "GET /weather?city=Paris HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n",
              port, port);
     struct e2e_resp h = {0}, g2 = {0};
-    bool ok =
-        e2e_conn_send_str(&c, req) == 0 && e2e_read_response(&c, true, &h, READ_TIMEOUT_MS) == 0 && e2e_read_response(&c, false, &g2, READ_TIMEOUT_MS) == 0;
+    bool ok = e2e_conn_send_str(&c, req) == 0 &&
+              e2e_read_response(&c, true, &h, READ_TIMEOUT_MS) == 0 &&
+              e2e_read_response(&c, false, &g2, READ_TIMEOUT_MS) == 0;
     e2e_conn_close(&c);
     char cl[32] = "", e1[64] = "", e2[64] = "";
     if (!ok) {
     } else if (h.status != 200 || !cache_is(&h, "hit"))
         ok = e2e_fail("HEAD: %d %s", h.status, cache_of(&h));
-    else if (!e2e_header_copy(&h, "Content-Length", cl, sizeof cl) || strtoul(cl, NULL, 10) != g.body.len)
+    else if (!e2e_header_copy(&h, "Content-Length", cl, sizeof cl) ||
+             strtoul(cl, NULL, 10) != g.body.len)
         ok = e2e_fail("HEAD Content-Length '%s', the GET's body is %zu bytes", cl, g.body.len);
-    else if (!e2e_header_copy(&h, "ETag", e1, sizeof e1) || !e2e_header_copy(&g, "ETag", e2, sizeof e2) ||
-             strcmp(e1, e2))
+    else if (!e2e_header_copy(&h, "ETag", e1, sizeof e1) ||
+             !e2e_header_copy(&g, "ETag", e2, sizeof e2) || strcmp(e1, e2))
         ok = e2e_fail("HEAD ETag '%s' vs GET '%s'", e1, e2);
     else if (g2.status != 200 || g2.body.len != g.body.len ||
              memcmp(g2.body.data, g.body.data, g.body.len) != 0)
         ok = e2e_fail("the GET after the HEAD on the same connection: %d, %zu bytes (body bytes "
-                   "after the HEAD?)",
-                   g2.status, g2.body.len);
+                      "after the HEAD?)",
+                      g2.status, g2.body.len);
     e2e_resp_fini(&g), e2e_resp_fini(&h), e2e_resp_fini(&g2);
     return ok;
 }
@@ -453,7 +461,7 @@ static bool gzip_variant(int port)
               z.body.len < p.body.len;
     if (!ok)
         e2e_fail("gzip hit: %s, Content-Encoding '%s', %zu bytes (plain %zu)", cache_of(&z), ce,
-              z.body.len, p.body.len);
+                 z.body.len, p.body.len);
     e2e_resp_fini(&p), e2e_resp_fini(&z);
     return ok;
 }
@@ -506,10 +514,10 @@ static bool concurrent_misses(int port)
         else if (!first.status) {
             first = r; /* taken over: r is zeroed so that freeing it frees nothing */
             memset(&r, 0, sizeof r);
-        }
-        else if (r.body.len != first.body.len || memcmp(r.body.data, first.body.data, r.body.len) != 0)
+        } else if (r.body.len != first.body.len ||
+                   memcmp(r.body.data, first.body.data, r.body.len) != 0)
             ok = e2e_fail("connection %d got another body (%zu vs %zu bytes)", i, r.body.len,
-                       first.body.len);
+                          first.body.len);
         e2e_resp_fini(&r);
     }
     for (int i = 0; i < opened; i++)
@@ -520,10 +528,11 @@ static bool concurrent_misses(int port)
     TRY(stats(port, &s1));
     if (s1.inserts - s0.inserts != 1 || s1.misses - s0.misses != 1 ||
         s1.hits - s0.hits != CONCURRENT - 1 || misses != 1 || hits != CONCURRENT - 1)
-        return e2e_fail("%d requests: inserts +%lld, misses +%lld, hits +%lld; headers: %d miss, %d "
-                     "hit (want 1, 1, %d)",
-                     CONCURRENT, s1.inserts - s0.inserts, s1.misses - s0.misses, s1.hits - s0.hits,
-                     misses, hits, CONCURRENT - 1);
+        return e2e_fail(
+            "%d requests: inserts +%lld, misses +%lld, hits +%lld; headers: %d miss, %d "
+            "hit (want 1, 1, %d)",
+            CONCURRENT, s1.inserts - s0.inserts, s1.misses - s0.misses, s1.hits - s0.hits, misses,
+            hits, CONCURRENT - 1);
     return true;
 }
 
@@ -585,7 +594,7 @@ static bool ws_doc_title(int port, const char *path, const char *query, const ch
         const char *token = json_string_value(json_object_get(j, "token"));
         if (!title || strcmp(title, want) != 0)
             ok = e2e_fail("%s hello query '%s': doc title '%s' (want '%s')", path, query,
-                       title ? title : "(none)", want);
+                          title ? title : "(none)", want);
         else if (!token || strlen(token) < 20)
             ok = e2e_fail("the doc of a fresh session has no token of its own");
     } else if (ok)
@@ -696,10 +705,11 @@ static bool flood_bounded(int port)
     );
     fflush(stdout);
     if (s->entries > FLOOD_MAX || s->max_entries != FLOOD_MAX)
-        return e2e_fail("entries %lld > %d (max_entries %lld)", s->entries, FLOOD_MAX, s->max_entries);
+        return e2e_fail("entries %lld > %d (max_entries %lld)", s->entries, FLOOD_MAX,
+                        s->max_entries);
     if (s->entries != FLOOD_MAX || s->evictions < FLOOD_KEYS - FLOOD_MAX)
         return e2e_fail("entries %lld, evictions %lld (want %d, >= %d)", s->entries, s->evictions,
-                     FLOOD_MAX, FLOOD_KEYS - FLOOD_MAX);
+                        FLOOD_MAX, FLOOD_KEYS - FLOOD_MAX);
     /* the cache's own bytes: 500 pages of ~1.3 KiB plain + ~0.6 KiB gzip + 2 header blocks */
     if (s->bytes > 4LL * 1024 * 1024)
         return e2e_fail("cache bytes %lld for %lld entries", s->bytes, s->entries);
@@ -712,7 +722,7 @@ static bool flood_bounded(int port)
 #endif
     if (flood_rss[2] - flood_rss[1] > slack_kib)
         return e2e_fail("RSS grew by %ld KiB over %d further keys with the cache full (bound %ld)",
-                     flood_rss[2] - flood_rss[1], FLOOD_KEYS - FLOOD_MAX, slack_kib);
+                        flood_rss[2] - flood_rss[1], FLOOD_KEYS - FLOOD_MAX, slack_kib);
     /* the newest key is still there, the oldest long gone */
     char t[64];
     snprintf(t, sizeof t, "/weather?city=City-%06d", FLOOD_KEYS - 1);
@@ -724,7 +734,7 @@ static bool flood_bounded(int port)
     e2e_resp_fini(&r);
     if (!newest || !oldest)
         return e2e_fail("the newest key is %sa hit, the oldest %sa miss", newest ? "" : "not ",
-                     oldest ? "" : "not ");
+                        oldest ? "" : "not ");
     return true;
 }
 
@@ -748,8 +758,8 @@ static bool spec_keys_by_city(int port)
               a.body.len == b.body.len && !memcmp(a.body.data, b.body.data, a.body.len);
     if (!ok)
         e2e_fail("Paris %s '%s', Paris %s '%s', Rome %s '%s', no city %s '%s', empty city %s '%s'",
-              cache_of(&a), ta, cache_of(&b), tb, cache_of(&c), tc, cache_of(&d), td, cache_of(&e),
-              te);
+                 cache_of(&a), ta, cache_of(&b), tb, cache_of(&c), tc, cache_of(&d), td,
+                 cache_of(&e), te);
     e2e_resp_fini(&a), e2e_resp_fini(&b), e2e_resp_fini(&c), e2e_resp_fini(&d), e2e_resp_fini(&e);
     return ok;
 }
@@ -779,7 +789,7 @@ static bool overflowing_key_bypasses(int port)
     TRY(stats(port, &s1));
     if (s1.inserts != s0.inserts || s1.bypasses - s0.bypasses != 2)
         return e2e_fail("inserts +%lld, bypasses +%lld", s1.inserts - s0.inserts,
-                     s1.bypasses - s0.bypasses);
+                        s1.bypasses - s0.bypasses);
     return true;
 }
 
@@ -845,6 +855,60 @@ static void stop_and_check(struct e2e_server *s)
         e2e_fail("exit status %d after SIGTERM", st);
     e2e_report(name, st == 0);
 }
+
+#ifdef HAVE_WSCLIENT
+/* --reuse-sessions warm: a hit names the visitor's session, made after the page went, in a
+ * cookie; the page's socket sends it and its hello (no token: a cached page has none) gets
+ * that session, on whichever loop it lands; a stale or foreign cookie is a fresh session. */
+static bool warm_sessions(const struct e2e_server *s)
+{
+    struct e2e_resp r;
+    bool ok = e2e_get(s->port, "/weather", NULL, &r); /* the miss that fills a loop's cache */
+    e2e_resp_fini(&r);
+    ok = ok && e2e_get(s->port, "/weather", NULL, &r); /* and the other loop's */
+    e2e_resp_fini(&r);
+    for (int round = 0; ok && round < 6; round++) {
+        ok = e2e_get(s->port, "/weather", NULL, &r);
+        if (ok && !e2e_resp_header(&r, "Set-Cookie", NULL)) { /* a loop's first: a miss */
+            e2e_resp_fini(&r);
+            ok = e2e_get(s->port, "/weather", NULL, &r);
+        }
+        ok = ok && cache_is(&r, "hit") &&
+             (e2e_header_has(&r, "Set-Cookie", "HttpOnly") || e2e_fail("no warm cookie")) &&
+             (e2e_header_has(&r, "Set-Cookie", "Path=/weather;") || e2e_fail("cookie path")) &&
+             (e2e_header_has(&r, "Cache-Control", "no-store") || e2e_fail("cacheable")) &&
+             (!e2e_find(r.body.data, r.body.len, "\"token\":\"") ||
+              e2e_fail("a token in the cached bytes"));
+        char cookie[300] = "", hdr[400], *tok;
+        ok = ok && e2e_header_copy(&r, "Set-Cookie", cookie, sizeof cookie) &&
+             (tok = strstr(cookie, "pane_warm=")) != NULL;
+        e2e_resp_fini(&r);
+        if (!ok)
+            return ok || e2e_fail("no pane_warm cookie");
+        tok += 10;
+        tok[strcspn(tok, ";")] = '\0';
+        snprintf(hdr, sizeof hdr, "Cookie: other=1; pane_warm=%s\r\n", tok);
+        int st = 0;
+        struct e2e_cl *c = e2e_cl_open_ex(s, "/weather/ws", hdr, NULL, 0, &st);
+        json_t *doc = c ? e2e_hello_doc(c, NULL, "") : NULL;
+        ok = doc && (!strcmp(e2e_jstr(doc, "token"), tok) ||
+                     e2e_fail("round %d: the socket got another session than its cookie's", round));
+        json_decref(doc);
+        e2e_cl_free(c);
+    }
+    /* a cookie whose session is taken, or that is not a token: a fresh session, no error */
+    const char *bad[] = {"Cookie: pane_warm=AAAA\r\n", "Cookie: pane_warm=\r\n", ""};
+    for (size_t i = 0; ok && i < sizeof bad / sizeof *bad; i++) {
+        int st = 0;
+        struct e2e_cl *c = e2e_cl_open_ex(s, "/weather/ws", bad[i], NULL, 0, &st);
+        json_t *doc = c ? e2e_hello_doc(c, NULL, "") : NULL;
+        ok = (doc && strlen(e2e_jstr(doc, "token")) > 0) || e2e_failw("a bad warm cookie");
+        json_decref(doc);
+        e2e_cl_free(c);
+    }
+    return ok;
+}
+#endif
 
 /* Starts `pane serve` with args; a path ending in .c is relative to the source dir. */
 static bool start(struct e2e_server *s, int napps, const char *const *args)
@@ -937,6 +1001,18 @@ int main(int argc, char **argv)
         }
     }
     CASE("bad-session-key-spec-refused", bad_spec_refused, 0);
+
+#ifdef HAVE_WSCLIENT
+    if (e2e_selected("warm-sessions")) {
+        static struct e2e_server w = {.name = "warm"};
+        const char *warm_args[] = {"--reuse-sessions", "warm",    "--num-threads",      "2",
+                                   "--log-level",      "warning", "examples/weather.c", NULL};
+        if (start(&w, 1, warm_args)) {
+            e2e_report("warm-sessions", warm_sessions(&w));
+            stop_and_check(&w);
+        }
+    }
+#endif
 
     return e2e_finish();
 }
