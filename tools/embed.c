@@ -65,6 +65,7 @@ static const char *mime_of(const char *path)
         {".png", "image/png"},
         {".ico", "image/x-icon"},
         {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
     };
     size_t n = strlen(path);
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {

@@ -518,7 +518,63 @@ static void serve_index(struct pn_server *srv, struct pn_http_conn *c, const str
 
 /* ---- embedded assets: PREFIX/static/<etag>/<file> ---- */
 
-static void serve_asset(struct pn_http_conn *c, pn_str rest)
+/* --dev: the client file `client/<file>` made anew from the files its build made it of, read
+ * from disk under $PANE_SOURCE_DIR (default: the folder pane was built from), so that an edit
+ * of web/ shows on the next load without building pane again. False (logged once) when this
+ * build's sources are not there: the built-in file is served. */
+static bool serve_asset_from_disk(struct pn_http_conn *c, const char *path,
+                                  const struct pn_asset *a)
+{
+    static bool warned;
+    char list[300];
+    int n = snprintf(list, sizeof list, "sources/%s.txt", path);
+    const struct pn_asset *m = pn__asset_find((pn_str){list, (size_t)n});
+    if (!m)
+        return false;
+    const char *root = getenv("PANE_SOURCE_DIR");
+    if (!root || !*root)
+        root = PANE_SOURCE_DIR_DEFAULT;
+    struct pn_buf out;
+    pn__buf_init(&out, 64u << 20);
+    bool ok = true;
+    char *names = pn__xstrdup((const char *)m->data); /* NUL-terminated, as every asset */
+    for (char *save = NULL, *f = strtok_r(names, "\n", &save); ok && f;
+         f = strtok_r(NULL, "\n", &save)) {
+        char full[4200];
+        snprintf(full, sizeof full, "%s/%s", root, f);
+        FILE *fp = fopen(full, "rb");
+        char chunk[16384];
+        size_t k;
+        ok = fp != NULL;
+        while (fp && (k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+            ok = ok && pn__buf_append(&out, chunk, k) == 0;
+        if (fp)
+            fclose(fp);
+        if (!ok && !warned) {
+            warned = true;
+            pn__warn("--dev: cannot read %s (PANE_SOURCE_DIR): the client's built-in files are "
+                     "served",
+                     full);
+        }
+    }
+    free(names);
+    if (ok) {
+        size_t len;
+        char *body = pn__buf_steal(&out, &len);
+        pn__http_respond(c, &(struct pn_http_resp){.status = 200,
+                                                   .content_type = a->mime,
+                                                   .headers = "X-Content-Type-Options: nosniff\r\n",
+                                                   .body = body,
+                                                   .body_len = len,
+                                                   .cache_control = "no-cache",
+                                                   .release = free,
+                                                   .release_ud = body});
+    }
+    pn__buf_fini(&out);
+    return ok;
+}
+
+static void serve_asset(struct pn_server *srv, struct pn_http_conn *c, pn_str rest)
 {
     /* rest = "<etag>/<file>" */
     const char *slash = memchr(rest.ptr, '/', rest.len);
@@ -535,6 +591,8 @@ static void serve_asset(struct pn_http_conn *c, pn_str rest)
     }
     int n = snprintf(path, sizeof path, "client/%.*s", (int)file.len, file.ptr);
     const struct pn_asset *a = pn__asset_find((pn_str){path, (size_t)n});
+    if (a && srv->o.dev && serve_asset_from_disk(c, path, a))
+        return; /* any version in the URL: the page's is the built-in one's */
     if (!a || !pn__str_eq(etag, pn__str(a->etag))) {
         pn__http_respond_text(c, 404, NULL);
         return;
@@ -1023,7 +1081,7 @@ static void handle(struct pn_http_conn *c, const struct pn_http_req *r, void *ud
         if (!is_get_or_head(r))
             respond_405(c);
         else
-            serve_asset(c, rest);
+            serve_asset(srv, c, rest);
         return;
     }
     for (int i = 0; i < srv->o.nstatic; i++) {
