@@ -250,8 +250,11 @@ static bool case_killed_process(void)
             visit_end(&v[i]);
         return false;
     }
-    pid_t pids[8]; /* the machine goes: the supervisor and its worker at once */
+    /* the machine goes: the supervisor and its worker at once; the supervisor first, or it
+     * could start a new worker for the one killed before it dies itself (an orphan) */
+    pid_t pids[8];
     int np = e2e_server_pids(&panes[1], pids, 8);
+    kill(panes[1].pid, SIGKILL);
     for (int i = 0; i < np; i++)
         if (pids[i] != panes[1].pid)
             kill(pids[i], SIGKILL);
