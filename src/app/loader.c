@@ -292,26 +292,38 @@ int pn__app_set_build(const char *cflags, const char *libs, const char *pkgs, ch
     return 0;
 }
 
-/* The local headers a compile used, from its dependency file (make syntax: "out: src h1 h2"),
- * hashed with their contents into out: what the cached object depends on besides its key. */
-static void deps_hash(const char *dfile, const char *src, char out[65])
+/* Calls fn for each file of a compile's dependency file (make syntax: "out: src h1 h2") but
+ * src: the local headers it read. */
+static void each_dep(const char *dfile, const char *src, void (*fn)(void *ud, const char *path),
+                     void *ud)
 {
-    struct pn_buf d, all;
+    struct pn_buf d;
     pn__buf_init(&d, 1u << 20);
-    pn__buf_init(&all, 256u << 20);
     if (read_file(dfile, &d) == 0 && d.data) {
         char *p = strchr(d.data, ':');
         for (char *save = NULL, *t = p ? strtok_r(p + 1, " \t\n\\", &save) : NULL; t;
-             t = strtok_r(NULL, " \t\n\\", &save)) {
-            if (!strcmp(t, src))
-                continue;
-            pn__buf_printf(&all, "%s\n", t);
-            if (read_file(t, &all) != 0)
-                pn__buf_puts(&all, "(missing)\n");
-        }
+             t = strtok_r(NULL, " \t\n\\", &save))
+            if (strcmp(t, src) != 0)
+                fn(ud, t);
     }
-    pn__sha256_hex(all.data ? all.data : "", all.len, out);
     pn__buf_fini(&d);
+}
+
+static void hash_one(void *all, const char *path)
+{
+    pn__buf_printf(all, "%s\n", path);
+    if (read_file(path, all) != 0)
+        pn__buf_puts(all, "(missing)\n");
+}
+
+/* The local headers a compile used, hashed with their contents into out: what the cached
+ * object depends on besides its key. */
+static void deps_hash(const char *dfile, const char *src, char out[65])
+{
+    struct pn_buf all;
+    pn__buf_init(&all, 256u << 20);
+    each_dep(dfile, src, hash_one, &all);
+    pn__sha256_hex(all.data ? all.data : "", all.len, out);
     pn__buf_fini(&all);
 }
 
@@ -326,30 +338,30 @@ const char *pn__app_compile_messages(void)
 
 /* The files a compile read besides pane.h: the source and the local headers of its dependency
  * file, as paths (a NULL-terminated heap list), for --dev to watch. */
+struct dep_list {
+    char **list;
+    size_t n, cap;
+    const char *incdir; /* pane.h's: not the app's */
+};
+
+static void list_one(void *ud, const char *path)
+{
+    struct dep_list *l = ud;
+    if (!strncmp(path, l->incdir, strlen(l->incdir)))
+        return;
+    if (l->n + 2 > l->cap)
+        l->list = pn__xrealloc(l->list, (l->cap *= 2) * sizeof *l->list);
+    char *rp = realpath(path, NULL);
+    l->list[l->n++] = rp ? rp : pn__xstrdup(path);
+}
+
 static char **deps_list(const char *dfile, const char *src, const char *incdir)
 {
-    size_t n = 0, cap = 8;
-    char **list = pn__xmalloc(cap * sizeof *list);
-    list[n++] = realpath(src, NULL);
-    if (!list[0])
-        list[0] = pn__xstrdup(src);
-    struct pn_buf d;
-    pn__buf_init(&d, 1u << 20);
-    if (read_file(dfile, &d) == 0 && d.data) {
-        char *p = strchr(d.data, ':');
-        for (char *save = NULL, *t = p ? strtok_r(p + 1, " \t\n\\", &save) : NULL; t;
-             t = strtok_r(NULL, " \t\n\\", &save)) {
-            if (!strcmp(t, src) || !strncmp(t, incdir, strlen(incdir)))
-                continue;
-            if (n + 2 > cap)
-                list = pn__xrealloc(list, (cap *= 2) * sizeof *list);
-            char *rp = realpath(t, NULL);
-            list[n++] = rp ? rp : pn__xstrdup(t);
-        }
-    }
-    pn__buf_fini(&d);
-    list[n] = NULL;
-    return list;
+    struct dep_list l = {.list = pn__xmalloc(8 * sizeof(char *)), .cap = 8, .incdir = incdir};
+    list_one(&l, src);
+    each_dep(dfile, src, list_one, &l);
+    l.list[l.n] = NULL;
+    return l.list;
 }
 
 static int compile(const char *cc, const char *incdir, const char *src, const char *out,

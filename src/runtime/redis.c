@@ -439,12 +439,14 @@ static void send_publish(struct msg *m)
                      strlen(keep)};
     m->next = NULL;
     m->sent_ms = now_ms();
-    *B.inflight_tail = m;
-    B.inflight_tail = &m->next;
     if (redisAsyncCommandArgv(B.cmd, on_publish_reply, m, 9, argv, lens) != REDIS_OK) {
-        B.inflight_tail = &B.inflight; /* only if it was the first: see go_down */
+        *B.failed_tail = m; /* never sent: shown here and sent again, as a broken one's */
+        B.failed_tail = &m->next;
         go_down("cannot send a command");
+        return;
     }
+    *B.inflight_tail = m; /* its reply comes after those of the ones before it */
+    B.inflight_tail = &m->next;
 }
 
 /* The work list: send what was published (up), or show it here and keep it (down). */

@@ -25,8 +25,8 @@ static void on_poll(uv_timer_t *h)
     struct pn_record *rec = pn__record_current(&slot);
     if (!rec)
         return;
-    char *text = pn__xmalloc(PN_DEV_ERROR_MAX);
-    if (pn__record_dev_get(rec, &srv->dev_seen, text, PN_DEV_ERROR_MAX)) {
+    static _Thread_local char text[PN_DEV_ERROR_MAX]; /* the loop's: no allocation a tick */
+    if (pn__record_dev_get(rec, &srv->dev_seen, text, sizeof text)) {
         struct pn_live_table *t = srv->live;
         free(t->dev_msg);
         t->dev_msg = NULL;
@@ -42,7 +42,6 @@ static void on_poll(uv_timer_t *h)
             free(msg);
         }
     }
-    free(text);
 }
 
 void pn__dev_start(struct pn_server *srv, uv_loop_t *loop)

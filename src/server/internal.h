@@ -69,6 +69,7 @@ struct pn_server {
     struct pn_live_table *live;
     char *css_url, *js_url;
     char *url_prefix; /* root_path + prefix: what every URL in a page starts with */
+    struct pn_app *admin_app; /* --admin: the admin page's app (admin_page.c), else NULL */
     char *page_headers; /* security lines of every page (pn__page_security) */
     char *static_real[PN_MAX_STATIC_DIRS]; /* realpath of each static dir */
     /* --basic-auth */

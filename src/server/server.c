@@ -183,13 +183,13 @@ static void serve_built(struct pn_server *srv, struct pn_http_conn *c, const str
 
 /* A variant of cache entry e: "hit" bytes as prepared, or with the head of a miss. */
 static void serve_cached(struct pn_server *srv, struct pn_http_conn *c, const struct pn_http_req *r,
-                         struct pn_cache_entry *e, const char *miss)
+                         struct pn_cache_entry *e, const char *miss, const char *cookies)
 {
     struct pn_cache_blob *b = r->accept_gzip && e->gz ? e->gz : e->plain;
     pn__cache_blob_ref(b); /* the entry may be evicted, its gzip swapped, while this is written */
     const char *body = b->data + b->hdr;
     size_t len = b->len - b->hdr;
-    if (!miss) {
+    if (!miss && !cookies) { /* a hit: the head prepared with the page */
         pn__http_respond_prepared(c, &(struct pn_http_prepared){.status = 200,
                                                                 .head = b->data,
                                                                 .head_len = b->hdr,
@@ -202,11 +202,14 @@ static void serve_cached(struct pn_server *srv, struct pn_http_conn *c, const st
     }
     struct page_out *o = pn__xcalloc(1, sizeof *o);
     o->blob = b;
+    /* a page with a visitor's cookie (--reuse-sessions warm) is that visitor's: no-store */
     respond_page(c,
                  &(struct pn_page_head){.security = srv->page_headers,
-                                        .cache = miss,
-                                        .cache_control = pn__cache_control(srv->cache),
-                                        .etag = e->etag,
+                                        .cache = miss ? miss : "hit",
+                                        .cookies = cookies,
+                                        .cache_control =
+                                            cookies ? "no-store" : pn__cache_control(srv->cache),
+                                        .etag = cookies ? NULL : e->etag,
                                         .length = len,
                                         .gzip = b == e->gz},
                  o, body, len);
@@ -230,19 +233,7 @@ static void serve_cached_warm(struct pn_server *srv, struct pn_http_conn *c,
              live->token, srv->url_prefix, app->name,
              (unsigned long long)(srv->live->o->unused_session_lifetime_ms / 1000 + 1),
              request_secure(srv, r) ? "; Secure" : "");
-    struct pn_cache_blob *b = r->accept_gzip && e->gz ? e->gz : e->plain;
-    pn__cache_blob_ref(b);
-    struct page_out *o = pn__xcalloc(1, sizeof *o);
-    o->blob = b;
-    size_t len = b->len - b->hdr;
-    respond_page(c,
-                 &(struct pn_page_head){.security = srv->page_headers,
-                                        .cache = "hit",
-                                        .cookies = cookie,
-                                        .cache_control = "no-store",
-                                        .length = len,
-                                        .gzip = b == e->gz},
-                 o, b->data + b->hdr, len);
+    serve_cached(srv, c, r, e, NULL, cookie);
     pn__live_build(live); /* the response is on its way (written, or queued) */
 }
 
@@ -276,8 +267,8 @@ static struct pn_app *app_named(struct pn_server *srv, pn_str name)
     for (int i = 0; i < srv->o.napps; i++)
         if (pn__str_eq(name, pn__str(srv->o.apps[i].name)))
             return &srv->o.apps[i];
-    if (srv->o.admin && pn__str_eq(name, PN_STRLIT("admin")))
-        return pn__admin_app();
+    if (srv->admin_app && pn__str_eq(name, PN_STRLIT("admin")))
+        return srv->admin_app;
     return NULL;
 }
 
@@ -287,7 +278,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
     struct pn_buf page;
     pn__buf_init(&page, MAX_PAGE);
     char *cookies = NULL;
-    if (!srv->cache || app == pn__admin_app()) { /* the admin page: this second's figures */
+    if (!srv->cache || app == srv->admin_app) { /* the admin page: this second's figures */
         if (build_page(srv, r, app, true, &page, &cookies) < 0) {
             pn__buf_fini(&page);
             free(cookies);
@@ -307,7 +298,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
         if (srv->o.reuse_sessions_warm)
             serve_cached_warm(srv, c, r, e, app);
         else
-            serve_cached(srv, c, r, e, NULL);
+            serve_cached(srv, c, r, e, NULL, NULL);
         return;
     }
     int rc = cache_fill(srv, r, app, key, hash, &page, &cookies, &e);
@@ -324,7 +315,7 @@ static void serve_page(struct pn_server *srv, struct pn_http_conn *c, const stru
         return;
     }
     srv->cache->misses++;
-    serve_cached(srv, c, r, e, e->stored ? "miss" : "bypass");
+    serve_cached(srv, c, r, e, e->stored ? "miss" : "bypass", NULL);
     pn__cache_unref(e);
 }
 
@@ -1211,8 +1202,10 @@ int pn__server_start(uv_loop_t *loop, const struct pn_server_opts *o, struct pn_
         pn__server_stop(srv);
         return rc;
     }
-    if (o->admin)
+    if (o->admin) {
         pn__admin_start(srv, loop);
+        srv->admin_app = pn__admin_app();
+    }
     if (o->dev)
         pn__dev_start(srv, loop);
     *out = srv;
