@@ -573,6 +573,14 @@ static bool users_file_reload(void)
     size_t mark = e2e_log_mark(&users);
     ok = ok && rewrite(text) && (kill(users.pid, SIGHUP) == 0 || e2e_fail("kill")) &&
          (e2e_log_wait(&users, mark, "reloaded", 30000) || e2e_fail("no reload"));
+    /* the old workers accept on the shared sockets until their SIGTERM has reached them: the
+     * checks below are the new workers' once only the supervisor and two workers are left */
+    pid_t pids[8];
+    for (long long end = e2e_now_ms() + 10000; ok && e2e_server_pids(&users, pids, 8) != 3;) {
+        if (e2e_now_ms() > end)
+            ok = e2e_fail("the old workers did not stop after the reload");
+        e2e_sleep_ms(20);
+    }
     ok = ok && (status_with("/hello", ca) == 302 || e2e_fail("alice's old cookie still works")) &&
          (status_with("/hello", cb) == 200 || e2e_fail("bob's cookie was lost")) &&
          login_as(&users, "carol", "carol pw", cc, sizeof cc) &&
