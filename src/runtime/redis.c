@@ -452,14 +452,17 @@ static void send_publish(struct msg *m)
 /* The work list: send what was published (up), or show it here and keep it (down). */
 static void drain(void)
 {
-    pthread_mutex_lock(&B.mu);
-    struct link *work = B.work;
-    B.work = NULL;
-    for (struct link *l = work; l; l = l->work_next)
-        l->listed = false;
-    pthread_mutex_unlock(&B.mu);
-    for (struct link *l = work, *next; l; l = next) {
-        next = l->work_next;
+    for (;;) {
+        /* one link at a time off the list, under B.mu: a publisher may list it again */
+        pthread_mutex_lock(&B.mu);
+        struct link *l = B.work;
+        if (l) {
+            B.work = l->work_next;
+            l->listed = false;
+        }
+        pthread_mutex_unlock(&B.mu);
+        if (!l)
+            break;
         bool send = B.state == UP && l->subscribed && !l->broken;
         struct msg *todo = NULL, **tt = &todo;
         pthread_mutex_lock(&B.mu);
